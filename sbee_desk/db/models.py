@@ -1,0 +1,295 @@
+"""SQLAlchemy 2.0 typed models.
+
+Imported entities (customers, contracts, bordereaux, invoices) are keyed by the
+natural key of import-format.md: the import is then a set-based merge of staging
+tables, with no key lookup per row, and every other table refers to those keys.
+Records created by sbee-desk itself have surrogate integer ids.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {dict[str, Any]: JSON}
+
+
+class AppMeta(Base):
+    """Marks a database as an sbee-desk database (key ``application``)."""
+
+    __tablename__ = "app_meta"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(255))
+
+
+class Agency(Base):
+    """Agence."""
+
+    __tablename__ = "agency"
+
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str | None] = mapped_column(String(200))
+
+
+class Zone(Base):
+    """Zone / tournée of an agency: groups field work."""
+
+    __tablename__ = "zone"
+
+    agency_code: Mapped[str] = mapped_column(ForeignKey("agency.code"), primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str | None] = mapped_column(String(200))
+
+
+class Customer(Base):
+    """Client."""
+
+    __tablename__ = "customer"
+
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    address: Mapped[str | None] = mapped_column(String(300))
+    quartier: Mapped[str | None] = mapped_column(String(120))
+    phone: Mapped[str | None] = mapped_column(String(60))
+    category: Mapped[str] = mapped_column(String(32))
+
+
+class Contract(Base):
+    """Contrat d'abonnement (police), with its delivery point, meter and breaker."""
+
+    __tablename__ = "contract"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["agency_code", "zone_code"],
+            ["zone.agency_code", "zone.code"],
+            name="fk_contract_zone",
+        ),
+        Index("ix_contract_customer", "customer_code"),
+    )
+
+    police: Mapped[str] = mapped_column(String(32), primary_key=True)
+    customer_code: Mapped[str] = mapped_column(ForeignKey("customer.code"))
+    voltage: Mapped[str] = mapped_column(String(2))
+    delivery_point: Mapped[str | None] = mapped_column(String(64))
+    meter_serial: Mapped[str | None] = mapped_column(String(64))
+    breaker: Mapped[str | None] = mapped_column(String(64))
+    agency_code: Mapped[str] = mapped_column(ForeignKey("agency.code"))
+    zone_code: Mapped[str | None] = mapped_column(String(32))
+    subscribed_on: Mapped[dt.date | None] = mapped_column(Date)
+    #: Termination date: from the export, or set by sbee-desk (R11).
+    terminated_on: Mapped[dt.date | None] = mapped_column(Date)
+
+    customer: Mapped[Customer] = relationship()
+
+
+class Bordereau(Base):
+    """Billing batch of one voltage, for one agency and period."""
+
+    __tablename__ = "bordereau"
+
+    code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    voltage: Mapped[str] = mapped_column(String(2))
+    agency_code: Mapped[str] = mapped_column(ForeignKey("agency.code"))
+    period: Mapped[str] = mapped_column(String(7))  # yyyy-mm
+
+
+class Invoice(Base):
+    """Facture de consommation, in whole FCFA."""
+
+    __tablename__ = "invoice"
+    __table_args__ = (Index("ix_invoice_police", "police"),)
+
+    number: Mapped[str] = mapped_column(String(32), primary_key=True)
+    police: Mapped[str] = mapped_column(ForeignKey("contract.police"))
+    bordereau_code: Mapped[str] = mapped_column(ForeignKey("bordereau.code"))
+    issued_on: Mapped[dt.date] = mapped_column(Date)
+    due_on: Mapped[dt.date | None] = mapped_column(Date)
+    amount: Mapped[int] = mapped_column(BigInteger)
+    cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Payment(Base):
+    """Règlement against an invoice, identified by (invoice, receipt reference)."""
+
+    __tablename__ = "payment"
+
+    invoice_number: Mapped[str] = mapped_column(ForeignKey("invoice.number"), primary_key=True)
+    reference: Mapped[str] = mapped_column(String(64), primary_key=True)
+    paid_on: Mapped[dt.date] = mapped_column(Date)
+    amount: Mapped[int] = mapped_column(BigInteger)
+
+
+class Suspension(Base):
+    """Interruption for non-payment; ``restored_on`` is the rétablissement."""
+
+    __tablename__ = "suspension"
+    __table_args__ = (
+        UniqueConstraint("police", "suspended_on", name="uq_suspension_police_date"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    police: Mapped[str] = mapped_column(ForeignKey("contract.police"))
+    suspended_on: Mapped[dt.date] = mapped_column(Date)
+    bordereau_code: Mapped[str] = mapped_column(ForeignKey("bordereau.code"))
+    restored_on: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class RecoveryPlan(Base):
+    """Plan de recouvrement of one customer category (see domain.plans.PlanValues)."""
+
+    __tablename__ = "recovery_plan"
+
+    category: Mapped[str] = mapped_column(String(32), primary_key=True)
+    delay_bt_days: Mapped[int] = mapped_column(Integer)
+    delay_mt_days: Mapped[int] = mapped_column(Integer)
+    unpaid_threshold: Mapped[int] = mapped_column(Integer)
+    payment_term_days: Mapped[int] = mapped_column(Integer)
+    exempt: Mapped[bool] = mapped_column(Boolean)
+    reminder_first_bt: Mapped[bool] = mapped_column(Boolean)
+    reminder_first_mt: Mapped[bool] = mapped_column(Boolean)
+    reminder_delay_days: Mapped[int] = mapped_column(Integer)
+    undelivered_alert_days: Mapped[int] = mapped_column(Integer)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Derogation(Base):
+    """Dérogation DG: allows terminating an exempt customer's contract (R4)."""
+
+    __tablename__ = "derogation"
+    __table_args__ = (Index("ix_derogation_police", "police"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    police: Mapped[str] = mapped_column(ForeignKey("contract.police"))
+    reference: Mapped[str] = mapped_column(String(100))
+    decided_on: Mapped[dt.date] = mapped_column(Date)
+    valid_until: Mapped[dt.date | None] = mapped_column(Date)
+    document_reference: Mapped[str | None] = mapped_column(String(200))
+    recorded_by: Mapped[str] = mapped_column(String(64))
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SelectionRun(Base):
+    """Traitement des relances: step 1 run at a date, with the plan values it used."""
+
+    __tablename__ = "selection_run"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    run_on: Mapped[dt.date] = mapped_column(Date)
+    agency_code: Mapped[str | None] = mapped_column(ForeignKey("agency.code"))
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    plan_snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
+    candidate_count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Candidate(Base):
+    """Ligne du détail des relançables: one contract in a run, with its decision."""
+
+    __tablename__ = "candidate"
+    __table_args__ = (
+        UniqueConstraint("run_id", "police", name="uq_candidate_run_police"),
+        Index("ix_candidate_run_bordereau", "run_id", "bordereau_code"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("selection_run.id", ondelete="CASCADE"))
+    police: Mapped[str] = mapped_column(ForeignKey("contract.police"))
+    customer_code: Mapped[str] = mapped_column(String(32))
+    category: Mapped[str] = mapped_column(String(32))
+    voltage: Mapped[str] = mapped_column(String(2))
+    suspension_id: Mapped[int] = mapped_column(ForeignKey("suspension.id"))
+    bordereau_code: Mapped[str] = mapped_column(ForeignKey("bordereau.code"))
+    suspended_on: Mapped[dt.date] = mapped_column(Date)
+    decision: Mapped[str] = mapped_column(String(20))
+    order_kind: Mapped[str] = mapped_column(String(20))
+    unpaid_count: Mapped[int] = mapped_column(Integer)
+    amount_due: Mapped[int] = mapped_column(BigInteger)
+    #: the derogation that lifted R4 for this line, if any
+    derogation_id: Mapped[int | None] = mapped_column(ForeignKey("derogation.id"))
+    #: the reminder letter of this suspension, if any (R5)
+    letter_id: Mapped[int | None] = mapped_column(Integer)
+    excluded_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class ReminderLetter(Base):
+    """Lettre de relance, created when a bordereau is validated (step 1 → step 2)."""
+
+    __tablename__ = "reminder_letter"
+    __table_args__ = (
+        UniqueConstraint("suspension_id", name="uq_reminder_letter_suspension"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    police: Mapped[str] = mapped_column(ForeignKey("contract.police"))
+    suspension_id: Mapped[int] = mapped_column(ForeignKey("suspension.id"))
+    run_id: Mapped[int] = mapped_column(ForeignKey("selection_run.id"))
+    created_on: Mapped[dt.date] = mapped_column(Date)
+    #: remise: starts the delay of R5 (an impossible delivery, recorded, counts too)
+    delivered_on: Mapped[dt.date | None] = mapped_column(Date)
+    cancelled_on: Mapped[dt.date | None] = mapped_column(Date)
+    cancel_reason: Mapped[str | None] = mapped_column(String(200))
+
+
+class WorkOrder(Base):
+    """Ordre de dépose (BT) or ordre de contrôle d'index (MT)."""
+
+    __tablename__ = "work_order"
+    __table_args__ = (UniqueConstraint("suspension_id", name="uq_work_order_suspension"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    police: Mapped[str] = mapped_column(ForeignKey("contract.police"))
+    suspension_id: Mapped[int] = mapped_column(ForeignKey("suspension.id"))
+    run_id: Mapped[int] = mapped_column(ForeignKey("selection_run.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    created_on: Mapped[dt.date] = mapped_column(Date)
+    cancelled_on: Mapped[dt.date | None] = mapped_column(Date)
+    cancel_reason: Mapped[str | None] = mapped_column(String(200))
+
+
+class AuditEvent(Base):
+    """Journal d'audit: who did what, when, with before/after. Written in the same
+    transaction as the change it records."""
+
+    __tablename__ = "audit_event"
+    __table_args__ = (Index("ix_audit_event_entity", "entity", "entity_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    occurred_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(64))
+    entity: Mapped[str | None] = mapped_column(String(64))
+    entity_key: Mapped[str | None] = mapped_column(String(200))
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    details: Mapped[dict[str, Any] | None] = mapped_column(JSON)

@@ -1,0 +1,68 @@
+"""Closed vocabularies of the procedure (glossary.md)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Voltage(StrEnum):
+    """Tension du contrat."""
+
+    BT = "BT"
+    MT = "MT"
+
+
+class CustomerCategory(StrEnum):
+    """Catégorie de clientèle (import-format.md, codes of `categorie`)."""
+
+    ORDINAIRE = "ORDINAIRE"
+    AGENT_SBEE = "AGENT_SBEE"
+    VIP = "VIP"
+    RETRAITE_SBEE = "RETRAITE_SBEE"
+    AGENT_CEB = "AGENT_CEB"
+    MEMBRE_CA_SBEE = "MEMBRE_CA_SBEE"
+    MEMBRE_HA_CEB = "MEMBRE_HA_CEB"
+    ADMINISTRATION = "ADMINISTRATION"
+    COLLECTIVITE_LOCALE = "COLLECTIVITE_LOCALE"
+
+
+class Decision(StrEnum):
+    """Decision of a selection line (import-format.md)."""
+
+    RELANCE = "RELANCE"
+    ATTENTE_RELANCE = "ATTENTE_RELANCE"
+    RESILIATION = "RESILIATION"
+    EXEMPTE = "EXEMPTE"
+
+
+class OrderKind(StrEnum):
+    """Kind of work order, by voltage (R6). Values are the JSON `ordre` codes."""
+
+    DEPOSE = "DEPOSE"
+    CONTROLE_INDEX = "CONTROLE_INDEX"
+
+
+# French words shown to users for each code (ui-guidelines.md: never a raw code).
+DECISION_LABELS: dict[Decision, str] = {
+    Decision.RELANCE: "À relancer",
+    Decision.ATTENTE_RELANCE: "En attente de relance",
+    Decision.RESILIATION: "À résilier",
+    Decision.EXEMPTE: "Exempté (décision DG requise)",
+}
+
+ORDER_KIND_LABELS: dict[OrderKind, str] = {
+    OrderKind.DEPOSE: "Ordre de dépose",
+    OrderKind.CONTROLE_INDEX: "Ordre de contrôle d'index",
+}
+
+CATEGORY_LABELS: dict[CustomerCategory, str] = {
+    CustomerCategory.ORDINAIRE: "Ordinaire",
+    CustomerCategory.AGENT_SBEE: "Agent SBEE",
+    CustomerCategory.VIP: "Sensible (VIP)",
+    CustomerCategory.RETRAITE_SBEE: "Retraité SBEE",
+    CustomerCategory.AGENT_CEB: "Agent CEB",
+    CustomerCategory.MEMBRE_CA_SBEE: "Membre du CA SBEE",
+    CustomerCategory.MEMBRE_HA_CEB: "Membre de la Haute Autorité CEB",
+    CustomerCategory.ADMINISTRATION: "Administration",
+    CustomerCategory.COLLECTIVITE_LOCALE: "Collectivité locale",
+}
