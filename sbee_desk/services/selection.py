@@ -1,0 +1,612 @@
+"""Step 1 — the selection run (traitement des relances), rules R1–R6.
+
+The engine is one ``INSERT … SELECT`` over the whole agency (or one agency):
+current suspensions (R1) old enough (R2), of contracts not terminated (R1),
+with enough overdue unpaid invoices (R3), decided by exemption (R4), reminder
+(R5) and voltage (R6). Every rule value comes from the recovery plans, read
+once and snapshotted into the run; dates derived from them (cut-offs) are bound
+parameters, so the SQL is the same on SQLite and PostgreSQL.
+:mod:`sbee_desk.domain.rules` states the same rules on plain values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    case,
+    exists,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+)
+
+from sbee_desk.db.models import (
+    Agency,
+    AuditEvent,
+    Bordereau,
+    Candidate,
+    Contract,
+    Customer,
+    Derogation,
+    Invoice,
+    Payment,
+    RecoveryPlan,
+    ReminderLetter,
+    SelectionRun,
+    Suspension,
+    WorkOrder,
+)
+from sbee_desk.db.uow import UnitOfWork
+from sbee_desk.domain.enums import CATEGORY_LABELS, CustomerCategory, Decision, OrderKind, Voltage
+from sbee_desk.domain.plans import PlanValues
+from sbee_desk.domain.rules import FutureRunDate, check_run_date
+from sbee_desk.services import audit
+from sbee_desk.services.actor import Actor
+
+
+class SelectionError(Exception):
+    """Bad input for a selection; ``str()`` is a French message."""
+
+
+@dataclass(frozen=True)
+class SelectionResult:
+    run_id: int
+    run_on: dt.date
+    agency_code: str | None
+    candidate_count: int
+    counts: dict[Decision, int]
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    run_id: int
+    run_on: dt.date
+    agency_code: str | None
+    created_by: str
+    created_at: dt.datetime
+    candidate_count: int
+
+
+@dataclass(frozen=True)
+class BordereauSummary:
+    code: str
+    voltage: str
+    period: str
+    line_count: int
+    counts: dict[Decision, int]
+    amount_due: int
+
+
+@dataclass(frozen=True)
+class CandidateLine:
+    police: str
+    customer_code: str
+    customer_name: str
+    address: str | None
+    quartier: str | None
+    zone_code: str | None
+    category: CustomerCategory
+    voltage: Voltage
+    bordereau_code: str
+    decision: Decision
+    order_kind: OrderKind
+    unpaid_count: int
+    amount_due: int
+    suspended_on: dt.date
+    days_suspended: int
+    reason: str
+    excluded_reason: str | None = None
+    derogation_reference: str | None = None
+    letter_delivered_on: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class ImportInfo:
+    occurred_at: dt.datetime
+    actor: str
+
+
+@dataclass
+class _Plans:
+    """The plan values of a run, as SQL expressions keyed by customer category."""
+
+    values: dict[str, PlanValues]
+    run_on: dt.date
+    category: Any = field(default=None)
+
+    def int_value(self, name: str) -> ColumnElement[Any]:
+        return case(
+            {code: getattr(plan, name) for code, plan in self.values.items()},
+            value=self.category,
+            else_=None,
+        )
+
+    def flag(self, name: str) -> ColumnElement[Any]:
+        true_codes = [code for code, plan in self.values.items() if getattr(plan, name)]
+        if not true_codes:
+            return literal(False)
+        return self.category.in_(true_codes)
+
+    def cutoff(self, days_of: Any) -> ColumnElement[Any]:
+        """run_on − days, per category (days_of: PlanValues -> int)."""
+        return case(
+            {
+                code: literal(
+                    self.run_on - dt.timedelta(days=days_of(plan)),
+                    type_=Suspension.suspended_on.type,
+                )
+                for code, plan in self.values.items()
+            },
+            value=self.category,
+            else_=None,
+        )
+
+
+def load_plans(uow: UnitOfWork) -> dict[str, PlanValues]:
+    rows = uow.session.scalars(select(RecoveryPlan)).all()
+    return {
+        row.category: PlanValues(
+            category=CustomerCategory(row.category),
+            delay_bt_days=row.delay_bt_days,
+            delay_mt_days=row.delay_mt_days,
+            unpaid_threshold=row.unpaid_threshold,
+            payment_term_days=row.payment_term_days,
+            exempt=row.exempt,
+            reminder_first_bt=row.reminder_first_bt,
+            reminder_first_mt=row.reminder_first_mt,
+            reminder_delay_days=row.reminder_delay_days,
+            undelivered_alert_days=row.undelivered_alert_days,
+        )
+        for row in rows
+    }
+
+
+def today() -> dt.date:
+    return dt.date.today()
+
+
+def _candidate_select(run_id: int, plans: _Plans, agency_code: str | None) -> Any:
+    run_on = plans.run_on
+    s = Suspension.__table__.alias("s")
+    s2 = Suspension.__table__.alias("s2")
+    c = Contract.__table__.alias("c")
+    cu = Customer.__table__.alias("cu")
+    plans.category = cu.c.category
+
+    # R1: the latest suspension dated on or before the run date, not restored by then.
+    latest = (
+        select(func.max(s2.c.suspended_on))
+        .where(s2.c.police == s.c.police, s2.c.suspended_on <= run_on)
+        .scalar_subquery()
+    )
+    # R2: the delay per voltage, as a cut-off date per category.
+    suspension_cutoff = case(
+        (c.c.voltage == Voltage.BT.value, plans.cutoff(lambda p: p.delay_bt_days)),
+        else_=plans.cutoff(lambda p: p.delay_mt_days),
+    )
+    base_where = [
+        s.c.suspended_on <= run_on,
+        s.c.suspended_on == latest,
+        or_(s.c.restored_on.is_(None), s.c.restored_on > run_on),
+        or_(c.c.terminated_on.is_(None), c.c.terminated_on > run_on),
+        s.c.suspended_on <= suspension_cutoff,
+    ]
+    if agency_code is not None:
+        base_where.append(c.c.agency_code == agency_code)
+    base = (
+        select(
+            s.c.id.label("suspension_id"),
+            s.c.police,
+            s.c.suspended_on,
+            s.c.bordereau_code,
+            c.c.voltage,
+            cu.c.code.label("customer_code"),
+            cu.c.category,
+        )
+        .select_from(s.join(c, c.c.police == s.c.police).join(cu, cu.c.code == c.c.customer_code))
+        .where(*base_where)
+        .cte("base")
+    )
+
+    # R3: overdue unpaid invoices at the run date.
+    i = Invoice.__table__.alias("i")
+    p = Payment.__table__.alias("p")
+    plans.category = base.c.category
+    paid = (
+        select(func.coalesce(func.sum(p.c.amount), 0))
+        .where(p.c.invoice_number == i.c.number, p.c.paid_on <= run_on)
+        .scalar_subquery()
+    )
+    term_cutoff = plans.cutoff(lambda plan: plan.payment_term_days)
+    overdue = and_(
+        i.c.cancelled.is_(False),
+        i.c.issued_on <= run_on,
+        or_(
+            and_(i.c.due_on.is_not(None), i.c.due_on < run_on),
+            and_(i.c.due_on.is_(None), i.c.issued_on < term_cutoff),
+        ),
+    )
+    balances = (
+        select(base.c.police, (i.c.amount - paid).label("balance"))
+        .select_from(base.join(i, i.c.police == base.c.police))
+        .where(overdue)
+        .subquery("balances")
+    )
+    unpaid = (
+        select(
+            balances.c.police,
+            func.count().label("unpaid_count"),
+            func.sum(balances.c.balance).label("amount_due"),
+        )
+        .where(balances.c.balance > 0)
+        .group_by(balances.c.police)
+        .cte("unpaid")
+    )
+
+    # R4: a DG derogation valid at the run date lifts the exemption.
+    d = Derogation.__table__.alias("d")
+    derogation_id = (
+        select(func.max(d.c.id))
+        .where(
+            d.c.police == base.c.police,
+            d.c.decided_on <= run_on,
+            or_(d.c.valid_until.is_(None), d.c.valid_until >= run_on),
+        )
+        .scalar_subquery()
+    )
+    # R5: the letter validated for this suspension, if it existed at the run date.
+    lt = ReminderLetter.__table__.alias("lt")
+    wo = WorkOrder.__table__.alias("wo")
+    reminder_first = case(
+        (base.c.voltage == Voltage.BT.value, plans.flag("reminder_first_bt")),
+        else_=plans.flag("reminder_first_mt"),
+    )
+    reminder_cutoff = plans.cutoff(lambda plan: plan.reminder_delay_days)
+    decision = case(
+        (and_(plans.flag("exempt"), derogation_id.is_(None)), Decision.EXEMPTE.value),
+        (reminder_first.is_(False), Decision.RESILIATION.value),
+        (lt.c.id.is_(None), Decision.RELANCE.value),
+        (
+            and_(lt.c.delivered_on.is_not(None), lt.c.delivered_on <= reminder_cutoff),
+            Decision.RESILIATION.value,
+        ),
+        else_=Decision.ATTENTE_RELANCE.value,
+    )
+    # R6: order kind by voltage.
+    order = case(
+        (base.c.voltage == Voltage.BT.value, OrderKind.DEPOSE.value),
+        else_=OrderKind.CONTROLE_INDEX.value,
+    )
+    order_exists = exists().where(
+        wo.c.suspension_id == base.c.suspension_id, wo.c.created_on <= run_on
+    )
+    return (
+        select(
+            literal(run_id).label("run_id"),
+            base.c.police,
+            base.c.customer_code,
+            base.c.category,
+            base.c.voltage,
+            base.c.suspension_id,
+            base.c.bordereau_code,
+            base.c.suspended_on,
+            decision.label("decision"),
+            order.label("order_kind"),
+            unpaid.c.unpaid_count,
+            unpaid.c.amount_due,
+            derogation_id.label("derogation_id"),
+            lt.c.id.label("letter_id"),
+        )
+        .select_from(
+            base.join(unpaid, unpaid.c.police == base.c.police).outerjoin(
+                lt,
+                and_(lt.c.suspension_id == base.c.suspension_id, lt.c.created_on <= run_on),
+            )
+        )
+        .where(
+            unpaid.c.unpaid_count >= plans.int_value("unpaid_threshold"),
+            ~order_exists,
+            or_(lt.c.cancelled_on.is_(None), lt.c.cancelled_on > run_on),
+        )
+    )
+
+
+def run_selection(
+    uow: UnitOfWork,
+    actor: Actor,
+    run_on: dt.date,
+    agency_code: str | None = None,
+    *,
+    today_: dt.date | None = None,
+) -> SelectionResult:
+    """Run step 1 at ``run_on`` for one agency or all; store the run and its lines."""
+    try:
+        check_run_date(run_on, today_ or today())
+    except FutureRunDate as exc:
+        raise SelectionError(
+            f"Date de traitement {run_on:%d/%m/%Y} postérieure à aujourd'hui : "
+            "la sélection se fait à une date passée ou du jour."
+        ) from exc
+    with uow:
+        session = uow.session
+        if agency_code is not None and session.get(Agency, agency_code) is None:
+            known = (
+                ", ".join(session.scalars(select(Agency.code).order_by(Agency.code))) or "aucune"
+            )
+            raise SelectionError(f"Agence « {agency_code} » inconnue (agences connues : {known}).")
+        plans = load_plans(uow)
+        snapshot = {code: plan.to_json() for code, plan in sorted(plans.items())}
+        run = SelectionRun(
+            run_on=run_on,
+            agency_code=agency_code,
+            created_by=actor.login,
+            created_at=audit.now(),
+            plan_snapshot=snapshot,
+        )
+        session.add(run)
+        session.flush()
+        columns = [
+            "run_id", "police", "customer_code", "category", "voltage", "suspension_id",
+            "bordereau_code", "suspended_on", "decision", "order_kind", "unpaid_count",
+            "amount_due", "derogation_id", "letter_id",
+        ]  # fmt: skip
+        stmt = insert(Candidate).from_select(
+            columns, _candidate_select(run.id, _Plans(plans, run_on), agency_code)
+        )
+        session.execute(stmt)
+        counts_rows = session.execute(
+            select(Candidate.decision, func.count())
+            .where(Candidate.run_id == run.id)
+            .group_by(Candidate.decision)
+        ).all()
+        counts = {Decision(d): n for d, n in counts_rows}
+        run.candidate_count = sum(counts.values())
+        audit.record(
+            uow,
+            actor,
+            "selection.run",
+            entity="selection_run",
+            entity_key=str(run.id),
+            after={
+                "run_on": run_on.isoformat(),
+                "agency": agency_code,
+                "counts": {d.value: n for d, n in counts.items()},
+            },
+            details={"plans": snapshot},
+        )
+        uow.commit()
+        return SelectionResult(run.id, run_on, agency_code, run.candidate_count, counts)
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word.replace(' ', 's ')}s"
+
+
+def reason_for(
+    decision: Decision,
+    *,
+    category: CustomerCategory,
+    voltage: Voltage,
+    unpaid_count: int,
+    days: int,
+    plan: PlanValues | None,
+    derogation_reference: str | None,
+    letter_delivered_on: dt.date | None,
+) -> str:
+    """The French motif of a line (JSON `motif`, lists, screens)."""
+    base = f"{_plural(unpaid_count, 'facture impayée')}, suspendu depuis {days} jours"
+    label = CATEGORY_LABELS[category]
+    if decision is Decision.EXEMPTE:
+        return f"{base} ; client {label} : exempté, résiliation sur dérogation DG seulement"
+    parts = [base]
+    if derogation_reference:
+        parts.append(f"dérogation DG réf. {derogation_reference}")
+    why_letter = "client MT" if voltage is Voltage.MT else f"catégorie {label}"
+    delay = plan.reminder_delay_days if plan else None
+    if decision is Decision.RELANCE:
+        parts.append(f"relance écrite préalable ({why_letter})")
+    elif decision is Decision.ATTENTE_RELANCE:
+        if letter_delivered_on is None:
+            parts.append("lettre de relance non encore remise")
+        else:
+            parts.append(
+                f"lettre de relance remise le {letter_delivered_on:%d/%m/%Y}, "
+                f"délai de {delay} jours non écoulé"
+            )
+    elif letter_delivered_on is not None:
+        parts.append(f"lettre de relance remise le {letter_delivered_on:%d/%m/%Y}")
+    return " ; ".join(parts)
+
+
+def _run(uow: UnitOfWork, run_id: int) -> SelectionRun:
+    run = uow.session.get(SelectionRun, run_id)
+    if run is None:
+        raise SelectionError(f"Traitement n° {run_id} introuvable.")
+    return run
+
+
+def candidate_lines(
+    uow: UnitOfWork, run_id: int, bordereau_code: str | None = None
+) -> list[CandidateLine]:
+    """The lines of a run (one bordereau, or all), sorted by bordereau then police."""
+    with uow:
+        run = _run(uow, run_id)
+        plans = {code: PlanValues.from_json(v) for code, v in run.plan_snapshot.items()}
+        stmt = (
+            select(
+                Candidate.police,
+                Candidate.customer_code,
+                Customer.name,
+                Customer.address,
+                Customer.quartier,
+                Contract.zone_code,
+                Candidate.category,
+                Candidate.voltage,
+                Candidate.bordereau_code,
+                Candidate.decision,
+                Candidate.order_kind,
+                Candidate.unpaid_count,
+                Candidate.amount_due,
+                Candidate.suspended_on,
+                Candidate.excluded_reason,
+                Derogation.reference,
+                ReminderLetter.delivered_on,
+            )
+            .join(Contract, Contract.police == Candidate.police)
+            .join(Customer, Customer.code == Candidate.customer_code)
+            .outerjoin(Derogation, Derogation.id == Candidate.derogation_id)
+            .outerjoin(ReminderLetter, ReminderLetter.id == Candidate.letter_id)
+            .where(Candidate.run_id == run_id)
+            .order_by(Candidate.bordereau_code, Candidate.police)
+        )
+        if bordereau_code is not None:
+            stmt = stmt.where(Candidate.bordereau_code == bordereau_code)
+        lines = []
+        for row in uow.session.execute(stmt):
+            category = CustomerCategory(row.category)
+            voltage = Voltage(row.voltage)
+            decision = Decision(row.decision)
+            days = (run.run_on - row.suspended_on).days
+            delivered = (
+                row.delivered_on if row.delivered_on and row.delivered_on <= run.run_on else None
+            )
+            lines.append(
+                CandidateLine(
+                    police=row.police,
+                    customer_code=row.customer_code,
+                    customer_name=row.name,
+                    address=row.address,
+                    quartier=row.quartier,
+                    zone_code=row.zone_code,
+                    category=category,
+                    voltage=voltage,
+                    bordereau_code=row.bordereau_code,
+                    decision=decision,
+                    order_kind=OrderKind(row.order_kind),
+                    unpaid_count=row.unpaid_count,
+                    amount_due=int(row.amount_due),
+                    suspended_on=row.suspended_on,
+                    days_suspended=days,
+                    reason=reason_for(
+                        decision,
+                        category=category,
+                        voltage=voltage,
+                        unpaid_count=row.unpaid_count,
+                        days=days,
+                        plan=plans.get(row.category),
+                        derogation_reference=row.reference,
+                        letter_delivered_on=delivered,
+                    ),
+                    excluded_reason=row.excluded_reason,
+                    derogation_reference=row.reference,
+                    letter_delivered_on=delivered,
+                )
+            )
+        return lines
+
+
+def selection_json(uow: UnitOfWork, run_id: int) -> dict[str, Any]:
+    """The JSON document of import-format.md for a stored run."""
+    lines = candidate_lines(uow, run_id)
+    with uow:
+        run = _run(uow, run_id)
+        voltages = dict(
+            uow.session.execute(
+                select(Bordereau.code, Bordereau.voltage).where(
+                    Bordereau.code.in_({line.bordereau_code for line in lines})
+                )
+            ).all()
+        )
+        run_on = run.run_on
+    bordereaux: list[dict[str, Any]] = []
+    for line in lines:
+        if not bordereaux or bordereaux[-1]["bordereau"] != line.bordereau_code:
+            bordereaux.append(
+                {
+                    "bordereau": line.bordereau_code,
+                    "tension": voltages.get(line.bordereau_code, line.voltage.value),
+                    "lines": [],
+                }
+            )
+        bordereaux[-1]["lines"].append(
+            {
+                "police": line.police,
+                "client": line.customer_code,
+                "decision": line.decision.value,
+                "ordre": line.order_kind.value,
+                "impayes": line.unpaid_count,
+                "montant_du": line.amount_due,
+                "suspendu_le": line.suspended_on.isoformat(),
+                "jours_suspension": line.days_suspended,
+                "motif": line.reason,
+            }
+        )
+    return {"run": run_id, "date": run_on.isoformat(), "bordereaux": bordereaux}
+
+
+def list_runs(uow: UnitOfWork, limit: int = 50) -> list[RunSummary]:
+    with uow:
+        rows = uow.session.scalars(
+            select(SelectionRun).order_by(SelectionRun.id.desc()).limit(limit)
+        ).all()
+        return [
+            RunSummary(r.id, r.run_on, r.agency_code, r.created_by, r.created_at, r.candidate_count)
+            for r in rows
+        ]
+
+
+def bordereau_summaries(uow: UnitOfWork, run_id: int) -> list[BordereauSummary]:
+    with uow:
+        _run(uow, run_id)
+        rows = uow.session.execute(
+            select(
+                Candidate.bordereau_code,
+                Bordereau.voltage,
+                Bordereau.period,
+                Candidate.decision,
+                func.count(),
+                func.sum(Candidate.amount_due),
+            )
+            .join(Bordereau, Bordereau.code == Candidate.bordereau_code)
+            .where(Candidate.run_id == run_id)
+            .group_by(
+                Candidate.bordereau_code, Bordereau.voltage, Bordereau.period, Candidate.decision
+            )
+            .order_by(Candidate.bordereau_code)
+        ).all()
+    grouped: dict[str, tuple[str, str, Counter[Decision], int]] = {}
+    for code, voltage, period, decision, n, amount in rows:
+        entry = grouped.setdefault(code, (voltage, period, Counter(), 0))
+        entry[2][Decision(decision)] += n
+        grouped[code] = (voltage, period, entry[2], entry[3] + int(amount or 0))
+    return [
+        BordereauSummary(code, v, period, sum(cnt.values()), dict(cnt), amount)
+        for code, (v, period, cnt, amount) in grouped.items()
+    ]
+
+
+def list_agencies(uow: UnitOfWork) -> list[tuple[str, str | None]]:
+    with uow:
+        return [(a.code, a.name) for a in uow.session.scalars(select(Agency).order_by(Agency.code))]
+
+
+def last_import(uow: UnitOfWork) -> ImportInfo | None:
+    with uow:
+        row = uow.session.execute(
+            select(AuditEvent.occurred_at, AuditEvent.actor)
+            .where(AuditEvent.action == "import")
+            .order_by(AuditEvent.id.desc())
+            .limit(1)
+        ).first()
+        return ImportInfo(row.occurred_at, row.actor) if row else None

@@ -1,0 +1,193 @@
+"""Small builders to set up precise cases directly in the database (tests only)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from dataclasses import dataclass, field
+
+from sbee_desk.db.database import Database
+from sbee_desk.db.models import (
+    Agency,
+    Bordereau,
+    Contract,
+    Customer,
+    Derogation,
+    Invoice,
+    Payment,
+    ReminderLetter,
+    SelectionRun,
+    Suspension,
+    WorkOrder,
+    Zone,
+)
+from sbee_desk.services.audit import now
+
+D = dt.date
+
+
+@dataclass
+class World:
+    """Builds customers, contracts, invoices… in one session; call ``commit()``."""
+
+    db: Database
+    agency: str = "AG1"
+    _counter: itertools.count = field(default_factory=lambda: itertools.count(1))
+
+    def __post_init__(self) -> None:
+        self._uow = self.db.uow().__enter__()
+        self.s = self._uow.session
+        self.s.add(Agency(code=self.agency, name="Agence test"))
+        self.s.add(Zone(agency_code=self.agency, code="Z1"))
+        for v in ("BT", "MT"):
+            self.s.add(
+                Bordereau(code=f"{v}-2026-09", voltage=v, agency_code=self.agency, period="2026-09")
+            )
+        self.s.flush()
+
+    def contract(
+        self,
+        police: str,
+        *,
+        category: str = "ORDINAIRE",
+        voltage: str = "BT",
+        terminated_on: dt.date | None = None,
+        agency: str | None = None,
+        name: str | None = None,
+    ) -> str:
+        agency = agency or self.agency
+        if self.s.get(Agency, agency) is None:
+            self.s.add(Agency(code=agency))
+            self.s.flush()
+        self.s.add(Customer(code=f"C{police}", name=name or f"Client {police}", category=category))
+        self.s.add(
+            Contract(
+                police=police,
+                customer_code=f"C{police}",
+                voltage=voltage,
+                agency_code=agency,
+                zone_code="Z1" if agency == self.agency else None,
+                terminated_on=terminated_on,
+                meter_serial=f"M{police}",
+            )
+        )
+        self.s.flush()
+        return police
+
+    def invoice(
+        self,
+        police: str,
+        issued_on: dt.date,
+        amount: int,
+        *,
+        due_on: dt.date | None | str = "auto",
+        cancelled: bool = False,
+        voltage: str = "BT",
+    ) -> str:
+        number = f"F{next(self._counter):06d}"
+        due = issued_on + dt.timedelta(days=15) if due_on == "auto" else due_on
+        self.s.add(
+            Invoice(
+                number=number,
+                police=police,
+                bordereau_code=f"{voltage}-2026-09",
+                issued_on=issued_on,
+                due_on=due,
+                amount=amount,
+                cancelled=cancelled,
+            )
+        )
+        self.s.flush()
+        return number
+
+    def payment(self, invoice: str, paid_on: dt.date, amount: int, reference: str | None = None):
+        self.s.add(
+            Payment(
+                invoice_number=invoice,
+                reference=reference or f"R{next(self._counter)}",
+                paid_on=paid_on,
+                amount=amount,
+            )
+        )
+        self.s.flush()
+
+    def suspension(
+        self,
+        police: str,
+        suspended_on: dt.date,
+        restored_on: dt.date | None = None,
+        voltage: str = "BT",
+    ) -> int:
+        sus = Suspension(
+            police=police,
+            suspended_on=suspended_on,
+            restored_on=restored_on,
+            bordereau_code=f"{voltage}-2026-09",
+        )
+        self.s.add(sus)
+        self.s.flush()
+        return sus.id
+
+    def unpaid(self, police: str, n: int = 2, amount: int = 10_000, voltage: str = "BT") -> None:
+        """n invoices issued in July/August 2026, due long before the usual run dates."""
+        for k in range(n):
+            self.invoice(police, D(2026, 7, 1) + dt.timedelta(days=20 * k), amount, voltage=voltage)
+
+    def _history_run(self, on: dt.date) -> int:
+        run = SelectionRun(
+            run_on=on, created_by="test", created_at=now(), plan_snapshot={}, candidate_count=0
+        )
+        self.s.add(run)
+        self.s.flush()
+        return run.id
+
+    def letter(
+        self,
+        police: str,
+        suspension_id: int,
+        created_on: dt.date,
+        delivered_on: dt.date | None = None,
+        cancelled_on: dt.date | None = None,
+    ) -> int:
+        letter = ReminderLetter(
+            police=police,
+            suspension_id=suspension_id,
+            run_id=self._history_run(created_on),
+            created_on=created_on,
+            delivered_on=delivered_on,
+            cancelled_on=cancelled_on,
+        )
+        self.s.add(letter)
+        self.s.flush()
+        return letter.id
+
+    def order(self, police: str, suspension_id: int, created_on: dt.date, kind: str = "DEPOSE"):
+        self.s.add(
+            WorkOrder(
+                police=police,
+                suspension_id=suspension_id,
+                run_id=self._history_run(created_on),
+                kind=kind,
+                created_on=created_on,
+            )
+        )
+        self.s.flush()
+
+    def derogation(
+        self, police: str, decided_on: dt.date, valid_until: dt.date | None = None, ref: str = "DG-1"
+    ) -> None:
+        self.s.add(
+            Derogation(
+                police=police,
+                reference=ref,
+                decided_on=decided_on,
+                valid_until=valid_until,
+                recorded_by="dg",
+                recorded_at=now(),
+            )
+        )
+        self.s.flush()
+
+    def commit(self) -> None:
+        self._uow.commit()
+        self._uow.__exit__(None, None, None)
