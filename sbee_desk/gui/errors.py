@@ -1,0 +1,84 @@
+"""The one place where errors reach the user.
+
+Expected errors carry a French message for the user (``str(exc)``): a database
+that cannot be used, a selection at a future date, an unknown agency… They are
+shown as they are. Anything else is a defect: the user reads a plain French
+sentence, the technical details are one click away (to send to the
+administrator) and go to the log.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import QMessageBox, QWidget
+from sqlalchemy.exc import DBAPIError
+
+from sbee_desk.db.engine import DatabaseError
+from sbee_desk.services.selection import SelectionError
+
+log = logging.getLogger(__name__)
+
+
+class UserError(Exception):
+    """Raised by the GUI itself with a French message for the user."""
+
+
+#: exceptions whose ``str()`` is a French message written for the user
+EXPECTED_ERRORS: tuple[type[BaseException], ...] = (DatabaseError, SelectionError, UserError)
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("Errors", text)
+
+
+def register_expected_error(kind: type[BaseException]) -> None:
+    """Declare another exception type whose message is written for the user."""
+    global EXPECTED_ERRORS
+    if kind not in EXPECTED_ERRORS:
+        EXPECTED_ERRORS = (*EXPECTED_ERRORS, kind)
+
+
+def describe_error(exc: BaseException, action: str) -> tuple[str, str | None]:
+    """(message for the user, technical details or None)."""
+    if isinstance(exc, EXPECTED_ERRORS):
+        return str(exc), None
+    details = "".join(traceback.format_exception(exc))
+    if isinstance(exc, DBAPIError):
+        return (
+            _tr(
+                "La base de données a interrompu l'opération « {action} ». "
+                "Réessayez dans un instant ; si le problème persiste, prévenez "
+                "l'administrateur en lui transmettant le détail."
+            ).format(action=action),
+            details,
+        )
+    return (
+        _tr(
+            "Une erreur inattendue a interrompu l'opération « {action} ». "
+            "Réessayez ; si le problème persiste, prévenez l'administrateur en lui "
+            "transmettant le détail ci-dessous."
+        ).format(action=action),
+        details,
+    )
+
+
+def show_error(parent: QWidget | None, exc: BaseException, action: str) -> QMessageBox:
+    """Show ``exc`` (window-modal, non-blocking) and return the message box."""
+    message, details = describe_error(exc, action)
+    if details:
+        log.error("%s failed:\n%s", action, details)
+    box = QMessageBox(parent)
+    box.setObjectName("errorBox")
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.setWindowModality(Qt.WindowModality.WindowModal)
+    box.setIcon(QMessageBox.Icon.Critical if details else QMessageBox.Icon.Warning)
+    box.setWindowTitle(_tr("{action} — échec").format(action=action))
+    box.setText(message)
+    if details:
+        box.setDetailedText(details)
+    box.setStandardButtons(QMessageBox.StandardButton.Ok)
+    box.open()
+    return box

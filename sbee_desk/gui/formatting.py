@@ -1,0 +1,141 @@
+"""How values read in French (ui-guidelines.md, "Words and formats").
+
+Amounts ``48 500 FCFA`` (narrow no-break space between thousands, no-break space
+before the currency), dates ``dd/mm/yyyy``, times ``08h30``. Codes are never shown
+raw: decisions, categories and table names go through their French labels.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+
+from PySide6.QtCore import QCoreApplication
+
+from sbee_desk.domain.enums import (
+    CATEGORY_LABELS,
+    DECISION_LABELS,
+    CustomerCategory,
+    Decision,
+)
+
+NARROW_NBSP = "\u202f"
+NBSP = "\u00a0"
+
+#: order in which decisions are listed everywhere (most serious first)
+DECISION_ORDER: tuple[Decision, ...] = (
+    Decision.RESILIATION,
+    Decision.RELANCE,
+    Decision.ATTENTE_RELANCE,
+    Decision.EXEMPTE,
+)
+
+#: (singular, plural) of each decision inside a sentence: "143 à résilier, 17 exemptés"
+DECISION_COUNT_WORDS: dict[Decision, tuple[str, str]] = {
+    Decision.RESILIATION: ("à résilier", "à résilier"),
+    Decision.RELANCE: ("à relancer", "à relancer"),
+    Decision.ATTENTE_RELANCE: ("en attente de relance", "en attente de relance"),
+    Decision.EXEMPTE: ("exempté", "exemptés"),
+}
+
+#: file stems / sheet names of import-format.md → what the user reads
+IMPORT_TABLE_LABELS: dict[str, str] = {
+    "clients": "Clients",
+    "contrats": "Contrats",
+    "bordereaux": "Bordereaux",
+    "factures": "Factures",
+    "reglements": "Règlements",
+    "interruptions": "Interruptions",
+}
+
+_MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+
+
+def tr(text: str, context: str = "Formatting") -> str:
+    return QCoreApplication.translate(context, text)
+
+
+def format_count(value: int) -> str:
+    """``12 345`` with a narrow no-break space between thousands."""
+    return f"{value:,}".replace(",", NARROW_NBSP)
+
+
+def format_amount(value: int) -> str:
+    """``48 500 FCFA`` (whole francs)."""
+    return f"{format_count(value)}{NBSP}FCFA"
+
+
+def format_date(value: dt.date | None) -> str:
+    return value.strftime("%d/%m/%Y") if value is not None else ""
+
+
+def local_datetime(value: dt.datetime) -> dt.datetime:
+    """Stored timestamps are UTC; SQLite hands them back without a zone."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone()
+
+
+def format_datetime(value: dt.datetime | None) -> str:
+    """``28/11/2026 à 08h30`` in the workstation's time zone."""
+    if value is None:
+        return ""
+    local = local_datetime(value)
+    return tr("{date} à {time}").format(
+        date=local.strftime("%d/%m/%Y"), time=local.strftime("%Hh%M")
+    )
+
+
+def format_period(period: str) -> str:
+    """``2026-09`` → ``septembre 2026`` (left as is if not yyyy-mm)."""
+    try:
+        year, month = period.split("-")
+        return f"{tr(_MONTHS[int(month) - 1])} {int(year)}"
+    except (ValueError, IndexError):
+        return period
+
+
+def decision_label(decision: Decision) -> str:
+    return tr(DECISION_LABELS[decision], "Decision")
+
+
+def decision_count(decision: Decision, count: int) -> str:
+    """``17 exemptés``, ``1 à résilier``."""
+    singular, plural_form = DECISION_COUNT_WORDS[decision]
+    return plural(count, tr(singular, "Decision"), tr(plural_form, "Decision"))
+
+
+def category_label(category: CustomerCategory | str) -> str:
+    try:
+        return tr(CATEGORY_LABELS[CustomerCategory(category)], "Category")
+    except ValueError:
+        return str(category)
+
+
+def import_table_label(name: str) -> str:
+    return tr(IMPORT_TABLE_LABELS.get(name.lower(), name), "ImportTable")
+
+
+def plural(count: int, singular: str, plural_form: str) -> str:
+    """French agreement: 0 and 1 take the singular."""
+    return f"{format_count(count)} {singular if count <= 1 else plural_form}"
+
+
+def search_key(*parts: str | None) -> str:
+    """Lower case, accents removed: what the search field compares against."""
+    text = " ".join(p for p in parts if p)
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
