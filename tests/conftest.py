@@ -48,7 +48,7 @@ def pg_template() -> Iterator[str | None]:
         admin = _pg_admin_engine()
         with admin.connect() as conn:
             conn.execute(text("SELECT 1"))
-    except Exception as exc:  # noqa: BLE001 - any failure means "no server"
+    except Exception as exc:
         if IN_CI:
             pytest.fail(f"PostgreSQL unreachable under CI: {exc}")
         yield None
@@ -107,3 +107,13 @@ def sqlite_db(sqlite_template: Path, tmp_path: Path) -> Iterator[Database]:
     database = make_sqlite_db(sqlite_template, tmp_path)
     yield database
     database.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _isolated_user_folders(tmp_path_factory: pytest.TempPathFactory, monkeypatch) -> None:
+    """No test ever touches the real user's data folder or database."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.delenv("SBEE_DESK_DB", raising=False)
+    monkeypatch.delenv("SBEE_DESK_USER", raising=False)
