@@ -15,8 +15,10 @@ from PySide6.QtCore import QCoreApplication
 from sbee_desk.domain.enums import (
     CATEGORY_LABELS,
     DECISION_LABELS,
+    ORDER_KIND_LABELS,
     CustomerCategory,
     Decision,
+    OrderKind,
 )
 
 NARROW_NBSP = "\u202f"
@@ -116,6 +118,10 @@ def decision_count(decision: Decision, count: int) -> str:
     """``17 exemptés``, ``1 à résilier``."""
     singular, plural_form = DECISION_COUNT_WORDS[decision]
     return plural(count, tr(singular, "Decision"), tr(plural_form, "Decision"))
+
+
+def order_kind_label(kind: OrderKind) -> str:
+    return tr(ORDER_KIND_LABELS[kind], "OrderKind")
 
 
 def category_label(category: CustomerCategory | str) -> str:

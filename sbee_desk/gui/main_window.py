@@ -1,0 +1,396 @@
+"""The main window: navigation following the procedure, pages, status bar.
+
+Pages are controllers (``gui/pages/*_page.py``) with a view each; the window only
+routes between them, shows their badges, and reloads what an action of one page
+changed for the others.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtGui import QBrush, QCloseEvent, QColor, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QStackedWidget,
+    QWidget,
+)
+from sqlalchemy.engine import make_url
+
+from sbee_desk.db.database import Database
+from sbee_desk.gui.context import AppContext
+from sbee_desk.gui.first_start import FirstStartChoice, FirstStartDialog
+from sbee_desk.gui.formatting import format_count, format_datetime
+from sbee_desk.gui.pages.base import Page
+from sbee_desk.gui.pages.coming_soon import ComingSoonPage
+from sbee_desk.gui.pages.data_page import DataPage
+from sbee_desk.gui.pages.selection_page import SelectionPage
+from sbee_desk.gui.settings import Settings
+from sbee_desk.gui.style import NAV_WIDTH, STYLESHEET
+from sbee_desk.gui.tasks import TaskContext, TaskRunner
+from sbee_desk.services.actor import Actor
+from sbee_desk.services.demo import DemoResult, load_demo
+from sbee_desk.services.selection import ImportInfo, last_import, list_agencies
+
+#: size of the demo agency offered on first start
+FIRST_START_DEMO_CONTRACTS = 2000
+
+KEY_ROLE = Qt.ItemDataRole.UserRole
+COMING_SOON_COLOUR = "#9fb3cc"
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("MainWindow", text)
+
+
+@dataclass(frozen=True)
+class Overview:
+    agencies: list[tuple[str, str | None]]
+    last_import: ImportInfo | None
+
+    @property
+    def empty(self) -> bool:
+        # Agencies are created by the import of contracts and bordereaux: none means
+        # no contract yet.
+        return not self.agencies
+
+
+def load_overview(ctx: TaskContext) -> Overview:
+    return Overview(list_agencies(ctx.uow()), last_import(ctx.uow()))
+
+
+def database_label(db: Database) -> tuple[str, str]:
+    """(short text for the status bar, full description for its tooltip)."""
+    url = make_url(db.url)
+    if url.get_backend_name() == "sqlite":
+        name = Path(url.database).name if url.database else tr("en mémoire")
+        return name, db.description
+    return db.description, db.description
+
+
+class MainWindow(QMainWindow):
+    #: the first overview is shown: the window is usable
+    ready = Signal()
+    #: the status bar was refreshed
+    overview_loaded = Signal()
+    #: the first-start question was answered (FirstStartChoice)
+    first_start_answered = Signal(int)
+    demo_loaded = Signal()
+
+    def __init__(self, db: Database, actor: Actor, settings: Settings | None = None) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.db = db
+        self.ctx = AppContext(
+            db=db,
+            actor=actor,
+            settings=settings or Settings(),
+            tasks=TaskRunner(db, self),
+        )
+        self.overview: Overview | None = None
+        self.first_start_dialog: FirstStartDialog | None = None
+        self._ready = False
+        db_name, db_full = database_label(db)
+        self.setWindowTitle(tr("SBEE — Résiliation d'office — {db}").format(db=db_name))
+        self.setStyleSheet(STYLESHEET)
+
+        self.navigation = QListWidget()
+        self.navigation.setObjectName("navigation")
+        self.navigation.setFixedWidth(NAV_WIDTH)
+        self.navigation.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.stack = QStackedWidget()
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.navigation)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self.selection_page = SelectionPage(self.ctx, self)
+        self.data_page = DataPage(self.ctx, self)
+        self.pages: dict[str, Page] = {}
+        self._items: dict[str, QListWidgetItem] = {}
+        self._add_section(tr("PROCÉDURE"))
+        self._add_page(self.selection_page)
+        for key, number, label, title, purpose in _coming_soon_steps():
+            self._add_page(ComingSoonPage(self.ctx, key, number, label, title, purpose, self))
+        self._add_section(tr("SUIVI ET ADMINISTRATION"))
+        self._add_page(
+            ComingSoonPage(
+                self.ctx,
+                "dashboard",
+                None,
+                tr("Tableau de bord"),
+                tr("Tableau de bord"),
+                tr(
+                    "Montrera l'avancement de la procédure : lignes sélectionnées, lettres "
+                    "remises, ordres sur le terrain, résiliations effectives, par bordereau "
+                    "et par zone."
+                ),
+                self,
+            )
+        )
+        self._add_page(self.data_page)
+        self._add_page(
+            ComingSoonPage(
+                self.ctx,
+                "settings",
+                None,
+                tr("Paramètres"),
+                tr("Paramètres"),
+                tr(
+                    "Permettra de régler les plans de recouvrement par catégorie de clientèle "
+                    "(délais, nombre de factures impayées, exemptions), les utilisateurs et "
+                    "leurs rôles, et l'en-tête de l'agence sur les documents."
+                ),
+                self,
+            )
+        )
+        self.navigation.currentItemChanged.connect(self._navigated)
+
+        # status bar: database, user, agency, last import
+        status = self.statusBar()
+        self.db_label = QLabel(tr("Base : {db}").format(db=db_name))
+        self.db_label.setToolTip(db_full)
+        self.user_label = QLabel(tr("Utilisateur : {login}").format(login=actor.login))
+        self.agency_label = QLabel(tr("Agence : —"))
+        self.import_label = QLabel(tr("Dernier import : —"))
+        for part in (self.db_label, self.user_label, self.agency_label, self.import_label):
+            part.setContentsMargins(8, 0, 8, 0)
+            status.addPermanentWidget(part)
+
+        self.quit_shortcut = QShortcut(QKeySequence.StandardKey.Quit, self)
+        self.quit_shortcut.activated.connect(self.close)
+        if not self.ctx.settings.restore_window(self):
+            self.resize(1280, 720)
+        self.go_to(self.ctx.settings.text("window/page", "selection"))
+
+    # -- navigation --------------------------------------------------------------------
+    def _add_section(self, text: str) -> None:
+        item = QListWidgetItem(text)
+        item.setFlags(Qt.ItemFlag.NoItemFlags)
+        font = item.font()
+        font.setPointSizeF(max(font.pointSizeF() * 0.85, 7.0))
+        font.setBold(True)
+        item.setFont(font)
+        self.navigation.addItem(item)
+
+    def _add_page(self, page: Page) -> None:
+        self.pages[page.key] = page
+        item = QListWidgetItem()
+        item.setData(KEY_ROLE, page.key)
+        if not page.available:
+            item.setForeground(QBrush(QColor(COMING_SOON_COLOUR)))
+        self._items[page.key] = item
+        self.navigation.addItem(item)
+        self.stack.addWidget(page.view)
+        page.badge_changed.connect(lambda p=page: self._update_item(p))
+        page.data_changed.connect(lambda p=page: self._data_changed(p))
+        page.navigate.connect(self.go_to)
+        page.message.connect(lambda text: self.statusBar().showMessage(text, 10_000))
+        self._update_item(page)
+
+    def _update_item(self, page: Page) -> None:
+        item = self._items[page.key]
+        number = f"{page.number}  " if page.number is not None else "    "
+        text = f"{number}{page.nav_label}"
+        if page.badge:
+            text += f"  ({page.badge})"
+        item.setText(text)
+        item.setToolTip(page.badge_tip)
+
+    def nav_text(self, key: str) -> str:
+        return self._items[key].text()
+
+    def go_to(self, key: str) -> None:
+        item = self._items.get(key) or self._items["selection"]
+        self.navigation.setCurrentItem(item)
+
+    def current_page(self) -> Page:
+        item = self.navigation.currentItem()
+        return self.pages[item.data(KEY_ROLE)]
+
+    def _navigated(self, current: QListWidgetItem | None, _previous: object) -> None:
+        if current is None:
+            return
+        page = self.pages[current.data(KEY_ROLE)]
+        self.stack.setCurrentWidget(page.view)
+        self.ctx.settings.set_text("window/page", page.key)
+        if self._ready:
+            page.activate()
+
+    # -- start ---------------------------------------------------------------------------
+    def start(self) -> None:
+        """Load the overview; on an empty database, ask how to begin. Call once shown."""
+        self.ctx.tasks.start(
+            load_overview,
+            title=tr("Ouverture de la base"),
+            on_success=self._first_overview,
+        )
+
+    def _first_overview(self, overview: Overview) -> None:
+        self._show_overview(overview)
+        self._ready = True
+        self.current_page().activate()
+        if self.selection_page.stale:
+            self.selection_page.refresh()  # its badge shows in the navigation
+        self.ready.emit()
+        if overview.empty:
+            self.ask_first_start()
+
+    def refresh_overview(self) -> None:
+        self.ctx.tasks.start(
+            load_overview, title=tr("Lecture de la base"), on_success=self._show_overview
+        )
+
+    def _show_overview(self, overview: Overview) -> None:
+        self.overview = overview
+        codes = [code for code, _name in overview.agencies]
+        if not codes:
+            self.agency_label.setText(tr("Agence : aucune"))
+            self.agency_label.setToolTip("")
+        elif len(codes) == 1:
+            self.agency_label.setText(tr("Agence : {code}").format(code=codes[0]))
+        else:
+            shown = ", ".join(codes[:3]) + (" …" if len(codes) > 3 else "")
+            self.agency_label.setText(tr("Agences : {codes}").format(codes=shown))
+        self.agency_label.setToolTip(
+            "\n".join(f"{code} — {name}" if name else code for code, name in overview.agencies)
+        )
+        info = overview.last_import
+        self.import_label.setText(
+            tr("Dernier import : {when}").format(when=format_datetime(info.occurred_at))
+            if info
+            else tr("Dernier import : aucun")
+        )
+        self.import_label.setToolTip(tr("par {user}").format(user=info.actor) if info else "")
+        self.overview_loaded.emit()
+
+    def _data_changed(self, source: Page) -> None:
+        for page in self.pages.values():
+            if page is not source:
+                page.mark_stale()
+        self.refresh_overview()
+        if source is not self.selection_page:
+            self.selection_page.refresh()  # keep its badge true
+
+    # -- first start -----------------------------------------------------------------------
+    def ask_first_start(self) -> FirstStartDialog:
+        dialog = FirstStartDialog(database_label(self.db)[0], FIRST_START_DEMO_CONTRACTS, self)
+        dialog.finished.connect(lambda _code: self._first_start_answered(dialog.choice))
+        self.first_start_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _first_start_answered(self, choice: FirstStartChoice) -> None:
+        self.first_start_dialog = None
+        if choice == FirstStartChoice.DEMO:
+            self.load_demo()
+        elif choice == FirstStartChoice.IMPORT:
+            self.go_to("data")
+        self.first_start_answered.emit(int(choice))
+
+    def load_demo(self, contracts: int = FIRST_START_DEMO_CONTRACTS) -> None:
+        actor = self.ctx.actor
+
+        def run(ctx: TaskContext) -> DemoResult:
+            def progress(done: int, total: int) -> None:
+                # the export is written first; its import then runs without progress
+                ctx.progress(*((done, total) if done < total else (0, 0)))
+
+            return load_demo(ctx.db, actor, contracts=contracts, progress=progress)
+
+        self.ctx.tasks.start(
+            run,
+            title=tr("Chargement de l'agence de démonstration"),
+            on_success=self._demo_loaded,
+        )
+
+    def _demo_loaded(self, result: DemoResult) -> None:
+        contracts = result.rows.get("contrats", 0)
+        self.statusBar().showMessage(
+            tr("Agence de démonstration chargée : {count} contrats.").format(
+                count=format_count(contracts)
+            ),
+            15_000,
+        )
+        for page in self.pages.values():
+            page.mark_stale()
+        self.refresh_overview()
+        self.go_to("selection")
+        self.current_page().activate()
+        self.demo_loaded.emit()
+
+    # -- closing -----------------------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:
+        settings = self.ctx.settings
+        settings.save_window(self)
+        for page in self.pages.values():
+            page.save_state()
+        settings.sync()
+        self.ctx.tasks.shutdown()
+        event.accept()
+
+
+def _coming_soon_steps() -> list[tuple[str, int, str, str, str]]:
+    return [
+        (
+            "edition",
+            2,
+            tr("Édition et impression"),
+            tr("2. Édition et impression"),
+            tr(
+                "Produira, la nuit ou à la demande, les lettres de relance et les ordres de "
+                "dépose ou de contrôle d'index des lignes validées, puis la file "
+                "d'impression à remettre aux releveurs et au chef section RPNT."
+            ),
+        ),
+        (
+            "reminders",
+            3,
+            tr("Relances"),
+            tr("3. Relances"),
+            tr(
+                "Enregistrera la remise des lettres de relance par les releveurs (date, ou "
+                "difficulté de remise) : le délai de 7 jours avant résiliation court à "
+                "partir de la remise."
+            ),
+        ),
+        (
+            "dispatch",
+            4,
+            tr("Répartition"),
+            tr("4. Répartition des ordres"),
+            tr(
+                "Répartira les ordres de dépose et de contrôle d'index entre les agents de "
+                "recouvrement, par zone, pour des visites entre 08h00 et 14h30."
+            ),
+        ),
+        (
+            "store_return",
+            5,
+            tr("Retour magasin"),
+            tr("5. Retour magasin"),
+            tr(
+                "Enregistrera le retour au magasin des compteurs et disjoncteurs déposés : "
+                "numéro de la fiche de mouvement de stock, date et magasinier."
+            ),
+        ),
+        (
+            "cri",
+            6,
+            tr("CRI"),
+            tr("6. Comptes-rendus d'intervention (CRI)"),
+            tr(
+                "Permettra de saisir les comptes-rendus d'intervention à partir des ordres "
+                "papier et de les contre-signer : la résiliation devient alors effective."
+            ),
+        ),
+    ]

@@ -1,0 +1,1 @@
+"""One module per page: ``*_view.py`` lays widgets out, ``*_page.py`` is its controller."""

@@ -1,0 +1,181 @@
+"""Layout of the Sélection page (step 1): no logic here, see selection_page.py."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSizePolicy,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sbee_desk.gui.widgets import Banner, DataTable, EmptyState, PageHeader
+
+
+class SelectionView(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(18, 14, 18, 10)
+        layout.setSpacing(8)
+
+        self.header = PageHeader(
+            self.tr("1. Sélection — traitement des relances"),
+            self.tr(
+                "Choisissez la date et l'agence, puis lancez le traitement : le logiciel "
+                "liste, bordereau par bordereau, les contrats suspendus à relancer, à "
+                "résilier ou exemptés, avec le motif de chaque décision."
+            ),
+        )
+        layout.addWidget(self.header)
+
+        # -- toolbar: the main action first ----------------------------------------
+        toolbar = QHBoxLayout()
+        toolbar.setSpacing(6)
+        self.date_label = QLabel(self.tr("Date du traitement :"))
+        self.date_edit = QDateEdit()
+        self.date_edit.setObjectName("runDate")
+        self.date_edit.setDisplayFormat("dd/MM/yyyy")
+        self.date_edit.setCalendarPopup(True)
+        self.date_edit.setMaximumDate(QDate.currentDate())
+        self.date_edit.setDate(QDate.currentDate())
+        self.date_label.setBuddy(self.date_edit)
+        self.agency_label = QLabel(self.tr("Agence :"))
+        self.agency_combo = QComboBox()
+        self.agency_combo.setObjectName("agency")
+        self.agency_combo.setMinimumContentsLength(16)
+        self.agency_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.agency_label.setBuddy(self.agency_combo)
+        self.run_button = QPushButton(self.tr("Lancer le traitement"))
+        self.run_button.setObjectName("primary")
+        self.run_button.setToolTip(
+            self.tr(
+                "Calcule les décisions à la date choisie. Ne crée ni lettre ni ordre : "
+                "on peut relancer le traitement sans risque."
+            )
+        )
+        self.runs_label = QLabel(self.tr("Traitement affiché :"))
+        self.runs_combo = QComboBox()
+        self.runs_combo.setObjectName("runs")
+        self.runs_combo.setMinimumContentsLength(24)
+        self.runs_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.runs_label.setBuddy(self.runs_combo)
+        toolbar.addWidget(self.date_label)
+        toolbar.addWidget(self.date_edit)
+        toolbar.addSpacing(8)
+        toolbar.addWidget(self.agency_label)
+        toolbar.addWidget(self.agency_combo)
+        toolbar.addSpacing(8)
+        toolbar.addWidget(self.run_button)
+        toolbar.addStretch(1)
+        toolbar.addWidget(self.runs_label)
+        toolbar.addWidget(self.runs_combo)
+        layout.addLayout(toolbar)
+
+        self.stale_banner = Banner()
+        self.stale_banner.setObjectName("banner")
+        layout.addWidget(self.stale_banner)
+
+        # -- content: empty state or bordereaux + lines ----------------------------
+        self.stack = QStackedWidget()
+        self.empty_state = EmptyState()
+        self.stack.addWidget(self.empty_state)
+
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.setChildrenCollapsible(False)
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.setSpacing(4)
+        self.bordereaux_title = QLabel(self.tr("Bordereaux du traitement"))
+        self.bordereaux_title.setObjectName("sectionTitle")
+        self.bordereau_table = DataTable()
+        self.bordereau_table.setObjectName("bordereaux")
+        self.bordereau_table.setSelectionMode(DataTable.SelectionMode.SingleSelection)
+        top_layout.addWidget(self.bordereaux_title)
+        top_layout.addWidget(self.bordereau_table)
+
+        bottom = QWidget()
+        bottom_layout = QVBoxLayout(bottom)
+        bottom_layout.setContentsMargins(0, 0, 0, 0)
+        bottom_layout.setSpacing(4)
+        self.lines_title = QLabel()
+        self.lines_title.setObjectName("sectionTitle")
+        filters = QHBoxLayout()
+        filters.setSpacing(6)
+        self.decision_label = QLabel(self.tr("Décision :"))
+        self.decision_combo = QComboBox()
+        self.decision_combo.setObjectName("decisionFilter")
+        self.decision_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.decision_label.setBuddy(self.decision_combo)
+        self.search_edit = QLineEdit()
+        self.search_edit.setObjectName("search")
+        self.search_edit.setPlaceholderText(self.tr("Rechercher une police ou un nom (Ctrl+F)"))
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.setMinimumWidth(260)
+        self.search_edit.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        self.shown_label = QLabel()
+        self.shown_label.setObjectName("shownCount")
+        filters.addWidget(self.decision_label)
+        filters.addWidget(self.decision_combo)
+        filters.addSpacing(8)
+        filters.addWidget(self.search_edit)
+        filters.addStretch(1)
+        filters.addWidget(self.shown_label)
+        self.lines_table = DataTable()
+        self.lines_table.setObjectName("lines")
+        self.lines_table.setSortingEnabled(True)
+        self.detail_label = QLabel()
+        self.detail_label.setObjectName("lineDetail")
+        self.detail_label.setWordWrap(True)
+        self.detail_label.setTextFormat(Qt.TextFormat.RichText)
+        self.detail_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.detail_label.setStyleSheet(
+            "QLabel#lineDetail { background: #ffffff; border: 1px solid #c8d0da;"
+            " border-radius: 3px; padding: 4px 8px; }"
+        )
+        bottom_layout.addWidget(self.lines_title)
+        bottom_layout.addLayout(filters)
+        bottom_layout.addWidget(self.lines_table, 1)
+        bottom_layout.addWidget(self.detail_label)
+
+        self.splitter.addWidget(top)
+        self.splitter.addWidget(bottom)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setSizes([230, 345])
+        self.stack.addWidget(self.splitter)
+        layout.addWidget(self.stack, 1)
+
+        self.status_label = QLabel()
+        self.status_label.setObjectName("pageStatus")
+        self.status_label.setWordWrap(True)
+        self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.status_label)
+
+        self.find_shortcut = QShortcut(QKeySequence.StandardKey.Find, self)
+        self.find_shortcut.activated.connect(self._focus_search)
+
+    def _focus_search(self) -> None:
+        self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_edit.selectAll()
+
+    def show_empty(self, text: str) -> None:
+        self.empty_state.setText(text)
+        self.stack.setCurrentWidget(self.empty_state)
+
+    def show_results(self) -> None:
+        self.stack.setCurrentWidget(self.splitter)
