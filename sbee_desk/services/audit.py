@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from sqlalchemy import insert
+
 from sbee_desk.db.models import AuditEvent
 from sbee_desk.db.uow import UnitOfWork
 from sbee_desk.services.actor import Actor
@@ -46,6 +48,6 @@ def record_many(uow: UnitOfWork, actor: Actor, events: list[dict[str, Any]]) -> 
         return
     at = now()
     uow.session.execute(
-        AuditEvent.__table__.insert(),
+        insert(AuditEvent),
         [{"occurred_at": at, "actor": actor.login, **event} for event in events],
     )
