@@ -80,7 +80,7 @@ class World:
         issued_on: dt.date,
         amount: int,
         *,
-        due_on: dt.date | None | str = "auto",
+        due_on: dt.date | str | None = "auto",
         cancelled: bool = False,
         voltage: str = "BT",
     ) -> str:
@@ -174,7 +174,11 @@ class World:
         self.s.flush()
 
     def derogation(
-        self, police: str, decided_on: dt.date, valid_until: dt.date | None = None, ref: str = "DG-1"
+        self,
+        police: str,
+        decided_on: dt.date,
+        valid_until: dt.date | None = None,
+        ref: str = "DG-1",
     ) -> None:
         self.s.add(
             Derogation(
