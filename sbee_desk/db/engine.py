@@ -76,9 +76,7 @@ def create_db_engine(url: str) -> Engine:
         if parsed.database and parsed.database != ":memory:":
             parent = Path(parsed.database).expanduser().resolve().parent
             if not parent.is_dir():
-                raise DatabaseError(
-                    f"Le dossier de la base de données n'existe pas : {parent}."
-                )
+                raise DatabaseError(f"Le dossier de la base de données n'existe pas : {parent}.")
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)

@@ -39,8 +39,10 @@ def prepare_database(engine: Engine) -> None:
     """
     tables = table_names(engine)
     if tables:
-        if "alembic_version" not in tables or "app_meta" not in tables or not is_sbee_database(
-            engine
+        if (
+            "alembic_version" not in tables
+            or "app_meta" not in tables
+            or not is_sbee_database(engine)
         ):
             raise DatabaseError(
                 "Cette base de données n'est pas une base sbee-desk "

@@ -152,9 +152,7 @@ class Suspension(Base):
     """Interruption for non-payment; ``restored_on`` is the rétablissement."""
 
     __tablename__ = "suspension"
-    __table_args__ = (
-        UniqueConstraint("police", "suspended_on", name="uq_suspension_police_date"),
-    )
+    __table_args__ = (UniqueConstraint("police", "suspended_on", name="uq_suspension_police_date"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     police: Mapped[str] = mapped_column(ForeignKey("contract.police"))
@@ -246,9 +244,7 @@ class ReminderLetter(Base):
     """Lettre de relance, created when a bordereau is validated (step 1 → step 2)."""
 
     __tablename__ = "reminder_letter"
-    __table_args__ = (
-        UniqueConstraint("suspension_id", name="uq_reminder_letter_suspension"),
-    )
+    __table_args__ = (UniqueConstraint("suspension_id", name="uq_reminder_letter_suspension"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     police: Mapped[str] = mapped_column(ForeignKey("contract.police"))
