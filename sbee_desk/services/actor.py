@@ -2,26 +2,23 @@
 
 from __future__ import annotations
 
-import getpass
-import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from sbee_desk.domain.permissions import Role
 
 ENV_USER = "SBEE_DESK_USER"
+ENV_PASSWORD = "SBEE_DESK_PASSWORD"
 
 
 @dataclass(frozen=True, slots=True)
 class Actor:
-    """Who acts. Roles and authentication come with the users issue (#4)."""
+    """Who acts: an authenticated user (see services.users.authenticate).
+
+    ``roles`` is what the user held at login; services re-read the user's
+    current roles and active flag from the database before every action
+    (services.authz.require), so a role withdrawn meanwhile is withdrawn now.
+    """
 
     login: str
-
-
-def default_actor(login: str | None = None) -> Actor:
-    """``--user``, else ``SBEE_DESK_USER``, else the operating-system login."""
-    name = login or os.environ.get(ENV_USER)
-    if not name:
-        try:
-            name = getpass.getuser()
-        except (KeyError, OSError):  # no passwd entry (containers): name it plainly
-            name = "inconnu"
-    return Actor(name)
+    roles: frozenset[Role] = field(default_factory=frozenset)
+    full_name: str = ""

@@ -1,0 +1,60 @@
+"""The role check every service makes before acting (business-rules.md, Permissions)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from sbee_desk.db.models import User
+from sbee_desk.db.uow import UnitOfWork
+from sbee_desk.domain.permissions import ACTION_LABELS, Action, Role, allowed
+from sbee_desk.services import audit
+from sbee_desk.services.actor import Actor
+
+
+class PermissionDenied(Exception):
+    """The acting user may not do this; ``str()`` is a French message. Audited."""
+
+    def __init__(self, message: str, action: Action | None = None) -> None:
+        super().__init__(message)
+        self.action = action
+
+
+def current_roles(uow: UnitOfWork, login: str) -> frozenset[Role] | None:
+    """The roles of an active user, read now; None for an unknown or disabled login."""
+    user = uow.session.scalars(select(User).where(User.login == login)).one_or_none()
+    if user is None or not user.active:
+        return None
+    return frozenset(Role(r.role) for r in user.roles)
+
+
+def record_refusal(uow: UnitOfWork, login: str, action: str, reason: str) -> None:
+    """Audit a refusal in its own transaction: the refused action writes nothing."""
+    with uow.__class__(uow.engine) as side:
+        audit.record(
+            side, Actor(login), "refused", entity="action", entity_key=action,
+            details={"reason": reason},
+        )  # fmt: skip
+        side.commit()
+
+
+def require(uow: UnitOfWork, actor: Actor, action: Action) -> None:
+    """Raise PermissionDenied (audited) unless ``actor`` is an active user whose
+    current roles allow ``action``. Call it first in a service, before any write."""
+    roles = current_roles(uow, actor.login)
+    if roles is None:
+        reason = "unknown_or_inactive"
+        message = (
+            f"Utilisateur « {actor.login} » inconnu ou désactivé : action refusée "
+            f"({ACTION_LABELS[action]})."
+        )
+    elif not allowed(roles, action):
+        reason = "role"
+        message = (
+            f"Action refusée : « {actor.login} » n'a pas le rôle requis pour "
+            f"{ACTION_LABELS[action]}."
+        )
+    else:
+        return
+    uow.session.rollback()
+    record_refusal(uow, actor.login, action.value, reason)
+    raise PermissionDenied(message, action)

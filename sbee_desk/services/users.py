@@ -1,0 +1,337 @@
+"""Users (who log in), authentication, and the staff register (who never log in)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import func, select
+
+from sbee_desk.db.models import StaffMember, User, UserRole
+from sbee_desk.db.uow import UnitOfWork
+from sbee_desk.domain.permissions import Action, Role
+from sbee_desk.services import audit
+from sbee_desk.services.actor import Actor
+from sbee_desk.services.authz import record_refusal, require
+
+#: failed logins in a row before the account is locked, and for how long
+MAX_FAILED_LOGINS = 5
+LOCKOUT = dt.timedelta(minutes=15)
+MIN_PASSWORD_LENGTH = 8
+
+_hasher = PasswordHasher()
+
+
+class UserError(ValueError):
+    """Bad user input; ``str()`` is a French message."""
+
+
+class AuthenticationFailed(Exception):
+    """Login refused; ``str()`` is a French message that never says whether the
+    login exists. Audited."""
+
+
+class StaffRole(StrEnum):
+    RELEVEUR = "RELEVEUR"
+    AGENT_RECOUVREMENT = "AGENT_RECOUVREMENT"
+    AGENT_RPNT = "AGENT_RPNT"
+    MAGASINIER = "MAGASINIER"
+
+
+STAFF_ROLE_LABELS = {
+    StaffRole.RELEVEUR: "Releveur",
+    StaffRole.AGENT_RECOUVREMENT: "Agent de recouvrement",
+    StaffRole.AGENT_RPNT: "Agent RPNT",
+    StaffRole.MAGASINIER: "Magasinier",
+}
+
+
+@dataclass(frozen=True)
+class UserInfo:
+    id: int
+    login: str
+    full_name: str
+    roles: tuple[Role, ...]
+    active: bool
+    locked_until: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class StaffInfo:
+    id: int
+    matricule: str
+    name: str
+    role: StaffRole
+    zones: tuple[str, ...]
+    active: bool
+
+
+def _aware(moment: dt.datetime | None) -> dt.datetime | None:
+    if moment is not None and moment.tzinfo is None:  # SQLite gives naive UTC back
+        return moment.replace(tzinfo=dt.UTC)
+    return moment
+
+
+def _info(user: User) -> UserInfo:
+    return UserInfo(
+        user.id,
+        user.login,
+        user.full_name,
+        tuple(Role(r.role) for r in user.roles),
+        user.active,
+        _aware(user.locked_until),
+    )
+
+
+def parse_roles(raw: list[str]) -> list[Role]:
+    roles = []
+    for name in raw:
+        try:
+            roles.append(Role(name.strip().upper()))
+        except ValueError as exc:
+            raise UserError(
+                f"Rôle « {name} » inconnu ; rôles : {', '.join(r.value for r in Role)}."
+            ) from exc
+    if not roles:
+        raise UserError("Un utilisateur doit avoir au moins un rôle.")
+    return sorted(set(roles))
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise UserError(f"Mot de passe trop court : au moins {MIN_PASSWORD_LENGTH} caractères.")
+
+
+def user_count(uow: UnitOfWork) -> int:
+    with uow:
+        return uow.session.scalar(select(func.count()).select_from(User)) or 0
+
+
+def create_user(
+    uow: UnitOfWork,
+    actor: Actor | None,
+    login: str,
+    full_name: str,
+    roles: list[Role],
+    password: str,
+) -> UserInfo:
+    """Add a user. On a database with no user yet, the first one must be ADMIN and
+    needs no acting user (it acts as itself in the audit trail)."""
+    login = login.strip()
+    if not login or len(login) > 64 or any(c.isspace() for c in login):
+        raise UserError(f"Identifiant « {login} » invalide : un mot, 64 caractères au plus.")
+    if not full_name.strip():
+        raise UserError("Le nom complet est obligatoire.")
+    if not roles:
+        raise UserError("Un utilisateur doit avoir au moins un rôle.")
+    _check_password(password)
+    with uow:
+        first = (uow.session.scalar(select(func.count()).select_from(User)) or 0) == 0
+        if first:
+            if Role.ADMIN not in roles:
+                raise UserError("Le premier utilisateur doit être l'administrateur (rôle ADMIN).")
+            acting = Actor(login, frozenset(roles), full_name)
+        else:
+            if actor is None:
+                raise UserError("Indiquez l'utilisateur qui crée le compte (--user).")
+            require(uow, actor, Action.ADMINISTER)
+            acting = actor
+        if uow.session.scalars(select(User).where(User.login == login)).first():
+            raise UserError(f"L'identifiant « {login} » existe déjà.")
+        user = User(
+            login=login,
+            full_name=full_name.strip(),
+            password_hash=_hasher.hash(password),
+            active=True,
+            failed_attempts=0,
+            created_at=audit.now(),
+            roles=[UserRole(role=r.value) for r in sorted(set(roles))],
+        )
+        uow.session.add(user)
+        uow.session.flush()
+        audit.record(
+            uow, acting, "user.create", entity="user", entity_key=login,
+            after={"full_name": user.full_name, "roles": [r.value for r in sorted(set(roles))],
+                   "active": True},
+        )  # fmt: skip
+        uow.commit()
+        return _info(user)
+
+
+def authenticate(
+    uow: UnitOfWork, login: str, password: str, *, at: dt.datetime | None = None
+) -> Actor:
+    """Check a login and password; lock the account after repeated failures."""
+    at = at or audit.now()
+    generic = "Identifiant ou mot de passe incorrect."
+    with uow:
+        user = uow.session.scalars(select(User).where(User.login == login)).one_or_none()
+        if user is None:
+            _hasher.hash(password)  # same cost whether the login exists or not
+            uow.rollback()
+            record_refusal(uow, login, "LOGIN", "bad_credentials")
+            raise AuthenticationFailed(generic)
+        try:
+            _hasher.verify(user.password_hash, password)
+            good = True
+        except (VerificationError, InvalidHashError):
+            good = False
+        locked = _aware(user.locked_until)
+        if not good:
+            user.failed_attempts += 1
+            if user.failed_attempts >= MAX_FAILED_LOGINS:
+                user.locked_until = at + LOCKOUT
+            audit.record(
+                uow, Actor(login), "refused", entity="action", entity_key="LOGIN",
+                details={"reason": "bad_credentials", "failed_attempts": user.failed_attempts},
+            )  # fmt: skip
+            uow.commit()
+            raise AuthenticationFailed(generic)
+        if locked is not None and locked > at:
+            uow.rollback()
+            record_refusal(uow, login, "LOGIN", "locked")
+            raise AuthenticationFailed(
+                f"Compte verrouillé après {MAX_FAILED_LOGINS} échecs : réessayez après "
+                f"{locked.astimezone():%Hh%M} ou adressez-vous à l'administrateur."
+            )
+        if not user.active:
+            uow.rollback()
+            record_refusal(uow, login, "LOGIN", "inactive")
+            raise AuthenticationFailed("Compte désactivé : adressez-vous à l'administrateur.")
+        if user.failed_attempts or user.locked_until is not None:
+            user.failed_attempts = 0
+            user.locked_until = None
+        actor = Actor(user.login, frozenset(Role(r.role) for r in user.roles), user.full_name)
+        audit.record(uow, actor, "login", entity="user", entity_key=login)
+        uow.commit()
+        return actor
+
+
+def list_users(uow: UnitOfWork) -> list[UserInfo]:
+    with uow:
+        return [_info(u) for u in uow.session.scalars(select(User).order_by(User.login))]
+
+
+def update_user(
+    uow: UnitOfWork,
+    actor: Actor,
+    login: str,
+    *,
+    roles: list[Role] | None = None,
+    active: bool | None = None,
+    full_name: str | None = None,
+    password: str | None = None,
+) -> UserInfo:
+    """Change roles, active flag, name or password (ADMIN), audited with before/after."""
+    with uow:
+        require(uow, actor, Action.ADMINISTER)
+        user = uow.session.scalars(select(User).where(User.login == login)).one_or_none()
+        if user is None:
+            raise UserError(f"Utilisateur « {login} » inconnu.")
+        before = {"full_name": user.full_name, "roles": [r.role for r in user.roles],
+                  "active": user.active}  # fmt: skip
+        if roles is not None:
+            if not roles:
+                raise UserError("Un utilisateur doit avoir au moins un rôle.")
+            wanted = {r.value for r in roles}
+            user.roles = [r for r in user.roles if r.role in wanted] + [
+                UserRole(role=r) for r in sorted(wanted - {r.role for r in user.roles})
+            ]
+        if active is not None:
+            user.active = active
+        if full_name is not None:
+            if not full_name.strip():
+                raise UserError("Le nom complet est obligatoire.")
+            user.full_name = full_name.strip()
+        if password is not None:
+            _check_password(password)
+            user.password_hash = _hasher.hash(password)
+            user.failed_attempts = 0
+            user.locked_until = None
+        uow.session.flush()
+        after = {"full_name": user.full_name, "roles": sorted(r.role for r in user.roles),
+                 "active": user.active}  # fmt: skip
+        _guard_last_admin(uow)
+        audit.record(
+            uow, actor, "user.update", entity="user", entity_key=login,
+            before=before, after=after | ({"password": "changé"} if password else {}),
+        )  # fmt: skip
+        uow.commit()
+        return _info(user)
+
+
+def _guard_last_admin(uow: UnitOfWork) -> None:
+    admins = uow.session.scalar(
+        select(func.count())
+        .select_from(User)
+        .join(UserRole)
+        .where(User.active.is_(True), UserRole.role == Role.ADMIN.value)
+    )
+    if not admins:
+        raise UserError("Il doit rester au moins un administrateur actif.")
+
+
+# --------------------------------------------------------------------------- staff
+
+
+def _staff_info(s: StaffMember) -> StaffInfo:
+    zones = tuple(z for z in s.zones.split(",") if z)
+    return StaffInfo(s.id, s.matricule, s.name, StaffRole(s.role), zones, s.active)
+
+
+def list_staff(uow: UnitOfWork, role: StaffRole | None = None) -> list[StaffInfo]:
+    with uow:
+        stmt = select(StaffMember).order_by(StaffMember.name)
+        if role is not None:
+            stmt = stmt.where(StaffMember.role == role.value)
+        return [_staff_info(s) for s in uow.session.scalars(stmt)]
+
+
+def save_staff(
+    uow: UnitOfWork,
+    actor: Actor,
+    matricule: str,
+    name: str,
+    role: str,
+    zones: list[str] | None = None,
+    active: bool = True,
+) -> StaffInfo:
+    """Add or change a staff member (by matricule); ADMIN; audited."""
+    matricule = matricule.strip()
+    if not matricule:
+        raise UserError("Le matricule est obligatoire.")
+    if not name.strip():
+        raise UserError("Le nom est obligatoire.")
+    try:
+        staff_role = StaffRole(role.strip().upper())
+    except ValueError as exc:
+        raise UserError(
+            f"Fonction « {role} » inconnue ; fonctions : {', '.join(r.value for r in StaffRole)}."
+        ) from exc
+    zone_text = ",".join(sorted({z.strip() for z in zones or [] if z.strip()}))
+    with uow:
+        require(uow, actor, Action.ADMINISTER)
+        member = uow.session.scalars(
+            select(StaffMember).where(StaffMember.matricule == matricule)
+        ).one_or_none()
+        before = None
+        if member is None:
+            member = StaffMember(matricule=matricule, name="", role="", zones="", active=True)
+            uow.session.add(member)
+        else:
+            before = {"name": member.name, "role": member.role, "zones": member.zones,
+                      "active": member.active}  # fmt: skip
+        member.name, member.role, member.zones, member.active = (
+            name.strip(), staff_role.value, zone_text, active,
+        )  # fmt: skip
+        uow.session.flush()
+        audit.record(
+            uow, actor, "staff.save", entity="staff", entity_key=matricule, before=before,
+            after={"name": member.name, "role": member.role, "zones": member.zones,
+                   "active": member.active},
+        )  # fmt: skip
+        uow.commit()
+        return _staff_info(member)
