@@ -1,0 +1,257 @@
+"""Benchmark of the selection (step 1): ``run_selection`` against hand-written SQL.
+
+Generates (once, cached in bench/data/) a demo export of N contracts (12 invoices
+each, ~10 % of contracts currently suspended), imports it into a SQLite file
+(or, with ``--db``, a PostgreSQL database on that server), then times:
+
+(a) ``sbee_desk.services.selection.run_selection`` at the run date (stores the run,
+    its lines and its audit event, commits);
+(b) the query below, written from business-rules.md R1–R6 independently of the
+    engine, in plain SQL, fetching every (police, decision, order) row.
+
+Both must give the same (police, decision, ordre) set. Targets: a ≤ 1.5 × b and
+a ≤ 3 s at one million contracts. Prints a markdown table for the README.
+
+    .venv/bin/python bench/bench_select.py --contracts 20000
+    .venv/bin/python bench/bench_select.py                      # 1 000 000 contracts
+    .venv/bin/python bench/bench_select.py --db postgresql+psycopg://postgres@127.0.0.1/postgres
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+import time
+from pathlib import Path
+
+from _common import (
+    BENCH_TODAY,
+    DATA,
+    DEFAULT_CONTRACTS,
+    chef,
+    export_folder,
+    is_postgres,
+    machine,
+    pg_create,
+    row_counts,
+    say,
+    seconds,
+    summary,
+    thousands,
+    timed,
+)
+from sqlalchemy import func, select, text
+
+from sbee_desk.db.database import Database, open_database
+from sbee_desk.db.models import Candidate, Contract
+from sbee_desk.importers import import_export
+from sbee_desk.services.selection import run_selection
+
+# R1–R6 of business-rules.md, as one query. The three {placeholders} are the only
+# dialect-specific parts: days since the suspension, days since the delivery of the
+# letter, and the due date from the payment term when the export gives none.
+HAND_SQL = """
+WITH latest AS (                       -- R1: latest suspension on or before the run date
+    SELECT police, MAX(suspended_on) AS suspended_on
+    FROM suspension
+    WHERE suspended_on <= :run_on
+    GROUP BY police
+),
+suspended AS (
+    SELECT s.id AS suspension_id, s.police, c.voltage,
+           p.unpaid_threshold, p.payment_term_days, p.exempt, p.reminder_delay_days,
+           CASE c.voltage WHEN 'BT' THEN p.reminder_first_bt
+                          ELSE p.reminder_first_mt END AS reminder_first
+    FROM latest
+    JOIN suspension s ON s.police = latest.police AND s.suspended_on = latest.suspended_on
+    JOIN contract c ON c.police = s.police
+    JOIN customer cu ON cu.code = c.customer_code
+    JOIN recovery_plan p ON p.category = cu.category
+    WHERE (s.restored_on IS NULL OR s.restored_on > :run_on)          -- R1: not restored
+      AND (c.terminated_on IS NULL OR c.terminated_on > :run_on)      -- R1: not terminated
+      AND {days_suspended}                                               -- R2: delay
+          >= CASE c.voltage WHEN 'BT' THEN p.delay_bt_days ELSE p.delay_mt_days END
+      AND NOT EXISTS (                 -- an order already validated for this suspension
+          SELECT 1 FROM work_order w
+          WHERE w.suspension_id = s.id AND w.created_on <= :run_on)
+),
+unpaid AS (                            -- R3: overdue invoices with a balance due
+    SELECT sp.*,
+           (SELECT COUNT(*) FROM invoice i
+            WHERE i.police = sp.police
+              AND NOT i.cancelled
+              AND i.issued_on <= :run_on
+              AND COALESCE(i.due_on, {due_by_term}) < :run_on
+              AND i.amount > COALESCE((SELECT SUM(r.amount) FROM payment r
+                                       WHERE r.invoice_number = i.number
+                                         AND r.paid_on <= :run_on), 0)
+           ) AS unpaid_count
+    FROM suspended sp
+)
+SELECT sp.police,
+       CASE
+         WHEN sp.exempt AND NOT EXISTS (                              -- R4
+              SELECT 1 FROM derogation d
+              WHERE d.police = sp.police AND d.decided_on <= :run_on
+                AND (d.valid_until IS NULL OR d.valid_until >= :run_on))
+           THEN 'EXEMPTE'
+         WHEN NOT sp.reminder_first THEN 'RESILIATION'                -- R5
+         WHEN l.id IS NULL THEN 'RELANCE'
+         WHEN l.delivered_on IS NOT NULL
+              AND {days_delivered} >= sp.reminder_delay_days
+           THEN 'RESILIATION'
+         ELSE 'ATTENTE_RELANCE'
+       END AS decision,
+       CASE sp.voltage WHEN 'BT' THEN 'DEPOSE' ELSE 'CONTROLE_INDEX' END AS ordre   -- R6
+FROM unpaid sp
+LEFT JOIN reminder_letter l
+       ON l.suspension_id = sp.suspension_id AND l.created_on <= :run_on
+WHERE sp.unpaid_count >= sp.unpaid_threshold
+  AND (l.cancelled_on IS NULL OR l.cancelled_on > :run_on)          -- R7: procedure ended
+"""
+
+
+def hand_sql(dialect: str) -> str:
+    if dialect == "sqlite":  # dates are ISO text
+        return HAND_SQL.format(
+            days_suspended="CAST(julianday(:run_on) - julianday(s.suspended_on) AS INTEGER)",
+            days_delivered="CAST(julianday(:run_on) - julianday(l.delivered_on) AS INTEGER)",
+            due_by_term="date(i.issued_on, '+' || sp.payment_term_days || ' days')",
+        )
+    return HAND_SQL.format(
+        days_suspended="(CAST(:run_on AS date) - s.suspended_on)",
+        days_delivered="(CAST(:run_on AS date) - l.delivered_on)",
+        due_by_term="(i.issued_on + sp.payment_term_days)",
+    )
+
+
+def run_hand_sql(db: Database, run_on: dt.date) -> set[tuple[str, str, str]]:
+    dialect = db.engine.dialect.name
+    param: object = run_on.isoformat() if dialect == "sqlite" else run_on
+    with db.engine.connect() as conn:
+        rows = conn.execute(text(hand_sql(dialect)), {"run_on": param}).all()
+    return {(police, decision, ordre) for police, decision, ordre in rows}
+
+
+def engine_lines(db: Database, run_id: int) -> set[tuple[str, str, str]]:
+    with db.uow() as uow:
+        rows = uow.session.execute(
+            select(Candidate.police, Candidate.decision, Candidate.order_kind).where(
+                Candidate.run_id == run_id
+            )
+        ).all()
+    return {(police, decision, ordre) for police, decision, ordre in rows}
+
+
+def prepare(contracts: int, server_url: str | None, fresh: bool) -> tuple[Database, float | None]:
+    """The benchmark database holding the export of ``contracts`` contracts."""
+    folder = export_folder(contracts)
+    if server_url and is_postgres(server_url):
+        url = pg_create(server_url, f"sbee_bench_select_{contracts}", drop=fresh)
+    else:
+        path = DATA / f"select-{contracts}.db"
+        if fresh:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+        url = f"sqlite:///{path}"
+    db = open_database(url)
+    with db.uow() as uow:
+        present = uow.session.scalar(select(func.count()).select_from(Contract))
+    if present == contracts:
+        return db, None
+    if present:
+        db.dispose()
+        say("Base incomplète : relancez avec --fresh.")
+        raise SystemExit(2)
+    say(f"Import de {folder.name} dans {db.description}…")
+    actor = chef(db)
+    elapsed, _ = timed(lambda: import_export(db.uow(), actor, folder))
+    say(f"  importé en {elapsed:.1f} s")
+    if db.engine.dialect.name == "postgresql":
+        # what autovacuum does within a minute of a bulk load on a server in service
+        with db.engine.connect() as conn:
+            conn.execute(text("ANALYZE"))
+            conn.commit()
+    return db, elapsed
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--contracts", type=int, default=DEFAULT_CONTRACTS)
+    parser.add_argument(
+        "--db", help="URL of a PostgreSQL server database (a bench database is created there)"
+    )
+    parser.add_argument("--date", type=dt.date.fromisoformat, default=BENCH_TODAY)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--fresh", action="store_true", help="re-import into a new database")
+    args = parser.parse_args(argv)
+
+    db, import_seconds = prepare(args.contracts, args.db, args.fresh)
+    counts = row_counts(export_folder(args.contracts))
+    try:
+        actor = chef(db)
+        say("Échauffement (une exécution de chaque)…")
+        run_hand_sql(db, args.date)
+        run_selection(db.uow(), actor, args.date, today_=BENCH_TODAY)
+        times_a: list[float] = []
+        times_b: list[float] = []
+        run_id = 0
+        expected: set[tuple[str, str, str]] = set()
+        for n in range(args.repeat):
+            tb, expected = timed(lambda: run_hand_sql(db, args.date))
+            ta, result = timed(
+                lambda: run_selection(db.uow(), actor, args.date, today_=BENCH_TODAY)
+            )
+            times_a.append(ta)
+            times_b.append(tb)
+            run_id = result.run_id
+            say(f"  essai {n + 1} : (a) {ta:.3f} s, (b) {tb:.3f} s")
+        got = engine_lines(db, run_id)
+        same = got == expected
+        decisions: dict[str, int] = {}
+        for _, decision, _ in got:
+            decisions[decision] = decisions.get(decision, 0) + 1
+        best_a, median_a = summary(times_a)
+        best_b, median_b = summary(times_b)
+        ratio = median_a / median_b if median_b else float("inf")
+        print()
+        print(
+            f"Sélection au {args.date:%d/%m/%Y}, {db.description}, {machine()}, "
+            f"médiane de {args.repeat} essais (meilleur entre parenthèses)"
+            + (f" ; import initial {import_seconds:.0f} s" if import_seconds else "")
+        )
+        print()
+        print(
+            "| contrats | factures | règlements | interruptions | lignes | "
+            "(a) run_selection | (b) SQL à la main | a/b | cible a ≤ 1,5 b et ≤ 3 s |"
+        )
+        print("|---:|---:|---:|---:|---:|---:|---:|---:|:---:|")
+        ok = ratio <= 1.5 and median_a <= 3.0
+        print(
+            f"| {thousands(counts['contrats'])} | {thousands(counts['factures'])} | "
+            f"{thousands(counts['reglements'])} | {thousands(counts['interruptions'])} | "
+            f"{thousands(len(got))} | {seconds(median_a)} ({seconds(best_a)}) | "
+            f"{seconds(median_b)} ({seconds(best_b)}) | {ratio:.2f} | "
+            f"{'oui' if ok else 'non'} |"
+        )
+        print()
+        print(
+            "Décisions : " + ", ".join(f"{k} {thousands(v)}" for k, v in sorted(decisions.items()))
+        )
+        if not same:
+            only_engine = sorted(got - expected)[:10]
+            only_sql = sorted(expected - got)[:10]
+            print(f"DIFFÉRENCE : moteur seul {only_engine}, SQL seul {only_sql}")
+            return 1
+        print("Mêmes lignes (police, décision, ordre) des deux côtés.")
+        return 0
+    finally:
+        db.dispose()
+
+
+if __name__ == "__main__":
+    start = time.perf_counter()
+    code = main()
+    say(f"Durée totale {time.perf_counter() - start:.0f} s")
+    sys.exit(code)
