@@ -1,0 +1,169 @@
+"""Reading one cell of the export: dates, amounts, codes (import-format.md).
+
+Every parser takes the cell text already stripped and not empty, and returns the
+value as it is staged (dates as ISO ``yyyy-mm-dd`` strings, amounts as ``int``),
+or raises :class:`BadValue` with a French message naming the value. They run
+once per cell of millions of rows: plain ``str`` methods, no regex on the common
+path, no object but the result.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Callable
+
+from sbee_desk.domain.enums import CustomerCategory, Voltage
+from sbee_desk.importers.formats import Kind
+
+
+class BadValue(ValueError):
+    """A cell that cannot be read; ``str()`` is the French message."""
+
+
+_fromisoformat = dt.date.fromisoformat
+_SHORT_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})\Z")
+_PERIOD = re.compile(r"\d{4}-(0[1-9]|1[0-2])\Z")
+#: thousands separators accepted in amounts: space, no-break space, narrow and thin spaces
+_THOUSANDS = str.maketrans("", "", " \u00a0\u202f\u2009")
+#: 15 digits: far above any FCFA amount, far below the 64-bit limit of the database
+MAX_AMOUNT_DIGITS = 15
+
+CATEGORIES = frozenset(c.value for c in CustomerCategory)
+VOLTAGES = frozenset(v.value for v in Voltage)
+
+
+def _bad_date(text: str) -> BadValue:
+    return BadValue(f"date « {text} » illisible (attendu jj/mm/aaaa ou aaaa-mm-jj)")
+
+
+def parse_date(text: str) -> str:
+    """``dd/mm/yyyy`` or ``yyyy-mm-dd`` → ISO ``yyyy-mm-dd`` (a real calendar date)."""
+    if len(text) == 10:
+        if text[4] == "-" and text[7] == "-":
+            iso = text
+        elif text[2] == "/" and text[5] == "/":
+            iso = f"{text[6:]}-{text[3:5]}-{text[:2]}"
+        else:
+            raise _bad_date(text)
+        if iso.isascii():
+            try:
+                _fromisoformat(iso)
+            except ValueError:
+                pass
+            else:
+                return iso
+        raise _bad_date(text)
+    match = _SHORT_DATE.match(text)  # d/m/yyyy, as some spreadsheets write it
+    if match:
+        day, month, year = (int(g) for g in match.groups())
+        try:
+            return dt.date(year, month, day).isoformat()
+        except ValueError:
+            pass
+    raise _bad_date(text)
+
+
+def parse_amount(text: str) -> int:
+    """Whole FCFA, spaces as thousands separators: ``125 000`` → 125000. May be negative."""
+    digits = text if text.isdigit() else text.translate(_THOUSANDS)
+    body = digits[1:] if digits[:1] == "-" else digits
+    if not (body.isascii() and body.isdigit()):
+        if any(sep in body for sep in ".,") and body.replace(".", "").replace(",", "").isdigit():
+            raise BadValue(f"montant « {text} » non entier (francs CFA entiers attendus)")
+        raise BadValue(f"montant « {text} » illisible (francs CFA entiers attendus)")
+    if len(body) > MAX_AMOUNT_DIGITS:
+        raise BadValue(f"montant « {text} » trop grand")
+    return int(digits)
+
+
+def parse_invoice_amount(text: str) -> int:
+    amount = parse_amount(text)
+    if amount < 0:
+        raise BadValue(f"montant « {text} » négatif")
+    return amount
+
+
+def parse_payment_amount(text: str) -> int:
+    amount = parse_amount(text)
+    if amount <= 0:
+        raise BadValue(f"montant « {text} » nul ou négatif (un règlement est supérieur à 0)")
+    return amount
+
+
+_FLAGS = {"oui": True, "non": False}
+
+
+def parse_flag(text: str) -> bool:
+    """``oui`` / ``non``, in any case (an empty cell, ``non``, never reaches here)."""
+    try:
+        return _FLAGS[text.lower()]
+    except KeyError:
+        raise BadValue(f"valeur « {text} » illisible (attendu oui ou non)") from None
+
+
+def parse_voltage(text: str) -> str:
+    code = text.upper()
+    if code in VOLTAGES:
+        return code
+    raise BadValue(f"tension « {text} » inconnue (attendu BT ou MT)")
+
+
+def parse_category(text: str) -> str:
+    code = text.upper()
+    if code in CATEGORIES:
+        return code
+    raise BadValue(
+        f"catégorie « {text} » inconnue (attendu : {', '.join(c.value for c in CustomerCategory)})"
+    )
+
+
+def parse_period(text: str) -> str:
+    if _PERIOD.match(text):
+        return text
+    raise BadValue(f"période « {text} » illisible (attendu aaaa-mm)")
+
+
+def text_parser(max_len: int | None) -> Callable[[str], str]:
+    """Text cells are taken as they are (stripped), within the model's length."""
+    if max_len is None:
+        return str
+    limit = max_len
+
+    def parse_text(text: str) -> str:
+        if len(text) > limit:
+            raise BadValue(f"valeur « {text} » trop longue ({limit} caractères au plus)")
+        return text
+
+    return parse_text
+
+
+PARSERS: dict[Kind, Callable[[str], object]] = {
+    Kind.DATE: parse_date,
+    Kind.AMOUNT: parse_invoice_amount,
+    Kind.POSITIVE_AMOUNT: parse_payment_amount,
+    Kind.VOLTAGE: parse_voltage,
+    Kind.CATEGORY: parse_category,
+    Kind.PERIOD: parse_period,
+    Kind.FLAG: parse_flag,
+}
+
+
+def parser_for(kind: Kind, max_len: int | None) -> Callable[[str], object]:
+    return text_parser(max_len) if kind is Kind.TEXT else PARSERS[kind]
+
+
+def normalize_name(name: object) -> str:
+    """Column, file and sheet names: case, accents, spaces and hyphens don't matter.
+
+    ``" Date Émission"`` → ``"date_emission"``.
+    """
+    text = unicodedata.normalize("NFKD", str(name or "")).replace("\ufeff", "").strip().lower()
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return "_".join(text.replace("-", " ").split())
+
+
+def detect_separator(header_line: str) -> str:
+    """``;`` or ``,``: whichever the header line uses most (``;`` when neither)."""
+    return "," if header_line.count(",") > header_line.count(";") else ";"
