@@ -1,0 +1,305 @@
+"""Staging tables and the set-based work on them: checks, then the merge.
+
+Each imported table is loaded into a temporary table ``stg_<table>`` (the line
+number and one column per model column, see :mod:`sbee_desk.importers.rows`).
+Then a few statements over whole tables do what would otherwise be a query per
+row: duplicate keys, unknown references (in the import and in the database),
+missing agencies and zones, the changed rows (for the audit trail), ``UPDATE …
+FROM`` of those rows only and ``INSERT … SELECT … WHERE NOT EXISTS`` of the
+new ones. The same SQL runs on SQLite (≥ 3.33) and PostgreSQL, but for the
+null-safe comparison and the staging column types.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Collection, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, text
+
+from sbee_desk.importers.formats import TABLES_BY_NAME, Column, Kind, TableSpec
+from sbee_desk.importers.loader import driver_connection, insert_rows
+from sbee_desk.importers.rows import Problems, Staged
+
+_PG_TYPES = {
+    Kind.TEXT: "text",
+    Kind.DATE: "date",
+    Kind.AMOUNT: "bigint",
+    Kind.POSITIVE_AMOUNT: "bigint",
+    Kind.VOLTAGE: "text",
+    Kind.CATEGORY: "text",
+    Kind.PERIOD: "text",
+    Kind.FLAG: "boolean",
+}
+# SQLite: TEXT affinity keeps "0123" as text; dates are ISO text like SQLAlchemy's.
+_SQLITE_TYPES = {
+    Kind.TEXT: "TEXT",
+    Kind.DATE: "TEXT",
+    Kind.AMOUNT: "INTEGER",
+    Kind.POSITIVE_AMOUNT: "INTEGER",
+    Kind.VOLTAGE: "TEXT",
+    Kind.CATEGORY: "TEXT",
+    Kind.PERIOD: "TEXT",
+    Kind.FLAG: "INTEGER",
+}
+
+
+@dataclass(frozen=True)
+class Change:
+    """One record the merge updates: its key and the changed columns, JSON-safe."""
+
+    key: str
+    before: dict[str, Any]
+    after: dict[str, Any]
+
+
+def _json(value: Any, kind: Kind) -> Any:
+    if value is None:
+        return None
+    if kind is Kind.DATE:
+        return value.isoformat() if isinstance(value, dt.date) else str(value)
+    if kind is Kind.FLAG:
+        return bool(value)
+    if kind in (Kind.AMOUNT, Kind.POSITIVE_AMOUNT):
+        return int(value)
+    return value
+
+
+def _same(old: Any, new: Any, kind: Kind) -> bool:
+    return _json(old, kind) == _json(new, kind)
+
+
+def entity_key(values: Sequence[Any], kinds: Sequence[Kind]) -> str:
+    """Key of a record for the audit trail: ``F001`` or ``F001/P1`` (composite keys)."""
+    return "/".join(str(_json(v, k)) for v, k in zip(values, kinds, strict=True))
+
+
+class Staging:
+    """The staging tables of one import, on the connection of its transaction."""
+
+    #: SQLite page cache (KiB) per schema while importing: index builds and merges of
+    #: millions of rows thrash the default 2 MiB. Restored afterwards.
+    SQLITE_CACHE_KIB = 128 * 1024
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+        self.postgres = connection.dialect.name == "postgresql"
+        self.tables: dict[str, TableSpec] = {}
+        #: tables whose keys are known unique (a unique index could be built)
+        self.unique: set[str] = set()
+        self._distinct = "IS DISTINCT FROM" if self.postgres else "IS NOT"
+        self._saved_cache: list[tuple[str, int]] = []
+
+    def __enter__(self) -> Staging:
+        if not self.postgres:
+            raw = driver_connection(self.connection)
+            for schema in ("main", "temp"):
+                old = raw.execute(f"PRAGMA {schema}.cache_size").fetchone()[0]
+                self._saved_cache.append((schema, int(old)))
+                raw.execute(f"PRAGMA {schema}.cache_size = -{self.SQLITE_CACHE_KIB}")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._saved_cache:
+            raw = driver_connection(self.connection)
+            for schema, old in self._saved_cache:
+                raw.execute(f"PRAGMA {schema}.cache_size = {old}")
+            self._saved_cache.clear()
+
+    def _exec(self, sql: str, **params: Any) -> Any:
+        return self.connection.execute(text(sql), params)
+
+    # -- loading ---------------------------------------------------------------------------
+
+    def create(self, spec: TableSpec) -> None:
+        types = _PG_TYPES if self.postgres else _SQLITE_TYPES
+        columns = ", ".join(f"{c.target} {types[c.kind]}" for c in spec.columns)
+        self._exec(f"DROP TABLE IF EXISTS {spec.staging}")
+        suffix = " ON COMMIT DROP" if self.postgres else ""
+        self._exec(f"CREATE TEMPORARY TABLE {spec.staging} (line integer, {columns}){suffix}")
+        self.tables[spec.name] = spec
+
+    def load(self, spec: TableSpec, rows: list[Staged]) -> None:
+        insert_rows(
+            self.connection, spec.staging, ["line", *(c.target for c in spec.columns)], rows
+        )
+
+    def prepare(self) -> None:
+        """Once loaded: index the keys (SQLite) or gather statistics (PostgreSQL).
+
+        SQLite first tries a unique index on the key: when it builds, the key has no
+        duplicate and :meth:`find_duplicates` has nothing to look for; when it fails,
+        a plain index on (key, line) serves the search for the duplicates.
+        """
+        for spec in self.tables.values():
+            if self.postgres:
+                self._exec(f"ANALYZE {spec.staging}")
+                continue
+            keys = ", ".join(spec.key_targets)
+            raw = driver_connection(self.connection)
+            try:  # a failed statement is undone alone: the transaction goes on
+                raw.execute(f"CREATE UNIQUE INDEX ux_{spec.staging} ON {spec.staging} ({keys})")
+            except sqlite3.IntegrityError:
+                raw.execute(f"CREATE INDEX ix_{spec.staging} ON {spec.staging} ({keys}, line)")
+            else:
+                self.unique.add(spec.name)
+
+    def drop(self) -> None:
+        for spec in self.tables.values():
+            self._exec(f"DROP TABLE IF EXISTS {spec.staging}")
+        self.tables.clear()
+
+    # -- checks ------------------------------------------------------------------------------
+
+    def find_duplicates(self, spec: TableSpec, problems: Problems) -> None:
+        """Every repeated key, reported on its second (third…) occurrence."""
+        if spec.name in self.unique:
+            return
+        keys = spec.key_targets
+        not_null = " AND ".join(f"{k} IS NOT NULL" for k in keys)
+        join = " AND ".join(f"s.{k} = d.{k}" for k in keys)
+        rows = self._exec(
+            f"SELECT s.line, d.first_line, {', '.join('s.' + k for k in keys)} "
+            f"FROM {spec.staging} s JOIN ("
+            f"  SELECT {', '.join(keys)}, min(line) AS first_line FROM {spec.staging}"
+            f"  WHERE {not_null} GROUP BY {', '.join(keys)} HAVING count(*) > 1"
+            f") d ON {join} WHERE s.line > d.first_line ORDER BY s.line LIMIT :n",
+            n=problems.room() + 1,
+        ).all()
+        kinds = [spec.column(name).kind for name in spec.key]
+        for line, first_line, *key in rows:
+            shown = " / ".join(str(_json(v, k)) for v, k in zip(key, kinds, strict=True))
+            problems.add(
+                spec.name,
+                line,
+                spec.key[-1],
+                f"{spec.noun} « {shown} » en double (déjà ligne {first_line})",
+            )
+
+    def find_unknown_references(
+        self, spec: TableSpec, problems: Problems, skip: Collection[str] = ()
+    ) -> None:
+        """References to rows neither in the import nor in the database.
+
+        References to a table in ``skip`` (one that could not be read to its end)
+        are not checked: they would only repeat that table's problem.
+        """
+        for ref in spec.references:
+            if ref.table in skip:
+                continue
+            column = spec.column(ref.column).target
+            target = TABLES_BY_NAME[ref.table]
+            key = target.key_targets[0]
+            clauses = [f"s.{column} IS NOT NULL"]
+            if ref.table in self.tables:
+                clauses.append(
+                    f"NOT EXISTS (SELECT 1 FROM {target.staging} t WHERE t.{key} = s.{column})"
+                )
+            clauses.append(
+                f"NOT EXISTS (SELECT 1 FROM {target.model.name} m WHERE m.{key} = s.{column})"
+            )
+            rows = self._exec(
+                f"SELECT s.line, s.{column} FROM {spec.staging} s "
+                f"WHERE {' AND '.join(clauses)} ORDER BY s.line LIMIT :n",
+                n=problems.room() + 1,
+            ).all()
+            for line, value in rows:
+                problems.add(
+                    spec.name,
+                    line,
+                    ref.column,
+                    ref.message.format(value=value) + " (ni dans l'import ni dans la base)",
+                )
+
+    # -- merge -------------------------------------------------------------------------------
+
+    def create_agencies_and_zones(self) -> tuple[int, int]:
+        """Agencies and zones named by contracts and bordereaux but not yet known."""
+        agencies = zones = 0
+        for name in ("contrats", "bordereaux"):
+            if name in self.tables:
+                agencies += self._exec(
+                    f"INSERT INTO agency (code) SELECT DISTINCT s.agency_code "
+                    f"FROM stg_{name} s WHERE s.agency_code IS NOT NULL AND NOT EXISTS "
+                    f"(SELECT 1 FROM agency a WHERE a.code = s.agency_code)"
+                ).rowcount
+        if "contrats" in self.tables:
+            zones = self._exec(
+                "INSERT INTO zone (agency_code, code) "
+                "SELECT DISTINCT s.agency_code, s.zone_code FROM stg_contrats s "
+                "WHERE s.zone_code IS NOT NULL AND NOT EXISTS (SELECT 1 FROM zone z "
+                "WHERE z.agency_code = s.agency_code AND z.code = s.zone_code)"
+            ).rowcount
+        return agencies, zones
+
+    def _changed_predicate(self, table: str, columns: Sequence[Column]) -> str:
+        return " OR ".join(f"{table}.{c.target} {self._distinct} s.{c.target}" for c in columns)
+
+    def _join(self, spec: TableSpec, table: str) -> str:
+        return " AND ".join(f"{table}.{k} = s.{k}" for k in spec.key_targets)
+
+    def changes(
+        self, spec: TableSpec, present: Sequence[Column], batch: int = 5_000
+    ) -> Iterator[list[Change]]:
+        """The records whose values differ from the import, by batches (before the update).
+
+        Only the columns present in the file count: an absent optional column
+        leaves the records as they are.
+        """
+        keys = spec.key_targets
+        key_kinds = [spec.column(name).kind for name in spec.key]
+        columns = [c for c in present if c.target not in keys]
+        model = spec.model.name
+        selected = ", ".join(
+            [*(f"s.{k}" for k in keys), *(f"t.{c.target}, s.{c.target}" for c in columns)]
+        )
+        result = self.connection.execute(
+            text(
+                f"SELECT {selected} FROM {spec.staging} s JOIN {model} t ON "
+                f"{self._join(spec, 't')} WHERE {self._changed_predicate('t', columns)}"
+            ).execution_options(stream_results=True)
+        )
+        nkeys = len(keys)
+        try:
+            for partition in result.partitions(batch):
+                out = []
+                for row in partition:
+                    before: dict[str, Any] = {}
+                    after: dict[str, Any] = {}
+                    for i, col in enumerate(columns):
+                        old, new = row[nkeys + 2 * i], row[nkeys + 2 * i + 1]
+                        if not _same(old, new, col.kind):
+                            before[col.target] = _json(old, col.kind)
+                            after[col.target] = _json(new, col.kind)
+                    out.append(Change(entity_key(row[:nkeys], key_kinds), before, after))
+                yield out
+        finally:
+            result.close()
+
+    def update(self, spec: TableSpec, present: Sequence[Column]) -> int:
+        """Update the changed records from the import; returns how many."""
+        keys = spec.key_targets
+        columns = [c for c in present if c.target not in keys]
+        model = spec.model.name
+        assignments = ", ".join(f"{c.target} = s.{c.target}" for c in columns)
+        return int(
+            self._exec(
+                f"UPDATE {model} SET {assignments} FROM {spec.staging} s "
+                f"WHERE {self._join(spec, model)} AND ({self._changed_predicate(model, columns)})"
+            ).rowcount
+        )
+
+    def insert_new(self, spec: TableSpec) -> int:
+        """Insert the records not in the database yet; returns how many."""
+        targets = ", ".join(c.target for c in spec.columns)
+        selected = ", ".join(f"s.{c.target}" for c in spec.columns)
+        model = spec.model.name
+        return int(
+            self._exec(
+                f"INSERT INTO {model} ({targets}) SELECT {selected} FROM {spec.staging} s "
+                f"WHERE NOT EXISTS (SELECT 1 FROM {model} t WHERE {self._join(spec, 't')})"
+            ).rowcount
+        )
