@@ -19,7 +19,8 @@ from typing import NoReturn
 from sbee_desk import __version__
 from sbee_desk.db.database import Database, open_database
 from sbee_desk.db.engine import DatabaseError
-from sbee_desk.services.actor import Actor, default_actor
+from sbee_desk.services.actor import ENV_PASSWORD, Actor, login_from_environment
+from sbee_desk.services.authz import PermissionDenied
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -69,11 +70,52 @@ def _open(args: argparse.Namespace) -> Database:
     return open_database(getattr(args, "db", None))
 
 
-def _actor(args: argparse.Namespace) -> Actor:
-    return default_actor(getattr(args, "user", None))
+def _read_password(prompt: str = "Mot de passe : ") -> str:
+    """SBEE_DESK_PASSWORD, else a prompt on a terminal."""
+    import getpass
+    import os
+
+    password = os.environ.get(ENV_PASSWORD)
+    if password is not None:
+        return password
+    if sys.stdin is not None and sys.stdin.isatty():
+        return getpass.getpass(prompt)
+    raise BadInput(
+        f"Mot de passe absent : définissez {ENV_PASSWORD} ou lancez la commande dans un terminal."
+    )
+
+
+def _actor(args: argparse.Namespace, db: Database) -> Actor:
+    """The authenticated acting user (--user / SBEE_DESK_USER + password)."""
+    from sbee_desk.services.users import AuthenticationFailed, authenticate, user_count
+
+    if user_count(db.uow()) == 0:
+        raise BadInput(
+            "Aucun utilisateur dans cette base : créez d'abord l'administrateur avec "
+            "« sbee-desk user add LOGIN --name NOM --role ADMIN » (ou chargez la démonstration "
+            "avec « sbee-desk demo »)."
+        )
+    login = login_from_environment(getattr(args, "user", None))
+    if not login:
+        raise BadInput("Indiquez l'utilisateur agissant : --user LOGIN ou SBEE_DESK_USER.")
+    try:
+        return authenticate(db.uow(), login, _read_password())
+    except AuthenticationFailed as exc:
+        raise BadInput(str(exc)) from exc
 
 
 # --------------------------------------------------------------------------- commands
+
+
+def _reader(args: argparse.Namespace, db: Database) -> Actor:
+    """The acting user, who must hold a role that may read (every role may)."""
+    from sbee_desk.domain.permissions import Action
+    from sbee_desk.services.authz import require
+
+    actor = _actor(args, db)
+    with db.uow() as uow:
+        require(uow, actor, Action.READ)
+    return actor
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -81,7 +123,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     db = _open(args)
     try:
-        result = import_export(db.uow(), _actor(args), Path(args.path))
+        result = import_export(db.uow(), _actor(args, db), Path(args.path))
     except ImportFailed as failed:
         for p in failed.problems:
             _emit(f"{p.table}:{p.line}: {p.column}: {p.message}", err=True)
@@ -113,7 +155,7 @@ def cmd_select(args: argparse.Namespace) -> int:
     db = _open(args)
     try:
         try:
-            result = run_selection(db.uow(), _actor(args), run_on, args.agence)
+            result = run_selection(db.uow(), _actor(args, db), run_on, args.agence)
         except SelectionError as exc:
             raise BadInput(str(exc)) from exc
         if args.json:
@@ -134,16 +176,151 @@ def cmd_select(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from sbee_desk.services.demo import load_demo
+    from sbee_desk.services.users import DEMO_PASSWORD, DEMO_USERS, create_demo_users, user_count
 
     if args.contracts < 1:
         raise BadInput(f"--contracts : {args.contracts} ; il faut au moins 1 contrat.")
     db = _open(args)
     try:
-        result = load_demo(db, _actor(args), contracts=args.contracts)
+        if user_count(db.uow()) == 0:
+            actor = create_demo_users(db.uow())
+            _emit("Utilisateurs de démonstration créés (mot de passe de chacun : "
+                  f"{DEMO_PASSWORD}) :")  # fmt: skip
+            for login, name, roles in DEMO_USERS:
+                _emit(f"  {login:<10} {name} — {', '.join(r.value for r in roles)}")
+        else:
+            actor = _actor(args, db)
+        result = load_demo(db, actor, contracts=args.contracts)
     finally:
         db.dispose()
     _emit(f"Agence de démonstration chargée : {result}")
     return EXIT_OK
+
+
+def cmd_user_add(args: argparse.Namespace) -> int:
+    from sbee_desk.services.users import UserError, create_user, parse_roles, user_count
+
+    db = _open(args)
+    try:
+        roles = parse_roles(args.role)
+        actor = None if user_count(db.uow()) == 0 else _actor(args, db)
+        password = _read_new_password()
+        info = create_user(db.uow(), actor, args.login, args.name, roles, password)
+    except UserError as exc:
+        raise BadInput(str(exc)) from exc
+    finally:
+        db.dispose()
+    _emit(f"Utilisateur « {info.login} » créé ({', '.join(r.value for r in info.roles)}).")
+    return EXIT_OK
+
+
+def _read_new_password() -> str:
+    """The new user's password: the first line of standard input (import-format.md)."""
+    import getpass
+
+    if sys.stdin is not None and sys.stdin.isatty():
+        first = getpass.getpass("Mot de passe du nouvel utilisateur : ")
+        if getpass.getpass("Confirmez : ") != first:
+            raise BadInput("Les deux mots de passe diffèrent.")
+        return first
+    line = sys.stdin.readline() if sys.stdin is not None else ""
+    if not line:
+        raise BadInput("Mot de passe attendu sur l'entrée standard (une ligne).")
+    return line.rstrip("\r\n")
+
+
+def cmd_user_list(args: argparse.Namespace) -> int:
+    from sbee_desk.services.users import list_users
+
+    db = _open(args)
+    try:
+        _reader(args, db)
+        users = list_users(db.uow())
+    finally:
+        db.dispose()
+    for u in users:
+        state = "actif" if u.active else "désactivé"
+        _emit(f"{u.login:<12} {u.full_name:<30} {state:<10} {', '.join(r.value for r in u.roles)}")
+    return EXIT_OK
+
+
+def cmd_user_set(args: argparse.Namespace) -> int:
+    from sbee_desk.services.users import UserError, parse_roles, update_user
+
+    db = _open(args)
+    try:
+        actor = _actor(args, db)
+        update_user(
+            db.uow(), actor, args.login,
+            roles=parse_roles(args.role) if args.role else None,
+            active={"oui": True, "non": False}[args.active] if args.active else None,
+            full_name=args.name,
+            password=_read_new_password() if args.password else None,
+        )  # fmt: skip
+    except UserError as exc:
+        raise BadInput(str(exc)) from exc
+    finally:
+        db.dispose()
+    _emit(f"Utilisateur « {args.login} » modifié.")
+    return EXIT_OK
+
+
+def cmd_staff_add(args: argparse.Namespace) -> int:
+    from sbee_desk.services.users import UserError, save_staff
+
+    db = _open(args)
+    try:
+        info = save_staff(
+            db.uow(), _actor(args, db), args.matricule, args.name, args.role,
+            args.zone or [], active=args.active != "non",
+        )  # fmt: skip
+    except UserError as exc:
+        raise BadInput(str(exc)) from exc
+    finally:
+        db.dispose()
+    _emit(f"Personnel « {info.matricule} » enregistré : {info.name}.")
+    return EXIT_OK
+
+
+def cmd_staff_list(args: argparse.Namespace) -> int:
+    from sbee_desk.services.users import STAFF_ROLE_LABELS, list_staff
+
+    db = _open(args)
+    try:
+        _reader(args, db)
+        staff = list_staff(db.uow())
+    finally:
+        db.dispose()
+    for m in staff:
+        state = "actif" if m.active else "inactif"
+        _emit(f"{m.matricule:<10} {m.name:<30} {STAFF_ROLE_LABELS[m.role]:<22} "
+              f"{','.join(m.zones) or 'toutes zones':<20} {state}")  # fmt: skip
+    return EXIT_OK
+
+
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    from sbee_desk.services.audit import verify_chain
+
+    db = _open(args)
+    try:
+        _reader(args, db)
+        status = verify_chain(db.uow())
+    finally:
+        db.dispose()
+    if status.ok:
+        _emit(f"Journal d'audit intègre : {status.events} événements vérifiés.")
+        return EXIT_OK
+    what = {
+        "HASH": "son contenu a été modifié",
+        "LINK": "il ne suit pas l'événement précédent",
+        "GAP": "il manque (supprimé)",
+        "HEAD": "la fin du journal a été supprimée ou modifiée",
+    }[status.problem or "HASH"]
+    _emit(
+        f"Journal d'audit ALTÉRÉ : premier événement en défaut n° {status.first_broken} ({what}).",
+        err=True,
+    )
+    return EXIT_BAD_INPUT
 
 
 def cmd_plan_list(args: argparse.Namespace) -> int:
@@ -152,6 +329,7 @@ def cmd_plan_list(args: argparse.Namespace) -> int:
 
     db = _open(args)
     try:
+        _reader(args, db)
         plans = list_plans(db.uow())
     finally:
         db.dispose()
@@ -182,7 +360,7 @@ def cmd_plan_set(args: argparse.Namespace) -> int:
             changes[name.strip()] = parse_value(name.strip(), raw)
         db = _open(args)
         try:
-            update_plan(db.uow(), _actor(args), args.category, changes)
+            update_plan(db.uow(), _actor(args, db), args.category, changes)
         finally:
             db.dispose()
     except PlanError as exc:
@@ -245,6 +423,50 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("demo", cmd_demo, "charger une agence de démonstration")
     p.add_argument("--contracts", type=int, default=2000, metavar="N", help="nombre de contrats")
 
+    user = sub.add_parser("user", help="utilisateurs (qui se connectent)")
+    user_sub = user.add_subparsers(dest="user_command", metavar="ACTION", parser_class=_Parser)
+    user_sub.required = True
+    p = user_sub.add_parser(
+        "add", parents=[common],
+        help="créer un utilisateur (mot de passe lu sur l'entrée standard)",
+    )  # fmt: skip
+    p.add_argument("login", metavar="LOGIN")
+    p.add_argument("--name", required=True, metavar="NOM", help="nom complet")
+    p.add_argument("--role", action="append", required=True, metavar="RÔLE",
+                   help="rôle (répétable) : CHEF_RECOUVREMENT, AGENT_CONTROLE, CHEF_RPNT, "
+                   "MAGASINIER, DIRECTION, CONTROLE, ADMIN")  # fmt: skip
+    p.set_defaults(handler=cmd_user_add)
+    p = user_sub.add_parser("list", parents=[common], help="lister les utilisateurs")
+    p.set_defaults(handler=cmd_user_list)
+    p = user_sub.add_parser("set", parents=[common], help="modifier un utilisateur")
+    p.add_argument("login", metavar="LOGIN")
+    p.add_argument("--name", metavar="NOM")
+    p.add_argument("--role", action="append", metavar="RÔLE", help="remplace les rôles")
+    p.add_argument("--active", choices=["oui", "non"])
+    p.add_argument("--password", action="store_true",
+                   help="nouveau mot de passe, lu sur l'entrée standard")  # fmt: skip
+    p.set_defaults(handler=cmd_user_set)
+
+    staff = sub.add_parser("staff", help="personnel de terrain (releveurs, agents, magasiniers)")
+    staff_sub = staff.add_subparsers(dest="staff_command", metavar="ACTION", parser_class=_Parser)
+    staff_sub.required = True
+    p = staff_sub.add_parser("add", parents=[common], help="ajouter ou modifier (par matricule)")
+    p.add_argument("matricule", metavar="MATRICULE")
+    p.add_argument("--name", required=True, metavar="NOM")
+    p.add_argument("--role", required=True, metavar="FONCTION",
+                   help="RELEVEUR, AGENT_RECOUVREMENT, AGENT_RPNT ou MAGASINIER")  # fmt: skip
+    p.add_argument("--zone", action="append", metavar="ZONE", help="zone (répétable)")
+    p.add_argument("--active", choices=["oui", "non"], default="oui")
+    p.set_defaults(handler=cmd_staff_add)
+    p = staff_sub.add_parser("list", parents=[common], help="lister le personnel")
+    p.set_defaults(handler=cmd_staff_list)
+
+    audit_p = sub.add_parser("audit", help="journal d'audit")
+    audit_sub = audit_p.add_subparsers(dest="audit_command", metavar="ACTION", parser_class=_Parser)
+    audit_sub.required = True
+    p = audit_sub.add_parser("verify", parents=[common], help="vérifier l'intégrité du journal")
+    p.set_defaults(handler=cmd_audit_verify)
+
     plan = sub.add_parser("plan", help="plans de recouvrement (paramètres des règles)")
     plan_sub = plan.add_subparsers(dest="plan_command", metavar="ACTION", parser_class=_Parser)
     plan_sub.required = True
@@ -269,7 +491,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BadInput as exc:
         _emit(f"erreur : {exc}", err=True)
         return EXIT_BAD_INPUT
-    except DatabaseError as exc:
+    except (DatabaseError, PermissionDenied) as exc:
         _emit(f"erreur : {exc}", err=True)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:

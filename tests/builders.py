@@ -21,7 +21,49 @@ from sbee_desk.db.models import (
     WorkOrder,
     Zone,
 )
+from sbee_desk.db.models import User, UserRole
+from sbee_desk.domain.permissions import Role
 from sbee_desk.services.audit import now
+
+PASSWORD = "secret-123"
+#: a valid argon2 hash of PASSWORD, computed once (hashing costs ~50 ms)
+_HASH: dict[str, str] = {}
+
+
+def password_hash() -> str:
+    if not _HASH:
+        from argon2 import PasswordHasher
+
+        _HASH["h"] = PasswordHasher().hash(PASSWORD)
+    return _HASH["h"]
+
+
+def add_user(session, login: str, *roles: Role, active: bool = True) -> None:
+    """A user whose password is PASSWORD (written directly: test set-up, not audited)."""
+    session.add(
+        User(
+            login=login,
+            full_name=f"Utilisateur {login}",
+            password_hash=password_hash(),
+            active=active,
+            failed_attempts=0,
+            created_at=now(),
+            roles=[UserRole(role=r.value) for r in roles],
+        )
+    )
+    session.flush()
+
+
+def add_users(db: Database) -> None:
+    """One user per role, login = role name in lower case, plus ``chef`` and ``admin``."""
+    with db.uow() as uow:
+        add_user(uow.session, "chef", Role.CHEF_RECOUVREMENT)
+        add_user(uow.session, "admin", Role.ADMIN)
+        for role in Role:
+            if role is not Role.ADMIN:
+                add_user(uow.session, role.value.lower(), role)
+        uow.commit()
+
 
 D = dt.date
 
@@ -37,6 +79,8 @@ class World:
     def __post_init__(self) -> None:
         self._uow = self.db.uow().__enter__()
         self.s = self._uow.session
+        if self.s.query(User).filter_by(login="chef").first() is None:
+            add_user(self.s, "chef", Role.CHEF_RECOUVREMENT)
         self.s.add(Agency(code=self.agency, name="Agence test"))
         self.s.add(Zone(agency_code=self.agency, code="Z1"))
         for v in ("BT", "MT"):

@@ -22,3 +22,19 @@ class Actor:
     login: str
     roles: frozenset[Role] = field(default_factory=frozenset)
     full_name: str = ""
+
+
+def login_from_environment(login: str | None = None) -> str | None:
+    """``--user``, else ``SBEE_DESK_USER``."""
+    import os
+
+    return login or os.environ.get(ENV_USER) or None
+
+
+def default_actor(login: str | None = None) -> Actor:
+    """An unauthenticated actor named by ``--user`` / ``SBEE_DESK_USER``.
+
+    Only for read-only paths and the GUI until its login dialog lands; every
+    service that changes something checks the user's roles in the database.
+    """
+    return Actor(login_from_environment(login) or "inconnu")

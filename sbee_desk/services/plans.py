@@ -10,9 +10,11 @@ from sqlalchemy import select
 from sbee_desk.db.models import RecoveryPlan
 from sbee_desk.db.uow import UnitOfWork
 from sbee_desk.domain.enums import CustomerCategory
+from sbee_desk.domain.permissions import Action
 from sbee_desk.domain.plans import PlanValues
 from sbee_desk.services import audit
 from sbee_desk.services.actor import Actor
+from sbee_desk.services.authz import require
 from sbee_desk.services.selection import load_plans
 
 
@@ -81,6 +83,7 @@ def update_plan(
         if name not in valid:
             raise PlanError(f"Paramètre « {name} » inconnu.")
     with uow:
+        require(uow, actor, Action.ADMINISTER)
         row = uow.session.scalars(
             select(RecoveryPlan).where(RecoveryPlan.category == cat.value)
         ).one()

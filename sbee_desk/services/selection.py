@@ -46,10 +46,12 @@ from sbee_desk.db.models import (
 )
 from sbee_desk.db.uow import UnitOfWork
 from sbee_desk.domain.enums import CATEGORY_LABELS, CustomerCategory, Decision, OrderKind, Voltage
+from sbee_desk.domain.permissions import Action
 from sbee_desk.domain.plans import PlanValues
 from sbee_desk.domain.rules import FutureRunDate, check_run_date
 from sbee_desk.services import audit
 from sbee_desk.services.actor import Actor
+from sbee_desk.services.authz import require
 
 
 class SelectionError(Exception):
@@ -336,6 +338,7 @@ def run_selection(
             "la sélection se fait à une date passée ou du jour."
         ) from exc
     with uow:
+        require(uow, actor, Action.SELECT)
         session = uow.session
         if agency_code is not None and session.get(Agency, agency_code) is None:
             known = (

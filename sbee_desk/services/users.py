@@ -274,6 +274,37 @@ def _guard_last_admin(uow: UnitOfWork) -> None:
         raise UserError("Il doit rester au moins un administrateur actif.")
 
 
+# --------------------------------------------------------------------------- demo
+
+#: The demo agency's users, one per role (README: "Utilisateurs de démonstration").
+#: ``nuit`` is the dedicated user the night edition runs as.
+DEMO_PASSWORD = "demo-sbee"
+DEMO_USERS: list[tuple[str, str, tuple[Role, ...]]] = [
+    ("chef", "Rodrigue Tossou", (Role.CHEF_RECOUVREMENT,)),
+    ("agent", "Afiavi Houngbédji", (Role.AGENT_CONTROLE,)),
+    ("rpnt", "Sèna Agbodjan", (Role.CHEF_RPNT,)),
+    ("magasin", "Kossi Zinsou", (Role.MAGASINIER,)),
+    ("dg", "Gérard Adjovi", (Role.DIRECTION,)),
+    ("dig", "Comlan Gbaguidi", (Role.CONTROLE,)),
+    ("admin", "Administrateur de l'agence", (Role.ADMIN,)),
+    ("nuit", "Édition de nuit", (Role.CHEF_RECOUVREMENT,)),
+]
+
+
+def create_demo_users(uow: UnitOfWork) -> Actor:
+    """On a database with no user yet: the demo users (admin first). Returns the
+    chef, who then loads the demo data."""
+    by_login = {login: (name, roles) for login, name, roles in DEMO_USERS}
+    admin = create_user(uow, None, "admin", by_login["admin"][0], list(by_login["admin"][1]),
+                        DEMO_PASSWORD)  # fmt: skip
+    admin_actor = Actor(admin.login, frozenset(admin.roles), admin.full_name)
+    for login, name, roles in DEMO_USERS:
+        if login != "admin":
+            create_user(uow, admin_actor, login, name, list(roles), DEMO_PASSWORD)
+    chef_name, chef_roles = by_login["chef"]
+    return Actor("chef", frozenset(chef_roles), chef_name)
+
+
 # --------------------------------------------------------------------------- staff
 
 

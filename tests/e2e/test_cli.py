@@ -13,6 +13,8 @@ import pytest
 from sqlalchemy import text
 
 from sbee_desk.cli import main
+from sbee_desk.db.database import open_database
+from tests.builders import PASSWORD, add_users
 
 SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "samples"
 TODAY = dt.date.today()
@@ -47,6 +49,19 @@ def small_export(folder: Path) -> Path:
         interruptions="police;date_interruption;bordereau;date_retablissement\n"
         "P1;2026-10-01;BT-09;\nP2;2026-10-01;MT-09;\nP3;2026-10-01;BT-09;\n",
     )
+
+
+@pytest.fixture(autouse=True)
+def as_chef(request, monkeypatch) -> None:
+    """Every command runs as `chef` (password from the environment), users created."""
+    monkeypatch.setenv("SBEE_DESK_USER", "chef")
+    monkeypatch.setenv("SBEE_DESK_PASSWORD", PASSWORD)
+    if "sqlite_db" in request.fixturenames:
+        add_users(request.getfixturevalue("sqlite_db"))
+    if "db_url" in request.fixturenames:
+        db = open_database(request.getfixturevalue("db_url"))
+        add_users(db)
+        db.dispose()
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -169,8 +184,9 @@ def test_plan_set_is_audited_and_validated(sqlite_db, capsys) -> None:
         ).one()
     assert row.actor == "admin"
     code, _, err = run(
-        capsys, "--db", sqlite_db.url, "plan", "set", "ORDINAIRE", "unpaid_threshold=0"
-    )
+        capsys, "--db", sqlite_db.url, "--user", "admin", "plan", "set", "ORDINAIRE",
+        "unpaid_threshold=0",
+    )  # fmt: skip
     assert code == 2 and "trop petit" in err
 
 
@@ -183,7 +199,7 @@ def test_usage_error_is_exit_2_in_french(capsys) -> None:
 
 def test_headless_commands_never_import_qt(sqlite_db, tmp_path) -> None:
     code = (
-        "import sys; from sbee_desk.cli import main; "
+        "import sys; from sbee_desk.cli import main; "  # reads the password from the env
         f"rc = main(['--db', {sqlite_db.url!r}, 'select', '--json']); "
         "assert 'PySide6' not in sys.modules, 'Qt imported'; sys.exit(rc)"
     )
@@ -194,7 +210,7 @@ def test_headless_commands_never_import_qt(sqlite_db, tmp_path) -> None:
 
 
 def test_default_database_is_in_the_user_data_folder(tmp_path, capsys) -> None:
-    code, out, _ = run(capsys, "plan", "list", "--json")
-    assert code == 0 and len(json.loads(out)) == 9
+    code, _, err = run(capsys, "plan", "list", "--json")
+    assert code == 2 and "Aucun utilisateur" in err  # a new database: create the admin first
     data_home = Path(os.environ["XDG_DATA_HOME"])
     assert (data_home / "sbee-desk" / "sbee-desk.db").exists()

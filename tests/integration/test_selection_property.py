@@ -124,7 +124,7 @@ def test_engine_matches_domain_rules(cases, sqlite_template: Path, tmp_path_fact
         if outcome is not None:
             expected[police] = (outcome.decision, outcome.unpaid_count, outcome.amount_due)
     w.commit()
-    run = run_selection(db.uow(), Actor("t"), RUN, today_=RUN)
+    run = run_selection(db.uow(), Actor("chef"), RUN, today_=RUN)
     from hypothesis import event
 
     event(f"listed={len(expected)}")
