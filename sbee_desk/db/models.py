@@ -21,6 +21,7 @@ from sqlalchemy import (
     ForeignKeyConstraint,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -237,7 +238,44 @@ class Candidate(Base):
     derogation_id: Mapped[int | None] = mapped_column(ForeignKey("derogation.id"))
     #: the reminder letter of this suspension, if any (R5)
     letter_id: Mapped[int | None] = mapped_column(Integer)
+    #: exclusion by the chef (code from exclusion_reason + free text); None = confirmed
     excluded_reason: Mapped[str | None] = mapped_column(Text)
+    exclusion_code: Mapped[str | None] = mapped_column(String(32))
+    excluded_by: Mapped[str | None] = mapped_column(String(64))
+    excluded_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class ExclusionReason(Base):
+    """Motif d'exclusion, a list the administrator maintains."""
+
+    __tablename__ = "exclusion_reason"
+
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    label: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class BordereauValidation(Base):
+    """A bordereau of a run validated by the chef: its review is frozen."""
+
+    __tablename__ = "bordereau_validation"
+    __table_args__ = (
+        UniqueConstraint("run_id", "bordereau_code", name="uq_bordereau_validation_run"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("selection_run.id"))
+    bordereau_code: Mapped[str] = mapped_column(ForeignKey("bordereau.code"))
+    validated_by: Mapped[str] = mapped_column(String(64))
+    validated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    letters: Mapped[int] = mapped_column(Integer)
+    orders: Mapped[int] = mapped_column(Integer)
+    excluded: Mapped[int] = mapped_column(Integer)
+    #: lines dropped by the R7 check at validation (restored or paid meanwhile)
+    dropped: Mapped[int] = mapped_column(Integer)
 
 
 class ReminderLetter(Base):
@@ -247,6 +285,7 @@ class ReminderLetter(Base):
     __table_args__ = (UniqueConstraint("suspension_id", name="uq_reminder_letter_suspension"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    bordereau_code: Mapped[str | None] = mapped_column(ForeignKey("bordereau.code"))
     police: Mapped[str] = mapped_column(ForeignKey("contract.police"))
     suspension_id: Mapped[int] = mapped_column(ForeignKey("suspension.id"))
     run_id: Mapped[int] = mapped_column(ForeignKey("selection_run.id"))
@@ -264,6 +303,7 @@ class WorkOrder(Base):
     __table_args__ = (UniqueConstraint("suspension_id", name="uq_work_order_suspension"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    bordereau_code: Mapped[str | None] = mapped_column(ForeignKey("bordereau.code"))
     police: Mapped[str] = mapped_column(ForeignKey("contract.police"))
     suspension_id: Mapped[int] = mapped_column(ForeignKey("suspension.id"))
     run_id: Mapped[int] = mapped_column(ForeignKey("selection_run.id"))
@@ -320,6 +360,26 @@ class StaffMember(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}
+
+
+class ArchiveEntry(Base):
+    """Classeur: one list produced (Excel or PDF), its file kept in the database."""
+
+    __tablename__ = "archive_entry"
+    __table_args__ = (Index("ix_archive_entry_run", "run_id", "bordereau_code"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(20))  # A_RELANCER, A_RESILIER, CONTROLE
+    file_format: Mapped[str] = mapped_column(String(8))  # xlsx, pdf
+    run_id: Mapped[int] = mapped_column(ForeignKey("selection_run.id"))
+    bordereau_code: Mapped[str] = mapped_column(ForeignKey("bordereau.code"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str] = mapped_column(String(64))
+    file_name: Mapped[str] = mapped_column(String(200))
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    #: a list produced again for the same run and bordereau
+    is_copy: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class AuditHead(Base):
