@@ -175,7 +175,11 @@ def today() -> dt.date:
     return dt.date.today()
 
 
-def _candidate_select(run_id: int, plans: _Plans, agency_code: str | None) -> Any:
+def _candidate_select(
+    run_id: int, plans: _Plans, agency_code: str | None, polices: Any = None
+) -> Any:
+    """The candidates at ``plans.run_on``; ``polices`` (a list or a select of police
+    numbers) restricts them, for re-checks (R4 derogation, R7 at validation)."""
     run_on = plans.run_on
     s = Suspension.__table__.alias("s")
     s2 = Suspension.__table__.alias("s2")
@@ -203,6 +207,8 @@ def _candidate_select(run_id: int, plans: _Plans, agency_code: str | None) -> An
     ]
     if agency_code is not None:
         base_where.append(c.c.agency_code == agency_code)
+    if polices is not None:
+        base_where.append(s.c.police.in_(polices))
     base = (
         select(
             s.c.id.label("suspension_id"),

@@ -1,0 +1,432 @@
+"""Step 1, the chef's review: exclusions, DG derogations and bordereau validation.
+
+Validation turns the confirmed lines of a bordereau into the pending work of step
+2 — one reminder letter per RELANCE line, one work order per RESILIATION line —
+after checking R7 with everything known at that moment, and freezes the review.
+Letters and orders are unique per suspension (R13): a second validation, from
+another run or another workstation, cannot create them twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import func, insert, literal, select
+from sqlalchemy.exc import IntegrityError
+
+from sbee_desk.db.models import (
+    BordereauValidation,
+    Candidate,
+    Contract,
+    Derogation,
+    ExclusionReason,
+    ReminderLetter,
+    SelectionRun,
+    WorkOrder,
+)
+from sbee_desk.db.uow import UnitOfWork
+from sbee_desk.domain.enums import Decision
+from sbee_desk.domain.permissions import Action
+from sbee_desk.services import audit
+from sbee_desk.services.actor import Actor
+from sbee_desk.services.authz import require
+from sbee_desk.services.selection import _candidate_select, _Plans, load_plans, today
+
+
+class ReviewError(ValueError):
+    """Bad review action; ``str()`` is a French message. Nothing was changed."""
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    run_id: int
+    bordereau_code: str
+    letters: int
+    orders: int
+    excluded: int
+    #: lines no longer candidates at validation (R7: restored or paid meanwhile)
+    dropped: list[str]
+    waiting: int
+    exempt: int
+
+
+@dataclass(frozen=True)
+class ValidationInfo:
+    bordereau_code: str
+    validated_by: str
+    validated_at: dt.datetime
+    letters: int
+    orders: int
+
+
+@dataclass(frozen=True)
+class DerogationInfo:
+    id: int
+    police: str
+    reference: str
+    decided_on: dt.date
+    valid_until: dt.date | None
+    recorded_by: str
+    recomputed_lines: int
+
+
+def exclusion_reasons(uow: UnitOfWork) -> list[tuple[str, str]]:
+    with uow:
+        rows = uow.session.scalars(
+            select(ExclusionReason)
+            .where(ExclusionReason.active.is_(True))
+            .order_by(ExclusionReason.label)
+        )
+        return [(r.code, r.label) for r in rows]
+
+
+def _validation(uow: UnitOfWork, run_id: int, bordereau: str) -> BordereauValidation | None:
+    return uow.session.scalars(
+        select(BordereauValidation).where(
+            BordereauValidation.run_id == run_id, BordereauValidation.bordereau_code == bordereau
+        )
+    ).one_or_none()
+
+
+def validations(uow: UnitOfWork, run_id: int) -> dict[str, ValidationInfo]:
+    with uow:
+        rows = uow.session.scalars(
+            select(BordereauValidation).where(BordereauValidation.run_id == run_id)
+        )
+        return {
+            v.bordereau_code: ValidationInfo(
+                v.bordereau_code, v.validated_by, v.validated_at, v.letters, v.orders
+            )
+            for v in rows
+        }
+
+
+def _resolve_reason(uow: UnitOfWork, reason: str, note: str | None) -> tuple[str, str]:
+    """(code, text) from a code of the list or free text; refuses an empty reason."""
+    reason = (reason or "").strip()
+    note = (note or "").strip()
+    if not reason:
+        raise ReviewError("Motif d'exclusion obligatoire : choisissez un motif de la liste.")
+    row = uow.session.get(ExclusionReason, reason.upper())
+    if row is not None:
+        if row.code == "AUTRE" and not note:
+            raise ReviewError("Motif « Autre » : précisez le motif en texte libre.")
+        return row.code, f"{row.label} — {note}" if note else row.label
+    return "AUTRE", f"{reason} — {note}" if note else reason
+
+
+def _lines(uow: UnitOfWork, run_id: int, polices: list[str]) -> list[Candidate]:
+    rows = list(
+        uow.session.scalars(
+            select(Candidate).where(Candidate.run_id == run_id, Candidate.police.in_(polices))
+        )
+    )
+    missing = sorted(set(polices) - {c.police for c in rows})
+    if missing:
+        raise ReviewError(f"Police(s) absente(s) du traitement n° {run_id} : {', '.join(missing)}.")
+    return rows
+
+
+def _check_open(uow: UnitOfWork, run_id: int, bordereaux: set[str]) -> None:
+    for code in sorted(bordereaux):
+        v = _validation(uow, run_id, code)
+        if v is not None:
+            raise ReviewError(
+                f"Le bordereau {code} a été validé par {v.validated_by} le "
+                f"{v.validated_at:%d/%m/%Y} : sa revue est figée."
+            )
+
+
+def exclude_lines(
+    uow: UnitOfWork,
+    actor: Actor,
+    run_id: int,
+    polices: list[str],
+    reason: str,
+    note: str | None = None,
+) -> int:
+    """Exclude lines from a run (mandatory reason). Returns the number excluded."""
+    with uow:
+        require(uow, actor, Action.SELECT)
+        code, text = _resolve_reason(uow, reason, note)
+        lines = _lines(uow, run_id, polices)
+        _check_open(uow, run_id, {c.bordereau_code for c in lines})
+        at = audit.now()
+        for line in lines:
+            before = {"excluded_reason": line.excluded_reason}
+            line.exclusion_code, line.excluded_reason = code, text
+            line.excluded_by, line.excluded_at = actor.login, at
+            audit.record(
+                uow, actor, "review.exclude", entity="candidate",
+                entity_key=f"{run_id}:{line.police}", before=before,
+                after={"excluded_reason": text, "code": code},
+            )  # fmt: skip
+        uow.commit()
+        return len(lines)
+
+
+def restore_lines(uow: UnitOfWork, actor: Actor, run_id: int, polices: list[str]) -> int:
+    """Bring excluded lines back (confirmed again)."""
+    with uow:
+        require(uow, actor, Action.SELECT)
+        lines = _lines(uow, run_id, polices)
+        _check_open(uow, run_id, {c.bordereau_code for c in lines})
+        for line in lines:
+            if line.excluded_reason is None:
+                continue
+            audit.record(
+                uow, actor, "review.restore", entity="candidate",
+                entity_key=f"{run_id}:{line.police}",
+                before={"excluded_reason": line.excluded_reason}, after={"excluded_reason": None},
+            )  # fmt: skip
+            line.exclusion_code = line.excluded_reason = line.excluded_by = None
+            line.excluded_at = None
+        uow.commit()
+        return len(lines)
+
+
+def _recompute(uow: UnitOfWork, run: SelectionRun, polices: list[str]) -> int:
+    """Re-decide some lines of an open run with today's derogations (R4)."""
+    plans = _Plans(load_plans(uow), run.run_on)
+    fresh = {
+        row.police: row
+        for row in uow.session.execute(
+            _candidate_select(run.id, plans, run.agency_code, polices)
+        ).mappings()
+    }
+    changed = 0
+    for line in _lines_if_present(uow, run.id, polices):
+        row = fresh.get(line.police)
+        if row is None:
+            continue
+        if (line.decision, line.derogation_id) != (row["decision"], row["derogation_id"]):
+            line.decision, line.derogation_id = row["decision"], row["derogation_id"]
+            line.letter_id = row["letter_id"]
+            changed += 1
+    return changed
+
+
+def _lines_if_present(uow: UnitOfWork, run_id: int, polices: list[str]) -> list[Candidate]:
+    return list(
+        uow.session.scalars(
+            select(Candidate).where(Candidate.run_id == run_id, Candidate.police.in_(polices))
+        )
+    )
+
+
+def add_derogation(
+    uow: UnitOfWork,
+    actor: Actor,
+    police: str,
+    reference: str,
+    decided_on: dt.date,
+    valid_until: dt.date | None = None,
+    document_reference: str | None = None,
+    *,
+    today_: dt.date | None = None,
+) -> DerogationInfo:
+    """Record a DG derogation (DIRECTION) and re-decide the open runs' lines (R4)."""
+    reference = (reference or "").strip()
+    if not reference:
+        raise ReviewError("Dérogation : la référence de la décision DG est obligatoire.")
+    if decided_on > (today_ or today()):
+        raise ReviewError(
+            f"Dérogation : date de décision {decided_on:%d/%m/%Y} postérieure à aujourd'hui."
+        )
+    if valid_until is not None and valid_until < decided_on:
+        raise ReviewError(
+            f"Dérogation : fin de validité {valid_until:%d/%m/%Y} antérieure à la décision "
+            f"du {decided_on:%d/%m/%Y}."
+        )
+    with uow:
+        require(uow, actor, Action.DEROGATION)
+        if uow.session.get(Contract, police) is None:
+            raise ReviewError(f"Dérogation : police « {police} » inconnue.")
+        derogation = Derogation(
+            police=police,
+            reference=reference,
+            decided_on=decided_on,
+            valid_until=valid_until,
+            document_reference=(document_reference or "").strip() or None,
+            recorded_by=actor.login,
+            recorded_at=audit.now(),
+        )
+        uow.session.add(derogation)
+        uow.session.flush()
+        # Re-decide this contract's lines in every run whose bordereau is not validated.
+        open_runs = uow.session.scalars(
+            select(SelectionRun)
+            .join(Candidate, Candidate.run_id == SelectionRun.id)
+            .where(Candidate.police == police)
+            .where(
+                ~select(BordereauValidation.id)
+                .where(
+                    BordereauValidation.run_id == Candidate.run_id,
+                    BordereauValidation.bordereau_code == Candidate.bordereau_code,
+                )
+                .exists()
+            )
+            .distinct()
+        ).all()
+        changed = sum(_recompute(uow, run, [police]) for run in open_runs)
+        audit.record(
+            uow, actor, "derogation.add", entity="derogation", entity_key=police,
+            after={"reference": reference, "decided_on": decided_on.isoformat(),
+                   "valid_until": valid_until.isoformat() if valid_until else None,
+                   "document_reference": derogation.document_reference},
+            details={"recomputed_lines": changed},
+        )  # fmt: skip
+        uow.commit()
+        return DerogationInfo(
+            derogation.id, police, reference, decided_on, valid_until, actor.login, changed
+        )
+
+
+def validate_bordereau(
+    uow: UnitOfWork,
+    actor: Actor,
+    run_id: int,
+    bordereau_code: str,
+    exclusions: list[tuple[str, str]] | None = None,
+    *,
+    today_: dt.date | None = None,
+) -> ValidationResult:
+    """Validate one bordereau of a run: R7 check, letters and orders, frozen review.
+
+    ``exclusions`` are (police, reason) pairs applied in the same transaction
+    (the CLI's ``--exclude POLICE:REASON``). All or nothing.
+    """
+    on = today_ or today()
+    with uow:
+        require(uow, actor, Action.SELECT)
+        session = uow.session
+        run = session.get(SelectionRun, run_id)
+        if run is None:
+            raise ReviewError(f"Traitement n° {run_id} introuvable.")
+        total = session.scalar(
+            select(func.count())
+            .select_from(Candidate)
+            .where(Candidate.run_id == run_id, Candidate.bordereau_code == bordereau_code)
+        )
+        if not total:
+            raise ReviewError(
+                f"Le bordereau {bordereau_code} n'a aucune ligne dans le traitement n° {run_id}."
+            )
+        _check_open(uow, run_id, {bordereau_code})
+        for police, reason in exclusions or []:
+            code, text = _resolve_reason(uow, reason, None)
+            lines = _lines(uow, run_id, [police])
+            if lines[0].bordereau_code != bordereau_code:
+                raise ReviewError(
+                    f"Police {police} : elle appartient au bordereau {lines[0].bordereau_code}, "
+                    f"pas à {bordereau_code}."
+                )
+            lines[0].exclusion_code, lines[0].excluded_reason = code, text
+            lines[0].excluded_by, lines[0].excluded_at = actor.login, audit.now()
+        session.flush()
+        lines = list(
+            session.scalars(
+                select(Candidate).where(
+                    Candidate.run_id == run_id, Candidate.bordereau_code == bordereau_code
+                )
+            )
+        )
+        for line in lines:
+            if line.excluded_reason is not None and not line.excluded_reason.strip():
+                raise ReviewError(f"Police {line.police} : exclusion sans motif.")
+        # Segregation: who recorded a derogation may not validate the bordereau using it.
+        derogation_ids = [
+            c.derogation_id for c in lines if c.derogation_id and not c.excluded_reason
+        ]
+        if derogation_ids:
+            own = session.scalars(
+                select(Derogation.police).where(
+                    Derogation.id.in_(derogation_ids), Derogation.recorded_by == actor.login
+                )
+            ).all()
+            if own:
+                raise ReviewError(
+                    f"Séparation des tâches : vous avez enregistré la dérogation de la police "
+                    f"{own[0]} ; un autre chef doit valider ce bordereau."
+                )
+        confirmed = [c for c in lines if c.excluded_reason is None]
+        actionable = [
+            c for c in confirmed if c.decision in (Decision.RELANCE, Decision.RESILIATION)
+        ]
+        # R7 with everything known now: still suspended and still unpaid at validation.
+        still = set()
+        if actionable:
+            plans = _Plans(load_plans(uow), on)
+            still = {
+                row.suspension_id
+                for row in session.execute(
+                    _candidate_select(run_id, plans, None, [c.police for c in actionable])
+                )
+            }
+        kept = [c for c in actionable if c.suspension_id in still]
+        dropped = sorted(c.police for c in actionable if c.suspension_id not in still)
+        letters = [c for c in kept if c.decision == Decision.RELANCE]
+        orders = [c for c in kept if c.decision == Decision.RESILIATION]
+        try:
+            if letters:
+                session.execute(
+                    insert(ReminderLetter).from_select(
+                        ["police", "suspension_id", "run_id", "bordereau_code", "created_on"],
+                        select(
+                            Candidate.police, Candidate.suspension_id, literal(run_id),
+                            Candidate.bordereau_code, literal(on, ReminderLetter.created_on.type),
+                        ).where(Candidate.id.in_([c.id for c in letters])),
+                    )
+                )  # fmt: skip
+            if orders:
+                session.execute(
+                    insert(WorkOrder).from_select(
+                        ["police", "suspension_id", "run_id", "bordereau_code", "kind",
+                         "created_on"],
+                        select(
+                            Candidate.police, Candidate.suspension_id, literal(run_id),
+                            Candidate.bordereau_code, Candidate.order_kind,
+                            literal(on, WorkOrder.created_on.type),
+                        ).where(Candidate.id.in_([c.id for c in orders])),
+                    )
+                )  # fmt: skip
+            session.add(
+                BordereauValidation(
+                    run_id=run_id,
+                    bordereau_code=bordereau_code,
+                    validated_by=actor.login,
+                    validated_at=audit.now(),
+                    letters=len(letters),
+                    orders=len(orders),
+                    excluded=len(lines) - len(confirmed),
+                    dropped=len(dropped),
+                )
+            )
+            session.flush()
+        except IntegrityError as exc:
+            session.rollback()
+            raise ReviewError(
+                f"Le bordereau {bordereau_code} vient d'être validé depuis un autre poste, ou "
+                "des lettres / ordres existent déjà pour ces suspensions : rien n'a été "
+                "enregistré. Rafraîchissez la page."
+            ) from exc
+        result = ValidationResult(
+            run_id=run_id,
+            bordereau_code=bordereau_code,
+            letters=len(letters),
+            orders=len(orders),
+            excluded=len(lines) - len(confirmed),
+            dropped=dropped,
+            waiting=sum(c.decision == Decision.ATTENTE_RELANCE for c in confirmed),
+            exempt=sum(c.decision == Decision.EXEMPTE for c in confirmed),
+        )
+        audit.record(
+            uow, actor, "review.validate", entity="bordereau", entity_key=bordereau_code,
+            after={"run": run_id, "letters": result.letters, "orders": result.orders,
+                   "excluded": result.excluded, "dropped_r7": dropped},
+            details={"exclusions": [{"police": c.police, "reason": c.excluded_reason}
+                                    for c in lines if c.excluded_reason]},
+        )  # fmt: skip
+        uow.commit()
+        return result
