@@ -8,16 +8,19 @@ main window. ``sbee-desk`` without arguments and ``sbee-desk gui`` call it.
 
 from __future__ import annotations
 
+import os
 import sys
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from sbee_desk.db.database import Database, open_database
 from sbee_desk.db.engine import DatabaseError
 from sbee_desk.gui.main_window import MainWindow
 from sbee_desk.gui.settings import APPLICATION, ORGANIZATION, Settings
-from sbee_desk.services.actor import default_actor
+from sbee_desk.gui.sign_in import SignInDialog
+from sbee_desk.services.actor import Actor
+from sbee_desk.services.users import user_count
 
 #: exit status when the database cannot be used (as the commands: bad input → 2)
 EXIT_DATABASE = 2
@@ -64,8 +67,32 @@ def open_or_explain(db_url: str | None) -> Database | None:
         return None
 
 
-def build_main_window(db: Database, user: str | None) -> MainWindow:
-    window = MainWindow(db, default_actor(user), Settings())
+ENV_USER = "SBEE_DESK_USER"
+ENV_PASSWORD = "SBEE_DESK_PASSWORD"
+
+
+def sign_in(db: Database, user: str | None) -> tuple[bool, Actor | None]:
+    """(go on?, who signed in). A database without users opens without sign-in (the
+    first start creates them); otherwise ``--user``/``SBEE_DESK_USER`` with
+    ``SBEE_DESK_PASSWORD`` sign in directly, and the sign-in dialog asks for the rest.
+    """
+    if user_count(db.uow()) == 0:
+        return True, None
+    login = user or os.environ.get(ENV_USER) or None
+    password = os.environ.get(ENV_PASSWORD)
+    dialog = SignInDialog(db, login)
+    if login and password is not None:
+        dialog.password_edit.setText(password)
+        dialog.try_sign_in()
+        if dialog.actor is not None:
+            return True, dialog.actor
+    if dialog.exec() == QDialog.DialogCode.Accepted and dialog.actor is not None:
+        return True, dialog.actor
+    return False, None
+
+
+def build_main_window(db: Database, actor: Actor | None) -> MainWindow:
+    window = MainWindow(db, actor, Settings())
     window.show()
     window.start()
     return window
@@ -78,7 +105,10 @@ def run_gui(db_url: str | None, user: str | None) -> int:
     if db is None:
         return EXIT_DATABASE
     try:
-        window = build_main_window(db, user)
+        go_on, actor = sign_in(db, user)
+        if not go_on:
+            return 0
+        window = build_main_window(db, actor)
         status = app.exec()
         del window
         return int(status)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sbee_desk.db.database import Database
@@ -9,10 +10,22 @@ from sbee_desk.gui.settings import Settings
 from sbee_desk.gui.tasks import TaskRunner
 from sbee_desk.services.actor import Actor
 
+ActorAction = Callable[[Actor], None]
+
 
 @dataclass
 class AppContext:
     db: Database
-    actor: Actor
+    #: the signed-in user; None on a database that has no user yet
+    actor: Actor | None
     settings: Settings
     tasks: TaskRunner
+    #: asks who acts when nobody is signed in (the main window: first administrator)
+    ask_for_actor: Callable[[ActorAction], None] | None = None
+
+    def with_actor(self, action: ActorAction) -> None:
+        """Run ``action(actor)`` now, or once somebody has signed in."""
+        if self.actor is not None:
+            action(self.actor)
+        elif self.ask_for_actor is not None:
+            self.ask_for_actor(action)

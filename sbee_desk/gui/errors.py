@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from sqlalchemy.exc import DBAPIError
 
 from sbee_desk.db.engine import DatabaseError
+from sbee_desk.services.authz import PermissionDenied
 from sbee_desk.services.selection import SelectionError
 
 log = logging.getLogger(__name__)
@@ -27,7 +28,12 @@ class UserError(Exception):
 
 
 #: exceptions whose ``str()`` is a French message written for the user
-EXPECTED_ERRORS: tuple[type[BaseException], ...] = (DatabaseError, SelectionError, UserError)
+EXPECTED_ERRORS: tuple[type[BaseException], ...] = (
+    DatabaseError,
+    PermissionDenied,
+    SelectionError,
+    UserError,
+)
 
 
 def _tr(text: str) -> str:

@@ -37,9 +37,11 @@ class FirstStartDialog(QDialog):
                 "La base « {database} » ne contient encore aucun contrat. Pour commencer :"
                 "<ul>"
                 "<li><b>Charger l'agence de démonstration</b> : {contracts} contrats "
-                "fictifs, pour découvrir le logiciel sans risque ;</li>"
+                "fictifs et des comptes de démonstration (chef section, agents…), pour "
+                "découvrir le logiciel sans risque ;</li>"
                 "<li><b>Importer l'export de l'agence</b> : les fichiers CSV ou le classeur "
-                "Excel produits par la gestion clientèle.</li>"
+                "Excel produits par la gestion clientèle (le compte de l'administrateur "
+                "est d'abord créé).</li>"
                 "</ul>"
                 "Vous pourrez le faire plus tard depuis la page « Données »."
             ).format(database=database, contracts=f"{demo_contracts:,}".replace(",", "\u202f"))

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
+from sqlalchemy.engine import make_url
 
+from sbee_desk.db.database import Database
 from sbee_desk.domain.enums import (
     CATEGORY_LABELS,
     DECISION_LABELS,
@@ -68,6 +71,15 @@ _MONTHS = (
 
 def tr(text: str, context: str = "Formatting") -> str:
     return QCoreApplication.translate(context, text)
+
+
+def database_label(db: Database) -> tuple[str, str]:
+    """(short text: the SQLite file name or the server, full description for a tooltip)."""
+    url = make_url(db.url)
+    if url.get_backend_name() == "sqlite":
+        name = Path(url.database).name if url.database else tr("en mémoire")
+        return name, db.description
+    return db.description, db.description
 
 
 def format_count(value: int) -> str:

@@ -7,8 +7,8 @@ changed for the others.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QBrush, QCloseEvent, QColor, QKeySequence, QShortcut
@@ -18,25 +18,29 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMessageBox,
     QStackedWidget,
     QWidget,
 )
-from sqlalchemy.engine import make_url
 
 from sbee_desk.db.database import Database
+from sbee_desk.domain.permissions import ROLE_LABELS, Role
 from sbee_desk.gui.context import AppContext
+from sbee_desk.gui.errors import UserError
 from sbee_desk.gui.first_start import FirstStartChoice, FirstStartDialog
-from sbee_desk.gui.formatting import format_count, format_datetime
+from sbee_desk.gui.formatting import database_label, format_count, format_datetime
 from sbee_desk.gui.pages.base import Page
 from sbee_desk.gui.pages.coming_soon import ComingSoonPage
 from sbee_desk.gui.pages.data_page import DataPage
 from sbee_desk.gui.pages.selection_page import SelectionPage
 from sbee_desk.gui.settings import Settings
+from sbee_desk.gui.sign_in import open_first_administrator
 from sbee_desk.gui.style import NAV_WIDTH, STYLESHEET
 from sbee_desk.gui.tasks import TaskContext, TaskRunner
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.demo import DemoResult, load_demo
 from sbee_desk.services.selection import ImportInfo, last_import, list_agencies
+from sbee_desk.services.users import DEMO_PASSWORD, DEMO_USERS, create_demo_users, user_count
 
 #: size of the demo agency offered on first start
 FIRST_START_DEMO_CONTRACTS = 2000
@@ -47,6 +51,10 @@ COMING_SOON_COLOUR = "#9fb3cc"
 
 def tr(text: str) -> str:
     return QCoreApplication.translate("MainWindow", text)
+
+
+def role_label(role: Role) -> str:
+    return QCoreApplication.translate("Role", ROLE_LABELS[role])
 
 
 @dataclass(frozen=True)
@@ -65,15 +73,6 @@ def load_overview(ctx: TaskContext) -> Overview:
     return Overview(list_agencies(ctx.uow()), last_import(ctx.uow()))
 
 
-def database_label(db: Database) -> tuple[str, str]:
-    """(short text for the status bar, full description for its tooltip)."""
-    url = make_url(db.url)
-    if url.get_backend_name() == "sqlite":
-        name = Path(url.database).name if url.database else tr("en mémoire")
-        return name, db.description
-    return db.description, db.description
-
-
 class MainWindow(QMainWindow):
     #: the first overview is shown: the window is usable
     ready = Signal()
@@ -83,7 +82,7 @@ class MainWindow(QMainWindow):
     first_start_answered = Signal(int)
     demo_loaded = Signal()
 
-    def __init__(self, db: Database, actor: Actor, settings: Settings | None = None) -> None:
+    def __init__(self, db: Database, actor: Actor | None, settings: Settings | None = None) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
         self.db = db
@@ -93,6 +92,7 @@ class MainWindow(QMainWindow):
             settings=settings or Settings(),
             tasks=TaskRunner(db, self),
         )
+        self.ctx.ask_for_actor = self._ask_for_actor
         self.overview: Overview | None = None
         self.first_start_dialog: FirstStartDialog | None = None
         self._ready = False
@@ -159,13 +159,14 @@ class MainWindow(QMainWindow):
         status = self.statusBar()
         self.db_label = QLabel(tr("Base : {db}").format(db=db_name))
         self.db_label.setToolTip(db_full)
-        self.user_label = QLabel(tr("Utilisateur : {login}").format(login=actor.login))
+        self.user_label = QLabel()
         self.agency_label = QLabel(tr("Agence : —"))
         self.import_label = QLabel(tr("Dernier import : —"))
         for part in (self.db_label, self.user_label, self.agency_label, self.import_label):
             part.setContentsMargins(8, 0, 8, 0)
             status.addPermanentWidget(part)
 
+        self.set_actor(actor)
         self.quit_shortcut = QShortcut(QKeySequence.StandardKey.Quit, self)
         self.quit_shortcut.activated.connect(self.close)
         if not self.ctx.settings.restore_window(self):
@@ -295,17 +296,25 @@ class MainWindow(QMainWindow):
             self.load_demo()
         elif choice == FirstStartChoice.IMPORT:
             self.go_to("data")
+            if self.ctx.actor is None:
+                self.ctx.with_actor(lambda _actor: None)
         self.first_start_answered.emit(int(choice))
 
     def load_demo(self, contracts: int = FIRST_START_DEMO_CONTRACTS) -> None:
-        actor = self.ctx.actor
+        """Load the demo agency (and its users, on a database that has none)."""
+        signed_in = self.ctx.actor
 
-        def run(ctx: TaskContext) -> DemoResult:
+        def run(ctx: TaskContext) -> tuple[Actor, bool, DemoResult]:
             def progress(done: int, total: int) -> None:
                 # the export is written first; its import then runs without progress
                 ctx.progress(*((done, total) if done < total else (0, 0)))
 
-            return load_demo(ctx.db, actor, contracts=contracts, progress=progress)
+            created = user_count(ctx.uow()) == 0
+            actor = create_demo_users(ctx.uow()) if created else signed_in
+            if actor is None:
+                raise UserError(tr("Connectez-vous pour charger la démonstration."))
+            result = load_demo(ctx.db, actor, contracts=contracts, progress=progress)
+            return actor, created, result
 
         self.ctx.tasks.start(
             run,
@@ -313,7 +322,9 @@ class MainWindow(QMainWindow):
             on_success=self._demo_loaded,
         )
 
-    def _demo_loaded(self, result: DemoResult) -> None:
+    def _demo_loaded(self, outcome: tuple[Actor, bool, DemoResult]) -> None:
+        actor, users_created, result = outcome
+        self.set_actor(actor)
         contracts = result.rows.get("contrats", 0)
         self.statusBar().showMessage(
             tr("Agence de démonstration chargée : {count} contrats.").format(
@@ -326,7 +337,54 @@ class MainWindow(QMainWindow):
         self.refresh_overview()
         self.go_to("selection")
         self.current_page().activate()
+        if users_created:
+            self.demo_accounts_box = self._show_demo_accounts()
         self.demo_loaded.emit()
+
+    def _show_demo_accounts(self) -> QMessageBox:
+        accounts = "".join(
+            f"<li><b>{login}</b> — {name} ({', '.join(role_label(r) for r in roles)})</li>"
+            for login, name, roles in DEMO_USERS
+        )
+        box = QMessageBox(self)
+        box.setObjectName("demoAccounts")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.setIcon(QMessageBox.Icon.Information)
+        box.setWindowTitle(tr("Comptes de démonstration"))
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setText(
+            tr(
+                "L'agence de démonstration est chargée. Vous travaillez maintenant comme "
+                "<b>chef</b> (chef section recouvrement). Comptes créés, mot de passe "
+                "« {password} » pour chacun :<ul>{accounts}</ul>"
+                "Notez-les : ils servent à la prochaine connexion."
+            ).format(password=DEMO_PASSWORD, accounts=accounts)
+        )
+        box.open()
+        return box
+
+    # -- who works ---------------------------------------------------------------------------
+    def set_actor(self, actor: Actor | None) -> None:
+        self.ctx.actor = actor
+        if actor is None:
+            self.user_label.setText(tr("Utilisateur : aucun"))
+            self.user_label.setToolTip(tr("Cette base n'a encore aucun utilisateur."))
+            return
+        self.user_label.setText(
+            tr("Utilisateur : {name}").format(name=actor.full_name or actor.login)
+        )
+        self.user_label.setToolTip(
+            tr("Identifiant {login} — {roles}").format(
+                login=actor.login, roles=", ".join(role_label(r) for r in sorted(actor.roles))
+            )
+        )
+
+    def _ask_for_actor(self, action: Callable[[Actor], None]) -> None:
+        def signed_in(actor: Actor) -> None:
+            self.set_actor(actor)
+            action(actor)
+
+        open_first_administrator(self.db, self, signed_in)
 
     # -- closing -----------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -26,7 +26,7 @@ BANNER_COLOURS: dict[str, tuple[str, str, str]] = {
     "error": ("#fbe4e6", "#e08a93", "#7a1020"),
 }
 
-NAV_WIDTH = 230
+NAV_WIDTH = 210
 
 STYLESHEET = """
 QListWidget#navigation {

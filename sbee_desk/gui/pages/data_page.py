@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import html
 from pathlib import Path
@@ -27,6 +26,7 @@ from sbee_desk.importers import (
     ImportResult,
     import_export,
 )
+from sbee_desk.services.actor import Actor
 from sbee_desk.services.selection import ImportInfo, last_import
 
 
@@ -68,6 +68,8 @@ class DataPage(Page):
         ctx.settings.restore_header("data/problems", view.problems_table.horizontalHeader())
         view.problems_table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
 
+        self._banner_target: str | None = None
+        view.banner.action_clicked.connect(self._banner_action)
         view.folder_button.clicked.connect(self.choose_folder)
         view.workbook_button.clicked.connect(self.choose_workbook)
         view.copy_button.clicked.connect(self.copy_problems)
@@ -125,10 +127,12 @@ class DataPage(Page):
     # -- importing ---------------------------------------------------------------------
     def import_path(self, path: Path) -> None:
         """Import ``path`` (CSV folder or .xlsx) in the background, with progress and cancel."""
+        self.ctx.with_actor(lambda actor: self._import_as(actor, path))
+
+    def _import_as(self, actor: Actor, path: Path) -> None:
         self.last_path = path
         folder = path if path.is_dir() else path.parent
         self.ctx.settings.set_text("data/last_folder", str(folder))
-        actor = self.ctx.actor
         self.view.status_label.setText(
             self.tr("Import de « {path} » en cours…").format(path=str(path))
         )
@@ -162,7 +166,7 @@ class DataPage(Page):
             ),
             self.tr("Aller à la sélection"),
         )
-        self._connect_banner_action(lambda: self.navigate.emit("selection"))
+        self._banner_target = "selection"
         view.warnings_list.clear()
         view.warnings_list.addItems(result.warnings)
         view.warnings_title.setVisible(bool(result.warnings))
@@ -182,6 +186,7 @@ class DataPage(Page):
             self.import_finished.emit("error")
             return False
         view = self.view
+        self._banner_target = None
         self.problems_model.set_problems(exc.problems)
         view.problems_table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.problems_proxy.sort(-1)
@@ -204,6 +209,7 @@ class DataPage(Page):
         return True
 
     def _import_cancelled(self) -> None:
+        self._banner_target = None
         self.view.banner.show_message(
             "info",
             self.tr("<b>Import annulé.</b> Rien n'a été enregistré dans la base."),
@@ -211,11 +217,9 @@ class DataPage(Page):
         self.view.status_label.clear()
         self.import_finished.emit("cancelled")
 
-    def _connect_banner_action(self, slot: object) -> None:
-        banner = self.view.banner
-        with contextlib.suppress(RuntimeError, TypeError):  # nothing connected yet
-            banner.action_clicked.disconnect()
-        banner.action_clicked.connect(slot)
+    def _banner_action(self) -> None:
+        if self._banner_target:
+            self.navigate.emit(self._banner_target)
 
     def _busy_changed(self, busy: bool) -> None:
         self.view.folder_button.setEnabled(not busy)

@@ -31,6 +31,7 @@ from sbee_desk.gui.pages.base import Page
 from sbee_desk.gui.pages.selection_view import SelectionView
 from sbee_desk.gui.style import decision_icon
 from sbee_desk.gui.tasks import TaskContext
+from sbee_desk.services.actor import Actor
 from sbee_desk.services.selection import (
     BordereauSummary,
     CandidateLine,
@@ -466,8 +467,8 @@ class SelectionPage(Page):
             )
         else:
             self.view.shown_label.setText(
-                self.tr("{shown} affichées sur {total}").format(
-                    shown=plural(shown, self.tr("ligne"), self.tr("lignes")),
+                self.tr("{shown} sur {total}").format(
+                    shown=plural(shown, self.tr("ligne affichée"), self.tr("lignes affichées")),
                     total=format_count(total),
                 )
             )
@@ -483,7 +484,10 @@ class SelectionPage(Page):
     # -- running -----------------------------------------------------------------------
     def launch(self) -> None:
         """Run the selection at the chosen date for the chosen agency (background)."""
-        run_on, agency, actor = self.run_date(), self.agency(), self.ctx.actor
+        self.ctx.with_actor(self._launch_as)
+
+    def _launch_as(self, actor: Actor) -> None:
+        run_on, agency = self.run_date(), self.agency()
         self.view.run_button.setEnabled(False)
         self.ctx.tasks.start(
             lambda ctx: run_selection(ctx.uow(), actor, run_on, agency),

@@ -68,7 +68,7 @@ class SelectionView(QWidget):
         self.runs_label = QLabel(self.tr("Traitement affiché :"))
         self.runs_combo = QComboBox()
         self.runs_combo.setObjectName("runs")
-        self.runs_combo.setMinimumContentsLength(24)
+        self.runs_combo.setMinimumContentsLength(40)
         self.runs_combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
@@ -81,9 +81,14 @@ class SelectionView(QWidget):
         toolbar.addSpacing(8)
         toolbar.addWidget(self.run_button)
         toolbar.addStretch(1)
-        toolbar.addWidget(self.runs_label)
-        toolbar.addWidget(self.runs_combo)
         layout.addLayout(toolbar)
+
+        shown_run = QHBoxLayout()
+        shown_run.setSpacing(6)
+        shown_run.addWidget(self.runs_label)
+        shown_run.addWidget(self.runs_combo)
+        shown_run.addStretch(1)
+        layout.addLayout(shown_run)
 
         self.stale_banner = Banner()
         self.stale_banner.setObjectName("banner")
