@@ -1,0 +1,113 @@
+"""Données: a bad export shows every problem, can be copied and saved, writes nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QFileDialog
+from pytestqt.qtbot import QtBot
+from sqlalchemy import text
+
+from sbee_desk.db.database import Database
+from sbee_desk.gui.main_window import MainWindow
+from tests.gui.conftest import WindowFactory
+from tests.gui.known_case import write_bad_export, write_known_export
+
+TABLES = ("customer", "contract", "bordereau", "invoice", "payment", "suspension", "audit_event")
+
+
+def row_counts(db: Database) -> dict[str, int]:
+    with db.engine.connect() as conn:
+        return {t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar_one() for t in TABLES}
+
+
+def open_data_page(qtbot: QtBot, make_window: WindowFactory, db: Database) -> MainWindow:
+    window = make_window(db)
+    qtbot.waitUntil(lambda: window.first_start_dialog is not None)
+    assert window.first_start_dialog is not None
+    window.first_start_dialog.later_button.click()
+    window.go_to("data")
+    return window
+
+
+def test_bad_export_shows_its_problems_and_writes_nothing(
+    qtbot: QtBot, make_window: WindowFactory, signed_db: Database, tmp_path: Path
+) -> None:
+    before = row_counts(signed_db)
+    window = open_data_page(qtbot, make_window, signed_db)
+    page = window.data_page
+    view = page.view
+    with qtbot.waitSignal(page.import_finished, timeout=20_000) as finished:
+        page.import_path(write_bad_export(tmp_path / "bad"))
+    assert finished.args == ["failed"]
+    assert row_counts(signed_db) == before
+
+    assert view.banner.isVisible() and view.banner.kind == "error"
+    assert "rien n'a été enregistré" in view.banner.text()
+    assert view.stack.currentWidget() is view.problems_page
+    model = view.problems_table.model()
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    assert headers == ["Table", "Ligne", "Colonne", "Message"]
+    rows = {tuple(model.index(r, c).data() for c in range(3)) for r in range(model.rowCount())}
+    assert ("clients", "3", "nom") in rows
+    assert ("clients", "4", "categorie") in rows
+    assert ("factures", "2", "montant") in rows
+
+    # Ctrl+C in the list copies it (tab-separated, for Excel)
+    view.problems_table.setFocus()
+    view.problems_table.clearSelection()
+    qtbot.keyClick(view.problems_table, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    copied = QGuiApplication.clipboard().text()
+    assert copied.splitlines()[0] == "Table\tLigne\tColonne\tMessage"
+    assert len(copied.splitlines()) == model.rowCount() + 1
+    assert "montant « -500 » négatif" in copied or "-500" in copied
+
+    # the button copies it too
+    QGuiApplication.clipboard().clear()
+    view.copy_button.click()
+    assert QGuiApplication.clipboard().text() == copied
+
+    # and it can be saved as CSV (Excel-friendly: ';' and a BOM)
+    target = tmp_path / "problemes.csv"
+    original = QFileDialog.getSaveFileName
+    QFileDialog.getSaveFileName = staticmethod(lambda *a, **k: (str(target), ""))  # type: ignore[method-assign]
+    try:
+        view.save_button.click()
+    finally:
+        QFileDialog.getSaveFileName = original  # type: ignore[method-assign]
+    saved = target.read_text(encoding="utf-8-sig").splitlines()
+    assert saved[0] == "Table;Ligne;Colonne;Message"
+    assert len(saved) == model.rowCount() + 1
+
+
+def test_good_export_shows_counts_per_table(
+    qtbot: QtBot, make_window: WindowFactory, signed_db: Database, tmp_path: Path
+) -> None:
+    window = open_data_page(qtbot, make_window, signed_db)
+    page = window.data_page
+    with qtbot.waitSignal(page.import_finished, timeout=20_000) as finished:
+        page.import_path(write_known_export(tmp_path / "ok", dt.date.today()))
+    assert finished.args == ["succeeded"]
+    view = page.view
+    assert view.banner.kind == "success" and "Import terminé" in view.banner.text()
+    model = view.counts_table.model()
+    counts = {model.index(r, 0).data(): model.index(r, 1).data() for r in range(model.rowCount())}
+    assert counts == {
+        "Clients": "6",
+        "Contrats": "6",
+        "Bordereaux": "2",
+        "Factures": "12",
+        "Règlements": "2",
+        "Interruptions": "6",
+    }
+    # the status bar and the other pages learn about it
+    qtbot.waitUntil(lambda: window.agency_label.text() == "Agence : AG1")
+    assert window.import_label.text() != "Dernier import : aucun"
+
+    # the same export again changes nothing
+    with qtbot.waitSignal(page.import_finished, timeout=20_000):
+        page.import_path(tmp_path / "ok")
+    assert model.index(0, 3).data() == "6"  # Clients: 6 unchanged

@@ -1,0 +1,71 @@
+"""The main window opens on an empty and on a demo database."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
+
+from sbee_desk.db.database import Database
+from sbee_desk.gui.first_start import FirstStartChoice
+from sbee_desk.gui.sign_in import FirstAdministratorDialog
+from tests.gui.conftest import WindowFactory
+
+
+def test_empty_database_offers_demo_or_import(
+    qtbot: QtBot, make_window: WindowFactory, sqlite_db: Database
+) -> None:
+    window = make_window(sqlite_db, None)  # no user yet: nobody signs in
+    qtbot.waitUntil(lambda: window.first_start_dialog is not None)
+    dialog = window.first_start_dialog
+    assert dialog is not None and dialog.isVisible()
+    assert "Charger l'agence de démonstration" in dialog.demo_button.text()
+    assert window.agency_label.text() == "Agence : aucune"
+    assert window.import_label.text() == "Dernier import : aucun"
+    assert window.user_label.text() == "Utilisateur : aucun"
+    assert window.db_label.text() == "Base : sbee.db"
+    with qtbot.waitSignal(window.first_start_answered) as answered:
+        dialog.import_button.click()
+    assert answered.args == [int(FirstStartChoice.IMPORT)]
+    assert window.current_page() is window.data_page
+    # importing needs somebody: the first administrator is created and signed in
+    admin = window.findChild(FirstAdministratorDialog, "firstAdministrator")
+    assert admin is not None and admin.isVisible()
+    admin.name_edit.setText("Adjoa Kpodo")
+    admin.password_edit.setText("un mot de passe sûr")
+    admin.confirm_edit.setText("un mot de passe sûr")
+    admin.create_account()
+    assert window.ctx.actor is not None and window.ctx.actor.login == "admin"
+    assert window.user_label.text() == "Utilisateur : Adjoa Kpodo"
+
+
+def test_first_start_loads_the_demo_with_its_users(
+    qtbot: QtBot, make_window: WindowFactory, sqlite_db: Database
+) -> None:
+    window = make_window(sqlite_db, None)
+    qtbot.waitUntil(lambda: window.first_start_dialog is not None)
+    assert window.first_start_dialog is not None
+    with qtbot.waitSignal(window.demo_loaded, timeout=60_000):
+        window.first_start_dialog.demo_button.click()
+    assert window.ctx.actor is not None and window.ctx.actor.login == "chef"
+    assert window.user_label.text() == "Utilisateur : Rodrigue Tossou"
+    accounts = window.findChild(QMessageBox, "demoAccounts")
+    assert accounts is not None and "demo-sbee" in accounts.text()
+    accounts.close()
+    page = window.selection_page
+    qtbot.waitUntil(lambda: bool(page.runs) and window.agency_label.text() != "Agence : aucune")
+    assert window.current_page() is page
+
+
+def test_demo_database_opens_on_selection(
+    qtbot: QtBot, make_window: WindowFactory, demo_db: Database
+) -> None:
+    window = make_window(demo_db)
+    page = window.selection_page
+    qtbot.waitUntil(lambda: bool(page.runs))
+    assert window.first_start_dialog is None
+    assert window.agency_label.text().startswith("Agences : ")
+    assert "COT-CENTRE" in window.agency_label.text()
+    assert window.import_label.text().startswith("Dernier import : ")
+    latest = page.runs[0]
+    assert f"({latest.candidate_count:,})".replace(",", "\u202f") in window.nav_text("selection")
+    assert "Disponible prochainement" in window.pages["edition"].view.notice.text()

@@ -1,0 +1,126 @@
+"""Every table model passes qtmodeltester (empty, filled, sorted, filtered)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QSortFilterProxyModel, Qt
+
+from sbee_desk.domain.enums import CustomerCategory, Decision, OrderKind, Voltage
+from sbee_desk.gui.models import SORT_ROLE
+from sbee_desk.gui.models import candidates as cols
+from sbee_desk.gui.models.bordereaux import BordereauTableModel
+from sbee_desk.gui.models.candidates import CandidateFilterProxy, CandidateTableModel
+from sbee_desk.gui.models.imports import ImportCountsModel, ImportProblemsModel
+from sbee_desk.importers import ImportProblem, TableCounts
+from sbee_desk.services.selection import BordereauSummary, CandidateLine
+
+
+def line(police: str, name: str, decision: Decision, amount: int) -> CandidateLine:
+    return CandidateLine(
+        police=police,
+        customer_code=f"C{police}",
+        customer_name=name,
+        address="Lot 1",
+        quartier=None,
+        zone_code="Z1",
+        category=CustomerCategory.ORDINAIRE,
+        voltage=Voltage.BT,
+        bordereau_code="BT-1",
+        decision=decision,
+        order_kind=OrderKind.DEPOSE,
+        unpaid_count=2,
+        amount_due=amount,
+        suspended_on=dt.date(2026, 10, 1),
+        days_suspended=40,
+        reason="2 factures impayées, suspendu depuis 40 jours",
+    )
+
+
+LINES = [
+    line("P3", "Zinsou Aline", Decision.RELANCE, 1_000),
+    line("P1", "Ahounou Cocou", Decision.RESILIATION, 48_500),
+    line("P2", "Hounkpè Marc", Decision.EXEMPTE, 125_000),
+]
+
+
+def test_candidate_model(qtmodeltester) -> None:  # type: ignore[no-untyped-def]
+    model = CandidateTableModel()
+    qtmodeltester.check(model)
+    model.set_lines(LINES)
+    qtmodeltester.check(model)
+    model.sort(cols.COL_AMOUNT, Qt.SortOrder.DescendingOrder)
+    assert [model.line(r).police for r in range(3)] == ["P2", "P1", "P3"]
+    assert model.index(0, cols.COL_AMOUNT).data() == "125\u202f000\u00a0FCFA"
+    model.sort(cols.COL_DECISION)
+    assert [model.line(r).decision for r in range(3)] == [
+        Decision.RESILIATION,
+        Decision.RELANCE,
+        Decision.EXEMPTE,
+    ]
+    qtmodeltester.check(model)
+
+
+def test_candidate_filter_proxy(qtmodeltester) -> None:  # type: ignore[no-untyped-def]
+    model = CandidateTableModel()
+    model.set_lines(LINES)
+    proxy = CandidateFilterProxy()
+    proxy.setSourceModel(model)
+    qtmodeltester.check(proxy)
+    proxy.set_decision(Decision.RESILIATION)
+    assert proxy.rowCount() == 1
+    proxy.set_decision(None)
+    proxy.set_search("HOUNKPE")  # accents and case ignored
+    assert [proxy.index(r, 0).data() for r in range(proxy.rowCount())] == ["P2"]
+    proxy.set_search("p1")
+    assert proxy.rowCount() == 1
+    qtmodeltester.check(proxy)
+    # sorting goes to the source; the filter holds across it
+    proxy.set_search("")
+    proxy.sort(cols.COL_POLICE, Qt.SortOrder.AscendingOrder)
+    assert [proxy.index(r, 0).data() for r in range(3)] == ["P1", "P2", "P3"]
+    proxy.set_decision(Decision.RELANCE)
+    proxy.sort(cols.COL_POLICE, Qt.SortOrder.DescendingOrder)
+    assert [proxy.index(r, 0).data() for r in range(proxy.rowCount())] == ["P3"]
+
+
+def test_bordereau_model(qtmodeltester) -> None:  # type: ignore[no-untyped-def]
+    model = BordereauTableModel()
+    qtmodeltester.check(model)
+    model.set_rows(
+        [
+            BordereauSummary(
+                "BT-1", "BT", "2026-09", 3, {Decision.RESILIATION: 2, Decision.EXEMPTE: 1}, 1_500
+            ),
+            BordereauSummary("MT-1", "MT", "2026-09", 1, {Decision.RELANCE: 1}, 80_000),
+        ]
+    )
+    qtmodeltester.check(model)
+    assert model.index(0, 2).data() == "septembre 2026"
+    assert model.index(1, model.columnCount() - 1).data() == "80\u202f000\u00a0FCFA"
+    proxy = QSortFilterProxyModel()
+    proxy.setSourceModel(model)
+    proxy.setSortRole(SORT_ROLE)
+    proxy.sort(model.columnCount() - 1, Qt.SortOrder.DescendingOrder)
+    assert proxy.index(0, 0).data() == "MT-1"
+    qtmodeltester.check(proxy)
+
+
+def test_import_models(qtmodeltester) -> None:  # type: ignore[no-untyped-def]
+    counts = ImportCountsModel()
+    qtmodeltester.check(counts)
+    counts.set_counts({"factures": TableCounts(10, 2, 1), "clients": TableCounts(3, 0, 0)})
+    qtmodeltester.check(counts)
+    assert [counts.index(r, 0).data() for r in range(2)] == ["Clients", "Factures"]
+    assert counts.totals() == TableCounts(13, 2, 1)
+
+    problems = ImportProblemsModel()
+    qtmodeltester.check(problems)
+    problems.set_problems(
+        [
+            ImportProblem("factures", 14, "montant", "montant « -500 » négatif"),
+            ImportProblem("import", 0, "", "chemin introuvable"),
+        ]
+    )
+    qtmodeltester.check(problems)
+    assert [problems.index(1, c).data() for c in range(3)] == ["import", "—", "—"]

@@ -1,0 +1,142 @@
+"""Save a PNG of every page, with demo data, to docs/screenshots/ (ui-guidelines.md).
+
+The pictures are committed: open them and look before calling a screen done.
+Rendered offscreen at 1366×768, the smallest screen of the agency workstations.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
+
+from sbee_desk.db.database import Database, open_database
+from sbee_desk.gui.main_window import MainWindow
+from sbee_desk.gui.sign_in import SignInDialog
+from sbee_desk.services.demo import load_demo
+from tests.gui.conftest import ACTOR, WindowFactory
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+SIZE = (1366, 768)
+
+
+@pytest.fixture(scope="module")
+def demo_2000_template(users_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("demo2000") / "agence-demo.db"
+    shutil.copyfile(users_template, path)
+    db = open_database(f"sqlite:///{path}")
+    try:
+        load_demo(db, ACTOR, contracts=2000, today=dt.date.today())
+    finally:
+        db.dispose()
+    return path
+
+
+@pytest.fixture
+def demo_2000(demo_2000_template: Path, tmp_path: Path) -> Iterator[Database]:
+    path = tmp_path / "agence-demo.db"
+    shutil.copyfile(demo_2000_template, path)
+    database = open_database(f"sqlite:///{path}")
+    yield database
+    database.dispose()
+
+
+def save(widget: QWidget, name: str) -> Path:
+    QApplication.processEvents()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    assert widget.grab().save(str(path), "PNG"), path
+    return path
+
+
+def test_screenshots_of_every_page(
+    qtbot: QtBot, make_window: WindowFactory, demo_2000: Database, tmp_path: Path
+) -> None:
+    window: MainWindow = make_window(demo_2000)
+    window.resize(*SIZE)
+    assert window.width() == SIZE[0], "the window must fit a 1366×768 screen"
+    page = window.selection_page
+    qtbot.waitUntil(lambda: bool(page.runs))
+
+    # 1. Sélection: the run of the day, on its largest bordereau
+    with qtbot.waitSignal(page.lines_loaded, timeout=20_000):
+        page.launch()
+    largest = max(page.bordereau_model.rows, key=lambda b: b.line_count)
+    with qtbot.waitSignal(page.lines_loaded, timeout=20_000):
+        page.select_bordereau(largest.code)
+    page.view.lines_table.selectRow(1)
+    save(window, "01-selection")
+
+    # the same list filtered on "À relancer"
+    page.view.decision_combo.setCurrentIndex(2)
+    qtbot.waitUntil(lambda: page.line_proxy.rowCount() < page.line_model.rowCount())
+    save(window, "02-selection-filtre-a-relancer")
+    page.view.decision_combo.setCurrentIndex(0)
+
+    # the warning when the last import is older than the run date (as if the last
+    # import had been made six days ago)
+    old = dt.datetime.now(dt.UTC) - dt.timedelta(days=6)
+    assert page.last_import is not None
+    page.last_import = replace(page.last_import, occurred_at=old)
+    page._update_stale_banner()
+    assert window.overview is not None
+    window._show_overview(replace(window.overview, last_import=page.last_import))
+    assert page.view.stale_banner.isVisible()
+    save(window, "03-selection-import-ancien")
+
+    # pages still to come
+    for number, key in enumerate(
+        ("edition", "reminders", "dispatch", "store_return", "cri", "dashboard", "settings"),
+        start=4,
+    ):
+        window.go_to(key)
+        save(window, f"{number:02d}-{key.replace('_', '-')}")
+
+    # Données: empty state, then a refused import with its problems
+    window.go_to("data")
+    data = window.data_page
+    qtbot.waitUntil(lambda: bool(data.view.last_import_label.text()))
+    save(window, "11-donnees")
+    bad = tmp_path / "export-errone"
+    bad.mkdir()
+    (bad / "clients.csv").write_text(
+        "code_client;nom;adresse;quartier;telephone;categorie\n"
+        "C900001;AHOYO Rodrigue;Lot 12;Akpakpa;;ORDINAIRE\n"
+        "C900002;;Lot 7;Cadjèhoun;;ORDINAIRE\n"
+        "C900003;GBEDJI Mariam;Lot 3;Fidjrossè;;PARTICULIER\n",
+        encoding="utf-8",
+    )
+    (bad / "factures.csv").write_text(
+        "facture;police;bordereau;date_emission;date_echeance;montant\n"
+        "F900001;9999999999;BT-COT-2026-09;15/09/2026;30/09/2026;-500\n"
+        "F900002;9999999998;BT-COT-2026-09;31/09/2026;;12 500\n",
+        encoding="utf-8",
+    )
+    with qtbot.waitSignal(data.import_finished, timeout=20_000):
+        data.import_path(bad)
+    save(window, "12-donnees-import-refuse")
+
+
+def test_screenshots_of_first_start_and_sign_in(
+    qtbot: QtBot, make_window: WindowFactory, sqlite_db: Database, signed_db: Database
+) -> None:
+    window = make_window(sqlite_db, None)
+    qtbot.waitUntil(lambda: window.first_start_dialog is not None)
+    dialog = window.first_start_dialog
+    assert dialog is not None
+    qtbot.waitUntil(dialog.isVisible)
+    save(dialog, "00-premier-demarrage")
+    dialog.later_button.click()
+
+    sign_in = SignInDialog(signed_db, "chef")
+    qtbot.addWidget(sign_in)
+    sign_in.show()
+    sign_in.password_edit.setText("mauvais")
+    sign_in.try_sign_in()
+    save(sign_in, "00-connexion-refusee")
