@@ -369,6 +369,92 @@ def cmd_plan_set(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_derogation_add(args: argparse.Namespace) -> int:
+    from sbee_desk.services.review import ReviewError, add_derogation
+
+    decided_on = parse_date(args.date)
+    until = parse_date(args.until, "--until") if args.until else None
+    db = _open(args)
+    try:
+        info = add_derogation(
+            db.uow(), _actor(args, db), args.police, args.reference, decided_on, until,
+            args.document,
+        )  # fmt: skip
+    except ReviewError as exc:
+        raise BadInput(str(exc)) from exc
+    finally:
+        db.dispose()
+    _emit(
+        f"Dérogation DG {info.reference} enregistrée pour la police {info.police} "
+        f"({info.recomputed_lines} ligne(s) recalculée(s))."
+    )
+    return EXIT_OK
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from sbee_desk.services.review import ReviewError, validate_bordereau, validations
+    from sbee_desk.services.selection import SelectionError, bordereau_summaries
+
+    exclusions = []
+    for item in args.exclude or []:
+        police, sep, reason = item.partition(":")
+        if not sep or not police.strip() or not reason.strip():
+            raise BadInput(
+                f"--exclude « {item} » : écrivez POLICE:MOTIF, par exemple 0123456789:LITIGE "
+                "(motif obligatoire)."
+            )
+        exclusions.append((police.strip(), reason.strip()))
+    db = _open(args)
+    try:
+        actor = _actor(args, db)
+        try:
+            if args.all:
+                done = validations(db.uow(), args.run)
+                codes = [b.code for b in bordereau_summaries(db.uow(), args.run)
+                         if b.code not in done]  # fmt: skip
+            else:
+                codes = [args.bordereau]
+        except SelectionError as exc:
+            raise BadInput(str(exc)) from exc
+        if not codes:
+            raise BadInput(f"Traitement n° {args.run} : aucun bordereau à valider.")
+        results = []
+        for code in codes:
+            mine = [
+                e
+                for e in exclusions
+                if args.bordereau or _line_bordereau(db, args.run, e[0]) == code
+            ]
+            try:
+                results.append(validate_bordereau(db.uow(), actor, args.run, code, mine))
+            except ReviewError as exc:
+                raise BadInput(f"{code} : {exc}") from exc
+    finally:
+        db.dispose()
+    for r in results:
+        dropped = (
+            f", {len(r.dropped)} retirée(s) par R7 ({', '.join(r.dropped)})" if r.dropped else ""
+        )
+        _emit(
+            f"{r.bordereau_code} validé : {r.letters} lettre(s) de relance, {r.orders} ordre(s), "
+            f"{r.excluded} exclue(s), {r.waiting} en attente, {r.exempt} exemptée(s){dropped}."
+        )
+    return EXIT_OK
+
+
+def _line_bordereau(db: Database, run_id: int, police: str) -> str | None:
+    from sqlalchemy import select
+
+    from sbee_desk.db.models import Candidate
+
+    with db.uow() as uow:
+        return uow.session.scalar(
+            select(Candidate.bordereau_code).where(
+                Candidate.run_id == run_id, Candidate.police == police
+            )
+        )
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     from sbee_desk.app import run_gui
 
@@ -422,6 +508,30 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("demo", cmd_demo, "charger une agence de démonstration")
     p.add_argument("--contracts", type=int, default=2000, metavar="N", help="nombre de contrats")
+
+    derog = sub.add_parser("derogation", help="dérogations de la Direction Générale (R4)")
+    derog_sub = derog.add_subparsers(dest="derogation_command", metavar="ACTION",
+                                     parser_class=_Parser)  # fmt: skip
+    derog_sub.required = True
+    p = derog_sub.add_parser("add", parents=[common], help="enregistrer une dérogation DG")
+    p.add_argument("--police", required=True, metavar="POLICE")
+    p.add_argument("--reference", required=True, metavar="REF", help="référence de la décision")
+    p.add_argument("--date", required=True, metavar="D", help="date de la décision")
+    p.add_argument("--until", metavar="D", help="fin de validité (incluse)")
+    p.add_argument("--document", metavar="REF", help="référence du document scanné")
+    p.set_defaults(handler=cmd_derogation_add)
+
+    p = add("validate", cmd_validate, "valider un bordereau d'un traitement (étape 1)")
+    p.add_argument("--run", type=int, required=True, metavar="N", help="numéro du traitement")
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--bordereau", metavar="CODE")
+    which.add_argument("--all", action="store_true", help="tous les bordereaux non validés")
+    p.add_argument(
+        "--exclude",
+        action="append",
+        metavar="POLICE:MOTIF",
+        help="exclure une ligne (répétable) ; motif : code de la liste ou texte",
+    )
 
     user = sub.add_parser("user", help="utilisateurs (qui se connectent)")
     user_sub = user.add_subparsers(dest="user_command", metavar="ACTION", parser_class=_Parser)

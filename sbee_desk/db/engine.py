@@ -61,8 +61,12 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(conn: Any) -> None:
-    # BEGIN IMMEDIATE would serialise readers too early; plain BEGIN is enough with WAL.
-    conn.exec_driver_sql("BEGIN")
+    # Readers begin DEFERRED (WAL lets them run beside a writer). A unit of work that
+    # will write begins IMMEDIATE (UnitOfWork.write()): it takes the write lock first,
+    # waiting up to the busy timeout, instead of failing with "database is locked"
+    # when it upgrades a read snapshot that another workstation has since changed.
+    mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+    conn.exec_driver_sql(f"BEGIN {mode}")
 
 
 def create_db_engine(url: str) -> Engine:

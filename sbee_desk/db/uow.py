@@ -5,7 +5,7 @@ from __future__ import annotations
 from types import TracebackType
 
 from sqlalchemy import Engine
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 
 class UnitOfWork:
@@ -13,8 +13,16 @@ class UnitOfWork:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self._factory = sessionmaker(bind=engine, expire_on_commit=False)
+        self._writing = False
         self._session: Session | None = None
+
+    def write(self) -> UnitOfWork:
+        """``with uow.write():`` for a unit of work that will change something.
+
+        On SQLite its transaction begins IMMEDIATE (takes the write lock first);
+        on PostgreSQL it changes nothing."""
+        self._writing = True
+        return self
 
     @property
     def session(self) -> Session:
@@ -27,7 +35,10 @@ class UnitOfWork:
         return self.engine.dialect.name
 
     def __enter__(self) -> UnitOfWork:
-        self._session = self._factory()
+        bind = self.engine
+        if self._writing and self.engine.dialect.name == "sqlite":
+            bind = self.engine.execution_options(sqlite_begin="IMMEDIATE")
+        self._session = Session(bind=bind, expire_on_commit=False)
         return self
 
     def __exit__(
@@ -42,6 +53,7 @@ class UnitOfWork:
         finally:
             self._session.close()
             self._session = None
+            self._writing = False
 
     def commit(self) -> None:
         self.session.commit()

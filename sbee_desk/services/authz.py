@@ -29,7 +29,7 @@ def current_roles(uow: UnitOfWork, login: str) -> frozenset[Role] | None:
 
 def record_refusal(uow: UnitOfWork, login: str, action: str, reason: str) -> None:
     """Audit a refusal in its own transaction: the refused action writes nothing."""
-    with uow.__class__(uow.engine) as side:
+    with uow.__class__(uow.engine).write() as side:
         audit.record(
             side, Actor(login), "refused", entity="action", entity_key=action,
             details={"reason": reason},

@@ -82,7 +82,7 @@ def update_plan(
     for name in changes:
         if name not in valid:
             raise PlanError(f"Paramètre « {name} » inconnu.")
-    with uow:
+    with uow.write():
         require(uow, actor, Action.ADMINISTER)
         row = uow.session.scalars(
             select(RecoveryPlan).where(RecoveryPlan.category == cat.value)

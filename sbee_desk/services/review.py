@@ -147,7 +147,7 @@ def exclude_lines(
     note: str | None = None,
 ) -> int:
     """Exclude lines from a run (mandatory reason). Returns the number excluded."""
-    with uow:
+    with uow.write():
         require(uow, actor, Action.SELECT)
         code, text = _resolve_reason(uow, reason, note)
         lines = _lines(uow, run_id, polices)
@@ -168,7 +168,7 @@ def exclude_lines(
 
 def restore_lines(uow: UnitOfWork, actor: Actor, run_id: int, polices: list[str]) -> int:
     """Bring excluded lines back (confirmed again)."""
-    with uow:
+    with uow.write():
         require(uow, actor, Action.SELECT)
         lines = _lines(uow, run_id, polices)
         _check_open(uow, run_id, {c.bordereau_code for c in lines})
@@ -239,7 +239,7 @@ def add_derogation(
             f"Dérogation : fin de validité {valid_until:%d/%m/%Y} antérieure à la décision "
             f"du {decided_on:%d/%m/%Y}."
         )
-    with uow:
+    with uow.write():
         require(uow, actor, Action.DEROGATION)
         if uow.session.get(Contract, police) is None:
             raise ReviewError(f"Dérogation : police « {police} » inconnue.")
@@ -255,9 +255,8 @@ def add_derogation(
         uow.session.add(derogation)
         uow.session.flush()
         # Re-decide this contract's lines in every run whose bordereau is not validated.
-        open_runs = uow.session.scalars(
-            select(SelectionRun)
-            .join(Candidate, Candidate.run_id == SelectionRun.id)
+        open_run_ids = uow.session.scalars(
+            select(Candidate.run_id)
             .where(Candidate.police == police)
             .where(
                 ~select(BordereauValidation.id)
@@ -269,6 +268,7 @@ def add_derogation(
             )
             .distinct()
         ).all()
+        open_runs = [uow.session.get_one(SelectionRun, run_id) for run_id in open_run_ids]
         changed = sum(_recompute(uow, run, [police]) for run in open_runs)
         audit.record(
             uow, actor, "derogation.add", entity="derogation", entity_key=police,
@@ -298,7 +298,7 @@ def validate_bordereau(
     (the CLI's ``--exclude POLICE:REASON``). All or nothing.
     """
     on = today_ or today()
-    with uow:
+    with uow.write():
         require(uow, actor, Action.SELECT)
         session = uow.session
         run = session.get(SelectionRun, run_id)
@@ -354,6 +354,31 @@ def validate_bordereau(
         actionable = [
             c for c in confirmed if c.decision in (Decision.RELANCE, Decision.RESILIATION)
         ]
+        # R13: work already created for these suspensions by another validation.
+        suspension_ids = [c.suspension_id for c in actionable]
+        if suspension_ids:
+            taken = session.execute(
+                select(WorkOrder.police, WorkOrder.run_id)
+                .where(WorkOrder.suspension_id.in_(suspension_ids))
+                .union_all(
+                    select(ReminderLetter.police, ReminderLetter.run_id).where(
+                        ReminderLetter.suspension_id.in_(suspension_ids),
+                        ReminderLetter.run_id != run_id,
+                        ReminderLetter.id.not_in(
+                            [c.letter_id for c in actionable if c.letter_id is not None]
+                        ),
+                    )
+                )
+            ).all()
+            if taken:
+                polices = sorted({t.police for t in taken})
+                runs = sorted({t.run_id for t in taken})
+                raise ReviewError(
+                    f"{len(polices)} ligne(s) de ce bordereau ont déjà leur lettre ou leur ordre, "
+                    f"validés dans le traitement n° {', '.join(map(str, runs))} "
+                    f"(polices {', '.join(polices[:5])}{'…' if len(polices) > 5 else ''}) : "
+                    "rien n'a été enregistré. Relancez le traitement pour une liste à jour."
+                )
         # R7 with everything known now: still suspended and still unpaid at validation.
         still = set()
         if actionable:

@@ -343,7 +343,7 @@ def run_selection(
             f"Date de traitement {run_on:%d/%m/%Y} postérieure à aujourd'hui : "
             "la sélection se fait à une date passée ou du jour."
         ) from exc
-    with uow:
+    with uow.write():
         require(uow, actor, Action.SELECT)
         session = uow.session
         if agency_code is not None and session.get(Agency, agency_code) is None:

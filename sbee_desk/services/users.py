@@ -128,7 +128,7 @@ def create_user(
     if not roles:
         raise UserError("Un utilisateur doit avoir au moins un rôle.")
     _check_password(password)
-    with uow:
+    with uow.write():
         first = (uow.session.scalar(select(func.count()).select_from(User)) or 0) == 0
         if first:
             if Role.ADMIN not in roles:
@@ -167,7 +167,7 @@ def authenticate(
     """Check a login and password; lock the account after repeated failures."""
     at = at or audit.now()
     generic = "Identifiant ou mot de passe incorrect."
-    with uow:
+    with uow.write():
         user = uow.session.scalars(select(User).where(User.login == login)).one_or_none()
         if user is None:
             _hasher.hash(password)  # same cost whether the login exists or not
@@ -226,7 +226,7 @@ def update_user(
     password: str | None = None,
 ) -> UserInfo:
     """Change roles, active flag, name or password (ADMIN), audited with before/after."""
-    with uow:
+    with uow.write():
         require(uow, actor, Action.ADMINISTER)
         user = uow.session.scalars(select(User).where(User.login == login)).one_or_none()
         if user is None:
@@ -343,7 +343,7 @@ def save_staff(
             f"Fonction « {role} » inconnue ; fonctions : {', '.join(r.value for r in StaffRole)}."
         ) from exc
     zone_text = ",".join(sorted({z.strip() for z in zones or [] if z.strip()}))
-    with uow:
+    with uow.write():
         require(uow, actor, Action.ADMINISTER)
         member = uow.session.scalars(
             select(StaffMember).where(StaffMember.matricule == matricule)
