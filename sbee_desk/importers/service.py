@@ -134,6 +134,7 @@ class _Run:
             self.tick(base)
 
         self.check_cancel()
+        staging.lock()
         staging.prepare()
         for spec in staging.tables.values():
             staging.find_duplicates(spec, self.problems)

@@ -47,6 +47,10 @@ _SQLITE_TYPES = {
 }
 
 
+#: PostgreSQL advisory lock key of the import ("SBEE" "IMPT" in ASCII)
+IMPORT_LOCK_KEY = 0x53424545_494D5054
+
+
 @dataclass(frozen=True)
 class Change:
     """One record the merge updates: its key and the changed columns, JSON-safe."""
@@ -91,6 +95,8 @@ class Staging:
         #: tables whose keys are known unique (a unique index could be built)
         self.unique: set[str] = set()
         self._distinct = "IS DISTINCT FROM" if self.postgres else "IS NOT"
+        #: schema of temporary tables: a DROP never reaches a real table of that name
+        self._temp = "pg_temp." if self.postgres else "temp."
         self._saved_cache: list[tuple[str, int]] = []
 
     def __enter__(self) -> Staging:
@@ -117,7 +123,7 @@ class Staging:
     def create(self, spec: TableSpec) -> None:
         types = _PG_TYPES if self.postgres else _SQLITE_TYPES
         columns = ", ".join(f"{c.target} {types[c.kind]}" for c in spec.columns)
-        self._exec(f"DROP TABLE IF EXISTS {spec.staging}")
+        self._exec(f"DROP TABLE IF EXISTS {self._temp}{spec.staging}")
         suffix = " ON COMMIT DROP" if self.postgres else ""
         self._exec(f"CREATE TEMPORARY TABLE {spec.staging} (line integer, {columns}){suffix}")
         self.tables[spec.name] = spec
@@ -126,6 +132,19 @@ class Staging:
         insert_rows(
             self.connection, spec.staging, ["line", *(c.target for c in spec.columns)], rows
         )
+
+    def lock(self) -> None:
+        """Take the import's write lock before reading the database for the checks.
+
+        PostgreSQL: a transaction advisory lock, so two workstations importing at
+        once merge one after the other, each checking against what the other
+        committed. SQLite: the database write lock (a write that changes nothing),
+        so no other writer can commit between the checks and the merge.
+        """
+        if self.postgres:
+            self._exec("SELECT pg_advisory_xact_lock(:key)", key=IMPORT_LOCK_KEY)
+        else:
+            self._exec("UPDATE app_meta SET value = value WHERE 1 = 0")
 
     def prepare(self) -> None:
         """Once loaded: index the keys (SQLite) or gather statistics (PostgreSQL).
@@ -149,7 +168,7 @@ class Staging:
 
     def drop(self) -> None:
         for spec in self.tables.values():
-            self._exec(f"DROP TABLE IF EXISTS {spec.staging}")
+            self._exec(f"DROP TABLE IF EXISTS {self._temp}{spec.staging}")
         self.tables.clear()
 
     # -- checks ------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ workbooks, progress and cancellation. The problems are in test_import_problems.p
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -574,3 +575,38 @@ def test_bulk_insert_loads_rows_in_the_callers_transaction(db: Database) -> None
     with db.engine.connect() as conn:
         loaded = conn.execute(text("SELECT code, name FROM agency ORDER BY code")).all()
     assert sorted(rows) == [tuple(r) for r in loaded]
+
+
+# -- concurrency -----------------------------------------------------------------------------
+
+
+def test_two_imports_at_once_merge_one_after_the_other(db: Database, tmp_path: Path) -> None:
+    folder = write_export(tmp_path)
+    barrier = threading.Barrier(2, timeout=30)
+    results: list[ImportResult] = []
+    errors: list[BaseException] = []
+
+    def one_import() -> None:
+        met = False
+
+        def progress(done: int, total: int) -> None:
+            nonlocal met
+            if not met:  # both have begun reading before either merges
+                met = True
+                barrier.wait()
+
+        try:
+            results.append(run(db, folder, progress=progress))
+        except BaseException as exc:  # reported by the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=one_import) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    inserted = sorted(r.counts["factures"].inserted for r in results)
+    unchanged = sorted(r.counts["factures"].unchanged for r in results)
+    assert (inserted, unchanged) == ([0, 3], [0, 3])
+    assert counts(db)["invoice"] == 3
