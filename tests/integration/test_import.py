@@ -610,3 +610,21 @@ def test_two_imports_at_once_merge_one_after_the_other(db: Database, tmp_path: P
     unchanged = sorted(r.counts["factures"].unchanged for r in results)
     assert (inserted, unchanged) == ([0, 3], [0, 3])
     assert counts(db)["invoice"] == 3
+
+
+def test_others_may_write_while_the_export_is_read(db: Database, tmp_path: Path) -> None:
+    folder = write_export(tmp_path)
+    written = False
+
+    def progress(done: int, total: int) -> None:
+        nonlocal written
+        if not written:  # another workstation commits while the files are read
+            written = True
+            with db.uow() as other:
+                other.session.execute(text("INSERT INTO agency (code) VALUES ('AUTRE')"))
+                other.commit()
+
+    result = run(db, folder, progress=progress)
+    assert written
+    assert result.counts["factures"] == TableCounts(3, 0, 0)
+    assert counts(db)["agency"] == 2
