@@ -193,7 +193,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
         result = load_demo(db, actor, contracts=args.contracts)
     finally:
         db.dispose()
-    _emit(f"Agence de démonstration chargée : {result}")
+    rows = ", ".join(f"{n} {table}" for table, n in result.rows.items())
+    _emit(f"Agence de démonstration chargée au {result.today:%d/%m/%Y} : {rows}.")
+    _emit(
+        f"Historique : traitement n° {result.history_run_id} du {result.history_on:%d/%m/%Y}, "
+        f"{result.letters} lettre(s) de relance dont {result.letters_delivered} remise(s), "
+        f"{result.derogations} dérogation(s) DG."
+    )
     return EXIT_OK
 
 
