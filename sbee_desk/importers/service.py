@@ -25,6 +25,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from sbee_desk.db.uow import UnitOfWork
+from sbee_desk.domain.permissions import Action
 from sbee_desk.importers.formats import TABLE_ORDER, TABLES_BY_NAME, TableSpec
 from sbee_desk.importers.results import (
     ImportCancelled,
@@ -38,6 +39,7 @@ from sbee_desk.importers.sources import Source, SourceError, TableSource, open_s
 from sbee_desk.importers.staging import Staging
 from sbee_desk.services import audit
 from sbee_desk.services.actor import Actor
+from sbee_desk.services.authz import require
 
 #: Rows read, checked and staged at a time (memory stays flat; cancel is polled between).
 CHUNK_ROWS = 50_000
@@ -56,13 +58,20 @@ def import_export(
     """Import the export at ``path`` (folder of CSV files or ``.xlsx`` workbook).
 
     Opens ``with uow:`` itself and commits only if every row of every table is
-    valid. Raises :class:`ImportFailed` (every problem, nothing written) or
-    :class:`ImportCancelled` (``cancelled()`` returned true; nothing written).
+    valid. Raises :class:`ImportFailed` (every problem, nothing written),
+    :class:`ImportCancelled` (``cancelled()`` returned true; nothing written) or
+    :class:`~sbee_desk.services.authz.PermissionDenied` (the actor may not import:
+    chef section recouvrement or administrateur only).
     ``progress(done, total)`` is called from time to time, in arbitrary units.
     """
     source = open_source(Path(path))
     try:
         with uow, _gc_paused():
+            require(uow, actor, Action.IMPORT)
+            # End that read: reading the files (minutes for a national export) must not
+            # hold a database snapshot, or SQLite could not write after another
+            # workstation did. The write lock is taken before the checks (Staging.lock).
+            uow.session.rollback()
             run = _Run(uow, actor, source, progress, cancelled)
             with Staging(uow.session.connection()) as staging:
                 result = run.execute(Path(path), staging)

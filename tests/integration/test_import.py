@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+import pytest
 from sqlalchemy import select, text
 
 from sbee_desk.db.database import Database
@@ -25,6 +26,8 @@ from sbee_desk.importers import (
     import_export,
 )
 from sbee_desk.services.actor import Actor
+from sbee_desk.services.authz import PermissionDenied
+from tests.builders import add_users
 
 SAMPLES = Path("/work/shared/samples")
 ACTOR = Actor("chef")
@@ -120,6 +123,12 @@ def write_export(
     return folder
 
 
+@pytest.fixture(autouse=True)
+def _users(db: Database) -> None:
+    """``chef`` (chef section recouvrement), ``admin`` and one user per other role."""
+    add_users(db)
+
+
 def counts(db: Database) -> dict[str, int]:
     with db.engine.connect() as conn:
         return {t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar_one() for t in ALL_TABLES}
@@ -186,6 +195,30 @@ def test_sample_workbook_holds_the_same_data_as_the_folder(db: Database) -> None
     run(db, SAMPLES / "export-csv")
     result = run(db, SAMPLES / "export.xlsx")
     assert all(c.inserted == 0 and c.updated == 0 for c in result.counts.values())
+
+
+# -- permission ------------------------------------------------------------------------------
+
+
+def test_an_administrator_may_import(db: Database, tmp_path: Path) -> None:
+    result = import_export(db.uow(), Actor("admin"), write_export(tmp_path))
+    assert result.counts["clients"] == TableCounts(2, 0, 0)
+
+
+@pytest.mark.parametrize("login", ["magasinier", "direction", "inconnu"])
+def test_only_the_chef_and_the_administrator_may_import(
+    db: Database, tmp_path: Path, login: str
+) -> None:
+    folder = write_export(tmp_path)
+    before = counts(db)
+    with pytest.raises(PermissionDenied):
+        import_export(db.uow(), Actor(login), folder)
+    after = counts(db)
+    assert after == {**before, "audit_event": before["audit_event"] + 1}  # the refusal
+    with db.uow() as uow:
+        event = uow.session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
+        assert event is not None
+        assert (event.action, event.actor, event.entity_key) == ("refused", login, "IMPORT")
 
 
 # -- upsert and audit -----------------------------------------------------------------------

@@ -11,6 +11,7 @@ import pytest
 
 from sbee_desk.db.database import Database
 from sbee_desk.importers import ImportFailed
+from tests.builders import add_users
 from tests.integration.test_import import (
     HEADERS,
     base_export,
@@ -21,6 +22,11 @@ from tests.integration.test_import import (
 )
 
 Export = dict[str, list[list[str]]]
+
+
+@pytest.fixture(autouse=True)
+def _users(db: Database) -> None:
+    add_users(db)
 
 
 def problems_of(db: Database, path: Path) -> list[str]:
