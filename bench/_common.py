@@ -156,8 +156,10 @@ def summary(times: list[float]) -> tuple[float, float]:
 
 
 def machine() -> str:
+    """Interpreter, cores and load average: timings on a busy machine say so."""
     cpus = os.cpu_count() or 0
-    return f"{platform.python_implementation()} {platform.python_version()}, {cpus} cœurs"
+    load = f", charge moyenne {os.getloadavg()[0]:.1f}" if hasattr(os, "getloadavg") else ""
+    return f"{platform.python_implementation()} {platform.python_version()}, {cpus} cœurs{load}"
 
 
 def seconds(value: float) -> str:
