@@ -668,12 +668,13 @@ def load_demo(
     """Import a demo agency of ``contracts`` contracts and give it some history.
 
     ``actor`` imports and runs the selection: a chef section recouvrement (the
-    services check it). See the module docstring. ``progress(done, 1000)`` is called along the way
-    (writing the export, then importing it); ``cancelled()`` is checked as often and
-    stops the demo with :class:`sbee_desk.importers.ImportCancelled` before anything
-    is written. Raises :class:`sbee_desk.importers.ImportFailed` if the importer
-    refuses the export (a defect of one of the two). Loading the demo again into the
-    same database adds a history run but no letter, derogation or other row (R13).
+    services check it). See the module docstring. ``progress(done, 1000)`` is called
+    along the way (writing the export, then importing it); ``cancelled()`` is checked
+    as often and stops the demo with :class:`sbee_desk.importers.ImportCancelled`
+    before anything is written. Raises :class:`sbee_desk.importers.ImportFailed` if
+    the importer refuses the export (a defect of one of the two). Loading the demo
+    again into the same database re-imports the export (nothing changes) and records
+    no run, letter or derogation twice (R13).
     """
     today = today or dt.date.today()
 
