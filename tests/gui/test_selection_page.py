@@ -211,3 +211,14 @@ def test_warning_when_the_last_import_is_older_than_the_run_date(
     assert isinstance(window, MainWindow)
     view.stale_banner.button.click()
     assert window.current_page() is window.data_page
+
+
+def test_choosing_the_bordereau_shown_reloads_it(
+    qtbot: QtBot, make_window: WindowFactory, known_db: Database
+) -> None:
+    page = open_selection(qtbot, make_window, known_db)
+    run_today(qtbot, page)
+    assert page.current_bordereau == BT
+    with qtbot.waitSignal(page.lines_loaded):
+        page.select_bordereau(BT)
+    assert page.current_bordereau == BT and shown(page) == list(EXPECTED_BT)

@@ -362,8 +362,11 @@ class SelectionPage(Page):
             )
         if not proxy_index.isValid():
             return
-        self.current_bordereau = None  # force a reload even if the code is the same
-        table.setCurrentIndex(proxy_index)
+        self.current_bordereau = None  # reload even if it is the bordereau shown
+        if table.currentIndex() == proxy_index:
+            self._bordereau_chosen(proxy_index, proxy_index)
+        else:
+            table.setCurrentIndex(proxy_index)
         table.selectRow(proxy_index.row())
 
     def _bordereau_chosen(self, current: QModelIndex, _previous: QModelIndex) -> None:
