@@ -85,10 +85,14 @@ class RowPlan:
         self.width = len(header)
         positions: dict[str, int] = {}
         known = {col.name for col in spec.columns}
+        #: positions of columns without a name: ignored, warned about if they hold values
+        self.unnamed: tuple[int, ...] = tuple(
+            i for i, raw in enumerate(header) if not normalize_name(raw)
+        )
+        self._unnamed_warned: set[int] = set()
         for index, raw in enumerate(header):
             name = normalize_name(raw)
             if not name:
-                self.warnings.append(f"{label} : colonne n° {index + 1} sans nom, ignorée")
                 continue
             if name not in known:
                 self.warnings.append(f"{label} : colonne « {str(raw).strip()} » inconnue, ignorée")
@@ -138,6 +142,13 @@ class RowPlan:
                     "",
                     f"{len(extra)} valeur(s) au-delà de la dernière colonne "
                     f"(« {extra[0]} »…) : séparateur dans une valeur ?",
+                )
+        for index in self.unnamed:
+            if index < len(row) and row[index].strip() and index not in self._unnamed_warned:
+                self._unnamed_warned.add(index)
+                self.warnings.append(
+                    f"{self.label} : colonne n° {index + 1} sans nom mais remplie "
+                    f"(ligne {line} : « {row[index].strip()} »…), ignorée"
                 )
         values: list[Any] = [line]
         for slot in self.slots:
@@ -226,6 +237,8 @@ class RowPlan:
                 body.append(f"{var} = ({expr}) if c else {empty}")
             if kind is Kind.POSITIVE_AMOUNT:
                 body.append(f"if {var} <= 0: raise _Reject")
+        for index in self.unnamed:  # a value without a column name: warn (checking path)
+            body.append(f"if row[{index}].strip(): raise _Reject")
         for before, after, _message in self._order:
             body.append(
                 f"if v{before} is not None and v{after} is not None and v{after} < v{before}: "

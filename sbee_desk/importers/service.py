@@ -194,7 +194,6 @@ class _Run:
             )
             return
         plan = RowPlan(spec, header, table.label, self.problems)
-        self.warnings.extend(plan.warnings)
         self.plans[spec.name] = plan
         staging.create(spec)
         count = 0
@@ -207,6 +206,7 @@ class _Run:
                 self.tick(base + table.position())
         except SourceError as exc:
             self._broken(spec, exc.problem)
+        self.warnings.extend(plan.warnings)  # the header's, and those found in the rows
         self.staged[spec.name] = count
 
     def _broken(self, spec: TableSpec, problem: ImportProblem) -> None:

@@ -468,6 +468,21 @@ def test_unknown_columns_and_files_are_warned_and_ignored(db: Database, tmp_path
     assert result.counts["reglements"] == TableCounts(1, 0, 0)
 
 
+def test_values_under_no_column_name_are_warned(db: Database, tmp_path: Path) -> None:
+    folder = write_export(tmp_path)
+    write_csv(
+        folder,
+        "reglements",
+        [*HEADERS["reglements"], ""],
+        [["F1", "2026-02-01", "100 000", "R1", ""], ["F1", "2026-02-01", "100 000", "R2", "?"]],
+    )
+    result = run(db, folder)
+    assert result.warnings == [
+        "reglements.csv : colonne n° 5 sans nom mais remplie (ligne 3 : « ? »…), ignorée"
+    ]
+    assert result.counts["reglements"] == TableCounts(2, 0, 0)
+
+
 def test_column_names_ignore_case_spaces_and_order(db: Database, tmp_path: Path) -> None:
     folder = write_export(tmp_path)
     write_csv(

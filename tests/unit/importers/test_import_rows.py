@@ -66,14 +66,30 @@ def test_missing_required_column_is_reported_on_line_1_once() -> None:
     ]
 
 
-def test_unknown_and_unnamed_columns_are_warned_and_ignored() -> None:
-    plan = plan_for(REGLEMENTS, ["facture", "date", "montant", "reference", "Caissier", ""])
-    assert plan.warnings == [
-        "reglements.csv : colonne « Caissier » inconnue, ignorée",
-        "reglements.csv : colonne n° 6 sans nom, ignorée",
-    ]
-    staged = plan.parse([(2, ["F1", "2026-01-02", "500", "R1", "Awa", "x"])], Problems())
+def test_unknown_columns_are_warned_and_ignored() -> None:
+    plan = plan_for(REGLEMENTS, ["facture", "date", "montant", "reference", "Caissier"])
+    assert plan.warnings == ["reglements.csv : colonne « Caissier » inconnue, ignorée"]
+    staged = plan.parse([(2, ["F1", "2026-01-02", "500", "R1", "Awa"])], Problems())
     assert staged == [(2, "F1", "2026-01-02", 500, "R1")]
+
+
+def test_unnamed_columns_are_ignored_and_warned_once_when_they_hold_values() -> None:
+    plan = plan_for(REGLEMENTS, ["facture", "", "date", "montant", "reference", ""])
+    assert plan.warnings == []  # a trailing separator, empty formatted cells: no noise
+    chunk = [
+        (2, ["F1", "", "2026-01-02", "500", "R1", ""]),
+        (3, ["F2", "", "2026-01-02", "500", "R2", "x"]),
+        (4, ["F3", "", "2026-01-02", "500", "R3", "y"]),
+    ]
+    staged = plan.parse(chunk, Problems())
+    assert sorted(staged) == [
+        (2, "F1", "2026-01-02", 500, "R1"),
+        (3, "F2", "2026-01-02", 500, "R2"),
+        (4, "F3", "2026-01-02", 500, "R3"),
+    ]
+    assert plan.warnings == [
+        "reglements.csv : colonne n° 6 sans nom mais remplie (ligne 3 : « x »…), ignorée"
+    ]
 
 
 def test_duplicated_column_is_a_problem() -> None:
