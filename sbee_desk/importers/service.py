@@ -64,21 +64,21 @@ def import_export(
     chef section recouvrement or administrateur only).
     ``progress(done, total)`` is called from time to time, in arbitrary units.
     """
-    source = open_source(Path(path))
-    try:
-        with uow, _gc_paused():
-            require(uow, actor, Action.IMPORT)
-            # End that read: reading the files (minutes for a national export) must not
-            # hold a database snapshot, or SQLite could not write after another
-            # workstation did. The write lock is taken before the checks (Staging.lock).
-            uow.session.rollback()
+    with uow, _gc_paused():
+        require(uow, actor, Action.IMPORT)
+        # End that read: reading the files (minutes for a national export) must not
+        # hold a database snapshot, or SQLite could not write after another
+        # workstation did. The write lock is taken before the checks (Staging.lock).
+        uow.session.rollback()
+        source = open_source(Path(path))
+        try:
             run = _Run(uow, actor, source, progress, cancelled)
             with Staging(uow.session.connection()) as staging:
                 result = run.execute(Path(path), staging)
             uow.commit()
-        return result
-    finally:
-        source.close()
+        finally:
+            source.close()
+    return result
 
 
 @contextmanager
@@ -254,7 +254,7 @@ class _Run:
                     "import",
                     0,
                     "",
-                    f"… et {self.problems.overflow} autre(s) problème(s) non listé(s) : "
+                    f"… et d'autres problèmes ({self.problems.overflow} au moins), non listés : "
                     "corrigez ceux-ci puis relancez l'import",
                 )
             )

@@ -676,3 +676,8 @@ def test_others_may_write_while_the_export_is_read(db: Database, tmp_path: Path)
     assert written
     assert result.counts["factures"] == TableCounts(3, 0, 0)
     assert counts(db)["agency"] == 2
+
+
+def test_permission_is_checked_before_the_path(db: Database, tmp_path: Path) -> None:
+    with pytest.raises(PermissionDenied):
+        import_export(db.uow(), Actor("magasinier"), tmp_path / "absent")

@@ -313,3 +313,16 @@ def test_unusable_path_is_one_problem_and_nothing_written(
     problems = problems_of(db, make(tmp_path))
     assert len(problems) == 1
     assert problems[0].startswith(expected)
+
+
+def test_problems_beyond_ten_thousand_are_counted_not_listed(db: Database, tmp_path: Path) -> None:
+    folder = tmp_path / "export"
+    rows = [[f"C{n}", f"Client {n}", "", "", "", "PATRON"] for n in range(10_005)]
+    write_csv(folder, "clients", HEADERS["clients"], rows)
+    problems = problems_of(db, folder)
+    assert len(problems) == 10_001
+    assert problems[0].startswith("clients:2: categorie: catégorie « PATRON » inconnue")
+    assert problems[-1] == (
+        "import:0: : … et d'autres problèmes (5 au moins), non listés : "
+        "corrigez ceux-ci puis relancez l'import"
+    )
