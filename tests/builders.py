@@ -18,10 +18,11 @@ from sbee_desk.db.models import (
     ReminderLetter,
     SelectionRun,
     Suspension,
+    User,
+    UserRole,
     WorkOrder,
     Zone,
 )
-from sbee_desk.db.models import User, UserRole
 from sbee_desk.domain.permissions import Role
 from sbee_desk.services.audit import now
 
