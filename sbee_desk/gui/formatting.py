@@ -152,8 +152,13 @@ def plural(count: int, singular: str, plural_form: str) -> str:
     return f"{format_count(count)} {singular if count <= 1 else plural_form}"
 
 
+#: the combining diacritical marks (U+0300–U+036F) NFKD splits off Latin letters
+_COMBINING_MARKS = dict.fromkeys(range(0x0300, 0x0370))
+
+
 def search_key(*parts: str | None) -> str:
     """Lower case, accents removed: what the search field compares against."""
-    text = " ".join(p for p in parts if p)
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    text = " ".join(p for p in parts if p).casefold()
+    if text.isascii():  # most police numbers and names: nothing to strip
+        return text
+    return unicodedata.normalize("NFKD", text).translate(_COMBINING_MARKS)

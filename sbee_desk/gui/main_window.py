@@ -366,6 +366,8 @@ class MainWindow(QMainWindow):
     # -- who works ---------------------------------------------------------------------------
     def set_actor(self, actor: Actor | None) -> None:
         self.ctx.actor = actor
+        for page in self.pages.values():
+            page.actor_changed()
         if actor is None:
             self.user_label.setText(tr("Utilisateur : aucun"))
             self.user_label.setToolTip(tr("Cette base n'a encore aucun utilisateur."))

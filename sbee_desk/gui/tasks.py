@@ -183,6 +183,7 @@ class TaskProgressDialog(QDialog):
         self.label.setWordWrap(True)
         self.bar = QProgressBar()
         self.bar.setRange(0, 0)
+        self.bar.setFormat("%p\u202f%")  # French: "41 %"
         self.detail = QLabel(self.tr("Veuillez patienter."))
         buttons = QHBoxLayout()
         buttons.addStretch(1)

@@ -6,9 +6,11 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from sbee_desk.db.database import Database
+from sbee_desk.domain.permissions import Role
 from sbee_desk.gui.first_start import FirstStartChoice
 from sbee_desk.gui.sign_in import FirstAdministratorDialog
-from tests.gui.conftest import WindowFactory
+from sbee_desk.services.actor import Actor
+from tests.gui.conftest import ACTOR, WindowFactory
 
 
 def test_empty_database_offers_demo_or_import(
@@ -69,3 +71,18 @@ def test_demo_database_opens_on_selection(
     latest = page.runs[0]
     assert f"({latest.candidate_count:,})".replace(",", "\u202f") in window.nav_text("selection")
     assert "Disponible prochainement" in window.pages["edition"].view.notice.text()
+
+
+def test_actions_follow_the_roles_of_who_signed_in(
+    qtbot: QtBot, make_window: WindowFactory, demo_db: Database
+) -> None:
+    agent = Actor("agent", frozenset({Role.AGENT_CONTROLE}), "Afiavi Houngbédji")
+    window = make_window(demo_db, agent)
+    page = window.selection_page
+    qtbot.waitUntil(lambda: bool(page.agencies))
+    assert not page.view.run_button.isEnabled()
+    assert page.view.run_button.toolTip() == "Réservé au chef section recouvrement."
+    assert not window.data_page.view.folder_button.isEnabled()
+    window.set_actor(ACTOR)
+    assert page.view.run_button.isEnabled()
+    assert window.data_page.view.folder_button.isEnabled()

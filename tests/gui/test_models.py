@@ -124,3 +124,21 @@ def test_import_models(qtmodeltester) -> None:  # type: ignore[no-untyped-def]
     )
     qtmodeltester.check(problems)
     assert [problems.index(1, c).data() for c in range(3)] == ["import", "—", "—"]
+
+
+def test_search_keys_prepared_ahead_only_for_the_lines_shown() -> None:
+    model = CandidateTableModel()
+    first = list(LINES)
+    model.set_lines(first)
+    model.prime_search_keys(first, ["x1", "x2", "x3"])  # deliberately odd keys
+    proxy = CandidateFilterProxy()
+    proxy.setSourceModel(model)
+    proxy.set_search("x2")
+    assert [proxy.index(r, 0).data() for r in range(proxy.rowCount())] == ["P1"]
+    # keys computed for an older list are ignored
+    second = list(LINES)
+    model.set_lines(second)
+    model.prime_search_keys(first, ["x1", "x2", "x3"])
+    assert proxy.rowCount() == 0  # "x2" matches no real police or name
+    proxy.set_search("zinsou")
+    assert [proxy.index(r, 0).data() for r in range(proxy.rowCount())] == ["P3"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import threading
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -19,8 +20,10 @@ from pytestqt.qtbot import QtBot
 from sbee_desk.db.database import Database, open_database
 from sbee_desk.gui.main_window import MainWindow
 from sbee_desk.gui.sign_in import SignInDialog
+from sbee_desk.gui.tasks import TaskContext
 from sbee_desk.services.demo import load_demo
 from tests.gui.conftest import ACTOR, WindowFactory
+from tests.gui.known_case import write_known_export
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 SIZE = (1366, 768)
@@ -75,7 +78,7 @@ def test_screenshots_of_every_page(
 
     # the same list filtered on "À relancer"
     page.view.decision_combo.setCurrentIndex(2)
-    qtbot.waitUntil(lambda: page.line_proxy.rowCount() < page.line_model.rowCount())
+    qtbot.waitUntil(lambda: page.line_proxy.rowCount() < page.line_model.total_count)
     save(window, "02-selection-filtre-a-relancer")
     page.view.decision_combo.setCurrentIndex(0)
 
@@ -121,6 +124,29 @@ def test_screenshots_of_every_page(
     with qtbot.waitSignal(data.import_finished, timeout=20_000):
         data.import_path(bad)
     save(window, "12-donnees-import-refuse")
+
+    # a good export: counts per table
+    good = write_known_export(tmp_path / "export-du-jour", dt.date.today())
+    with qtbot.waitSignal(window.overview_loaded, timeout=20_000):
+        data.import_path(good)
+    qtbot.waitUntil(lambda: data.view.stack.currentWidget() is data.view.counts_page)
+    save(window, "13-donnees-import-termine")
+
+    # long work: the progress dialog, with its Annuler
+    release = threading.Event()
+
+    def long_import(ctx: TaskContext) -> None:
+        ctx.progress(412_000, 1_000_000)
+        release.wait(30)
+
+    task = window.ctx.tasks.start(long_import, title="Import des données", cancellable=True)
+    qtbot.waitUntil(lambda: task in window.ctx.tasks.dialogs, timeout=5_000)
+    dialog = window.ctx.tasks.dialogs[task]
+    qtbot.waitUntil(lambda: dialog.bar.value() == 412)
+    save(dialog, "14-progression")
+    release.set()
+    with qtbot.waitSignal(task.ended):
+        pass
 
 
 def test_screenshots_of_first_start_and_sign_in(

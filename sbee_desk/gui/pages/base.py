@@ -51,5 +51,8 @@ class Page(QObject):
     def mark_stale(self) -> None:
         self.stale = True
 
+    def actor_changed(self) -> None:
+        """Somebody else signed in: enable what their roles allow."""
+
     def save_state(self) -> None:
         """Remember widths, splitters and filters (QSettings)."""

@@ -10,6 +10,7 @@ from PySide6.QtCore import QObject, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFileDialog
 
+from sbee_desk.domain.permissions import Action
 from sbee_desk.gui import errors
 from sbee_desk.gui.context import AppContext
 from sbee_desk.gui.errors import UserError
@@ -52,6 +53,7 @@ class DataPage(Page):
         for column in range(1, 5):
             view.counts_table.setColumnWidth(column, 120)
         view.counts_table.sortByColumn(icols.COUNT_COL_TABLE, Qt.SortOrder.AscendingOrder)
+        view.counts_table.horizontalHeader().setStretchLastSection(False)
 
         self.problems_model = ImportProblemsModel(self)
         self.problems_proxy = QSortFilterProxyModel(self)
@@ -74,7 +76,7 @@ class DataPage(Page):
         view.workbook_button.clicked.connect(self.choose_workbook)
         view.copy_button.clicked.connect(self.copy_problems)
         view.save_button.clicked.connect(self.choose_problems_file)
-        ctx.tasks.busy_changed.connect(self._busy_changed)
+        self.importing = False
 
     @property
     def nav_label(self) -> str:
@@ -136,7 +138,9 @@ class DataPage(Page):
         self.view.status_label.setText(
             self.tr("Import de « {path} » en cours…").format(path=str(path))
         )
-        self.ctx.tasks.start(
+        self.importing = True
+        self._update_buttons()
+        task = self.ctx.tasks.start(
             lambda ctx: import_export(
                 ctx.uow(), actor, path, progress=ctx.progress, cancelled=ctx.cancelled
             ),
@@ -147,6 +151,11 @@ class DataPage(Page):
             cancellable=True,
             cancel_exceptions=(ImportCancelled,),
         )
+        task.ended.connect(self._import_ended)
+
+    def _import_ended(self) -> None:
+        self.importing = False
+        self._update_buttons()
 
     def _imported(self, result: ImportResult) -> None:
         view = self.view
@@ -221,9 +230,19 @@ class DataPage(Page):
         if self._banner_target:
             self.navigate.emit(self._banner_target)
 
-    def _busy_changed(self, busy: bool) -> None:
-        self.view.folder_button.setEnabled(not busy)
-        self.view.workbook_button.setEnabled(not busy)
+    def actor_changed(self) -> None:
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        allowed = self.ctx.may(Action.IMPORT)
+        tip = (
+            ""
+            if allowed
+            else self.tr("Réservé au chef section recouvrement et à l'administrateur.")
+        )
+        for button in (self.view.folder_button, self.view.workbook_button):
+            button.setEnabled(allowed and not self.importing)
+            button.setToolTip(tip)
 
     # -- the problem list ----------------------------------------------------------------
     def copy_problems(self) -> str:

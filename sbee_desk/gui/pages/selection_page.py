@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QDate, QModelIndex, QObject, QSortFilterProxyModel, Qt, QTimer, Signal
 
 from sbee_desk.domain.enums import Decision
+from sbee_desk.domain.permissions import Action
 from sbee_desk.gui.context import AppContext
 from sbee_desk.gui.formatting import (
     DECISION_ORDER,
@@ -21,6 +22,7 @@ from sbee_desk.gui.formatting import (
     local_datetime,
     order_kind_label,
     plural,
+    search_key,
 )
 from sbee_desk.gui.models import SORT_ROLE
 from sbee_desk.gui.models import bordereaux as bcols
@@ -162,6 +164,8 @@ class SelectionPage(Page):
         view.stale_banner.action_clicked.connect(lambda: self.navigate.emit("data"))
         view.bordereau_table.selectionModel().currentRowChanged.connect(self._bordereau_chosen)
         view.lines_table.selectionModel().currentRowChanged.connect(self._line_chosen)
+        self.line_proxy.modelReset.connect(self._refresh_detail)
+        self.line_proxy.layoutChanged.connect(self._refresh_detail)
         for signal in (
             self.line_proxy.modelReset,
             self.line_proxy.layoutChanged,
@@ -169,7 +173,7 @@ class SelectionPage(Page):
             self.line_proxy.rowsRemoved,
         ):
             signal.connect(self._update_shown_count)
-        self.ctx.tasks.busy_changed.connect(self._busy_changed)
+        self.running = False
         view.show_empty(self.tr("Chargement…"))
         self._update_lines_title()
 
@@ -195,7 +199,7 @@ class SelectionPage(Page):
         self._fill_runs()
         self._update_badge()
         self._update_stale_banner()
-        self.view.run_button.setEnabled(bool(self.agencies) and not self.ctx.tasks.busy)
+        self._update_run_button()
         pending = self._pending_run_id
         self._pending_run_id = None
         run = self._run_by_id(pending) if pending is not None else None
@@ -396,6 +400,12 @@ class SelectionPage(Page):
         if generation != self._lines_generation:
             return
         self.line_model.set_lines(lines)
+        self.ctx.tasks.start(
+            lambda _ctx: [search_key(line.police, line.customer_name) for line in lines],
+            title=self.tr("Préparation de la recherche"),
+            on_success=lambda keys: self.line_model.prime_search_keys(lines, keys),
+            show_progress=False,
+        )
         counts = self.line_model.counts()
         combo = self.view.decision_combo
         for i, decision in enumerate(DECISION_ORDER, start=1):
@@ -409,6 +419,9 @@ class SelectionPage(Page):
         self._update_shown_count()
         self._line_chosen(self.view.lines_table.currentIndex(), QModelIndex())
         self.lines_loaded.emit()
+
+    def _refresh_detail(self) -> None:
+        self._line_chosen(self.view.lines_table.currentIndex(), QModelIndex())
 
     def _line_chosen(self, current: QModelIndex, _previous: QModelIndex) -> None:
         label = self.view.detail_label
@@ -456,7 +469,7 @@ class SelectionPage(Page):
         self._update_shown_count()
 
     def _update_shown_count(self) -> None:
-        total = self.line_model.rowCount()
+        total = self.line_model.total_count
         shown = self.line_proxy.rowCount()
         if total == 0:
             self.view.shown_label.clear()
@@ -491,12 +504,18 @@ class SelectionPage(Page):
 
     def _launch_as(self, actor: Actor) -> None:
         run_on, agency = self.run_date(), self.agency()
-        self.view.run_button.setEnabled(False)
-        self.ctx.tasks.start(
+        self.running = True
+        self._update_run_button()
+        task = self.ctx.tasks.start(
             lambda ctx: run_selection(ctx.uow(), actor, run_on, agency),
             title=self.tr("Traitement des relances"),
             on_success=self._run_finished,
         )
+        task.ended.connect(self._run_ended)
+
+    def _run_ended(self) -> None:
+        self.running = False
+        self._update_run_button()
 
     def _run_finished(self, result: SelectionResult) -> None:
         self._pending_run_id = result.run_id
@@ -510,8 +529,21 @@ class SelectionPage(Page):
         self.data_changed.emit()
         self.refresh()
 
-    def _busy_changed(self, busy: bool) -> None:
-        self.view.run_button.setEnabled(not busy and bool(self.agencies))
+    def actor_changed(self) -> None:
+        self._update_run_button()
+
+    def _update_run_button(self) -> None:
+        button = self.view.run_button
+        allowed = self.ctx.may(Action.SELECT)
+        button.setEnabled(allowed and bool(self.agencies) and not self.running)
+        button.setToolTip(
+            self.tr(
+                "Calcule les décisions à la date choisie. Ne crée ni lettre ni ordre : "
+                "on peut relancer le traitement sans risque."
+            )
+            if allowed
+            else self.tr("Réservé au chef section recouvrement.")
+        )
 
     # -- words -------------------------------------------------------------------------
     def _update_badge(self) -> None:

@@ -59,12 +59,6 @@ class SelectionView(QWidget):
         self.agency_label.setBuddy(self.agency_combo)
         self.run_button = QPushButton(self.tr("Lancer le traitement"))
         self.run_button.setObjectName("primary")
-        self.run_button.setToolTip(
-            self.tr(
-                "Calcule les décisions à la date choisie. Ne crée ni lettre ni ordre : "
-                "on peut relancer le traitement sans risque."
-            )
-        )
         self.runs_label = QLabel(self.tr("Traitement affiché :"))
         self.runs_combo = QComboBox()
         self.runs_combo.setObjectName("runs")
