@@ -1,0 +1,348 @@
+"""Benchmark of the desktop application on a large demo agency.
+
+Measures, in a fresh process (as a user starting the application):
+
+* cold start: from launching the process to a usable main window (signed in,
+  status bar filled, the Sélection page showing its runs);
+* opening a bordereau of ``--lines`` lines (default 50 000; target ≤ 0.3 s): from
+  the click on the bordereau to its lines painted, with the share of the service
+  (``candidate_lines``) and of the table model + view; then filtering, searching
+  and sorting those lines;
+* memory (RSS) of the running application, after start and with the bordereau
+  open (target ≤ 400 MB).
+
+Data: the demo export of ``--contracts`` contracts (default 1 000 000), cached in
+bench/data/ by _common.export_folder, imported once into bench/data/gui-N.db (or
+copied from bench_select's bench/data/select-N.db when it exists). The demo's
+largest bordereau holds about 1.2 % of the contracts (≈ 12 000 lines at one
+million), so the benchmark gathers the first ``--lines`` lines of a selection run
+into one bordereau to open a bordereau of that size through the real service.
+
+    .venv/bin/python bench/bench_gui.py --contracts 20000
+    .venv/bin/python bench/bench_gui.py                      # 1 000 000 contracts
+    xvfb-run -a .venv/bin/python bench/bench_gui.py --platform xcb
+
+Prints a markdown table for the README.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from _common import (
+    BENCH_TODAY,
+    DATA,
+    DEFAULT_CONTRACTS,
+    chef,
+    export_folder,
+    machine,
+    say,
+    seconds,
+    summary,
+    thousands,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_LINES = 50_000
+TARGET_OPEN_S = 0.3
+TARGET_RSS_MB = 400
+
+
+# --------------------------------------------------------------------------- database
+
+
+def prepare_database(contracts: int, lines: int) -> tuple[str, int, str, int]:
+    """(url, run id, bordereau code, its lines): a demo database with a run whose
+    bordereau ``code`` holds ``lines`` lines (or all of the run's, if fewer)."""
+    from sqlalchemy import func, select, text, update
+
+    from sbee_desk.db.database import open_database
+    from sbee_desk.db.models import Candidate
+    from sbee_desk.importers import import_export
+    from sbee_desk.services.selection import run_selection
+
+    path = DATA / f"gui-{contracts}.db"
+    meta = path.with_suffix(".json")
+    if path.exists() and meta.exists():
+        info = json.loads(meta.read_text())
+        if info["wanted_lines"] == lines:
+            return f"sqlite:///{path}", info["run"], info["bordereau"], info["lines"]
+    for stale in (path, meta, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        stale.unlink(missing_ok=True)
+    imported = DATA / f"select-{contracts}.db"
+    if imported.exists() and not Path(f"{imported}-wal").exists():
+        say(f"Copie de {imported.name} (import déjà fait par bench_select)…")
+        shutil.copyfile(imported, path)
+        url = f"sqlite:///{path}"
+        db = open_database(url)  # migrates to the current schema
+        actor = chef(db)
+    else:
+        folder = export_folder(contracts)
+        url = f"sqlite:///{path}"
+        db = open_database(url)
+        actor = chef(db)
+        say(f"Import de {folder.name}…")
+        start = time.perf_counter()
+        import_export(db.uow(), actor, folder)
+        say(f"  fait en {time.perf_counter() - start:.0f} s")
+    try:
+        run = run_selection(db.uow(), actor, BENCH_TODAY, today_=BENCH_TODAY)
+        with db.engine.begin() as conn:
+            by_size = conn.execute(
+                select(Candidate.bordereau_code)
+                .where(Candidate.run_id == run.run_id)
+                .group_by(Candidate.bordereau_code)
+                .order_by(func.count().desc())
+                .limit(2)
+            ).scalars()
+            code, *rest = list(by_size)
+            # the bordereau's own lines first, then others, up to `lines`
+            chosen = (
+                select(Candidate.id)
+                .where(Candidate.run_id == run.run_id)
+                .order_by((Candidate.bordereau_code != code), Candidate.id)
+                .limit(lines)
+                .scalar_subquery()
+            )
+            in_run = Candidate.run_id == run.run_id
+            conn.execute(
+                update(Candidate)
+                .where(in_run, Candidate.id.in_(chosen))
+                .values(bordereau_code=code)
+            )
+            if rest:  # what is left of it goes to the next bordereau
+                conn.execute(
+                    update(Candidate)
+                    .where(in_run, Candidate.bordereau_code == code, Candidate.id.not_in(chosen))
+                    .values(bordereau_code=rest[0])
+                )
+            count = conn.execute(
+                select(func.count()).where(in_run, Candidate.bordereau_code == code)
+            ).scalar_one()
+        with db.engine.connect() as conn:
+            conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+    finally:
+        db.dispose()
+    meta.write_text(
+        json.dumps({"run": run.run_id, "bordereau": code, "lines": count, "wanted_lines": lines})
+    )
+    return url, run.run_id, code, count
+
+
+# --------------------------------------------------------------------------- the app
+
+
+def rss_mb() -> float:
+    """Resident memory of this process now (Linux), else its peak."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+def child(url: str, run_id: int, code: str, started: float, repeat: int) -> dict[str, Any]:
+    """Runs in the measured process: start the app, open the bordereau, report."""
+    from PySide6.QtCore import QEventLoop, Qt, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from sbee_desk import app as app_module
+    from sbee_desk.domain.enums import Decision
+    from sbee_desk.gui.models import candidates as cols
+    from sbee_desk.services.selection import candidate_lines
+
+    def wait_for(signal: Any, timeout_ms: int = 600_000) -> None:
+        loop = QEventLoop()
+        signal.connect(loop.quit)
+        QTimer.singleShot(timeout_ms, loop.quit)
+        loop.exec()
+
+    def painted(widget: Any) -> None:
+        QApplication.processEvents()
+        widget.repaint()
+
+    report: dict[str, Any] = {}
+    app = app_module.create_application(["bench"])
+    db = app_module.open_or_explain(url)
+    assert db is not None
+    go_on, actor = app_module.sign_in(db, "chef")
+    assert go_on and actor is not None
+    window = app_module.build_main_window(db, actor)
+    window.resize(1366, 768)
+    page = window.selection_page
+    wait_for(window.ready)
+    if not page.runs:
+        wait_for(page.overview_loaded)
+    painted(window)
+    report["start_s"] = time.time() - started
+    report["rss_start_mb"] = rss_mb()
+
+    run = next(r for r in page.runs if r.run_id == run_id)
+    page.display_run(run)
+    wait_for(page.lines_loaded)
+    other = next((b.code for b in page.bordereau_model.rows if b.code != code), None)
+
+    opens: list[float] = []
+    for _ in range(repeat):
+        if other is not None and page.current_bordereau == code:
+            page.select_bordereau(other)
+            wait_for(page.lines_loaded)
+        QApplication.processEvents()
+        start = time.perf_counter()
+        page.select_bordereau(code)
+        wait_for(page.lines_loaded)
+        painted(page.view.lines_table)
+        opens.append(time.perf_counter() - start)
+    report["open_s"] = opens
+    report["lines"] = page.line_model.total_count
+    report["rss_open_mb"] = rss_mb()
+
+    fetch: list[float] = []
+    model: list[float] = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        lines = candidate_lines(db.uow(), run_id, code)
+        fetch.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        page.line_model.set_lines(lines)
+        painted(page.view.lines_table)
+        model.append(time.perf_counter() - start)
+    report["fetch_s"] = fetch
+    report["model_s"] = model
+
+    # back to the page's own loading (search keys prepared in the background)
+    if other is not None:
+        page.select_bordereau(other)
+        wait_for(page.lines_loaded)
+    page.select_bordereau(code)
+    wait_for(page.lines_loaded)
+    while window.ctx.tasks.busy:
+        wait_for(window.ctx.tasks.busy_changed)
+
+    def timed_ui(action: Any) -> float:
+        start = time.perf_counter()
+        action()
+        painted(page.view.lines_table)
+        return time.perf_counter() - start
+
+    proxy = page.line_proxy
+    report["filter_s"] = timed_ui(lambda: proxy.set_decision(Decision.RESILIATION))
+    report["filter_rows"] = proxy.rowCount()
+    report["unfilter_s"] = timed_ui(lambda: proxy.set_decision(None))
+    report["search_s"] = timed_ui(lambda: proxy.set_search("agossou"))
+    report["search_rows"] = proxy.rowCount()
+    proxy.set_search("")
+    report["sort_s"] = timed_ui(
+        lambda: page.view.lines_table.sortByColumn(cols.COL_AMOUNT, Qt.SortOrder.DescendingOrder)
+    )
+    report["rss_end_mb"] = rss_mb()
+    window.close()
+    db.dispose()
+    del app
+    return report
+
+
+# --------------------------------------------------------------------------- main
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--contracts", type=int, default=DEFAULT_CONTRACTS)
+    parser.add_argument("--lines", type=int, default=DEFAULT_LINES)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--platform", default="offscreen", help="Qt platform of the measured process"
+    )
+    parser.add_argument("--child", nargs=4, metavar=("URL", "RUN", "CODE", "STARTED"))
+    args = parser.parse_args()
+
+    if args.child:
+        url, run, code, started = args.child
+        report = child(url, int(run), code, float(started), args.repeat)
+        print(json.dumps(report))
+        return 0
+
+    url, run_id, code, count = prepare_database(args.contracts, args.lines)
+    say(f"Base : {url} — traitement n° {run_id}, bordereau {code} de {count} lignes")
+    from sbee_desk.services.users import DEMO_PASSWORD
+
+    env = dict(os.environ, QT_QPA_PLATFORM=args.platform, SBEE_DESK_PASSWORD=DEMO_PASSWORD)
+    env["XDG_CONFIG_HOME"] = str(DATA / "gui-settings")  # never the user's settings
+    started = time.time()
+    proc = subprocess.run(
+        [
+            sys.executable,
+            str(Path(__file__).resolve()),
+            "--repeat",
+            str(args.repeat),
+            "--child",
+            url,
+            str(run_id),
+            code,
+            repr(started),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        check=False,
+    )
+    if proc.returncode != 0:
+        say(proc.stderr[-4000:])
+        return proc.returncode
+    r = json.loads(proc.stdout.strip().splitlines()[-1])
+    best, median = summary(r["open_s"])
+    fetch_best, _ = summary(r["fetch_s"])
+    model_best, _ = summary(r["model_s"])
+    n = thousands(r["lines"])
+    print(
+        f"\nApplication de bureau — démo de {thousands(args.contracts)} contrats, "
+        f"plate-forme Qt {args.platform}, {machine()}\n"
+    )
+    print("| mesure | résultat | cible |")
+    print("|---|---|---|")
+    print(f"| démarrage à froid → fenêtre utilisable | {seconds(r['start_s'])} | — |")
+    ok = "✓" if best <= TARGET_OPEN_S else "✗"
+    print(
+        f"| ouverture d'un bordereau de {n} lignes (meilleur / médiane de {len(r['open_s'])}) "
+        f"| {seconds(best)} / {seconds(median)} {ok} | ≤ {TARGET_OPEN_S} s |"
+    )
+    print(f"| … dont lecture `candidate_lines` | {seconds(fetch_best)} | — |")
+    print(f"| … dont modèle + vue | {seconds(model_best)} | — |")
+    print(
+        f"| filtre « À résilier » ({thousands(r['filter_rows'])} lignes) / retour à toutes "
+        f"| {seconds(r['filter_s'])} / {seconds(r['unfilter_s'])} | — |"
+    )
+    print(
+        f"| recherche « agossou » ({thousands(r['search_rows'])} lignes) "
+        f"| {seconds(r['search_s'])} | — |"
+    )
+    print(f"| tri par montant dû | {seconds(r['sort_s'])} | — |")
+    rss = max(r["rss_start_mb"], r["rss_open_mb"], r["rss_end_mb"])
+    ok = "✓" if rss <= TARGET_RSS_MB else "✗"
+    print(
+        f"| mémoire RSS : au démarrage / bordereau ouvert / maximum | "
+        f"{r['rss_start_mb']:.0f} / {r['rss_open_mb']:.0f} / {rss:.0f} Mo {ok} "
+        f"| ≤ {TARGET_RSS_MB} Mo |"
+    )
+    print(
+        f"\nCommande : `.venv/bin/python bench/bench_gui.py --contracts {args.contracts}"
+        f" --lines {args.lines}`"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
