@@ -1,0 +1,143 @@
+"""The common base of every PDF of sbee-desk: lists now, letters and orders later.
+
+A4 pages with DejaVu Sans embedded (subset) so accents and the narrow no-break
+space of amounts print on any workstation; a footer with a text on the left and
+``Page n / N`` on the right; document metadata in French. Subclasses draw their
+own content; :func:`wrap_text` and :func:`fit_text` help placing text in cells
+(fpdf2's ``table()`` does the same work about 2.5 times slower).
+"""
+
+from __future__ import annotations
+
+from fpdf import FPDF
+
+from sbee_desk.documents.resources import fonts_dir
+
+FONT = "DejaVu"
+ELLIPSIS = "…"
+
+#: RGB colours shared by the documents (sober: prints well in grey on a laser printer)
+INK = (33, 37, 41)
+MUTED = (96, 102, 110)
+RULE = (190, 196, 204)
+HEADER_FILL = (31, 78, 121)
+HEADER_INK = (255, 255, 255)
+ZEBRA_FILL = (242, 245, 248)
+TOTAL_FILL = (222, 229, 237)
+
+
+class BasePDF(FPDF):
+    """A4, millimetres, DejaVu Sans (regular and bold) embedded, footer with page numbers."""
+
+    def __init__(
+        self,
+        *,
+        landscape: bool = False,
+        title: str = "",
+        author: str = "",
+        footer_left: str = "",
+        page_label: str = "Page {page} / {pages}",
+        margin: float = 10.0,
+        footer_height: float = 9.0,
+    ) -> None:
+        super().__init__(orientation="L" if landscape else "P", unit="mm", format="A4")
+        folder = fonts_dir()
+        self.add_font(FONT, "", str(folder / "DejaVuSans.ttf"))
+        self.add_font(FONT, "B", str(folder / "DejaVuSans-Bold.ttf"))
+        self.set_margins(margin, margin, margin)
+        self.footer_height = footer_height
+        self.set_auto_page_break(True, margin + footer_height)
+        self.footer_left = footer_left
+        self.page_label = page_label
+        self.set_title(title)
+        self.set_author(author)
+        self.set_creator("sbee-desk")
+        self.set_lang("fr")
+        self.set_text_color(*INK)
+        self.set_draw_color(*RULE)
+
+    @property
+    def content_width(self) -> float:
+        return self.w - self.l_margin - self.r_margin
+
+    @property
+    def content_bottom(self) -> float:
+        """The lowest y the page's content may reach (the footer lies below)."""
+        return self.h - self.b_margin
+
+    def footer(self) -> None:
+        top = self.h - self.b_margin + 3
+        self.set_draw_color(*RULE)
+        self.set_line_width(0.2)
+        self.line(self.l_margin, top, self.w - self.r_margin, top)
+        self.set_font(FONT, "", 7)
+        self.set_text_color(*MUTED)
+        baseline = top + 4
+        if self.footer_left:
+            width = self.content_width * 0.75
+            self.text(self.l_margin, baseline, fit_text(self, self.footer_left, width))
+        # fpdf2 replaces the alias by the page count when the document is closed (in
+        # text placed by cell(), not by text())
+        label = self.page_label.format(page=self.page_no(), pages=self.str_alias_nb_pages)
+        width = self.content_width * 0.2
+        self.set_xy(self.w - self.r_margin - width, baseline - 2.6)
+        self.cell(width, 3.5, label, align="R")
+        self.set_text_color(*INK)
+
+    def output_bytes(self) -> bytes:
+        return bytes(self.output())
+
+
+def fit_text(pdf: FPDF, text: str, width: float) -> str:
+    """``text`` cut with an ellipsis so that it fits ``width`` in the current font."""
+    if pdf.get_string_width(text) <= width:
+        return text
+    low, high = 0, len(text)
+    while low < high:  # the longest prefix that fits with the ellipsis
+        mid = (low + high + 1) // 2
+        if pdf.get_string_width(text[:mid].rstrip() + ELLIPSIS) <= width:
+            low = mid
+        else:
+            high = mid - 1
+    return text[:low].rstrip() + ELLIPSIS
+
+
+def wrap_text(pdf: FPDF, text: str, width: float, max_lines: int) -> list[str]:
+    """Lines of ``text`` no wider than ``width``, broken at spaces (a word too long for
+    one line is cut); the last kept line ends with an ellipsis when text is left over."""
+    if not text:
+        return [""]
+    width_of = pdf.get_string_width
+    if width_of(text) <= width:
+        return [text]
+    lines: list[str] = []
+    current = ""
+    words = text.split(" ")
+    for index, word in enumerate(words):
+        candidate = f"{current} {word}" if current else word
+        if width_of(candidate) <= width:
+            current = candidate
+            continue
+        if current:
+            lines.append(current)
+        current = word
+        while width_of(current) > width:  # a single word wider than the cell
+            cut = len(current) - 1
+            while cut > 1 and width_of(current[:cut]) > width:
+                cut -= 1
+            lines.append(current[:cut])
+            current = current[cut:]
+        if len(lines) >= max_lines:
+            rest = " ".join([current, *words[index + 1 :]])
+            return _close(pdf, lines[:max_lines], rest, width)
+    lines.append(current)
+    if len(lines) > max_lines:
+        return _close(pdf, lines[:max_lines], " ".join(lines[max_lines:]), width)
+    return lines
+
+
+def _close(pdf: FPDF, lines: list[str], rest: str, width: float) -> list[str]:
+    """The last line with an ellipsis: some text did not fit."""
+    if rest.strip():
+        lines[-1] = fit_text(pdf, lines[-1] + " " + rest, width)
+    return lines

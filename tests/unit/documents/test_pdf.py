@@ -1,0 +1,47 @@
+"""Placing text in cells: wrapping and cutting (documents/pdf.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from sbee_desk.documents.pdf import FONT, BasePDF, fit_text, wrap_text
+
+
+@pytest.fixture(scope="module")
+def pdf() -> BasePDF:
+    doc = BasePDF(landscape=True, title="t")
+    doc.add_page()
+    doc.set_font(FONT, "", 8)
+    return doc
+
+
+def test_short_text_is_one_line(pdf: BasePDF) -> None:
+    assert wrap_text(pdf, "Akpakpa", 30, 3) == ["Akpakpa"]
+    assert wrap_text(pdf, "", 30, 3) == [""]
+
+
+def test_wraps_at_spaces_within_the_width(pdf: BasePDF) -> None:
+    text = "2 factures impayées, suspendu depuis 50 jours ; relance écrite préalable"
+    lines = wrap_text(pdf, text, 30, 5)
+    assert len(lines) > 1
+    assert " ".join(lines) == text
+    assert all(pdf.get_string_width(line) <= 30 for line in lines)
+
+
+def test_too_long_ends_with_an_ellipsis(pdf: BasePDF) -> None:
+    lines = wrap_text(pdf, "mot " * 60, 20, 2)
+    assert len(lines) == 2
+    assert lines[-1].endswith("…")
+    assert all(pdf.get_string_width(line) <= 20 for line in lines)
+
+
+def test_a_word_wider_than_the_cell_is_cut(pdf: BasePDF) -> None:
+    lines = wrap_text(pdf, "Anticonstitutionnellementissime", 10, 6)
+    assert "".join(lines) == "Anticonstitutionnellementissime"
+    assert all(pdf.get_string_width(line) <= 10 for line in lines)
+
+
+def test_fit_text(pdf: BasePDF) -> None:
+    assert fit_text(pdf, "court", 50) == "court"
+    cut = fit_text(pdf, "Établissements Gbèto et Fils SARL", 20)
+    assert cut.endswith("…") and pdf.get_string_width(cut) <= 20
