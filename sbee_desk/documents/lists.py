@@ -1,0 +1,834 @@
+"""The three lists of a validated bordereau, in Excel and PDF (business-rules.md,
+Documents): *Liste des clients à relancer*, *Liste des clients à résilier* and the
+*Liste de contrôle* (exempt, excluded and waiting lines, for DIG / DAI).
+
+A :class:`ListDocument` (plain values, no Session) goes in; bytes come out. Every
+word printed comes from ``reports/lists.toml`` (:func:`load_list_texts`).
+
+Excel: openpyxl write-only. Data cells are styled (borders, number formats, wrap),
+which openpyxl's public ``append`` makes costly (each styled cell passes an
+exception path); :class:`_RowSink` hands the rows straight to openpyxl's own
+worksheet writer instead, with one reused styled cell per column, and falls back
+to ``append`` if that private API ever changes. See bench/bench_lists.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from collections import Counter
+from collections.abc import Callable, Generator, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from operator import itemgetter
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from sbee_desk.documents import pdf as P
+from sbee_desk.documents.formats import (
+    EXCEL_AMOUNT_FORMAT,
+    EXCEL_COUNT_FORMAT,
+    EXCEL_DATE_FORMAT,
+    format_amount,
+    format_count,
+    format_date,
+    format_datetime,
+    format_period,
+)
+from sbee_desk.documents.resources import TemplateError, load_report_texts
+from sbee_desk.domain.enums import Decision
+
+TEXTS_FILE = "lists.toml"
+
+
+class ListKind(StrEnum):
+    """Kind of list; the values are those of ``ArchiveEntry.kind``."""
+
+    A_RELANCER = "A_RELANCER"
+    A_RESILIER = "A_RESILIER"
+    CONTROLE = "CONTROLE"
+
+
+#: file name part of each kind (import-format.md: ``<bordereau>-<run>-a-relancer.xlsx``…)
+FILE_SUFFIXES: dict[ListKind, str] = {
+    ListKind.A_RELANCER: "a-relancer",
+    ListKind.A_RESILIER: "a-resilier",
+    ListKind.CONTROLE: "controle",
+}
+FORMATS = ("xlsx", "pdf")
+_UNSAFE_IN_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+
+
+def list_file_name(bordereau_code: str, run_id: int, kind: ListKind, file_format: str) -> str:
+    """``BT-COT-2026-09-7-a-resilier.pdf``; characters no file system accepts become ``_``."""
+    code = _UNSAFE_IN_NAME.sub("_", bordereau_code)
+    return f"{code}-{run_id}-{FILE_SUFFIXES[kind]}.{file_format}"
+
+
+class LineStatus(StrEnum):
+    """Where a line of a validated bordereau stands."""
+
+    CONFIRMED = "CONFIRMED"
+    EXCLUDED = "EXCLUDED"  # excluded by the chef, with a reason
+    DROPPED = "DROPPED"  # R7 at validation: restored or paid between selection and validation
+    CANCELLED = "CANCELLED"  # its letter or order was cancelled after validation (R7)
+
+
+@dataclass(frozen=True, slots=True)
+class ListLine:
+    police: str
+    customer_name: str
+    address: str | None
+    quartier: str | None
+    zone_code: str | None
+    voltage: str
+    unpaid_count: int
+    amount_due: int
+    suspended_on: dt.date
+    days_suspended: int
+    decision: Decision
+    #: the motif of the selection; for an excluded line the exclusion reason, for a
+    #: cancelled one the cancellation reason
+    reason: str
+    status: LineStatus = LineStatus.CONFIRMED
+    cancelled_on: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class ListDocument:
+    kind: ListKind
+    agency_code: str
+    agency_name: str | None
+    bordereau_code: str
+    voltage: str
+    period: str
+    run_id: int
+    run_on: dt.date
+    validated_by: str
+    validated_at: dt.datetime
+    produced_by: str
+    produced_at: dt.datetime
+    lines: Sequence[ListLine]
+
+
+# --------------------------------------------------------------------------- texts
+
+COLUMN_KEYS = (
+    "police", "client", "adresse", "quartier", "zone", "tension", "impayes", "montant",
+    "suspendu_le", "jours", "decision", "motif",
+)  # fmt: skip
+_NUMERIC = {"impayes", "montant", "jours"}
+_SAMPLE = {
+    "agency_code": "AG", "agency_name": "Agence", "bordereau": "B", "voltage": "BT",
+    "period": "septembre 2026", "run": 1, "run_date": "01/01/2026", "validated_by": "x",
+    "validated_at": "x", "produced_at": "x", "produced_by": "x", "page": 1, "pages": 2,
+    "title": "t", "decision": "d", "date": "01/01/2026", "reason": "r", "count": 1,
+    "excluded": 1, "exempt": 1, "waiting": 1, "other": 1,
+}  # fmt: skip
+_REQUIRED: dict[str, tuple[str, ...]] = {
+    "header": (
+        "organisation", "unit", "address", "agency", "agency_without_name", "bordereau_label",
+        "bordereau", "run_label", "run", "validated_label", "validated", "lines_label",
+        "produced", "page", "running",
+    ),
+    "titles": tuple(ListKind),
+    "subtitles": tuple(ListKind),
+    "decisions": tuple(Decision),
+    "decisions_short": tuple(Decision),
+    "control": ("excluded", "dropped", "dropped_reason", "cancelled", "cancelled_reason",
+                "summary"),
+    "totals": ("label", "clients_one", "clients_many", "excel_clients_format", "empty"),
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    title: str
+    width_mm: float
+    excel_width: float
+
+
+@dataclass(frozen=True)
+class ListTexts:
+    """The wording of the lists (``reports/lists.toml``), checked when read."""
+
+    source: Path
+    header: dict[str, str]
+    titles: dict[str, str]
+    subtitles: dict[str, str]
+    decisions: dict[str, str]
+    decisions_short: dict[str, str]
+    control: dict[str, str]
+    totals: dict[str, str]
+    columns: tuple[Column, ...]
+    signatures: dict[str, list[str]]
+    signature_caption: str
+
+    def clients(self, count: int) -> str:
+        key = "clients_one" if count <= 1 else "clients_many"
+        return self.totals[key].format(count=format_count(count))
+
+    def total_label(self, count: int) -> str:
+        """``Total : 12 clients`` (no-break space before the colon)."""
+        return f"{self.totals['label']}\u00a0: {self.clients(count)}"
+
+
+def load_list_texts() -> ListTexts:
+    """Read and check ``reports/lists.toml``; :class:`TemplateError` names what is wrong."""
+    path, data = load_report_texts(TEXTS_FILE)
+    return parse_list_texts(path, data)
+
+
+def parse_list_texts(path: Path, data: dict[str, Any]) -> ListTexts:
+    where = f"Modèle « {path} »"
+    sections: dict[str, dict[str, str]] = {}
+    for section, keys in _REQUIRED.items():
+        table = data.get(section)
+        if not isinstance(table, dict):
+            raise TemplateError(f"{where} : section [{section}] absente.")
+        missing = [k for k in keys if not isinstance(table.get(k), str)]
+        if missing:
+            raise TemplateError(
+                f"{where}, section [{section}] : texte absent pour {', '.join(missing)}."
+            )
+        for key in keys:
+            if key == "excel_clients_format":
+                continue
+            try:
+                table[key].format(**_SAMPLE)
+            except (KeyError, IndexError, ValueError) as exc:
+                raise TemplateError(
+                    f"{where}, [{section}] {key} = « {table[key]} » : nom entre accolades "
+                    f"inconnu ou accolade seule ({exc}). Noms possibles : "
+                    f"{', '.join('{' + n + '}' for n in sorted(_SAMPLE))}."
+                ) from exc
+        sections[section] = {k: table[k] for k in keys}
+    raw_columns = data.get("columns")
+    if not isinstance(raw_columns, list) or not raw_columns:
+        raise TemplateError(f"{where} : aucune colonne ([[columns]]).")
+    columns: list[Column] = []
+    for number, item in enumerate(raw_columns, 1):
+        key = str(item.get("key")) if isinstance(item, dict) else ""
+        if key not in COLUMN_KEYS:
+            raise TemplateError(
+                f"{where}, colonne {number} : key « {key} » inconnue ; clés possibles : "
+                f"{', '.join(COLUMN_KEYS)}."
+            )
+        if key in {c.key for c in columns}:
+            raise TemplateError(f"{where}, colonne {number} : « {key} » figure deux fois.")
+        title = item.get("title", "")
+        width_mm, excel_width = item.get("width_mm"), item.get("excel_width")
+        if not isinstance(title, str) or not all(
+            isinstance(w, int | float) and w > 0 for w in (width_mm, excel_width)
+        ):
+            raise TemplateError(
+                f"{where}, colonne « {key} » : title (texte), width_mm et excel_width "
+                "(nombres positifs) sont obligatoires."
+            )
+        columns.append(Column(key, title, float(width_mm), float(excel_width)))
+    signatures = data.get("signatures", {})
+    if not isinstance(signatures, dict):
+        raise TemplateError(f"{where} : [signatures] doit être une section.")
+    return ListTexts(
+        source=path,
+        columns=tuple(columns),
+        signatures={k.value: [str(n) for n in signatures.get(k.value, [])] for k in ListKind},
+        signature_caption=str(signatures.get("caption", "")),
+        **sections,
+    )
+
+
+# --------------------------------------------------------------------------- words
+
+
+@dataclass(frozen=True)
+class _Header:
+    """The header texts of one document, worded once."""
+
+    title: str
+    subtitle: str
+    organisation: str
+    unit: str
+    address: str
+    agency: str
+    fields: list[tuple[str, str]]  # (label, value) of the cartouche
+    produced: str
+    running: str
+    summary: str
+    breakdown: str  # control list: how many lines of each group
+
+
+def _header(doc: ListDocument, texts: ListTexts) -> _Header:
+    h = texts.header
+    values = {
+        "agency_code": doc.agency_code,
+        "agency_name": doc.agency_name or "",
+        "bordereau": doc.bordereau_code,
+        "voltage": doc.voltage,
+        "period": format_period(doc.period),
+        "run": doc.run_id,
+        "run_date": format_date(doc.run_on),
+        "validated_by": doc.validated_by,
+        "validated_at": format_datetime(doc.validated_at),
+        "produced_by": doc.produced_by,
+        "produced_at": format_datetime(doc.produced_at),
+        "title": texts.titles[doc.kind],
+    }
+    count = len(doc.lines)
+    amount = sum(line.amount_due for line in doc.lines)
+    summary = f"{texts.clients(count)} — {format_amount(amount)}"
+    breakdown = ""
+    if doc.kind is ListKind.CONTROLE:
+        by_group = Counter(_control_group(line) for line in doc.lines)
+        breakdown = texts.control["summary"].format(
+            excluded=by_group[0], exempt=by_group[1], waiting=by_group[2], other=by_group[3]
+        )
+    agency_key = "agency" if doc.agency_name else "agency_without_name"
+    return _Header(
+        title=texts.titles[doc.kind],
+        subtitle=texts.subtitles[doc.kind],
+        organisation=h["organisation"],
+        unit=h["unit"],
+        address=h["address"],
+        agency=h[agency_key].format(**values),
+        fields=[
+            (h["bordereau_label"], h["bordereau"].format(**values)),
+            (h["run_label"], h["run"].format(**values)),
+            (h["validated_label"], h["validated"].format(**values)),
+            (h["lines_label"], summary),
+        ],
+        produced=h["produced"].format(**values),
+        running=h["running"].format(**values),
+        summary=summary,
+        breakdown=breakdown,
+    )
+
+
+def _control_group(line: ListLine) -> int:
+    """Order of the control list: excluded, exempt, waiting, then dropped / cancelled."""
+    if line.status is LineStatus.EXCLUDED:
+        return 0
+    if line.status is LineStatus.CONFIRMED:
+        return 1 if line.decision is Decision.EXEMPTE else 2
+    return 3
+
+
+def sorted_lines(kind: ListKind, lines: Sequence[ListLine]) -> list[ListLine]:
+    """Lines by police; the control list grouped by why each line is there."""
+    if kind is ListKind.CONTROLE:
+        return sorted(lines, key=lambda line: (_control_group(line), line.police))
+    return sorted(lines, key=lambda line: line.police)
+
+
+class _Wording:
+    """Decision and motif columns of a line, from the texts."""
+
+    def __init__(self, texts: ListTexts) -> None:
+        c = texts.control
+        self._decision: dict[tuple[LineStatus, Decision], str] = {}
+        for decision in Decision:
+            short = texts.decisions_short[decision]
+            self._decision[(LineStatus.CONFIRMED, decision)] = texts.decisions[decision]
+            self._decision[(LineStatus.EXCLUDED, decision)] = c["excluded"].format(decision=short)
+            self._decision[(LineStatus.DROPPED, decision)] = c["dropped"].format(decision=short)
+            self._decision[(LineStatus.CANCELLED, decision)] = c["cancelled"].format(decision=short)
+        self._dropped_reason = c["dropped_reason"]
+        self._cancelled_reason = c["cancelled_reason"]
+
+    def decision(self, line: ListLine) -> str:
+        return self._decision[(line.status, line.decision)]
+
+    def motif(self, line: ListLine) -> str:
+        if line.status is LineStatus.DROPPED:
+            return self._dropped_reason
+        if line.status is LineStatus.CANCELLED:
+            return self._cancelled_reason.format(
+                date=format_date(line.cancelled_on), reason=line.reason
+            )
+        return line.reason
+
+
+# --------------------------------------------------------------------------- Excel
+
+_THIN = Side(style="thin", color="A6A6A6")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
+_TOTAL_FILL = PatternFill("solid", fgColor="DDE5ED")
+_TOP = Alignment(vertical="top", wrap_text=True)
+_FIRST_DATA_ROW = 7
+_HEADER_ROW = _FIRST_DATA_ROW - 1
+
+
+def _hf(text: str) -> str:
+    """Text for an Excel page header/footer: ``&`` starts a code there."""
+    return text.replace("&", "&&")
+
+
+def _sheet_title(text: str) -> str:
+    return re.sub(r"[\[\]:*?/\\]", " ", text)[:31]
+
+
+class _RowSink:
+    """Writes rows of ready cells to a write-only worksheet.
+
+    Fast path: openpyxl's worksheet writer directly (the private ``_get_writer``,
+    ``_writer.xf`` and ``write_row`` that ``WriteOnlyWorksheet.append`` uses), so
+    styled cells skip the per-cell type probing of ``append``. If that API is not
+    there, ``append`` (public, slower) writes the same cells.
+    """
+
+    def __init__(self, ws: Any) -> None:
+        self._ws = ws
+        self.row = 0
+        self.fast = False
+        writer_factory = getattr(ws, "_get_writer", None)
+        if writer_factory is not None:
+            writer_factory()
+            writer = getattr(ws, "_writer", None)
+            if hasattr(writer, "xf") and hasattr(writer, "write_row"):
+                stream = self._stream(writer)
+                next(stream)
+                ws._rows = stream  # WriteOnlyWorksheet.close() closes it, then writes the tail
+                self._send: Callable[[list[Any]], Any] = stream.send
+                self.fast = True
+        if not self.fast:
+            self._send = ws.append
+
+    @staticmethod
+    def _stream(writer: Any) -> Generator[None, list[Any], None]:
+        xf = writer.xf.send(True)
+        with xf.element("sheetData"):
+            row_idx = 1
+            try:
+                while True:
+                    cells = yield
+                    writer.write_row(xf, cells, row_idx)
+                    row_idx += 1
+            except GeneratorExit:
+                pass
+        writer.xf.send(None)
+
+    def write(self, cells: list[Any]) -> None:
+        """Cells of the next row, their ``column`` set, in column order."""
+        self.row += 1
+        for cell in cells:
+            cell.row = self.row
+        self._send(cells)
+
+
+def _cell(ws: Any, column: int, value: Any = None, **style: Any) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws, value)
+    cell.column = column
+    for name, item in style.items():
+        setattr(cell, name, item)
+    return cell
+
+
+def write_xlsx(doc: ListDocument, texts: ListTexts, target: Any) -> None:
+    """Write the workbook of ``doc`` to ``target`` (a path or a binary file object)."""
+    head = _header(doc, texts)
+    columns = texts.columns
+    ncols = len(columns)
+    last_letter = get_column_letter(ncols)
+    keys = [c.key for c in columns]
+    wb = Workbook(write_only=True)
+    wb.properties.title = f"{head.title} — {doc.bordereau_code}"
+    wb.properties.creator = "sbee-desk"
+    wb.properties.subject = head.running
+    ws = wb.create_sheet(_sheet_title(head.title))
+
+    # What the writer emits before the rows: widths, frozen header, fit to page.
+    for index, column in enumerate(columns, 1):
+        ws.column_dimensions[get_column_letter(index)].width = column.excel_width
+    ws.freeze_panes = f"A{_FIRST_DATA_ROW}"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    for row, height in ((3, 24), (_HEADER_ROW, 30)):
+        ws.row_dimensions[row].height = height
+    sink = _RowSink(ws)
+
+    # Header block: one merged line each.
+    block = [
+        (f"{head.organisation} — {head.unit}", Font(bold=True, size=10, color="404040")),
+        (f"{head.agency} · {head.address}", Font(size=10, color="404040")),
+        (head.title, Font(bold=True, size=15)),
+        (
+            " · ".join(f"{label}\u00a0: {value}" for label, value in head.fields[:3])
+            + f" · {head.produced}",
+            Font(size=10),
+        ),
+        (
+            " ".join(f"{part}." for part in (head.subtitle, head.summary, head.breakdown) if part),
+            Font(italic=True, size=10, color="404040"),
+        ),
+    ]
+    for text, font in block:
+        sink.write([_cell(ws, 1, text, font=font, alignment=Alignment(vertical="center"))])
+        ws.merged_cells.add(f"A{sink.row}:{last_letter}{sink.row}")
+    header_font = Font(bold=True, color="FFFFFF", size=10)
+    header_alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    sink.write([
+        _cell(ws, i, c.title, font=header_font, fill=_HEADER_FILL, border=_BORDER,
+              alignment=header_alignment)
+        for i, c in enumerate(columns, 1)
+    ])  # fmt: skip
+
+    # Data rows: one styled cell per column, reused row after row.
+    data_font = Font(size=10)
+    formats = {"montant": EXCEL_AMOUNT_FORMAT, "suspendu_le": EXCEL_DATE_FORMAT,
+               "impayes": EXCEL_COUNT_FORMAT, "jours": EXCEL_COUNT_FORMAT}  # fmt: skip
+    row_cells = []
+    for i, key in enumerate(keys, 1):
+        cell = _cell(ws, i, font=data_font, border=_BORDER)
+        if key in formats:
+            cell.number_format = formats[key]
+        if key == "suspendu_le":
+            cell.alignment = Alignment(horizontal="center", vertical="top")
+        elif key in _NUMERIC:
+            cell.alignment = Alignment(vertical="top")
+        else:
+            cell.alignment = _TOP
+        row_cells.append(cell)
+    text_cells = [c for c, k in zip(row_cells, keys, strict=True) if k not in _NUMERIC]
+    pick = itemgetter(*(COLUMN_KEYS.index(k) for k in keys))
+    wording = _Wording(texts)
+    decision_of, motif_of = wording.decision, wording.motif
+    send = sink.write
+    lines = sorted_lines(doc.kind, doc.lines)
+    for line in lines:
+        values = pick((
+            line.police, line.customer_name, line.address, line.quartier, line.zone_code,
+            line.voltage, line.unpaid_count, line.amount_due, line.suspended_on,
+            line.days_suspended, decision_of(line), motif_of(line),
+        ))  # fmt: skip
+        if ncols == 1:
+            values = (values,)
+        for cell, value in zip(row_cells, values, strict=True):
+            cell.value = value
+        for cell in text_cells:
+            if cell.data_type == "f":  # a text starting with "=" stays text, never a formula
+                cell.data_type = "s"
+        send(row_cells)
+    last_data_row = sink.row
+    if not lines:
+        sink.write([_cell(ws, 1, texts.totals["empty"], font=Font(italic=True, size=10))])
+        ws.merged_cells.add(f"A{sink.row}:{last_letter}{sink.row}")
+
+    # Totals.
+    total_font = Font(bold=True, size=10)
+    totals: dict[str, Any] = {
+        "impayes": (sum(line.unpaid_count for line in lines), EXCEL_COUNT_FORMAT),
+        "montant": (sum(line.amount_due for line in lines), EXCEL_AMOUNT_FORMAT),
+    }
+    if "client" in keys and keys[0] != "client":
+        totals["client"] = (len(lines), texts.totals["excel_clients_format"])
+        label = texts.totals["label"]
+    else:
+        label = texts.total_label(len(lines))
+    cells = []
+    for i, key in enumerate(keys, 1):
+        cell = _cell(ws, i, font=total_font, fill=_TOTAL_FILL, border=_BORDER)
+        if i == 1 and key not in totals:
+            cell.value = label
+        elif key in totals:
+            cell.value, cell.number_format = totals[key]
+            cell.alignment = Alignment(horizontal="right")
+        cells.append(cell)
+    sink.write(cells)
+
+    # Print setup (written after the rows).
+    ws.auto_filter.ref = f"A{_HEADER_ROW}:{last_letter}{max(last_data_row, _HEADER_ROW)}"
+    ws.print_title_rows = f"{_HEADER_ROW}:{_HEADER_ROW}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.page_margins.header = ws.page_margins.footer = 0.25
+    ws.oddHeader.left.text = _hf(head.agency)
+    ws.oddHeader.left.size = 8
+    ws.oddHeader.center.text = _hf(head.title)
+    ws.oddHeader.center.size = 9
+    ws.oddHeader.center.font = "Calibri,Bold"
+    ws.oddHeader.right.text = _hf(
+        " · ".join(f"{label} {value}" for label, value in head.fields[:2])
+    )
+    ws.oddHeader.right.size = 8
+    ws.oddFooter.left.text = _hf(head.produced)
+    ws.oddFooter.left.size = 8
+    ws.oddFooter.right.text = _hf(texts.header["page"]).format(page="&P", pages="&N")
+    ws.oddFooter.right.size = 8
+    wb.save(target)
+
+
+def xlsx_bytes(doc: ListDocument, texts: ListTexts) -> bytes:
+    buffer = io.BytesIO()
+    write_xlsx(doc, texts, buffer)
+    return buffer.getvalue()
+
+
+# --------------------------------------------------------------------------- PDF
+
+_FONT_SIZE = 7.5
+_LINE_H = 3.3
+_PAD = 1.0
+_MAX_LINES = 3
+_WRAPPED = {"client", "adresse", "quartier", "decision", "motif"}
+
+
+class _ListPDF(P.BasePDF):
+    def __init__(self, doc: ListDocument, texts: ListTexts, head: _Header) -> None:
+        super().__init__(
+            landscape=True,
+            title=f"{head.title} — {doc.bordereau_code}",
+            author=f"{head.organisation} — {head.agency}",
+            footer_left=f"{head.running} · {head.produced}",
+            page_label=texts.header["page"],
+        )
+        self.doc, self.texts, self.head = doc, texts, head
+        self.columns = texts.columns
+        total = sum(c.width_mm for c in self.columns)
+        scale = self.content_width / total  # widths are relative: always the full width
+        self.widths = [c.width_mm * scale for c in self.columns]
+        self.lefts = [self.l_margin + sum(self.widths[:i]) for i in range(len(self.widths))]
+        self.set_auto_page_break(False, self.b_margin)  # pages break by hand, between rows
+
+    # ---- page furniture
+
+    def first_page_header(self) -> float:
+        head = self.head
+        x, right = self.l_margin, self.w - self.r_margin
+        self.set_font(P.FONT, "B", 10)
+        self.text(x, 14, head.organisation)
+        self.set_font(P.FONT, "", 8)
+        self.set_text_color(*P.MUTED)
+        self.text(x, 18, head.unit)
+        self.text(x, 21.5, head.address)
+        self.set_text_color(*P.INK)
+        self.set_font(P.FONT, "B", 9)
+        self.text(x, 26, head.agency)
+        self.set_font(P.FONT, "", 7.5)
+        self.set_text_color(*P.MUTED)
+        self.text(right - self.get_string_width(head.produced), 14, head.produced)
+        self.set_text_color(*P.INK)
+
+        self.set_font(P.FONT, "B", 15)
+        self.text((self.w - self.get_string_width(head.title)) / 2, 35, head.title)
+        self.set_font(P.FONT, "", 8.5)
+        self.set_text_color(*P.MUTED)
+        subtitle = P.fit_text(self, head.subtitle, self.content_width)
+        self.text((self.w - self.get_string_width(subtitle)) / 2, 40, subtitle)
+        self.set_text_color(*P.INK)
+
+        # Cartouche: bordereau, run, validation, lines.
+        top, height = 44.0, 11.0
+        shares = (0.27, 0.18, 0.30, 0.25)
+        self.set_fill_color(*P.ZEBRA_FILL)
+        self.set_draw_color(*P.RULE)
+        self.set_line_width(0.2)
+        self.rect(x, top, self.content_width, height, style="DF")
+        left = x
+        for (label, value), share in zip(head.fields, shares, strict=True):
+            width = self.content_width * share
+            if left > x:
+                self.line(left, top, left, top + height)
+            self.set_font(P.FONT, "", 7)
+            self.set_text_color(*P.MUTED)
+            self.text(left + 2, top + 4, label)
+            self.set_text_color(*P.INK)
+            self.set_font(P.FONT, "B", 8.5)
+            self.text(left + 2, top + 8.6, P.fit_text(self, value, width - 4))
+            left += width
+        bottom = top + height
+        if head.breakdown:
+            self.set_font(P.FONT, "", 8)
+            self.text(x, bottom + 4.5, P.fit_text(self, head.breakdown, self.content_width))
+            bottom += 5.5
+        return bottom + 4
+
+    def next_page_header(self) -> float:
+        self.set_font(P.FONT, "B", 9)
+        self.text(self.l_margin, 14, P.fit_text(self, self.head.running, self.content_width * 0.7))
+        self.set_font(P.FONT, "", 7.5)
+        self.set_text_color(*P.MUTED)
+        agency = self.head.agency
+        self.text(self.w - self.r_margin - self.get_string_width(agency), 14, agency)
+        self.set_text_color(*P.INK)
+        return 18.0
+
+    def table_header(self, y: float) -> float:
+        wrapped, sizes = [], []
+        for column, width in zip(self.columns, self.widths, strict=True):
+            size = 6.8  # smaller for a title whose longest word does not fit its column
+            self.set_font(P.FONT, "B", size)
+            longest = max(column.title.split() or [""], key=self.get_string_width)
+            while size > 5.0 and self.get_string_width(longest) > width - 2 * _PAD:
+                size -= 0.2
+                self.set_font(P.FONT, "B", size)
+            sizes.append(size)
+            wrapped.append(P.wrap_text(self, column.title, width - 2 * _PAD, 3))
+        height = max(len(lines) for lines in wrapped) * 3.0 + 2 * 1.2
+        self.set_fill_color(*P.HEADER_FILL)
+        self.rect(self.l_margin, y, self.content_width, height, style="F")
+        self.set_text_color(*P.HEADER_INK)
+        for lines, size, left, width in zip(wrapped, sizes, self.lefts, self.widths, strict=True):
+            self.set_font(P.FONT, "B", size)
+            first = y + (height - len(lines) * 3.0) / 2 + 2.3
+            for n, text in enumerate(lines):
+                self.text(left + (width - self.get_string_width(text)) / 2, first + n * 3.0, text)
+        self.set_text_color(*P.INK)
+        self.set_draw_color(*P.RULE)
+        for left in self.lefts[1:]:
+            self.line(left, y, left, y + height)
+        return y + height
+
+    def new_page(self, first: bool = False) -> float:
+        self.add_page()
+        y = self.first_page_header() if first else self.next_page_header()
+        return self.table_header(y)
+
+    # ---- rows
+
+    def cell_lines(self, texts: list[str], keys: list[str]) -> list[list[str]]:
+        out = []
+        for text, key, width in zip(texts, keys, self.widths, strict=True):
+            inner = width - 2 * _PAD
+            if key in _WRAPPED:
+                out.append(P.wrap_text(self, text, inner, _MAX_LINES))
+            else:
+                out.append([P.fit_text(self, text, inner)])
+        return out
+
+    def draw_row(
+        self, y: float, cells: list[list[str]], keys: list[str], fill: tuple[int, int, int] | None
+    ) -> float:
+        height = max(len(lines) for lines in cells) * _LINE_H + 2 * _PAD
+        if fill is not None:
+            self.set_fill_color(*fill)
+            self.rect(self.l_margin, y, self.content_width, height, style="F")
+        width_of = self.get_string_width
+        for lines, key, left, width in zip(cells, keys, self.lefts, self.widths, strict=True):
+            baseline = y + _PAD + 2.5
+            for text in lines:
+                if key in _NUMERIC:
+                    x = left + width - _PAD - width_of(text)
+                elif key == "suspendu_le":
+                    x = left + (width - width_of(text)) / 2
+                else:
+                    x = left + _PAD
+                self.text(x, baseline, text)
+                baseline += _LINE_H
+        self.line(self.l_margin, y + height, self.l_margin + self.content_width, y + height)
+        return y + height
+
+    def signatures(self, y: float) -> None:
+        names = self.texts.signatures[self.doc.kind]
+        if not names:
+            return
+        height = 26.0
+        if y + 6 + height > self.content_bottom:
+            self.add_page()
+            y = self.next_page_header()
+        y += 6
+        width = 80.0
+        self.set_draw_color(*P.RULE)
+        for n, name in enumerate(names):
+            left = self.w - self.r_margin - (len(names) - n) * (width + 6) + 6
+            self.rect(left, y, width, height)
+            self.set_font(P.FONT, "B", 8)
+            self.text(left + 2, y + 4.5, name)
+            self.set_font(P.FONT, "", 7)
+            self.set_text_color(*P.MUTED)
+            self.text(left + 2, y + height - 2.5, self.texts.signature_caption)
+            self.set_text_color(*P.INK)
+
+    def render(self) -> bytes:
+        doc, texts = self.doc, self.texts
+        keys = [c.key for c in self.columns]
+        pick = itemgetter(*(COLUMN_KEYS.index(k) for k in keys))
+        wording = _Wording(texts)
+        y = self.new_page(first=True)
+        self.set_font(P.FONT, "", _FONT_SIZE)
+        bottom = self.content_bottom
+        lines = sorted_lines(doc.kind, doc.lines)
+        for number, line in enumerate(lines):
+            values = pick((
+                line.police, line.customer_name, line.address or "", line.quartier or "",
+                line.zone_code or "", line.voltage, format_count(line.unpaid_count),
+                format_amount(line.amount_due), format_date(line.suspended_on),
+                format_count(line.days_suspended), wording.decision(line), wording.motif(line),
+            ))  # fmt: skip
+            row = list(values) if len(keys) > 1 else [values]
+            cells = self.cell_lines(row, keys)
+            height = max(len(c) for c in cells) * _LINE_H + 2 * _PAD
+            if y + height > bottom:
+                y = self.new_page()
+                self.set_font(P.FONT, "", _FONT_SIZE)
+            y = self.draw_row(y, cells, keys, P.ZEBRA_FILL if number % 2 else None)
+        if not lines:
+            self.set_font(P.FONT, "", 8)
+            self.set_text_color(*P.MUTED)
+            self.text(self.l_margin + _PAD, y + 5, texts.totals["empty"])
+            self.set_text_color(*P.INK)
+            y += 7
+        y = self.totals(y, lines, keys)
+        self.signatures(y)
+        return self.output_bytes()
+
+    def totals(self, y: float, lines: list[ListLine], keys: list[str]) -> float:
+        self.set_font(P.FONT, "B", _FONT_SIZE)
+        height = _LINE_H + 2 * _PAD + 0.6
+        if y + height > self.content_bottom:
+            y = self.new_page()
+            self.set_font(P.FONT, "B", _FONT_SIZE)
+        self.set_fill_color(*P.TOTAL_FILL)
+        self.rect(self.l_margin, y, self.content_width, height, style="F")
+        sums = {
+            "impayes": format_count(sum(line.unpaid_count for line in lines)),
+            "montant": format_amount(sum(line.amount_due for line in lines)),
+        }
+        label = self.texts.total_label(len(lines))
+        baseline = y + _PAD + 2.8
+        # the label may run over the first columns, up to the first sum
+        first_sum = min((i for i, k in enumerate(keys) if k in sums), default=len(keys))
+        label_width = sum(self.widths[:first_sum]) - 2 * _PAD
+        if label_width > 0:
+            self.text(self.l_margin + _PAD, baseline, P.fit_text(self, label, label_width))
+        for key, left, width in zip(keys, self.lefts, self.widths, strict=True):
+            if key in sums:
+                size = _FONT_SIZE  # a large sum gets a smaller font before being cut
+                while size > 5.5 and self.get_string_width(sums[key]) > width - 2 * _PAD:
+                    size -= 0.25
+                    self.set_font(P.FONT, "B", size)
+                text = P.fit_text(self, sums[key], width - 2 * _PAD)
+                self.text(left + width - _PAD - self.get_string_width(text), baseline, text)
+                self.set_font(P.FONT, "B", _FONT_SIZE)
+        self.set_draw_color(*P.INK)
+        self.set_line_width(0.3)
+        self.line(self.l_margin, y, self.l_margin + self.content_width, y)
+        self.set_line_width(0.2)
+        self.set_draw_color(*P.RULE)
+        return y + height
+
+
+def pdf_bytes(doc: ListDocument, texts: ListTexts) -> bytes:
+    """The PDF of ``doc``: A4 landscape, repeated table header, totals, page numbers."""
+    return _ListPDF(doc, texts, _header(doc, texts)).render()
+
+
+def render(doc: ListDocument, texts: ListTexts, file_format: str) -> bytes:
+    """``xlsx`` or ``pdf`` bytes of ``doc``."""
+    if file_format == "xlsx":
+        return xlsx_bytes(doc, texts)
+    if file_format == "pdf":
+        return pdf_bytes(doc, texts)
+    raise ValueError(f"unknown list format {file_format!r}")

@@ -1,0 +1,127 @@
+"""The PDF lists: text extracted with pypdf and checked; fonts embedded."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from pypdf import PdfReader
+
+from sbee_desk.documents.lists import LineStatus, ListKind, pdf_bytes
+from sbee_desk.domain.enums import Decision
+
+
+def pages(content: bytes) -> list[str]:
+    """Each page's text, in drawing order, any run of spaces (no-break ones in amounts,
+    line breaks inside wrapped cells) read as one space."""
+    reader = PdfReader(io.BytesIO(content))
+    return [" ".join(p.extract_text().split()) for p in reader.pages]
+
+
+@pytest.fixture
+def resilier(make_document, make_line):
+    return make_document(
+        ListKind.A_RESILIER,
+        [
+            make_line("P0000002", "Afiavi Zinsou épouse Agbodjan", amount=1_250_000, unpaid=3),
+            make_line("P0000001", "Rémi Dossou-Yovo", amount=47_500,
+                      suspended_on=dt.date(2026, 9, 28)),
+        ],
+    )  # fmt: skip
+
+
+def test_header_lines_and_totals(resilier, texts) -> None:
+    content = pdf_bytes(resilier, texts)
+    assert content.startswith(b"%PDF-")
+    (text,) = pages(content)
+    for expected in [
+        "Société Béninoise d'Énergie Électrique (SBEE)",
+        "Agence AG-COT — Agence Cotonou Centre",
+        "Liste des clients à résilier",
+        "BT-COT-2026-09 (BT, septembre 2026)",
+        "n° 7 du 20/11/2026",
+        "Koffi Agbo (chef), le 22/11/2026 à",
+        "2 clients — 1 297 500 FCFA",
+        "Police Client Adresse Quartier Zone Tension Nombre d'impayés Montant dû (FCFA)",
+        "P0000001 Rémi Dossou-Yovo",
+        "47 500 FCFA 28/09/2026 53 À résilier",
+        "P0000002 Afiavi Zinsou épouse",
+        "1 250 000 FCFA 01/10/2026 50 À résilier",
+        "Total : 2 clients 5 1 297 500 FCFA",
+        "Le chef section recouvrement",
+        "Page 1 / 1",
+    ]:
+        assert expected in text, expected
+    assert text.index("P0000001") < text.index("P0000002")  # by police
+
+
+def test_fonts_are_embedded_and_metadata_french(resilier, texts) -> None:
+    reader = PdfReader(io.BytesIO(pdf_bytes(resilier, texts)))
+    fonts = reader.pages[0]["/Resources"]["/Font"]
+    names = set()
+    for ref in fonts.values():
+        font = ref.get_object()
+        descendant = font["/DescendantFonts"][0].get_object()
+        descriptor = descendant["/FontDescriptor"].get_object()
+        assert "/FontFile2" in descriptor  # embedded TrueType (subset)
+        names.add(str(font["/BaseFont"]).split("+")[-1])
+    assert names == {"DejaVuSansBook", "DejaVuSansBold"}
+    assert reader.metadata.title == "Liste des clients à résilier — BT-COT-2026-09"
+    assert reader.metadata.creator == "sbee-desk"
+
+
+def test_page_size_is_a4_landscape(resilier, texts) -> None:
+    page = PdfReader(io.BytesIO(pdf_bytes(resilier, texts))).pages[0]
+    width, height = float(page.mediabox.width), float(page.mediabox.height)
+    assert (round(width), round(height)) == (842, 595)
+
+
+def test_long_list_repeats_the_table_header_and_numbers_pages(
+    make_document, make_line, texts
+) -> None:
+    lines = [make_line(f"P{n:07d}", f"Client n° {n}", amount=10_000) for n in range(120)]
+    texts_by_page = pages(pdf_bytes(make_document(ListKind.A_RESILIER, lines), texts))
+    count = len(texts_by_page)
+    assert count >= 3
+    for number, text in enumerate(texts_by_page, 1):
+        assert "Police Client Adresse" in text
+        assert f"Page {number} / {count}" in text
+    assert (
+        "Liste des clients à résilier — Bordereau BT-COT-2026-09 — Traitement n° 7"
+        in (texts_by_page[1])
+    )
+    everything = "\n".join(texts_by_page)
+    assert all(f"P{n:07d}" in everything for n in range(120))  # no line lost at a break
+    assert "Total : 120 clients 240 1 200 000 FCFA" in texts_by_page[-1]
+
+
+def test_control_list_with_reasons_and_signatures(make_document, make_line, texts) -> None:
+    lines = [
+        make_line("P2", "Hôpital de zone d'Abomey-Calavi", decision=Decision.EXEMPTE,
+                  reason="client Agent SBEE : exempté"),
+        make_line("P1", status=LineStatus.EXCLUDED, reason="Promesse de paiement — passe lundi"),
+    ]  # fmt: skip
+    (text,) = pages(pdf_bytes(make_document(ListKind.CONTROLE, lines), texts))
+    assert "Liste de contrôle" in text
+    assert "1 exclue(s), 1 exemptée(s), 0 en attente de relance" in text
+    assert "Exclue (à résilier) Promesse de paiement — passe lundi" in text
+    assert "Hôpital de zone" in text
+    assert "Visa DIG / DAI" in text
+    assert text.index("P1") < text.index("P2")  # excluded lines first
+
+
+def test_empty_list(make_document, texts) -> None:
+    (text,) = pages(pdf_bytes(make_document(ListKind.A_RELANCER, []), texts))
+    assert "Liste des clients à relancer" in text
+    assert "Aucun client sur cette liste." in text
+    assert "Total : 0 client 0 0 FCFA" in text
+
+
+def test_long_texts_are_wrapped_not_lost(make_document, make_line, texts) -> None:
+    motif = "Litige en cours — " + "le client conteste la facture de juillet " * 2
+    doc = make_document(
+        ListKind.CONTROLE, [make_line("P1", status=LineStatus.EXCLUDED, reason=motif.strip())]
+    )
+    (text,) = pages(pdf_bytes(doc, texts))
+    assert "le client conteste la facture de juillet le client" in text
