@@ -1,0 +1,315 @@
+"""Lists of a validated bordereau and the classeur register, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import os
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
+from sqlalchemy import text
+
+from sbee_desk.documents.lists import ListKind
+from sbee_desk.domain.permissions import Role
+from sbee_desk.services import lists as lists_service
+from sbee_desk.services.actor import Actor
+from sbee_desk.services.authz import PermissionDenied
+from sbee_desk.services.lists import (
+    ListError,
+    archive_register,
+    archived_content,
+    check_copy,
+    produce_lists,
+)
+from sbee_desk.services.review import exclude_lines, validate_bordereau
+from sbee_desk.services.selection import run_selection
+from tests.builders import World, add_user
+
+D = dt.date
+RUN = D(2026, 11, 20)
+TODAY = D(2026, 11, 22)
+CHEF = Actor("chef")
+BT, MT = "BT-2026-09", "MT-2026-09"
+
+
+def names(bordereau: str, run: int) -> list[str]:
+    return [
+        f"{bordereau}-{run}-{suffix}.{fmt}"
+        for suffix in ("a-relancer", "a-resilier", "controle")
+        for fmt in ("xlsx", "pdf")
+    ]
+
+
+def count(db, table: str, where: str = "") -> int:
+    with db.engine.connect() as conn:
+        return conn.execute(text(f"SELECT count(*) FROM {table} {where}")).scalar()
+
+
+def debtor(w: World, police: str, name: str | None = None, **kw) -> int:
+    w.contract(police, name=name, **kw)
+    w.unpaid(police, voltage=kw.get("voltage", "BT"))
+    return w.suspension(police, D(2026, 10, 1), voltage=kw.get("voltage", "BT"))
+
+
+@pytest.fixture
+def world(db) -> World:
+    w = World(db)
+    add_user(w.s, "lecteur", Role.CONTROLE)
+    return w
+
+
+@pytest.fixture
+def validated(db, world) -> int:
+    """A run whose BT bordereau is validated: one to terminate, one exempt, one excluded,
+    one dropped by R7 at validation; MT (one to remind, one waiting) left open."""
+    debtor(world, "PB1", "Rémi Dossou-Yovo")
+    debtor(world, "PB2", "Afiavi Zinsou épouse Agbodjan")
+    debtor(world, "PB3", "Établissements Gbèto & Fils")
+    debtor(world, "PE", "Hôpital de zone", category="VIP")
+    debtor(world, "PP", "Payé entre-temps")
+    debtor(world, "PM", "Mairie de Cotonou", voltage="MT")
+    sus = debtor(world, "PW", "Collectivité en attente", voltage="MT")
+    world.letter("PW", sus, D(2026, 11, 10))  # not delivered: ATTENTE_RELANCE
+    world.commit()
+    run = run_selection(db.uow(), CHEF, RUN, today_=TODAY).run_id
+    exclude_lines(db.uow(), CHEF, run, ["PB3"], "LITIGE", "facture de juillet contestée")
+    with db.uow() as uow:  # PP pays everything before validation: R7 drops it
+        for (number,) in uow.session.execute(
+            text("SELECT number FROM invoice WHERE police = 'PP'")
+        ):
+            uow.session.execute(
+                text(
+                    "INSERT INTO payment (invoice_number, reference, paid_on, amount) "
+                    "VALUES (:n, :r, :d, 10000)"
+                ),
+                {"n": number, "r": f"R-{number}", "d": TODAY},
+            )
+        uow.commit()
+    result = validate_bordereau(db.uow(), CHEF, run, BT, today_=TODAY)
+    assert (result.orders, result.dropped) == (2, ["PP"])
+    return run
+
+
+def sheet_rows(content: bytes) -> list[tuple]:
+    ws = load_workbook(io.BytesIO(content)).active
+    return [tuple(c.value for c in row) for row in ws.iter_rows(min_row=7)]
+
+
+def test_produce_archives_six_files_with_their_hash(db, validated) -> None:
+    produced = produce_lists(db.uow(), CHEF, validated, BT)
+    assert [p.file_name for p in produced] == names(BT, validated)
+    assert [(p.kind, p.file_format) for p in produced] == [
+        (kind, fmt) for kind in ListKind for fmt in ("xlsx", "pdf")
+    ]
+    assert not any(p.is_copy for p in produced)
+    assert [p.line_count for p in produced] == [0, 0, 2, 2, 3, 3]
+    register = archive_register(db.uow(), run_id=validated, bordereau=BT)
+    assert [r.entry_id for r in register] == [p.entry_id for p in produced]
+    for entry, archived in zip(register, produced, strict=True):
+        name, content = archived_content(db.uow(), entry.entry_id)
+        assert name == entry.file_name
+        assert hashlib.sha256(content).hexdigest() == entry.sha256 == archived.sha256
+        assert entry.size == len(content) == archived.size
+        assert entry.created_by == "chef"
+        assert entry.created_by_name == "Utilisateur chef"
+        assert entry.run_on == RUN
+    # one audit event per file, in the same transaction
+    assert count(db, "audit_event", "WHERE action = 'lists.archive'") == 6
+
+
+def test_lists_hold_the_right_lines(db, validated) -> None:
+    produced = {(p.kind, p.file_format): p for p in produce_lists(db.uow(), CHEF, validated, BT)}
+    _, resilier = archived_content(db.uow(), produced[(ListKind.A_RESILIER, "xlsx")].entry_id)
+    rows = sheet_rows(resilier)
+    assert [(r[0], r[1], r[10]) for r in rows[:2]] == [
+        ("PB1", "Rémi Dossou-Yovo", "À résilier"),
+        ("PB2", "Afiavi Zinsou épouse Agbodjan", "À résilier"),
+    ]
+    assert rows[0][7] == 20_000 and isinstance(rows[0][8], dt.datetime)
+    assert rows[2][:2] == ("Total", 2) and rows[2][7] == 40_000
+    _, control = archived_content(db.uow(), produced[(ListKind.CONTROLE, "xlsx")].entry_id)
+    assert [(r[0], r[10], r[11]) for r in sheet_rows(control)[:3]] == [
+        ("PB3", "Exclue (à résilier)", "Litige en cours — facture de juillet contestée"),
+        ("PE", "Exempté (décision DG requise)",
+         "2 factures impayées, suspendu depuis 50 jours ; client Sensible (VIP) : exempté, "
+         "résiliation sur dérogation DG seulement"),
+        ("PP", "Retirée à la validation (à résilier)",
+         "Rétablie ou réglée entre la sélection et la validation (R7)"),
+    ]  # fmt: skip
+    _, pdf = archived_content(db.uow(), produced[(ListKind.A_RESILIER, "pdf")].entry_id)
+    page = " ".join(PdfReader(io.BytesIO(pdf)).pages[0].extract_text().split())
+    assert "Agence AG1 — Agence test" in page
+    assert "Bordereau BT-2026-09 (BT, septembre 2026)" in page
+    assert f"n° {validated} du 20/11/2026" in page
+    assert "Utilisateur chef (chef), le" in page
+    assert "PB2 Afiavi Zinsou épouse Agbodjan" in page
+    assert "20 000 FCFA 01/10/2026 50 À résilier" in page
+    assert "Total : 2 clients 4 40 000 FCFA" in page
+
+
+def test_relance_and_waiting_lines_of_an_mt_bordereau(db, validated) -> None:
+    validate_bordereau(db.uow(), CHEF, validated, MT, today_=TODAY)
+    produced = {(p.kind, p.file_format): p for p in produce_lists(db.uow(), CHEF, validated, MT)}
+    _, relancer = archived_content(db.uow(), produced[(ListKind.A_RELANCER, "xlsx")].entry_id)
+    assert [(r[0], r[5], r[10]) for r in sheet_rows(relancer)[:1]] == [("PM", "MT", "À relancer")]
+    _, control = archived_content(db.uow(), produced[(ListKind.CONTROLE, "xlsx")].entry_id)
+    assert sheet_rows(control)[0][:2] == ("PW", "Collectivité en attente")
+    assert sheet_rows(control)[0][10] == "En attente de relance"
+
+
+def test_cancelled_order_goes_to_the_control_list(db, validated) -> None:
+    with db.uow() as uow:
+        uow.session.execute(
+            text(
+                "UPDATE work_order SET cancelled_on = :d, cancel_reason = 'rétabli le 23/11' "
+                "WHERE police = 'PB2'"
+            ),
+            {"d": D(2026, 11, 24)},
+        )
+        uow.commit()
+    produced = {(p.kind, p.file_format): p for p in produce_lists(db.uow(), CHEF, validated, BT)}
+    assert produced[(ListKind.A_RESILIER, "xlsx")].line_count == 1
+    _, control = archived_content(db.uow(), produced[(ListKind.CONTROLE, "xlsx")].entry_id)
+    cancelled = [r for r in sheet_rows(control) if r[0] == "PB2"]
+    assert cancelled[0][10:12] == (
+        "Annulée (à résilier)",
+        "Annulée le 24/11/2026 : rétabli le 23/11",
+    )
+
+
+def test_producing_again_records_copies(db, validated) -> None:
+    first = produce_lists(db.uow(), CHEF, validated, BT)
+    again = produce_lists(db.uow(), CHEF, validated, BT)
+    assert all(p.is_copy for p in again)
+    assert {p.entry_id for p in again}.isdisjoint({p.entry_id for p in first})
+    register = archive_register(db.uow(), run_id=validated)
+    assert [r.is_copy for r in register] == [False] * 6 + [True] * 6
+    pdfs = archive_register(db.uow(), bordereau=BT, kind="A_RESILIER")
+    assert [(r.file_format, r.is_copy) for r in pdfs] == [
+        ("xlsx", False), ("pdf", False), ("xlsx", True), ("pdf", True)
+    ]  # fmt: skip
+    assert archive_register(db.uow(), bordereau=MT) == []
+    with pytest.raises(ListError, match="Type de liste « LETTRES » inconnu"):
+        archive_register(db.uow(), kind="LETTRES")
+
+
+def test_not_validated_bordereau_is_refused(db, validated) -> None:
+    with pytest.raises(ListError, match=f"Le bordereau {MT} du traitement n° {validated} n'est"):
+        produce_lists(db.uow(), CHEF, validated, MT)
+    with pytest.raises(ListError, match="n'a aucune ligne dans le traitement"):
+        produce_lists(db.uow(), CHEF, validated, "XX-0000")
+    with pytest.raises(ListError, match="Traitement n° 999 introuvable"):
+        produce_lists(db.uow(), CHEF, 999, BT)
+    assert count(db, "archive_entry") == 0
+
+
+def test_role_is_checked(db, validated, tmp_path) -> None:
+    with pytest.raises(PermissionDenied):
+        produce_lists(db.uow(), Actor("lecteur"), validated, BT, tmp_path / "out")
+    assert count(db, "archive_entry") == 0
+    assert not (tmp_path / "out").exists()
+    assert archive_register(db.uow(), actor=Actor("lecteur")) == []  # READ is enough
+
+
+def test_copies_on_disk_match_the_archive(db, validated, tmp_path) -> None:
+    out = tmp_path / "classeur" / "septembre"  # created as needed
+    produced = produce_lists(db.uow(), CHEF, validated, BT, out)
+    assert sorted(os.listdir(out)) == sorted(names(BT, validated))  # no temporary left
+    for p in produced:
+        assert p.path == out / p.file_name
+        assert p.path.read_bytes() == archived_content(db.uow(), p.entry_id)[1]
+        assert check_copy(db.uow(), p.entry_id, p.path)
+    changed = produced[2].path
+    changed.write_bytes(changed.read_bytes() + b"\0")
+    assert not check_copy(db.uow(), produced[2].entry_id, changed)  # flagged
+    with pytest.raises(ListError, match="illisible"):
+        check_copy(db.uow(), produced[2].entry_id, tmp_path / "absent.xlsx")
+
+
+def test_tampered_archive_is_refused(db, validated) -> None:
+    entry = produce_lists(db.uow(), CHEF, validated, BT)[0]
+    with db.uow() as uow:
+        uow.session.execute(
+            text("UPDATE archive_entry SET sha256 = :h WHERE id = :id"),
+            {"h": "0" * 64, "id": entry.entry_id},
+        )
+        uow.commit()
+    with pytest.raises(ListError, match="ne correspond plus à son empreinte SHA-256"):
+        archived_content(db.uow(), entry.entry_id)
+
+
+def test_folder_not_writable_records_nothing(db, validated, tmp_path) -> None:
+    blocker = tmp_path / "fichier.txt"
+    blocker.write_text("pas un dossier")
+    with pytest.raises(ListError, match=r"Impossible d'écrire dans le dossier .* aucune liste"):
+        produce_lists(db.uow(), CHEF, validated, BT, blocker / "listes")
+    assert count(db, "archive_entry") == 0
+    assert count(db, "audit_event", "WHERE action = 'lists.archive'") == 0
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
+def test_read_only_folder_records_nothing(db, validated, tmp_path) -> None:
+    out = tmp_path / "lecture-seule"
+    out.mkdir()
+    out.chmod(0o555)
+    try:
+        with pytest.raises(ListError, match="accès refusé"):
+            produce_lists(db.uow(), CHEF, validated, BT, out)
+    finally:
+        out.chmod(0o755)
+    assert count(db, "archive_entry") == 0
+
+
+def test_file_open_elsewhere_puts_everything_back(
+    db, validated, tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On Windows a list open in Excel cannot be renamed: simulated on the 4th file."""
+    out = tmp_path / "out"
+    first = produce_lists(db.uow(), CHEF, validated, BT, out)
+    before = {p.file_name: p.path.read_bytes() for p in first}
+    locked = out / names(BT, validated)[3]
+    real_replace = os.replace
+
+    def replace(src, dst):
+        if Path(src) == locked:
+            raise PermissionError(13, "Permission denied", str(src))
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(lists_service.os, "replace", replace)
+    with pytest.raises(ListError, match=rf"« {locked} » ne peut pas être remplacé .*Fermez-le"):
+        produce_lists(db.uow(), CHEF, validated, BT, out)
+    assert count(db, "archive_entry") == 6  # the second production recorded nothing
+    assert {name: (out / name).read_bytes() for name in before} == before  # old files back
+    assert sorted(os.listdir(out)) == sorted(before)  # no temporary or set-aside file
+
+
+def test_failed_commit_puts_the_old_files_back(
+    db, validated, tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    first = produce_lists(db.uow(), CHEF, validated, BT, out)
+    before = {p.file_name: p.path.read_bytes() for p in first}
+
+    def fail(self) -> None:
+        raise RuntimeError("la base a refusé le commit")
+
+    monkeypatch.setattr(type(db.uow()), "commit", fail)
+    with pytest.raises(RuntimeError):
+        produce_lists(db.uow(), CHEF, validated, BT, out)
+    monkeypatch.undo()
+    assert count(db, "archive_entry") == 6
+    assert {name: (out / name).read_bytes() for name in before} == before
+    assert sorted(os.listdir(out)) == sorted(before)
+
+
+def test_a_folder_in_the_way_of_a_file(db, validated, tmp_path) -> None:
+    out = tmp_path / "out"
+    (out / names(BT, validated)[0]).mkdir(parents=True)
+    with pytest.raises(ListError, match="est un dossier"):
+        produce_lists(db.uow(), CHEF, validated, BT, out)
+    assert count(db, "archive_entry") == 0
+    assert os.listdir(out) == [names(BT, validated)[0]]
