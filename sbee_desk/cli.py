@@ -461,6 +461,52 @@ def _line_bordereau(db: Database, run_id: int, police: str) -> str | None:
         )
 
 
+def cmd_lists(args: argparse.Namespace) -> int:
+    from sbee_desk.services.lists import ListError, produce_lists
+    from sbee_desk.services.review import validations
+    from sbee_desk.services.selection import SelectionError, bordereau_summaries
+
+    out = Path(args.out)
+    db = _open(args)
+    produced = []
+    try:
+        actor = _actor(args, db)
+        if args.all:
+            try:
+                all_codes = [b.code for b in bordereau_summaries(db.uow(), args.run)]
+            except SelectionError as exc:
+                raise BadInput(str(exc)) from exc
+            done = validations(db.uow(), args.run)
+            codes = [code for code in all_codes if code in done]
+            waiting = [code for code in all_codes if code not in done]
+            if not codes:
+                raise BadInput(
+                    f"Traitement n° {args.run} : aucun bordereau validé, aucune liste à produire."
+                )
+            if waiting:
+                _emit(f"Non validés, sans listes : {', '.join(waiting)}.", err=True)
+        else:
+            codes = [args.bordereau]
+        for code in codes:
+            try:
+                produced.append((code, produce_lists(db.uow(), actor, args.run, code, out)))
+            except ListError as exc:
+                raise BadInput(str(exc)) from exc
+    finally:
+        db.dispose()
+    for code, files in produced:
+        numbers = f"n° {files[0].entry_id} à {files[-1].entry_id}" if files else ""
+        again = (
+            " — nouvelle édition, enregistrée comme copie" if any(f.is_copy for f in files) else ""
+        )
+        _emit(
+            f"{code} : {len(files)} listes archivées au classeur ({numbers}){again}, dans {out} :"
+        )
+        for f in files:
+            _emit(f"  {f.file_name} ({f.line_count} ligne(s))")
+    return EXIT_OK
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     from sbee_desk.app import run_gui
 
@@ -537,6 +583,18 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         metavar="POLICE:MOTIF",
         help="exclure une ligne (répétable) ; motif : code de la liste ou texte",
+    )
+
+    p = add("lists", cmd_lists, "produire et archiver les listes d'un bordereau validé (étape 1)")
+    p.add_argument("--run", type=int, required=True, metavar="N", help="numéro du traitement")
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--bordereau", metavar="CODE")
+    which.add_argument("--all", action="store_true", help="tous les bordereaux validés")
+    p.add_argument(
+        "--out",
+        required=True,
+        metavar="DOSSIER",
+        help="dossier où écrire les copies (créé au besoin)",
     )
 
     user = sub.add_parser("user", help="utilisateurs (qui se connectent)")

@@ -1,0 +1,149 @@
+"""`sbee-desk lists` end to end: import → select → validate → lists, on both databases."""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
+from sqlalchemy import text
+
+from sbee_desk.cli import main
+from sbee_desk.db.database import open_database
+from tests.builders import PASSWORD, add_users
+
+DATE = "2026-11-20"
+
+
+def export(folder: Path) -> Path:
+    """An ordinary BT customer to terminate, an MT town hall to remind, an exempt agent."""
+    folder.mkdir(parents=True)
+    tables = {
+        "clients": "code_client;nom;adresse;quartier;telephone;categorie\n"
+        "C1;Kossi Hounkpatin;Lot 12 Akpakpa;Akpakpa;;ORDINAIRE\n"
+        "C2;Mairie de Cotonou;Place de l'Étoile Rouge;Ganhi;;COLLECTIVITE_LOCALE\n"
+        "C3;Afiavi Zinsou;Lot 3 Gbégamey;Gbégamey;;AGENT_SBEE\n",
+        "contrats": "police;code_client;tension;pdl;compteur;disjoncteur;agence;zone\n"
+        "P1;C1;BT;PDL1;CPT1;DJ1;AG;Z1\nP2;C2;MT;PDL2;CPT2;;AG;Z2\nP3;C3;BT;PDL3;CPT3;DJ3;AG;Z1\n",
+        "bordereaux": "bordereau;tension;agence;periode\n"
+        "BT-09;BT;AG;2026-09\nMT-09;MT;AG;2026-09\n",
+        "factures": "facture;police;bordereau;date_emission;date_echeance;montant;annulee\n"
+        "F1;P1;BT-09;01/07/2026;16/07/2026;25 000;non\n"
+        "F2;P1;BT-09;01/08/2026;;23 500;non\n"
+        "F3;P2;MT-09;2026-07-01;2026-07-16;1 250 000;non\n"
+        "F4;P2;MT-09;2026-08-01;2026-08-16;1 100 000;non\n"
+        "F5;P3;BT-09;2026-07-01;2026-07-16;9000;non\n"
+        "F6;P3;BT-09;2026-08-01;2026-08-16;9000;non\n",
+        "reglements": "facture;date;montant;reference\nF1;2026-07-20;1000;R1\n",
+        "interruptions": "police;date_interruption;bordereau;date_retablissement\n"
+        "P1;2026-10-01;BT-09;\nP2;2026-10-01;MT-09;\nP3;2026-10-01;BT-09;\n",
+    }
+    for name, content in tables.items():
+        (folder / f"{name}.csv").write_text(content, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def cli(db_url, tmp_path, monkeypatch, capsys):
+    """Run commands as `chef` on a database holding the export and one selection run."""
+    monkeypatch.setenv("SBEE_DESK_DB", db_url)
+    monkeypatch.setenv("SBEE_DESK_USER", "chef")
+    monkeypatch.setenv("SBEE_DESK_PASSWORD", PASSWORD)
+    db = open_database(db_url)
+    add_users(db)
+    db.dispose()
+
+    def run(*argv: str) -> tuple[int, str, str]:
+        code = main(list(argv))
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    assert run("import", str(export(tmp_path / "export")))[0] == 0
+    code, out, _ = run("select", "--date", DATE)
+    assert code == 0
+    run.run_id = int(out.strip())  # type: ignore[attr-defined]
+    return run
+
+
+def names(bordereau: str, run: int) -> list[str]:
+    return [
+        f"{bordereau}-{run}-{suffix}.{fmt}"
+        for suffix in ("a-relancer", "a-resilier", "controle")
+        for fmt in ("xlsx", "pdf")
+    ]
+
+
+def test_lists_for_every_validated_bordereau(cli, db_url, tmp_path) -> None:
+    run = cli.run_id
+    out = tmp_path / "listes"
+    code, _, err = cli("lists", "--run", str(run), "--all", "--out", str(out))
+    assert code == 2
+    assert f"Traitement n° {run} : aucun bordereau validé" in err
+    assert cli("validate", "--run", str(run), "--bordereau", "BT-09")[0] == 0
+
+    code, stdout, err = cli("lists", "--run", str(run), "--all", "--out", str(out))
+    assert code == 0, err
+    assert "Non validés, sans listes : MT-09." in err
+    assert f"BT-09 : 6 listes archivées au classeur (n° 1 à 6), dans {out} :" in stdout
+    assert sorted(os.listdir(out)) == sorted(names("BT-09", run))
+
+    ws = load_workbook(out / f"BT-09-{run}-a-resilier.xlsx").active
+    row = [c.value for c in ws[7]]
+    assert row[:2] == ["P1", "Kossi Hounkpatin"]
+    assert (row[6], row[7], row[10]) == (2, 47_500, "À résilier")
+    pdf = PdfReader(io.BytesIO((out / f"BT-09-{run}-controle.pdf").read_bytes()))
+    page = " ".join(pdf.pages[0].extract_text().split())
+    assert "P3 Afiavi Zinsou Lot 3 Gbégamey Gbégamey" in page
+    assert "Exempté (décision DG requise)" in page
+    resilier = " ".join(
+        PdfReader(out / f"BT-09-{run}-a-resilier.pdf").pages[0].extract_text().split()
+    )
+    assert "47 500 FCFA 01/10/2026 50 À résilier" in resilier
+
+    assert cli("validate", "--run", str(run), "--bordereau", "MT-09")[0] == 0
+    code, stdout, _ = cli("lists", "--run", str(run), "--bordereau", "MT-09", "--out", str(out))
+    assert code == 0
+    relancer = load_workbook(out / f"MT-09-{run}-a-relancer.xlsx").active
+    assert [c.value for c in relancer[7]][:2] == ["P2", "Mairie de Cotonou"]
+    assert relancer.cell(7, 8).value == 2_350_000
+
+    code, stdout, _ = cli("lists", "--run", str(run), "--bordereau", "BT-09", "--out", str(out))
+    assert code == 0
+    assert "nouvelle édition, enregistrée comme copie" in stdout
+    db = open_database(db_url)
+    try:
+        with db.engine.connect() as conn:
+            rows = conn.execute(
+                text("SELECT bordereau_code, is_copy, created_by FROM archive_entry ORDER BY id")
+            ).all()
+    finally:
+        db.dispose()
+    assert [(r[0], bool(r[1])) for r in rows] == (
+        [("BT-09", False)] * 6 + [("MT-09", False)] * 6 + [("BT-09", True)] * 6
+    )
+    assert {r[2] for r in rows} == {"chef"}
+
+
+def test_bad_input_exits_2_in_french(cli, tmp_path) -> None:
+    run = cli.run_id
+    code, _, err = cli("lists", "--run", str(run), "--bordereau", "BT-09", "--out", str(tmp_path))
+    assert code == 2
+    assert f"Le bordereau BT-09 du traitement n° {run} n'est pas validé" in err
+    assert cli("validate", "--run", str(run), "--bordereau", "BT-09")[0] == 0
+    blocker = tmp_path / "fichier"
+    blocker.write_text("x")
+    code, _, err = cli("lists", "--run", str(run), "--bordereau", "BT-09", "--out", str(blocker))
+    assert code == 2
+    assert "Impossible d'écrire dans le dossier" in err
+    with pytest.raises(SystemExit) as exc:
+        cli("lists", "--run", str(run), "--bordereau", "BT-09")  # --out is required
+    assert exc.value.code == 2
+    code, _, err = cli(
+        "--user", "controle", "lists", "--run", str(run), "--bordereau", "BT-09",
+        "--out", str(tmp_path / "x"),
+    )  # fmt: skip
+    assert code == 2
+    assert "n'a pas le rôle requis" in err
