@@ -1,12 +1,15 @@
 """Save a PNG of every page, with demo data, to docs/screenshots/ (ui-guidelines.md).
 
-The pictures are committed: open them and look before calling a screen done.
+The pictures are committed: open them and look before calling a screen done. Every
+run rewrites them (dates and times change); SBEE_DESK_SCREENSHOTS=/some/folder sends
+them elsewhere.
 Rendered offscreen at 1366×768, the smallest screen of the agency workstations.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 import threading
 from collections.abc import Iterator
@@ -25,7 +28,11 @@ from sbee_desk.services.demo import load_demo
 from tests.gui.conftest import ACTOR, WindowFactory
 from tests.gui.known_case import write_known_export
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+#: docs/screenshots/ (committed), or the folder named by SBEE_DESK_SCREENSHOTS
+SCREENSHOTS = Path(
+    os.environ.get("SBEE_DESK_SCREENSHOTS")
+    or Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+)
 SIZE = (1366, 768)
 
 
