@@ -87,8 +87,10 @@ class BordereauSummary:
     amount_due: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CandidateLine:
+    """One line of a run, as screens, lists and the JSON show it."""
+
     police: str
     customer_code: str
     customer_name: str
@@ -104,10 +106,25 @@ class CandidateLine:
     amount_due: int
     suspended_on: dt.date
     days_suspended: int
-    reason: str
     excluded_reason: str | None = None
     derogation_reference: str | None = None
     letter_delivered_on: dt.date | None = None
+    #: the plan's R5 delay, for the motif of a line waiting for its letter
+    reminder_delay_days: int | None = None
+
+    @property
+    def reason(self) -> str:
+        """The French motif, worded when asked (a 50 000-line bordereau opens faster)."""
+        return reason_for(
+            self.decision,
+            category=self.category,
+            voltage=self.voltage,
+            unpaid_count=self.unpaid_count,
+            days=self.days_suspended,
+            reminder_delay_days=self.reminder_delay_days,
+            derogation_reference=self.derogation_reference,
+            letter_delivered_on=self.letter_delivered_on,
+        )
 
 
 @dataclass(frozen=True)
@@ -409,7 +426,7 @@ def reason_for(
     voltage: Voltage,
     unpaid_count: int,
     days: int,
-    plan: PlanValues | None,
+    reminder_delay_days: int | None,
     derogation_reference: str | None,
     letter_delivered_on: dt.date | None,
 ) -> str:
@@ -422,7 +439,7 @@ def reason_for(
     if derogation_reference:
         parts.append(f"dérogation DG réf. {derogation_reference}")
     why_letter = "client MT" if voltage is Voltage.MT else f"catégorie {label}"
-    delay = plan.reminder_delay_days if plan else None
+    delay = reminder_delay_days
     if decision is Decision.RELANCE:
         parts.append(f"relance écrite préalable ({why_letter})")
     elif decision is Decision.ATTENTE_RELANCE:
@@ -445,13 +462,26 @@ def _run(uow: UnitOfWork, run_id: int) -> SelectionRun:
     return run
 
 
+_DECISIONS = {d.value: d for d in Decision}
+_ORDER_KINDS = {k.value: k for k in OrderKind}
+_CATEGORIES = {c.value: c for c in CustomerCategory}
+_VOLTAGES = {v.value: v for v in Voltage}
+
+
 def candidate_lines(
-    uow: UnitOfWork, run_id: int, bordereau_code: str | None = None
+    uow: UnitOfWork,
+    run_id: int,
+    bordereau_code: str | None = None,
+    *,
+    offset: int = 0,
+    limit: int | None = None,
 ) -> list[CandidateLine]:
-    """The lines of a run (one bordereau, or all), sorted by bordereau then police."""
+    """The lines of a run (one bordereau, or all), sorted by bordereau then police;
+    ``offset``/``limit`` page through them (a screen shows the first page at once)."""
     with uow:
         run = _run(uow, run_id)
-        plans = {code: PlanValues.from_json(v) for code, v in run.plan_snapshot.items()}
+        run_on = run.run_on
+        delays = {code: v["reminder_delay_days"] for code, v in run.plan_snapshot.items()}
         stmt = (
             select(
                 Candidate.police,
@@ -481,48 +511,48 @@ def candidate_lines(
         )
         if bordereau_code is not None:
             stmt = stmt.where(Candidate.bordereau_code == bordereau_code)
-        lines = []
-        for row in uow.session.execute(stmt):
-            category = CustomerCategory(row.category)
-            voltage = Voltage(row.voltage)
-            decision = Decision(row.decision)
-            days = (run.run_on - row.suspended_on).days
-            delivered = (
-                row.delivered_on if row.delivered_on and row.delivered_on <= run.run_on else None
-            )
-            lines.append(
-                CandidateLine(
-                    police=row.police,
-                    customer_code=row.customer_code,
-                    customer_name=row.name,
-                    address=row.address,
-                    quartier=row.quartier,
-                    zone_code=row.zone_code,
-                    category=category,
-                    voltage=voltage,
-                    bordereau_code=row.bordereau_code,
-                    decision=decision,
-                    order_kind=OrderKind(row.order_kind),
-                    unpaid_count=row.unpaid_count,
-                    amount_due=int(row.amount_due),
-                    suspended_on=row.suspended_on,
-                    days_suspended=days,
-                    reason=reason_for(
-                        decision,
-                        category=category,
-                        voltage=voltage,
-                        unpaid_count=row.unpaid_count,
-                        days=days,
-                        plan=plans.get(row.category),
-                        derogation_reference=row.reference,
-                        letter_delivered_on=delivered,
-                    ),
-                    excluded_reason=row.excluded_reason,
-                    derogation_reference=row.reference,
-                    letter_delivered_on=delivered,
-                )
-            )
-        return lines
+        if offset:
+            stmt = stmt.offset(offset)
+        if limit is not None:
+            stmt = stmt.limit(limit)
+        rows = uow.session.connection().execute(stmt).all()
+    decisions, kinds, categories, voltages = _DECISIONS, _ORDER_KINDS, _CATEGORIES, _VOLTAGES
+    return [
+        CandidateLine(
+            police,
+            customer_code,
+            name,
+            address,
+            quartier,
+            zone_code,
+            categories[category],
+            voltages[voltage],
+            bordereau,
+            decisions[decision],
+            kinds[order_kind],
+            unpaid_count,
+            int(amount_due),
+            suspended_on,
+            (run_on - suspended_on).days,
+            excluded_reason,
+            reference,
+            delivered_on if delivered_on is not None and delivered_on <= run_on else None,
+            delays.get(category),
+        )
+        for (
+            police, customer_code, name, address, quartier, zone_code, category, voltage,
+            bordereau, decision, order_kind, unpaid_count, amount_due, suspended_on,
+            excluded_reason, reference, delivered_on,
+        ) in rows
+    ]  # fmt: skip
+
+
+def candidate_count(uow: UnitOfWork, run_id: int, bordereau_code: str | None = None) -> int:
+    with uow:
+        stmt = select(func.count()).select_from(Candidate).where(Candidate.run_id == run_id)
+        if bordereau_code is not None:
+            stmt = stmt.where(Candidate.bordereau_code == bordereau_code)
+        return uow.session.scalar(stmt) or 0
 
 
 def selection_json(uow: UnitOfWork, run_id: int) -> dict[str, Any]:

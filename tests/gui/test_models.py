@@ -33,7 +33,6 @@ def line(police: str, name: str, decision: Decision, amount: int) -> CandidateLi
         amount_due=amount,
         suspended_on=dt.date(2026, 10, 1),
         days_suspended=40,
-        reason="2 factures impayées, suspendu depuis 40 jours",
     )
 
 
