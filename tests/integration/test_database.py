@@ -87,3 +87,17 @@ def test_unreachable_server_is_a_clear_error() -> None:
 def test_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(DatabaseError, match="dossier"):
         open_database(f"sqlite:///{tmp_path / 'missing' / 'x.db'}")
+
+
+def test_database_summary_counts_and_last_import(db) -> None:
+    from sbee_desk.services.status import database_summary
+    from tests.builders import World
+
+    assert database_summary(db.uow()).empty
+    w = World(db)
+    w.contract("P1")
+    w.commit()
+    summary = database_summary(db.uow())
+    assert (summary.contracts, summary.users, summary.empty) == (1, 1, False)
+    assert summary.agencies == [("AG1", "Agence test")]
+    assert summary.last_import_at is None and summary.last_run_id is None
