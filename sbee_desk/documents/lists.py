@@ -385,11 +385,14 @@ class _RowSink:
     there, ``append`` (public, slower) writes the same cells.
     """
 
+    #: False forces the public path (tests, benchmark)
+    use_writer = True
+
     def __init__(self, ws: Any) -> None:
         self._ws = ws
         self.row = 0
         self.fast = False
-        writer_factory = getattr(ws, "_get_writer", None)
+        writer_factory = getattr(ws, "_get_writer", None) if self.use_writer else None
         if writer_factory is not None:
             writer_factory()
             writer = getattr(ws, "_writer", None)
@@ -581,8 +584,9 @@ def xlsx_bytes(doc: ListDocument, texts: ListTexts) -> bytes:
 _FONT_SIZE = 7.5
 _LINE_H = 3.3
 _PAD = 1.0
-_MAX_LINES = 3
-_WRAPPED = {"client", "adresse", "quartier", "decision", "motif"}
+#: lines a cell may wrap to; the motif is what the control list is for: it is never cut
+#: short of a pathological text
+_WRAPPED = {"client": 4, "adresse": 4, "quartier": 2, "decision": 3, "motif": 10}
 
 
 class _ListPDF(P.BasePDF):
@@ -703,7 +707,7 @@ class _ListPDF(P.BasePDF):
         for text, key, width in zip(texts, keys, self.widths, strict=True):
             inner = width - 2 * _PAD
             if key in _WRAPPED:
-                out.append(P.wrap_text(self, text, inner, _MAX_LINES))
+                out.append(P.wrap_text(self, text, inner, _WRAPPED[key]))
             else:
                 out.append([P.fit_text(self, text, inner)])
         return out

@@ -154,19 +154,28 @@ def test_public_append_fallback_writes_the_same_cells(
     resilier, texts, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     fast = read(xlsx_bytes(resilier, texts))
-    original = L._RowSink.__init__
-
-    def public_only(self, ws):
-        original(self, type("NoWriter", (), {"append": ws.append})())
-        self._ws, self._send = ws, ws.append
-        assert not self.fast
-
-    monkeypatch.setattr(L._RowSink, "__init__", public_only)
+    monkeypatch.setattr(L._RowSink, "use_writer", False)
     slow = read(xlsx_bytes(resilier, texts))
     for a, b in zip(fast.iter_rows(), slow.iter_rows(), strict=True):
-        assert [(c.value, c.number_format, c.font.bold) for c in a] == [
-            (c.value, c.number_format, c.font.bold) for c in b
+        assert [(c.value, c.number_format, c.font.bold, c.border.left.style) for c in a] == [
+            (c.value, c.number_format, c.font.bold, c.border.left.style) for c in b
         ]
+    assert slow.print_title_rows == fast.print_title_rows
+    assert slow.freeze_panes == fast.freeze_panes
+
+
+def test_the_fast_path_is_taken(resilier, texts, monkeypatch: pytest.MonkeyPatch) -> None:
+    """If openpyxl's writer API changed, the export would silently get slower."""
+    seen = []
+    original = L._RowSink.__init__
+
+    def spy(self, ws):
+        original(self, ws)
+        seen.append(self.fast)
+
+    monkeypatch.setattr(L._RowSink, "__init__", spy)
+    xlsx_bytes(resilier, texts)
+    assert seen == [True]
 
 
 def test_columns_follow_the_texts(resilier, texts) -> None:
