@@ -304,8 +304,8 @@ class _Staged:
                 if target.is_dir():
                     raise ListError(
                         f"« {target} » est un dossier : il ne peut pas être remplacé par la "
-                        "liste. Renommez-le ou choisissez un autre dossier ; aucune liste n'a "
-                        "été enregistrée."
+                        "liste. Renommez-le ou choisissez un autre dossier ; rien n'a été "
+                        "enregistré."
                     )
                 temporary = folder / f".{name}.{uuid.uuid4().hex[:8]}.tmp"
                 staged.pending.append((temporary, target))
@@ -317,7 +317,7 @@ class _Staged:
             staged.discard()
             raise ListError(
                 f"Impossible d'écrire dans le dossier « {folder} » ({_reason(exc)}). Choisissez "
-                "un dossier où vous pouvez écrire ; aucune liste n'a été enregistrée."
+                "un dossier où vous pouvez écrire ; rien n'a été enregistré."
             ) from exc
         except BaseException:
             staged.discard()
@@ -341,7 +341,7 @@ class _Staged:
             raise ListError(
                 f"Le fichier « {target} » ne peut pas être remplacé ({_reason(exc)}) : il est "
                 "sans doute ouvert dans un autre programme (Excel, lecteur PDF) ou protégé. "
-                "Fermez-le puis recommencez ; aucune liste n'a été enregistrée."
+                "Fermez-le puis recommencez ; rien n'a été enregistré."
             ) from exc
         return [t for t, _ in self.installed]
 
@@ -618,6 +618,32 @@ def file_sha256(path: Path) -> str:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def save_copy(uow: UnitOfWork, actor: Actor, entry_id: int, target: Path) -> Path:
+    """« Enregistrer sous » : write an archived list to ``target`` (temporary name, then
+    rename, as for ``out_dir``), audited; READ is enough."""
+    target = Path(target)
+    with uow:
+        require(uow, actor, Action.READ)
+    _, content = archived_content(uow, entry_id)
+    staged = _Staged.write(target.parent, [(target.name, content)])
+    try:
+        with uow.write():
+            audit.record(
+                uow, actor, "lists.copy", entity="archive_entry", entity_key=str(entry_id),
+                details={"path": str(target), "sha256": hashlib.sha256(content).hexdigest()},
+            )  # fmt: skip
+            staged.install()
+            try:
+                uow.commit()
+            except BaseException:
+                staged.undo()
+                raise
+        staged.finish()
+    finally:
+        staged.discard()
+    return target
 
 
 def check_copy(uow: UnitOfWork, entry_id: int, path: Path) -> bool:

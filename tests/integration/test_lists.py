@@ -24,6 +24,7 @@ from sbee_desk.services.lists import (
     archived_content,
     check_copy,
     produce_lists,
+    save_copy,
 )
 from sbee_desk.services.review import exclude_lines, validate_bordereau
 from sbee_desk.services.selection import run_selection
@@ -230,6 +231,20 @@ def test_copies_on_disk_match_the_archive(db, validated, tmp_path) -> None:
         check_copy(db.uow(), produced[2].entry_id, tmp_path / "absent.xlsx")
 
 
+def test_save_as_writes_an_audited_copy(db, validated, tmp_path) -> None:
+    entry = produce_lists(db.uow(), CHEF, validated, BT)[3]  # à résilier, PDF
+    target = tmp_path / "copie" / "ma liste.pdf"
+    assert save_copy(db.uow(), Actor("lecteur"), entry.entry_id, target) == target
+    assert target.read_bytes() == archived_content(db.uow(), entry.entry_id)[1]
+    assert check_copy(db.uow(), entry.entry_id, target)
+    assert os.listdir(target.parent) == ["ma liste.pdf"]
+    with db.engine.connect() as conn:
+        actor, key = conn.execute(
+            text("SELECT actor, entity_key FROM audit_event WHERE action = 'lists.copy'")
+        ).one()
+    assert (actor, key) == ("lecteur", str(entry.entry_id))
+
+
 def test_tampered_archive_is_refused(db, validated) -> None:
     entry = produce_lists(db.uow(), CHEF, validated, BT)[0]
     with db.uow() as uow:
@@ -245,7 +260,7 @@ def test_tampered_archive_is_refused(db, validated) -> None:
 def test_folder_not_writable_records_nothing(db, validated, tmp_path) -> None:
     blocker = tmp_path / "fichier.txt"
     blocker.write_text("pas un dossier")
-    with pytest.raises(ListError, match=r"Impossible d'écrire dans le dossier .* aucune liste"):
+    with pytest.raises(ListError, match=r"Impossible d'écrire dans le dossier .* rien n'a été"):
         produce_lists(db.uow(), CHEF, validated, BT, blocker / "listes")
     assert count(db, "archive_entry") == 0
     assert count(db, "audit_event", "WHERE action = 'lists.archive'") == 0
