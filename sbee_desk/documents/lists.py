@@ -171,6 +171,8 @@ class ListTexts:
     columns: tuple[Column, ...]
     signatures: dict[str, list[str]]
     signature_caption: str
+    #: agency names by code, as the agency wants them printed (over the imported ones)
+    agencies: dict[str, str]
 
     def clients(self, count: int) -> str:
         key = "clients_one" if count <= 1 else "clients_many"
@@ -235,13 +237,16 @@ def parse_list_texts(path: Path, data: dict[str, Any]) -> ListTexts:
             )
         columns.append(Column(key, title, float(width_mm), float(excel_width)))
     signatures = data.get("signatures", {})
-    if not isinstance(signatures, dict):
-        raise TemplateError(f"{where} : [signatures] doit être une section.")
+    agencies = data.get("agencies", {})
+    for name, table in (("signatures", signatures), ("agencies", agencies)):
+        if not isinstance(table, dict):
+            raise TemplateError(f"{where} : [{name}] doit être une section.")
     return ListTexts(
         source=path,
         columns=tuple(columns),
         signatures={k.value: [str(n) for n in signatures.get(k.value, [])] for k in ListKind},
         signature_caption=str(signatures.get("caption", "")),
+        agencies={str(k): str(v) for k, v in agencies.items()},
         **sections,
     )
 
@@ -268,9 +273,10 @@ class _Header:
 
 def _header(doc: ListDocument, texts: ListTexts) -> _Header:
     h = texts.header
+    agency_name = texts.agencies.get(doc.agency_code) or doc.agency_name
     values = {
         "agency_code": doc.agency_code,
-        "agency_name": doc.agency_name or "",
+        "agency_name": agency_name or "",
         "bordereau": doc.bordereau_code,
         "voltage": doc.voltage,
         "period": format_period(doc.period),
@@ -291,7 +297,7 @@ def _header(doc: ListDocument, texts: ListTexts) -> _Header:
         breakdown = texts.control["summary"].format(
             excluded=by_group[0], exempt=by_group[1], waiting=by_group[2], other=by_group[3]
         )
-    agency_key = "agency" if doc.agency_name else "agency_without_name"
+    agency_key = "agency" if agency_name else "agency_without_name"
     return _Header(
         title=texts.titles[doc.kind],
         subtitle=texts.subtitles[doc.kind],

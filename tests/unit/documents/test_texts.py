@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import shutil
 import tomllib
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
-from sbee_desk.documents.lists import load_list_texts, parse_list_texts
+from sbee_desk.documents.lists import ListKind, load_list_texts, parse_list_texts, xlsx_bytes
 from sbee_desk.documents.resources import ENV_REPORTS, TemplateError, fonts_dir, reports_dir
 
 SHIPPED = Path(__file__).resolve().parents[3] / "reports" / "lists.toml"
@@ -73,3 +75,12 @@ def test_unknown_or_repeated_column() -> None:
     data["columns"][1]["width_mm"] = 0
     with pytest.raises(TemplateError, match="nombres positifs"):
         parse_list_texts(SHIPPED, data)
+
+
+def test_agency_names_from_the_texts_win(make_document, make_line) -> None:
+    data = shipped()
+    data["agencies"] = {"AG-COT": "Agence de Cotonou-Centre (Ganhi)"}
+    texts = parse_list_texts(SHIPPED, data)
+    content = xlsx_bytes(make_document(ListKind.A_RESILIER, [make_line("P1")]), texts)
+    ws = load_workbook(io.BytesIO(content)).active
+    assert ws["A2"].value.startswith("Agence AG-COT — Agence de Cotonou-Centre (Ganhi)")
