@@ -15,8 +15,8 @@ from sqlalchemy import text
 from sbee_desk.cli import main
 from sbee_desk.db.database import open_database
 from tests.builders import PASSWORD, add_users
+from tests.paths import SAMPLES
 
-SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "samples"
 TODAY = dt.date.today()
 
 

@@ -28,8 +28,8 @@ from sbee_desk.importers import (
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.authz import PermissionDenied
 from tests.builders import add_users
+from tests.paths import SAMPLES
 
-SAMPLES = Path("/work/shared/samples")
 ACTOR = Actor("chef")
 
 #: import table -> database table

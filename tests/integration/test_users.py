@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -25,8 +24,8 @@ from sbee_desk.services.users import (
     update_user,
 )
 from tests.builders import PASSWORD, add_users
+from tests.paths import BUSINESS_RULES as RULES
 
-RULES = Path(__file__).resolve().parents[2].parent / "shared" / "docs" / "business-rules.md"
 TODAY = dt.date.today()
 
 
