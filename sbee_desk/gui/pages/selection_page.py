@@ -1,16 +1,50 @@
-"""Controller of the Sélection page (step 1): launch a run, review it bordereau by bordereau."""
+"""Controller of the Sélection page (step 1): launch a run, review it bordereau by bordereau.
+
+The review (issue #5): the chef excludes lines (with a reason) or brings them back,
+the Direction records a DG derogation for an exempt line, the chef validates the
+bordereau (confirmation naming the counts), then lists are produced for the
+classeur. The services decide; their refusals go to the one error dialog.
+
+A bordereau opens in two steps: its first :data:`FIRST_PAGE` lines are shown at
+once, then the whole list is loaded in the background and swapped in, keeping the
+selection and the scroll position.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import html
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QDate, QModelIndex, QObject, QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QDate,
+    QItemSelection,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    QPoint,
+    QSortFilterProxyModel,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtWidgets import QAbstractItemView, QDialog, QFileDialog, QMessageBox
 
 from sbee_desk.domain.enums import Decision
 from sbee_desk.domain.permissions import Action
+from sbee_desk.gui import errors
 from sbee_desk.gui.context import AppContext
+from sbee_desk.gui.dialogs.review_dialogs import (
+    DerogationDialog,
+    ExclusionDialog,
+    ListsProducedDialog,
+    ValidationBox,
+    validation_result_text,
+    work_created,
+)
 from sbee_desk.gui.formatting import (
     DECISION_ORDER,
     category_label,
@@ -34,6 +68,25 @@ from sbee_desk.gui.pages.selection_view import SelectionView
 from sbee_desk.gui.style import decision_icon
 from sbee_desk.gui.tasks import TaskContext
 from sbee_desk.services.actor import Actor
+from sbee_desk.services.lists import (
+    ArchivedList,
+    ListError,
+    archive_register,
+    produce_lists,
+    save_copy,
+)
+from sbee_desk.services.review import (
+    DerogationInfo,
+    ReviewError,
+    ValidationInfo,
+    ValidationResult,
+    add_derogation,
+    exclude_lines,
+    exclusion_reasons,
+    restore_lines,
+    validate_bordereau,
+    validations,
+)
 from sbee_desk.services.selection import (
     BordereauSummary,
     CandidateLine,
@@ -47,9 +100,17 @@ from sbee_desk.services.selection import (
     list_runs,
     run_selection,
 )
+from sbee_desk.services.users import list_users
+
+errors.register_expected_error(ReviewError)
+errors.register_expected_error(ListError)
 
 #: the search filters as you type, once typing pauses this long
 SEARCH_DELAY_MS = 150
+#: lines shown at once when a bordereau opens, before the whole list is loaded
+FIRST_PAGE = 500
+#: data of the decision filter's entry "Lignes exclues"
+EXCLUDED_FILTER = "EXCLUE"
 
 LINE_WIDTHS = {
     ccols.COL_POLICE: 105,
@@ -69,6 +130,7 @@ BORDEREAU_WIDTHS = {
     bcols.COL_CODE: 150,
     bcols.COL_VOLTAGE: 65,
     bcols.COL_PERIOD: 125,
+    bcols.COL_STATUS: 80,
     bcols.COL_LINES: 70,
     bcols.COL_FIRST_DECISION: 95,
     bcols.COL_FIRST_DECISION + 1: 95,
@@ -96,6 +158,56 @@ def load_overview(ctx: TaskContext) -> SelectionOverview:
     )
 
 
+@dataclass(frozen=True)
+class RunContent:
+    """A run's bordereaux, which are validated (and by whom), which have lists."""
+
+    bordereaux: list[BordereauSummary]
+    validations: dict[str, ValidationInfo] = field(default_factory=dict)
+    #: full name of each user (login → name)
+    names: dict[str, str] = field(default_factory=dict)
+    #: when the lists of a bordereau were last produced
+    lists_produced: dict[str, dt.datetime] = field(default_factory=dict)
+
+
+def load_run(ctx: TaskContext, run_id: int) -> RunContent:
+    produced: dict[str, dt.datetime] = {}
+    for entry in archive_register(ctx.uow(), run_id=run_id):
+        produced[entry.bordereau_code] = entry.created_at  # oldest first: the last wins
+    return RunContent(
+        bordereau_summaries(ctx.uow(), run_id),
+        validations(ctx.uow(), run_id),
+        {user.login: user.full_name for user in list_users(ctx.uow()) if user.full_name},
+        produced,
+    )
+
+
+def row_ranges(rows: Iterable[int]) -> list[tuple[int, int]]:
+    """Consecutive rows as (first, last): [1, 2, 3, 7] → [(1, 3), (7, 7)]."""
+    ranges: list[tuple[int, int]] = []
+    for row in sorted(rows):
+        if ranges and row == ranges[-1][1] + 1:
+            ranges[-1] = (ranges[-1][0], row)
+        else:
+            ranges.append((row, row))
+    return ranges
+
+
+def exclusion_text(label: str, note: str) -> str:
+    """How the service words an exclusion (services.review._resolve_reason)."""
+    return f"{label} — {note}" if note else label
+
+
+@dataclass(frozen=True)
+class ViewState:
+    """What the lines table showed, by police: kept when a new list is swapped in."""
+
+    selected: list[str]
+    current: str | None
+    top: str | None
+    horizontal: int
+
+
 class SelectionPage(Page):
     key = "selection"
     number = 1
@@ -103,7 +215,18 @@ class SelectionPage(Page):
 
     overview_loaded = Signal()
     run_displayed = Signal()
+    #: the first lines of the bordereau are shown (the rest may still be loading)
+    first_lines_shown = Signal()
+    #: every line of the bordereau is loaded and shown
     lines_loaded = Signal()
+    #: an exclusion, a restoration or a derogation was recorded and is shown
+    review_changed = Signal()
+    #: the bordereau was validated (ValidationResult) and the page shows it
+    bordereau_validated = Signal(object)
+    #: lists were produced (list of ArchivedList) and their dialog is open
+    lists_produced = Signal(object)
+    #: copies of the lists were written (folder)
+    copies_saved = Signal(str)
 
     def __init__(self, ctx: AppContext, parent: QObject | None = None) -> None:
         super().__init__(ctx, parent)
@@ -116,6 +239,19 @@ class SelectionPage(Page):
         self._pending_run_id: int | None = None
         self._lines_generation = 0
         self._run_generation = 0
+        #: the whole bordereau is in the table (not only its first page)
+        self.lines_complete = False
+        #: bordereau whose lines the table holds (the one chosen may still be loading)
+        self.lines_bordereau: str | None = None
+        self.content = RunContent([])
+        self.reasons: list[tuple[str, str]] | None = None
+        #: a review action is on its way to the database: no second one meanwhile
+        self.review_busy = False
+        self.exclusion_dialog: ExclusionDialog | None = None
+        self.derogation_dialog: DerogationDialog | None = None
+        self.validation_box: ValidationBox | None = None
+        self.result_box: QMessageBox | None = None
+        self.lists_dialog: ListsProducedDialog | None = None
         settings = ctx.settings
 
         self.bordereau_model = BordereauTableModel(self)
@@ -144,6 +280,7 @@ class SelectionPage(Page):
             view.decision_combo.addItem(
                 decision_icon(decision), decision_label(decision), decision.value
             )
+        view.decision_combo.addItem(self.tr("Lignes exclues"), EXCLUDED_FILTER)
         saved = settings.text("selection/decision")
         index = view.decision_combo.findData(saved) if saved else 0
         view.decision_combo.setCurrentIndex(max(index, 0))
@@ -164,8 +301,16 @@ class SelectionPage(Page):
         view.stale_banner.action_clicked.connect(lambda: self.navigate.emit("data"))
         view.bordereau_table.selectionModel().currentRowChanged.connect(self._bordereau_chosen)
         view.lines_table.selectionModel().currentRowChanged.connect(self._line_chosen)
+        view.lines_table.selectionModel().selectionChanged.connect(self._update_review_actions)
         self.line_proxy.modelReset.connect(self._refresh_detail)
         self.line_proxy.layoutChanged.connect(self._refresh_detail)
+        self.line_proxy.dataChanged.connect(self._refresh_detail)
+        view.exclude_action.triggered.connect(self.exclude_selected)
+        view.restore_action.triggered.connect(self.restore_selected)
+        view.derogation_action.triggered.connect(self.derogate_current)
+        view.validate_button.clicked.connect(self.validate)
+        view.produce_button.clicked.connect(self.produce)
+        view.validated_banner.action_clicked.connect(lambda: self.navigate.emit("archive"))
         for signal in (
             self.line_proxy.modelReset,
             self.line_proxy.layoutChanged,
@@ -176,6 +321,7 @@ class SelectionPage(Page):
         self.running = False
         view.show_empty(self.tr("Chargement…"))
         self._update_lines_title()
+        self._update_review_actions()
 
     @property
     def nav_label(self) -> str:
@@ -184,6 +330,7 @@ class SelectionPage(Page):
     # -- loading -----------------------------------------------------------------
     def refresh(self) -> None:
         super().refresh()
+        self.reasons = None  # the administrator may have changed the list
         self.view.date_edit.setMaximumDate(QDate.currentDate())
         self.ctx.tasks.start(
             load_overview,
@@ -279,8 +426,12 @@ class SelectionPage(Page):
             return
         self.current_run = None
         self._run_generation += 1
+        self._lines_generation += 1
+        self.content = RunContent([])
         self.bordereau_model.set_rows([])
+        self.lines_bordereau = None
         self.line_model.set_lines([])
+        self._update_review_actions()
         self.view.runs_combo.setCurrentIndex(-1 if self.runs else 0)
         self.view.status_label.clear()
         if not self.agencies:
@@ -320,25 +471,58 @@ class SelectionPage(Page):
         for widget in (view.date_edit, view.agency_combo, view.runs_combo):
             widget.blockSignals(False)
         self._update_stale_banner()
+        self._load_run(run, then=self._show_first_bordereau)
+
+    def _load_run(self, run: RunSummary, then: Callable[[RunSummary, RunContent], None]) -> None:
+        """Read ``run``'s bordereaux and their review status, show them, then ``then``."""
         self._run_generation += 1
         generation = self._run_generation
         run_id = run.run_id
         self.ctx.tasks.start(
-            lambda ctx: bordereau_summaries(ctx.uow(), run_id),
+            lambda ctx: load_run(ctx, run_id),
             title=self.tr("Chargement du traitement n° {id}").format(id=run_id),
-            on_success=lambda rows: self._bordereaux_ready(generation, run, rows),
+            on_success=lambda content: self._run_loaded(generation, run, content, then),
         )
 
-    def _bordereaux_ready(
-        self, generation: int, run: RunSummary, rows: list[BordereauSummary]
+    def _run_loaded(
+        self,
+        generation: int,
+        run: RunSummary,
+        content: RunContent,
+        then: Callable[[RunSummary, RunContent], None],
     ) -> None:
         if generation != self._run_generation:
             return
+        self.content = content
+        self.bordereau_model.set_rows(content.bordereaux, content.validations, content.names)
+        self._update_run_status(run, content.bordereaux)
+        then(run, content)
+
+    def _reselect_current_bordereau(self, _run: RunSummary, _content: RunContent) -> None:
+        """After the bordereaux were read again: select the one shown, lines untouched."""
+        code = self.current_bordereau
+        if code is None:
+            return
+        proxy_index = self.bordereau_proxy.mapFromSource(
+            self.bordereau_model.index(self.bordereau_model.row_of(code), 0)
+        )
+        if proxy_index.isValid():
+            table = self.view.bordereau_table
+            table.setCurrentIndex(proxy_index)  # same code: the lines are not reloaded
+            table.selectRow(proxy_index.row())
+        self._update_decision_counts()
+        self._update_validated_banner()
+        self._update_review_actions()
+
+    def _show_first_bordereau(self, run: RunSummary, content: RunContent) -> None:
         view = self.view
-        self.bordereau_model.set_rows(rows)
-        self._update_run_status(run, rows)
+        rows = content.bordereaux
         if not rows:
+            self._lines_generation += 1
+            self.lines_bordereau = None
             self.line_model.set_lines([])
+            self._update_validated_banner()
+            self._update_review_actions()
             view.show_empty(
                 self.tr(
                     "Le traitement n° {id} du {date} ne retient aucun contrat : aucun contrat "
@@ -385,40 +569,126 @@ class SelectionPage(Page):
         self.load_lines(self.current_run.run_id, summary.code)
 
     def load_lines(self, run_id: int, code: str) -> None:
+        """Open bordereau ``code``: its first page at once, then every line."""
         self._lines_generation += 1
         generation = self._lines_generation
-        self.view.lines_title.setText(
-            self.tr("Lignes du bordereau {code} — chargement…").format(code=code)
+        self.lines_complete = False
+        self._update_validated_banner()
+        self._update_review_actions()
+        self.view.shown_label.setText(self.tr("Chargement des lignes…"))
+        self.ctx.tasks.start(
+            lambda ctx: candidate_lines(ctx.uow(), run_id, code, limit=FIRST_PAGE),
+            title=self.tr("Chargement du bordereau {code}").format(code=code),
+            on_success=lambda lines: self._first_page_ready(generation, run_id, code, lines),
         )
+
+    def _first_page_ready(
+        self, generation: int, run_id: int, code: str, lines: list[CandidateLine]
+    ) -> None:
+        if generation != self._lines_generation:
+            return
+        if len(lines) < FIRST_PAGE:  # the whole bordereau already
+            self._lines_ready(generation, lines, keep_view=False, code=code)
+            return
+        self.lines_bordereau = code
+        self.line_model.set_lines(lines)
+        self._update_decision_counts()
+        self._update_lines_title()
+        self._update_shown_count()
+        self._refresh_detail()
+        self.first_lines_shown.emit()
+        self._load_all_lines(generation, run_id, code)
+
+    def _load_all_lines(self, generation: int, run_id: int, code: str) -> None:
         self.ctx.tasks.start(
             lambda ctx: candidate_lines(ctx.uow(), run_id, code),
             title=self.tr("Chargement du bordereau {code}").format(code=code),
-            on_success=lambda lines: self._lines_ready(generation, lines),
+            on_success=lambda lines: self._lines_ready(generation, lines, True, code),
+            show_progress=False,  # the first lines are there; the status line says the rest
         )
 
-    def _lines_ready(self, generation: int, lines: list[CandidateLine]) -> None:
+    def reload_lines(self) -> None:
+        """Read the bordereau shown again (after a derogation), keeping the view."""
+        if self.current_run is None or self.current_bordereau is None:
+            return
+        self._lines_generation += 1
+        self.lines_complete = False
+        self._update_review_actions()
+        self._update_shown_count()
+        self._load_all_lines(
+            self._lines_generation, self.current_run.run_id, self.current_bordereau
+        )
+
+    def _lines_ready(
+        self, generation: int, lines: list[CandidateLine], keep_view: bool, code: str
+    ) -> None:
         if generation != self._lines_generation:
             return
+        state = self.view_state() if keep_view else None
+        self.lines_bordereau = code
         self.line_model.set_lines(lines)
+        if state is not None:
+            self.restore_view_state(state)
+        self.lines_complete = True
         self.ctx.tasks.start(
             lambda _ctx: [search_key(line.police, line.customer_name) for line in lines],
             title=self.tr("Préparation de la recherche"),
             on_success=lambda keys: self.line_model.prime_search_keys(lines, keys),
             show_progress=False,
         )
-        counts = self.line_model.counts()
-        combo = self.view.decision_combo
-        for i, decision in enumerate(DECISION_ORDER, start=1):
-            combo.setItemText(
-                i,
-                self.tr("{label} ({count})").format(
-                    label=decision_label(decision), count=format_count(counts[decision])
-                ),
-            )
+        self._update_decision_counts()
         self._update_lines_title()
         self._update_shown_count()
-        self._line_chosen(self.view.lines_table.currentIndex(), QModelIndex())
+        self._update_validated_banner()
+        self._update_review_actions()
+        self._refresh_detail()
+        if not keep_view:
+            self.first_lines_shown.emit()
         self.lines_loaded.emit()
+
+    # -- keeping the view across a new list ----------------------------------------------
+    def view_state(self) -> ViewState:
+        table = self.view.lines_table
+        model, proxy = self.line_model, self.line_proxy
+
+        def police(index: QModelIndex) -> str | None:
+            if not index.isValid():
+                return None
+            return model.line(proxy.mapToSource(index).row()).police
+
+        selection = table.selectionModel()
+        selected = [
+            model.line(proxy.mapToSource(index).row()).police for index in selection.selectedRows()
+        ]
+        return ViewState(
+            selected=selected,
+            current=police(table.currentIndex()),
+            top=police(table.indexAt(QPoint(1, 1))),
+            horizontal=table.horizontalScrollBar().value(),
+        )
+
+    def restore_view_state(self, state: ViewState) -> None:
+        table = self.view.lines_table
+        model, proxy = self.line_model, self.line_proxy
+        selection_model = table.selectionModel()
+        last_column = proxy.columnCount() - 1
+
+        def proxy_row(police: str | None) -> int:
+            row = model.row_of(police) if police is not None else -1
+            return proxy.mapFromSource(model.index(row, 0)).row() if row >= 0 else -1
+
+        if state.top is not None and (row := proxy_row(state.top)) >= 0:
+            table.scrollTo(proxy.index(row, 0), QAbstractItemView.ScrollHint.PositionAtTop)
+        table.horizontalScrollBar().setValue(state.horizontal)
+        if state.current is not None and (row := proxy_row(state.current)) >= 0:
+            selection_model.setCurrentIndex(
+                proxy.index(row, 0), QItemSelectionModel.SelectionFlag.NoUpdate
+            )
+        selection = QItemSelection()
+        for first, last in row_ranges(r for r in map(proxy_row, state.selected) if r >= 0):
+            selection.select(proxy.index(first, 0), proxy.index(last, last_column))
+        if not selection.isEmpty():
+            selection_model.select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
 
     def _refresh_detail(self) -> None:
         self._line_chosen(self.view.lines_table.currentIndex(), QModelIndex())
@@ -451,6 +721,13 @@ class SelectionPage(Page):
                 order=order_kind_label(line.order_kind).lower(),
                 reason=html.escape(line.reason),
             )
+            + (
+                self.tr(
+                    "<br><b>Ligne exclue</b> : {reason} — ni lettre ni ordre à la validation."
+                ).format(reason=html.escape(line.excluded_reason))
+                if line.excluded_reason is not None
+                else ""
+            )
         )
 
     # -- filtering -----------------------------------------------------------------
@@ -460,17 +737,58 @@ class SelectionPage(Page):
 
     def _apply_decision_filter(self) -> None:
         value = self.view.decision_combo.currentData()
-        self.line_proxy.set_decision(Decision(value) if value else None)
+        if value == EXCLUDED_FILTER:
+            self.line_proxy.set_decision(None, excluded_only=True)
+        else:
+            self.line_proxy.set_decision(Decision(value) if value else None)
         self._update_shown_count()
+        self._update_review_actions()
 
     def _apply_search(self) -> None:
         self.search_timer.stop()
         self.line_proxy.set_search(self.view.search_edit.text())
         self._update_shown_count()
+        self._update_review_actions()
+
+    def _update_decision_counts(self) -> None:
+        """The decision filter says how many lines each entry holds (the bordereau's
+        counts; excluded lines once the whole list is there)."""
+        summary = self._current_summary()
+        counts = summary.counts if summary is not None else self.line_model.counts()
+        combo = self.view.decision_combo
+        for i, decision in enumerate(DECISION_ORDER, start=1):
+            combo.setItemText(
+                i,
+                self.tr("{label} ({count})").format(
+                    label=decision_label(decision), count=format_count(counts.get(decision, 0))
+                ),
+            )
+        excluded = combo.findData(EXCLUDED_FILTER)
+        combo.setItemText(
+            excluded,
+            self.tr("Lignes exclues ({count})").format(
+                count=format_count(self.line_model.excluded_count())
+            )
+            if self.lines_complete
+            else self.tr("Lignes exclues"),
+        )
+
+    def _current_summary(self) -> BordereauSummary | None:
+        row = self.bordereau_model.row_of(self.current_bordereau or "")
+        return self.bordereau_model.summary(row) if row >= 0 else None
 
     def _update_shown_count(self) -> None:
         total = self.line_model.total_count
         shown = self.line_proxy.rowCount()
+        summary = self._current_summary()
+        if not self.lines_complete and total and summary is not None:
+            self.view.shown_label.setText(
+                self.tr("{shown} sur {total} — chargement des lignes…").format(
+                    shown=plural(shown, self.tr("ligne affichée"), self.tr("lignes affichées")),
+                    total=format_count(summary.line_count),
+                )
+            )
+            return
         if total == 0:
             self.view.shown_label.clear()
         elif shown == total:
@@ -496,6 +814,423 @@ class SelectionPage(Page):
             if code
             else self.tr("Lignes du bordereau")
         )
+
+    # -- review: exclude, restore, derogation, validate, lists ---------------------------
+    @property
+    def current_validation(self) -> ValidationInfo | None:
+        code = self.current_bordereau
+        return self.content.validations.get(code) if code else None
+
+    def selected_lines(self) -> list[CandidateLine]:
+        """The lines selected in the table, in the table's order."""
+        if self.lines_bordereau is None or self.lines_bordereau != self.current_bordereau:
+            return []
+        proxy, model = self.line_proxy, self.line_model
+        rows = sorted(
+            proxy.mapToSource(index).row()
+            for index in self.view.lines_table.selectionModel().selectedRows()
+        )
+        return [model.line(row) for row in rows]
+
+    def _review_open(self) -> bool:
+        """A bordereau is shown, its lines are in the table, and it is not validated."""
+        return (
+            self.current_run is not None
+            and self.current_bordereau is not None
+            and self.lines_bordereau == self.current_bordereau
+            and self.current_validation is None
+        )
+
+    def _update_review_actions(self) -> None:
+        view = self.view
+        may_select = self.ctx.may(Action.SELECT)
+        may_derogate = self.ctx.may(Action.DEROGATION)
+        may_edit = self.ctx.may(Action.EDITION)
+        is_open = self._review_open() and not self.review_busy
+        validated = self.current_validation is not None
+        lines = self.selected_lines()
+        frozen = self.tr("Bordereau validé : sa revue est figée.")
+        chef_only = self.tr("Réservé au chef section recouvrement.")
+
+        def set_state(target: Any, enabled: bool, tip: str) -> None:
+            target.setEnabled(enabled)
+            target.setToolTip(tip)
+
+        if not may_select:
+            exclude_tip = restore_tip = chef_only
+        elif validated:
+            exclude_tip = restore_tip = frozen
+        else:
+            exclude_tip = self.tr(
+                "Exclure les lignes sélectionnées, avec un motif (touche Suppr). Elles "
+                "n'auront ni lettre ni ordre."
+            )
+            restore_tip = self.tr("Réintégrer les lignes exclues sélectionnées.")
+        set_state(
+            view.exclude_action,
+            may_select and is_open and any(line.excluded_reason is None for line in lines),
+            exclude_tip,
+        )
+        set_state(
+            view.restore_action,
+            may_select and is_open and any(line.excluded_reason is not None for line in lines),
+            restore_tip,
+        )
+        exempt = len(lines) == 1 and lines[0].decision is Decision.EXEMPTE
+        if not may_derogate:
+            derogation_tip = self.tr(
+                "Réservé à la Direction Générale : seule la DG peut autoriser la résiliation "
+                "d'un client exempté."
+            )
+        elif validated:
+            derogation_tip = frozen
+        else:
+            derogation_tip = self.tr(
+                "Enregistrer la dérogation DG d'une ligne « Exempté » : la ligne est "
+                "recalculée et suit alors les règles normales."
+            )
+        set_state(view.derogation_action, may_derogate and is_open and exempt, derogation_tip)
+        if not may_select:
+            validate_tip = chef_only
+        elif validated:
+            validate_tip = frozen
+        elif not self.lines_complete:
+            validate_tip = self.tr("Attendez la fin du chargement des lignes.")
+        else:
+            validate_tip = self.tr(
+                "Crée les lettres de relance et les ordres des lignes confirmées, puis fige la "
+                "revue. Une confirmation indique d'abord ce qui sera créé."
+            )
+        set_state(
+            view.validate_button,
+            may_select and is_open and self.lines_complete,
+            validate_tip,
+        )
+        if not may_edit:
+            produce_tip = chef_only
+        elif not validated:
+            produce_tip = self.tr("Validez d'abord le bordereau : les listes en découlent.")
+        else:
+            produce_tip = self.tr(
+                "Produit les listes à relancer, à résilier et de contrôle (Excel et PDF) et "
+                "les archive dans le classeur."
+            )
+        set_state(
+            view.produce_button,
+            may_edit and validated and not self.review_busy and self.current_run is not None,
+            produce_tip,
+        )
+
+    def _update_validated_banner(self) -> None:
+        banner = self.view.validated_banner
+        info = self.current_validation
+        if info is None:
+            banner.clear()
+            return
+        text = self.tr(
+            "<b>Validé par {name} le {when}.</b> La revue de ce bordereau est figée (lecture "
+            "seule) : {work}."
+        ).format(
+            name=html.escape(self.bordereau_model.person(info.validated_by)),
+            when=format_datetime(info.validated_at),
+            work=work_created(info.letters, info.orders),
+        )
+        produced = self.content.lists_produced.get(self.current_bordereau or "")
+        if produced is not None:
+            text += " " + self.tr("Listes produites le {when}.").format(
+                when=format_datetime(produced)
+            )
+        banner.show_message(
+            "success", text, self.tr("Ouvrir le classeur") if produced is not None else None
+        )
+
+    def _start_review_task(
+        self,
+        fn: Callable[[TaskContext], Any],
+        title: str,
+        on_success: Callable[[Any], None],
+    ) -> None:
+        self.review_busy = True
+        self._update_review_actions()
+        task = self.ctx.tasks.start(fn, title=title, on_success=on_success)
+        task.ended.connect(self._review_ended)
+
+    def _review_ended(self) -> None:
+        self.review_busy = False
+        self._update_review_actions()
+
+    # exclude ------------------------------------------------------------------------------
+    def exclude_selected(self) -> None:
+        """« Exclure… » (Suppr): ask the reason for the selected lines not yet excluded."""
+        if not self.view.exclude_action.isEnabled():
+            return
+        lines = [line for line in self.selected_lines() if line.excluded_reason is None]
+        if not lines:
+            return
+        if self.reasons is None:
+            self.ctx.tasks.start(
+                lambda ctx: exclusion_reasons(ctx.uow()),
+                title=self.tr("Lecture des motifs d'exclusion"),
+                on_success=lambda reasons: self._ask_exclusion(reasons, lines),
+            )
+        else:
+            self._ask_exclusion(self.reasons, lines)
+
+    def _ask_exclusion(self, reasons: list[tuple[str, str]], lines: list[CandidateLine]) -> None:
+        self.reasons = reasons
+        dialog = ExclusionDialog(reasons, lines, self.view)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._exclusion_answered(dialog))
+        dialog.destroyed.connect(lambda: setattr(self, "exclusion_dialog", None))
+        self.exclusion_dialog = dialog
+        dialog.open()
+
+    def _exclusion_answered(self, dialog: ExclusionDialog) -> None:
+        run, code = self.current_run, self.current_bordereau
+        if run is None or code is None:
+            return
+        polices = [line.police for line in dialog.lines]
+        reason_code, note = dialog.reason_code, dialog.note
+        label = dict(self.reasons or []).get(reason_code, reason_code)
+        run_id = run.run_id
+
+        def excluded(count: int) -> None:
+            self.line_model.mark_excluded(polices, exclusion_text(label, note))
+            self.message.emit(
+                self.tr("{lines} du bordereau {code} exclue(s) : {reason}.").format(
+                    lines=plural(count, self.tr("ligne"), self.tr("lignes")),
+                    code=code,
+                    reason=label,
+                )
+            )
+            self._after_review_change()
+
+        self.ctx.with_actor(
+            lambda actor: self._start_review_task(
+                lambda ctx: exclude_lines(ctx.uow(), actor, run_id, polices, reason_code, note),
+                self.tr("Exclusion de lignes"),
+                excluded,
+            )
+        )
+
+    def restore_selected(self) -> None:
+        """« Réintégrer »: the selected excluded lines are confirmed again."""
+        if not self.view.restore_action.isEnabled() or self.current_run is None:
+            return
+        polices = [line.police for line in self.selected_lines() if line.excluded_reason]
+        if not polices:
+            return
+        run_id, code = self.current_run.run_id, self.current_bordereau
+
+        def restored(_count: int) -> None:
+            self.line_model.mark_excluded(polices, None)
+            self.message.emit(
+                self.tr("{lines} du bordereau {code} réintégrée(s).").format(
+                    lines=plural(len(polices), self.tr("ligne"), self.tr("lignes")), code=code
+                )
+            )
+            self._after_review_change()
+
+        self.ctx.with_actor(
+            lambda actor: self._start_review_task(
+                lambda ctx: restore_lines(ctx.uow(), actor, run_id, polices),
+                self.tr("Réintégration de lignes"),
+                restored,
+            )
+        )
+
+    def _after_review_change(self) -> None:
+        self._update_decision_counts()
+        self._update_shown_count()
+        self._refresh_detail()
+        self._update_review_actions()
+        self.review_changed.emit()
+
+    # derogation ---------------------------------------------------------------------------
+    def derogate_current(self) -> None:
+        """« Dérogation DG… » for the one exempt line selected (DIRECTION)."""
+        lines = self.selected_lines()
+        if not self.view.derogation_action.isEnabled() or len(lines) != 1:
+            return
+        self.ask_derogation(lines[0])
+
+    def ask_derogation(self, line: CandidateLine) -> DerogationDialog | None:
+        run = self.current_run
+        if run is None:
+            return None
+        dialog = DerogationDialog(line, run.run_on, parent=self.view)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._derogation_answered(dialog))
+        dialog.destroyed.connect(lambda: setattr(self, "derogation_dialog", None))
+        self.derogation_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _derogation_answered(self, dialog: DerogationDialog) -> None:
+        police = dialog.line.police
+        answer = (
+            dialog.reference,
+            dialog.decided_on,
+            dialog.valid_until,
+            dialog.document_reference,
+        )
+        self.ctx.with_actor(
+            lambda actor: self._start_review_task(
+                lambda ctx: add_derogation(ctx.uow(), actor, police, *answer),
+                self.tr("Enregistrement de la dérogation DG"),
+                self._derogation_recorded,
+            )
+        )
+
+    def _derogation_recorded(self, info: DerogationInfo) -> None:
+        self.message.emit(
+            self.tr(
+                "Dérogation DG réf. {ref} enregistrée pour la police {police} : {lines}."
+            ).format(
+                ref=info.reference,
+                police=info.police,
+                lines=plural(
+                    info.recomputed_lines,
+                    self.tr("ligne recalculée"),
+                    self.tr("lignes recalculées"),
+                ),
+            )
+        )
+        self.data_changed.emit()
+        if self.current_run is None:
+            return
+        # the counts of the bordereau and its lines change: read them again, view kept
+        self._load_run(self.current_run, then=self._derogation_shown)
+
+    def _derogation_shown(self, run: RunSummary, content: RunContent) -> None:
+        self._reselect_current_bordereau(run, content)
+        self.reload_lines()
+        self.lines_loaded.connect(self._emit_review_changed_once)
+
+    def _emit_review_changed_once(self) -> None:
+        self.lines_loaded.disconnect(self._emit_review_changed_once)
+        self.review_changed.emit()
+
+    # validate -----------------------------------------------------------------------------
+    def validate(self) -> ValidationBox | None:
+        """« Valider le bordereau… »: the confirmation naming the counts, then the
+        validation in the background. Never on a double-click."""
+        if not self.view.validate_button.isEnabled():
+            return None
+        run, code = self.current_run, self.current_bordereau
+        if run is None or code is None:
+            return None
+        box = ValidationBox(
+            code, self.line_model.review_counts(), self.line_model.total_count, self.view
+        )
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.finished.connect(lambda _result: self._validation_answered(box, run, code))
+        box.destroyed.connect(lambda: setattr(self, "validation_box", None))
+        self.validation_box = box
+        box.open()
+        return box
+
+    def _validation_answered(self, box: ValidationBox, run: RunSummary, code: str) -> None:
+        if not box.confirmed:
+            return
+        run_id = run.run_id
+        self.ctx.with_actor(
+            lambda actor: self._start_review_task(
+                lambda ctx: validate_bordereau(ctx.uow(), actor, run_id, code),
+                self.tr("Validation du bordereau {code}").format(code=code),
+                lambda result: self._validated(run, result),
+            )
+        )
+
+    def _validated(self, run: RunSummary, result: ValidationResult) -> None:
+        box = QMessageBox(self.view)
+        box.setObjectName("validationResult")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        box.setIcon(QMessageBox.Icon.Warning if result.dropped else QMessageBox.Icon.Information)
+        box.setWindowTitle(self.tr("Bordereau {code} validé").format(code=result.bordereau_code))
+        box.setText(validation_result_text(result))
+        box.setStandardButtons(QMessageBox.StandardButton.Ok)
+        box.destroyed.connect(lambda: setattr(self, "result_box", None))
+        self.result_box = box
+        box.open()
+        self.message.emit(self.tr("Bordereau {code} validé.").format(code=result.bordereau_code))
+        self.data_changed.emit()
+        self._load_run(run, then=lambda r, c: self._validation_shown(r, c, result))
+
+    def _validation_shown(
+        self, run: RunSummary, content: RunContent, result: ValidationResult
+    ) -> None:
+        self._reselect_current_bordereau(run, content)
+        self.bordereau_validated.emit(result)
+
+    # lists --------------------------------------------------------------------------------
+    def produce(self) -> None:
+        """« Produire les listes »: the six files of the validated bordereau, archived."""
+        run, code = self.current_run, self.current_bordereau
+        if not self.view.produce_button.isEnabled() or run is None or code is None:
+            return
+        run_id = run.run_id
+        self.ctx.with_actor(
+            lambda actor: self._start_review_task(
+                lambda ctx: produce_lists(ctx.uow(), actor, run_id, code),
+                self.tr("Production des listes du bordereau {code}").format(code=code),
+                lambda files: self._lists_ready(run, code, files),
+            )
+        )
+
+    def _lists_ready(self, run: RunSummary, code: str, files: list[ArchivedList]) -> None:
+        dialog = ListsProducedDialog(code, files, self.view)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.save_requested.connect(lambda: self.save_copies(dialog))
+        dialog.classeur_requested.connect(lambda: self._open_classeur(dialog))
+        dialog.destroyed.connect(lambda: setattr(self, "lists_dialog", None))
+        self.lists_dialog = dialog
+        dialog.open()
+        self.message.emit(
+            self.tr("Listes du bordereau {code} archivées dans le classeur.").format(code=code)
+        )
+        self.data_changed.emit()
+        if self.current_run is not None and self.current_run.run_id == run.run_id:
+            self._load_run(run, then=self._reselect_current_bordereau)
+        self.lists_produced.emit(files)
+
+    def _open_classeur(self, dialog: QDialog) -> None:
+        dialog.accept()
+        self.navigate.emit("archive")
+
+    def save_copies(self, dialog: ListsProducedDialog) -> None:
+        """« Enregistrer sous… »: a folder for copies of the archived files."""
+        start = self.ctx.settings.text("lists/folder") or str(Path.home())
+        folder = QFileDialog.getExistingDirectory(
+            dialog, self.tr("Enregistrer les copies des listes dans…"), start
+        )
+        if not folder:
+            return
+        self.ctx.settings.set_text("lists/folder", folder)
+        files = list(dialog.files)
+
+        def write(ctx: TaskContext, actor: Actor) -> int:
+            for f in files:
+                save_copy(ctx.uow(), actor, f.entry_id, Path(folder) / f.file_name)
+            return len(files)
+
+        def saved(count: int) -> None:
+            dialog.show_saved(folder, count)
+            self.copies_saved.emit(folder)
+
+        def start_copies(actor: Actor) -> None:
+            self.ctx.tasks.start(
+                lambda ctx: write(ctx, actor),
+                title=self.tr("Enregistrement des copies"),
+                on_success=saved,
+            )
+
+        self.ctx.with_actor(start_copies)
 
     # -- running -----------------------------------------------------------------------
     def launch(self) -> None:
@@ -531,6 +1266,7 @@ class SelectionPage(Page):
 
     def actor_changed(self) -> None:
         self._update_run_button()
+        self._update_review_actions()
 
     def _update_run_button(self) -> None:
         button = self.view.run_button

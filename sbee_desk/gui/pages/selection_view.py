@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
     QDateEdit,
     QHBoxLayout,
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QSplitter,
     QStackedWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -113,6 +115,30 @@ class SelectionView(QWidget):
         bottom_layout.setSpacing(4)
         self.lines_title = QLabel()
         self.lines_title.setObjectName("sectionTitle")
+        # the bordereau's actions: validate (the main one once it is open), lists
+        title_row = QHBoxLayout()
+        title_row.setSpacing(6)
+        self.produce_button = QPushButton(self.tr("Produire les listes…"))
+        self.produce_button.setObjectName("produceLists")
+        self.validate_button = QPushButton(self.tr("Valider le bordereau…"))
+        self.validate_button.setObjectName("primary")
+        self.validate_button.setAccessibleName(self.tr("Valider le bordereau"))
+        title_row.addWidget(self.lines_title)
+        title_row.addStretch(1)
+        title_row.addWidget(self.produce_button)
+        title_row.addWidget(self.validate_button)
+        self.validated_banner = Banner()
+        self.validated_banner.setObjectName("validatedBanner")
+
+        # the lines' actions: buttons, Suppr and the table's context menu
+        self.exclude_action = QAction(self.tr("Exclure…"), self)
+        self.exclude_action.setShortcut(QKeySequence(Qt.Key.Key_Delete))
+        self.exclude_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.restore_action = QAction(self.tr("Réintégrer"), self)
+        self.derogation_action = QAction(self.tr("Dérogation DG…"), self)
+        self.exclude_button = self._tool_button(self.exclude_action, "exclude")
+        self.restore_button = self._tool_button(self.restore_action, "restore")
+        self.derogation_button = self._tool_button(self.derogation_action, "derogation")
         filters = QHBoxLayout()
         filters.setSpacing(6)
         self.decision_label = QLabel(self.tr("Décision :"))
@@ -124,7 +150,7 @@ class SelectionView(QWidget):
         self.search_edit.setObjectName("search")
         self.search_edit.setPlaceholderText(self.tr("Rechercher une police ou un nom (Ctrl+F)"))
         self.search_edit.setClearButtonEnabled(True)
-        self.search_edit.setMinimumWidth(260)
+        self.search_edit.setMinimumWidth(270)
         self.search_edit.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.shown_label = QLabel()
         self.shown_label.setObjectName("shownCount")
@@ -132,11 +158,20 @@ class SelectionView(QWidget):
         filters.addWidget(self.decision_combo)
         filters.addSpacing(8)
         filters.addWidget(self.search_edit)
+        filters.addSpacing(12)
+        filters.addWidget(self.exclude_button)
+        filters.addWidget(self.restore_button)
+        filters.addWidget(self.derogation_button)
         filters.addStretch(1)
         filters.addWidget(self.shown_label)
         self.lines_table = DataTable()
         self.lines_table.setObjectName("lines")
         self.lines_table.setSortingEnabled(True)
+        self.lines_table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.lines_table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.lines_table.addActions(
+            [self.exclude_action, self.restore_action, self.derogation_action]
+        )
         self.detail_label = QLabel()
         self.detail_label.setObjectName("lineDetail")
         self.detail_label.setWordWrap(True)
@@ -146,7 +181,8 @@ class SelectionView(QWidget):
             "QLabel#lineDetail { background: #ffffff; border: 1px solid #c8d0da;"
             " border-radius: 3px; padding: 4px 8px; }"
         )
-        bottom_layout.addWidget(self.lines_title)
+        bottom_layout.addLayout(title_row)
+        bottom_layout.addWidget(self.validated_banner)
         bottom_layout.addLayout(filters)
         bottom_layout.addWidget(self.lines_table, 1)
         bottom_layout.addWidget(self.detail_label)
@@ -167,6 +203,15 @@ class SelectionView(QWidget):
 
         self.find_shortcut = QShortcut(QKeySequence.StandardKey.Find, self)
         self.find_shortcut.activated.connect(self._focus_search)
+
+    def _tool_button(self, action: QAction, name: str) -> QToolButton:
+        """A button showing ``action`` (its words, enabled state and tooltip follow it)."""
+        action.setIconText(action.text())  # keep the "…" of a command that asks more
+        button = QToolButton()
+        button.setObjectName(name)
+        button.setDefaultAction(action)
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        return button
 
     def _focus_search(self) -> None:
         self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
