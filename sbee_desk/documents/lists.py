@@ -832,7 +832,11 @@ class _ListPDF(P.BasePDF):
 
 def pdf_bytes(doc: ListDocument, texts: ListTexts) -> bytes:
     """The PDF of ``doc``: A4 landscape, repeated table header, totals, page numbers."""
-    return _ListPDF(doc, texts, _header(doc, texts)).render()
+    pdf = _ListPDF(doc, texts, _header(doc, texts))
+    try:
+        return pdf.render()
+    finally:
+        pdf.close_fonts()
 
 
 def render(doc: ListDocument, texts: ListTexts, file_format: str) -> bytes:

@@ -85,7 +85,19 @@ class BasePDF(FPDF):
         self.set_text_color(*INK)
 
     def output_bytes(self) -> bytes:
-        return bytes(self.output())
+        """The finished PDF; the font files are closed afterwards."""
+        try:
+            return bytes(self.output())
+        finally:
+            self.close_fonts()
+
+    def close_fonts(self) -> None:
+        """Close the font files fpdf2 keeps open (fontTools reads them lazily); call it
+        when a document is abandoned before :meth:`output_bytes`. Idempotent."""
+        for font in self.fonts.values():
+            close = getattr(font, "close", None)
+            if close is not None:
+                close()
 
 
 def fit_text(pdf: FPDF, text: str, width: float) -> str:

@@ -2,17 +2,51 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
 
 from sbee_desk.documents.pdf import FONT, BasePDF, fit_text, wrap_text
 
 
 @pytest.fixture(scope="module")
-def pdf() -> BasePDF:
+def pdf() -> Iterator[BasePDF]:
     doc = BasePDF(landscape=True, title="t")
     doc.add_page()
     doc.set_font(FONT, "", 8)
-    return doc
+    yield doc
+    doc.close_fonts()
+
+
+def _open_font_files() -> int:
+    fds = Path("/proc/self/fd")
+    names = []
+    for fd in fds.iterdir():
+        try:
+            names.append(os.readlink(fd))
+        except OSError:
+            continue
+    return sum(name.endswith(".ttf") for name in names)
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="Linux /proc only")
+def test_font_files_are_closed() -> None:
+    """Font files stay open until output; an abandoned document must close them (else a
+    ResourceWarning, an error under pytest, surfaces in whatever test runs next)."""
+    before = _open_font_files()
+    abandoned = BasePDF(title="t")
+    assert _open_font_files() > before
+    abandoned.close_fonts()
+    abandoned.close_fonts()  # idempotent
+    assert _open_font_files() == before
+    done = BasePDF(title="t")
+    done.add_page()
+    done.set_font(FONT, "B", 10)
+    done.text(10, 10, "Été")
+    assert done.output_bytes().startswith(b"%PDF-")
+    assert _open_font_files() == before
 
 
 def test_short_text_is_one_line(pdf: BasePDF) -> None:
