@@ -29,6 +29,7 @@ from sbee_desk.gui.context import AppContext
 from sbee_desk.gui.errors import UserError
 from sbee_desk.gui.first_start import FirstStartChoice, FirstStartDialog
 from sbee_desk.gui.formatting import database_label, format_count, format_datetime
+from sbee_desk.gui.pages.archive_page import ArchivePage
 from sbee_desk.gui.pages.base import Page
 from sbee_desk.gui.pages.coming_soon import ComingSoonPage
 from sbee_desk.gui.pages.data_page import DataPage
@@ -137,6 +138,8 @@ class MainWindow(QMainWindow):
                 self,
             )
         )
+        self.archive_page = ArchivePage(self.ctx, self)
+        self._add_page(self.archive_page)
         self._add_page(self.data_page)
         self._add_page(
             ComingSoonPage(

@@ -1,0 +1,229 @@
+"""The Classeur page: the register of the lists, its filters, reopening a list,
+saving a copy and detecting a copy changed since (qtmodeltester on its model)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QFileDialog
+from pytestqt.qtbot import QtBot
+
+from sbee_desk.db.database import Database
+from sbee_desk.documents.lists import ListKind
+from sbee_desk.gui.models import archive as acols
+from sbee_desk.gui.models.archive import ArchiveFilterProxy, ArchiveTableModel
+from sbee_desk.gui.pages.archive_page import ArchivePage
+from sbee_desk.importers import import_export
+from sbee_desk.services.lists import RegisterEntry, archived_content, produce_lists
+from sbee_desk.services.review import validate_bordereau
+from sbee_desk.services.selection import run_selection
+from tests.gui.conftest import ACTOR, WindowFactory
+from tests.gui.known_case import BT, MT, write_known_export
+
+
+@pytest.fixture
+def archived_db(signed_db: Database, tmp_path: Path) -> Iterator[Database]:
+    """The known case, validated, its lists produced twice for BT (copies) and once for MT."""
+    import_export(signed_db.uow(), ACTOR, write_known_export(tmp_path / "export", dt.date.today()))
+    run = run_selection(signed_db.uow(), ACTOR, dt.date.today()).run_id
+    for code in (BT, MT):
+        validate_bordereau(signed_db.uow(), ACTOR, run, code)
+    produce_lists(signed_db.uow(), ACTOR, run, BT)
+    produce_lists(signed_db.uow(), ACTOR, run, MT)
+    produce_lists(signed_db.uow(), ACTOR, run, BT)
+    yield signed_db
+
+
+def open_archive(qtbot: QtBot, make_window: WindowFactory, db: Database) -> ArchivePage:
+    window = make_window(db)
+    page = window.archive_page
+    with qtbot.waitSignal(page.register_loaded, timeout=20_000):
+        window.go_to("archive")
+    assert window.current_page() is page
+    return page
+
+
+def rows(page: ArchivePage, column: int) -> list[str]:
+    proxy = page.proxy
+    return [proxy.index(r, column).data() for r in range(proxy.rowCount())]
+
+
+def choose(qtbot: QtBot, page: ArchivePage, file_name: str, copy: bool = False) -> RegisterEntry:
+    table = page.view.table
+    for row in range(page.proxy.rowCount()):
+        entry = page.model.entry(page.proxy.mapToSource(page.proxy.index(row, 0)).row())
+        if entry.file_name == file_name and entry.is_copy == copy:
+            index = page.proxy.index(row, acols.COL_FILE)
+            table.scrollTo(index)
+            qtbot.mouseClick(
+                table.viewport(), Qt.MouseButton.LeftButton, pos=table.visualRect(index).center()
+            )
+            assert page.current_entry() == entry
+            return entry
+    raise AssertionError(file_name)
+
+
+def test_the_register_lists_every_file_with_filters(
+    qtbot: QtBot, make_window: WindowFactory, archived_db: Database
+) -> None:
+    page = open_archive(qtbot, make_window, archived_db)
+    view = page.view
+    assert view.stack.currentWidget() is view.table
+    assert page.proxy.rowCount() == 18
+    assert view.shown_label.text() == "18 fichiers"
+    assert view.status_label.text() == (
+        "18 fichiers archivés pour 2 bordereaux, dont 6 copies (listes produites à nouveau)."
+    )
+    # newest first; words in French, short SHA-256
+    first = page.proxy.index(0, 0)
+    entry = page.model.entry(page.proxy.mapToSource(first).row())
+    assert entry.is_copy and entry.bordereau_code == BT
+    assert set(rows(page, acols.COL_KIND)) == {"À relancer", "À résilier", "Contrôle"}
+    assert set(rows(page, acols.COL_FORMAT)) == {"Excel", "PDF"}
+    assert rows(page, acols.COL_USER)[0] == "Rodrigue Tossou"
+    assert rows(page, acols.COL_RUN)[0] == f"n° 1 du {dt.date.today():%d/%m/%Y}"
+    assert rows(page, acols.COL_COPY).count("Oui") == 6
+    sha = page.proxy.index(0, acols.COL_SHA)
+    assert len(sha.data()) == acols.SHA_SHOWN and sha.data(Qt.ItemDataRole.ToolTipRole) == (
+        entry.sha256
+    )
+    assert not view.open_button.isEnabled()  # nothing chosen yet
+
+    # filters: kind, bordereau, search as you type
+    view.kind_combo.setCurrentIndex(view.kind_combo.findData(ListKind.A_RESILIER.value))
+    assert set(rows(page, acols.COL_KIND)) == {"À résilier"} and page.proxy.rowCount() == 6
+    view.bordereau_combo.setCurrentIndex(view.bordereau_combo.findText(MT))
+    assert page.proxy.rowCount() == 2
+    assert view.shown_label.text() == "2 fichiers affichés sur 18"
+    view.kind_combo.setCurrentIndex(0)
+    view.bordereau_combo.setCurrentIndex(0)
+    qtbot.keyClicks(view.search_edit, "controle.pdf")
+    qtbot.waitUntil(lambda: page.proxy.rowCount() == 3)
+    assert set(rows(page, acols.COL_FILE)) == {f"{BT}-1-controle.pdf", f"{MT}-1-controle.pdf"}
+    view.search_edit.clear()
+    qtbot.waitUntil(lambda: page.proxy.rowCount() == 18)
+
+
+def test_open_save_and_check_a_copy(
+    qtbot: QtBot,
+    make_window: WindowFactory,
+    archived_db: Database,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    page = open_archive(qtbot, make_window, archived_db)
+    view = page.view
+    entry = choose(qtbot, page, f"{BT}-1-a-resilier.pdf")
+    assert view.open_button.isEnabled() and view.check_button.isEnabled()
+    _name, archived = archived_content(archived_db.uow(), entry.entry_id)
+
+    # Ouvrir: the archived bytes in a temporary file handed to the system
+    opened: list[QUrl] = []
+
+    def open_url(url: QUrl) -> bool:
+        opened.append(url)
+        return True
+
+    monkeypatch.setattr(QDesktopServices, "openUrl", open_url)
+    with qtbot.waitSignal(page.opened, timeout=10_000) as signal:
+        qtbot.mouseClick(view.open_button, Qt.MouseButton.LeftButton)
+    temporary = Path(signal.args[0])
+    assert temporary.name == entry.file_name
+    assert temporary.read_bytes() == archived
+    assert opened == [QUrl.fromLocalFile(str(temporary))]
+    # Entrée on the table opens it too
+    with qtbot.waitSignal(page.opened, timeout=10_000):
+        qtbot.keyClick(view.table, Qt.Key.Key_Return)
+
+    # Enregistrer une copie…
+    target = tmp_path / "copies" / "copie.pdf"
+    target.parent.mkdir()
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "Document PDF (*.pdf)")
+    )
+    with qtbot.waitSignal(page.copy_saved, timeout=10_000):
+        qtbot.mouseClick(view.save_button, Qt.MouseButton.LeftButton)
+    assert target.read_bytes() == archived
+    assert "Copie enregistrée" in view.check_banner.text()
+
+    # Vérifier une copie…: the same bytes match
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(target), ""))
+    with qtbot.waitSignal(page.copy_checked, timeout=10_000) as checked:
+        qtbot.mouseClick(view.check_button, Qt.MouseButton.LeftButton)
+    assert checked.args == [entry.entry_id, str(target), True]
+    assert view.check_banner.kind == "success"
+    assert "Copie conforme." in view.check_banner.text()
+    row = page.proxy.mapFromSource(page.model.index(page.model.row_of(entry.entry_id), 0)).row()
+    assert page.proxy.index(row, acols.COL_CHECK).data() == "Conforme"
+
+    # a tampered copy is flagged, in words and in red
+    target.write_bytes(archived.replace(b"%%EOF", b"%%EOF\n% modifie", 1))
+    with qtbot.waitSignal(page.copy_checked, timeout=10_000) as checked:
+        qtbot.mouseClick(view.check_button, Qt.MouseButton.LeftButton)
+    assert checked.args[2] is False
+    assert view.check_banner.kind == "error"
+    assert "Attention : copie modifiée." in view.check_banner.text()
+    flag = page.proxy.index(row, acols.COL_CHECK)
+    assert flag.data() == "Modifiée !"
+    assert flag.data(Qt.ItemDataRole.BackgroundRole).name() == "#fbe4e6"
+
+
+def test_an_empty_register_says_how_lists_get_there(
+    qtbot: QtBot, make_window: WindowFactory, signed_db: Database
+) -> None:
+    page = open_archive(qtbot, make_window, signed_db)
+    assert page.view.stack.currentWidget() is page.view.empty_state
+    assert "Produire les listes" in page.view.empty_state.text()
+
+
+def test_archive_model(qtmodeltester) -> None:  # type: ignore[no-untyped-def]
+    when = dt.datetime(2026, 11, 28, 10, 15, tzinfo=dt.UTC)
+    entries = [
+        RegisterEntry(
+            entry_id=i,
+            kind=kind,
+            file_format=fmt,
+            run_id=3,
+            run_on=dt.date(2026, 11, 28),
+            bordereau_code=code,
+            created_at=when,
+            created_by="chef",
+            created_by_name="Rodrigue Tossou",
+            file_name=f"{code}-3-{kind.value.lower()}.{fmt}",
+            sha256=f"{i:064x}",
+            size=1000 + i,
+            is_copy=i > 6,
+        )
+        for i, (code, kind, fmt) in enumerate(
+            [(c, k, f) for c in ("BT-1", "MT-1") for k in ListKind for f in ("xlsx", "pdf")],
+            start=1,
+        )
+    ]
+    model = ArchiveTableModel()
+    qtmodeltester.check(model)
+    model.set_entries(entries)
+    qtmodeltester.check(model)
+    assert model.index(0, acols.COL_KIND).data() == "À relancer"
+    assert model.index(0, acols.COL_COPY).data() == "Non"
+    assert model.index(11, acols.COL_COPY).data() == "Oui"
+    model.set_check(2, False)
+    assert model.index(1, acols.COL_CHECK).data() == "Modifiée !"
+    proxy = ArchiveFilterProxy()
+    proxy.setSourceModel(model)
+    qtmodeltester.check(proxy)
+    proxy.set_filters(kind=ListKind.CONTROLE)
+    assert proxy.rowCount() == 4
+    proxy.set_filters(kind=ListKind.CONTROLE, bordereau="MT-1", search="PDF")
+    assert [proxy.index(r, acols.COL_FILE).data() for r in range(proxy.rowCount())] == [
+        "MT-1-3-controle.pdf"
+    ]
+    proxy.set_filters(search="tossou")
+    assert proxy.rowCount() == 12
+    proxy.sort(acols.COL_DATE, Qt.SortOrder.DescendingOrder)
+    assert proxy.index(0, acols.COL_FILE).data() == "MT-1-3-controle.pdf"
+    qtmodeltester.check(proxy)
