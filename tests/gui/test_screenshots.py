@@ -17,10 +17,12 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtCore import QItemSelectionModel
+from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
 from pytestqt.qtbot import QtBot
 
 from sbee_desk.db.database import Database, open_database
+from sbee_desk.domain.enums import Decision
 from sbee_desk.gui.main_window import MainWindow
 from sbee_desk.gui.sign_in import SignInDialog
 from sbee_desk.gui.tasks import TaskContext
@@ -173,3 +175,102 @@ def test_screenshots_of_first_start_and_sign_in(
     sign_in.password_edit.setText("mauvais")
     sign_in.try_sign_in()
     save(sign_in, "00-connexion-refusee")
+
+
+def test_screenshots_of_the_review_and_the_classeur(
+    qtbot: QtBot,
+    make_window: WindowFactory,
+    demo_2000: Database,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue #5: exclusion, derogation, validation, lists, classeur (20-… to 27-…)."""
+    window: MainWindow = make_window(demo_2000)
+    window.resize(*SIZE)
+    page = window.selection_page
+    qtbot.waitUntil(lambda: bool(page.runs))
+    with qtbot.waitSignal(page.lines_loaded, timeout=20_000):
+        page.launch()
+    # a bordereau holding every kind of decision
+    chosen = max(
+        page.bordereau_model.rows,
+        key=lambda b: (len([n for n in b.counts.values() if n]), b.line_count),
+    )
+    with qtbot.waitSignal(page.lines_loaded, timeout=20_000):
+        page.select_bordereau(chosen.code)
+    table, model, proxy = page.view.lines_table, page.line_model, page.line_proxy
+
+    def row_of(decision: Decision, skip: int = 0) -> int:
+        rows = [r for r in range(proxy.rowCount()) if model.line(r).decision is decision]
+        return rows[min(skip, len(rows) - 1)]
+
+    # exclusion of two lines, with its dialog
+    table.selectRow(row_of(Decision.RESILIATION, 1))
+    table.selectionModel().select(
+        proxy.index(row_of(Decision.RELANCE), 0),
+        QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows,
+    )
+    page.exclude_selected()
+    qtbot.waitUntil(lambda: page.exclusion_dialog is not None and page.exclusion_dialog.isVisible())
+    dialog = page.exclusion_dialog
+    assert dialog is not None
+    dialog.reason_combo.setCurrentIndex(dialog.reason_combo.findData("PROMESSE"))
+    dialog.note_edit.setText("Engagement écrit de régler avant le 15, reçu à l'agence")
+    save(dialog, "21-exclusion")
+    with qtbot.waitSignal(page.review_changed, timeout=10_000):
+        dialog.ok_button.click()
+    table.selectRow(row_of(Decision.RESILIATION, 1))
+    table.scrollToTop()
+    save(window, "20-selection-revue")
+
+    # the derogation dialog (filled as the Direction would)
+    exempt = model.line(row_of(Decision.EXEMPTE))
+    derogation = page.ask_derogation(exempt)
+    assert derogation is not None
+    qtbot.waitUntil(derogation.isVisible)
+    derogation.reference_edit.setText("DG/2026/0142")
+    derogation.until_check.setChecked(True)
+    derogation.document_edit.setText("Courrier DG n° 142 scanné (GED)")
+    save(derogation, "22-derogation")
+    derogation.reject()
+
+    # validation: the confirmation, then the result
+    box = page.validate()
+    assert box is not None
+    qtbot.waitUntil(box.isVisible)
+    save(box, "23-validation-confirmation")
+    with qtbot.waitSignal(page.bordereau_validated, timeout=20_000):
+        box.validate_button.click()
+    result = page.result_box
+    assert result is not None
+    qtbot.waitUntil(result.isVisible)
+    save(result, "24-validation-resultat")
+    result.accept()
+
+    # the lists, archived; the bordereau read-only with its banner
+    with qtbot.waitSignal(page.lists_produced, timeout=30_000):
+        page.produce()
+    lists = page.lists_dialog
+    assert lists is not None
+    qtbot.waitUntil(lists.isVisible)
+    save(lists, "26-listes-produites")
+    lists.accept()
+    qtbot.waitUntil(lambda: "Listes produites" in page.view.validated_banner.text())
+    table.selectRow(row_of(Decision.RESILIATION, 1))
+    table.scrollToTop()
+    save(window, "25-selection-bordereau-valide")
+
+    # the classeur, a tampered copy flagged
+    archive = window.archive_page
+    with qtbot.waitSignal(archive.register_loaded, timeout=20_000):
+        window.go_to("archive")
+    archive.view.table.selectRow(1)
+    entry = archive.current_entry()
+    assert entry is not None
+    copy = tmp_path / entry.file_name
+    copy.write_bytes(b"modified")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(copy), ""))
+    with qtbot.waitSignal(archive.copy_checked, timeout=10_000):
+        archive.check_selected()
+    archive.view.table.selectRow(0)  # the flag shows in red on the row checked
+    save(window, "27-classeur")

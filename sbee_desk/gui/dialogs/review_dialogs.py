@@ -255,7 +255,7 @@ class DerogationDialog(QDialog):
         self.document_edit.setPlaceholderText(self.tr("Facultative : cote du courrier scanné"))
         form.addRow(self.tr("&Référence de la décision :"), self.reference_edit)
         form.addRow(self.tr("&Date de la décision :"), self.decided_edit)
-        form.addRow(self.tr("&Valable :"), until_row)
+        form.addRow(self.tr("Valable :"), until_row)
         form.addRow(self.tr("Référence du &document scanné :"), self.document_edit)
         layout.addLayout(form)
         self.problem_label = QLabel()
