@@ -263,7 +263,9 @@ def _candidate_select(
         select(base.c.police, (i.c.amount - paid).label("balance"))
         .select_from(base.join(i, i.c.police == base.c.police))
         .where(overdue)
-        .subquery("balances")
+        # computed once: otherwise SQLite evaluates the payment sum twice per invoice
+        .cte("balances")
+        .prefix_with("MATERIALIZED")
     )
     unpaid = (
         select(
