@@ -412,3 +412,102 @@ class AuditEvent(Base):
     details: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class EditionBatch(Base):
+    """Édition de nuit: one production of the pending letters and orders (step 2).
+
+    A batch interrupted (process killed, cancelled) keeps ``finished_at`` empty and is
+    completed by the next run; counts are those of the documents it holds."""
+
+    __tablename__ = "edition_batch"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    #: the date printed on its documents (and of the R7 check)
+    edition_on: Mapped[dt.date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20))  # EN_COURS, TERMINE
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    started_by: Mapped[str] = mapped_column(String(64))
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    letters: Mapped[int] = mapped_column(Integer, default=0)
+    orders: Mapped[int] = mapped_column(Integer, default=0)
+    #: letters and orders cancelled by the R7 check that opened (or resumed) it
+    cancelled: Mapped[int] = mapped_column(Integer, default=0)
+    #: documents printed with a gap (address, quartier, meter… not in the export)
+    gaps: Mapped[int] = mapped_column(Integer, default=0)
+    #: runs that worked on it (more than one: it was interrupted and resumed)
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class EditionDocument(Base):
+    """One letter or order of a batch: its PDF, where it stands in the print queue.
+
+    Unique per letter and per order: a letter or an order is produced exactly once
+    (R13), whatever the number of runs."""
+
+    __tablename__ = "edition_document"
+    __table_args__ = (
+        UniqueConstraint("letter_id", name="uq_edition_document_letter"),
+        UniqueConstraint("order_id", name="uq_edition_document_order"),
+        Index("ix_edition_document_queue", "batch_id", "recipient", "print_rank"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("edition_batch.id"))
+    kind: Mapped[str] = mapped_column(String(10))  # LETTER, ORDER
+    #: exactly one of letter_id / order_id is set
+    letter_id: Mapped[int | None] = mapped_column(ForeignKey("reminder_letter.id"))
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("work_order.id"))
+    order_kind: Mapped[str | None] = mapped_column(String(20))  # DEPOSE, CONTROLE_INDEX
+    number: Mapped[str] = mapped_column(String(20))
+    police: Mapped[str] = mapped_column(ForeignKey("contract.police"))
+    customer_name: Mapped[str] = mapped_column(String(200))
+    zone_code: Mapped[str | None] = mapped_column(String(32))
+    quartier: Mapped[str | None] = mapped_column(String(120))
+    address: Mapped[str | None] = mapped_column(String(300))
+    recipient: Mapped[str] = mapped_column(String(20))  # RELEVEUR, CHEF_RPNT
+    #: place in the recipient's combined file (zone, quartier, address, police)
+    print_rank: Mapped[int] = mapped_column(Integer)
+    file_name: Mapped[str] = mapped_column(String(200))
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    pages: Mapped[int] = mapped_column(Integer)
+    #: the values printed (documents.formal), to build the combined file identically
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    #: what the export did not give, printed as such: codes, comma-separated
+    gaps: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    status: Mapped[str] = mapped_column(String(10))  # GENERE, IMPRIME, REMIS
+    printed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    printed_by: Mapped[str | None] = mapped_column(String(64))
+    print_count: Mapped[int] = mapped_column(Integer, default=0)
+    handed_to: Mapped[int | None] = mapped_column(ForeignKey("staff_member.id"))
+    handed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    handed_by: Mapped[str | None] = mapped_column(String(64))
+    #: its letter or order was cancelled after edition (R7): not to be printed
+    cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
+    cancelled_on: Mapped[dt.date | None] = mapped_column(Date)
+    cancel_reason: Mapped[str | None] = mapped_column(String(200))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class EditionCombinedFile(Base):
+    """The combined PDF of a batch for one recipient (the releveur's letters, the chef
+    RPNT's orders), in print order; one per batch and recipient."""
+
+    __tablename__ = "edition_combined_file"
+    __table_args__ = (
+        UniqueConstraint("batch_id", "recipient", name="uq_edition_combined_file_batch"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("edition_batch.id"))
+    recipient: Mapped[str] = mapped_column(String(20))
+    file_name: Mapped[str] = mapped_column(String(200))
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    pages: Mapped[int] = mapped_column(Integer)
+    documents: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
