@@ -409,6 +409,10 @@ def test_a_service_refusal_reaches_the_error_dialog(
     assert isinstance(error, ReviewError)
     assert "sa revue est figée" in str(error)
     qtbot.waitUntil(lambda: not page.review_busy)
+    # the page now shows who validated it
+    qtbot.waitUntil(lambda: page.view.validated_banner.isVisible())
+    assert "Validé par Édition de nuit le" in page.view.validated_banner.text()
+    assert not page.view.validate_button.isEnabled()
     for box_widget in QApplication.topLevelWidgets():
         if box_widget.objectName() == "errorBox":
             box_widget.close()

@@ -952,8 +952,17 @@ class SelectionPage(Page):
     ) -> None:
         self.review_busy = True
         self._update_review_actions()
-        task = self.ctx.tasks.start(fn, title=title, on_success=on_success)
+        task = self.ctx.tasks.start(
+            fn, title=title, on_success=on_success, on_error=self._review_refused
+        )
         task.ended.connect(self._review_ended)
+
+    def _review_refused(self, _error: BaseException) -> bool:
+        """A refusal may come from a change elsewhere (validated from another
+        workstation): show the bordereaux as they are now. The error dialog says why."""
+        if self.current_run is not None:
+            self._load_run(self.current_run, then=self._reselect_current_bordereau)
+        return False
 
     def _review_ended(self) -> None:
         self.review_busy = False
