@@ -1,0 +1,424 @@
+"""Lettre de relance (business-rules.md R5, Documents): one A4 page per contract.
+
+Agency header, reference and date, the customer's name and address, police and
+delivery point, the unpaid invoices (number, period, due date, amount due), the
+total in figures and in words, the deadline — « 7 jours à compter de la
+réception de la présente », never a date: the delay runs from delivery (R5) —,
+what the customer must do, the signature block, and a receipt slip the releveur
+brings back with the delivery date (step 3). Every word comes from
+``reports/letters.toml``; a value the export did not give is printed as missing
+(« adresse non renseignée »), never left blank.
+
+:func:`render_letter`: :class:`LetterData` (plain values) in, PDF bytes out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sbee_desk.documents import pdf as P
+from sbee_desk.documents.amount_words import amount_in_words
+from sbee_desk.documents.formal import (
+    HEADER_SPEC,
+    FontSet,
+    FormalPDF,
+    HeaderTexts,
+    Party,
+    Rendered,
+    blank,
+    font_set,
+    load_texts,
+)
+from sbee_desk.documents.formats import format_amount, format_date, format_period
+
+TEXTS_FILE = "letters.toml"
+_UNSAFE_IN_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f\s]')
+
+GAP_ADDRESS = "ADRESSE"
+GAP_QUARTIER = "QUARTIER"
+GAP_DELIVERY_POINT = "PDL"
+
+
+def letter_file_name(police: str, number: str) -> str:
+    """``lettre-<police>-<number>.pdf`` (import-format.md)."""
+    return f"lettre-{_UNSAFE_IN_NAME.sub('_', police)}-{number}.pdf"
+
+
+@dataclass(frozen=True, slots=True)
+class LetterData:
+    letter_id: int
+    number: str
+    edition_on: dt.date
+    #: R5 — days after delivery before termination (the plan's reminder delay)
+    delay_days: int
+    party: Party
+
+    def gaps(self) -> list[str]:
+        """What the export did not give (printed as such, reported in the batch summary)."""
+        p = self.party
+        out = []
+        if blank(p.address):
+            out.append(GAP_ADDRESS)
+        if blank(p.quartier):
+            out.append(GAP_QUARTIER)
+        if blank(p.delivery_point):
+            out.append(GAP_DELIVERY_POINT)
+        return out
+
+    def strings(self) -> list[str | None]:
+        p = self.party
+        return [p.customer_name, p.address, p.quartier, p.police, p.delivery_point,
+                p.agency_name, p.customer_code, self.number,
+                *(i.number for i in p.invoices)]  # fmt: skip
+
+    def to_payload(self) -> dict[str, Any]:
+        return {
+            "letter_id": self.letter_id,
+            "number": self.number,
+            "edition_on": self.edition_on.isoformat(),
+            "delay_days": self.delay_days,
+            "party": self.party.to_payload(),
+        }
+
+    @classmethod
+    def from_payload(cls, data: dict[str, Any]) -> LetterData:
+        return cls(
+            letter_id=int(data["letter_id"]),
+            number=str(data["number"]),
+            edition_on=dt.date.fromisoformat(data["edition_on"]),
+            delay_days=int(data["delay_days"]),
+            party=Party.from_payload(data["party"]),
+        )
+
+
+# --------------------------------------------------------------------------- texts
+
+_N = frozenset
+_SPEC: dict[str, dict[str, tuple[str, frozenset[str]]]] = {
+    "header": HEADER_SPEC,
+    "letter": {
+        "title": ("str", _N()),
+        "reference": ("str", _N({"number"})),
+        "police": ("str", _N({"police"})),
+        "delivery_point": ("str", _N({"delivery_point"})),
+        "customer_code": ("str", _N({"customer_code"})),
+        "recipient_label": ("str", _N()),
+        "object_label": ("str", _N()),
+        "object": ("str", _N({"police"})),
+        "salutation": ("str", _N()),
+        "intro": ("str", _N({"police", "suspended_on", "unpaid_count"})),
+        "col_number": ("str", _N()),
+        "col_period": ("str", _N()),
+        "col_due": ("str", _N()),
+        "col_amount": ("str", _N()),
+        "total_label": ("str", _N()),
+        "total_words": ("str", _N({"total", "total_words"})),
+        # R5: the deadline runs from delivery: no date may be printed in it
+        "deadline": ("str", _N({"delay"})),
+        "consequence_BT": ("str", _N()),
+        "consequence_MT": ("str", _N()),
+        "todo_title": ("str", _N()),
+        "todo": ("list", _N({"agency", "police"})),
+        "closing": ("str", _N()),
+        "signature_title": ("str", _N()),
+        "signature_caption": ("opt", _N()),
+    },
+    "receipt": {
+        "cut": ("str", _N()),
+        "title": ("str", _N()),
+        "reference": ("str", _N({"number", "police", "customer_name"})),
+        "received_on": ("str", _N()),
+        "received_by": ("str", _N()),
+        "signature_recipient": ("str", _N()),
+        "signature_releveur": ("str", _N()),
+        "impossible": ("str", _N()),
+    },
+    "gaps": {
+        "address": ("str", _N()),
+        "quartier": ("str", _N()),
+        "delivery_point": ("str", _N()),
+    },
+    "footer": {
+        "text": ("str", _N({"number", "police", "customer_name"})),
+        "page": ("str", _N({"page", "pages"})),
+    },
+}
+
+
+@dataclass(frozen=True)
+class LetterTexts:
+    """The wording of the letter (``reports/letters.toml``), checked when read."""
+
+    source: Path
+    header: HeaderTexts
+    letter: dict[str, Any]
+    receipt: dict[str, str]
+    gaps: dict[str, str]
+    footer: dict[str, str]
+
+
+def load_letter_texts() -> LetterTexts:
+    """Read and check ``reports/letters.toml``; TemplateError (French) names the problem."""
+    path, sections = load_texts(TEXTS_FILE, _SPEC)
+    return LetterTexts(
+        source=path,
+        header=HeaderTexts.from_section(path, sections["header"]),
+        letter=sections["letter"],
+        receipt=sections["receipt"],
+        gaps=sections["gaps"],
+        footer=sections["footer"],
+    )
+
+
+# --------------------------------------------------------------------------- drawing
+
+_BODY = 9.5
+_ROW_H = 6.0
+
+
+def draw_letter(pdf: FormalPDF, data: LetterData, texts: LetterTexts, pages: int | None) -> None:
+    """Draw ``data`` from a new page of ``pdf`` (its own page numbers)."""
+    p, t, g = data.party, texts.letter, texts.gaps
+    header = texts.header
+    footer = texts.footer["text"].format(
+        number=data.number, police=p.police, customer_name=p.customer_name
+    )
+    pdf.begin_document(footer, texts.footer["page"], pages)
+    agency = header.agency_label(p.agency_code, p.agency_name)
+    place_date = header.place_date.format(
+        place=header.place or "", date=format_date(data.edition_on)
+    ).lstrip(", ")
+    y = pdf.header_block(header, agency, place_date)
+    left, right = pdf.l_margin, pdf.w - pdf.r_margin
+
+    # Reference (left) and recipient (right).
+    pdf.set_font(P.FONT, "B", 9)
+    pdf.text(left, y + 3, t["reference"].format(number=data.number))
+    pdf.set_font(P.FONT, "", 8.5)
+    pdf.text(left, y + 8, t["police"].format(police=p.police))
+    dp_missing = blank(p.delivery_point)
+    if dp_missing:
+        pdf.set_text_color(150, 30, 30)
+    pdf.text(
+        left,
+        y + 12.5,
+        t["delivery_point"].format(
+            delivery_point=g["delivery_point"] if dp_missing else p.delivery_point
+        ),
+    )
+    pdf.set_text_color(*P.INK)
+    pdf.text(left, y + 17, t["customer_code"].format(customer_code=p.customer_code))
+
+    box_x, box_w = 108.0, right - 108.0
+    pdf.set_font(P.FONT, "", 7.5)
+    pdf.set_text_color(*P.MUTED)
+    pdf.text(box_x, y + 3, t["recipient_label"])
+    pdf.set_text_color(*P.INK)
+    pdf.set_font(P.FONT, "B", 10.5)
+    line_y = y + 8
+    for line in P.wrap_text(pdf, p.customer_name, box_w, 2):
+        pdf.text(box_x, line_y, line)
+        line_y += 4.6
+    pdf.set_font(P.FONT, "", 9.5)
+    for value, missing_text in ((p.address, g["address"]), (p.quartier, g["quartier"])):
+        if blank(value):
+            pdf.set_text_color(150, 30, 30)
+            pdf.text(box_x, line_y, f"[{missing_text}]")
+            pdf.set_text_color(*P.INK)
+            line_y += 4.4
+            continue
+        for line in P.wrap_text(pdf, value or "", box_w, 2):
+            pdf.text(box_x, line_y, line)
+            line_y += 4.4
+    if p.zone_code:
+        pdf.set_font(P.FONT, "", 8)
+        pdf.set_text_color(*P.MUTED)
+        pdf.text(box_x, line_y, f"Zone {p.zone_code}")
+        pdf.set_text_color(*P.INK)
+        line_y += 4.0
+    y = max(y + 21, line_y) + 4
+
+    # Title and object.
+    pdf.set_font(P.FONT, "B", 14)
+    title = t["title"]
+    pdf.set_text_color(*P.HEADER_FILL)
+    pdf.text((pdf.w - pdf.get_string_width(title)) / 2, y + 5, title)
+    pdf.set_text_color(*P.INK)
+    y += 11
+    pdf.set_font(P.FONT, "B", _BODY)
+    label = t["object_label"] + " "
+    label_w = pdf.get_string_width(label)
+    pdf.text(left, y + 3.4, label)
+    y = pdf.paragraph(
+        y, t["object"].format(police=p.police), bold=True, x=left + label_w,
+        width=pdf.content_width - label_w, align="L",
+    )  # fmt: skip
+    y = pdf.paragraph(y + 4, t["salutation"]) + 1.5
+    y = pdf.paragraph(
+        y,
+        t["intro"].format(
+            police=p.police,
+            suspended_on=format_date(p.suspended_on),
+            unpaid_count=len(p.invoices),
+        ),
+    )
+    y = _invoice_table(pdf, y + 2.5, data, texts) + 2.5
+    total = format_amount(p.total_due)
+    y = pdf.paragraph(
+        y, t["total_words"].format(total=total, total_words=amount_in_words(p.total_due))
+    )
+    y = pdf.paragraph(y + 2, t["deadline"].format(delay=data.delay_days), bold=True)
+    consequence = t["consequence_MT" if p.voltage == "MT" else "consequence_BT"]
+    y = pdf.paragraph(y + 1, consequence)
+    y = pdf.paragraph(y + 2, t["todo_title"], bold=True, align="L")
+    agency_label = p.agency_name or header.agency_label(p.agency_code, None)
+    for item in t["todo"]:
+        pdf.set_font(P.FONT, "", _BODY)
+        pdf.text(left + 2, y + 3.4, "–")
+        y = pdf.paragraph(
+            y, item.format(agency=agency_label, police=p.police), x=left + 6,
+            width=pdf.content_width - 6,
+        )  # fmt: skip
+    y = pdf.paragraph(y + 2, t["closing"])
+
+    # Signature block, then the receipt slip at the foot of the page.
+    if y + 30 > pdf.content_bottom - 4:
+        pdf.add_page()
+        y = pdf.t_margin
+    sig_x = 118.0
+    pdf.set_font(P.FONT, "B", _BODY)
+    pdf.text(sig_x, y + 6, t["signature_title"])
+    if t["signature_caption"].strip():
+        pdf.set_font(P.FONT, "", 7.5)
+        pdf.set_text_color(*P.MUTED)
+        pdf.text(sig_x, y + 10, t["signature_caption"])
+        pdf.set_text_color(*P.INK)
+    y += 28
+    _receipt(pdf, y, data, texts)
+
+
+def _invoice_table(pdf: FormalPDF, y: float, data: LetterData, texts: LetterTexts) -> float:
+    t = texts.letter
+    width = pdf.content_width
+    shares = (0.28, 0.28, 0.2, 0.24)
+    widths = [width * s for s in shares]
+    lefts = [pdf.l_margin + sum(widths[:i]) for i in range(4)]
+    titles = (t["col_number"], t["col_period"], t["col_due"], t["col_amount"])
+
+    def head(top: float) -> float:
+        pdf.set_fill_color(*P.HEADER_FILL)
+        pdf.rect(pdf.l_margin, top, width, _ROW_H, style="F")
+        pdf.set_text_color(*P.HEADER_INK)
+        pdf.set_font(P.FONT, "B", 8.5)
+        for i, (title, x, w) in enumerate(zip(titles, lefts, widths, strict=True)):
+            tx = x + w - 2 - pdf.get_string_width(title) if i == 3 else x + 2
+            pdf.text(tx, top + 4.1, title)
+        pdf.set_text_color(*P.INK)
+        return top + _ROW_H
+
+    y = head(y)
+    pdf.set_font(P.FONT, "", 9)
+    for n, invoice in enumerate(data.party.invoices):
+        if y + _ROW_H > pdf.content_bottom - 4:
+            pdf.add_page()
+            y = head(pdf.t_margin)
+            pdf.set_font(P.FONT, "", 9)
+        if n % 2:
+            pdf.set_fill_color(*P.ZEBRA_FILL)
+            pdf.rect(pdf.l_margin, y, width, _ROW_H, style="F")
+        cells = (
+            invoice.number,
+            format_period(invoice.period),
+            format_date(invoice.due_on),
+            format_amount(invoice.amount_due),
+        )
+        for i, (text, x, w) in enumerate(zip(cells, lefts, widths, strict=True)):
+            text = P.fit_text(pdf, text, w - 4)
+            tx = x + w - 2 - pdf.get_string_width(text) if i == 3 else x + 2
+            pdf.text(tx, y + 4.1, text)
+        y += _ROW_H
+        pdf.set_draw_color(*P.RULE)
+        pdf.line(pdf.l_margin, y, pdf.l_margin + width, y)
+    # total
+    pdf.set_fill_color(*P.TOTAL_FILL)
+    pdf.rect(pdf.l_margin, y, width, _ROW_H + 0.5, style="F")
+    pdf.set_draw_color(*P.INK)
+    pdf.set_line_width(0.3)
+    pdf.line(pdf.l_margin, y, pdf.l_margin + width, y)
+    pdf.set_line_width(0.2)
+    pdf.set_draw_color(*P.RULE)
+    pdf.set_font(P.FONT, "B", 9.5)
+    pdf.text(lefts[0] + 2, y + 4.4, t["total_label"])
+    total = format_amount(data.party.total_due)
+    pdf.text(lefts[3] + widths[3] - 2 - pdf.get_string_width(total), y + 4.4, total)
+    return y + _ROW_H + 0.5
+
+
+def _receipt(pdf: FormalPDF, y: float, data: LetterData, texts: LetterTexts) -> None:
+    """The slip the releveur brings back (R5: the delay starts at delivery)."""
+    r = texts.receipt
+    left, right = pdf.l_margin, pdf.w - pdf.r_margin
+    height = 42.0
+    top = max(y, pdf.content_bottom - 4 - height)
+    # cut line
+    pdf.set_draw_color(*P.MUTED)
+    pdf.set_dash_pattern(dash=1.2, gap=1.2)
+    pdf.line(left, top, right, top)
+    pdf.set_dash_pattern()
+    pdf.set_font(P.FONT, "", 6.8)
+    pdf.set_text_color(*P.MUTED)
+    cut = r["cut"]
+    pdf.set_fill_color(255, 255, 255)
+    cut_w = pdf.get_string_width(cut) + 4
+    pdf.rect(left + 6, top - 2, cut_w, 4, style="F")
+    pdf.text(left + 8, top + 0.9, cut)
+    pdf.set_text_color(*P.INK)
+    box_top = top + 4
+    pdf.set_draw_color(*P.RULE)
+    pdf.rect(left, box_top, right - left, height - 6)
+    pdf.set_font(P.FONT, "B", 8.5)
+    pdf.text(left + 3, box_top + 5, r["title"])
+    pdf.set_font(P.FONT, "", 8)
+    ref = r["reference"].format(
+        number=data.number, police=data.party.police, customer_name=data.party.customer_name
+    )
+    pdf.text(left + 3, box_top + 9.5, P.fit_text(pdf, ref, right - left - 6))
+    # two signature spaces on the right, the fields on their left
+    sig_w = 42.0
+    fields_w = right - left - 2 * (sig_w + 3) - 6
+    pdf.set_font(P.FONT, "", 8.5)
+    pdf.text(left + 3, box_top + 16, P.fit_text(pdf, r["received_on"], fields_w))
+    pdf.text(left + 3, box_top + 21.5, pdf.dotted(r["received_by"], fields_w))
+    pdf.tick_box(left + 3, box_top + 27.5, pdf.dotted(r["impossible"], fields_w - 5))
+    for n, caption in enumerate((r["signature_recipient"], r["signature_releveur"])):
+        x = right - 3 - (2 - n) * (sig_w + 3) + 3
+        pdf.set_draw_color(*P.RULE)
+        pdf.rect(x, box_top + 12.5, sig_w, 20)
+        pdf.set_font(P.FONT, "", 6.8)
+        pdf.set_text_color(*P.MUTED)
+        pdf.text(x + 1.5, box_top + 15.5, P.fit_text(pdf, caption, sig_w - 3))
+        pdf.set_text_color(*P.INK)
+
+
+def letter_pdf(fonts: FontSet, data: LetterData, texts: LetterTexts) -> FormalPDF:
+    fast = fonts.covers(data.strings())
+    p = data.party
+    pdf = FormalPDF(
+        fonts,
+        fast=fast,
+        title=f"{texts.letter['title'].capitalize()} {data.number} — police {p.police}",
+        author=texts.header.organisation,
+    )
+    return pdf
+
+
+def render_letter(data: LetterData, texts: LetterTexts, fonts: FontSet | None = None) -> Rendered:
+    """The PDF of one letter."""
+    fonts = fonts or font_set()
+    pdf = letter_pdf(fonts, data, texts)
+    draw_letter(pdf, data, texts, None)
+    return Rendered.of(pdf.output_bytes(), pdf.page_no())

@@ -1,0 +1,505 @@
+"""Ordre de dépose (BT) and ordre de contrôle d'index (MT) — R6, R9, R10, R11.
+
+One A4 page the field agent carries and completes by hand: the order number as
+a Code 128 barcode (scanned at the store return and at CRI entry) and in clear;
+customer, address, quartier, zone, police, delivery point, meter serial and
+breaker; a summary of the debt; the work to do and the visit window (R9,
+08h00–14h30); the CRI to complete (visit date and time, index, meter and breaker
+removed, remarks with tick boxes — panneau pourri, PdL déjà résilié, compteur
+inaccessible, refus d'accès, autre —); the signatures of the agent and of the chef
+section recouvrement; for a removal, the store keeper's mention « compteur (et
+disjoncteur) retourné(s) au magasin le ../../.... » (R10). An MT order is an
+index check only: no removal, no store box. Every word comes from
+``reports/orders.toml``; a value missing from the export prints as such.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sbee_desk.documents import pdf as P
+from sbee_desk.documents.amount_words import amount_in_words
+from sbee_desk.documents.barcode import draw_code128, total_modules
+from sbee_desk.documents.formal import (
+    HEADER_SPEC,
+    FontSet,
+    FormalPDF,
+    HeaderTexts,
+    Party,
+    Rendered,
+    blank,
+    font_set,
+    load_texts,
+)
+from sbee_desk.documents.formats import format_amount, format_date, format_period
+
+TEXTS_FILE = "orders.toml"
+DEPOSE = "DEPOSE"
+CONTROLE_INDEX = "CONTROLE_INDEX"
+KINDS = (DEPOSE, CONTROLE_INDEX)
+#: R9 — removal visits between 08:00 and 14:30
+FIELD_WINDOW = (dt.time(8, 0), dt.time(14, 30))
+_UNSAFE_IN_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f\s]')
+
+GAP_ADDRESS = "ADRESSE"
+GAP_QUARTIER = "QUARTIER"
+GAP_ZONE = "ZONE"
+GAP_METER = "COMPTEUR"
+GAP_BREAKER = "DISJONCTEUR"
+GAP_DELIVERY_POINT = "PDL"
+
+
+def order_file_name(police: str, number: str) -> str:
+    """``ordre-<police>-<number>.pdf`` (import-format.md)."""
+    return f"ordre-{_UNSAFE_IN_NAME.sub('_', police)}-{number}.pdf"
+
+
+def format_time(value: dt.time) -> str:
+    """``08h00`` (ui-guidelines.md)."""
+    return f"{value:%H}h{value:%M}"
+
+
+@dataclass(frozen=True, slots=True)
+class OrderData:
+    order_id: int
+    #: the order number printed in clear and carried by the barcode (digits only)
+    number: str
+    kind: str  # DEPOSE (BT) or CONTROLE_INDEX (MT)
+    edition_on: dt.date
+    party: Party
+
+    def gaps(self) -> list[str]:
+        """What the export did not give (printed as such, reported in the batch summary)."""
+        p = self.party
+        out = []
+        if blank(p.address):
+            out.append(GAP_ADDRESS)
+        if blank(p.quartier):
+            out.append(GAP_QUARTIER)
+        if blank(p.zone_code):
+            out.append(GAP_ZONE)
+        if blank(p.meter_serial):
+            out.append(GAP_METER)
+        if self.kind == DEPOSE and blank(p.breaker):
+            out.append(GAP_BREAKER)
+        if blank(p.delivery_point):
+            out.append(GAP_DELIVERY_POINT)
+        return out
+
+    def strings(self) -> list[str | None]:
+        p = self.party
+        return [p.customer_name, p.address, p.quartier, p.police, p.delivery_point,
+                p.agency_name, p.customer_code, p.zone_code, p.meter_serial, p.breaker,
+                p.phone, p.bordereau_code, self.number,
+                *(i.number for i in p.invoices)]  # fmt: skip
+
+    def to_payload(self) -> dict[str, Any]:
+        return {
+            "order_id": self.order_id,
+            "number": self.number,
+            "kind": self.kind,
+            "edition_on": self.edition_on.isoformat(),
+            "party": self.party.to_payload(),
+        }
+
+    @classmethod
+    def from_payload(cls, data: dict[str, Any]) -> OrderData:
+        return cls(
+            order_id=int(data["order_id"]),
+            number=str(data["number"]),
+            kind=str(data["kind"]),
+            edition_on=dt.date.fromisoformat(data["edition_on"]),
+            party=Party.from_payload(data["party"]),
+        )
+
+
+# --------------------------------------------------------------------------- texts
+
+_N = frozenset
+_TEXT: tuple[str, frozenset[str]] = ("str", _N())
+_LABELS = ("customer", "customer_code", "address", "quartier", "zone", "police",
+           "delivery_point", "voltage", "meter", "breaker", "phone", "suspended_on",
+           "bordereau")  # fmt: skip
+_SPEC: dict[str, dict[str, tuple[str, frozenset[str]]]] = {
+    "header": HEADER_SPEC,
+    "order": {
+        "title_DEPOSE": _TEXT,
+        "title_CONTROLE_INDEX": _TEXT,
+        "subtitle_DEPOSE": _TEXT,
+        "subtitle_CONTROLE_INDEX": _TEXT,
+        "number": ("str", _N({"number"})),
+        "issued": ("str", _N({"date", "bordereau"})),
+        "barcode_caption": ("opt", _N()),
+    },
+    "fields": {key: _TEXT for key in (*_LABELS, "title")},
+    "debt": {
+        "title": ("str", _N({"date"})),
+        "summary": ("str", _N({"unpaid_count", "suspended_on"})),
+        "more": ("str", _N({"count"})),
+        "total": ("str", _N({"total"})),
+        "words": ("str", _N({"total_words"})),
+    },
+    "work": {
+        "title": _TEXT,
+        "DEPOSE": ("list", _N()),
+        "CONTROLE_INDEX": ("list", _N()),
+        "window": ("str", _N({"start", "end"})),
+        "payment": ("opt", _N()),
+    },
+    "cri": {
+        "title": _TEXT,
+        "visit_date": _TEXT,
+        "visit_time": _TEXT,
+        "done": _TEXT,
+        "yes": _TEXT,
+        "no": _TEXT,
+        "agent": _TEXT,
+        "index": _TEXT,
+        "meter_seen": _TEXT,
+        "removed_DEPOSE": ("list", _N()),
+        "removed_CONTROLE_INDEX": ("list", _N()),
+        "remarks": _TEXT,
+        "remark_boxes": ("list", _N()),
+        "observations": _TEXT,
+    },
+    "signatures": {"agent": _TEXT, "chef": _TEXT, "caption": ("opt", _N())},
+    "store": {"title": _TEXT, "returned": _TEXT, "sheet": _TEXT, "keeper": _TEXT},
+    "gaps": {
+        key: _TEXT
+        for key in ("address", "quartier", "zone", "meter", "breaker", "delivery_point", "phone")
+    },
+    "footer": {
+        "text": ("str", _N({"title", "number", "police"})),
+        "page": ("str", _N({"page", "pages"})),
+    },
+}
+
+
+@dataclass(frozen=True)
+class OrderTexts:
+    """The wording of the orders (``reports/orders.toml``), checked when read."""
+
+    source: Path
+    header: HeaderTexts
+    sections: dict[str, dict[str, Any]]
+
+    def __getitem__(self, section: str) -> dict[str, Any]:
+        return self.sections[section]
+
+
+def load_order_texts() -> OrderTexts:
+    """Read and check ``reports/orders.toml``; TemplateError (French) names the problem."""
+    path, sections = load_texts(TEXTS_FILE, _SPEC)
+    return OrderTexts(path, HeaderTexts.from_section(path, sections["header"]), sections)
+
+
+# --------------------------------------------------------------------------- drawing
+
+_GRID_ROW = 9.6
+_BARCODE_MODULE = 0.33  # mm: the narrowest bar
+
+
+def draw_order(pdf: FormalPDF, data: OrderData, texts: OrderTexts, pages: int | None) -> None:
+    """Draw ``data`` on a new page of ``pdf`` (one page; long debts are summarised)."""
+    p, o = data.party, texts["order"]
+    kind = data.kind if data.kind in KINDS else DEPOSE
+    title = o[f"title_{kind}"]
+    footer = texts["footer"]["text"].format(title=title, number=data.number, police=p.police)
+    pdf.begin_document(footer, texts["footer"]["page"], pages)
+    pdf.set_auto_page_break(False, 20)  # an order is one page: the layout below fits it
+    header = texts.header
+    agency = header.agency_label(p.agency_code, p.agency_name)
+    place_date = header.place_date.format(
+        place=header.place or "", date=format_date(data.edition_on)
+    ).lstrip(", ")
+    y = pdf.header_block(header, agency, place_date)
+    left, right = pdf.l_margin, pdf.w - pdf.r_margin
+
+    # Title (left) and number + barcode (right).
+    box_w = 62.0
+    box_x = right - box_w
+    pdf.set_text_color(*P.HEADER_FILL)
+    pdf.set_font(P.FONT, "B", 15)
+    pdf.text(left, y + 6, title)
+    pdf.set_text_color(*P.INK)
+    pdf.set_font(P.FONT, "", 8.5)
+    sub_y = y + 11.5
+    for line in P.wrap_text(pdf, o[f"subtitle_{kind}"], box_x - left - 4, 2):
+        pdf.text(left, sub_y, line)
+        sub_y += 4
+    pdf.set_font(P.FONT, "", 8)
+    pdf.set_text_color(*P.MUTED)
+    bordereau = p.bordereau_code or "—"
+    pdf.text(
+        left,
+        sub_y + 1.5,
+        o["issued"].format(date=format_date(data.edition_on), bordereau=bordereau),
+    )
+    pdf.set_text_color(*P.INK)
+    box_h = 27.0
+    pdf.set_draw_color(*P.INK)
+    pdf.set_line_width(0.35)
+    pdf.rect(box_x, y, box_w, box_h)
+    pdf.set_line_width(0.2)
+    pdf.set_font(P.FONT, "B", 12)
+    number_text = o["number"].format(number=data.number)
+    pdf.text(box_x + (box_w - pdf.get_string_width(number_text)) / 2, y + 5.8, number_text)
+    module = _BARCODE_MODULE
+    bar_w = total_modules(data.number) * module
+    draw_code128(pdf, data.number, box_x + (box_w - bar_w) / 2, y + 7.5, module=module, height=11)
+    pdf.set_fill_color(255, 255, 255)
+    pdf.set_font(P.FONT, "", 7.5)
+    spaced = " ".join(data.number)
+    pdf.text(box_x + (box_w - pdf.get_string_width(spaced)) / 2, y + 21.6, spaced)
+    if o["barcode_caption"].strip():
+        pdf.set_font(P.FONT, "", 5.8)
+        pdf.set_text_color(*P.MUTED)
+        caption = P.fit_text(pdf, o["barcode_caption"], box_w - 2)
+        pdf.text(box_x + (box_w - pdf.get_string_width(caption)) / 2, y + 25.3, caption)
+        pdf.set_text_color(*P.INK)
+    y += box_h + 3
+
+    y = _customer_grid(pdf, y, data, texts)
+    y = _debt(pdf, y + 2.5, data, texts)
+    y = _work(pdf, y + 2.5, kind, texts)
+    y = _cri(pdf, y + 2.5, kind, texts)
+    _signatures(pdf, y + 2.5, kind, texts)
+    pdf.set_auto_page_break(True, 20)
+    del right
+
+
+def _cell(pdf: FormalPDF, x: float, y: float, w: float, label: str, value: str | None,
+          missing: str) -> None:  # fmt: skip
+    pdf.set_draw_color(*P.RULE)
+    pdf.rect(x, y, w, _GRID_ROW)
+    if blank(value):
+        pdf.label_value(x + 1.5, y + 3, w - 2, label, f"[{missing}]", missing=True)
+    else:
+        pdf.label_value(x + 1.5, y + 3, w - 2, label, value or "")
+
+
+def _customer_grid(pdf: FormalPDF, y: float, data: OrderData, texts: OrderTexts) -> float:
+    p, f, g = data.party, texts["fields"], texts["gaps"]
+    y = pdf.section_title(y, f["title"])
+    left, width = pdf.l_margin, pdf.content_width
+    third = width / 3
+    rows: list[list[tuple[float, str, str | None, str]]] = [
+        [(2, f["customer"], p.customer_name, ""), (1, f["customer_code"], p.customer_code, "")],
+        [(2, f["address"], p.address, g["address"]), (1, f["quartier"], p.quartier, g["quartier"])],
+        [(1, f["zone"], p.zone_code, g["zone"]), (1, f["police"], p.police, ""),
+         (1, f["delivery_point"], p.delivery_point, g["delivery_point"])],
+        [(1, f["meter"], p.meter_serial, g["meter"]),
+         (1, f["breaker"], p.breaker, g["breaker"]) if data.kind == DEPOSE
+         else (1, f["voltage"], p.voltage, ""),
+         (1, f["phone"], p.phone, g["phone"])],
+    ]  # fmt: skip
+    suspended = (1, f["suspended_on"], format_date(p.suspended_on), "")
+    bordereau = (1, f["bordereau"], p.bordereau_code, "—")
+    if data.kind == DEPOSE:
+        rows.append([(1, f["voltage"], p.voltage, ""), suspended, bordereau])
+    else:
+        rows.append([suspended, bordereau, (1, "", " ", "")])
+    for row in rows:
+        x = left
+        for span, label, value, missing in row:
+            w = third * span
+            if label:
+                _cell(pdf, x, y, w, label, value, missing)
+            else:
+                pdf.set_draw_color(*P.RULE)
+                pdf.rect(x, y, w, _GRID_ROW)
+            x += w
+        y += _GRID_ROW
+    return y
+
+
+def _debt(pdf: FormalPDF, y: float, data: OrderData, texts: OrderTexts) -> float:
+    p, d = data.party, texts["debt"]
+    y = pdf.section_title(y, d["title"].format(date=format_date(data.edition_on)))
+    left = pdf.l_margin
+    pdf.set_font(P.FONT, "", 8.5)
+    pdf.text(
+        left + 1.5,
+        y + 4.5,
+        d["summary"].format(unpaid_count=len(p.invoices), suspended_on=format_date(p.suspended_on)),
+    )
+    y += 6.5
+    invoices = list(p.invoices)
+    shown = invoices[:6] if len(invoices) <= 6 else invoices[:5]
+    col_w = pdf.content_width / 2
+    pdf.set_font(P.FONT, "", 8)
+    for n, invoice in enumerate(shown):
+        x = left + 1.5 + (n % 2) * col_w
+        row_y = y + (n // 2) * 4.2 + 3
+        pdf.text(x, row_y, f"{invoice.number} — {format_period(invoice.period)}")
+        amount = format_amount(invoice.amount_due)
+        pdf.text(x + col_w - 8 - pdf.get_string_width(amount), row_y, amount)
+    if len(shown) < len(invoices):
+        n = len(shown)
+        x = left + 1.5 + (n % 2) * col_w
+        pdf.set_text_color(*P.MUTED)
+        pdf.text(x, y + (n // 2) * 4.2 + 3, d["more"].format(count=len(invoices) - n))
+        pdf.set_text_color(*P.INK)
+        n += 1
+    else:
+        n = len(shown)
+    y += max(1, (n + 1) // 2) * 4.2 + 1.5
+    pdf.set_fill_color(*P.TOTAL_FILL)
+    pdf.rect(left, y, pdf.content_width, 6.5, style="F")
+    pdf.set_font(P.FONT, "B", 9.5)
+    total = d["total"].format(total=format_amount(p.total_due))
+    pdf.text(left + 1.5, y + 4.5, total)
+    start = left + 1.5 + pdf.get_string_width(total) + 4
+    pdf.set_font(P.FONT, "", 8)
+    words = d["words"].format(total_words=amount_in_words(p.total_due))
+    pdf.text(start, y + 4.5, P.fit_text(pdf, words, pdf.w - pdf.r_margin - start - 1.5))
+    return y + 6.5
+
+
+def _work(pdf: FormalPDF, y: float, kind: str, texts: OrderTexts) -> float:
+    w = texts["work"]
+    y = pdf.section_title(y, w["title"])
+    left = pdf.l_margin
+    y += 1
+    for item in w[kind]:
+        pdf.set_font(P.FONT, "", 8.8)
+        pdf.text(left + 2, y + 3.2, "–")
+        y = pdf.paragraph(y, item, size=8.8, x=left + 6, width=pdf.content_width - 7,
+                          line_height=4.2, align="L")  # fmt: skip
+    start, end = FIELD_WINDOW
+    y = pdf.paragraph(
+        y + 0.5, w["window"].format(start=format_time(start), end=format_time(end)),
+        size=8.8, bold=True, x=left + 1.5, line_height=4.2, align="L",
+    )  # fmt: skip
+    if w["payment"].strip():
+        y = pdf.paragraph(y, w["payment"], size=8, x=left + 1.5, width=pdf.content_width - 3,
+                          line_height=3.8, align="L")  # fmt: skip
+    return y
+
+
+def _cri(pdf: FormalPDF, y: float, kind: str, texts: OrderTexts) -> float:
+    c = texts["cri"]
+    top = y
+    y = pdf.section_title(y, c["title"])
+    left, right = pdf.l_margin, pdf.w - pdf.r_margin
+    half = left + pdf.content_width / 2
+    pdf.set_font(P.FONT, "", 8.8)
+    row = 7.2
+    base = y + 5.2
+    # visit date and time, done or not
+    pdf.text(left + 2, base, c["visit_date"])
+    pdf.text(left + 2 + 64, base, c["visit_time"])
+    x = half + 22
+    pdf.text(x, base, c["done"])
+    x += pdf.get_string_width(c["done"]) + 3
+    x = pdf.tick_box(x, base, c["yes"])
+    pdf.tick_box(x, base, c["no"])
+    base += row
+    pdf.text(left + 2, base, pdf.dotted(c["agent"], right - left - 4))
+    base += row
+    pdf.text(left + 2, base, pdf.dotted(c["index"], half - left - 8))
+    pdf.text(half, base, pdf.dotted(c["meter_seen"], right - half - 2))
+    base += row
+    x = left + 2
+    for label in c[f"removed_{kind}"]:
+        pdf.text(x, base, label)
+        x += pdf.get_string_width(label) + 3
+        x = pdf.tick_box(x, base, c["yes"])
+        x = pdf.tick_box(x, base, c["no"]) + 8
+    base += row
+    pdf.set_font(P.FONT, "B", 8.8)
+    pdf.text(left + 2, base, c["remarks"])
+    x = left + 2 + pdf.get_string_width(c["remarks"]) + 3
+    pdf.set_font(P.FONT, "", 8.5)
+    for label in c["remark_boxes"]:
+        needed = 3.2 + 1.3 + pdf.get_string_width(label) + 4.5
+        if x + needed > right - 1:
+            base += 5.5
+            x = left + 2 + 18
+        x = pdf.tick_box(x, base, label)
+    pdf.text(x, base, "." * 30)
+    base += row
+    pdf.text(left + 2, base, c["observations"])
+    dots_x = left + 2 + pdf.get_string_width(c["observations"]) + 2
+    pdf.set_text_color(*P.MUTED)
+    pdf.text(dots_x, base, pdf.dotted(".", right - 2 - dots_x))
+    base += 5.5
+    pdf.text(left + 2, base, pdf.dotted(".", right - left - 4))
+    pdf.set_text_color(*P.INK)
+    bottom = base + 3
+    pdf.set_draw_color(*P.HEADER_FILL)
+    pdf.set_line_width(0.3)
+    pdf.rect(left, top, right - left, bottom - top)
+    pdf.set_line_width(0.2)
+    pdf.set_draw_color(*P.RULE)
+    return bottom
+
+
+def _signatures(pdf: FormalPDF, y: float, kind: str, texts: OrderTexts) -> None:
+    s, st = texts["signatures"], texts["store"]
+    left, right = pdf.l_margin, pdf.w - pdf.r_margin
+    height = max(24.0, pdf.content_bottom + 4 - y)
+    gap = 3.0
+    if kind == DEPOSE:
+        widths = [52.0, 56.0]
+        store_w = right - left - sum(widths) - 2 * gap
+    else:
+        widths = [(right - left - gap) / 2] * 2
+        store_w = 0.0
+    x = left
+    for title, w in zip((s["agent"], s["chef"]), widths, strict=True):
+        pdf.set_draw_color(*P.INK)
+        pdf.rect(x, y, w, height)
+        pdf.set_font(P.FONT, "B", 8)
+        pdf.text(x + 1.5, y + 4, P.fit_text(pdf, title, w - 3))
+        if s["caption"].strip():
+            pdf.set_font(P.FONT, "", 6.5)
+            pdf.set_text_color(*P.MUTED)
+            pdf.text(x + 1.5, y + height - 1.8, P.fit_text(pdf, s["caption"], w - 3))
+            pdf.set_text_color(*P.INK)
+        x += w + gap
+    if not store_w:
+        return
+    # R10: the store keeper's mention
+    pdf.set_draw_color(*P.INK)
+    pdf.set_line_width(0.35)
+    pdf.rect(x, y, store_w, height)
+    pdf.set_line_width(0.2)
+    pdf.set_font(P.FONT, "B", 8)
+    pdf.text(x + 1.5, y + 4, st["title"])
+    pdf.set_font(P.FONT, "", 8)
+    line_y = y + 9
+    for line in P.wrap_text(pdf, st["returned"], store_w - 3, 2):
+        pdf.text(x + 1.5, line_y, line)
+        line_y += 4
+    for line in P.wrap_text(pdf, st["sheet"], store_w - 3, 2):
+        pdf.text(x + 1.5, line_y + 1, line)
+        line_y += 4
+    pdf.set_font(P.FONT, "", 6.5)
+    pdf.set_text_color(*P.MUTED)
+    pdf.text(x + 1.5, y + height - 1.8, st["keeper"])
+    pdf.set_text_color(*P.INK)
+    pdf.set_draw_color(*P.RULE)
+
+
+def order_pdf(fonts: FontSet, data: OrderData, texts: OrderTexts) -> FormalPDF:
+    kind = data.kind if data.kind in KINDS else DEPOSE
+    title = texts["order"][f"title_{kind}"]
+    return FormalPDF(
+        fonts,
+        fast=fonts.covers(data.strings()),
+        title=f"{title.capitalize()} {data.number} — police {data.party.police}",
+        author=texts.header.organisation,
+    )
+
+
+def render_order(data: OrderData, texts: OrderTexts, fonts: FontSet | None = None) -> Rendered:
+    """The PDF of one order."""
+    fonts = fonts or font_set()
+    pdf = order_pdf(fonts, data, texts)
+    draw_order(pdf, data, texts, None)
+    return Rendered.of(pdf.output_bytes(), pdf.page_no())

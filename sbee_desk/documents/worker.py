@@ -1,0 +1,98 @@
+"""Rendering letters and orders, in this process or in the edition's worker processes.
+
+The edition (:mod:`sbee_desk.services.edition`) hands chunks of plain values
+(:class:`LetterData`, :class:`OrderData`) to a ``spawn`` process pool and gets
+bytes back: the workers never touch the database, import no Qt and keep the
+texts and fonts they were started with, so a whole batch is worded the same. A
+worker whose parent dies (the edition killed) exits at once instead of waiting
+for work that will never come.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import multiprocessing.connection
+import os
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sbee_desk.documents.formal import FontSet, FormalPDF, Rendered, font_set
+from sbee_desk.documents.letters import LetterData, LetterTexts, draw_letter, letter_pdf
+from sbee_desk.documents.orders import OrderData, OrderTexts, draw_order, order_pdf
+
+Item = LetterData | OrderData
+
+
+@dataclass(frozen=True)
+class Texts:
+    """Everything a batch prints with: checked before anything is produced."""
+
+    letters: LetterTexts
+    orders: OrderTexts
+
+
+def render(item: Item, texts: Texts, fonts: FontSet | None = None) -> Rendered:
+    """The PDF of one letter or order."""
+    fonts = fonts or font_set()
+    pdf: FormalPDF
+    if isinstance(item, LetterData):
+        pdf = letter_pdf(fonts, item, texts.letters)
+        draw_letter(pdf, item, texts.letters, None)
+    else:
+        pdf = order_pdf(fonts, item, texts.orders)
+        draw_order(pdf, item, texts.orders, None)
+    return Rendered.of(pdf.output_bytes(), pdf.page_no())
+
+
+def render_combined(
+    items: Sequence[Item], pages: Sequence[int], texts: Texts, title: str
+) -> Rendered:
+    """One PDF holding ``items`` one after the other, each with its own page numbers
+    (``pages``: the page count of each, as produced alone) — the same drawing as the
+    single documents, with one embedded font for the whole file."""
+    fonts = font_set()
+    fast = all(fonts.covers(item.strings()) for item in items)
+    pdf = FormalPDF(fonts, fast=fast, title=title, author=texts.letters.header.organisation)
+    for item, count in zip(items, pages, strict=True):
+        if isinstance(item, LetterData):
+            draw_letter(pdf, item, texts.letters, count)
+        else:
+            draw_order(pdf, item, texts.orders, count)
+    return Rendered.of(pdf.output_bytes(), pdf.page_no())
+
+
+# --------------------------------------------------------------------------- worker processes
+
+_TEXTS: list[Texts] = []
+
+
+def _exit_with_parent() -> None:
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(3)  # the edition is gone: its work will never be collected
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def init_worker(texts: Texts) -> None:
+    """Initializer of a worker process: the batch's texts, the fonts prepared once."""
+    _exit_with_parent()
+    _TEXTS[:] = [texts]
+    font_set()
+
+
+def render_chunk(items: Sequence[Item]) -> list[Rendered]:
+    """Worker task: the PDFs of a chunk, in order."""
+    texts = _TEXTS[0]
+    fonts = font_set()
+    return [render(item, texts, fonts) for item in items]
+
+
+def render_combined_task(items: Sequence[Item], pages: Sequence[int], title: str) -> Rendered:
+    """Worker task: a combined file."""
+    return render_combined(items, pages, _TEXTS[0], title)
