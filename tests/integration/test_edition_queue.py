@@ -1,0 +1,134 @@
+"""The print queue services of the Édition page: print, reprint with a reason, hand over."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from sbee_desk.db.models import AuditEvent, StaffMember
+from sbee_desk.services.actor import Actor
+from sbee_desk.services.authz import PermissionDenied
+from sbee_desk.services.edition import (
+    DocumentKind,
+    DocumentStatus,
+    EditionError,
+    Recipient,
+    combined_pdf,
+    document_pdf,
+    handover_candidates,
+    list_batches,
+    list_documents,
+    mark_handed_over,
+    mark_printed,
+    run_edition,
+)
+from tests.integration.edition_world import CHEF, TODAY, debtor, pdf_pages, validate_all, world
+
+
+@pytest.fixture
+def queue(db):
+    """A finished batch of two letters and two orders, and the staff register."""
+    w = world(db)
+    for police, voltage in (("PB1", "BT"), ("PB2", "BT"), ("PM1", "MT"), ("PM2", "MT")):
+        debtor(w, police, voltage=voltage)
+    for matricule, name, role, active in (
+        ("R01", "Codjo Releveur", "RELEVEUR", True),
+        ("R02", "Ancien Releveur", "RELEVEUR", False),
+        ("N01", "Sèna Agbodjan", "AGENT_RPNT", True),
+        ("A01", "Agent Recouvrement", "AGENT_RECOUVREMENT", True),
+    ):
+        w.s.add(StaffMember(matricule=matricule, name=name, role=role, active=active))
+    w.commit()
+    validate_all(db)
+    batch = run_edition(db.uow(), CHEF, today_=TODAY).batch_id
+    staff = _staff(db)
+    docs = list_documents(db.uow(), batch)
+    return batch, staff, docs
+
+
+def _staff(db) -> dict[str, int]:
+    with db.uow() as uow:
+        return {s.matricule: s.id for s in uow.session.scalars(select(StaffMember))}
+
+
+def ids(docs, kind: DocumentKind) -> list[int]:
+    return [d.id for d in docs if d.kind is kind]
+
+
+def audit(db, action: str) -> list[tuple[str | None, dict | None]]:
+    """(entity_key, details) of the events of ``action``."""
+    with db.uow() as uow:
+        return [
+            (e.entity_key, e.details)
+            for e in uow.session.scalars(select(AuditEvent).where(AuditEvent.action == action))
+        ]
+
+
+def test_queue_lists_documents_and_serves_their_pdf(db, queue) -> None:
+    batch, _, docs = queue
+    assert [d.recipient for d in docs] == [Recipient.RELEVEUR] * 2 + [Recipient.CHEF_RPNT] * 2
+    assert {d.status for d in docs} == {DocumentStatus.GENERE}
+    name, content = document_pdf(db.uow(), docs[0].id)
+    assert name == docs[0].file_name and content.startswith(b"%PDF") and pdf_pages(content) == 1
+    name, content, stale = combined_pdf(db.uow(), batch, Recipient.RELEVEUR)
+    assert name.endswith("lettres-releveur.pdf") and pdf_pages(content) == 2 and not stale
+    with pytest.raises(EditionError, match="introuvable"):
+        document_pdf(db.uow(), 999_999)
+
+
+def test_printing_then_reprinting_needs_a_reason_and_is_audited(db, queue) -> None:
+    batch, _, docs = queue
+    letters = ids(docs, DocumentKind.LETTER)
+    assert mark_printed(db.uow(), CHEF, letters) == 2
+    rows = {d.id: d for d in list_documents(db.uow(), batch)}
+    assert all(
+        rows[i].status is DocumentStatus.IMPRIME and rows[i].print_count == 1 for i in letters
+    )
+    assert rows[letters[0]].printed_by == "chef"
+    with pytest.raises(EditionError, match="motif de la réimpression"):
+        mark_printed(db.uow(), CHEF, letters[:1])
+    with pytest.raises(EditionError, match="motif"):
+        mark_printed(db.uow(), CHEF, letters[:1], reprint_reason="   ")
+    mark_printed(db.uow(), CHEF, letters[:1], reprint_reason="Bourrage papier")
+    assert list_documents(db.uow(), batch)[0].print_count == 2
+    [(key, details)] = audit(db, "edition.reprint")
+    assert details["reason"] == "Bourrage papier" and key == str(letters[0])
+    assert len(audit(db, "edition.print")) == 2
+    [info] = list_batches(db.uow())
+    assert info.by_status == {DocumentStatus.IMPRIME: 2, DocumentStatus.GENERE: 2}
+
+
+def test_hand_over_to_the_right_person_from_the_staff_register(db, queue) -> None:
+    batch, staff, docs = queue
+    letters, orders = ids(docs, DocumentKind.LETTER), ids(docs, DocumentKind.ORDER)
+    assert [s.name for s in handover_candidates(db.uow(), Recipient.RELEVEUR)] == ["Codjo Releveur"]
+    assert [s.name for s in handover_candidates(db.uow(), Recipient.CHEF_RPNT)] == ["Sèna Agbodjan"]
+    with pytest.raises(EditionError, match="pas encore imprimé"):
+        mark_handed_over(db.uow(), CHEF, letters, staff["R01"])
+    mark_printed(db.uow(), CHEF, letters + orders)
+    with pytest.raises(EditionError, match="ne reçoit pas les documents du chef section RPNT"):
+        mark_handed_over(db.uow(), CHEF, orders, staff["R01"])
+    with pytest.raises(EditionError, match="inactif"):
+        mark_handed_over(db.uow(), CHEF, letters, staff["R02"])
+    assert mark_handed_over(db.uow(), CHEF, letters, staff["R01"]) == 2
+    assert mark_handed_over(db.uow(), CHEF, orders, staff["N01"]) == 2
+    rows = list_documents(db.uow(), batch)
+    assert {(d.status, d.handed_to_name) for d in rows} == {
+        (DocumentStatus.REMIS, "Codjo Releveur"),
+        (DocumentStatus.REMIS, "Sèna Agbodjan"),
+    }
+    assert len(audit(db, "edition.handover")) == 4
+    # a reprint (with a reason) of a handed-over document keeps it « remis »
+    mark_printed(db.uow(), CHEF, letters[:1], reprint_reason="Lettre perdue par le client")
+    assert list_documents(db.uow(), batch)[0].status is DocumentStatus.REMIS
+
+
+def test_only_the_edition_role_prints_and_hands_over(db, queue) -> None:
+    _, staff, docs = queue
+    with pytest.raises(PermissionDenied):
+        mark_printed(db.uow(), Actor("agent"), [docs[0].id])
+    with pytest.raises(PermissionDenied):
+        mark_handed_over(db.uow(), Actor("agent"), [docs[0].id], staff["R01"])
+    assert audit(db, "edition.print") == []
+    with pytest.raises(EditionError, match="introuvable"):
+        mark_printed(db.uow(), CHEF, [docs[0].id, 424242])
