@@ -507,6 +507,79 @@ def cmd_lists(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_edition(args: argparse.Namespace) -> int:
+    from sbee_desk.services.edition import (
+        GAP_LABELS,
+        EditionError,
+        Recipient,
+        run_edition,
+    )
+
+    on = parse_date(args.date) if args.date else None
+    if args.workers is not None and args.workers < 0:
+        raise BadInput(f"--workers : {args.workers} ; indiquez 0 (sans processus) ou plus.")
+    out = Path(args.out) if args.out else None
+    progress = None
+    if sys.stderr is not None and sys.stderr.isatty():
+
+        def progress(done: int, total: int) -> None:
+            print(f"\r  {done} / {total} documents", end="", file=sys.stderr, flush=True)
+
+    db = _open(args)
+    try:
+        actor = _actor(args, db)
+        try:
+            result = run_edition(db.uow(), actor, on, out, workers=args.workers,
+                                 progress=progress)  # fmt: skip
+            while result.still_pending:  # an older batch was completed first
+                result = run_edition(db.uow(), actor, on, out, workers=args.workers,
+                                     progress=progress)  # fmt: skip
+        except EditionError as exc:
+            raise BadInput(str(exc)) from exc
+    finally:
+        if progress is not None:
+            print(file=sys.stderr)
+        db.dispose()
+    for cancel in result.cancelled:
+        what = "lettre" if cancel.kind.value == "LETTER" else "ordre"
+        _emit(f"Annulé avant l'édition (R7) : {what} n° {cancel.work_id:08d}, "
+              f"police {cancel.police} — {cancel.reason}.")  # fmt: skip
+    if result.batch_id is None:
+        _emit("Rien à éditer : aucune lettre de relance ni aucun ordre en attente.")
+    else:
+        again = ""
+        if result.resumed:
+            again = f" ; {result.already_produced} déjà produit(s) par une exécution interrompue"
+        _emit(
+            f"Édition n° {result.batch_id} du {result.edition_on:%d/%m/%Y} : "
+            f"{result.letters} lettre(s) de relance et {result.orders} ordre(s) produits{again}."
+        )
+        for c in result.combined:
+            who = "releveur" if c.recipient is Recipient.RELEVEUR else "chef section RPNT"
+            _emit(f"  Fichier regroupé pour le {who} : {c.file_name} "
+                  f"({c.documents} document(s), {c.pages} page(s)).")  # fmt: skip
+        if result.gaps:
+            counts: dict[str, int] = {}
+            for g in result.gaps:
+                for code in g.gaps:
+                    counts[code] = counts.get(code, 0) + 1
+            detail = ", ".join(f"{GAP_LABELS.get(k, k)} {n}" for k, n in sorted(counts.items()))
+            _emit(f"Valeurs absentes de l'export, imprimées comme telles ({len(result.gaps)} "
+                  f"document(s) : {detail}) :")  # fmt: skip
+            for g in result.gaps[:50]:
+                what = "lettre" if g.kind.value == "LETTER" else "ordre"
+                missing = ", ".join(GAP_LABELS.get(k, k) for k in g.gaps)
+                _emit(f"  {what} n° {g.number} — police {g.police} — {g.customer_name} : "
+                      f"{missing}")  # fmt: skip
+            if len(result.gaps) > 50:
+                _emit(f"  … et {len(result.gaps) - 50} autre(s).")
+        if result.interrupted:
+            _emit("Édition interrompue : relancez la commande pour la compléter.", err=True)
+    if out is not None:
+        _emit(f"Copies : {result.files_written} fichier(s) écrit(s) dans {out}.")
+    return EXIT_OK
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     from sbee_desk.app import run_gui
 
@@ -596,6 +669,24 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DOSSIER",
         help="dossier où écrire les copies (créé au besoin)",
     )
+
+    p = add(
+        "edition",
+        cmd_edition,
+        "édition de nuit : lettres de relance et ordres en attente (étape 2)",
+    )
+    p.add_argument(
+        "--date", metavar="D", help="date imprimée sur les documents (défaut : aujourd'hui)"
+    )
+    p.add_argument(
+        "--out",
+        metavar="DOSSIER",
+        help="dossier où écrire une copie de chaque PDF et les regroupés",
+    )
+    p.add_argument(
+        "--workers", type=int, metavar="N",
+        help="processus de rendu (défaut : un par processeur ; 0 : aucun)",
+    )  # fmt: skip
 
     user = sub.add_parser("user", help="utilisateurs (qui se connectent)")
     user_sub = user.add_subparsers(dest="user_command", metavar="ACTION", parser_class=_Parser)
