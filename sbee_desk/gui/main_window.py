@@ -34,6 +34,7 @@ from sbee_desk.gui.pages.base import Page
 from sbee_desk.gui.pages.coming_soon import ComingSoonPage
 from sbee_desk.gui.pages.data_page import DataPage
 from sbee_desk.gui.pages.selection_page import SelectionPage
+from sbee_desk.gui.pages.settings_page import SettingsPage
 from sbee_desk.gui.settings import Settings
 from sbee_desk.gui.sign_in import open_first_administrator
 from sbee_desk.gui.style import NAV_WIDTH, STYLESHEET
@@ -141,21 +142,8 @@ class MainWindow(QMainWindow):
         self.archive_page = ArchivePage(self.ctx, self)
         self._add_page(self.archive_page)
         self._add_page(self.data_page)
-        self._add_page(
-            ComingSoonPage(
-                self.ctx,
-                "settings",
-                None,
-                tr("Paramètres"),
-                tr("Paramètres"),
-                tr(
-                    "Permettra de régler les plans de recouvrement par catégorie de clientèle "
-                    "(délais, nombre de factures impayées, exemptions), les utilisateurs et "
-                    "leurs rôles, et l'en-tête de l'agence sur les documents."
-                ),
-                self,
-            )
-        )
+        self.settings_page = SettingsPage(self.ctx, self)
+        self._add_page(self.settings_page)
         self.navigation.currentItemChanged.connect(self._navigated)
 
         # status bar: database, user, agency, last import
