@@ -30,6 +30,7 @@ from sbee_desk.gui.errors import UserError
 from sbee_desk.gui.first_start import FirstStartChoice, FirstStartDialog
 from sbee_desk.gui.formatting import database_label, format_count, format_datetime
 from sbee_desk.gui.pages.archive_page import ArchivePage
+from sbee_desk.gui.pages.audit_page import AuditLogPage
 from sbee_desk.gui.pages.base import Page
 from sbee_desk.gui.pages.coming_soon import ComingSoonPage
 from sbee_desk.gui.pages.data_page import DataPage
@@ -142,6 +143,8 @@ class MainWindow(QMainWindow):
         self.archive_page = ArchivePage(self.ctx, self)
         self._add_page(self.archive_page)
         self._add_page(self.data_page)
+        self.audit_page = AuditLogPage(self.ctx, self)
+        self._add_page(self.audit_page)
         self.settings_page = SettingsPage(self.ctx, self)
         self._add_page(self.settings_page)
         self.navigation.currentItemChanged.connect(self._navigated)
