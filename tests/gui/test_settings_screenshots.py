@@ -1,0 +1,93 @@
+"""Screenshots of the Paramètres page, each tab, to docs/screenshots/ (ui-guidelines.md).
+
+Rendered offscreen at 1366×768 with the demo agency, as the administrator; and the
+Utilisateurs tab as another role (read-only). Open them and look.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+from pytestqt.qtbot import QtBot
+
+from sbee_desk.db.database import Database
+from sbee_desk.services.users import (
+    AuthenticationFailed,
+    authenticate,
+    save_staff,
+    update_user,
+)
+from tests.gui.conftest import ACTOR, WindowFactory
+from tests.gui.test_screenshots import SIZE, save
+from tests.gui.test_settings_page import ADMIN, open_settings
+
+STAFF = [
+    ("REL-0102", "Sèna Dossou", "RELEVEUR", ["Z01", "Z02"], True),
+    ("REL-0117", "Mariam Gbédji", "RELEVEUR", ["Z03"], True),
+    ("REL-0121", "Codjo Ahouansou", "RELEVEUR", ["Z04", "Z05"], False),
+    ("AR-0014", "Koffi Agossou", "AGENT_RECOUVREMENT", ["Z01", "Z02", "Z03"], True),
+    ("AR-0022", "Rachidi Bello", "AGENT_RECOUVREMENT", ["Z04", "Z05", "Z06"], True),
+    ("RP-0003", "Aurore Kiki", "AGENT_RPNT", [], True),
+    ("MG-0001", "Blaise Hounsou", "MAGASINIER", [], True),
+]
+
+
+def agency_settings(db: Database) -> None:
+    """Field staff, a deactivated account and a locked one, as an agency has them."""
+    for matricule, name, role, zones, active in STAFF:
+        save_staff(db.uow(), ADMIN, matricule, name, role, zones, active)
+    update_user(db.uow(), ADMIN, "nuit", active=False)
+    for _attempt in range(5):
+        with contextlib.suppress(AuthenticationFailed):
+            authenticate(db.uow(), "magasin", "pas le bon")
+
+
+def test_screenshots_of_the_settings_page(
+    qtbot: QtBot, make_window: WindowFactory, demo_db: Database
+) -> None:
+    agency_settings(demo_db)
+    window, page = open_settings(qtbot, make_window, demo_db)
+    window.resize(*SIZE)
+    view = page.view
+    page.select_user("agent")
+    save(window, "15-parametres-utilisateurs")
+
+    view.tabs.setCurrentWidget(view.staff_tab)
+    page.select_staff("AR-0014")
+    save(window, "16-parametres-personnel")
+
+    view.tabs.setCurrentWidget(view.plans_tab)
+    page.select_plan("VIP")
+    save(window, "17-parametres-plans")
+
+    # the plan dialog, and a value refused in it
+    dialog = page.edit_plan()
+    assert dialog is not None
+    dialog.spins["unpaid_threshold"].setValue(0)  # type: ignore[attr-defined]
+    dialog.save_button.click()
+    qtbot.waitUntil(dialog.error_label.isVisible)
+    save(dialog, "17-parametres-plan-refuse")
+    dialog.reject()
+
+
+def test_screenshot_of_the_settings_page_read_only(
+    qtbot: QtBot, make_window: WindowFactory, demo_db: Database
+) -> None:
+    agency_settings(demo_db)
+    window, page = open_settings(qtbot, make_window, demo_db, ACTOR)
+    window.resize(*SIZE)
+    page.select_user("chef")
+    save(window, "15-parametres-consultation")
+
+
+def test_screenshot_of_the_user_dialog(
+    qtbot: QtBot, make_window: WindowFactory, demo_db: Database
+) -> None:
+    _window, page = open_settings(qtbot, make_window, demo_db)
+    dialog = page.add_user()
+    dialog.login_edit.setText("afi")  # type: ignore[attr-defined]
+    dialog.name_edit.setText("Afi Houessou")  # type: ignore[attr-defined]
+    dialog.save_button.click()
+    qtbot.waitUntil(dialog.error_label.isVisible)
+    save(dialog, "15-parametres-nouvel-utilisateur")
+    dialog.reject()
