@@ -527,10 +527,12 @@ class FormalPDF(P.BasePDF):
         width: float | None = None,
         line_height: float = 4.6,
         align: str = "J",
+        draw: bool = True,
     ) -> float:
         """A paragraph from ``y`` (top), justified unless ``align="L"``, breaking pages
-        when needed; returns the y below it. (Three times faster than ``multi_cell``:
-        word widths are measured once and justified lines placed word by word.)"""
+        when needed; returns the y below it (``draw=False``: only measures, on one page).
+        Three times faster than ``multi_cell``: word widths are measured once and
+        justified lines placed word by word."""
         self.set_font(P.FONT, "B" if bold else "", size)
         left = self.l_margin if x is None else x
         width = self.content_width if width is None else width
@@ -553,6 +555,8 @@ class FormalPDF(P.BasePDF):
             current.append((word, w))
         if current:
             lines.append(current)
+        if not draw:
+            return y + len(lines) * line_height
         bottom = self.content_bottom - 4
         for n, line in enumerate(lines):
             if y + line_height > bottom:

@@ -15,6 +15,7 @@ brings back with the delivery date (step 3). Every word comes from
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -176,9 +177,6 @@ def load_letter_texts() -> LetterTexts:
 
 # --------------------------------------------------------------------------- drawing
 
-_BODY = 9.5
-_ROW_H = 6.0
-
 
 def draw_letter(pdf: FormalPDF, data: LetterData, texts: LetterTexts, pages: int | None) -> None:
     """Draw ``data`` from a new page of ``pdf`` (its own page numbers)."""
@@ -242,127 +240,185 @@ def draw_letter(pdf: FormalPDF, data: LetterData, texts: LetterTexts, pages: int
         line_y += 4.0
     y = max(y + 21, line_y) + 4
 
-    # Title and object.
-    pdf.set_font(P.FONT, "B", 14)
-    title = t["title"]
-    pdf.set_text_color(*P.HEADER_FILL)
-    pdf.text((pdf.w - pdf.get_string_width(title)) / 2, y + 5, title)
-    pdf.set_text_color(*P.INK)
-    y += 11
-    pdf.set_font(P.FONT, "B", _BODY)
+    # The body: as airy as one page allows (a customer who stopped paying long ago
+    # has many invoices), else the densest layout, flowing onto a second page.
+    room = pdf.content_bottom - 4
+    density = DENSITIES[-1]
+    for candidate in DENSITIES:
+        if _body(pdf, y, data, texts, candidate, draw=False) + candidate.receipt <= room:
+            density = candidate
+            break
+    y = _body(pdf, y, data, texts, density, draw=True)
+    _receipt(pdf, y, data, texts, density.receipt)
+
+
+@dataclass(frozen=True)
+class _Density:
+    body: float  # font size of the text
+    line: float  # line height
+    row: float  # invoice table row height
+    gap: float  # space between paragraphs
+    signature: float  # height of the signature block
+    receipt: float  # height of the receipt slip (with its cut line)
+    two_columns: bool  # invoices side by side
+
+
+DENSITIES = (
+    _Density(9.5, 4.6, 6.0, 2.0, 28.0, 44.0, False),
+    _Density(9.0, 4.2, 5.0, 1.2, 22.0, 44.0, False),
+    _Density(9.0, 4.2, 5.0, 1.2, 22.0, 44.0, True),
+)
+
+
+def _body(
+    pdf: FormalPDF, y: float, data: LetterData, texts: LetterTexts, d: _Density, *, draw: bool
+) -> float:
+    """From the title to the signature; returns the y below. ``draw=False`` measures."""
+    p, t = data.party, texts.letter
+    left = pdf.l_margin
+    if draw:
+        pdf.set_font(P.FONT, "B", 14)
+        title = t["title"]
+        pdf.set_text_color(*P.HEADER_FILL)
+        pdf.text((pdf.w - pdf.get_string_width(title)) / 2, y + 5, title)
+        pdf.set_text_color(*P.INK)
+    y += 10 if d.gap < 2 else 11
+    pdf.set_font(P.FONT, "B", d.body)
     label = t["object_label"] + " "
     label_w = pdf.get_string_width(label)
-    pdf.text(left, y + 3.4, label)
-    y = pdf.paragraph(
-        y, t["object"].format(police=p.police), bold=True, x=left + label_w,
-        width=pdf.content_width - label_w, align="L",
-    )  # fmt: skip
-    y = pdf.paragraph(y + 4, t["salutation"]) + 1.5
-    y = pdf.paragraph(
-        y,
-        t["intro"].format(
-            police=p.police,
-            suspended_on=format_date(p.suspended_on),
-            unpaid_count=len(p.invoices),
-        ),
-    )
-    y = _invoice_table(pdf, y + 2.5, data, texts) + 2.5
-    total = format_amount(p.total_due)
-    y = pdf.paragraph(
-        y, t["total_words"].format(total=total, total_words=amount_in_words(p.total_due))
-    )
-    y = pdf.paragraph(y + 2, t["deadline"].format(delay=data.delay_days), bold=True)
-    consequence = t["consequence_MT" if p.voltage == "MT" else "consequence_BT"]
-    y = pdf.paragraph(y + 1, consequence)
-    y = pdf.paragraph(y + 2, t["todo_title"], bold=True, align="L")
-    agency_label = p.agency_name or header.agency_label(p.agency_code, None)
-    for item in t["todo"]:
-        pdf.set_font(P.FONT, "", _BODY)
-        pdf.text(left + 2, y + 3.4, "–")
-        y = pdf.paragraph(
-            y, item.format(agency=agency_label, police=p.police), x=left + 6,
-            width=pdf.content_width - 6,
-        )  # fmt: skip
-    y = pdf.paragraph(y + 2, t["closing"])
+    if draw:
+        pdf.text(left, y + d.line - 1.25, label)
 
-    # Signature block, then the receipt slip at the foot of the page.
-    if y + 30 > pdf.content_bottom - 4:
+    def para(top: float, text: str, **kw: Any) -> float:
+        return pdf.paragraph(top, text, size=d.body, line_height=d.line, draw=draw, **kw)
+
+    y = para(y, t["object"].format(police=p.police), bold=True, x=left + label_w,
+             width=pdf.content_width - label_w, align="L")  # fmt: skip
+    y = para(y + 2 * d.gap, t["salutation"]) + d.gap / 2
+    intro = t["intro"].format(
+        police=p.police, suspended_on=format_date(p.suspended_on), unpaid_count=len(p.invoices)
+    )
+    y = para(y, intro)
+    y = _invoice_table(pdf, y + d.gap + 0.5, data, texts, d, draw=draw) + d.gap + 0.5
+    total = format_amount(p.total_due)
+    y = para(y, t["total_words"].format(total=total, total_words=amount_in_words(p.total_due)))
+    y = para(y + d.gap, t["deadline"].format(delay=data.delay_days), bold=True)
+    y = para(y + d.gap / 2, t["consequence_MT" if p.voltage == "MT" else "consequence_BT"])
+    y = para(y + d.gap, t["todo_title"], bold=True, align="L")
+    agency_label = p.agency_name or texts.header.agency_label(p.agency_code, None)
+    for item in t["todo"]:
+        if draw:
+            pdf.set_font(P.FONT, "", d.body)
+            pdf.text(left + 2, y + d.line - 1.25, "–")
+        y = para(y, item.format(agency=agency_label, police=p.police), x=left + 6,
+                 width=pdf.content_width - 6)  # fmt: skip
+    y = para(y + d.gap, t["closing"])
+    if draw and y + d.signature > pdf.content_bottom - 4:
         pdf.add_page()
         y = pdf.t_margin
-    sig_x = 118.0
-    pdf.set_font(P.FONT, "B", _BODY)
-    pdf.text(sig_x, y + 6, t["signature_title"])
-    if t["signature_caption"].strip():
-        pdf.set_font(P.FONT, "", 7.5)
-        pdf.set_text_color(*P.MUTED)
-        pdf.text(sig_x, y + 10, t["signature_caption"])
-        pdf.set_text_color(*P.INK)
-    y += 28
-    _receipt(pdf, y, data, texts)
+    if draw:
+        sig_x = 118.0
+        pdf.set_font(P.FONT, "B", d.body)
+        pdf.text(sig_x, y + 6, t["signature_title"])
+        if t["signature_caption"].strip():
+            pdf.set_font(P.FONT, "", 7.5)
+            pdf.set_text_color(*P.MUTED)
+            pdf.text(sig_x, y + 10, t["signature_caption"])
+            pdf.set_text_color(*P.INK)
+    return y + d.signature
 
 
-def _invoice_table(pdf: FormalPDF, y: float, data: LetterData, texts: LetterTexts) -> float:
+def _invoice_table(
+    pdf: FormalPDF, y: float, data: LetterData, texts: LetterTexts, d: _Density, *, draw: bool
+) -> float:
+    """The unpaid invoices and their total; two invoices a row in the densest layout."""
     t = texts.letter
+    invoices = data.party.invoices
     width = pdf.content_width
-    shares = (0.28, 0.28, 0.2, 0.24)
-    widths = [width * s for s in shares]
-    lefts = [pdf.l_margin + sum(widths[:i]) for i in range(4)]
+    sides = 2 if d.two_columns else 1
+    rows = math.ceil(len(invoices) / sides)
+    if not draw:
+        return y + (rows + 1) * d.row + d.row + 0.5
+    half = width / sides
+    shares = (0.28, 0.28, 0.2, 0.24) if sides == 1 else (0.24, 0.3, 0.21, 0.25)
+    widths = [half * s for s in shares]
     titles = (t["col_number"], t["col_period"], t["col_due"], t["col_amount"])
+    font = 8.5 if sides == 1 else 7.2
+    baseline = d.row * 0.68
+
+    def lefts(side: int) -> list[float]:
+        start = pdf.l_margin + side * half
+        return [start + sum(widths[:i]) for i in range(4)]
 
     def head(top: float) -> float:
         pdf.set_fill_color(*P.HEADER_FILL)
-        pdf.rect(pdf.l_margin, top, width, _ROW_H, style="F")
+        pdf.rect(pdf.l_margin, top, width, d.row, style="F")
         pdf.set_text_color(*P.HEADER_INK)
-        pdf.set_font(P.FONT, "B", 8.5)
-        for i, (title, x, w) in enumerate(zip(titles, lefts, widths, strict=True)):
-            tx = x + w - 2 - pdf.get_string_width(title) if i == 3 else x + 2
-            pdf.text(tx, top + 4.1, title)
+        pdf.set_font(P.FONT, "B", font)
+        for side in range(sides):
+            for i, (title, x, w) in enumerate(zip(titles, lefts(side), widths, strict=True)):
+                tx = x + w - 2 - pdf.get_string_width(title) if i == 3 else x + 2
+                pdf.text(tx, top + baseline, title)
         pdf.set_text_color(*P.INK)
-        return top + _ROW_H
+        if sides == 2:
+            pdf.set_draw_color(*P.HEADER_INK)
+            pdf.line(pdf.l_margin + half, top, pdf.l_margin + half, top + d.row)
+            pdf.set_draw_color(*P.RULE)
+        return top + d.row
 
     y = head(y)
-    pdf.set_font(P.FONT, "", 9)
-    for n, invoice in enumerate(data.party.invoices):
-        if y + _ROW_H > pdf.content_bottom - 4:
+    pdf.set_font(P.FONT, "", font + (0.5 if sides == 1 else 0.2))
+    for row in range(rows):
+        if y + d.row > pdf.content_bottom - 4:
             pdf.add_page()
             y = head(pdf.t_margin)
-            pdf.set_font(P.FONT, "", 9)
-        if n % 2:
+            pdf.set_font(P.FONT, "", font + (0.5 if sides == 1 else 0.2))
+        if row % 2:
             pdf.set_fill_color(*P.ZEBRA_FILL)
-            pdf.rect(pdf.l_margin, y, width, _ROW_H, style="F")
-        cells = (
-            invoice.number,
-            format_period(invoice.period),
-            format_date(invoice.due_on),
-            format_amount(invoice.amount_due),
-        )
-        for i, (text, x, w) in enumerate(zip(cells, lefts, widths, strict=True)):
-            text = P.fit_text(pdf, text, w - 4)
-            tx = x + w - 2 - pdf.get_string_width(text) if i == 3 else x + 2
-            pdf.text(tx, y + 4.1, text)
-        y += _ROW_H
+            pdf.rect(pdf.l_margin, y, width, d.row, style="F")
+        for side in range(sides):
+            index = row * sides + side
+            if index >= len(invoices):
+                break
+            invoice = invoices[index]
+            cells = (
+                invoice.number,
+                format_period(invoice.period),
+                format_date(invoice.due_on),
+                format_amount(invoice.amount_due),
+            )
+            for i, (text, x, w) in enumerate(zip(cells, lefts(side), widths, strict=True)):
+                text = P.fit_text(pdf, text, w - 3)
+                tx = x + w - 2 - pdf.get_string_width(text) if i == 3 else x + 2
+                pdf.text(tx, y + baseline, text)
+        if sides == 2:
+            pdf.line(pdf.l_margin + half, y, pdf.l_margin + half, y + d.row)
+        y += d.row
         pdf.set_draw_color(*P.RULE)
         pdf.line(pdf.l_margin, y, pdf.l_margin + width, y)
     # total
     pdf.set_fill_color(*P.TOTAL_FILL)
-    pdf.rect(pdf.l_margin, y, width, _ROW_H + 0.5, style="F")
+    pdf.rect(pdf.l_margin, y, width, d.row + 0.5, style="F")
     pdf.set_draw_color(*P.INK)
     pdf.set_line_width(0.3)
     pdf.line(pdf.l_margin, y, pdf.l_margin + width, y)
     pdf.set_line_width(0.2)
     pdf.set_draw_color(*P.RULE)
     pdf.set_font(P.FONT, "B", 9.5)
-    pdf.text(lefts[0] + 2, y + 4.4, t["total_label"])
+    pdf.text(pdf.l_margin + 2, y + baseline + 0.3, t["total_label"])
     total = format_amount(data.party.total_due)
-    pdf.text(lefts[3] + widths[3] - 2 - pdf.get_string_width(total), y + 4.4, total)
-    return y + _ROW_H + 0.5
+    pdf.text(pdf.l_margin + width - 2 - pdf.get_string_width(total), y + baseline + 0.3, total)
+    return y + d.row + 0.5
 
 
-def _receipt(pdf: FormalPDF, y: float, data: LetterData, texts: LetterTexts) -> None:
+def _receipt(pdf: FormalPDF, y: float, data: LetterData, texts: LetterTexts, space: float) -> None:
     """The slip the releveur brings back (R5: the delay starts at delivery)."""
     r = texts.receipt
     left, right = pdf.l_margin, pdf.w - pdf.r_margin
-    height = 42.0
+    height = space - 4
+    if y + space > pdf.content_bottom - 4:  # no room left on this page
+        pdf.add_page()
+        y = pdf.t_margin
     top = max(y, pdf.content_bottom - 4 - height)
     # cut line
     pdf.set_draw_color(*P.MUTED)

@@ -102,15 +102,39 @@ def test_missing_address_is_printed_as_missing_and_reported(texts) -> None:
 def test_many_invoices_flow_to_a_second_page_numbered_as_such(texts) -> None:
     invoices = tuple(
         UnpaidInvoice(f"F{k:05d}", "2025-01", dt.date(2025, 1, 5), dt.date(2025, 1, 20), 1_000)
-        for k in range(40)
+        for k in range(80)
     )
     content = render_letter(letter(invoices=invoices), texts).content
     assert page_count(content) == 2
     assert "Page 1 / 2" in pdf_text(content, 0)
     last = pdf_text(content, 1)
-    assert "Page 2 / 2" in last and "Total dû 40 000 FCFA" in last
-    assert "quarante mille francs CFA" in one_line(last)
-    assert "F00039" in pdf_text(content)
+    assert "Page 2 / 2" in last and "Total dû 80 000 FCFA" in last
+    assert "N° de facture" in last  # the table header again on the new page
+    assert "quatre-vingt mille francs CFA" in one_line(last)
+    assert "F00079" in pdf_text(content)
+
+
+@pytest.mark.parametrize("count", [1, 5, 8, 12])
+def test_up_to_a_year_of_invoices_keeps_the_letter_on_one_page(texts, count) -> None:
+    """A customer who stopped paying long ago: the layout tightens, nothing is dropped."""
+    invoices = tuple(
+        UnpaidInvoice(
+            f"F{k:09d}",
+            f"2025-{k % 12 + 1:02d}",
+            dt.date(2025, 1, 5),
+            dt.date(2025, 9, 20),
+            126_540,
+        )
+        for k in range(count)
+    )
+    content = render_letter(letter(invoices=invoices), texts).content
+    text = pdf_text(content)
+    assert page_count(content) == 1
+    assert all(f"F{k:09d}" in text for k in range(count))
+    if count >= 9:
+        assert "septembre 2025" in text
+    assert "…" not in text  # no value cut
+    assert "ACCUSÉ DE RÉCEPTION" in text and "Le Chef section recouvrement" in text
 
 
 def test_fonts_are_dejavu_embedded(texts) -> None:
