@@ -140,17 +140,24 @@ class ChainStatus:
         return self.first_broken is None
 
 
-def _iter_events(uow: UnitOfWork, batch: int = 5000) -> Iterator[AuditEvent]:
+def _iter_events(uow: UnitOfWork, batch: int = 20_000) -> Iterator[dict[str, Any]]:
+    """Events in id order as plain dicts (no ORM objects: a million events verify
+    in seconds, not minutes)."""
+    table = AuditEvent.__table__
     last = 0
     while True:
-        rows = uow.session.scalars(
-            select(AuditEvent).where(AuditEvent.id > last).order_by(AuditEvent.id).limit(batch)
-        ).all()
+        rows = (
+            uow.session.execute(
+                select(*table.columns).where(table.c.id > last).order_by(table.c.id).limit(batch)
+            )
+            .mappings()
+            .all()
+        )
         if not rows:
             return
-        yield from rows
-        last = rows[-1].id
-        uow.session.expunge_all()
+        for row in rows:
+            yield dict(row)
+        last = rows[-1]["id"]
 
 
 def verify_chain(uow: UnitOfWork) -> ChainStatus:
@@ -161,14 +168,13 @@ def verify_chain(uow: UnitOfWork) -> ChainStatus:
         count = 0
         for ev in _iter_events(uow):
             count += 1
-            if ev.id != expected_id:
+            if ev["id"] != expected_id:
                 return ChainStatus(count, expected_id, "GAP")
-            if ev.prev_hash != prev:
-                return ChainStatus(count, ev.id, "LINK")
-            content = {c.key: getattr(ev, c.key) for c in AuditEvent.__table__.columns}
-            if event_hash(prev, content) != ev.hash:
-                return ChainStatus(count, ev.id, "HASH")
-            prev = ev.hash
+            if ev["prev_hash"] != prev:
+                return ChainStatus(count, ev["id"], "LINK")
+            if event_hash(prev, ev) != ev["hash"]:
+                return ChainStatus(count, ev["id"], "HASH")
+            prev = ev["hash"]
             expected_id += 1
         head = uow.session.get(AuditHead, 1)
         if head is None or head.last_id != count or head.last_hash != prev:
