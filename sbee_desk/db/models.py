@@ -127,7 +127,14 @@ class Invoice(Base):
     """Facture de consommation, in whole FCFA."""
 
     __tablename__ = "invoice"
-    __table_args__ = (Index("ix_invoice_police", "police"),)
+    # Covering index of the selection (R3): an invoice's police, dates, state and
+    # amount without visiting the 12 M-row table (bench/bench_select.py).
+    __table_args__ = (
+        Index(
+            "ix_invoice_police_cover", "police", "issued_on", "due_on", "cancelled", "amount",
+            "number",
+        ),
+    )  # fmt: skip
 
     number: Mapped[str] = mapped_column(String(32), primary_key=True)
     police: Mapped[str] = mapped_column(ForeignKey("contract.police"))
@@ -142,6 +149,8 @@ class Payment(Base):
     """Règlement against an invoice, identified by (invoice, receipt reference)."""
 
     __tablename__ = "payment"
+    # Covering index of the selection (R3): the payments of an invoice up to a date.
+    __table_args__ = (Index("ix_payment_invoice_cover", "invoice_number", "paid_on", "amount"),)
 
     invoice_number: Mapped[str] = mapped_column(ForeignKey("invoice.number"), primary_key=True)
     reference: Mapped[str] = mapped_column(String(64), primary_key=True)
