@@ -45,21 +45,45 @@ def render(item: Item, texts: Texts, fonts: FontSet | None = None) -> Rendered:
     return Rendered.of(pdf.output_bytes(), pdf.page_no())
 
 
+def paginate(items: Sequence[Item], texts: Texts, fonts: FontSet | None = None) -> list[int]:
+    """The page count of each item as produced alone, without producing it: letters are
+    drawn on a scratch document never written out; an order is always one page."""
+    fonts = fonts or font_set()
+    counts: list[int] = []
+    scratch: FormalPDF | None = None
+    for n, item in enumerate(items):
+        if isinstance(item, OrderData):
+            counts.append(1)
+            continue
+        if scratch is None or n % 200 == 0:  # a fresh scratch now and then: flat memory
+            if scratch is not None:
+                scratch.close_fonts()
+            scratch = FormalPDF(fonts, fast=True, title="", author="")
+        before = scratch.page_no()
+        draw_letter(scratch, item, texts.letters, None)
+        counts.append(scratch.page_no() - before)
+    if scratch is not None:
+        scratch.close_fonts()
+    return counts
+
+
 def render_combined(
-    items: Sequence[Item], pages: Sequence[int], texts: Texts, title: str
-) -> Rendered:
+    items: Sequence[Item], pages: Sequence[int] | None, texts: Texts, title: str
+) -> tuple[Rendered, list[int]]:
     """One PDF holding ``items`` one after the other, each with its own page numbers
-    (``pages``: the page count of each, as produced alone) — the same drawing as the
-    single documents, with one embedded font for the whole file."""
+    (``pages``: the page count of each as produced alone; computed when None) — the same
+    drawing as the single documents, with one embedded font for the whole file.
+    Returns the file and the page counts used."""
     fonts = font_set()
     fast = all(fonts.covers(item.strings()) for item in items)
+    counts = list(pages) if pages is not None else paginate(items, texts, fonts)
     pdf = FormalPDF(fonts, fast=fast, title=title, author=texts.letters.header.organisation)
-    for item, count in zip(items, pages, strict=True):
+    for item, count in zip(items, counts, strict=True):
         if isinstance(item, LetterData):
             draw_letter(pdf, item, texts.letters, count)
         else:
             draw_order(pdf, item, texts.orders, count)
-    return Rendered.of(pdf.output_bytes(), pdf.page_no())
+    return Rendered.of(pdf.output_bytes(), pdf.page_no()), counts
 
 
 # --------------------------------------------------------------------------- worker processes
@@ -93,6 +117,8 @@ def render_chunk(items: Sequence[Item]) -> list[Rendered]:
     return [render(item, texts, fonts) for item in items]
 
 
-def render_combined_task(items: Sequence[Item], pages: Sequence[int], title: str) -> Rendered:
-    """Worker task: a combined file."""
+def render_combined_task(
+    items: Sequence[Item], pages: Sequence[int] | None, title: str
+) -> tuple[Rendered, list[int]]:
+    """Worker task: a combined file (see :func:`render_combined`)."""
     return render_combined(items, pages, _TEXTS[0], title)

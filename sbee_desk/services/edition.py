@@ -662,7 +662,13 @@ class _Run:
     workers: int
     progress: Progress | None
     cancelled: Callable[[], bool] | None
+    #: a new batch (not a resumed one): its combined files may be drawn while the
+    #: documents are, from the same values (checked against the stored ones after)
+    fresh: bool = False
     pool: ProcessPoolExecutor | None = None
+    early: dict[Recipient, tuple[list[int], Future[tuple[Rendered, list[int]]]]] = field(
+        default_factory=dict
+    )
     letters: int = 0
     orders: int = 0
     files: int = 0
@@ -767,19 +773,27 @@ class _Run:
         use_pool = self.workers > 0 and total >= POOL_THRESHOLD
         lanes = max(1, self.workers)
         size = min(CHUNK_MAX, max(CHUNK_MIN, math.ceil(total / (lanes * 8))))
-        chunks = [pending[i : i + size] for i in range(0, total, size)]
+        early = use_pool and self.fresh
+        loaded: list[Item] = []
+        if early:  # all the values first: the combined files start with the documents
+            for start in range(0, total, 500):
+                with reader:
+                    loaded += _load_items(reader, pending[start : start + 500], self.on, plans)
         done = 0
         if self.progress is not None:
             self.progress(0, total)
         in_flight: list[tuple[list[Item], Future[list[Rendered]]]] = []
         stopped = False
         try:
-            for chunk in chunks:
+            for number, start in enumerate(range(0, total, size)):
                 if self.stop_requested():
                     stopped = True
                     break
-                with reader:
-                    items = _load_items(reader, chunk, self.on, plans)
+                if early:
+                    items = loaded[start : start + size]
+                else:
+                    with reader:
+                        items = _load_items(reader, pending[start : start + size], self.on, plans)
                 if not use_pool:
                     self.save_chunk(items, [render(i, self.texts) for i in items])
                     done += len(items)
@@ -787,6 +801,10 @@ class _Run:
                         self.progress(done, total)
                     continue
                 in_flight.append((items, self.get_pool().submit(render_chunk, items)))
+                if early and number in (1, total // size // 2):
+                    # the larger file early, the other half-way: one worker at a time
+                    # draws a combined file while the other keeps producing documents
+                    self.submit_combined(loaded, largest=number == 1)
                 while len(in_flight) >= 2 * lanes:
                     done += self._collect(in_flight.pop(0))
                     if self.progress is not None:
@@ -800,6 +818,31 @@ class _Run:
                 future.cancel()
             raise
         return not stopped
+
+    def submit_combined(self, items: list[Item], *, largest: bool) -> None:
+        """Start drawing a recipient's combined file in the pool, beside the documents
+        (its minutes of work would otherwise run alone at the end): the recipient with
+        the most documents when ``largest``, else the other one."""
+        groups = {
+            recipient: [
+                i for i in items if isinstance(i, LetterData) == (recipient is Recipient.RELEVEUR)
+            ]
+            for recipient in Recipient
+        }
+        ranked = sorted(groups, key=lambda r: len(groups[r]), reverse=True)
+        recipient = ranked[0] if largest else ranked[1]
+        mine = groups[recipient]
+        if not mine or recipient in self.early:
+            return
+        ids = [i.letter_id if isinstance(i, LetterData) else i.order_id for i in mine]
+        future = self.get_pool().submit(
+            render_combined_task, mine, None, self.combined_title(recipient)
+        )
+        self.early[recipient] = (ids, future)
+
+    def combined_title(self, recipient: Recipient) -> str:
+        what = "lettres de relance" if recipient is Recipient.RELEVEUR else "ordres"
+        return f"Édition n° {self.batch_id} du {format_date(self.on)} — {what}"
 
     def _collect(self, entry: tuple[list[Item], Future[list[Rendered]]]) -> int:
         items, future = entry
@@ -843,11 +886,13 @@ class _Run:
             uow.commit()
         jobs: list[tuple[Recipient, str, int, Any]] = []
         for recipient in Recipient:
+            early = self.early.pop(recipient, None)
             if recipient.value in existing:
                 continue
             with uow:
                 docs = uow.session.execute(
-                    select(EditionDocument.payload, EditionDocument.pages, EditionDocument.kind)
+                    select(EditionDocument.payload, EditionDocument.pages, EditionDocument.kind,
+                           EditionDocument.letter_id, EditionDocument.order_id)
                     .where(EditionDocument.batch_id == self.batch_id,
                            EditionDocument.recipient == recipient.value,
                            EditionDocument.cancelled.is_(False))
@@ -855,25 +900,29 @@ class _Run:
                 ).all()  # fmt: skip
             if not docs:
                 continue
+            name = combined_file_name(self.batch_id, self.on, recipient)
+            pages = [d.pages for d in docs]
+            if early is not None:
+                ids, future = early
+                drawn, drawn_pages = future.result()
+                # the same documents, in the same order, paginated the same: keep it
+                if ids == [d.letter_id or d.order_id for d in docs] and drawn_pages == pages:
+                    jobs.append((recipient, name, len(docs), drawn))
+                    continue
             items: list[Item] = [
                 LetterData.from_payload(d.payload)
                 if d.kind == DocumentKind.LETTER.value
                 else OrderData.from_payload(d.payload)
                 for d in docs
             ]
-            pages = [d.pages for d in docs]
-            title = (
-                f"Édition n° {self.batch_id} du {format_date(self.on)} — "
-                f"{'lettres de relance' if recipient is Recipient.RELEVEUR else 'ordres'}"
-            )
+            title = self.combined_title(recipient)
             if self.workers > 0 and len(items) >= POOL_THRESHOLD:
                 job: Any = self.get_pool().submit(render_combined_task, items, pages, title)
             else:
-                job = render_combined(items, pages, self.texts, title)
-            jobs.append((recipient, combined_file_name(self.batch_id, self.on, recipient),
-                         len(items), job))  # fmt: skip
+                job = render_combined(items, pages, self.texts, title)[0]
+            jobs.append((recipient, name, len(items), job))
         for recipient, name, count, job in jobs:
-            rendered: Rendered = job.result() if isinstance(job, Future) else job
+            rendered: Rendered = job.result()[0] if isinstance(job, Future) else job
             with uow.write():
                 taken = uow.session.scalar(
                     select(EditionCombinedFile.id).where(
@@ -894,6 +943,21 @@ class _Run:
                 write_copy(self.out_dir, name, rendered.content)
                 self.files += 1
         return combined_files(uow, self.batch_id)
+
+
+def _stop_pool(pool: ProcessPoolExecutor, *, kill: bool) -> None:
+    """Shut the pool down; when the batch stops early (cancelled, failed), do not wait
+    for a combined file still being drawn: its worker processes are ended."""
+    if kill:
+        # ProcessPoolExecutor has no public way to stop a running task
+        processes = list(getattr(pool, "_processes", {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.join(10)
+        return
+    pool.shutdown(wait=True, cancel_futures=True)
 
 
 def run_edition(
@@ -970,7 +1034,9 @@ def run_edition(
             None, on, False, 0, 0, 0, cancellations, [], [], out_dir, files, workers
         )
 
-    run = _Run(uow, actor, texts, batch_id, pending_on, out_dir, workers, progress, cancelled)
+    complete = False
+    run = _Run(uow, actor, texts, batch_id, pending_on, out_dir, workers, progress, cancelled,
+               fresh=not resumed)  # fmt: skip
     try:
         complete = run.produce(pending)
         combined: list[CombinedInfo] = []
@@ -990,7 +1056,7 @@ def run_edition(
                 uow.commit()
     finally:
         if run.pool is not None:
-            run.pool.shutdown(wait=True, cancel_futures=True)
+            _stop_pool(run.pool, kill=not complete)
     if out_dir is not None and complete:
         run.files += _sync_copies(uow, batch_id, out_dir)
     return EditionResult(

@@ -364,3 +364,59 @@ def test_large_batches_render_in_worker_processes(sqlite_db, tmp_path) -> None:
     for row in list_documents(db.uow(), result.batch_id):
         content = (tmp_path / "out" / row.file_name).read_bytes()
         assert f"Client Ébène n°{int(row.police[1:])}" in pdf_text(content)
+
+
+def test_a_combined_file_drawn_beside_the_documents_is_kept_only_if_it_matches(
+    sqlite_db,
+) -> None:
+    """Drawn early from the values read at the start, the combined file is checked against
+    the documents actually stored (same documents, order, pages), else drawn again."""
+    from concurrent.futures import Future
+
+    from sbee_desk.documents.formal import Rendered
+    from sbee_desk.services.edition import _Run, _texts
+
+    db = sqlite_db
+    w = world(db)
+    debtor(w, "PB1")
+    debtor(w, "PB2")
+    w.commit()
+    validate_all(db)
+    batch = edition(db, workers=0).batch_id
+    order_ids = [d.id for d in list_documents(db.uow(), batch)]
+
+    def rerun(early_ids: list[int]) -> bytes:
+        with db.engine.begin() as conn:
+            conn.exec_driver_sql("DELETE FROM edition_combined_file")
+        with db.uow() as uow:
+            work_ids = [uow.session.get_one(EditionDocument, i).order_id for i in order_ids]
+        future: Future = Future()
+        future.set_result((Rendered.of(b"%PDF-drawn-early", 2), [1, 1]))
+        run = _Run(db.uow(), CHEF, _texts(), batch, TODAY, None, 0, None, None, fresh=True)
+        run.early[Recipient.CHEF_RPNT] = (early_ids or work_ids, future)
+        run.rank_and_combine()
+        return combined_pdf(db.uow(), batch, Recipient.CHEF_RPNT)[1]
+
+    assert rerun([]) == b"%PDF-drawn-early"  # matches: kept
+    redrawn = rerun([424242, 434343])  # other documents: drawn again from the stored values
+    assert redrawn != b"%PDF-drawn-early" and pdf_pages(redrawn) == 2
+
+
+def test_cancelling_a_pooled_batch_stops_it_and_the_next_run_completes_it(
+    sqlite_db, tmp_path
+) -> None:
+    db = sqlite_db
+    w = world(db)
+    for k in range(48):
+        debtor(w, f"P{k:03d}", voltage="MT" if k % 4 == 0 else "BT")
+    w.commit()
+    validate_all(db)
+    seen: list[int] = []
+    first = edition(db, tmp_path / "out", workers=2, progress=lambda d, t: seen.append(d),
+                    cancelled=lambda: bool(seen and seen[-1] > 0))  # fmt: skip
+    assert first.interrupted and 0 < first.produced < 48
+    second = edition(db, tmp_path / "out", workers=2)
+    assert second.resumed and first.produced + second.produced == 48
+    assert document_counts(db) == (48, 12, 36)
+    assert sorted(c.documents for c in second.combined) == [12, 36]
+    assert len(list((tmp_path / "out").glob("*.pdf"))) == 50

@@ -175,8 +175,12 @@ def test_combined_file_keeps_each_letters_own_page_numbers(texts) -> None:
     items = [letter(customer_name="Premier Client"), long_one, letter(customer_name="Dernière")]
     pages = [page_count(render_letter(i, texts).content) for i in items]
     assert pages == [1, 2, 1]
-    combined = render_combined(items, pages, Texts(texts, load_order_texts()), "Lettres")
-    assert combined.pages == 4
+    both = Texts(texts, load_order_texts())
+    combined, used = render_combined(items, pages, both, "Lettres")
+    assert combined.pages == 4 and used == pages
+    # drawn without knowing the page counts: the same file, counted the same
+    alone, counted = render_combined(items, None, both, "Lettres")
+    assert counted == pages and alone.pages == 4
     labels = [re.findall(r"Page \d / \d", pdf_text(combined.content, n))[-1] for n in range(4)]
     assert labels == ["Page 1 / 1", "Page 1 / 2", "Page 2 / 2", "Page 1 / 1"]
     assert "Dernière" in pdf_text(combined.content, 3)
