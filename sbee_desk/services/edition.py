@@ -43,7 +43,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, bindparam, func, insert, literal, or_, select, update
+from sqlalchemy import Table, and_, bindparam, func, insert, literal, or_, select, text, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from sbee_desk.db.models import (
@@ -85,6 +86,8 @@ from sbee_desk.services.selection import _Plans, load_plans, today
 #: Progress callback: (done, total) documents.
 Progress = Callable[[int, int], None]
 
+#: PostgreSQL advisory lock taken while a batch is opened or resumed
+_LOCK_KEY = 0x5BEE_0006
 #: Below this many documents the pool's start-up (about a second) is not worth it.
 POOL_THRESHOLD = 40
 #: Documents per chunk: bounds (the chunk size adapts to the batch and the workers).
@@ -688,7 +691,21 @@ class _Run:
         return self.cancelled is not None and self.cancelled()
 
     def save_chunk(self, items: Sequence[Item], rendered: Sequence[Rendered]) -> None:
-        """One transaction: the chunk's documents (those not produced meanwhile)."""
+        """One transaction: the chunk's documents (those not produced meanwhile). Another
+        run producing the same ones at the same time makes the insert fail on the unique
+        letter / order: the transaction is then redone without them."""
+        try:
+            rows = self._insert_chunk(items, rendered)
+        except IntegrityError:
+            rows = self._insert_chunk(items, rendered)
+        if self.out_dir is not None:
+            for row in rows:
+                write_copy(self.out_dir, row["file_name"], row["content"])
+                self.files += 1
+
+    def _insert_chunk(
+        self, items: Sequence[Item], rendered: Sequence[Rendered]
+    ) -> list[dict[str, Any]]:
         uow = self.uow
         now = audit.now()
         with uow.write():
@@ -757,10 +774,7 @@ class _Run:
                 self.letters += letters
                 self.orders += len(rows) - letters
                 self.gaps += gaps
-        if self.out_dir is not None:
-            for row in rows:
-                write_copy(self.out_dir, row["file_name"], row["content"])
-                self.files += 1
+        return rows
 
     def produce(self, pending: list[_Pending]) -> bool:
         """Render and save every pending document; False when stopped by ``cancelled``."""
@@ -938,7 +952,10 @@ class _Run:
                             pages=rendered.pages, documents=count, created_at=audit.now(),
                         )
                     )  # fmt: skip
-                    uow.commit()
+                    try:
+                        uow.commit()
+                    except IntegrityError:  # a concurrent run stored it meanwhile
+                        taken = 0
             if self.out_dir is not None and taken is None:
                 write_copy(self.out_dir, name, rendered.content)
                 self.files += 1
@@ -990,6 +1007,10 @@ def run_edition(
 
     with uow.write():
         require(uow, actor, Action.EDITION)
+        if uow.dialect == "postgresql":
+            # two workstations starting the edition at once open one batch, not two
+            # (SQLite: the IMMEDIATE transaction already serialises them)
+            uow.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
         cancellations = _cancel_ended(uow, actor, on)
         session = uow.session
         batch = session.scalars(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 from pathlib import Path
 
 import pytest
@@ -420,3 +421,59 @@ def test_cancelling_a_pooled_batch_stops_it_and_the_next_run_completes_it(
     assert document_counts(db) == (48, 12, 36)
     assert sorted(c.documents for c in second.combined) == [12, 36]
     assert len(list((tmp_path / "out").glob("*.pdf"))) == 50
+
+
+def test_two_workstations_starting_the_edition_at_once_produce_each_document_once(db) -> None:
+    w = world(db)
+    for k in range(30):
+        debtor(w, f"P{k:03d}", voltage="MT" if k % 3 == 0 else "BT")
+    w.commit()
+    validate_all(db)
+    start = threading.Barrier(2)
+    results: list[object] = []
+
+    def run() -> None:
+        start.wait()
+        try:
+            results.append(edition(db, workers=0))
+        except Exception as exc:  # reported below
+            results.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert document_counts(db) == (30, 10, 20)
+    assert count(db, "edition_batch") == 1 and count(db, "edition_combined_file") == 2
+    [batch] = list_batches(db.uow())
+    assert batch.status is BatchStatus.TERMINE and batch.letters + batch.orders == 30
+
+
+def test_a_missing_template_or_an_unreadable_font_is_reported_before_anything(
+    sqlite_db, tmp_path, monkeypatch
+) -> None:
+    import shutil
+
+    from sbee_desk.documents import formal, resources
+
+    db = sqlite_db
+    w = world(db)
+    debtor(w, "PB1")
+    w.commit()
+    validate_all(db)
+    root = tmp_path / "install"
+    shutil.copytree(resources.fonts_dir(), root / "resources" / "fonts")
+    (root / "reports").mkdir()
+    shipped = reports_dir("orders.toml")
+    shutil.copy(shipped / "orders.toml", root / "reports")
+    monkeypatch.setattr(resources, "_installed_roots", lambda: [root])
+    with pytest.raises(EditionError, match=r"reports/letters\.toml.*introuvable.*Aucun document"):
+        edition(db)
+    shutil.copy(shipped / "letters.toml", root / "reports")
+    (root / "resources" / "fonts" / "DejaVuSans.ttf").write_bytes(b"\x00\x01\x00\x00broken")
+    monkeypatch.setattr(formal, "_FONTS", {})
+    with pytest.raises(EditionError, match=r"Police de caractères.*DejaVuSans\.ttf.*illisible"):
+        edition(db)
+    assert count(db, "edition_batch") == 0 and count(db, "edition_document") == 0
