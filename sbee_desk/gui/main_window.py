@@ -34,6 +34,7 @@ from sbee_desk.gui.pages.audit_page import AuditLogPage
 from sbee_desk.gui.pages.base import Page
 from sbee_desk.gui.pages.coming_soon import ComingSoonPage
 from sbee_desk.gui.pages.data_page import DataPage
+from sbee_desk.gui.pages.print_queue_page import PrintQueuePage
 from sbee_desk.gui.pages.selection_page import SelectionPage
 from sbee_desk.gui.pages.settings_page import SettingsPage
 from sbee_desk.gui.settings import Settings
@@ -122,6 +123,8 @@ class MainWindow(QMainWindow):
         self._items: dict[str, QListWidgetItem] = {}
         self._add_section(tr("PROCÉDURE"))
         self._add_page(self.selection_page)
+        self.print_queue_page = PrintQueuePage(self.ctx, self)
+        self._add_page(self.print_queue_page)
         for key, number, label, title, purpose in _coming_soon_steps():
             self._add_page(ComingSoonPage(self.ctx, key, number, label, title, purpose, self))
         self._add_section(tr("SUIVI ET ADMINISTRATION"))
@@ -395,17 +398,6 @@ class MainWindow(QMainWindow):
 
 def _coming_soon_steps() -> list[tuple[str, int, str, str, str]]:
     return [
-        (
-            "edition",
-            2,
-            tr("Édition et impression"),
-            tr("2. Édition et impression"),
-            tr(
-                "Produira, la nuit ou à la demande, les lettres de relance et les ordres de "
-                "dépose ou de contrôle d'index des lignes validées, puis la file "
-                "d'impression à remettre aux releveurs et au chef section RPNT."
-            ),
-        ),
         (
             "reminders",
             3,

@@ -1,0 +1,195 @@
+"""The print queue's documents (issue #6, part 3): one row per letter or order of a
+batch, its status in French words and colours, cancelled ones crossed out."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtGui import QColor, QFont
+
+from sbee_desk.gui.formatting import search_key
+from sbee_desk.gui.models import NO_PARENT, SORT_ROLE
+from sbee_desk.services.edition import DocumentKind, DocumentRow, DocumentStatus
+
+ModelIndex = QModelIndex | QPersistentModelIndex
+
+COL_KIND, COL_NUMBER, COL_POLICE, COL_CUSTOMER, COL_ZONE, COL_QUARTIER, COL_STATUS = range(7)
+COLUMNS = 7
+
+#: status filter value of the cancelled documents (not a DocumentStatus)
+CANCELLED = "ANNULE"
+
+STATUS_COLOURS = {
+    DocumentStatus.GENERE: "#8a5a00",
+    DocumentStatus.IMPRIME: "#1d5fa8",
+    DocumentStatus.REMIS: "#1e7a3c",
+}
+CANCELLED_COLOUR = "#9a2a2a"
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("PrintQueue", text)
+
+
+def kind_label(row: DocumentRow) -> str:
+    if row.kind == DocumentKind.LETTER:
+        return tr("Lettre de relance")
+    if (row.order_kind or "").upper() in {"CONTROLE", "CONTROLE_INDEX", "CONTROL", "MT"}:
+        return tr("Ordre de contrôle d'index")
+    return tr("Ordre de dépose")
+
+
+def status_label(row: DocumentRow) -> str:
+    if row.cancelled:
+        reason = row.cancel_reason or tr("sans motif")
+        return tr("Annulé : {reason}").format(reason=reason)
+    if row.status == DocumentStatus.REMIS:
+        return tr("Remis à {name}").format(name=row.handed_to_name or "—")
+    if row.status == DocumentStatus.IMPRIME:
+        if row.print_count > 1:
+            return tr("Imprimé ({count} fois)").format(count=row.print_count)
+        return tr("Imprimé")
+    return tr("Généré")
+
+
+class PrintQueueModel(QAbstractTableModel):
+    HEADERS = (
+        "Document",
+        "N°",
+        "Police",
+        "Client",
+        "Zone",
+        "Quartier",
+        "Statut",
+    )
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[DocumentRow] = []
+
+    def set_rows(self, rows: Sequence[DocumentRow]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    @property
+    def rows(self) -> list[DocumentRow]:
+        return list(self._rows)
+
+    def row(self, row: int) -> DocumentRow:
+        return self._rows[row]
+
+    def row_of(self, document_id: int) -> int:
+        for i, r in enumerate(self._rows):
+            if r.id == document_id:
+                return i
+        return -1
+
+    def rowCount(self, parent: ModelIndex = NO_PARENT) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: ModelIndex = NO_PARENT) -> int:
+        return 0 if parent.isValid() else COLUMNS
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < COLUMNS
+        ):
+            return tr(self.HEADERS[section])
+        return None
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        column = index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            text = self._display(row, column)
+            if role == Qt.ItemDataRole.ToolTipRole and row.gaps and column == COL_CUSTOMER:
+                return tr("Imprimé avec un manque : {gaps}").format(gaps=", ".join(row.gaps))
+            return text
+        if role == SORT_ROLE:
+            if column == COL_NUMBER:
+                return row.print_rank
+            return search_key(self._display(row, column))
+        if role == Qt.ItemDataRole.FontRole and row.cancelled:
+            font = QFont()
+            font.setStrikeOut(True)
+            return font
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if row.cancelled:
+                return QColor(CANCELLED_COLOUR)
+            if column == COL_STATUS:
+                return QColor(STATUS_COLOURS[row.status])
+        return None
+
+    def _display(self, row: DocumentRow, column: int) -> str:
+        if column == COL_KIND:
+            return kind_label(row)
+        if column == COL_NUMBER:
+            return row.number
+        if column == COL_POLICE:
+            return row.police
+        if column == COL_CUSTOMER:
+            return row.customer_name
+        if column == COL_ZONE:
+            return row.zone_code or "—"
+        if column == COL_QUARTIER:
+            return row.quartier or "—"
+        return status_label(row)
+
+    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+
+class PrintQueueProxy(QSortFilterProxyModel):
+    """Filters: kind (LETTER / ORDER), status (a DocumentStatus value or CANCELLED),
+    and a search over the words of a row."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.setSortRole(SORT_ROLE)
+        self._kind: DocumentKind | None = None
+        self._status: str | None = None
+        self._words: list[str] = []
+
+    def set_filters(self, kind: DocumentKind | None, status: str | None, search: str) -> None:
+        self.beginFilterChange()
+        self._kind, self._status = kind, status
+        self._words = search_key(search).split()
+        self.endFilterChange()
+
+    def filterAcceptsRow(self, source_row: int, source_parent: ModelIndex) -> bool:
+        model = self.sourceModel()
+        if not isinstance(model, PrintQueueModel):
+            return True
+        row = model.row(source_row)
+        if self._kind is not None and row.kind != self._kind:
+            return False
+        if self._status == CANCELLED:
+            if not row.cancelled:
+                return False
+        elif self._status is not None and (row.cancelled or row.status.value != self._status):
+            return False
+        if self._words:
+            haystack = search_key(
+                " ".join(model._display(row, c) for c in range(COLUMNS)) + f" {row.address or ''}"
+            )
+            return all(word in haystack for word in self._words)
+        return True

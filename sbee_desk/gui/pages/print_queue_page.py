@@ -1,0 +1,663 @@
+"""The « Édition et impression » page (issue #6, part 3): the print queue.
+
+Runs the edition in the background (progress, cancel), lists the batches and the
+chosen batch's documents with their status, previews the selected document (QtPdf),
+prints documents or a recipient's file through the system print dialog and only
+then records them printed (a reprint needs a reason), and records the hand-over to
+a releveur or the section RPNT. Cancelled documents (R7) are crossed out and never
+printed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QIODevice,
+    QItemSelectionModel,
+    QObject,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import QDialog, QListWidgetItem, QWidget
+
+from sbee_desk.domain.permissions import Action
+from sbee_desk.gui import errors
+from sbee_desk.gui.context import AppContext
+from sbee_desk.gui.dialogs.print_dialogs import (
+    HandoverDialog,
+    PrintFailed,
+    ReprintReasonDialog,
+    print_pdfs,
+)
+from sbee_desk.gui.errors import UserError
+from sbee_desk.gui.formatting import format_date, plural
+from sbee_desk.gui.models import print_queue as pcols
+from sbee_desk.gui.models.print_queue import PrintQueueModel, PrintQueueProxy
+from sbee_desk.gui.pages.base import Page
+from sbee_desk.gui.pages.print_queue_view import PrintQueueView
+from sbee_desk.gui.tasks import TaskContext
+from sbee_desk.services.actor import Actor
+from sbee_desk.services.edition import (
+    RECIPIENT_LABELS,
+    BatchInfo,
+    BatchStatus,
+    DocumentKind,
+    DocumentRow,
+    DocumentStatus,
+    EditionError,
+    EditionResult,
+    Recipient,
+    StaffChoice,
+    combined_pdf,
+    document_pdf,
+    handover_candidates,
+    list_batches,
+    list_documents,
+    mark_handed_over,
+    mark_printed,
+    printable_documents,
+    run_edition,
+)
+
+errors.register_expected_error(EditionError)
+errors.register_expected_error(PrintFailed)
+
+SEARCH_DELAY_MS = 150
+BATCH_ROLE = Qt.ItemDataRole.UserRole
+
+COLUMN_WIDTHS = {
+    pcols.COL_KIND: 150,
+    pcols.COL_NUMBER: 80,
+    pcols.COL_POLICE: 90,
+    pcols.COL_CUSTOMER: 150,
+    pcols.COL_ZONE: 45,
+    pcols.COL_QUARTIER: 90,
+}
+
+#: asks the printer (True: print); tests replace it (no modal dialog)
+AskPrinter = Callable[[QPrinter, QWidget], bool]
+#: asks the reason of a reprint (None: cancelled)
+AskReason = Callable[[int, QWidget], "str | None"]
+#: asks who receives the documents (None: cancelled)
+AskStaff = Callable[[str, int, list[StaffChoice], QWidget], "int | None"]
+
+
+def system_print_dialog(printer: QPrinter, parent: QWidget) -> bool:
+    dialog = QPrintDialog(printer, parent)
+    dialog.setWindowTitle(parent.tr("Imprimer"))
+    return dialog.exec() == QDialog.DialogCode.Accepted
+
+
+def reason_dialog(count: int, parent: QWidget) -> str | None:
+    dialog = ReprintReasonDialog(count, parent)
+    return dialog.reason if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+def staff_dialog(who: str, count: int, choices: list[StaffChoice], parent: QWidget) -> int | None:
+    dialog = HandoverDialog(who, count, choices, parent)
+    return dialog.staff_id if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+def agency_printer() -> QPrinter:
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setDocName("SBEE — file d'impression")
+    return printer
+
+
+@dataclass(frozen=True)
+class PrintJob:
+    title: str
+    ids: list[int]
+    contents: list[bytes]
+    reason: str | None
+
+
+class PrintQueuePage(Page):
+    key = "edition"
+    number = 2
+    view: PrintQueueView
+
+    batches_loaded = Signal()
+    documents_loaded = Signal()
+    #: the preview shows this document (its id)
+    preview_loaded = Signal(int)
+    edition_finished = Signal(object)
+    #: documents printed and recorded (their ids)
+    printed = Signal(list)
+    #: documents recorded handed over (their ids)
+    handed_over = Signal(list)
+
+    def __init__(self, ctx: AppContext, parent: QObject | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.view = view = PrintQueueView()
+        self.model = PrintQueueModel(self)
+        self.proxy = PrintQueueProxy(self)
+        self.proxy.setSourceModel(self.model)
+        view.table.setModel(self.proxy)
+        view.table.set_column_widths(COLUMN_WIDTHS)
+        ctx.settings.restore_header("edition/documents", view.table.horizontalHeader())
+        ctx.settings.restore_splitter("edition/splitter", view.splitter)
+        view.table.sortByColumn(pcols.COL_NUMBER, Qt.SortOrder.AscendingOrder)
+        self.batches: list[BatchInfo] = []
+        self.pdf_document = QPdfDocument(self)
+        self._pdf_buffer: QBuffer | None = None
+        self._preview_id: int | None = None
+        self._generation = 0
+        self._busy = False
+        self.printer_factory: Callable[[], QPrinter] = agency_printer
+        self.ask_printer: AskPrinter = system_print_dialog
+        self.ask_reason: AskReason = reason_dialog
+        self.ask_staff: AskStaff = staff_dialog
+        view.preview.setDocument(self.pdf_document)
+
+        self.search_timer = QTimer(self)
+        self.search_timer.setSingleShot(True)
+        self.search_timer.setInterval(SEARCH_DELAY_MS)
+        self.search_timer.timeout.connect(self._apply_filters)
+        view.kind_combo.currentIndexChanged.connect(self._apply_filters)
+        view.status_combo.currentIndexChanged.connect(self._apply_filters)
+        view.search_edit.textChanged.connect(lambda _text: self.search_timer.start())
+        view.search_edit.returnPressed.connect(self._apply_filters)
+        view.batch_list.currentItemChanged.connect(self._batch_chosen)
+        view.run_button.clicked.connect(self.run_edition)
+        view.print_button.clicked.connect(self.print_selected)
+        view.print_releveur_button.clicked.connect(lambda: self.print_recipient(Recipient.RELEVEUR))
+        view.print_rpnt_button.clicked.connect(lambda: self.print_recipient(Recipient.CHEF_RPNT))
+        view.handover_button.clicked.connect(self.hand_over_selected)
+        view.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.proxy.modelReset.connect(self._update_actions)
+        self.proxy.layoutChanged.connect(self._update_actions)
+        view.banner.setVisible(False)
+        view.show_empty(self.tr("Chargement…"))
+        self._update_actions()
+
+    @property
+    def nav_label(self) -> str:
+        return self.tr("Édition et impression")
+
+    def actor_changed(self) -> None:
+        self._update_actions()
+
+    def save_state(self) -> None:
+        self.ctx.settings.save_header("edition/documents", self.view.table.horizontalHeader())
+        self.ctx.settings.save_splitter("edition/splitter", self.view.splitter)
+
+    # -- loading ---------------------------------------------------------------------------
+    def refresh(self) -> None:
+        super().refresh()
+        self._generation += 1
+        generation = self._generation
+        self.ctx.tasks.start(
+            lambda ctx: list_batches(ctx.uow()),
+            title=self.tr("Lecture des éditions"),
+            on_success=lambda batches: self._batches_ready(generation, batches),
+        )
+
+    def _batches_ready(self, generation: int, batches: list[BatchInfo]) -> None:
+        if generation != self._generation:
+            return
+        current = self.current_batch()
+        wanted = current.id if current is not None else None
+        self.batches = batches
+        blist = self.view.batch_list
+        blist.blockSignals(True)
+        blist.clear()
+        for batch in batches:
+            item = QListWidgetItem(self._batch_text(batch))
+            item.setData(BATCH_ROLE, batch.id)
+            item.setToolTip(self._batch_tip(batch))
+            blist.addItem(item)
+        blist.blockSignals(False)
+        self._update_badge()
+        if not batches:
+            self.model.set_rows([])
+            self.view.show_empty(
+                self.tr(
+                    "Aucune édition pour l'instant. Validez un bordereau (page « Sélection »), "
+                    "puis cliquez sur « Lancer l'édition » : les lettres et les ordres "
+                    "apparaîtront ici."
+                )
+            )
+            self._clear_preview()
+            self._update_actions()
+            self.batches_loaded.emit()
+            return
+        row = next((i for i, b in enumerate(batches) if b.id == wanted), 0)
+        blist.setCurrentRow(row)
+        if self.current_batch() is not None and wanted == self.current_batch_id():
+            self._load_documents()  # the same batch: reload its documents
+        self.batches_loaded.emit()
+
+    def _batch_text(self, batch: BatchInfo) -> str:
+        status = self.tr("terminée") if batch.status == BatchStatus.TERMINE else self.tr("en cours")
+        printed = batch.by_status.get(DocumentStatus.IMPRIME, 0)
+        handed = batch.by_status.get(DocumentStatus.REMIS, 0)
+        generated = batch.by_status.get(DocumentStatus.GENERE, 0)
+        text = self.tr("Édition du {date} — {status}\n{letters}, {orders}").format(
+            date=format_date(batch.edition_on),
+            status=status,
+            letters=plural(batch.letters, self.tr("lettre"), self.tr("lettres")),
+            orders=plural(batch.orders, self.tr("ordre"), self.tr("ordres")),
+        )
+        text += self.tr("\n{g} à imprimer, {p} imprimé(s), {r} remis").format(
+            g=generated, p=printed, r=handed
+        )
+        if batch.cancelled_documents:
+            text += self.tr(", {c} annulé(s)").format(c=batch.cancelled_documents)
+        return text
+
+    def _batch_tip(self, batch: BatchInfo) -> str:
+        tip = self.tr("Lancée par {who}").format(who=batch.started_by)
+        if batch.gaps:
+            tip += self.tr(" — {n} document(s) imprimé(s) avec un manque").format(n=batch.gaps)
+        return tip
+
+    def current_batch_id(self) -> int | None:
+        item = self.view.batch_list.currentItem()
+        return int(item.data(BATCH_ROLE)) if item is not None else None
+
+    def current_batch(self) -> BatchInfo | None:
+        batch_id = self.current_batch_id()
+        return next((b for b in self.batches if b.id == batch_id), None)
+
+    def _batch_chosen(self, *_args: object) -> None:
+        self._clear_preview()
+        self._load_documents()
+
+    def _load_documents(self) -> None:
+        batch_id = self.current_batch_id()
+        if batch_id is None:
+            return
+        generation = self._generation
+        self.ctx.tasks.start(
+            lambda ctx: list_documents(ctx.uow(), batch_id),
+            title=self.tr("Lecture des documents"),
+            on_success=lambda rows: self._documents_ready(generation, batch_id, rows),
+        )
+
+    def _documents_ready(self, generation: int, batch_id: int, rows: list[DocumentRow]) -> None:
+        if generation != self._generation or batch_id != self.current_batch_id():
+            return
+        selected = self.selected_ids()
+        self.model.set_rows(rows)
+        if rows:
+            self.view.show_table()
+        else:
+            self.view.show_empty(self.tr("Cette édition ne contient aucun document."))
+        self._apply_filters()
+        for document_id in selected:
+            self.select_document(document_id, add=True)
+        self._update_status()
+        self._update_actions()
+        self.documents_loaded.emit()
+
+    # -- filters -----------------------------------------------------------------------------
+    def _apply_filters(self, *_args: object) -> None:
+        self.search_timer.stop()
+        view = self.view
+        kind = view.kind_combo.currentData()
+        self.proxy.set_filters(
+            DocumentKind(kind) if kind else None,
+            view.status_combo.currentData() or None,
+            view.search_edit.text(),
+        )
+        total, shown = self.model.rowCount(), self.proxy.rowCount()
+        if total == 0:
+            view.shown_label.clear()
+        elif shown == total:
+            view.shown_label.setText(plural(total, self.tr("document"), self.tr("documents")))
+        else:
+            view.shown_label.setText(
+                self.tr("{shown} sur {total}").format(shown=shown, total=total)
+            )
+        self._update_actions()
+
+    def _update_status(self) -> None:
+        rows = self.model.rows
+        if not rows:
+            self.view.status_label.clear()
+            return
+        live = [r for r in rows if not r.cancelled]
+        counts = {s: sum(1 for r in live if r.status == s) for s in DocumentStatus}
+        text = self.tr("{n} : {g} générés, {p} imprimés, {r} remis").format(
+            n=plural(len(rows), self.tr("document"), self.tr("documents")),
+            g=counts[DocumentStatus.GENERE],
+            p=counts[DocumentStatus.IMPRIME],
+            r=counts[DocumentStatus.REMIS],
+        )
+        cancelled = len(rows) - len(live)
+        if cancelled:
+            text += self.tr(" ; {c} annulé(s) depuis l'édition, exclus de l'impression").format(
+                c=cancelled
+            )
+        self.view.status_label.setText(text + ".")
+
+    def _update_badge(self) -> None:
+        waiting = sum(b.by_status.get(DocumentStatus.GENERE, 0) for b in self.batches[:1])
+        badge = str(waiting) if waiting else ""
+        if badge != self.badge:
+            self.badge = badge
+            self.badge_tip = self.tr("documents à imprimer")
+            self.badge_changed.emit()
+
+    # -- selection and preview ---------------------------------------------------------------
+    def selected_rows(self) -> list[DocumentRow]:
+        selection = self.view.table.selectionModel()
+        rows = sorted({index.row() for index in selection.selectedRows()})
+        return [self.model.row(self.proxy.mapToSource(self.proxy.index(r, 0)).row()) for r in rows]
+
+    def selected_ids(self) -> list[int]:
+        return [r.id for r in self.selected_rows()]
+
+    def select_document(self, document_id: int, add: bool = False) -> bool:
+        row = self.model.row_of(document_id)
+        if row < 0:
+            return False
+        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        if not index.isValid():
+            return False
+        flags = QItemSelectionModel.SelectionFlag.Rows | (
+            QItemSelectionModel.SelectionFlag.Select
+            if add
+            else QItemSelectionModel.SelectionFlag.ClearAndSelect
+        )
+        self.view.table.selectionModel().setCurrentIndex(index, flags)
+        return True
+
+    def _selection_changed(self, *_args: object) -> None:
+        self._update_actions()
+        index = self.view.table.currentIndex()
+        if not index.isValid():
+            return
+        row = self.model.row(self.proxy.mapToSource(index).row())
+        if row.id != self._preview_id:
+            self._load_preview(row)
+
+    def _load_preview(self, row: DocumentRow) -> None:
+        self._preview_id = row.id
+        self.view.preview_title.setText(self.tr("Aperçu — {name}").format(name=row.file_name))
+        document_id = row.id
+        self.ctx.tasks.start(
+            lambda ctx: document_pdf(ctx.uow(), document_id),
+            title=self.tr("Aperçu du document"),
+            on_success=lambda named: self._preview_ready(document_id, named[1]),
+            show_progress=False,
+        )
+
+    def _preview_ready(self, document_id: int, content: bytes) -> None:
+        if document_id != self._preview_id:
+            return
+        self.pdf_document.close()
+        old = self._pdf_buffer
+        buffer = QBuffer(self)  # kept as long as the document reads it
+        buffer.setData(QByteArray(content))
+        buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        self._pdf_buffer = buffer
+        self.pdf_document.load(buffer)
+        if old is not None:
+            old.close()
+            old.deleteLater()
+        self.preview_loaded.emit(document_id)
+
+    def _clear_preview(self) -> None:
+        self._preview_id = None
+        self.pdf_document.close()
+        self.view.preview_title.setText(self.tr("Aperçu"))
+
+    # -- actions -----------------------------------------------------------------------------
+    def _update_actions(self, *_args: object) -> None:
+        view = self.view
+        may = self.ctx.may(Action.EDITION)
+        rows = self.selected_rows()
+        live = [r for r in rows if not r.cancelled]
+        has_batch = self.current_batch_id() is not None and self.model.rowCount() > 0
+        view.run_button.setEnabled(may and not self._busy)
+        view.print_button.setEnabled(may and bool(live) and not self._busy)
+        for button in (view.print_releveur_button, view.print_rpnt_button):
+            button.setEnabled(may and has_batch and not self._busy)
+        view.handover_button.setEnabled(
+            may and bool(live) and all(r.print_count > 0 for r in live) and not self._busy
+        )
+        denied = "" if may else self.tr("Réservé au chef section recouvrement.")
+        view.run_button.setToolTip(
+            denied
+            or self.tr(
+                "Produit aujourd'hui, une seule fois, chaque lettre et chaque ordre des lignes "
+                "validées (les documents annulés par un paiement ne sont pas produits)."
+            )
+        )
+        view.print_button.setToolTip(
+            denied
+            or (
+                self.tr("Imprime les documents choisis (les annulés sont exclus).")
+                if live
+                else self.tr("Choisissez d'abord des documents non annulés.")
+            )
+        )
+        view.handover_button.setToolTip(
+            denied
+            or self.tr(
+                "Enregistre la remise des documents imprimés : lettres au releveur, ordres "
+                "au chef section RPNT."
+            )
+        )
+
+    def _widget(self) -> QWidget:
+        return self.view.window()
+
+    def run_edition(self) -> None:
+        """« Lancer l'édition »: today's batch, in the background, with progress and cancel."""
+        self.ctx.with_actor(self._run_edition)
+
+    def _run_edition(self, actor: Actor) -> None:
+        on = dt.date.today()
+
+        def work(ctx: TaskContext) -> EditionResult:
+            return run_edition(ctx.uow(), actor, on, progress=ctx.progress, cancelled=ctx.cancelled)
+
+        self._set_busy(True)
+        task = self.ctx.tasks.start(
+            work,
+            title=self.tr("Édition des lettres et des ordres"),
+            on_success=self._edition_done,
+            cancellable=True,
+        )
+        task.ended.connect(lambda: self._set_busy(False))
+
+    def _set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        self._update_actions()
+
+    def _edition_done(self, result: EditionResult) -> None:
+        banner = self.view.banner
+        if result.batch_id is None:
+            banner.show_message(
+                "info", self.tr("Rien à éditer : aucune lettre ni aucun ordre en attente.")
+            )
+        elif result.interrupted:
+            banner.show_message(
+                "warning",
+                self.tr(
+                    "Édition interrompue après {n} document(s) : ce qui est produit est "
+                    "conservé, relancez l'édition pour la terminer."
+                ).format(n=result.produced),
+            )
+        else:
+            text = self.tr("Édition terminée : {letters} et {orders} produits.").format(
+                letters=plural(result.letters, self.tr("lettre"), self.tr("lettres")),
+                orders=plural(result.orders, self.tr("ordre"), self.tr("ordres")),
+            )
+            if result.cancelled:
+                text += self.tr(" {n} annulé(s) avant l'édition (R7).").format(
+                    n=len(result.cancelled)
+                )
+            if result.gaps:
+                text += self.tr(
+                    " {n} document(s) imprimé(s) avec un manque (voir l'info-bulle)."
+                ).format(n=len(result.gaps))
+            banner.show_message("success", text)
+        self.message.emit(banner.text())
+        self.data_changed.emit()
+        self.refresh()
+        self.edition_finished.emit(result)
+
+    # -- printing ------------------------------------------------------------------------------
+    def print_selected(self) -> None:
+        rows = self.selected_rows()
+        live = [r for r in rows if not r.cancelled]
+        if not live:
+            errors.show_error(
+                self._widget(),
+                UserError(self.tr("Aucun document imprimable choisi (les annulés sont exclus).")),
+                self.tr("Impression"),
+            )
+            return
+        self.ctx.with_actor(lambda actor: self._print_rows(actor, live, None))
+
+    def print_recipient(self, recipient: Recipient) -> None:
+        batch_id = self.current_batch_id()
+        if batch_id is None:
+            return
+        live = [r for r in self.model.rows if not r.cancelled and r.recipient == recipient]
+        if not live:
+            errors.show_error(
+                self._widget(),
+                UserError(
+                    self.tr("Aucun document à imprimer pour le {who}.").format(
+                        who=RECIPIENT_LABELS[recipient]
+                    )
+                ),
+                self.tr("Impression"),
+            )
+            return
+        self.ctx.with_actor(lambda actor: self._print_rows(actor, live, (batch_id, recipient)))
+
+    def _print_rows(
+        self, actor: Actor, rows: list[DocumentRow], lot: tuple[int, Recipient] | None
+    ) -> None:
+        again = [r for r in rows if r.print_count > 0]
+        reason: str | None = None
+        if again:
+            reason = self.ask_reason(len(again), self._widget())
+            if not reason:
+                self.message.emit(self.tr("Réimpression annulée : rien n'a été imprimé."))
+                return
+        ids = [r.id for r in rows]
+        title = self.tr("Impression")
+
+        def fetch(ctx: TaskContext) -> PrintJob:
+            uow = ctx.uow()
+            if lot is not None:
+                batch_id, recipient = lot
+                printable = printable_documents(uow, batch_id, recipient)
+                lot_ids = [doc_id for doc_id, _name, _content in printable]
+                try:
+                    _name, content, stale = combined_pdf(uow, batch_id, recipient)
+                except EditionError:
+                    stale, content = True, b""
+                contents = [content] if not stale else [c for _i, _n, c in printable]
+                return PrintJob(title, lot_ids, contents, reason)
+            return PrintJob(title, ids, [document_pdf(uow, i)[1] for i in ids], reason)
+
+        self.ctx.tasks.start(
+            fetch,
+            title=self.tr("Préparation de l'impression"),
+            on_success=lambda job: self._print(actor, job),
+        )
+
+    def _print(self, actor: Actor, job: PrintJob) -> None:
+        printer = self.printer_factory()
+        if not self.ask_printer(printer, self._widget()):
+            self.message.emit(self.tr("Impression annulée : les documents restent « Généré »."))
+            return
+        try:
+            pages = print_pdfs(printer, job.contents)
+        except PrintFailed as exc:
+            errors.show_error(self._widget(), exc, self.tr("Impression"))
+            return
+        ids = job.ids
+        reason = job.reason
+
+        def record(ctx: TaskContext) -> int:
+            return mark_printed(ctx.uow(), actor, ids, reprint_reason=reason)
+
+        self.ctx.tasks.start(
+            record,
+            title=self.tr("Enregistrement de l'impression"),
+            on_success=lambda _n: self._printed(ids, pages),
+        )
+
+    def _printed(self, ids: list[int], pages: int) -> None:
+        self.message.emit(
+            self.tr("{docs} imprimé(s) ({pages}).").format(
+                docs=plural(len(ids), self.tr("document"), self.tr("documents")),
+                pages=plural(pages, self.tr("page"), self.tr("pages")),
+            )
+        )
+        self.data_changed.emit()
+        self.refresh()
+        self.printed.emit(ids)
+
+    # -- hand-over -----------------------------------------------------------------------------
+    def hand_over_selected(self) -> None:
+        live = [r for r in self.selected_rows() if not r.cancelled]
+        recipients = {r.recipient for r in live}
+        if not live:
+            return
+        if len(recipients) != 1:
+            errors.show_error(
+                self._widget(),
+                UserError(
+                    self.tr(
+                        "Choisissez soit des lettres (remises à un releveur), soit des ordres "
+                        "(remis au chef section RPNT), pas les deux à la fois."
+                    )
+                ),
+                self.tr("Remise"),
+            )
+            return
+        recipient = recipients.pop()
+        ids = [r.id for r in live]
+        self.ctx.tasks.start(
+            lambda ctx: handover_candidates(ctx.uow(), recipient),
+            title=self.tr("Lecture du personnel"),
+            on_success=lambda choices: self._choose_staff(recipient, ids, choices),
+        )
+
+    def _choose_staff(
+        self, recipient: Recipient, ids: list[int], choices: list[StaffChoice]
+    ) -> None:
+        if not choices:
+            errors.show_error(
+                self._widget(),
+                UserError(
+                    self.tr(
+                        "Aucun {who} actif dans le registre du personnel (page « Paramètres »)."
+                    ).format(who=RECIPIENT_LABELS[recipient])
+                ),
+                self.tr("Remise"),
+            )
+            return
+        staff_id = self.ask_staff(RECIPIENT_LABELS[recipient], len(ids), choices, self._widget())
+        if staff_id is None:
+            return
+        self.ctx.with_actor(lambda actor: self._hand_over(actor, ids, staff_id))
+
+    def _hand_over(self, actor: Actor, ids: list[int], staff_id: int) -> None:
+        def work(ctx: TaskContext) -> int:
+            return mark_handed_over(ctx.uow(), actor, ids, staff_id)
+
+        def done(_n: int) -> None:
+            self.data_changed.emit()
+            self.refresh()
+            self.handed_over.emit(ids)
+
+        self.ctx.tasks.start(work, title=self.tr("Remise des documents"), on_success=done)

@@ -1,0 +1,245 @@
+"""The « Édition et impression » page (issue #6, part 3): the edition run from the
+page, the documents of the batch, the preview, printing to a PDF file (marks
+printed), a reprint needing a reason, the hand-over, cancelled documents crossed
+out and excluded (qtmodeltester on its model)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from PySide6.QtGui import QImage
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPrintSupport import QPrinter
+from pytestqt.qtbot import QtBot
+from sqlalchemy import update
+
+from sbee_desk.db.database import Database
+from sbee_desk.db.models import EditionDocument, StaffMember
+from sbee_desk.gui.models import print_queue as pcols
+from sbee_desk.gui.models.print_queue import PrintQueueModel, PrintQueueProxy
+from sbee_desk.gui.pages.print_queue_page import PrintQueuePage
+from sbee_desk.importers import import_export
+from sbee_desk.services.edition import DocumentKind, DocumentStatus, list_documents
+from sbee_desk.services.review import validate_bordereau
+from sbee_desk.services.selection import run_selection
+from tests.gui.conftest import ACTOR, WindowFactory
+from tests.gui.known_case import BT, MT, write_known_export
+
+SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "28-file-impression.png"
+
+
+@pytest.fixture
+def validated_db(signed_db: Database, tmp_path: Path) -> Iterator[Database]:
+    """The known case validated (two letters, one order) and a staff register."""
+    import_export(signed_db.uow(), ACTOR, write_known_export(tmp_path / "export", dt.date.today()))
+    run = run_selection(signed_db.uow(), ACTOR, dt.date.today()).run_id
+    for code in (BT, MT):
+        validate_bordereau(signed_db.uow(), ACTOR, run, code)
+    with signed_db.uow() as uow:
+        for matricule, name, role in (
+            ("R01", "Codjo Hounsa", "RELEVEUR"),
+            ("N01", "Sèna Agbodjan", "AGENT_RPNT"),
+        ):
+            uow.session.add(StaffMember(matricule=matricule, name=name, role=role, active=True))
+        uow.commit()
+    yield signed_db
+
+
+class FilePrinter:
+    """Printer factory of the tests: every job goes to a new PDF file."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.files: list[Path] = []
+
+    def __call__(self) -> QPrinter:
+        printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
+        path = self.folder / f"job-{len(self.files) + 1}.pdf"
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(path))
+        self.files.append(path)
+        return printer
+
+
+def pages(path: Path) -> int:
+    return len(PdfReader(io.BytesIO(path.read_bytes())).pages)
+
+
+def open_queue(
+    qtbot: QtBot, make_window: WindowFactory, db: Database, tmp_path: Path
+) -> tuple[PrintQueuePage, FilePrinter]:
+    window = make_window(db)
+    page = window.print_queue_page
+    with qtbot.waitSignal(page.batches_loaded, timeout=20_000):
+        window.go_to("edition")
+    assert window.current_page() is page
+    printer = FilePrinter(tmp_path)
+    page.printer_factory = printer
+    page.ask_printer = lambda _printer, _parent: True
+    return page, printer
+
+
+def run_from_page(qtbot: QtBot, page: PrintQueuePage) -> None:
+    assert page.view.run_button.isEnabled()
+    with qtbot.waitSignal(page.edition_finished, timeout=60_000) as blocker:
+        page.view.run_button.click()
+    result = blocker.args[0]
+    assert result.produced == 3 and not result.interrupted
+    qtbot.waitUntil(lambda: page.model.rowCount() == 3, timeout=20_000)
+
+
+def row_of(page: PrintQueuePage, kind: DocumentKind) -> int:
+    return next(i for i, r in enumerate(page.model.rows) if r.kind == kind)
+
+
+def texts(page: PrintQueuePage, column: int) -> list[str]:
+    return [page.proxy.index(r, column).data() for r in range(page.proxy.rowCount())]
+
+
+def test_the_model_passes_the_model_tester(qtmodeltester, validated_db: Database) -> None:
+    from sbee_desk.services.edition import run_edition
+
+    batch = run_edition(validated_db.uow(), ACTOR, workers=0).batch_id
+    assert batch is not None
+    model = PrintQueueModel()
+    model.set_rows(list_documents(validated_db.uow(), batch))
+    qtmodeltester.check(model)
+    proxy = PrintQueueProxy()
+    proxy.setSourceModel(model)
+    proxy.set_filters(DocumentKind.LETTER, None, "")
+    qtmodeltester.check(proxy)
+    assert proxy.rowCount() == 2
+
+
+def test_edition_preview_print_reprint_hand_over_and_cancelled(
+    qtbot: QtBot, make_window: WindowFactory, validated_db: Database, tmp_path: Path
+) -> None:
+    page, printer = open_queue(qtbot, make_window, validated_db, tmp_path)
+    view = page.view
+    assert "Aucune édition" in view.empty_state.text()
+    run_from_page(qtbot, page)
+    assert view.batch_list.count() == 1
+    assert "Édition du" in view.batch_list.item(0).text()
+    assert sorted(texts(page, pcols.COL_KIND)) == [
+        "Lettre de relance",
+        "Lettre de relance",
+        "Ordre de dépose",
+    ]
+    assert set(texts(page, pcols.COL_STATUS)) == {"Généré"}
+    assert "Mairie de Sèmè-Podji" in texts(page, pcols.COL_CUSTOMER)
+
+    # filters: kind, search
+    view.kind_combo.setCurrentIndex(view.kind_combo.findData(DocumentKind.ORDER.value))
+    assert page.proxy.rowCount() == 1
+    view.kind_combo.setCurrentIndex(0)
+    view.search_edit.setText("semè")
+    qtbot.waitUntil(lambda: page.proxy.rowCount() == 1)
+    view.search_edit.clear()
+    qtbot.waitUntil(lambda: page.proxy.rowCount() == 3)
+
+    # preview of the order
+    order = page.model.row(row_of(page, DocumentKind.ORDER))
+    with qtbot.waitSignal(page.preview_loaded, timeout=20_000):
+        page.select_document(order.id)
+    assert page.pdf_document.status() == QPdfDocument.Status.Ready
+    assert page.pdf_document.pageCount() >= 1
+
+    # print the selected order to a PDF file: marked printed
+    with qtbot.waitSignal(page.printed, timeout=20_000):
+        view.print_button.click()
+    assert printer.files[-1].exists() and pages(printer.files[-1]) == order.pages
+    qtbot.waitUntil(
+        lambda: page.model.row(page.model.row_of(order.id)).status == DocumentStatus.IMPRIME
+    )
+
+    # a cancelled print leaves the documents « Généré »
+    page.ask_printer = lambda _printer, _parent: False
+    letters = [r for r in page.model.rows if r.kind == DocumentKind.LETTER]
+    page.select_document(letters[0].id)
+    view.print_button.click()
+    qtbot.waitUntil(lambda: not page.ctx.tasks.busy)
+    assert all(
+        d.status == DocumentStatus.GENERE and d.print_count == 0
+        for d in list_documents(validated_db.uow(), order.batch_id)
+        if d.kind == DocumentKind.LETTER
+    )
+    page.ask_printer = lambda _printer, _parent: True
+
+    # reprint: a reason is asked; none given → nothing printed
+    asked: list[int] = []
+    page.ask_reason = lambda count, _parent: asked.append(count) or None  # type: ignore[func-returns-value]
+    page.select_document(order.id)
+    files = len(printer.files)
+    view.print_button.click()
+    assert asked == [1] and len(printer.files) == files
+    page.ask_reason = lambda _count, _parent: "Bourrage papier"
+    with qtbot.waitSignal(page.printed, timeout=20_000):
+        view.print_button.click()
+    qtbot.waitUntil(lambda: page.model.row(page.model.row_of(order.id)).print_count == 2)
+    assert page.model.data(page.model.index(page.model.row_of(order.id), pcols.COL_STATUS)) == (
+        "Imprimé (2 fois)"
+    )
+
+    # hand the order over to the section RPNT
+    offered: list[list[str]] = []
+
+    def choose(_who, _count, choices, _parent):
+        offered.append([c.name for c in choices])
+        return choices[0].id
+
+    page.ask_staff = choose
+    page.select_document(order.id)
+    qtbot.waitUntil(view.handover_button.isEnabled)
+    with qtbot.waitSignal(page.handed_over, timeout=20_000):
+        view.handover_button.click()
+    assert offered == [["Sèna Agbodjan"]]
+    qtbot.waitUntil(
+        lambda: (
+            page.model.data(page.model.index(page.model.row_of(order.id), pcols.COL_STATUS))
+            == "Remis à Sèna Agbodjan"
+        )
+    )
+
+    # a letter cancelled since the edition (payment): crossed out, excluded
+    cancelled = letters[1]
+    with validated_db.uow() as uow:
+        uow.session.execute(
+            update(EditionDocument)
+            .where(EditionDocument.id == cancelled.id)
+            .values(cancelled=True, cancelled_on=dt.date.today(), cancel_reason="paiement reçu")
+        )
+        uow.commit()
+    with qtbot.waitSignal(page.documents_loaded, timeout=20_000):
+        page.refresh()
+    row = page.model.row_of(cancelled.id)
+    index = page.model.index(row, pcols.COL_STATUS)
+    assert index.data() == "Annulé : paiement reçu"
+    assert page.model.data(index, pcols.Qt.ItemDataRole.FontRole).strikeOut()
+    page.select_document(cancelled.id)
+    assert not view.print_button.isEnabled()
+    # the releveur's file: only the letter still due is printed
+    with qtbot.waitSignal(page.printed, timeout=20_000) as blocker:
+        view.print_releveur_button.click()
+    assert blocker.args[0] == [letters[0].id]
+    assert pages(printer.files[-1]) == letters[0].pages
+    view.status_combo.setCurrentIndex(view.status_combo.findData(pcols.CANCELLED))
+    assert page.proxy.rowCount() == 1
+    view.status_combo.setCurrentIndex(0)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 3)
+
+    # screenshot of the queue, the order previewed
+    with qtbot.waitSignal(page.preview_loaded, timeout=20_000):
+        page.select_document(order.id)
+    window = view.window()
+    window.resize(1366, 768)
+    qtbot.waitUntil(lambda: not page.ctx.tasks.busy)
+    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+    pixmap = window.grab()
+    image: QImage = pixmap.toImage()
+    assert image.width() == 1366 and image.height() == 768
+    assert pixmap.save(str(SCREENSHOT), "PNG")
