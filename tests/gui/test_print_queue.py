@@ -66,6 +66,15 @@ class FilePrinter:
         return printer
 
 
+def has_ink(image: QImage) -> bool:
+    """The preview shows a rendered page: some dark pixels (text), not a blank sheet."""
+    return any(
+        image.pixelColor(x, y).lightness() < 90
+        for y in range(0, image.height(), 3)
+        for x in range(0, image.width(), 3)
+    )
+
+
 def pages(path: Path) -> int:
     return len(PdfReader(io.BytesIO(path.read_bytes())).pages)
 
@@ -238,6 +247,7 @@ def test_edition_preview_print_reprint_hand_over_and_cancelled(
     window = view.window()
     window.resize(1366, 768)
     qtbot.waitUntil(lambda: not page.ctx.tasks.busy)
+    qtbot.waitUntil(lambda: has_ink(view.preview.viewport().grab().toImage()), timeout=20_000)
     SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
     pixmap = window.grab()
     image: QImage = pixmap.toImage()

@@ -46,6 +46,7 @@ from sbee_desk.gui.pages.print_queue_view import PrintQueueView
 from sbee_desk.gui.tasks import TaskContext
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.edition import (
+    GAP_LABELS,
     RECIPIENT_LABELS,
     BatchInfo,
     BatchStatus,
@@ -73,13 +74,14 @@ errors.register_expected_error(PrintFailed)
 SEARCH_DELAY_MS = 150
 BATCH_ROLE = Qt.ItemDataRole.UserRole
 
+#: at 1366×768 every column shows, Statut (the last) takes the rest
 COLUMN_WIDTHS = {
-    pcols.COL_KIND: 150,
-    pcols.COL_NUMBER: 80,
-    pcols.COL_POLICE: 90,
-    pcols.COL_CUSTOMER: 150,
-    pcols.COL_ZONE: 45,
-    pcols.COL_QUARTIER: 90,
+    pcols.COL_KIND: 128,
+    pcols.COL_NUMBER: 70,
+    pcols.COL_POLICE: 52,
+    pcols.COL_CUSTOMER: 128,
+    pcols.COL_ZONE: 40,
+    pcols.COL_QUARTIER: 68,
 }
 
 #: asks the printer (True: print); tests replace it (no modal dialog)
@@ -238,20 +240,19 @@ class PrintQueuePage(Page):
 
     def _batch_text(self, batch: BatchInfo) -> str:
         status = self.tr("terminée") if batch.status == BatchStatus.TERMINE else self.tr("en cours")
-        printed = batch.by_status.get(DocumentStatus.IMPRIME, 0)
-        handed = batch.by_status.get(DocumentStatus.REMIS, 0)
-        generated = batch.by_status.get(DocumentStatus.GENERE, 0)
-        text = self.tr("Édition du {date} — {status}\n{letters}, {orders}").format(
+        text = self.tr("Édition du {date}\n{status} — {letters}, {orders}").format(
             date=format_date(batch.edition_on),
             status=status,
             letters=plural(batch.letters, self.tr("lettre"), self.tr("lettres")),
             orders=plural(batch.orders, self.tr("ordre"), self.tr("ordres")),
         )
-        text += self.tr("\n{g} à imprimer, {p} imprimé(s), {r} remis").format(
-            g=generated, p=printed, r=handed
+        text += self.tr("\n{g} à imprimer · {p} imprimés · {r} remis").format(
+            g=batch.by_status.get(DocumentStatus.GENERE, 0),
+            p=batch.by_status.get(DocumentStatus.IMPRIME, 0),
+            r=batch.by_status.get(DocumentStatus.REMIS, 0),
         )
         if batch.cancelled_documents:
-            text += self.tr(", {c} annulé(s)").format(c=batch.cancelled_documents)
+            text += self.tr("\n{c} annulé(s) depuis l'édition").format(c=batch.cancelled_documents)
         return text
 
     def _batch_tip(self, batch: BatchInfo) -> str:
@@ -500,9 +501,11 @@ class PrintQueuePage(Page):
                     n=len(result.cancelled)
                 )
             if result.gaps:
+                missing = sorted({GAP_LABELS.get(g, g) for gap in result.gaps for g in gap.gaps})
                 text += self.tr(
-                    " {n} document(s) imprimé(s) avec un manque (voir l'info-bulle)."
-                ).format(n=len(result.gaps))
+                    " {n} document(s) imprimé(s) avec une information manquante ({what}) : "
+                    "à compléter à la main."
+                ).format(n=len(result.gaps), what=", ".join(missing))
             banner.show_message("success", text)
         self.message.emit(banner.text())
         self.data_changed.emit()

@@ -114,6 +114,9 @@ class PrintQueueView(QWidget):
         batches_title.setObjectName("sectionTitle")
         self.batch_list = QListWidget()
         self.batch_list.setObjectName("batches")
+        self.batch_list.setWordWrap(True)
+        self.batch_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.batch_list.setSpacing(2)
         batches_layout.addWidget(batches_title)
         batches_layout.addWidget(self.batch_list, 1)
 
@@ -145,7 +148,7 @@ class PrintQueueView(QWidget):
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setStretchFactor(2, 2)
-        self.splitter.setSizes([190, 640, 360])
+        self.splitter.setSizes([180, 680, 290])
         layout.addWidget(self.splitter, 1)
 
         self.status_label = QLabel()
