@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -15,15 +15,19 @@ from pypdf import PdfReader
 from PySide6.QtGui import QImage
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy import update
 
 from sbee_desk.db.database import Database
 from sbee_desk.db.models import EditionDocument, StaffMember
+from sbee_desk.domain.permissions import Role
+from sbee_desk.gui.dialogs.print_dialogs import ReprintReasonDialog
 from sbee_desk.gui.models import print_queue as pcols
 from sbee_desk.gui.models.print_queue import PrintQueueModel, PrintQueueProxy
-from sbee_desk.gui.pages.print_queue_page import PrintQueuePage
+from sbee_desk.gui.pages.print_queue_page import PrintQueuePage, reason_dialog
 from sbee_desk.importers import import_export
+from sbee_desk.services.actor import Actor
 from sbee_desk.services.edition import DocumentKind, DocumentStatus, list_documents
 from sbee_desk.services.review import validate_bordereau
 from sbee_desk.services.selection import run_selection
@@ -89,7 +93,7 @@ def open_queue(
     assert window.current_page() is page
     printer = FilePrinter(tmp_path)
     page.printer_factory = printer
-    page.ask_printer = lambda _printer, _parent: True
+    page.ask_printer = lambda _printer, _parent, done: done(True)
     return page, printer
 
 
@@ -167,7 +171,7 @@ def test_edition_preview_print_reprint_hand_over_and_cancelled(
     )
 
     # a cancelled print leaves the documents « Généré »
-    page.ask_printer = lambda _printer, _parent: False
+    page.ask_printer = lambda _printer, _parent, done: done(False)
     letters = [r for r in page.model.rows if r.kind == DocumentKind.LETTER]
     page.select_document(letters[0].id)
     view.print_button.click()
@@ -177,18 +181,32 @@ def test_edition_preview_print_reprint_hand_over_and_cancelled(
         for d in list_documents(validated_db.uow(), order.batch_id)
         if d.kind == DocumentKind.LETTER
     )
-    page.ask_printer = lambda _printer, _parent: True
+    page.ask_printer = lambda _printer, _parent, done: done(True)
 
     # reprint: a reason is asked; none given → nothing printed
     asked: list[int] = []
-    page.ask_reason = lambda count, _parent: asked.append(count) or None  # type: ignore[func-returns-value]
+
+    def no_reason(count: int, _parent: object, done: Callable[[str | None], None]) -> None:
+        asked.append(count)
+        done(None)
+
+    page.ask_reason = no_reason
     page.select_document(order.id)
     files = len(printer.files)
     view.print_button.click()
     assert asked == [1] and len(printer.files) == files
-    page.ask_reason = lambda _count, _parent: "Bourrage papier"
+    # the real dialog: « Réimprimer » only once a reason is typed
+    page.ask_reason = reason_dialog
+    view.print_button.click()
+    qtbot.waitUntil(lambda: view.window().findChild(ReprintReasonDialog) is not None)
+    dialog = view.window().findChild(ReprintReasonDialog)
+    assert dialog is not None
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert not ok.isEnabled()
+    dialog.reason_edit.setText("Bourrage papier")
+    assert ok.isEnabled()
     with qtbot.waitSignal(page.printed, timeout=20_000):
-        view.print_button.click()
+        ok.click()
     qtbot.waitUntil(lambda: page.model.row(page.model.row_of(order.id)).print_count == 2)
     assert page.model.data(page.model.index(page.model.row_of(order.id), pcols.COL_STATUS)) == (
         "Imprimé (2 fois)"
@@ -197,9 +215,9 @@ def test_edition_preview_print_reprint_hand_over_and_cancelled(
     # hand the order over to the section RPNT
     offered: list[list[str]] = []
 
-    def choose(_who, _count, choices, _parent):
+    def choose(_who, _count, choices, _parent, done):
         offered.append([c.name for c in choices])
-        return choices[0].id
+        done(choices[0].id)
 
     page.ask_staff = choose
     page.select_document(order.id)
@@ -253,3 +271,23 @@ def test_edition_preview_print_reprint_hand_over_and_cancelled(
     image: QImage = pixmap.toImage()
     assert image.width() == 1366 and image.height() == 768
     assert pixmap.save(str(SCREENSHOT), "PNG")
+
+
+def test_only_the_edition_role_may_run_print_or_hand_over(
+    qtbot: QtBot, make_window: WindowFactory, validated_db: Database
+) -> None:
+    agent = Actor("agent", frozenset({Role.AGENT_CONTROLE}), "Afiavi Houngbédji")
+    window = make_window(validated_db, agent)
+    page = window.print_queue_page
+    with qtbot.waitSignal(page.batches_loaded, timeout=20_000):
+        window.go_to("edition")
+    view = page.view
+    for button in (
+        view.run_button,
+        view.print_button,
+        view.print_releveur_button,
+        view.print_rpnt_button,
+        view.handover_button,
+    ):
+        assert not button.isEnabled()
+    assert view.run_button.toolTip() == "Réservé au chef section recouvrement."

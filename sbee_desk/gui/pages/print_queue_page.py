@@ -84,28 +84,42 @@ COLUMN_WIDTHS = {
     pcols.COL_QUARTIER: 68,
 }
 
-#: asks the printer (True: print); tests replace it (no modal dialog)
-AskPrinter = Callable[[QPrinter, QWidget], bool]
-#: asks the reason of a reprint (None: cancelled)
-AskReason = Callable[[int, QWidget], "str | None"]
-#: asks who receives the documents (None: cancelled)
-AskStaff = Callable[[str, int, list[StaffChoice], QWidget], "int | None"]
+#: asks the printer, then calls back with True to print; tests replace it (no dialog)
+AskPrinter = Callable[[QPrinter, QWidget, Callable[[bool], None]], None]
+#: asks the reason of a reprint, then calls back with it (None: cancelled)
+AskReason = Callable[[int, QWidget, Callable[["str | None"], None]], None]
+#: asks who receives the documents, then calls back with the staff id (None: cancelled)
+AskStaff = Callable[[str, int, list[StaffChoice], QWidget, Callable[["int | None"], None]], None]
 
 
-def system_print_dialog(printer: QPrinter, parent: QWidget) -> bool:
+def _open(dialog: QDialog, answered: Callable[[bool], None]) -> None:
+    """Window-modal and non-blocking, as every dialog of the application."""
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.finished.connect(lambda result: answered(result == QDialog.DialogCode.Accepted))
+    dialog.open()
+
+
+def system_print_dialog(printer: QPrinter, parent: QWidget, done: Callable[[bool], None]) -> None:
     dialog = QPrintDialog(printer, parent)
     dialog.setWindowTitle(parent.tr("Imprimer"))
-    return dialog.exec() == QDialog.DialogCode.Accepted
+    _open(dialog, done)
 
 
-def reason_dialog(count: int, parent: QWidget) -> str | None:
+def reason_dialog(count: int, parent: QWidget, done: Callable[[str | None], None]) -> None:
     dialog = ReprintReasonDialog(count, parent)
-    return dialog.reason if dialog.exec() == QDialog.DialogCode.Accepted else None
+    _open(dialog, lambda ok: done(dialog.reason if ok else None))
 
 
-def staff_dialog(who: str, count: int, choices: list[StaffChoice], parent: QWidget) -> int | None:
+def staff_dialog(
+    who: str,
+    count: int,
+    choices: list[StaffChoice],
+    parent: QWidget,
+    done: Callable[[int | None], None],
+) -> None:
     dialog = HandoverDialog(who, count, choices, parent)
-    return dialog.staff_id if dialog.exec() == QDialog.DialogCode.Accepted else None
+    _open(dialog, lambda ok: done(dialog.staff_id if ok else None))
 
 
 def agency_printer() -> QPrinter:
@@ -547,12 +561,25 @@ class PrintQueuePage(Page):
         self, actor: Actor, rows: list[DocumentRow], lot: tuple[int, Recipient] | None
     ) -> None:
         again = [r for r in rows if r.print_count > 0]
-        reason: str | None = None
-        if again:
-            reason = self.ask_reason(len(again), self._widget())
-            if not reason:
+        if not again:
+            self._fetch_and_print(actor, rows, lot, None)
+            return
+
+        def answered(reason: str | None) -> None:
+            if reason:
+                self._fetch_and_print(actor, rows, lot, reason)
+            else:
                 self.message.emit(self.tr("Réimpression annulée : rien n'a été imprimé."))
-                return
+
+        self.ask_reason(len(again), self._widget(), answered)
+
+    def _fetch_and_print(
+        self,
+        actor: Actor,
+        rows: list[DocumentRow],
+        lot: tuple[int, Recipient] | None,
+        reason: str | None,
+    ) -> None:
         ids = [r.id for r in rows]
         title = self.tr("Impression")
 
@@ -578,9 +605,16 @@ class PrintQueuePage(Page):
 
     def _print(self, actor: Actor, job: PrintJob) -> None:
         printer = self.printer_factory()
-        if not self.ask_printer(printer, self._widget()):
-            self.message.emit(self.tr("Impression annulée : les documents restent « Généré »."))
-            return
+
+        def answered(ok: bool) -> None:
+            if ok:
+                self._send(actor, job, printer)
+            else:
+                self.message.emit(self.tr("Impression annulée : les documents restent « Généré »."))
+
+        self.ask_printer(printer, self._widget(), answered)
+
+    def _send(self, actor: Actor, job: PrintJob, printer: QPrinter) -> None:
         try:
             pages = print_pdfs(printer, job.contents)
         except PrintFailed as exc:
@@ -649,10 +683,12 @@ class PrintQueuePage(Page):
                 self.tr("Remise"),
             )
             return
-        staff_id = self.ask_staff(RECIPIENT_LABELS[recipient], len(ids), choices, self._widget())
-        if staff_id is None:
-            return
-        self.ctx.with_actor(lambda actor: self._hand_over(actor, ids, staff_id))
+
+        def answered(staff_id: int | None) -> None:
+            if staff_id is not None:
+                self.ctx.with_actor(lambda actor: self._hand_over(actor, ids, staff_id))
+
+        self.ask_staff(RECIPIENT_LABELS[recipient], len(ids), choices, self._widget(), answered)
 
     def _hand_over(self, actor: Actor, ids: list[int], staff_id: int) -> None:
         def work(ctx: TaskContext) -> int:
