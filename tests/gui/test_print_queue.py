@@ -31,7 +31,7 @@ from sbee_desk.services.actor import Actor
 from sbee_desk.services.edition import DocumentKind, DocumentStatus, list_documents
 from sbee_desk.services.review import validate_bordereau
 from sbee_desk.services.selection import run_selection
-from tests.gui.conftest import ACTOR, WindowFactory
+from tests.gui.conftest import ACTOR, ErrorRecorder, WindowFactory
 from tests.gui.known_case import BT, MT, write_known_export
 
 SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "28-file-impression.png"
@@ -291,3 +291,31 @@ def test_only_the_edition_role_may_run_print_or_hand_over(
     ):
         assert not button.isEnabled()
     assert view.run_button.toolTip() == "Réservé au chef section recouvrement."
+
+
+def test_a_printer_error_leaves_the_documents_generated(
+    qtbot: QtBot,
+    make_window: WindowFactory,
+    validated_db: Database,
+    tmp_path: Path,
+    shown_errors: ErrorRecorder,
+) -> None:
+    page, _printer = open_queue(qtbot, make_window, validated_db, tmp_path)
+    run_from_page(qtbot, page)
+
+    def broken() -> QPrinter:  # a printer that cannot start the job
+        printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(tmp_path / "absent" / "folder" / "job.pdf"))
+        return printer
+
+    page.printer_factory = broken
+    shown_errors.expect()
+    page.select_document(page.model.rows[0].id)
+    page.view.print_button.click()
+    qtbot.waitUntil(lambda: bool(shown_errors.shown), timeout=20_000)
+    assert "rien n'a été marqué imprimé" in str(shown_errors.shown[0][0])
+    qtbot.waitUntil(lambda: not page.ctx.tasks.busy)
+    assert {
+        d.print_count for d in list_documents(validated_db.uow(), page.model.rows[0].batch_id)
+    } == {0}
