@@ -15,6 +15,16 @@ from PySide6.QtCore import QCoreApplication
 from sqlalchemy.engine import make_url
 
 from sbee_desk.db.database import Database
+
+# One definition of the French formats for screens and documents (Qt-free).
+from sbee_desk.documents.formats import (  # noqa: F401 - re-exported for the views
+    NARROW_NBSP,
+    NBSP,
+    format_amount,
+    format_count,
+    format_date,
+    local_datetime,
+)
 from sbee_desk.domain.enums import (
     CATEGORY_LABELS,
     DECISION_LABELS,
@@ -23,9 +33,6 @@ from sbee_desk.domain.enums import (
     Decision,
     OrderKind,
 )
-
-NARROW_NBSP = "\u202f"
-NBSP = "\u00a0"
 
 #: order in which decisions are listed everywhere (most serious first)
 DECISION_ORDER: tuple[Decision, ...] = (
@@ -80,27 +87,6 @@ def database_label(db: Database) -> tuple[str, str]:
         name = Path(url.database).name if url.database else tr("en mémoire")
         return name, db.description
     return db.description, db.description
-
-
-def format_count(value: int) -> str:
-    """``12 345`` with a narrow no-break space between thousands."""
-    return f"{value:,}".replace(",", NARROW_NBSP)
-
-
-def format_amount(value: int) -> str:
-    """``48 500 FCFA`` (whole francs)."""
-    return f"{format_count(value)}{NBSP}FCFA"
-
-
-def format_date(value: dt.date | None) -> str:
-    return value.strftime("%d/%m/%Y") if value is not None else ""
-
-
-def local_datetime(value: dt.datetime) -> dt.datetime:
-    """Stored timestamps are UTC; SQLite hands them back without a zone."""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.UTC)
-    return value.astimezone()
 
 
 def format_datetime(value: dt.datetime | None) -> str:
