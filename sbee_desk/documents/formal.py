@@ -575,15 +575,29 @@ class FormalPDF(P.BasePDF):
             y += line_height
         return y
 
-    def dotted(self, text: str, width: float) -> str:
-        """``text`` whose trailing dots (a blank to fill by hand) are cut or extended to
-        fill ``width`` exactly, never ended by an ellipsis."""
-        head = text.rstrip(".")
-        dot = self.get_string_width(".") or 1.0
-        room = width - self.get_string_width(head)
-        if room < dot * 3:
-            return P.fit_text(self, text, width)
-        return head + "." * int(room / dot)
+    def blank_field(self, x: float, y: float, text: str, width: float) -> None:
+        """A field to fill by hand: ``text``'s words, then its trailing dots drawn as a
+        dotted rule up to ``x + width`` (a rule, not hundreds of dot characters: it
+        prints the same and costs nothing to lay out)."""
+        head = text.rstrip(".").rstrip()
+        if head == text.rstrip():
+            self.text(x, y, P.fit_text(self, text, width))
+            return
+        head = P.fit_text(self, head, width)
+        self.text(x, y, head)
+        self.dotted_rule(x + self.get_string_width(head) + 1.2, y + 0.2, x + width)
+
+    def dotted_rule(self, x: float, y: float, end: float) -> None:
+        """A dotted rule from ``x`` to ``end`` at height ``y`` (a blank to write on)."""
+        if end - x < 2:
+            return
+        self.set_draw_color(*P.MUTED)
+        self.set_line_width(0.25)
+        self.set_dash_pattern(dash=0.25, gap=0.85)
+        self.line(x, y, end, y)
+        self.set_dash_pattern()
+        self.set_line_width(0.2)
+        self.set_draw_color(*P.RULE)
 
     def section_title(self, y: float, text: str, *, height: float = 5.5) -> float:
         """A dark band with a title in white capitals; returns the y below."""

@@ -448,8 +448,10 @@ def _receipt(pdf: FormalPDF, y: float, data: LetterData, texts: LetterTexts, spa
     fields_w = right - left - 2 * (sig_w + 3) - 6
     pdf.set_font(P.FONT, "", 8.5)
     pdf.text(left + 3, box_top + 16, P.fit_text(pdf, r["received_on"], fields_w))
-    pdf.text(left + 3, box_top + 21.5, pdf.dotted(r["received_by"], fields_w))
-    pdf.tick_box(left + 3, box_top + 27.5, pdf.dotted(r["impossible"], fields_w - 5))
+    pdf.blank_field(left + 3, box_top + 21.5, r["received_by"], fields_w)
+    label = r["impossible"].rstrip(".").rstrip()
+    after = pdf.tick_box(left + 3, box_top + 27.5, label) - 3.3
+    pdf.dotted_rule(after, box_top + 27.7, left + 3 + fields_w)
     for n, caption in enumerate((r["signature_recipient"], r["signature_releveur"])):
         x = right - 3 - (2 - n) * (sig_w + 3) + 3
         pdf.set_draw_color(*P.RULE)

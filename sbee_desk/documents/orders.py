@@ -399,10 +399,10 @@ def _cri(pdf: FormalPDF, y: float, kind: str, texts: OrderTexts) -> float:
     x = pdf.tick_box(x, base, c["yes"])
     pdf.tick_box(x, base, c["no"])
     base += row
-    pdf.text(left + 2, base, pdf.dotted(c["agent"], right - left - 4))
+    pdf.blank_field(left + 2, base, c["agent"], right - left - 4)
     base += row
-    pdf.text(left + 2, base, pdf.dotted(c["index"], half - left - 8))
-    pdf.text(half, base, pdf.dotted(c["meter_seen"], right - half - 2))
+    pdf.blank_field(left + 2, base, c["index"], half - left - 8)
+    pdf.blank_field(half, base, c["meter_seen"], right - half - 2)
     base += row
     x = left + 2
     for label in c[f"removed_{kind}"]:
@@ -421,14 +421,14 @@ def _cri(pdf: FormalPDF, y: float, kind: str, texts: OrderTexts) -> float:
             base += 5.5
             x = left + 2 + 18
         x = pdf.tick_box(x, base, label)
-    pdf.text(x, base, "." * 30)
+    pdf.dotted_rule(x - 3, base + 0.2, min(right - 2, x + 45))
     base += row
     pdf.text(left + 2, base, c["observations"])
     dots_x = left + 2 + pdf.get_string_width(c["observations"]) + 2
     pdf.set_text_color(*P.MUTED)
-    pdf.text(dots_x, base, pdf.dotted(".", right - 2 - dots_x))
+    pdf.dotted_rule(dots_x, base + 0.2, right - 2)
     base += 5.5
-    pdf.text(left + 2, base, pdf.dotted(".", right - left - 4))
+    pdf.dotted_rule(left + 2, base + 0.2, right - 2)
     pdf.set_text_color(*P.INK)
     bottom = base + 3
     pdf.set_draw_color(*P.HEADER_FILL)

@@ -672,6 +672,8 @@ class _Run:
     early: dict[Recipient, tuple[list[int], Future[tuple[Rendered, list[int]]]]] = field(
         default_factory=dict
     )
+    #: page count of each letter produced by this run (for its combined file)
+    letter_pages: dict[int, int] = field(default_factory=dict)
     letters: int = 0
     orders: int = 0
     files: int = 0
@@ -815,42 +817,47 @@ class _Run:
                         self.progress(done, total)
                     continue
                 in_flight.append((items, self.get_pool().submit(render_chunk, items)))
-                if early and number in (1, total // size // 2):
-                    # the larger file early, the other half-way: one worker at a time
-                    # draws a combined file while the other keeps producing documents
-                    self.submit_combined(loaded, largest=number == 1)
+                if early and number == 1:
+                    # the orders' combined file (one page each) now: one worker draws it
+                    # while the other keeps producing documents
+                    self.submit_combined(Recipient.CHEF_RPNT, loaded)
                 while len(in_flight) >= 2 * lanes:
                     done += self._collect(in_flight.pop(0))
                     if self.progress is not None:
                         self.progress(done, total)
+                    if early:  # the letters' once they are all produced (pages known)
+                        self.submit_combined(Recipient.RELEVEUR, loaded)
             while in_flight:
                 done += self._collect(in_flight.pop(0))
                 if self.progress is not None:
                     self.progress(done, total)
+                if early:
+                    self.submit_combined(Recipient.RELEVEUR, loaded)
         except BaseException:
             for _, future in in_flight:
                 future.cancel()
             raise
         return not stopped
 
-    def submit_combined(self, items: list[Item], *, largest: bool) -> None:
+    def submit_combined(self, recipient: Recipient, items: list[Item]) -> None:
         """Start drawing a recipient's combined file in the pool, beside the documents
-        (its minutes of work would otherwise run alone at the end): the recipient with
-        the most documents when ``largest``, else the other one."""
-        groups = {
-            recipient: [
-                i for i in items if isinstance(i, LetterData) == (recipient is Recipient.RELEVEUR)
-            ]
-            for recipient in Recipient
-        }
-        ranked = sorted(groups, key=lambda r: len(groups[r]), reverse=True)
-        recipient = ranked[0] if largest else ranked[1]
-        mine = groups[recipient]
-        if not mine or recipient in self.early:
+        (its minutes of work would otherwise run alone at the end) — once the page count
+        of each of its documents is known: orders are one page; letters once produced."""
+        if recipient in self.early:
+            return
+        letters = recipient is Recipient.RELEVEUR
+        mine = [i for i in items if isinstance(i, LetterData) == letters]
+        if not mine:
             return
         ids = [i.letter_id if isinstance(i, LetterData) else i.order_id for i in mine]
+        if letters:
+            if any(i not in self.letter_pages for i in ids):
+                return
+            pages = [self.letter_pages[i] for i in ids]
+        else:
+            pages = [1] * len(mine)
         future = self.get_pool().submit(
-            render_combined_task, mine, None, self.combined_title(recipient)
+            render_combined_task, mine, pages, self.combined_title(recipient)
         )
         self.early[recipient] = (ids, future)
 
@@ -860,7 +867,11 @@ class _Run:
 
     def _collect(self, entry: tuple[list[Item], Future[list[Rendered]]]) -> int:
         items, future = entry
-        self.save_chunk(items, future.result())
+        rendered = future.result()
+        self.save_chunk(items, rendered)
+        for item, pdf in zip(items, rendered, strict=True):
+            if isinstance(item, LetterData):
+                self.letter_pages[item.letter_id] = pdf.pages
         return len(items)
 
     def rank_and_combine(self) -> list[CombinedInfo]:
