@@ -9,7 +9,12 @@ own content; :func:`wrap_text` and :func:`fit_text` help placing text in cells
 
 from __future__ import annotations
 
+import zlib
+from typing import Any
+
 from fpdf import FPDF
+from fpdf.output import OutputProducer, PDFPage
+from fpdf.syntax import Name
 
 from sbee_desk.documents.resources import fonts_dir
 
@@ -24,6 +29,32 @@ HEADER_FILL = (31, 78, 121)
 HEADER_INK = (255, 255, 255)
 ZEBRA_FILL = (242, 245, 248)
 TOTAL_FILL = (222, 229, 237)
+
+
+class _Deflated(bytearray):
+    """The finished content stream of a page, already compressed (see :class:`BasePDF`)."""
+
+
+class _CompactOutput(OutputProducer):
+    """fpdf2's producer, taking the pages compressed while the document was drawn as
+    they are instead of compressing their (now empty) contents again."""
+
+    def _add_pages(self, _slice: slice = slice(0, None)) -> list[PDFPage]:
+        done: dict[int, _Deflated] = {}
+        for page in self.fpdf.pages.values():
+            if isinstance(page.contents, _Deflated):
+                done[page.index()] = page.contents
+                page.contents = bytearray()
+        objects = super()._add_pages(_slice)
+        for page in objects:
+            deflated = done.get(page.index())
+            if deflated is None:
+                continue
+            stream: Any = page.contents
+            stream._contents = bytes(deflated)
+            stream.length = len(deflated)
+            stream.filter = Name("FlateDecode")
+        return objects
 
 
 class BasePDF(FPDF):
@@ -84,10 +115,29 @@ class BasePDF(FPDF):
         self.cell(width, 3.5, label, align="R")
         self.set_text_color(*INK)
 
+    def add_page(self, *args: Any, **kwargs: Any) -> None:
+        """fpdf2's add_page; the page it closes is compressed at once.
+
+        fpdf2 keeps every page's drawing uncompressed until the file is written: about
+        20 kB a page of an order, 160 MB for the 8 000 orders of a night's combined
+        file. Compressed as soon as it is finished (its footer drawn), a page takes a
+        fifth of that, and writing the file does no more work than before. A page
+        holding the page-count alias stays as it is: fpdf2 rewrites it at the end."""
+        super().add_page(*args, **kwargs)
+        closed = self.pages.get(self.page - 1)
+        if (
+            self.compress
+            and closed is not None
+            and isinstance(closed.contents, bytearray)
+            and not isinstance(closed.contents, _Deflated)
+            and not closed.get_text_substitutions()
+        ):
+            closed.contents = _Deflated(zlib.compress(closed.contents))
+
     def output_bytes(self) -> bytes:
         """The finished PDF; the font files are closed afterwards."""
         try:
-            return bytes(self.output())
+            return bytes(self.output(output_producer_class=_CompactOutput))
         finally:
             self.close_fonts()
 
