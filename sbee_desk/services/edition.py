@@ -914,14 +914,16 @@ class _Run:
             early = self.early.pop(recipient, None)
             if recipient.value in existing:
                 continue
+            mine = (
+                EditionDocument.batch_id == self.batch_id,
+                EditionDocument.recipient == recipient.value,
+                EditionDocument.cancelled.is_(False),
+            )
             with uow:
                 docs = uow.session.execute(
-                    select(EditionDocument.payload, EditionDocument.pages, EditionDocument.kind,
-                           EditionDocument.letter_id, EditionDocument.order_id)
-                    .where(EditionDocument.batch_id == self.batch_id,
-                           EditionDocument.recipient == recipient.value,
-                           EditionDocument.cancelled.is_(False))
-                    .order_by(EditionDocument.print_rank)
+                    select(EditionDocument.pages, EditionDocument.letter_id,
+                           EditionDocument.order_id)
+                    .where(*mine).order_by(EditionDocument.print_rank)
                 ).all()  # fmt: skip
             if not docs:
                 continue
@@ -930,24 +932,34 @@ class _Run:
             if early is not None:
                 ids, future = early
                 drawn, drawn_pages = future.result()
+                early = future = None  # the file is held by ``drawn`` (or ``jobs``) only
                 # the same documents, in the same order, paginated the same: keep it
                 if ids == [d.letter_id or d.order_id for d in docs] and drawn_pages == pages:
                     jobs.append((recipient, name, len(docs), drawn))
                     continue
-            items: list[Item] = [
-                LetterData.from_payload(d.payload)
-                if d.kind == DocumentKind.LETTER.value
-                else OrderData.from_payload(d.payload)
-                for d in docs
-            ]
+                del drawn
+            # the documents' values only now (a few kilobytes each: not held for nothing)
+            with uow:
+                items: list[Item] = [
+                    LetterData.from_payload(payload)
+                    if kind == DocumentKind.LETTER.value
+                    else OrderData.from_payload(payload)
+                    for payload, kind in uow.session.execute(
+                        select(EditionDocument.payload, EditionDocument.kind)
+                        .where(*mine)
+                        .order_by(EditionDocument.print_rank)
+                    )
+                ]
             title = self.combined_title(recipient)
             if self.workers > 0 and len(items) >= POOL_THRESHOLD:
                 job: Any = self.get_pool().submit(render_combined_task, items, pages, title)
             else:
                 job = render_combined(items, pages, self.texts, title)[0]
             jobs.append((recipient, name, len(items), job))
-        for recipient, name, count, job in jobs:
+        while jobs:  # one file at a time in memory: each is let go once stored
+            recipient, name, count, job = jobs.pop(0)
             rendered: Rendered = job.result()[0] if isinstance(job, Future) else job
+            del job
             with uow.write():
                 taken = uow.session.scalar(
                     select(EditionCombinedFile.id).where(
