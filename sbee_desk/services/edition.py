@@ -914,7 +914,7 @@ class _Run:
             early = self.early.pop(recipient, None)
             if recipient.value in existing:
                 continue
-            mine = (
+            theirs = (
                 EditionDocument.batch_id == self.batch_id,
                 EditionDocument.recipient == recipient.value,
                 EditionDocument.cancelled.is_(False),
@@ -923,7 +923,7 @@ class _Run:
                 docs = uow.session.execute(
                     select(EditionDocument.pages, EditionDocument.letter_id,
                            EditionDocument.order_id)
-                    .where(*mine).order_by(EditionDocument.print_rank)
+                    .where(*theirs).order_by(EditionDocument.print_rank)
                 ).all()  # fmt: skip
             if not docs:
                 continue
@@ -932,7 +932,7 @@ class _Run:
             if early is not None:
                 ids, future = early
                 drawn, drawn_pages = future.result()
-                early = future = None  # the file is held by ``drawn`` (or ``jobs``) only
+                del early, future  # the file is held by ``drawn`` (or ``jobs``) only
                 # the same documents, in the same order, paginated the same: keep it
                 if ids == [d.letter_id or d.order_id for d in docs] and drawn_pages == pages:
                     jobs.append((recipient, name, len(docs), drawn))
@@ -946,7 +946,7 @@ class _Run:
                     else OrderData.from_payload(payload)
                     for payload, kind in uow.session.execute(
                         select(EditionDocument.payload, EditionDocument.kind)
-                        .where(*mine)
+                        .where(*theirs)
                         .order_by(EditionDocument.print_rank)
                     )
                 ]
