@@ -47,7 +47,7 @@ class _CompactOutput(OutputProducer):
                 page.contents = bytearray()
         objects = super()._add_pages(_slice)
         for page in objects:
-            deflated = done.get(page.index())
+            deflated = done.pop(page.index(), None)  # let go as soon as it is copied
             if deflated is None:
                 continue
             stream: Any = page.contents
