@@ -24,7 +24,6 @@ from sbee_desk.services.actor import Actor
 from sbee_desk.services.authz import PermissionDenied
 from sbee_desk.services.edition import (
     BatchStatus,
-    CancelCode,
     DocumentKind,
     EditionError,
     Recipient,
@@ -37,6 +36,7 @@ from sbee_desk.services.edition import (
     printable_documents,
     run_edition,
 )
+from sbee_desk.services.r7 import CancelCode
 from tests.integration.edition_world import (
     CHEF,
     TODAY,

@@ -1,0 +1,199 @@
+"""R7, restoration or payment ends the procedure (business-rules.md).
+
+"If the contract is restored, or its overdue unpaid count falls below N, before the
+order is executed, every pending letter/order for it is cancelled (kept, marked
+cancelled with the reason), and the procedure ends for that suspension. This is
+checked after every import, at validation and again just before edition and
+printing."
+
+One set-based check, :func:`cancel_ended`, run inside the caller's write
+transaction: by the import (after the merge, so an import and its cancellations
+are one), by the edition before producing anything, and by the print queue before
+printing (:func:`sbee_desk.services.edition.check_r7`). Validation applies R7 to
+the lines it validates (:mod:`sbee_desk.services.review`). A letter or order
+already produced keeps its document, marked cancelled: the print queue shows it
+struck out and refuses to print it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import and_, func, literal, or_, select, update
+
+from sbee_desk.db.models import (
+    Contract,
+    Customer,
+    EditionDocument,
+    Invoice,
+    Payment,
+    ReminderLetter,
+    Suspension,
+    WorkOrder,
+)
+from sbee_desk.db.uow import UnitOfWork
+from sbee_desk.documents.formats import format_date
+from sbee_desk.services import audit
+from sbee_desk.services.actor import Actor
+from sbee_desk.services.selection import _Plans, load_plans
+
+
+class DocumentKind(StrEnum):
+    LETTER = "LETTER"
+    ORDER = "ORDER"
+
+
+class CancelCode(StrEnum):
+    """Why R7 cancelled a letter or an order."""
+
+    RESTORED = "RESTORED"  # the suspension was restored (rétablissement)
+    PAID = "PAID"  # fewer overdue unpaid invoices than the plan's threshold
+
+
+@dataclass(frozen=True)
+class Cancellation:
+    kind: DocumentKind
+    work_id: int  # letter or order id
+    police: str
+    code: CancelCode
+    #: the French reason stored with the letter / order (the lists print it)
+    reason: str
+    document_id: int | None  # its document, when it was already produced
+
+
+def ended_work(
+    uow: UnitOfWork, on: dt.date
+) -> list[tuple[DocumentKind, int, str, CancelCode, str]]:
+    """Pending letters and orders whose procedure R7 ends at ``on`` (set-based)."""
+    plans = _Plans(load_plans(uow), on)
+    lt, wo = ReminderLetter.__table__, WorkOrder.__table__
+    work = (
+        select(
+            literal(DocumentKind.LETTER.value).label("kind"),
+            lt.c.id, lt.c.police, lt.c.suspension_id,
+        ).where(lt.c.cancelled_on.is_(None), lt.c.delivered_on.is_(None), lt.c.created_on <= on)
+        .union_all(
+            select(
+                literal(DocumentKind.ORDER.value).label("kind"),
+                wo.c.id, wo.c.police, wo.c.suspension_id,
+            ).where(wo.c.cancelled_on.is_(None), wo.c.created_on <= on)
+        )
+        .cte("work")
+    )  # fmt: skip
+    i, p = Invoice.__table__.alias("i"), Payment.__table__.alias("p")
+    c, cu = Contract.__table__.alias("c"), Customer.__table__.alias("cu")
+    plans.category = cu.c.category
+    paid = (
+        select(func.coalesce(func.sum(p.c.amount), 0))
+        .where(p.c.invoice_number == i.c.number, p.c.paid_on <= on)
+        .scalar_subquery()
+    )
+    overdue = and_(
+        i.c.cancelled.is_(False),
+        i.c.issued_on <= on,
+        or_(
+            and_(i.c.due_on.is_not(None), i.c.due_on < on),
+            and_(i.c.due_on.is_(None), i.c.issued_on < plans.cutoff(lambda x: x.payment_term_days)),
+        ),
+        i.c.amount - paid > 0,
+    )
+    unpaid = (
+        select(i.c.police, func.count().label("unpaid"))
+        .select_from(i.join(c, c.c.police == i.c.police).join(cu, cu.c.code == c.c.customer_code))
+        .where(i.c.police.in_(select(work.c.police)), overdue)
+        .group_by(i.c.police)
+        .cte("unpaid")
+    )
+    s = Suspension.__table__.alias("s")
+    rows = uow.session.execute(
+        select(
+            work.c.kind, work.c.id, work.c.police, s.c.restored_on, cu.c.category,
+            func.coalesce(unpaid.c.unpaid, 0).label("unpaid"),
+        )
+        .select_from(
+            work.join(s, s.c.id == work.c.suspension_id)
+            .join(c, c.c.police == work.c.police)
+            .join(cu, cu.c.code == c.c.customer_code)
+            .outerjoin(unpaid, unpaid.c.police == work.c.police)
+        )
+        .order_by(work.c.kind, work.c.id)
+    ).all()  # fmt: skip
+    ended = []
+    for row in rows:
+        plan = plans.values.get(row.category)
+        threshold = plan.unpaid_threshold if plan is not None else 1
+        if row.restored_on is not None and row.restored_on <= on:
+            code = CancelCode.RESTORED
+            reason = f"Rétablissement du {format_date(row.restored_on)} (R7)"
+        elif row.unpaid < threshold:
+            code = CancelCode.PAID
+            reason = (
+                f"Factures réglées : {row.unpaid} impayé(s) échu(s) au {format_date(on)}, "
+                f"seuil {threshold} (R7)"
+            )
+        else:
+            continue
+        ended.append((DocumentKind(row.kind), row.id, row.police, code, reason))
+    return ended
+
+
+def cancel_ended(uow: UnitOfWork, actor: Actor, on: dt.date, action: str) -> list[Cancellation]:
+    """R7 inside an open write unit of work: cancel, mark documents, audit (one event
+    ``action`` per letter or order cancelled, with before/after)."""
+    session = uow.session
+    ended = ended_work(uow, on)
+    if not ended:
+        return []
+    out: list[Cancellation] = []
+    events: list[dict[str, Any]] = []
+    for kind in DocumentKind:
+        mine = [e for e in ended if e[0] is kind]
+        if not mine:
+            continue
+        model = ReminderLetter if kind is DocumentKind.LETTER else WorkOrder
+        doc_column = (
+            EditionDocument.letter_id if kind is DocumentKind.LETTER else EditionDocument.order_id
+        )
+        for start in range(0, len(mine), 500):
+            part = mine[start : start + 500]
+            ids = [e[1] for e in part]
+            docs: dict[int | None, int] = {
+                work_id: doc_id
+                for work_id, doc_id in session.execute(
+                    select(doc_column, EditionDocument.id).where(doc_column.in_(ids))
+                )
+            }
+            for code in CancelCode:
+                for reason in sorted({e[4] for e in part if e[3] is code}):
+                    same = [e[1] for e in part if e[3] is code and e[4] == reason]
+                    session.execute(
+                        update(model)
+                        .where(model.id.in_(same), model.cancelled_on.is_(None))
+                        .values(cancelled_on=on, cancel_reason=reason)
+                    )
+                    session.execute(
+                        update(EditionDocument)
+                        .where(doc_column.in_(same))
+                        .values(
+                            cancelled=True,
+                            cancelled_on=on,
+                            cancel_reason=reason,
+                            version=EditionDocument.version + 1,
+                        )
+                    )
+            for _, work_id, police, code, reason in part:
+                out.append(Cancellation(kind, work_id, police, code, reason, docs.get(work_id)))
+                events.append({
+                    "action": action,
+                    "entity": model.__tablename__,
+                    "entity_key": str(work_id),
+                    "before": {"cancelled_on": None},
+                    "after": {"cancelled_on": on.isoformat(), "cancel_reason": reason},
+                    "details": {"police": police, "code": code.value,
+                                "document_id": docs.get(work_id)},
+                })  # fmt: skip
+    audit.record_many(uow, actor, events)
+    return out
