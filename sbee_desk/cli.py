@@ -140,6 +140,11 @@ def cmd_import(args: argparse.Namespace) -> int:
     _emit(f"{'table':<15}{'insérés':>10}{'mis à jour':>12}{'inchangés':>11}")
     for table, c in result.counts.items():
         _emit(f"{table:<15}{c.inserted:>10}{c.updated:>12}{c.unchanged:>11}")
+    if result.r7_cancelled:
+        from sbee_desk.services.r7 import summary
+
+        # on stderr, like the warnings: stdout stays the counts of import-format.md
+        _emit(summary(result.r7_cancelled), err=True)
     return EXIT_OK
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from sbee_desk.services.r7 import Cancellation
+
 
 @dataclass(frozen=True)
 class ImportProblem:
@@ -61,3 +63,6 @@ class ImportResult:
     warnings: list[str] = field(default_factory=list)
     #: (file name, SHA-256 hex) of every file read
     files: list[tuple[str, str]] = field(default_factory=list)
+    #: letters and orders R7 cancelled once the import was merged (restorations and
+    #: payments it brought), in the same transaction
+    r7_cancelled: list[Cancellation] = field(default_factory=list)

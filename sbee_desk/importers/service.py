@@ -19,9 +19,11 @@ Memory stays flat whatever the size of the export: one chunk of rows at a time.
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 from sbee_desk.db.uow import UnitOfWork
@@ -40,6 +42,8 @@ from sbee_desk.importers.staging import Staging
 from sbee_desk.services import audit
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.authz import require
+from sbee_desk.services.r7 import cancel_ended
+from sbee_desk.services.selection import today
 
 #: Rows read, checked and staged at a time (memory stays flat; cancel is polled between).
 CHUNK_ROWS = 50_000
@@ -54,6 +58,7 @@ def import_export(
     *,
     progress: Progress | None = None,
     cancelled: Callable[[], bool] | None = None,
+    today_: dt.date | None = None,
 ) -> ImportResult:
     """Import the export at ``path`` (folder of CSV files or ``.xlsx`` workbook).
 
@@ -63,6 +68,10 @@ def import_export(
     :class:`~sbee_desk.services.authz.PermissionDenied` (the actor may not import:
     chef section recouvrement or administrateur only).
     ``progress(done, total)`` is called from time to time, in arbitrary units.
+
+    R7 is checked once the rows are merged, at today's date (``today_``), in the same
+    transaction: the letters and orders of contracts this import shows restored or
+    paid are cancelled (``ImportResult.r7_cancelled``, one audit event each).
     """
     with uow, _gc_paused():
         require(uow, actor, Action.IMPORT)
@@ -75,6 +84,11 @@ def import_export(
             run = _Run(uow, actor, source, progress, cancelled)
             with Staging(uow.session.connection()) as staging:
                 result = run.execute(Path(path), staging)
+            # R7 "after every import" (business-rules.md): the import and what it ends
+            # are one transaction
+            ended = cancel_ended(uow, actor, today_ or today(), "import.r7_cancel")
+            if ended:
+                result = replace(result, r7_cancelled=ended)
             uow.commit()
         finally:
             source.close()

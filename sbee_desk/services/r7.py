@@ -197,3 +197,21 @@ def cancel_ended(uow: UnitOfWork, actor: Actor, on: dt.date, action: str) -> lis
                 })  # fmt: skip
     audit.record_many(uow, actor, events)
     return out
+
+
+def summary(cancelled: list[Cancellation]) -> str:
+    """One French sentence for the user: what R7 just cancelled ("" for nothing)."""
+    if not cancelled:
+        return ""
+    letters = sum(c.kind is DocumentKind.LETTER for c in cancelled)
+    orders = len(cancelled) - letters
+    parts = []
+    if letters:
+        parts.append(f"{letters} lettre{'s' if letters > 1 else ''} de relance")
+    if orders:
+        parts.append(f"{orders} ordre{'s' if orders > 1 else ''}")
+    ending = ("e" if not orders else "") + ("s" if len(cancelled) > 1 else "")
+    return (
+        f"R7 : {' et '.join(parts)} annulé{ending} (paiement ou rétablissement), "
+        "motif au journal d'audit."
+    )

@@ -113,6 +113,28 @@ def test_import_twice_is_unchanged(sqlite_db, tmp_path, capsys) -> None:
     assert out.splitlines()[1].split() == ["clients", "0", "0", "3"]
 
 
+def test_import_reports_what_R7_cancelled_on_stderr(sqlite_db, tmp_path, capsys) -> None:
+    url = sqlite_db.url
+    run(capsys, "--db", url, "import", str(small_export(tmp_path / "e")))
+    code, out, _ = run(capsys, "--db", url, "select", "--date", "2026-11-20")
+    assert run(capsys, "--db", url, "validate", "--run", out.strip(), "--all")[0] == 0
+    restored = write_export(
+        tmp_path / "j2",
+        interruptions="police;date_interruption;bordereau;date_retablissement\n"
+        "P1;2026-10-01;BT-09;2026-11-21\n",
+    )
+    code, out, err = run(capsys, "--db", url, "import", str(restored))
+    assert code == 0
+    assert out.splitlines()[1].split() == ["interruptions", "0", "1", "0"]  # stdout: counts
+    assert err.strip() == (
+        "R7 : 1 ordre annulé (paiement ou rétablissement), motif au journal d'audit."
+    )
+    with sqlite_db.engine.connect() as conn:
+        assert conn.execute(
+            text("SELECT police, cancel_reason FROM work_order WHERE cancelled_on IS NOT NULL")
+        ).all() == [("P1", "Rétablissement du 21/11/2026 (R7)")]
+
+
 @pytest.mark.parametrize("bad", ["2026-13-01", "hier", "31/02/2026"])
 def test_unparseable_date_exit_2(sqlite_db, capsys, bad) -> None:
     code, _, err = run(capsys, "--db", sqlite_db.url, "select", "--date", bad)

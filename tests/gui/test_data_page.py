@@ -111,3 +111,41 @@ def test_good_export_shows_counts_per_table(
     with qtbot.waitSignal(page.import_finished, timeout=20_000):
         page.import_path(tmp_path / "ok")
     assert model.index(0, 3).data() == "6"  # Clients: 6 unchanged
+
+
+def test_an_import_that_ends_procedures_says_what_R7_cancelled(
+    qtbot: QtBot, make_window: WindowFactory, signed_db: Database, tmp_path: Path
+) -> None:
+    from sbee_desk.importers import import_export
+    from sbee_desk.services.actor import Actor
+    from sbee_desk.services.review import validate_bordereau
+    from sbee_desk.services.selection import run_selection
+    from tests.gui.known_case import BT
+    from tests.gui.test_screenshots import SIZE, save
+
+    today = dt.date.today()
+    chef = Actor("chef")
+    import_export(signed_db.uow(), chef, write_known_export(tmp_path / "j1", today))
+    run = run_selection(signed_db.uow(), chef, today).run_id
+    validate_bordereau(signed_db.uow(), chef, run, BT)  # P001: an order; P002: a letter
+    window = make_window(signed_db)
+    window.go_to("data")
+    page = window.data_page
+    delta = tmp_path / "j2"
+    delta.mkdir()
+    suspended = (today - dt.timedelta(days=40)).strftime("%d/%m/%Y")
+    (delta / "interruptions.csv").write_text(
+        "police;date_interruption;bordereau;date_retablissement\n"
+        f"P001;{suspended};{BT};{today:%d/%m/%Y}\n",
+        encoding="utf-8",
+    )
+    with qtbot.waitSignal(page.import_finished, timeout=20_000) as finished:
+        page.import_path(delta)
+    assert finished.args == ["succeeded"]
+    banner = page.view.banner
+    assert banner.kind == "warning"
+    assert "Import terminé" in banner.text()
+    assert "R7 : 1 ordre annulé (paiement ou rétablissement)" in banner.text()
+    assert "barrés dans « 2 Édition et impression »" in banner.text()
+    window.resize(*SIZE)
+    save(window, "13-donnees-import-r7")

@@ -28,6 +28,7 @@ from sbee_desk.importers import (
     import_export,
 )
 from sbee_desk.services.actor import Actor
+from sbee_desk.services.r7 import summary as r7_summary
 from sbee_desk.services.selection import ImportInfo, last_import
 
 
@@ -161,18 +162,22 @@ class DataPage(Page):
         view = self.view
         self.counts_model.set_counts(result.counts)
         totals = self.counts_model.totals()
+        message = self.tr(
+            "<b>Import terminé.</b> {inserted}, {updated}, {unchanged}. "
+            "Les données sont prêtes pour la sélection."
+        ).format(
+            inserted=plural(totals.inserted, self.tr("ligne ajoutée"), self.tr("lignes ajoutées")),
+            updated=plural(totals.updated, self.tr("mise à jour"), self.tr("mises à jour")),
+            unchanged=plural(totals.unchanged, self.tr("inchangée"), self.tr("inchangées")),
+        )
+        if result.r7_cancelled:
+            # restorations and payments of this import ended some procedures (R7)
+            message += "<br>" + self.tr(
+                "{r7} Les documents déjà produits sont barrés dans « 2 Édition et impression »."
+            ).format(r7=html.escape(r7_summary(result.r7_cancelled)))
         view.banner.show_message(
-            "success",
-            self.tr(
-                "<b>Import terminé.</b> {inserted}, {updated}, {unchanged}. "
-                "Les données sont prêtes pour la sélection."
-            ).format(
-                inserted=plural(
-                    totals.inserted, self.tr("ligne ajoutée"), self.tr("lignes ajoutées")
-                ),
-                updated=plural(totals.updated, self.tr("mise à jour"), self.tr("mises à jour")),
-                unchanged=plural(totals.unchanged, self.tr("inchangée"), self.tr("inchangées")),
-            ),
+            "warning" if result.r7_cancelled else "success",
+            message,
             self.tr("Aller à la sélection"),
         )
         self._banner_target = "selection"
