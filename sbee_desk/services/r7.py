@@ -31,6 +31,7 @@ from sbee_desk.db.models import (
     Invoice,
     Payment,
     ReminderLetter,
+    StaffMember,
     Suspension,
     WorkOrder,
 )
@@ -39,6 +40,10 @@ from sbee_desk.documents.formats import format_date
 from sbee_desk.services import audit
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.selection import _Plans, load_plans
+
+#: the status of a document handed over to the releveur or the chef RPNT
+#: (``edition.DocumentStatus.REMIS``; edition imports this module, not the reverse)
+HANDED_OVER = "REMIS"
 
 
 class DocumentKind(StrEnum):
@@ -62,6 +67,9 @@ class Cancellation:
     #: the French reason stored with the letter / order (the lists print it)
     reason: str
     document_id: int | None  # its document, when it was already produced
+    #: an order already handed over (in the field): the name of who has it — R7 "is
+    #: flagged so the agent is called back"
+    recall_from: str | None = None
 
 
 def ended_work(
@@ -160,12 +168,16 @@ def cancel_ended(uow: UnitOfWork, actor: Actor, on: dt.date, action: str) -> lis
         for start in range(0, len(mine), 500):
             part = mine[start : start + 500]
             ids = [e[1] for e in part]
-            docs: dict[int | None, int] = {
-                work_id: doc_id
-                for work_id, doc_id in session.execute(
-                    select(doc_column, EditionDocument.id).where(doc_column.in_(ids))
-                )
-            }
+            docs: dict[int | None, int] = {}
+            in_field: dict[int | None, str] = {}
+            for work_id, doc_id, status, holder in session.execute(
+                select(doc_column, EditionDocument.id, EditionDocument.status, StaffMember.name)
+                .outerjoin(StaffMember, StaffMember.id == EditionDocument.handed_to)
+                .where(doc_column.in_(ids))
+            ):
+                docs[work_id] = doc_id
+                if kind is DocumentKind.ORDER and status == HANDED_OVER:
+                    in_field[work_id] = holder or "?"
             for code in CancelCode:
                 for reason in sorted({e[4] for e in part if e[3] is code}):
                     same = [e[1] for e in part if e[3] is code and e[4] == reason]
@@ -185,15 +197,22 @@ def cancel_ended(uow: UnitOfWork, actor: Actor, on: dt.date, action: str) -> lis
                         )
                     )
             for _, work_id, police, code, reason in part:
-                out.append(Cancellation(kind, work_id, police, code, reason, docs.get(work_id)))
+                recall = in_field.get(work_id)
+                out.append(
+                    Cancellation(kind, work_id, police, code, reason, docs.get(work_id), recall)
+                )
+                details: dict[str, Any] = {
+                    "police": police, "code": code.value, "document_id": docs.get(work_id),
+                }  # fmt: skip
+                if recall is not None:
+                    details["recall_from"] = recall
                 events.append({
                     "action": action,
                     "entity": model.__tablename__,
                     "entity_key": str(work_id),
                     "before": {"cancelled_on": None},
                     "after": {"cancelled_on": on.isoformat(), "cancel_reason": reason},
-                    "details": {"police": police, "code": code.value,
-                                "document_id": docs.get(work_id)},
+                    "details": details,
                 })  # fmt: skip
     audit.record_many(uow, actor, events)
     return out
@@ -211,7 +230,15 @@ def summary(cancelled: list[Cancellation]) -> str:
     if orders:
         parts.append(f"{orders} ordre{'s' if orders > 1 else ''}")
     ending = ("e" if not orders else "") + ("s" if len(cancelled) > 1 else "")
-    return (
+    text = (
         f"R7 : {' et '.join(parts)} annulé{ending} (paiement ou rétablissement), "
         "motif au journal d'audit."
     )
+    recalls = sorted({c.recall_from for c in cancelled if c.recall_from is not None})
+    if recalls:
+        n = sum(c.recall_from is not None for c in cancelled)
+        text += (
+            f" {n} ordre{'s' if n > 1 else ''} déjà remis sur le terrain : "
+            f"rappelez {', '.join(recalls)}."
+        )
+    return text

@@ -319,3 +319,29 @@ def test_a_printer_error_leaves_the_documents_generated(
     assert {
         d.print_count for d in list_documents(validated_db.uow(), page.model.rows[0].batch_id)
     } == {0}
+
+
+def test_R7_a_cancelled_order_already_handed_over_reads_to_call_the_agent_back(
+    validated_db: Database,
+) -> None:
+    from dataclasses import replace
+
+    from sbee_desk.services.edition import run_edition
+
+    batch = run_edition(validated_db.uow(), ACTOR, workers=0).batch_id
+    assert batch is not None
+    rows = list_documents(validated_db.uow(), batch)
+    order = next(r for r in rows if r.kind is DocumentKind.ORDER)
+    letter = next(r for r in rows if r.kind is DocumentKind.LETTER)
+    cancelled = {"cancelled": True, "cancel_reason": "Rétablissement du 28/11/2026 (R7)"}
+    handed = {"status": DocumentStatus.REMIS, "handed_to_name": "Sèna Agbodjan"}
+    assert pcols.status_label(replace(order, **cancelled, **handed)) == (
+        "Annulé : Rétablissement du 28/11/2026 (R7) — à rappeler (remis à Sèna Agbodjan)"
+    )
+    assert pcols.status_label(replace(order, **cancelled)) == (
+        "Annulé : Rétablissement du 28/11/2026 (R7)"
+    )
+    # a letter handed to the releveur is not in the field as an order is (R7 names orders)
+    assert pcols.status_label(replace(letter, **cancelled, **handed)) == (
+        "Annulé : Rétablissement du 28/11/2026 (R7)"
+    )

@@ -132,3 +132,31 @@ def test_only_the_edition_role_prints_and_hands_over(db, queue) -> None:
     assert audit(db, "edition.print") == []
     with pytest.raises(EditionError, match="introuvable"):
         mark_printed(db.uow(), CHEF, [docs[0].id, 424242])
+
+
+
+def test_R7_an_order_already_handed_over_is_flagged_to_call_the_agent_back(db, queue) -> None:
+    from sbee_desk.db.models import Suspension
+    from sbee_desk.services.edition import check_r7
+    from sbee_desk.services.r7 import HANDED_OVER, summary
+
+    assert HANDED_OVER == DocumentStatus.REMIS.value
+    batch, staff, docs = queue
+    orders = {d.police: d.id for d in docs if d.kind is DocumentKind.ORDER}
+    mark_printed(db.uow(), CHEF, list(orders.values()))
+    mark_handed_over(db.uow(), CHEF, [orders["PB1"]], staff["N01"])
+    with db.uow() as uow:  # both contracts restored: PB1's order is in the field already
+        for s in uow.session.scalars(select(Suspension).where(Suspension.police.in_(orders))):
+            s.restored_on = TODAY
+        uow.commit()
+    cancelled = {c.police: c for c in check_r7(db.uow(), CHEF, today_=TODAY)}
+    assert cancelled["PB1"].recall_from == "Sèna Agbodjan"
+    assert cancelled["PB2"].recall_from is None  # printed, still at the agency
+    assert summary(list(cancelled.values())).endswith(
+        "1 ordre déjà remis sur le terrain : rappelez Sèna Agbodjan."
+    )
+    details = {key: d for key, d in audit(db, "edition.r7_cancel")}
+    assert details[str(cancelled["PB1"].work_id)]["recall_from"] == "Sèna Agbodjan"
+    assert "recall_from" not in details[str(cancelled["PB2"].work_id)]
+    rows = {d.police: d for d in list_documents(db.uow(), batch)}
+    assert rows["PB1"].cancelled and rows["PB1"].status is DocumentStatus.REMIS

@@ -52,6 +52,11 @@ def kind_label(row: DocumentRow) -> str:
 def status_label(row: DocumentRow) -> str:
     if row.cancelled:
         reason = row.cancel_reason or tr("sans motif")
+        if row.kind == DocumentKind.ORDER and row.status == DocumentStatus.REMIS:
+            # R7: an order already in the field is flagged so the agent is called back
+            return tr("Annulé : {reason} — à rappeler (remis à {name})").format(
+                reason=reason, name=row.handed_to_name or "—"
+            )
         return tr("Annulé : {reason}").format(reason=reason)
     if row.status == DocumentStatus.REMIS:
         return tr("Remis à {name}").format(name=row.handed_to_name or "—")
