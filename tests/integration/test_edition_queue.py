@@ -134,13 +134,12 @@ def test_only_the_edition_role_prints_and_hands_over(db, queue) -> None:
         mark_printed(db.uow(), CHEF, [docs[0].id, 424242])
 
 
-
 def test_R7_an_order_already_handed_over_is_flagged_to_call_the_agent_back(db, queue) -> None:
     from sbee_desk.db.models import Suspension
     from sbee_desk.services.edition import check_r7
     from sbee_desk.services.r7 import HANDED_OVER, summary
 
-    assert HANDED_OVER == DocumentStatus.REMIS.value
+    assert DocumentStatus.REMIS.value == HANDED_OVER
     batch, staff, docs = queue
     orders = {d.police: d.id for d in docs if d.kind is DocumentKind.ORDER}
     mark_printed(db.uow(), CHEF, list(orders.values()))
