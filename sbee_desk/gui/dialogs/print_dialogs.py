@@ -3,7 +3,9 @@ documents are handed to, and the rendering of PDF bytes onto a printer."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice, QSize
+from collections.abc import Callable
+
+from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice, QRectF, QSize
 from PySide6.QtGui import QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrinter
@@ -27,6 +29,16 @@ def _tr(text: str) -> str:
 
 class PrintFailed(Exception):
     """The printer refused the job; ``str()`` is a French message. Nothing marked."""
+
+
+class PrintCancelled(Exception):
+    """The user stopped the printing: the job was aborted, nothing marked printed."""
+
+
+#: pages are drawn as images at this resolution at most, whatever the printer's: text
+#: and barcodes print sharp on an office laser printer at 300 dpi, and a page costs
+#: about 0.2 s to draw instead of 3 s at 1 200 dpi (and an eighth of the spool size)
+RENDER_DPI = 300
 
 
 class ReprintReasonDialog(QDialog):
@@ -118,9 +130,29 @@ def load_pdf(content: bytes) -> tuple[QPdfDocument, QBuffer]:
     return document, buffer
 
 
-def print_pdfs(printer: QPrinter, contents: list[bytes]) -> int:
+def print_pdfs(
+    printer: QPrinter,
+    contents: list[bytes],
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> int:
     """Render every page of ``contents`` onto ``printer`` (one job); the pages printed.
-    Raises :class:`PrintFailed` when the printer cannot start or a file is unreadable."""
+
+    Runs on a worker thread (QPainter may paint on a QPrinter outside the UI thread;
+    each QPdfDocument is created and used on that thread). ``progress(pages done,
+    pages in all)`` after each page; ``cancelled()`` is polled between pages: the job
+    is then aborted and :class:`PrintCancelled` raised. Raises :class:`PrintFailed`
+    when the printer cannot start or a file is unreadable. Either way nothing is
+    marked printed by the caller."""
+    total = 0
+    for content in contents:  # the page count first, for an honest progress bar
+        document, buffer = load_pdf(content)
+        if document.status() != QPdfDocument.Status.Ready:
+            raise PrintFailed(_tr("Un document n'a pas pu être lu : rien n'a été marqué imprimé."))
+        total += document.pageCount()
+        document.close()
+        buffer.close()
     painter = QPainter()
     if not painter.begin(printer):
         raise PrintFailed(
@@ -128,30 +160,36 @@ def print_pdfs(printer: QPrinter, contents: list[bytes]) -> int:
         )
     pages = 0
     try:
-        dpi = printer.resolution()
-        target = printer.pageLayout().paintRectPixels(dpi)
+        target = printer.pageLayout().paintRectPixels(printer.resolution())
+        dpi = min(printer.resolution(), RENDER_DPI)
         for content in contents:
             document, buffer = load_pdf(content)
-            if document.status() != QPdfDocument.Status.Ready:
-                raise PrintFailed(
-                    _tr("Un document n'a pas pu être lu : rien n'a été marqué imprimé.")
-                )
-            for page in range(document.pageCount()):
-                if pages and not printer.newPage():
-                    raise PrintFailed(
-                        _tr("L'imprimante a interrompu l'impression : rien n'a été marqué.")
+            try:
+                for page in range(document.pageCount()):
+                    if cancelled is not None and cancelled():
+                        printer.abort()
+                        raise PrintCancelled()
+                    if pages and not printer.newPage():
+                        raise PrintFailed(
+                            _tr("L'imprimante a interrompu l'impression : rien n'a été marqué.")
+                        )
+                    points = document.pagePointSize(page)
+                    # fit the page in the printable area, keeping its proportions
+                    scale = min(
+                        target.width() / max(points.width(), 1.0),
+                        target.height() / max(points.height(), 1.0),
                     )
-                points = document.pagePointSize(page)
-                scale = min(
-                    target.width() / max(points.width(), 1.0),
-                    target.height() / max(points.height(), 1.0),
-                )
-                size = QSize(int(points.width() * scale), int(points.height() * scale))
-                image = document.render(page, size)
-                painter.drawImage(0, 0, image)
-                pages += 1
-            document.close()
-            buffer.close()
+                    size = QSize(int(points.width() * dpi / 72), int(points.height() * dpi / 72))
+                    image = document.render(page, size)
+                    painter.drawImage(
+                        QRectF(0, 0, points.width() * scale, points.height() * scale), image
+                    )
+                    pages += 1
+                    if progress is not None:
+                        progress(pages, total)
+            finally:
+                document.close()
+                buffer.close()
     finally:
         painter.end()
     return pages
@@ -159,6 +197,7 @@ def print_pdfs(printer: QPrinter, contents: list[bytes]) -> int:
 
 __all__ = [
     "HandoverDialog",
+    "PrintCancelled",
     "PrintFailed",
     "ReprintReasonDialog",
     "load_pdf",

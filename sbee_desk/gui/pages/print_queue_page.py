@@ -33,6 +33,7 @@ from sbee_desk.gui import errors
 from sbee_desk.gui.context import AppContext
 from sbee_desk.gui.dialogs.print_dialogs import (
     HandoverDialog,
+    PrintCancelled,
     PrintFailed,
     ReprintReasonDialog,
     print_pdfs,
@@ -615,11 +616,33 @@ class PrintQueuePage(Page):
         self.ask_printer(printer, self._widget(), answered)
 
     def _send(self, actor: Actor, job: PrintJob, printer: QPrinter) -> None:
-        try:
-            pages = print_pdfs(printer, job.contents)
-        except PrintFailed as exc:
-            errors.show_error(self._widget(), exc, self.tr("Impression"))
-            return
+        """Draw the pages onto the printer in the background (a batch is hundreds of
+        pages: the window stays usable, with progress and cancel), then record them."""
+
+        def draw(ctx: TaskContext) -> int:
+            return print_pdfs(printer, job.contents, progress=ctx.progress, cancelled=ctx.cancelled)
+
+        def failed(exc: BaseException) -> bool:
+            if isinstance(exc, PrintFailed):
+                errors.show_error(self._widget(), exc, self.tr("Impression"))
+                return True
+            return False
+
+        self.ctx.tasks.start(
+            draw,
+            title=self.tr("Impression de {docs}").format(
+                docs=plural(len(job.ids), self.tr("document"), self.tr("documents"))
+            ),
+            on_success=lambda pages: self._record(actor, job, pages),
+            on_error=failed,
+            on_cancelled=lambda: self.message.emit(
+                self.tr("Impression interrompue : rien n'a été marqué imprimé.")
+            ),
+            cancellable=True,
+            cancel_exceptions=(PrintCancelled,),
+        )
+
+    def _record(self, actor: Actor, job: PrintJob, pages: int) -> None:
         ids = job.ids
         reason = job.reason
 
