@@ -101,3 +101,23 @@ def test_database_summary_counts_and_last_import(db) -> None:
     assert (summary.contracts, summary.users, summary.empty) == (1, 1, False)
     assert summary.agencies == [("AG1", "Agence test")]
     assert summary.last_import_at is None and summary.last_run_id is None
+
+
+def test_postgresql_sessions_run_without_jit_and_keep_the_url_options(pg_template) -> None:
+    from sbee_desk.db.engine import create_db_engine
+    from tests.conftest import PG_ADMIN_URL
+
+    if pg_template is None:
+        pytest.skip("PostgreSQL unreachable (not under CI)")
+    for url, work_mem in (
+        (PG_ADMIN_URL, None),
+        (PG_ADMIN_URL + "?options=-c%20work_mem%3D7MB", "7MB"),
+    ):
+        engine = create_db_engine(url)
+        try:
+            with engine.connect() as conn:
+                assert conn.execute(text("SHOW jit")).scalar_one() == "off"
+                if work_mem is not None:
+                    assert conn.execute(text("SHOW work_mem")).scalar_one() == work_mem
+        finally:
+            engine.dispose()
