@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import func, insert, literal, select
+from sqlalchemy import text as sql_text
 from sqlalchemy.exc import IntegrityError
 
 from sbee_desk.db.models import (
@@ -283,6 +284,10 @@ def add_derogation(
         )
 
 
+#: PostgreSQL advisory-lock space of the validations (one lock per bordereau code)
+_VALIDATION_LOCKS = 0x5BEE_0005
+
+
 def validate_bordereau(
     uow: UnitOfWork,
     actor: Actor,
@@ -301,6 +306,14 @@ def validate_bordereau(
     with uow.write():
         require(uow, actor, Action.SELECT)
         session = uow.session
+        if uow.dialect == "postgresql":
+            # Two workstations validating the same bordereau (in two runs) one after the
+            # other: the second then finds the first's letters and orders (R13 below)
+            # instead of racing it. SQLite: the IMMEDIATE transaction serialises already.
+            session.execute(
+                sql_text("SELECT pg_advisory_xact_lock(:space, hashtext(:code))"),
+                {"space": _VALIDATION_LOCKS, "code": bordereau_code},
+            )
         run = session.get(SelectionRun, run_id)
         if run is None:
             raise ReviewError(f"Traitement n° {run_id} introuvable.")

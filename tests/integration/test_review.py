@@ -198,6 +198,58 @@ def test_segregation_derogation_recorder_cannot_validate(db, world):
     assert count(db, "work_order") == 1
 
 
+def test_a_validation_that_ends_during_another_is_seen_by_it(db, world, monkeypatch):
+    """Regression: chef B passes the R13 check while chef A's validation of the same
+    bordereau (another run) is still open; A commits; B's R7 re-check then found every
+    line gone (A's orders) and "validated" the bordereau with all its lines dropped.
+    The validations of one bordereau now follow each other: B sees A's orders."""
+    import sbee_desk.services.review as review
+
+    for k in range(5):
+        debtor(world, f"P{k:02d}")
+    world.commit()
+    run_a, run_b = select(db), select(db)
+    b_checked, a_done = threading.Event(), threading.Event()
+    check_open, candidate_select = review._check_open, review._candidate_select
+
+    def checked(*args, **kwargs):
+        result = check_open(*args, **kwargs)
+        if threading.current_thread().name == "B":
+            b_checked.set()
+        return result
+
+    def rechecked(*args, **kwargs):
+        if threading.current_thread().name == "A":
+            b_checked.wait(timeout=3)  # B blocked until A ends: A goes on after 3 s
+        else:
+            a_done.wait(timeout=10)
+        return candidate_select(*args, **kwargs)
+
+    monkeypatch.setattr(review, "_check_open", checked)
+    monkeypatch.setattr(review, "_candidate_select", rechecked)
+    outcomes: dict[str, object] = {}
+
+    def validate(name: str, actor: Actor, run: int) -> None:
+        try:
+            outcomes[name] = validate_bordereau(db.uow(), actor, run, "BT-2026-09", today_=TODAY)
+        except ReviewError as exc:
+            outcomes[name] = exc
+        finally:
+            if name == "A":
+                a_done.set()
+
+    a = threading.Thread(target=validate, args=("A", CHEF, run_a), name="A")
+    b = threading.Thread(target=validate, args=("B", Actor("chef2"), run_b), name="B")
+    a.start()
+    b.start()
+    a.join()
+    b.join()
+    assert not isinstance(outcomes["A"], ReviewError) and outcomes["A"].orders == 5
+    assert isinstance(outcomes["B"], ReviewError)
+    assert "déjà leur lettre ou leur ordre" in str(outcomes["B"])
+    assert count(db, "bordereau_validation") == 1
+
+
 def test_two_chefs_validating_at_once_one_wins(db, world):
     for k in range(30):
         debtor(world, f"P{k:02d}")
