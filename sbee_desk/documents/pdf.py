@@ -136,8 +136,13 @@ class BasePDF(FPDF):
 
     def output_bytes(self) -> bytes:
         """The finished PDF; the font files are closed afterwards."""
+        return bytes(self.output_buffer())
+
+    def output_buffer(self) -> bytearray:
+        """The finished PDF as fpdf2's own buffer (no copy: a combined file of a night's
+        orders is tens of megabytes); the font files are closed afterwards."""
         try:
-            return bytes(self.output(output_producer_class=_CompactOutput))
+            return self.output(output_producer_class=_CompactOutput)
         finally:
             self.close_fonts()
 

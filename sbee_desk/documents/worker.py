@@ -10,12 +10,15 @@ for work that will never come.
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import multiprocessing.connection
 import os
 import threading
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from sbee_desk.documents.formal import FontSet, FormalPDF, Rendered, font_set
 from sbee_desk.documents.letters import LetterData, LetterTexts, draw_letter, letter_pdf
@@ -67,13 +70,9 @@ def paginate(items: Sequence[Item], texts: Texts, fonts: FontSet | None = None) 
     return counts
 
 
-def render_combined(
+def _draw_combined(
     items: Sequence[Item], pages: Sequence[int] | None, texts: Texts, title: str
-) -> tuple[Rendered, list[int]]:
-    """One PDF holding ``items`` one after the other, each with its own page numbers
-    (``pages``: the page count of each as produced alone; computed when None) — the same
-    drawing as the single documents, with one embedded font for the whole file.
-    Returns the file and the page counts used."""
+) -> tuple[FormalPDF, list[int]]:
     fonts = font_set()
     fast = all(fonts.covers(item.strings()) for item in items)
     counts = list(pages) if pages is not None else paginate(items, texts, fonts)
@@ -83,7 +82,39 @@ def render_combined(
             draw_letter(pdf, item, texts.letters, count)
         else:
             draw_order(pdf, item, texts.orders, count)
+    return pdf, counts
+
+
+def render_combined(
+    items: Sequence[Item], pages: Sequence[int] | None, texts: Texts, title: str
+) -> tuple[Rendered, list[int]]:
+    """One PDF holding ``items`` one after the other, each with its own page numbers
+    (``pages``: the page count of each as produced alone; computed when None) — the same
+    drawing as the single documents, with one embedded font for the whole file.
+    Returns the file and the page counts used."""
+    pdf, counts = _draw_combined(items, pages, texts, title)
     return Rendered.of(pdf.output_bytes(), pdf.page_no()), counts
+
+
+@dataclass(frozen=True)
+class SpooledFile:
+    """A combined file a worker wrote into the edition's spool folder: tens of
+    megabytes that need not travel back through the pool's pipe (nor be copied twice
+    on the way)."""
+
+    path: str
+    pages: int
+    sha256: str
+
+    def take(self) -> Rendered:
+        """Its bytes, the file removed."""
+        path = Path(self.path)
+        content = path.read_bytes()
+        path.unlink(missing_ok=True)
+        return Rendered(content, self.pages, self.sha256)
+
+    def discard(self) -> None:
+        Path(self.path).unlink(missing_ok=True)
 
 
 # --------------------------------------------------------------------------- worker processes
@@ -118,7 +149,12 @@ def render_chunk(items: Sequence[Item]) -> list[Rendered]:
 
 
 def render_combined_task(
-    items: Sequence[Item], pages: Sequence[int] | None, title: str
-) -> tuple[Rendered, list[int]]:
-    """Worker task: a combined file (see :func:`render_combined`)."""
-    return render_combined(items, pages, _TEXTS[0], title)
+    items: Sequence[Item], pages: Sequence[int] | None, title: str, spool: str
+) -> tuple[SpooledFile, list[int]]:
+    """Worker task: a combined file (see :func:`render_combined`), written into the
+    folder ``spool``."""
+    pdf, counts = _draw_combined(items, pages, _TEXTS[0], title)
+    data = pdf.output_buffer()
+    path = Path(spool) / f"{uuid.uuid4().hex}.pdf"
+    path.write_bytes(data)
+    return SpooledFile(str(path), pdf.page_no(), hashlib.sha256(data).hexdigest()), counts

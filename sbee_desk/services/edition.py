@@ -35,6 +35,8 @@ import errno
 import math
 import multiprocessing
 import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -70,6 +72,7 @@ from sbee_desk.documents.orders import OrderData, load_order_texts, order_file_n
 from sbee_desk.documents.resources import TemplateError
 from sbee_desk.documents.worker import (
     Item,
+    SpooledFile,
     Texts,
     init_worker,
     render,
@@ -513,7 +516,7 @@ class _Run:
     #: documents are, from the same values (checked against the stored ones after)
     fresh: bool = False
     pool: ProcessPoolExecutor | None = None
-    early: dict[Recipient, tuple[list[int], Future[tuple[Rendered, list[int]]]]] = field(
+    early: dict[Recipient, tuple[list[int], Future[tuple[SpooledFile, list[int]]]]] = field(
         default_factory=dict
     )
     #: page count of each letter produced by this run (for its combined file)
@@ -522,6 +525,14 @@ class _Run:
     orders: int = 0
     files: int = 0
     gaps: list[GapReport] = field(default_factory=list)
+
+    #: where the workers write the combined files (removed when the run ends)
+    spool: Path | None = None
+
+    def spool_dir(self) -> str:
+        if self.spool is None:
+            self.spool = Path(tempfile.mkdtemp(prefix="sbee-edition-"))
+        return str(self.spool)
 
     def get_pool(self) -> ProcessPoolExecutor:
         if self.pool is None:
@@ -701,7 +712,7 @@ class _Run:
         else:
             pages = [1] * len(mine)
         future = self.get_pool().submit(
-            render_combined_task, mine, pages, self.combined_title(recipient)
+            render_combined_task, mine, pages, self.combined_title(recipient), self.spool_dir()
         )
         self.early[recipient] = (ids, future)
 
@@ -781,7 +792,7 @@ class _Run:
                 if ids == [d.letter_id or d.order_id for d in docs] and drawn_pages == pages:
                     jobs.append((recipient, name, len(docs), drawn))
                     continue
-                del drawn
+                drawn.discard()
             # the documents' values only now (a few kilobytes each: not held for nothing)
             with uow:
                 items: list[Item] = [
@@ -796,14 +807,18 @@ class _Run:
                 ]
             title = self.combined_title(recipient)
             if self.workers > 0 and len(items) >= POOL_THRESHOLD:
-                job: Any = self.get_pool().submit(render_combined_task, items, pages, title)
+                job: Any = self.get_pool().submit(
+                    render_combined_task, items, pages, title, self.spool_dir()
+                )
             else:
                 job = render_combined(items, pages, self.texts, title)[0]
-            jobs.append((recipient, name, len(items), job))
+            del items
+            jobs.append((recipient, name, len(docs), job))
         while jobs:  # one file at a time in memory: each is let go once stored
             recipient, name, count, job = jobs.pop(0)
-            rendered: Rendered = job.result()[0] if isinstance(job, Future) else job
-            del job
+            done = job.result()[0] if isinstance(job, Future) else job
+            rendered: Rendered = done.take() if isinstance(done, SpooledFile) else done
+            del job, done
             with uow.write():
                 taken = uow.session.scalar(
                     select(EditionCombinedFile.id).where(
@@ -945,6 +960,8 @@ def run_edition(
     finally:
         if run.pool is not None:
             _stop_pool(run.pool, kill=not complete)
+        if run.spool is not None:
+            shutil.rmtree(run.spool, ignore_errors=True)
     if out_dir is not None and complete:
         run.files += _sync_copies(uow, batch_id, out_dir)
     return EditionResult(

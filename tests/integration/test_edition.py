@@ -352,7 +352,20 @@ def test_a_rerun_rewrites_missing_or_truncated_copies(sqlite_db, tmp_path) -> No
     assert first.files_written == 4
 
 
-def test_large_batches_render_in_worker_processes(sqlite_db, tmp_path) -> None:
+def test_large_batches_render_in_worker_processes(sqlite_db, tmp_path, monkeypatch) -> None:
+    import tempfile
+
+    scratch = tmp_path / "tmp"  # the run's spool folder for the combined files goes here
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    spools: list[str] = []
+    mkdtemp = tempfile.mkdtemp
+
+    def recorded(*args, **kwargs):
+        spools.append(mkdtemp(*args, **kwargs))
+        return spools[-1]
+
+    monkeypatch.setattr(tempfile, "mkdtemp", recorded)
     db = sqlite_db
     w = world(db)
     for k in range(48):
@@ -365,16 +378,21 @@ def test_large_batches_render_in_worker_processes(sqlite_db, tmp_path) -> None:
     for row in list_documents(db.uow(), result.batch_id):
         content = (tmp_path / "out" / row.file_name).read_bytes()
         assert f"Client Ébène n°{int(row.police[1:])}" in pdf_text(content)
+    # both combined files were drawn by the workers, then the spool folder removed
+    assert [c.documents for c in result.combined] == [12, 36]
+    spool = [Path(d) for d in spools if Path(d).name.startswith("sbee-edition-")]
+    assert len(spool) == 1 and spool[0].parent == scratch and not spool[0].exists()
 
 
 def test_a_combined_file_drawn_beside_the_documents_is_kept_only_if_it_matches(
-    sqlite_db,
+    sqlite_db, tmp_path
 ) -> None:
     """Drawn early from the values read at the start, the combined file is checked against
     the documents actually stored (same documents, order, pages), else drawn again."""
+    import hashlib
     from concurrent.futures import Future
 
-    from sbee_desk.documents.formal import Rendered
+    from sbee_desk.documents.worker import SpooledFile
     from sbee_desk.services.edition import _Run, _texts
 
     db = sqlite_db
@@ -391,11 +409,16 @@ def test_a_combined_file_drawn_beside_the_documents_is_kept_only_if_it_matches(
             conn.exec_driver_sql("DELETE FROM edition_combined_file")
         with db.uow() as uow:
             work_ids = [uow.session.get_one(EditionDocument, i).order_id for i in order_ids]
+        # what a worker hands back: the file it wrote into the spool folder
+        spooled = tmp_path / "spool.pdf"
+        spooled.write_bytes(b"%PDF-drawn-early")
+        digest = hashlib.sha256(b"%PDF-drawn-early").hexdigest()
         future: Future = Future()
-        future.set_result((Rendered.of(b"%PDF-drawn-early", 2), [1, 1]))
+        future.set_result((SpooledFile(str(spooled), 2, digest), [1, 1]))
         run = _Run(db.uow(), CHEF, _texts(), batch, TODAY, None, 0, None, None, fresh=True)
         run.early[Recipient.CHEF_RPNT] = (early_ids or work_ids, future)
         run.rank_and_combine()
+        assert not spooled.exists()  # taken into the database, or discarded
         return combined_pdf(db.uow(), batch, Recipient.CHEF_RPNT)[1]
 
     assert rerun([]) == b"%PDF-drawn-early"  # matches: kept
