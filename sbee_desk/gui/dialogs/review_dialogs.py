@@ -13,9 +13,7 @@ from collections.abc import Sequence
 from PySide6.QtCore import QCoreApplication, QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -39,6 +37,7 @@ from sbee_desk.gui.formatting import (
     format_date,
     plural,
 )
+from sbee_desk.gui.forms.derogation_dialog import Ui_DerogationDialog
 from sbee_desk.gui.models.archive import format_label, kind_label
 from sbee_desk.gui.models.candidates import ReviewCounts
 from sbee_desk.services.lists import ArchivedList
@@ -200,70 +199,38 @@ class DerogationDialog(QDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        # the form is drawn in Qt Designer: ui/derogation_dialog.ui → gui/forms (pyside6-uic)
+        self.form = Ui_DerogationDialog()
+        self.form.setupUi(self)
         self.setObjectName("derogationDialog")
         self.line = line
         today = today or dt.date.today()
         self.setWindowTitle(self.tr("Dérogation DG — police {police}").format(police=line.police))
-        self.setMinimumWidth(560)
-        layout = QVBoxLayout(self)
-        title = QLabel(
+        form = self.form
+        form.titleLabel.setText(
             self.tr("Police {police} — {name} ({category})").format(
                 police=line.police, name=line.customer_name, category=category_label(line.category)
             )
         )
-        title.setStyleSheet("font-weight: bold;")
-        title.setWordWrap(True)
-        layout.addWidget(title)
-        layout.addWidget(
-            _hint(
-                self.tr(
-                    "Ce client est exempté : il ne peut être résilié que sur décision de la "
-                    "Direction Générale. Enregistrez ici la décision ; la ligne est alors "
-                    "recalculée et suit les règles normales (relance ou résiliation). La "
-                    "dérogation compte si elle est valable à la date du traitement ({date})."
-                ).format(date=format_date(run_on))
-            )
+        form.dialogHint.setText(
+            self.tr(
+                "Ce client est exempté : il ne peut être résilié que sur décision de la "
+                "Direction Générale. Enregistrez ici la décision ; la ligne est alors "
+                "recalculée et suit les règles normales (relance ou résiliation). La "
+                "dérogation compte si elle est valable à la date du traitement ({date})."
+            ).format(date=format_date(run_on))
         )
-        form = QFormLayout()
-        self.reference_edit = QLineEdit()
-        self.reference_edit.setObjectName("derogationReference")
-        self.reference_edit.setMaxLength(100)
-        self.reference_edit.setPlaceholderText(self.tr("ex. DG/2026/0142"))
-        self.decided_edit = QDateEdit()
-        self.decided_edit.setObjectName("derogationDecidedOn")
-        self.decided_edit.setDisplayFormat("dd/MM/yyyy")
-        self.decided_edit.setCalendarPopup(True)
+        self.reference_edit = form.derogationReference
+        self.decided_edit = form.derogationDecidedOn
         self.decided_edit.setMaximumDate(_qdate(today))
         self.decided_edit.setDate(_qdate(today))
-        until_row = QHBoxLayout()
-        self.until_check = QCheckBox(self.tr("jusqu'au"))
-        self.until_check.setObjectName("derogationLimited")
-        self.until_edit = QDateEdit()
-        self.until_edit.setObjectName("derogationValidUntil")
-        self.until_edit.setDisplayFormat("dd/MM/yyyy")
-        self.until_edit.setCalendarPopup(True)
+        self.until_check = form.derogationLimited
+        self.until_edit = form.derogationValidUntil
         self.until_edit.setDate(_qdate(today).addMonths(6))
-        self.until_edit.setEnabled(False)
-        self.until_hint = QLabel(self.tr("(sans limite si non coché)"))
-        until_row.addWidget(self.until_check)
-        until_row.addWidget(self.until_edit)
-        until_row.addWidget(self.until_hint)
-        until_row.addStretch(1)
-        self.document_edit = QLineEdit()
-        self.document_edit.setObjectName("derogationDocument")
-        self.document_edit.setMaxLength(200)
-        self.document_edit.setPlaceholderText(self.tr("Facultative : cote du courrier scanné"))
-        form.addRow(self.tr("&Référence de la décision :"), self.reference_edit)
-        form.addRow(self.tr("&Date de la décision :"), self.decided_edit)
-        form.addRow(self.tr("Valable :"), until_row)
-        form.addRow(self.tr("Référence du &document scanné :"), self.document_edit)
-        layout.addLayout(form)
-        self.problem_label = QLabel()
-        self.problem_label.setObjectName("derogationProblem")
-        self.problem_label.setStyleSheet("color: #842029;")
-        self.problem_label.setWordWrap(True)
-        layout.addWidget(self.problem_label)
-        buttons = QDialogButtonBox()
+        self.until_hint = form.untilHint
+        self.document_edit = form.derogationDocument
+        self.problem_label = form.derogationProblem
+        buttons = form.buttons
         self.ok_button = buttons.addButton(
             self.tr("Enregistrer la dérogation"), QDialogButtonBox.ButtonRole.AcceptRole
         )
@@ -271,12 +238,11 @@ class DerogationDialog(QDialog):
         buttons.addButton(self.tr("Annuler"), QDialogButtonBox.ButtonRole.RejectRole)
         buttons.accepted.connect(self._accept_if_complete)
         buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
         self.reference_edit.textChanged.connect(self._update)
         self.decided_edit.dateChanged.connect(self._update)
         self.until_edit.dateChanged.connect(self._update)
-        self.until_check.toggled.connect(self.until_edit.setEnabled)
-        self.until_check.toggled.connect(self._update)
+        self.until_check.toggled.connect(self._update)  # (enabling the date: in the form)
+        self.adjustSize()  # to the texts just set, not the form's design-time size
         self.reference_edit.setFocus()
         self._update()
 
