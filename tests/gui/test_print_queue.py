@@ -7,25 +7,28 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Callable, Iterator
+import shutil
+import threading
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from pypdf import PdfReader
 from PySide6.QtGui import QImage
 from PySide6.QtPdf import QPdfDocument
-from PySide6.QtPrintSupport import QPrinter
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPushButton
 from pytestqt.qtbot import QtBot
 from sqlalchemy import update
 
 from sbee_desk.db.database import Database
 from sbee_desk.db.models import EditionDocument, StaffMember
 from sbee_desk.domain.permissions import Role
-from sbee_desk.gui.dialogs.print_dialogs import ReprintReasonDialog
+from sbee_desk.gui.dialogs.print_dialogs import HandoverDialog, ReprintReasonDialog
 from sbee_desk.gui.models import print_queue as pcols
 from sbee_desk.gui.models.print_queue import PrintQueueModel, PrintQueueProxy
-from sbee_desk.gui.pages.print_queue_page import PrintQueuePage, reason_dialog
+from sbee_desk.gui.pages.print_queue_page import PrintQueuePage
 from sbee_desk.importers import import_export
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.edition import DocumentKind, DocumentStatus, list_documents
@@ -33,6 +36,8 @@ from sbee_desk.services.review import validate_bordereau
 from sbee_desk.services.selection import run_selection
 from tests.gui.conftest import ACTOR, ErrorRecorder, WindowFactory
 from tests.gui.known_case import BT, MT, write_known_export
+
+D = TypeVar("D", bound=QDialog)
 
 SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "28-file-impression.png"
 
@@ -93,8 +98,53 @@ def open_queue(
     assert window.current_page() is page
     printer = FilePrinter(tmp_path)
     page.printer_factory = printer
-    page.ask_printer = lambda _printer, _parent, done: done(True)
     return page, printer
+
+
+def open_dialog(qtbot: QtBot, page: PrintQueuePage, kind: type[D]) -> D:
+    """The real dialog the page opened (window-modal, shown), once it is there."""
+
+    def shown() -> D | None:
+        found = [d for d in page.view.window().findChildren(kind) if d.isVisible()]
+        return found[0] if found else None
+
+    qtbot.waitUntil(lambda: shown() is not None, timeout=20_000)
+    dialog = shown()
+    assert dialog is not None and dialog.isModal()
+    return dialog
+
+
+def click(dialog: QDialog, button: QDialogButtonBox.StandardButton) -> None:
+    """Click one of the dialog's own buttons, as the user does."""
+    boxes = [b for b in dialog.findChildren(QDialogButtonBox) if b.button(button) is not None]
+    assert boxes, f"no {button} button in {dialog}"
+    boxes[0].button(button).click()
+
+
+def answer_print_dialog(
+    qtbot: QtBot, page: PrintQueuePage, printer: FilePrinter, *, accept: bool = True
+) -> None:
+    """Answer the real QPrintDialog: it shows the print-to-file printer the page got."""
+    dialog = open_dialog(qtbot, page, QPrintDialog)
+    assert dialog.windowTitle() == "Imprimer"
+    assert dialog.printer().outputFileName() == str(printer.files[-1])
+    assert not dialog.testOption(QPrintDialog.PrintDialogOption.PrintPageRange)
+    click(
+        dialog,
+        QDialogButtonBox.StandardButton.Ok if accept else QDialogButtonBox.StandardButton.Cancel,
+    )
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+
+
+def print_from(
+    qtbot: QtBot, page: PrintQueuePage, printer: FilePrinter, button: QPushButton
+) -> list[int]:
+    """Click a print action, accept the real print dialog; the ids recorded printed."""
+    with qtbot.waitSignal(page.printed, timeout=30_000) as blocker:
+        button.click()
+        answer_print_dialog(qtbot, page, printer)
+    ids: list[int] = blocker.args[0]
+    return ids
 
 
 def run_from_page(qtbot: QtBot, page: PrintQueuePage) -> None:
@@ -162,69 +212,63 @@ def test_edition_preview_print_reprint_hand_over_and_cancelled(
     assert page.pdf_document.status() == QPdfDocument.Status.Ready
     assert page.pdf_document.pageCount() >= 1
 
-    # print the selected order to a PDF file: marked printed
-    with qtbot.waitSignal(page.printed, timeout=20_000):
-        view.print_button.click()
+    # print the selected order through the real print dialog, to a PDF file: marked printed
+    assert print_from(qtbot, page, printer, view.print_button) == [order.id]
     assert printer.files[-1].exists() and pages(printer.files[-1]) == order.pages
     qtbot.waitUntil(
         lambda: page.model.row(page.model.row_of(order.id)).status == DocumentStatus.IMPRIME
     )
 
-    # a cancelled print leaves the documents « Généré »
-    page.ask_printer = lambda _printer, _parent, done: done(False)
+    # the print dialog cancelled: nothing printed, the documents stay « Généré »
     letters = [r for r in page.model.rows if r.kind == DocumentKind.LETTER]
     page.select_document(letters[0].id)
-    view.print_button.click()
+    with qtbot.waitSignal(page.message, timeout=20_000) as told:
+        view.print_button.click()
+        answer_print_dialog(qtbot, page, printer, accept=False)
+    assert told.args[0] == "Impression annulée : les documents restent « Généré »."
     qtbot.waitUntil(lambda: not page.ctx.tasks.busy)
+    assert not printer.files[-1].exists()
     assert all(
         d.status == DocumentStatus.GENERE and d.print_count == 0
         for d in list_documents(validated_db.uow(), order.batch_id)
         if d.kind == DocumentKind.LETTER
     )
-    page.ask_printer = lambda _printer, _parent, done: done(True)
 
-    # reprint: a reason is asked; none given → nothing printed
-    asked: list[int] = []
-
-    def no_reason(count: int, _parent: object, done: Callable[[str | None], None]) -> None:
-        asked.append(count)
-        done(None)
-
-    page.ask_reason = no_reason
+    # reprint: the real reason dialog; cancelled → nothing printed, no print dialog
     page.select_document(order.id)
     files = len(printer.files)
     view.print_button.click()
-    assert asked == [1] and len(printer.files) == files
-    # the real dialog: « Réimprimer » only once a reason is typed
-    page.ask_reason = reason_dialog
-    view.print_button.click()
-    qtbot.waitUntil(lambda: view.window().findChild(ReprintReasonDialog) is not None)
-    dialog = view.window().findChild(ReprintReasonDialog)
-    assert dialog is not None
+    dialog = open_dialog(qtbot, page, ReprintReasonDialog)
     ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
-    assert not ok.isEnabled()
+    assert not ok.isEnabled()  # « Réimprimer » only once a reason is typed
+    with qtbot.waitSignal(page.message, timeout=20_000) as told:
+        click(dialog, QDialogButtonBox.StandardButton.Cancel)
+    assert told.args[0] == "Réimpression annulée : rien n'a été imprimé."
+    assert len(printer.files) == files
+    assert page.model.row(page.model.row_of(order.id)).print_count == 1
+    # with a reason: then the print dialog, then recorded as a second print
+    view.print_button.click()
+    dialog = open_dialog(qtbot, page, ReprintReasonDialog)
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
     dialog.reason_edit.setText("Bourrage papier")
     assert ok.isEnabled()
-    with qtbot.waitSignal(page.printed, timeout=20_000):
+    with qtbot.waitSignal(page.printed, timeout=30_000):
         ok.click()
+        answer_print_dialog(qtbot, page, printer)
     qtbot.waitUntil(lambda: page.model.row(page.model.row_of(order.id)).print_count == 2)
     assert page.model.data(page.model.index(page.model.row_of(order.id), pcols.COL_STATUS)) == (
         "Imprimé (2 fois)"
     )
 
-    # hand the order over to the section RPNT
-    offered: list[list[str]] = []
-
-    def choose(_who, _count, choices, _parent, done):
-        offered.append([c.name for c in choices])
-        done(choices[0].id)
-
-    page.ask_staff = choose
+    # hand the order over to the section RPNT, through the real dialog
     page.select_document(order.id)
     qtbot.waitUntil(view.handover_button.isEnabled)
+    view.handover_button.click()
+    handover = open_dialog(qtbot, page, HandoverDialog)
+    combo = handover.staff_combo
+    assert [combo.itemText(i) for i in range(combo.count())] == ["Sèna Agbodjan (N01)"]
     with qtbot.waitSignal(page.handed_over, timeout=20_000):
-        view.handover_button.click()
-    assert offered == [["Sèna Agbodjan"]]
+        click(handover, QDialogButtonBox.StandardButton.Ok)
     qtbot.waitUntil(
         lambda: (
             page.model.data(page.model.index(page.model.row_of(order.id), pcols.COL_STATUS))
@@ -250,9 +294,7 @@ def test_edition_preview_print_reprint_hand_over_and_cancelled(
     page.select_document(cancelled.id)
     assert not view.print_button.isEnabled()
     # the releveur's file: only the letter still due is printed
-    with qtbot.waitSignal(page.printed, timeout=20_000) as blocker:
-        view.print_releveur_button.click()
-    assert blocker.args[0] == [letters[0].id]
+    assert print_from(qtbot, page, printer, view.print_releveur_button) == [letters[0].id]
     assert pages(printer.files[-1]) == letters[0].pages
     view.status_combo.setCurrentIndex(view.status_combo.findData(pcols.CANCELLED))
     assert page.proxy.rowCount() == 1
@@ -303,16 +345,31 @@ def test_a_printer_error_leaves_the_documents_generated(
     page, _printer = open_queue(qtbot, make_window, validated_db, tmp_path)
     run_from_page(qtbot, page)
 
-    def broken() -> QPrinter:  # a printer that cannot start the job
+    # the printer goes away between the dialog and the job (a printer switched off, a
+    # share gone): the dialog checked the file, then its folder disappears. The one
+    # worker thread is held by the test while the folder is removed, so the job
+    # starts only after (no race, no sleep).
+    folder = tmp_path / "share"
+    folder.mkdir()
+
+    def on_share() -> QPrinter:
         printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
         printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-        printer.setOutputFileName(str(tmp_path / "absent" / "folder" / "job.pdf"))
+        printer.setOutputFileName(str(folder / "job.pdf"))
         return printer
 
-    page.printer_factory = broken
+    page.printer_factory = on_share
     shown_errors.expect()
     page.select_document(page.model.rows[0].id)
     page.view.print_button.click()
+    dialog = open_dialog(qtbot, page, QPrintDialog)
+    qtbot.waitUntil(lambda: page.ctx.tasks.pool.activeThreadCount() == 0)
+    page.ctx.tasks.pool.setMaxThreadCount(1)
+    release = threading.Event()
+    page.ctx.tasks.start(lambda _ctx: release.wait(30), title="test", show_progress=False)
+    click(dialog, QDialogButtonBox.StandardButton.Ok)  # the job waits for the thread
+    shutil.rmtree(folder)
+    release.set()
     qtbot.waitUntil(lambda: bool(shown_errors.shown), timeout=20_000)
     assert "rien n'a été marqué imprimé" in str(shown_errors.shown[0][0])
     qtbot.waitUntil(lambda: not page.ctx.tasks.busy)

@@ -85,25 +85,28 @@ COLUMN_WIDTHS = {
     pcols.COL_QUARTIER: 68,
 }
 
-#: asks the printer, then calls back with True to print; tests replace it (no dialog)
-AskPrinter = Callable[[QPrinter, QWidget, Callable[[bool], None]], None]
-#: asks the reason of a reprint, then calls back with it (None: cancelled)
-AskReason = Callable[[int, QWidget, Callable[["str | None"], None]], None]
-#: asks who receives the documents, then calls back with the staff id (None: cancelled)
-AskStaff = Callable[[str, int, list[StaffChoice], QWidget, Callable[["int | None"], None]], None]
-
-
 def _open(dialog: QDialog, answered: Callable[[bool], None]) -> None:
-    """Window-modal and non-blocking, as every dialog of the application."""
+    """Window-modal and non-blocking, as every dialog of the application.
+
+    ``QDialog.open`` is called on the class: PySide6's ``QPrintDialog.open(receiver,
+    member)`` hides the base ``open()`` and ``dialog.open()`` raised « open expected 2
+    arguments, got 0 » on every print action (issue #10). The tests drive these real
+    dialogs; only the printer itself is replaced (a print-to-PDF-file printer)."""
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.setWindowModality(Qt.WindowModality.WindowModal)
     dialog.finished.connect(lambda result: answered(result == QDialog.DialogCode.Accepted))
-    dialog.open()
+    QDialog.open(dialog)
 
 
 def system_print_dialog(printer: QPrinter, parent: QWidget, done: Callable[[bool], None]) -> None:
+    """The system's print dialog over ``printer``; ``done(True)`` once accepted."""
     dialog = QPrintDialog(printer, parent)
+    dialog.setObjectName("printDialog")
     dialog.setWindowTitle(parent.tr("Imprimer"))
+    # a page range would print part of a document yet mark it all printed
+    dialog.setOption(QPrintDialog.PrintDialogOption.PrintPageRange, False)
+    dialog.setOption(QPrintDialog.PrintDialogOption.PrintSelection, False)
+    dialog.setOption(QPrintDialog.PrintDialogOption.PrintCurrentPage, False)
     _open(dialog, done)
 
 
@@ -169,10 +172,8 @@ class PrintQueuePage(Page):
         self._preview_id: int | None = None
         self._generation = 0
         self._busy = False
+        #: the edge of the system: the tests give a print-to-PDF-file printer here
         self.printer_factory: Callable[[], QPrinter] = agency_printer
-        self.ask_printer: AskPrinter = system_print_dialog
-        self.ask_reason: AskReason = reason_dialog
-        self.ask_staff: AskStaff = staff_dialog
         view.preview.setDocument(self.pdf_document)
 
         self.search_timer = QTimer(self)
@@ -572,7 +573,7 @@ class PrintQueuePage(Page):
             else:
                 self.message.emit(self.tr("Réimpression annulée : rien n'a été imprimé."))
 
-        self.ask_reason(len(again), self._widget(), answered)
+        reason_dialog(len(again), self._widget(), answered)
 
     def _fetch_and_print(
         self,
@@ -613,7 +614,7 @@ class PrintQueuePage(Page):
             else:
                 self.message.emit(self.tr("Impression annulée : les documents restent « Généré »."))
 
-        self.ask_printer(printer, self._widget(), answered)
+        system_print_dialog(printer, self._widget(), answered)
 
     def _send(self, actor: Actor, job: PrintJob, printer: QPrinter) -> None:
         """Draw the pages onto the printer in the background (a batch is hundreds of
@@ -711,7 +712,7 @@ class PrintQueuePage(Page):
             if staff_id is not None:
                 self.ctx.with_actor(lambda actor: self._hand_over(actor, ids, staff_id))
 
-        self.ask_staff(RECIPIENT_LABELS[recipient], len(ids), choices, self._widget(), answered)
+        staff_dialog(RECIPIENT_LABELS[recipient], len(ids), choices, self._widget(), answered)
 
     def _hand_over(self, actor: Actor, ids: list[int], staff_id: int) -> None:
         def work(ctx: TaskContext) -> int:
