@@ -10,8 +10,9 @@ disabled or unknown user reads nothing. Filters run in SQL, set-based:
   ``"police": "…"`` in the before / after / details of an event;
 * ``bordereau`` likewise: the key of bordereau events and ``"bordereau": "…"``.
 
-:data:`AUDIT_ACTION_LABELS` gives the French name of every action code; the
-``describe_*`` functions word an event for the screen and for the Excel export.
+:func:`action_label` names every action code (defined once, with its French name,
+in :mod:`sbee_desk.domain.audit_actions`); the ``describe_*`` functions word an
+event for the screen and for the Excel export.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from sbee_desk.db.models import AuditEvent, User
 from sbee_desk.db.uow import UnitOfWork
 from sbee_desk.documents.audit_export import AuditRow, export_audit_xlsx
 from sbee_desk.documents.audit_export import ExportCancelled as ExportCancelled
+from sbee_desk.domain.audit_actions import AuditAction
 from sbee_desk.domain.enums import CATEGORY_LABELS, CustomerCategory, Decision
 from sbee_desk.domain.permissions import ACTION_LABELS, ROLE_LABELS, Action
 from sbee_desk.services.actor import Actor
@@ -37,29 +39,9 @@ from sbee_desk.services.audit import ChainStatus, verify_chain
 from sbee_desk.services.authz import require
 from sbee_desk.services.plans import FIELD_LABELS
 
-#: French name of every action code written in the journal (one place).
-#: ``demo.*`` is not a code but the filter that groups the demonstration's events.
-AUDIT_ACTION_LABELS: dict[str, str] = {
-    "login": "Connexion",
-    "refused": "Action refusée",
-    "import": "Import de l'export",
-    "import.update": "Import : fiche modifiée",
-    "selection.run": "Traitement des relances",
-    "review.exclude": "Ligne exclue",
-    "review.restore": "Ligne rétablie",
-    "review.validate": "Bordereau validé",
-    "derogation.add": "Dérogation DG enregistrée",
-    "lists.archive": "Listes produites et archivées",
-    "lists.copy": "Copie d'une liste archivée",
-    "plan.update": "Plan de recouvrement modifié",
-    "user.create": "Utilisateur créé",
-    "user.update": "Utilisateur modifié",
-    "staff.save": "Personnel enregistré",
+#: filters that group several actions by their prefix, and their French names
+ACTION_GROUPS: dict[str, str] = {
     "demo.*": "Démonstration (tout)",
-    "demo.agency": "Démonstration : agence",
-    "demo.letter": "Démonstration : lettre de relance",
-    "demo.derogation": "Démonstration : dérogation DG",
-    "demo.history": "Démonstration : historique",
 }
 
 #: rows of one page of the journal on screen
@@ -67,13 +49,29 @@ DEFAULT_PAGE_SIZE = 200
 
 
 def action_label(code: str) -> str:
-    """French name of an action code; an unknown code is named as such, never bare."""
-    label = AUDIT_ACTION_LABELS.get(code)
-    if label is not None:
-        return label
+    """French name of an action code (:mod:`sbee_desk.domain.audit_actions`) or of a
+    group filter; an unknown code is named as such, never bare."""
+    if code in ACTION_GROUPS:
+        return ACTION_GROUPS[code]
+    try:
+        return AuditAction(code).label
+    except ValueError:
+        pass
     if code.startswith("demo."):
         return f"Démonstration : {code.removeprefix('demo.')}"
     return f"Autre action ({code})"
+
+
+def action_choices() -> list[tuple[str, str]]:
+    """(code, French name) of what the action filter offers: every action, in the
+    order of their definition, each group just before its first member."""
+    out: list[tuple[str, str]] = []
+    for action in AuditAction:
+        group = f"{action.value.split('.', 1)[0]}.*"
+        if group in ACTION_GROUPS and all(code != group for code, _ in out):
+            out.append((group, ACTION_GROUPS[group]))
+        out.append((action.value, action.label))
+    return out
 
 
 @dataclass(frozen=True)
@@ -604,7 +602,7 @@ def describe_object(entry: AuditEntry) -> str:
     entity, key = entry.entity, entry.entity_key or ""
     after = entry.after or {}
     if entity is None:
-        return "Export de la gestion clientèle" if entry.action == "import" else "—"
+        return "Export de la gestion clientèle" if entry.action == AuditAction.IMPORT else "—"
     if entity == "action":
         if key == "LOGIN":
             return "Connexion"
