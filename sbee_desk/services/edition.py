@@ -1266,7 +1266,7 @@ def mark_printed(
                 "action": AuditAction.EDITION_REPRINT if reprint else AuditAction.EDITION_PRINT,
                 "entity": "edition_document", "entity_key": str(d.id),
                 "before": before, "after": {"status": d.status, "print_count": d.print_count},
-                "details": {"number": d.number, "police": d.police,
+                "details": {"kind": d.kind, "number": d.number, "police": d.police,
                             **({"reason": reason} if reprint else {})},
             })  # fmt: skip
         _flush(uow)
@@ -1333,7 +1333,8 @@ def mark_handed_over(
                 "action": AuditAction.EDITION_HANDOVER, "entity": "edition_document",
                 "entity_key": str(d.id), "before": before,
                 "after": {"status": d.status, "handed_to": staff.id},
-                "details": {"number": d.number, "staff": staff.matricule},
+                "details": {"kind": d.kind, "number": d.number, "police": d.police,
+                            "staff": staff.matricule},
             })  # fmt: skip
         _flush(uow)
         audit.record_many(uow, actor, events)
