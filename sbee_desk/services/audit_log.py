@@ -586,6 +586,8 @@ def _count(value: int) -> str:
 def _label(key: str, value: Any = None) -> str:
     if key == "counts" and value is not None and not _is_decision_counts(value):
         return "lignes importées"
+    if key == "kind" and value in _DOCUMENT_KINDS:
+        return "document"
     return AUDIT_FIELD_LABELS.get(key, key.replace("_", " "))
 
 
@@ -761,8 +763,18 @@ def describe_change(entry: AuditEntry) -> str:
     return " ; ".join(parts)
 
 
+#: details the object already words (:func:`describe_object`), not repeated
+_NAMED_IN_OBJECT: dict[str, frozenset[str]] = {
+    "edition_document": frozenset({"kind", "number", "police"}),
+    "reminder_letter": frozenset({"police"}),
+    "work_order": frozenset({"police"}),
+}
+
+
 def describe_details(entry: AuditEntry) -> str:
-    return " ; ".join(_pairs(entry.details, entry.facts))
+    named = _NAMED_IN_OBJECT.get(entry.entity or "", frozenset())
+    shown = {k: v for k, v in (entry.details or {}).items() if k not in named}
+    return " ; ".join(_pairs(shown, entry.facts))
 
 
 def describe_object(entry: AuditEntry) -> str:

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 from sqlalchemy import event, select
 
 from sbee_desk.db.database import Database
@@ -198,9 +199,11 @@ def test_objects_are_named_as_the_agency_names_them(db, tmp_path) -> None:
     assert printed.change == "état : généré → imprimé ; impressions : 0 → 1"
     reprint = first(AuditAction.EDITION_REPRINT)
     assert reprint.object.startswith("Ordre n° 0000000")
-    assert "motif : bourrage papier" in reprint.details
+    assert printed.details == ""  # its kind, number and police are in the object
+    assert reprint.details == "motif : bourrage papier"
     handed = first(AuditAction.EDITION_HANDOVER)
     assert handed.change == "état : imprimé → remis ; remis à : — → Sèna Agbodjan (RPNT-01)"
+    assert handed.details == "matricule : RPNT-01"
     for action in (AuditAction.EDITION_START, AuditAction.EDITION_RESUME,
                    AuditAction.EDITION_DOCUMENTS, AuditAction.EDITION_FINISH):  # fmt: skip
         assert first(action).object.startswith("Édition du 22/11/2026"), action
@@ -278,3 +281,14 @@ def add_user_chef(db: Database) -> None:
     with db.uow() as uow:
         add_user(uow.session, "chef", Role.CHEF_RECOUVREMENT)
         uow.commit()
+
+
+def test_the_excel_export_uses_the_same_words(db, tmp_path) -> None:
+    a_day_of_work(db, tmp_path)
+    path = tmp_path / "journal.xlsx"
+    count = al.export_journal(db.uow(), READER, al.AuditFilter(action="edition.print"), path)
+    rows = list(openpyxl.load_workbook(path).active.iter_rows(min_row=4, values_only=True))
+    assert count == len(rows) > 0
+    assert {row[3] for row in rows} == {"Document imprimé"}
+    assert all(re.fullmatch(r"(Ordre|Lettre) n° \d{8}, police P\w+", row[4]) for row in rows)
+    assert {row[5] for row in rows} == {"état : généré → imprimé ; impressions : 0 → 1"}
