@@ -283,7 +283,8 @@ def add_user_chef(db: Database) -> None:
         uow.commit()
 
 
-def test_the_excel_export_uses_the_same_words(db, tmp_path) -> None:
+def test_the_excel_export_uses_the_same_words(sqlite_db, tmp_path) -> None:
+    db = sqlite_db
     a_day_of_work(db, tmp_path)
     path = tmp_path / "journal.xlsx"
     count = al.export_journal(db.uow(), READER, al.AuditFilter(action="edition.print"), path)
