@@ -27,6 +27,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from sbee_desk.db.uow import UnitOfWork
+from sbee_desk.domain.audit_actions import AuditAction
 from sbee_desk.domain.permissions import Action
 from sbee_desk.importers.formats import TABLE_ORDER, TABLES_BY_NAME, TableSpec
 from sbee_desk.importers.results import (
@@ -86,7 +87,7 @@ def import_export(
                 result = run.execute(Path(path), staging)
             # R7 "after every import" (business-rules.md): the import and what it ends
             # are one transaction
-            ended = cancel_ended(uow, actor, today_ or today(), "import.r7_cancel")
+            ended = cancel_ended(uow, actor, today_ or today(), AuditAction.IMPORT_R7_CANCEL)
             if ended:
                 result = replace(result, r7_cancelled=ended)
             uow.commit()
@@ -178,7 +179,7 @@ class _Run:
         audit.record(
             self.uow,
             self.actor,
-            "import",
+            AuditAction.IMPORT,
             details={
                 "path": str(path),
                 "files": [{"name": name, "sha256": digest} for name, digest in files],
@@ -236,7 +237,7 @@ class _Run:
                 self.actor,
                 [
                     {
-                        "action": "import.update",
+                        "action": AuditAction.IMPORT_UPDATE,
                         "entity": spec.name,
                         "entity_key": change.key,
                         "before": change.before,

@@ -15,15 +15,27 @@ import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Required, TypedDict
 
 from sqlalchemy import insert, select, update
 
 from sbee_desk.db.models import AuditEvent, AuditHead
 from sbee_desk.db.uow import UnitOfWork
+from sbee_desk.domain.audit_actions import AuditAction
 from sbee_desk.services.actor import Actor
 
 GENESIS_HASH = "0" * 64
+
+
+class EventDraft(TypedDict, total=False):
+    """One event for :func:`record_many`: an action, the rest optional."""
+
+    action: Required[AuditAction]
+    entity: str | None
+    entity_key: str | None
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    details: dict[str, Any] | None
 
 
 def now() -> dt.datetime:
@@ -80,7 +92,7 @@ def _append(uow: UnitOfWork, events: list[dict[str, Any]]) -> list[int]:
 def record(
     uow: UnitOfWork,
     actor: Actor,
-    action: str,
+    action: AuditAction,
     *,
     entity: str | None = None,
     entity_key: str | None = None,
@@ -88,11 +100,14 @@ def record(
     after: dict[str, Any] | None = None,
     details: dict[str, Any] | None = None,
 ) -> int:
-    """Append one audit event to the unit of work (committed with the change)."""
+    """Append one audit event to the unit of work (committed with the change).
+
+    ``action`` is an :class:`AuditAction` (a stray string is refused: ValueError); its
+    value is what is stored and hashed."""
     event = {
         "occurred_at": now(),
         "actor": actor.login,
-        "action": action,
+        "action": AuditAction(action).value,
         "entity": entity,
         "entity_key": entity_key,
         "before": before,
@@ -102,7 +117,7 @@ def record(
     return _append(uow, [event])[0]
 
 
-def record_many(uow: UnitOfWork, actor: Actor, events: list[dict[str, Any]]) -> None:
+def record_many(uow: UnitOfWork, actor: Actor, events: list[EventDraft]) -> None:
     """Bulk form of :func:`record` (e.g. one event per updated record of an import).
 
     Each dict has ``action`` and optionally entity, entity_key, before, after, details.
@@ -120,6 +135,7 @@ def record_many(uow: UnitOfWork, actor: Actor, events: list[dict[str, Any]]) -> 
             "after": None,
             "details": None,
             **event,
+            "action": AuditAction(event["action"]).value,
         }
         for event in events
     ]

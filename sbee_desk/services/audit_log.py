@@ -10,8 +10,9 @@ disabled or unknown user reads nothing. Filters run in SQL, set-based:
   ``"police": "…"`` in the before / after / details of an event;
 * ``bordereau`` likewise: the key of bordereau events and ``"bordereau": "…"``.
 
-:data:`AUDIT_ACTION_LABELS` gives the French name of every action code; the
-``describe_*`` functions word an event for the screen and for the Excel export.
+:func:`action_label` names every action code (defined once, with its French name,
+in :mod:`sbee_desk.domain.audit_actions`); the ``describe_*`` functions word an
+event for the screen and for the Excel export.
 """
 
 from __future__ import annotations
@@ -20,46 +21,37 @@ import datetime as dt
 import json
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, Text, and_, cast, func, or_, select
+from sqlalchemy.orm import Session
 
-from sbee_desk.db.models import AuditEvent, User
+from sbee_desk.db.models import (
+    ArchiveEntry,
+    AuditEvent,
+    EditionBatch,
+    EditionDocument,
+    SelectionRun,
+    StaffMember,
+    User,
+)
 from sbee_desk.db.uow import UnitOfWork
 from sbee_desk.documents.audit_export import AuditRow, export_audit_xlsx
 from sbee_desk.documents.audit_export import ExportCancelled as ExportCancelled
+from sbee_desk.domain.audit_actions import AuditAction
 from sbee_desk.domain.enums import CATEGORY_LABELS, CustomerCategory, Decision
 from sbee_desk.domain.permissions import ACTION_LABELS, ROLE_LABELS, Action
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.audit import ChainStatus, verify_chain
 from sbee_desk.services.authz import require
-from sbee_desk.services.plans import FIELD_LABELS
+from sbee_desk.services.edition import STATUS_LABELS
+from sbee_desk.services.plans import FIELD_LABELS as PLAN_FIELD_LABELS
 
-#: French name of every action code written in the journal (one place).
-#: ``demo.*`` is not a code but the filter that groups the demonstration's events.
-AUDIT_ACTION_LABELS: dict[str, str] = {
-    "login": "Connexion",
-    "refused": "Action refusée",
-    "import": "Import de l'export",
-    "import.update": "Import : fiche modifiée",
-    "selection.run": "Traitement des relances",
-    "review.exclude": "Ligne exclue",
-    "review.restore": "Ligne rétablie",
-    "review.validate": "Bordereau validé",
-    "derogation.add": "Dérogation DG enregistrée",
-    "lists.archive": "Listes produites et archivées",
-    "lists.copy": "Copie d'une liste archivée",
-    "plan.update": "Plan de recouvrement modifié",
-    "user.create": "Utilisateur créé",
-    "user.update": "Utilisateur modifié",
-    "staff.save": "Personnel enregistré",
+#: filters that group several actions by their prefix, and their French names
+ACTION_GROUPS: dict[str, str] = {
     "demo.*": "Démonstration (tout)",
-    "demo.agency": "Démonstration : agence",
-    "demo.letter": "Démonstration : lettre de relance",
-    "demo.derogation": "Démonstration : dérogation DG",
-    "demo.history": "Démonstration : historique",
 }
 
 #: rows of one page of the journal on screen
@@ -67,13 +59,29 @@ DEFAULT_PAGE_SIZE = 200
 
 
 def action_label(code: str) -> str:
-    """French name of an action code; an unknown code is named as such, never bare."""
-    label = AUDIT_ACTION_LABELS.get(code)
-    if label is not None:
-        return label
+    """French name of an action code (:mod:`sbee_desk.domain.audit_actions`) or of a
+    group filter; an unknown code is named as such, never bare."""
+    if code in ACTION_GROUPS:
+        return ACTION_GROUPS[code]
+    try:
+        return AuditAction(code).label
+    except ValueError:
+        pass
     if code.startswith("demo."):
         return f"Démonstration : {code.removeprefix('demo.')}"
     return f"Autre action ({code})"
+
+
+def action_choices() -> list[tuple[str, str]]:
+    """(code, French name) of what the action filter offers: every action, in the
+    order of their definition, each group just before its first member."""
+    out: list[tuple[str, str]] = []
+    for action in AuditAction:
+        group = f"{action.value.split('.', 1)[0]}.*"
+        if group in ACTION_GROUPS and all(code != group for code, _ in out):
+            out.append((group, ACTION_GROUPS[group]))
+        out.append((action.value, action.label))
+    return out
 
 
 @dataclass(frozen=True)
@@ -106,6 +114,10 @@ class AuditEntry:
     before: dict[str, Any] | None
     after: dict[str, Any] | None
     details: dict[str, Any] | None
+    #: what the database says today of the object, to name it when the event does not
+    #: (events written before #10): kind, number and police of a document, date of an
+    #: edition or a run, kind and bordereau of a list, names of staff ids
+    facts: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -234,6 +246,93 @@ def _entry(row: Any) -> AuditEntry:
     )
 
 
+def _ids(
+    entries: Sequence[AuditEntry], entity: str, *, unless: Callable[[AuditEntry], Any]
+) -> set[int]:
+    """Ids of the ``entity`` objects of some events, but those ``unless`` says are named."""
+    keys = {e.entity_key or "" for e in entries if e.entity == entity and not unless(e)}
+    return {int(key) for key in keys if key.isdigit()}
+
+
+def _handed_to(entry: AuditEntry) -> list[int]:
+    return [
+        v["handed_to"]
+        for v in (entry.before, entry.after)
+        if v and isinstance(v.get("handed_to"), int)
+    ]
+
+
+def _with_facts(session: Session, entries: Sequence[AuditEntry]) -> list[AuditEntry]:
+    """The entries with the facts that name their objects when the events do not say
+    them (:attr:`AuditEntry.facts`): one query per kind of object for the whole page,
+    none when every event says it all."""
+    found: dict[tuple[str, str], dict[str, Any]] = {}
+    documents = _ids(
+        entries,
+        "edition_document",
+        unless=lambda e: {"kind", "number", "police"} <= set(e.details or {}),
+    )
+    if documents:
+        for row in session.execute(
+            select(
+                EditionDocument.id,
+                EditionDocument.kind,
+                EditionDocument.number,
+                EditionDocument.police,
+            ).where(EditionDocument.id.in_(documents))
+        ):
+            found["edition_document", str(row.id)] = {
+                "kind": row.kind,
+                "number": row.number,
+                "police": row.police,
+            }
+    batches = _ids(entries, "edition_batch", unless=lambda e: (e.after or {}).get("edition_on"))
+    if batches:
+        for batch in session.execute(
+            select(EditionBatch.id, EditionBatch.edition_on).where(EditionBatch.id.in_(batches))
+        ):
+            found["edition_batch", str(batch.id)] = {"edition_on": batch.edition_on.isoformat()}
+    runs = _ids(entries, "selection_run", unless=lambda e: (e.after or {}).get("run_on"))
+    if runs:
+        for run in session.execute(
+            select(SelectionRun.id, SelectionRun.run_on).where(SelectionRun.id.in_(runs))
+        ):
+            found["selection_run", str(run.id)] = {"run_on": run.run_on.isoformat()}
+    lists = _ids(entries, "archive_entry", unless=lambda e: (e.after or {}).get("bordereau"))
+    if lists:
+        for entry in session.execute(
+            select(
+                ArchiveEntry.id,
+                ArchiveEntry.kind,
+                ArchiveEntry.file_format,
+                ArchiveEntry.bordereau_code,
+            ).where(ArchiveEntry.id.in_(lists))
+        ):
+            found["archive_entry", str(entry.id)] = {
+                "kind": entry.kind,
+                "format": entry.file_format,
+                "bordereau": entry.bordereau_code,
+            }
+    staff_ids = {i for e in entries for i in _handed_to(e)}
+    staff: dict[int, str] = {}
+    if staff_ids:
+        staff = {
+            row.id: f"{row.name} ({row.matricule})"
+            for row in session.execute(
+                select(StaffMember.id, StaffMember.name, StaffMember.matricule).where(
+                    StaffMember.id.in_(staff_ids)
+                )
+            )
+        }
+    out = []
+    for e in entries:
+        facts = dict(found.get((e.entity or "", e.entity_key or ""), {}))
+        if staff and _handed_to(e):
+            facts["staff"] = staff
+        out.append(replace(e, facts=facts) if facts else e)
+    return out
+
+
 def audit_events(
     uow: UnitOfWork,
     actor: Actor,
@@ -259,7 +358,8 @@ def audit_events(
         rows = uow.session.execute(
             _entries_query(conditions).order_by(order).offset(offset).limit(limit)
         ).all()
-        return AuditPage(tuple(_entry(r) for r in rows), total, offset, limit)
+        entries = _with_facts(uow.session, [_entry(r) for r in rows])
+        return AuditPage(tuple(entries), total, offset, limit)
 
 
 def iter_audit_events(
@@ -283,8 +383,7 @@ def iter_audit_events(
             rows = uow.session.execute(query).all()
             if not rows:
                 return
-            for row in rows:
-                yield _entry(row)
+            yield from _with_facts(uow.session, [_entry(row) for row in rows])
             last = rows[-1].id
 
 
@@ -333,8 +432,10 @@ def chain_problem(status: ChainStatus) -> str:
     return _PROBLEMS.get(status.problem or "", "la vérification a échoué")
 
 
-_KEY_LABELS: dict[str, str] = {
-    **FIELD_LABELS,
+#: French name of every field the services write in a before / after / details (one
+#: place; tests/integration/test_audit_words.py checks a day of work against it)
+AUDIT_FIELD_LABELS: dict[str, str] = {
+    **PLAN_FIELD_LABELS,
     # users and staff
     "full_name": "nom",
     "roles": "rôles",
@@ -344,7 +445,7 @@ _KEY_LABELS: dict[str, str] = {
     "zones": "zones",
     # review, derogations
     "excluded_reason": "motif d'exclusion",
-    "code": "code",
+    "code": "cause",
     "reference": "référence",
     "decided_on": "décision du",
     "valid_until": "valable jusqu'au",
@@ -376,6 +477,26 @@ _KEY_LABELS: dict[str, str] = {
     "size": "taille (octets)",
     "lines": "lignes",
     "is_copy": "copie",
+    "out_dir": "dossier de sortie",
+    # the night edition, the print queue, the hand-over
+    "edition_on": "date d'édition",
+    "pending": "lettres et ordres à éditer",
+    "attempt": "tentative n°",
+    "documents": "documents édités",
+    "numbers": "documents",
+    "cancelled_r7": "annulés par R7",
+    "gaps": "documents avec données manquantes",
+    "combined": "fichiers regroupés",
+    "status": "état",
+    "print_count": "impressions",
+    "reprint_reason": "motif de réimpression",
+    "handed_to": "remis à",
+    "staff": "matricule",
+    # R7
+    "cancelled_on": "annulé le",
+    "cancel_reason": "motif d'annulation",
+    "document_id": "document",
+    "recall_from": "agent à rappeler",
     # import
     "path": "emplacement",
     "files": "fichiers",
@@ -397,7 +518,7 @@ _KEY_LABELS: dict[str, str] = {
     "subscribed_on": "abonné le",
     "terminated_on": "résilié le",
     "period": "période",
-    "number": "facture",
+    "number": "numéro",
     "bordereau_code": "bordereau",
     "issued_on": "émise le",
     "due_on": "échéance",
@@ -448,6 +569,15 @@ NARROW_NBSP = "\u202f"
 #: items of a long list shown before "… et N autres"
 _LIST_HEAD = 6
 
+#: fields whose value is worded as a whole (its inner names are not field names)
+WHOLE_VALUES = frozenset({"counts", "plans", "files", "exclusions"})
+
+_DOCUMENT_KINDS = {"LETTER": "lettre", "ORDER": "ordre"}
+#: fields whose empty list reads « aucune »
+_FEMININE = frozenset({"dropped_r7", "exclusions"})
+_R7_CAUSES = {"RESTORED": "rétablissement", "PAID": "paiement"}
+_FILE_FORMATS = {"pdf": "PDF", "xlsx": "Excel"}
+
 
 def _count(value: int) -> str:
     return f"{value:,}".replace(",", NARROW_NBSP)
@@ -456,7 +586,9 @@ def _count(value: int) -> str:
 def _label(key: str, value: Any = None) -> str:
     if key == "counts" and value is not None and not _is_decision_counts(value):
         return "lignes importées"
-    return _KEY_LABELS.get(key, key.replace("_", " "))
+    if key == "kind" and value in _DOCUMENT_KINDS:
+        return "document"
+    return AUDIT_FIELD_LABELS.get(key, key.replace("_", " "))
 
 
 def _scalar(value: Any) -> str:
@@ -494,12 +626,40 @@ def _head(items: list[str]) -> str:
     return f"{', '.join(items[:_LIST_HEAD])} … et {_count(rest)} autre{'s' if rest > 1 else ''}"
 
 
-def _value(key: str, value: Any) -> str:
-    """A stored value in French, according to what it is (its key)."""
+def _number(value: Any) -> str:
+    """A letter or order number as printed on it: eight digits."""
+    return f"{int(value):08d}" if str(value).isdigit() else str(value)
+
+
+def _value(key: str, value: Any, facts: dict[str, Any] | None = None) -> str:
+    """A stored value in French, according to what it is (its key); ``facts`` are
+    what the database says of the ids it holds (:func:`_read_facts`)."""
     if key == "agency" and not value:
         return "toutes"
+    if key == "out_dir" and not value:
+        return "aucun (listes gardées au classeur)"
+    if key == "document_id":
+        return "déjà édité" if value is not None else "pas encore édité"
     if value is None:
         return "—"
+    if key == "handed_to" and not isinstance(value, bool) and isinstance(value, int):
+        return ((facts or {}).get("staff") or {}).get(value) or f"personnel n° {value}"
+    if key == "status" and isinstance(value, str):
+        return _enum_label(STATUS_LABELS, value)
+    if key == "code" and isinstance(value, str) and value in _R7_CAUSES:
+        return _R7_CAUSES[value]
+    if key == "format" and isinstance(value, str):
+        return _FILE_FORMATS.get(value, value)
+    if key == "kind" and isinstance(value, str) and value in _DOCUMENT_KINDS:
+        return _DOCUMENT_KINDS[value]
+    if key == "numbers" and isinstance(value, list):  # "L00000001": letter n° 00000001
+        initials = {"L": "lettre", "O": "ordre"}
+        return _head(
+            [
+                f"{initials[str(n)[0]]} n° {str(n)[1:]}" if str(n)[:1] in initials else str(n)
+                for n in value
+            ]
+        )
     if key == "roles" and isinstance(value, list):
         return ", ".join(_enum_label(ROLE_LABELS, r) for r in value) or "aucun"
     if key == "role" and isinstance(value, str):
@@ -522,7 +682,7 @@ def _value(key: str, value: Any) -> str:
         return f"valeurs de {_count(len(value))} catégories conservées"
     if key == "files" and isinstance(value, list):
         return _head([str(f.get("name", f)) if isinstance(f, dict) else str(f) for f in value])
-    if key == "exclusions" and isinstance(value, list):
+    if key == "exclusions" and isinstance(value, list) and value:
         return _head(
             [
                 f"{e.get('police')} ({e.get('reason')})" if isinstance(e, dict) else str(e)
@@ -530,9 +690,13 @@ def _value(key: str, value: Any) -> str:
             ]
         )
     if isinstance(value, list):
-        return _head([_value(key, v) for v in value]) or "aucun"
+        return _head([_value(key, v, facts) for v in value]) or (
+            "aucune" if key in _FEMININE else "aucun"
+        )
     if isinstance(value, dict):
-        return "(" + ", ".join(f"{_label(k)} : {_value(k, v)}" for k, v in value.items()) + ")"
+        return (
+            "(" + ", ".join(f"{_label(k)} : {_value(k, v, facts)}" for k, v in value.items()) + ")"
+        )
     return _scalar(value)
 
 
@@ -572,14 +736,15 @@ def _counts(counts: dict[str, Any]) -> str:
     return " ; ".join(parts)
 
 
-def _pairs(values: dict[str, Any] | None) -> list[str]:
-    return [f"{_label(k, v)} : {_value(k, v)}" for k, v in (values or {}).items()]
+def _pairs(values: dict[str, Any] | None, facts: dict[str, Any]) -> list[str]:
+    return [f"{_label(k, v)} : {_value(k, v, facts)}" for k, v in (values or {}).items()]
 
 
 def describe_change(entry: AuditEntry) -> str:
     """Avant → après in French: only what changed; the new values of a creation."""
     before = entry.before or {}
     after = entry.after or {}
+    facts = entry.facts
     parts: list[str] = []
     for key in [*after, *(k for k in before if k not in after)]:
         if key == "code" and "excluded_reason" in after:  # the reason's words say it
@@ -587,24 +752,41 @@ def describe_change(entry: AuditEntry) -> str:
         if key in before and key in after:
             if before[key] == after[key]:
                 continue
-            parts.append(f"{_label(key)} : {_value(key, before[key])} → {_value(key, after[key])}")
+            parts.append(
+                f"{_label(key)} : {_value(key, before[key], facts)} → "
+                f"{_value(key, after[key], facts)}"
+            )
         elif key in after:
-            parts.append(f"{_label(key, after[key])} : {_value(key, after[key])}")
+            parts.append(f"{_label(key, after[key])} : {_value(key, after[key], facts)}")
         else:
-            parts.append(f"{_label(key)} : {_value(key, before[key])} → —")
+            parts.append(f"{_label(key)} : {_value(key, before[key], facts)} → —")
     return " ; ".join(parts)
 
 
+#: details the object already words (:func:`describe_object`), not repeated
+_NAMED_IN_OBJECT: dict[str, frozenset[str]] = {
+    "edition_document": frozenset({"kind", "number", "police"}),
+    "reminder_letter": frozenset({"police"}),
+    "work_order": frozenset({"police"}),
+}
+
+
 def describe_details(entry: AuditEntry) -> str:
-    return " ; ".join(_pairs(entry.details))
+    named = _NAMED_IN_OBJECT.get(entry.entity or "", frozenset())
+    shown = {k: v for k, v in (entry.details or {}).items() if k not in named}
+    return " ; ".join(_pairs(shown, entry.facts))
 
 
 def describe_object(entry: AuditEntry) -> str:
-    """What the event is about, in French: "Utilisateur agent", "Bordereau BT-…"."""
+    """What the event is about, as the agency names it: "Ordre n° 00000012, police …",
+    "Édition du 22/11/2026 (n° 3)", "Bordereau BT-…". What the event does not say (the
+    events written before #10) comes from ``entry.facts``, read with the page."""
     entity, key = entry.entity, entry.entity_key or ""
     after = entry.after or {}
+    details = entry.details or {}
+    facts = entry.facts
     if entity is None:
-        return "Export de la gestion clientèle" if entry.action == "import" else "—"
+        return "Export de la gestion clientèle" if entry.action == AuditAction.IMPORT else "—"
     if entity == "action":
         if key == "LOGIN":
             return "Connexion"
@@ -612,10 +794,11 @@ def describe_object(entry: AuditEntry) -> str:
             return f"Droit : {ACTION_LABELS[Action(key)]}"
         except ValueError:
             return f"Droit : {key}"
-    mentioned = after.get("police")
+    mentioned = after.get("police") or details.get("police") or facts.get("police")
+    of_police = f", police {mentioned}" if mentioned else ""
     if entity == "candidate" and ":" in key:
         run, police = key.split(":", 1)
-        return f"Police {police} (traitement n° {run})"
+        return f"Contrat {police} (traitement n° {run})"
     if entity == "recovery_plan":
         try:
             return f"Plan « {CATEGORY_LABELS[CustomerCategory(key)]} »"
@@ -623,19 +806,46 @@ def describe_object(entry: AuditEntry) -> str:
             return f"Plan « {key} »"
     if entity == "derogation":
         if mentioned and mentioned != key:
-            return f"Dérogation n° {key}, police {mentioned}"
-        return f"Dérogation, police {key}"
-    if entity == "reminder_letter":
-        return f"Lettre n° {key}" + (f", police {mentioned}" if mentioned else "")
+            return f"Dérogation DG n° {key}, police {mentioned}"
+        return f"Dérogation DG, police {key}"
+    if entity in ("reminder_letter", "work_order"):
+        word = "Lettre" if entity == "reminder_letter" else "Ordre"
+        return f"{word} n° {_number(key)}{of_police}"
+    if entity == "edition_document":
+        kind = details.get("kind") or facts.get("kind")
+        number = details.get("number") or facts.get("number")
+        word = _DOCUMENT_KINDS.get(str(kind), "document").capitalize()
+        if number:
+            return f"{word} n° {number}{of_police}"
+        return f"{word} édité (référence interne {key}){of_police}"
+    if entity == "edition_batch":
+        on = after.get("edition_on") or facts.get("edition_on")
+        return f"Édition du {_scalar(str(on))} (n° {key})" if on else f"Édition n° {key}"
+    if entity == "selection_run":
+        on = after.get("run_on") or facts.get("run_on")
+        return f"Traitement n° {key} du {_scalar(str(on))}" if on else f"Traitement n° {key}"
+    if entity == "archive_entry":
+        kind = after.get("kind") or facts.get("kind")
+        bordereau = after.get("bordereau") or facts.get("bordereau")
+        file_format = after.get("format") or facts.get("format")
+        if kind and bordereau:
+            what = _LIST_KINDS.get(str(kind), str(kind)).lower()
+            how = (
+                f" ({_FILE_FORMATS.get(str(file_format), str(file_format))})" if file_format else ""
+            )
+            return f"Liste {what}{how}, bordereau {bordereau}"
+        return f"Liste archivée n° {key}"
     if entity == "interruptions" and "/" in key:
         police, day = key.split("/", 1)
         return f"Interruption, police {police} du {_scalar(day)}"
     if entity == "reglements" and "/" in key:
         invoice, reference = key.split("/", 1)
         return f"Règlement {reference} de la facture {invoice}"
+    if entity == "staff":
+        name = after.get("name")
+        return f"Personnel {key}, {name}" if name else f"Personnel, matricule {key}"
     names = {
         "user": "Utilisateur",
-        "selection_run": "Traitement n°",
         "bordereau": "Bordereau",
         "bordereaux": "Bordereau",
         "contract": "Contrat",
@@ -643,10 +853,7 @@ def describe_object(entry: AuditEntry) -> str:
         "clients": "Client",
         "factures": "Facture",
         "agency": "Agence",
-        "archive_entry": "Liste archivée n°",
     }
-    if entity == "staff":
-        return f"Agent, matricule {key}"
     return f"{names.get(entity, entity)} {key}".strip()
 
 

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from sbee_desk.db.models import User
 from sbee_desk.db.uow import UnitOfWork
+from sbee_desk.domain.audit_actions import AuditAction
 from sbee_desk.domain.permissions import ACTION_LABELS, Action, Role, allowed
 from sbee_desk.services import audit
 from sbee_desk.services.actor import Actor
@@ -31,7 +32,7 @@ def record_refusal(uow: UnitOfWork, login: str, action: str, reason: str) -> Non
     """Audit a refusal in its own transaction: the refused action writes nothing."""
     with uow.__class__(uow.engine).write() as side:
         audit.record(
-            side, Actor(login), "refused", entity="action", entity_key=action,
+            side, Actor(login), AuditAction.REFUSED, entity="action", entity_key=action,
             details={"reason": reason},
         )  # fmt: skip
         side.commit()

@@ -65,6 +65,7 @@ from sbee_desk.db.models import (
     UserRole,
 )
 from sbee_desk.db.uow import UnitOfWork
+from sbee_desk.domain.audit_actions import AuditAction
 from sbee_desk.domain.enums import CustomerCategory, Decision
 from sbee_desk.domain.permissions import Role
 from sbee_desk.importers import ImportCancelled, import_export
@@ -728,7 +729,7 @@ def load_demo(
             audit.record(
                 uow,
                 actor,
-                "demo.letter",
+                AuditAction.DEMO_LETTER,
                 entity="reminder_letter",
                 entity_key=str(letter.id),
                 after={
@@ -762,7 +763,7 @@ def load_demo(
             audit.record(
                 uow,
                 direction,
-                "demo.derogation",
+                AuditAction.DEMO_DEROGATION,
                 entity="derogation",
                 entity_key=str(derogation.id),
                 after={
@@ -776,7 +777,7 @@ def load_demo(
         audit.record(
             uow,
             actor,
-            "demo.history",
+            AuditAction.DEMO_HISTORY,
             entity="selection_run",
             entity_key=str(run.run_id),
             after={"letters": letters, "delivered": delivered, "derogations": derogations},
@@ -812,7 +813,7 @@ def _previous_history(db: Database) -> tuple[int, dt.date] | None:
     with db.uow() as uow:
         key = uow.session.scalar(
             select(AuditEvent.entity_key)
-            .where(AuditEvent.action == "demo.history")
+            .where(AuditEvent.action == AuditAction.DEMO_HISTORY.value)
             .order_by(AuditEvent.id)
             .limit(1)
         )
@@ -858,7 +859,7 @@ def _name_agencies(db: Database, actor: Actor) -> None:
                 audit.record(
                     uow,
                     actor,
-                    "demo.agency",
+                    AuditAction.DEMO_AGENCY,
                     entity="agency",
                     entity_key=agency.code,
                     before=before,

@@ -80,6 +80,7 @@ from sbee_desk.documents.worker import (
     render_combined,
     render_combined_task,
 )
+from sbee_desk.domain.audit_actions import AuditAction
 from sbee_desk.domain.permissions import Action
 from sbee_desk.services import audit
 from sbee_desk.services.actor import Actor
@@ -302,7 +303,7 @@ def check_r7(
     on = on or today_ or today()
     with uow.write():
         require(uow, actor, Action.EDITION)
-        cancelled = cancel_ended(uow, actor, on, "edition.r7_cancel")
+        cancelled = cancel_ended(uow, actor, on, AuditAction.EDITION_R7_CANCEL)
         uow.commit()
         return cancelled
 
@@ -622,7 +623,7 @@ class _Run:
                     )
                 )
                 audit.record(
-                    uow, self.actor, "edition.documents", entity="edition_batch",
+                    uow, self.actor, AuditAction.EDITION_DOCUMENTS, entity="edition_batch",
                     entity_key=str(self.batch_id),
                     after={"documents": len(rows),
                            "numbers": [f"{r['kind'][0]}{r['number']}" for r in rows]},
@@ -893,7 +894,7 @@ def run_edition(
             # two workstations starting the edition at once open one batch, not two
             # (SQLite: the IMMEDIATE transaction already serialises them)
             uow.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
-        cancellations = cancel_ended(uow, actor, on, "edition.r7_cancel")
+        cancellations = cancel_ended(uow, actor, on, AuditAction.EDITION_R7_CANCEL)
         session = uow.session
         batch = session.scalars(
             select(EditionBatch)
@@ -912,13 +913,15 @@ def run_edition(
             session.add(batch)
             session.flush()
             audit.record(
-                uow, actor, "edition.start", entity="edition_batch", entity_key=str(batch.id),
+                uow, actor, AuditAction.EDITION_START, entity="edition_batch",
+                entity_key=str(batch.id),
                 after={"edition_on": on.isoformat(), "pending": len(pending)},
             )  # fmt: skip
         elif batch is not None:
             batch.attempts += 1
             audit.record(
-                uow, actor, "edition.resume", entity="edition_batch", entity_key=str(batch.id),
+                uow, actor, AuditAction.EDITION_RESUME, entity="edition_batch",
+                entity_key=str(batch.id),
                 details={"attempt": batch.attempts, "pending": len(pending)},
             )  # fmt: skip
         if batch is not None:
@@ -950,7 +953,7 @@ def run_edition(
                 row.status = BatchStatus.TERMINE.value
                 row.finished_at = audit.now()
                 audit.record(
-                    uow, actor, "edition.finish", entity="edition_batch",
+                    uow, actor, AuditAction.EDITION_FINISH, entity="edition_batch",
                     entity_key=str(batch_id),
                     after={"letters": row.letters, "orders": row.orders,
                            "cancelled_r7": row.cancelled, "gaps": row.gaps,
@@ -1251,7 +1254,7 @@ def mark_printed(
                 "indiquez le motif de la réimpression. Rien n'a été enregistré."
             )
         at = audit.now()
-        events = []
+        events: list[audit.EventDraft] = []
         for d in docs:
             before: dict[str, Any] = {"status": d.status, "print_count": d.print_count}
             d.print_count += 1
@@ -1260,10 +1263,10 @@ def mark_printed(
                 d.status = DocumentStatus.IMPRIME.value
             reprint = before["print_count"] > 0
             events.append({
-                "action": "edition.reprint" if reprint else "edition.print",
+                "action": AuditAction.EDITION_REPRINT if reprint else AuditAction.EDITION_PRINT,
                 "entity": "edition_document", "entity_key": str(d.id),
                 "before": before, "after": {"status": d.status, "print_count": d.print_count},
-                "details": {"number": d.number, "police": d.police,
+                "details": {"kind": d.kind, "number": d.number, "police": d.police,
                             **({"reason": reason} if reprint else {})},
             })  # fmt: skip
         _flush(uow)
@@ -1321,16 +1324,17 @@ def mark_handed_over(
                 f"{who} (lettres : un releveur ; ordres : la section RPNT)."
             )
         at = audit.now()
-        events = []
+        events: list[audit.EventDraft] = []
         for d in docs:
             before = {"status": d.status, "handed_to": d.handed_to}
             d.status = DocumentStatus.REMIS.value
             d.handed_to, d.handed_at, d.handed_by = staff.id, at, actor.login
             events.append({
-                "action": "edition.handover", "entity": "edition_document",
+                "action": AuditAction.EDITION_HANDOVER, "entity": "edition_document",
                 "entity_key": str(d.id), "before": before,
                 "after": {"status": d.status, "handed_to": staff.id},
-                "details": {"number": d.number, "staff": staff.matricule},
+                "details": {"kind": d.kind, "number": d.number, "police": d.police,
+                            "staff": staff.matricule},
             })  # fmt: skip
         _flush(uow)
         audit.record_many(uow, actor, events)

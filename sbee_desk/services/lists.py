@@ -52,6 +52,7 @@ from sbee_desk.documents.lists import (
     render,
 )
 from sbee_desk.documents.resources import TemplateError
+from sbee_desk.domain.audit_actions import AuditAction
 from sbee_desk.domain.enums import Decision
 from sbee_desk.domain.permissions import Action
 from sbee_desk.services import audit
@@ -479,7 +480,7 @@ def produce_lists(
                 actor,
                 [
                     {
-                        "action": "lists.archive",
+                        "action": AuditAction.LISTS_ARCHIVE,
                         "entity": "archive_entry",
                         "entity_key": str(entry.id),
                         "after": {
@@ -631,7 +632,8 @@ def save_copy(uow: UnitOfWork, actor: Actor, entry_id: int, target: Path) -> Pat
     try:
         with uow.write():
             audit.record(
-                uow, actor, "lists.copy", entity="archive_entry", entity_key=str(entry_id),
+                uow, actor, AuditAction.LISTS_COPY, entity="archive_entry",
+                entity_key=str(entry_id),
                 details={"path": str(target), "sha256": hashlib.sha256(content).hexdigest()},
             )  # fmt: skip
             staged.install()

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from sbee_desk.db.models import RecoveryPlan
 from sbee_desk.db.uow import UnitOfWork
+from sbee_desk.domain.audit_actions import AuditAction
 from sbee_desk.domain.enums import CustomerCategory
 from sbee_desk.domain.permissions import Action
 from sbee_desk.domain.plans import PlanValues
@@ -98,7 +99,7 @@ def update_plan(
                 setattr(row, name, value)
         if after:
             audit.record(
-                uow, actor, "plan.update", entity="recovery_plan", entity_key=cat.value,
+                uow, actor, AuditAction.PLAN_UPDATE, entity="recovery_plan", entity_key=cat.value,
                 before=before, after=after,
             )  # fmt: skip
             uow.commit()

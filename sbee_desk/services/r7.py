@@ -37,6 +37,7 @@ from sbee_desk.db.models import (
 )
 from sbee_desk.db.uow import UnitOfWork
 from sbee_desk.documents.formats import format_date
+from sbee_desk.domain.audit_actions import AuditAction
 from sbee_desk.services import audit
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.selection import _Plans, load_plans
@@ -148,7 +149,9 @@ def ended_work(
     return ended
 
 
-def cancel_ended(uow: UnitOfWork, actor: Actor, on: dt.date, action: str) -> list[Cancellation]:
+def cancel_ended(
+    uow: UnitOfWork, actor: Actor, on: dt.date, action: AuditAction
+) -> list[Cancellation]:
     """R7 inside an open write unit of work: cancel, mark documents, audit (one event
     ``action`` per letter or order cancelled, with before/after)."""
     session = uow.session
@@ -156,7 +159,7 @@ def cancel_ended(uow: UnitOfWork, actor: Actor, on: dt.date, action: str) -> lis
     if not ended:
         return []
     out: list[Cancellation] = []
-    events: list[dict[str, Any]] = []
+    events: list[audit.EventDraft] = []
     for kind in DocumentKind:
         mine = [e for e in ended if e[0] is kind]
         if not mine:

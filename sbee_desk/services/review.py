@@ -27,6 +27,7 @@ from sbee_desk.db.models import (
     WorkOrder,
 )
 from sbee_desk.db.uow import UnitOfWork
+from sbee_desk.domain.audit_actions import AuditAction
 from sbee_desk.domain.enums import Decision
 from sbee_desk.domain.permissions import Action
 from sbee_desk.services import audit
@@ -159,7 +160,7 @@ def exclude_lines(
             line.exclusion_code, line.excluded_reason = code, text
             line.excluded_by, line.excluded_at = actor.login, at
             audit.record(
-                uow, actor, "review.exclude", entity="candidate",
+                uow, actor, AuditAction.REVIEW_EXCLUDE, entity="candidate",
                 entity_key=f"{run_id}:{line.police}", before=before,
                 after={"excluded_reason": text, "code": code},
             )  # fmt: skip
@@ -177,7 +178,7 @@ def restore_lines(uow: UnitOfWork, actor: Actor, run_id: int, polices: list[str]
             if line.excluded_reason is None:
                 continue
             audit.record(
-                uow, actor, "review.restore", entity="candidate",
+                uow, actor, AuditAction.REVIEW_RESTORE, entity="candidate",
                 entity_key=f"{run_id}:{line.police}",
                 before={"excluded_reason": line.excluded_reason}, after={"excluded_reason": None},
             )  # fmt: skip
@@ -272,7 +273,7 @@ def add_derogation(
         open_runs = [uow.session.get_one(SelectionRun, run_id) for run_id in open_run_ids]
         changed = sum(_recompute(uow, run, [police]) for run in open_runs)
         audit.record(
-            uow, actor, "derogation.add", entity="derogation", entity_key=police,
+            uow, actor, AuditAction.DEROGATION_ADD, entity="derogation", entity_key=police,
             after={"reference": reference, "decided_on": decided_on.isoformat(),
                    "valid_until": valid_until.isoformat() if valid_until else None,
                    "document_reference": derogation.document_reference},
@@ -460,7 +461,7 @@ def validate_bordereau(
             exempt=sum(c.decision == Decision.EXEMPTE for c in confirmed),
         )
         audit.record(
-            uow, actor, "review.validate", entity="bordereau", entity_key=bordereau_code,
+            uow, actor, AuditAction.REVIEW_VALIDATE, entity="bordereau", entity_key=bordereau_code,
             after={"run": run_id, "letters": result.letters, "orders": result.orders,
                    "excluded": result.excluded, "dropped_r7": dropped},
             details={"exclusions": [{"police": c.police, "reason": c.excluded_reason}

@@ -45,6 +45,7 @@ from sbee_desk.db.models import (
     WorkOrder,
 )
 from sbee_desk.db.uow import UnitOfWork
+from sbee_desk.domain.audit_actions import AuditAction
 from sbee_desk.domain.enums import CATEGORY_LABELS, CustomerCategory, Decision, OrderKind, Voltage
 from sbee_desk.domain.permissions import Action
 from sbee_desk.domain.plans import PlanValues
@@ -400,7 +401,7 @@ def run_selection(
         audit.record(
             uow,
             actor,
-            "selection.run",
+            AuditAction.SELECTION_RUN,
             entity="selection_run",
             entity_key=str(run.id),
             after={
@@ -646,7 +647,7 @@ def last_import(uow: UnitOfWork) -> ImportInfo | None:
     with uow:
         row = uow.session.execute(
             select(AuditEvent.occurred_at, AuditEvent.actor)
-            .where(AuditEvent.action == "import")
+            .where(AuditEvent.action == AuditAction.IMPORT.value)
             .order_by(AuditEvent.id.desc())
             .limit(1)
         ).first()

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from sbee_desk.db.models import Agency, AuditEvent, Contract, SelectionRun, User
 from sbee_desk.db.uow import UnitOfWork
+from sbee_desk.domain.audit_actions import AuditAction
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ def database_summary(uow: UnitOfWork) -> DatabaseSummary:
         s = uow.session
         last_import = s.execute(
             select(AuditEvent.occurred_at, AuditEvent.actor)
-            .where(AuditEvent.action == "import")
+            .where(AuditEvent.action == AuditAction.IMPORT.value)
             .order_by(AuditEvent.id.desc())
             .limit(1)
         ).first()

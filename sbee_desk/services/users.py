@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from sbee_desk.db.models import StaffMember, User, UserRole
 from sbee_desk.db.uow import UnitOfWork
+from sbee_desk.domain.audit_actions import AuditAction
 from sbee_desk.domain.permissions import Action, Role
 from sbee_desk.services import audit
 from sbee_desk.services.actor import Actor
@@ -153,7 +154,7 @@ def create_user(
         uow.session.add(user)
         uow.session.flush()
         audit.record(
-            uow, acting, "user.create", entity="user", entity_key=login,
+            uow, acting, AuditAction.USER_CREATE, entity="user", entity_key=login,
             after={"full_name": user.full_name, "roles": [r.value for r in sorted(set(roles))],
                    "active": True},
         )  # fmt: skip
@@ -185,7 +186,7 @@ def authenticate(
             if user.failed_attempts >= MAX_FAILED_LOGINS:
                 user.locked_until = at + LOCKOUT
             audit.record(
-                uow, Actor(login), "refused", entity="action", entity_key="LOGIN",
+                uow, Actor(login), AuditAction.REFUSED, entity="action", entity_key="LOGIN",
                 details={"reason": "bad_credentials", "failed_attempts": user.failed_attempts},
             )  # fmt: skip
             uow.commit()
@@ -205,7 +206,7 @@ def authenticate(
             user.failed_attempts = 0
             user.locked_until = None
         actor = Actor(user.login, frozenset(Role(r.role) for r in user.roles), user.full_name)
-        audit.record(uow, actor, "login", entity="user", entity_key=login)
+        audit.record(uow, actor, AuditAction.LOGIN, entity="user", entity_key=login)
         uow.commit()
         return actor
 
@@ -256,7 +257,7 @@ def update_user(
                  "active": user.active}  # fmt: skip
         _guard_last_admin(uow)
         audit.record(
-            uow, actor, "user.update", entity="user", entity_key=login,
+            uow, actor, AuditAction.USER_UPDATE, entity="user", entity_key=login,
             before=before, after=after | ({"password": "changé"} if password else {}),
         )  # fmt: skip
         uow.commit()
@@ -360,7 +361,7 @@ def save_staff(
         )  # fmt: skip
         uow.session.flush()
         audit.record(
-            uow, actor, "staff.save", entity="staff", entity_key=matricule, before=before,
+            uow, actor, AuditAction.STAFF_SAVE, entity="staff", entity_key=matricule, before=before,
             after={"name": member.name, "role": member.role, "zones": member.zones,
                    "active": member.active},
         )  # fmt: skip

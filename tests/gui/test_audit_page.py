@@ -11,6 +11,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 
 from sbee_desk.db.database import Database
+from sbee_desk.domain.audit_actions import AuditAction
 from sbee_desk.domain.permissions import Role
 from sbee_desk.gui.main_window import MainWindow
 from sbee_desk.gui.models import audit as acols
@@ -117,6 +118,12 @@ def test_filters_by_user_action_police_bordereau_and_dates(
     assert view.status_label.text() == "Filtré : 1 événement sur les critères choisis."
 
     view.user_combo.setCurrentIndex(0)
+    # every action of the one definition is offered by its French name (#10)
+    combo = view.action_combo
+    offered = {combo.itemData(i): combo.itemText(i) for i in range(combo.count())}
+    assert all(offered[action.value] == action.label for action in AuditAction)
+    assert offered["edition.print"] == "Document imprimé"
+    assert not [text for text in offered.values() if text.startswith("Autre action")]
     view.action_combo.setCurrentIndex(view.action_combo.findData("user.create"))
     assert view.action_combo.currentText() == "Utilisateur créé"
     filtered(qtbot, page)

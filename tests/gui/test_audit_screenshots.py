@@ -1,8 +1,10 @@
 """Screenshots of the Journal d'audit, intact and altered, to docs/screenshots/.
 
 The demo agency, then a morning of work: sign-ins, a selection run, two lines
-excluded, a refused sign-in, a refused change of plan, the administrator's changes.
-Rendered offscreen at 1366×768. Open them and look.
+excluded, a refused sign-in, a refused change of plan, the administrator's changes;
+then step 2: a bordereau validated, the night edition, printing, a reprint and the
+hand-over (#10: every word of the journal in French). Rendered offscreen at
+1366×768. Open them and look.
 """
 
 from __future__ import annotations
@@ -14,11 +16,22 @@ from PySide6.QtCore import QItemSelectionModel
 from pytestqt.qtbot import QtBot
 
 from sbee_desk.db.database import Database
+from sbee_desk.domain.enums import Decision
 from sbee_desk.domain.permissions import Role
+from sbee_desk.gui.models.audit import COL_ACTION, COL_CHANGE, COL_DETAILS
+from sbee_desk.services.audit_log import AUDIT_FIELD_LABELS
 from sbee_desk.services.authz import PermissionDenied
+from sbee_desk.services.edition import (
+    DocumentKind,
+    handover_candidates,
+    list_documents,
+    mark_handed_over,
+    mark_printed,
+    run_edition,
+)
 from sbee_desk.services.plans import update_plan
-from sbee_desk.services.review import exclude_lines, exclusion_reasons
-from sbee_desk.services.selection import candidate_lines, run_selection
+from sbee_desk.services.review import exclude_lines, exclusion_reasons, validate_bordereau
+from sbee_desk.services.selection import bordereau_summaries, candidate_lines, run_selection
 from sbee_desk.services.users import (
     DEMO_PASSWORD,
     AuthenticationFailed,
@@ -48,6 +61,28 @@ def a_morning_of_work(db: Database) -> None:
     authenticate(db.uow(), "dig", DEMO_PASSWORD)
 
 
+def a_print_morning(db: Database) -> None:
+    """Step 2 after the morning: the smallest bordereau validated, the night edition,
+    the orders printed (one again, with a reason) and handed to the section RPNT."""
+    chef = authenticate(db.uow(), "chef", DEMO_PASSWORD)
+    save_staff(db.uow(), ADMIN, "RPNT-01", "Sèna Agbodjan", "AGENT_RPNT", [], True)
+    run = run_selection(db.uow(), chef, dt.date.today())
+    smallest = min(
+        (b for b in bordereau_summaries(db.uow(), run.run_id)
+         if b.voltage == "BT" and b.counts.get(Decision.RESILIATION)),
+        key=lambda b: b.line_count,
+    )  # fmt: skip
+    validate_bordereau(db.uow(), chef, run.run_id, smallest.code)
+    batch = run_edition(db.uow(), chef, workers=0).batch_id
+    assert batch is not None
+    orders = [d for d in list_documents(db.uow(), batch) if d.kind is DocumentKind.ORDER][:3]
+    mark_printed(db.uow(), chef, [d.id for d in orders])
+    mark_printed(db.uow(), chef, [orders[0].id], reprint_reason="Bourrage papier")
+    rpnt = next(s for s in handover_candidates(db.uow(), orders[0].recipient)
+                if s.matricule == "RPNT-01")  # fmt: skip
+    mark_handed_over(db.uow(), chef, [d.id for d in orders], rpnt.id)
+
+
 def test_screenshots_of_the_audit_journal(
     qtbot: QtBot, make_window: WindowFactory, demo_db: Database
 ) -> None:
@@ -57,6 +92,29 @@ def test_screenshots_of_the_audit_journal(
     page.view.table.selectRow(2)
     assert page.view.chain_banner.kind == "success"
     save(window, "18-journal-audit")
+
+
+def test_screenshot_of_the_journal_after_printing(
+    qtbot: QtBot, make_window: WindowFactory, demo_db: Database
+) -> None:
+    a_morning_of_work(demo_db)
+    a_print_morning(demo_db)
+    window, page = open_journal(qtbot, make_window, demo_db, DIG)
+    window.resize(*SIZE)
+    page.view.table.selectRow(0)
+    detail = page.view.detail.toPlainText()
+    assert "Action : Document remis" in detail and "Objet : Ordre n° " in detail
+    assert "remis à : — → Sèna Agbodjan (RPNT-01)" in detail
+    # every action named, every field by its French name (never « out dir »)
+    # (the rows of an import, table by table, are separated like fields)
+    tables = {"Clients", "Contrats", "Bordereaux", "Factures", "Règlements", "Interruptions"}
+    labels = {*AUDIT_FIELD_LABELS.values(), "lignes importées", *tables}
+    for row in range(page.model.rowCount()):
+        assert not page.model.index(row, COL_ACTION).data().startswith("Autre action")
+        for column in (COL_CHANGE, COL_DETAILS):
+            for part in filter(None, page.model.index(row, column).data().split(" ; ")):
+                assert part.split(" : ")[0] in labels, part
+    save(window, "20-journal-audit-impression")
 
 
 def test_screenshot_of_an_altered_audit_journal(

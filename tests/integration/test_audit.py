@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 
+from sbee_desk.domain.audit_actions import AuditAction
 from sbee_desk.services import audit
 from sbee_desk.services.actor import Actor
 
@@ -16,10 +17,12 @@ def write_events(db, n: int) -> None:
     with db.uow() as uow:
         for k in range(n):
             audit.record(
-                uow, ACTOR, "test.event", entity="contract", entity_key=f"P{k}",
+                uow, ACTOR, AuditAction.IMPORT_UPDATE, entity="contract", entity_key=f"P{k}",
                 before={"montant": k}, after={"montant": k + 1, "nom": "Sèna Dossou"},
             )  # fmt: skip
-        audit.record_many(uow, ACTOR, [{"action": "bulk", "entity_key": str(k)} for k in range(3)])
+        audit.record_many(
+            uow, ACTOR, [{"action": AuditAction.LOGIN, "entity_key": str(k)} for k in range(3)]
+        )
         uow.commit()
 
 
@@ -27,6 +30,23 @@ def test_chain_verifies_when_untouched(db) -> None:
     write_events(db, 5)
     status = audit.verify_chain(db.uow())
     assert status.ok and status.events == 8
+
+
+def test_the_action_is_stored_as_its_code_and_a_stray_string_is_refused(db) -> None:
+    """The stored code is the plain string of before AuditAction (old journals still
+    verify and are still named); a code outside AuditAction is never written."""
+    write_events(db, 1)
+    with db.engine.connect() as conn:
+        stored = conn.execute(text("SELECT action FROM audit_event ORDER BY id")).scalars().all()
+    assert stored == ["import.update", "login", "login", "login"]
+    assert all(type(code) is str for code in stored)
+    with db.uow() as uow:
+        with pytest.raises(ValueError):
+            audit.record(uow, ACTOR, "edition.imprime")  # type: ignore[arg-type]
+        with pytest.raises(ValueError):
+            audit.record_many(uow, ACTOR, [{"action": "bulk"}])  # type: ignore[typeddict-item]
+        uow.commit()
+    assert audit.verify_chain(db.uow()).events == 4
 
 
 @pytest.mark.parametrize(

@@ -222,7 +222,7 @@ def test_every_event_is_worded_in_french(journal: Database) -> None:
     )
     assert rows[2].details == "plans de recouvrement : valeurs de 2 catégories conservées"
     assert (rows[3].object, rows[3].change) == (
-        "Police P100 (traitement n° 7)",
+        "Contrat P100 (traitement n° 7)",
         "motif d'exclusion : — → payé au guichet",
     )
     assert rows[5].object == "Bordereau BT-1"
@@ -242,13 +242,10 @@ def test_every_event_is_worded_in_french(journal: Database) -> None:
         "motif : identifiant ou mot de passe incorrect",
     )
     assert rows[11].action == "Démonstration : lettre de relance"
-    assert rows[11].object == "Lettre n° 1, police P100"
-    # no code shown bare: every action has its French name, unknown ones say so
-    assert all(code in al.AUDIT_ACTION_LABELS for code in (
-        "import", "import.update", "selection.run", "review.exclude", "review.restore",
-        "review.validate", "derogation.add", "plan.update", "user.create", "user.update",
-        "staff.save", "login", "refused", "demo.*",
-    ))  # fmt: skip
+    assert rows[11].object == "Lettre n° 00000001, police P100"
+    # no code shown bare: every action has its French name (tests/unit/domain/
+    # test_audit_actions.py checks each), unknown ones say so
+    assert al.action_label("demo.*") == "Démonstration (tout)"
     assert al.action_label("demo.nouveau") == "Démonstration : nouveau"
     assert al.action_label("x.y") == "Autre action (x.y)"
 
@@ -294,7 +291,7 @@ def test_export_to_excel_with_real_dates(journal: Database, tmp_path: Path) -> N
     assert isinstance(first[1], dt.datetime)
     assert sheet.cell(4, 2).number_format == "dd/mm/yyyy hh:mm"
     assert first[2:5] == ("Utilisateur chef (chef)", "Démonstration : lettre de relance",
-                          "Lettre n° 1, police P100")  # fmt: skip
+                          "Lettre n° 00000001, police P100")  # fmt: skip
     assert len(rows) == 3 + 9 and sheet.freeze_panes == "A4"
     assert sheet.auto_filter.ref == "A3:G12"
 

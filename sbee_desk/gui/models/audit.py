@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
+from sbee_desk.domain.audit_actions import AuditAction
 from sbee_desk.gui.formatting import local_datetime
 from sbee_desk.gui.models import NO_PARENT, SORT_ROLE
 from sbee_desk.services.audit_log import (
@@ -141,7 +142,7 @@ class AuditTableModel(QAbstractTableModel):
                 return tip
             text = line.texts[column]
             return text.replace(" ; ", "\n") if text else None
-        if role == Qt.ItemDataRole.ForegroundRole and line.entry.action == "refused":
+        if role == Qt.ItemDataRole.ForegroundRole and line.entry.action == AuditAction.REFUSED:
             return self._refused
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return _LEFT

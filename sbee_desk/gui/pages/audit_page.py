@@ -28,12 +28,12 @@ from sbee_desk.gui.pages.base import Page
 from sbee_desk.gui.tasks import TaskContext
 from sbee_desk.services.audit import ChainStatus
 from sbee_desk.services.audit_log import (
-    AUDIT_ACTION_LABELS,
     DEFAULT_PAGE_SIZE,
     AuditChoices,
     AuditFilter,
     AuditPage,
     ExportCancelled,
+    action_choices,
     action_label,
     audit_choices,
     audit_events,
@@ -276,10 +276,11 @@ class AuditLogPage(Page):
         combo.blockSignals(True)
         combo.clear()
         combo.addItem(self.tr("Toutes les actions"), "")
-        codes = list(AUDIT_ACTION_LABELS)
-        codes += [c for c in present if c not in AUDIT_ACTION_LABELS]
-        for code in codes:
-            combo.addItem(action_label(code), code)
+        choices = action_choices()
+        known = {code for code, _label in choices}
+        choices += [(c, action_label(c)) for c in present if c not in known]
+        for code, label in choices:
+            combo.addItem(label, code)
         if chosen and combo.findData(chosen) < 0:
             combo.addItem(action_label(chosen), chosen)
         combo.setCurrentIndex(max(combo.findData(chosen or ""), 0))
