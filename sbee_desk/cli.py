@@ -155,6 +155,13 @@ def parse_date(raw: str, what: str = "--date") -> dt.date:
     )
 
 
+def _plural(count: int, singular: str, plural_form: str) -> str:
+    """« 1 lettre », « 3 lettres » (in French 0 and 1 take the singular)."""
+    from sbee_desk.documents.formats import format_count
+
+    return f"{format_count(count)} {singular if count <= 1 else plural_form}"
+
+
 def _emit(text: str = "", *, err: bool = False) -> None:
     print(text, file=sys.stderr if err else sys.stdout)
 
@@ -221,7 +228,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         for p in failed.problems:
             _emit(f"{p.table}:{p.line}: {p.column}: {p.message}", err=True)
         _emit(
-            f"Import refusé : {len(failed.problems)} problème(s), rien n'a été enregistré. "
+            f"Import refusé : {_plural(len(failed.problems), 'problème', 'problèmes')}, rien n'a "
+            "été enregistré. "
             "Corrigez le fichier puis relancez l'import.",
             err=True,
         )
@@ -264,7 +272,8 @@ def cmd_select(args: argparse.Namespace) -> int:
         _emit(str(result.run_id))
         for b in bordereau_summaries(db.uow(), result.run_id):
             counts = ", ".join(f"{d.value} {n}" for d, n in sorted(b.counts.items()))
-            _emit(f"  {b.code} ({b.voltage}) : {b.line_count} lignes — {counts}", err=True)
+            lines = _plural(b.line_count, "ligne", "lignes")
+            _emit(f"  {b.code} ({b.voltage}) : {lines} — {counts}", err=True)
         if not result.candidate_count:
             _emit("  aucune ligne à cette date.", err=True)
         return EXIT_OK
@@ -295,8 +304,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     _emit(f"Agence de démonstration chargée au {result.today:%d/%m/%Y} : {rows}.")
     _emit(
         f"Historique : traitement n° {result.history_run_id} du {result.history_on:%d/%m/%Y}, "
-        f"{result.letters} lettre(s) de relance dont {result.letters_delivered} remise(s), "
-        f"{result.derogations} dérogation(s) DG."
+        f"{_plural(result.letters, 'lettre de relance', 'lettres de relance')} dont "
+        f"{_plural(result.letters_delivered, 'remise', 'remises')}, "
+        f"{_plural(result.derogations, 'dérogation DG', 'dérogations DG')}."
     )
     return EXIT_OK
 
@@ -412,7 +422,8 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     finally:
         db.dispose()
     if status.ok:
-        _emit(f"Journal d'audit intègre : {status.events} événements vérifiés.")
+        checked = _plural(status.events, "événement vérifié", "événements vérifiés")
+        _emit(f"Journal d'audit intègre : {checked}.")
         return EXIT_OK
     what = {
         "HASH": "son contenu a été modifié",
@@ -490,7 +501,7 @@ def cmd_derogation_add(args: argparse.Namespace) -> int:
         db.dispose()
     _emit(
         f"Dérogation DG {info.reference} enregistrée pour la police {info.police} "
-        f"({info.recomputed_lines} ligne(s) recalculée(s))."
+        f"({_plural(info.recomputed_lines, 'ligne recalculée', 'lignes recalculées')})."
     )
     return EXIT_OK
 
@@ -537,11 +548,15 @@ def cmd_validate(args: argparse.Namespace) -> int:
         db.dispose()
     for r in results:
         dropped = (
-            f", {len(r.dropped)} retirée(s) par R7 ({', '.join(r.dropped)})" if r.dropped else ""
+            f", {_plural(len(r.dropped), 'retirée', 'retirées')} par R7 ({', '.join(r.dropped)})"
+            if r.dropped
+            else ""
         )
         _emit(
-            f"{r.bordereau_code} validé : {r.letters} lettre(s) de relance, {r.orders} ordre(s), "
-            f"{r.excluded} exclue(s), {r.waiting} en attente, {r.exempt} exemptée(s){dropped}."
+            f"{r.bordereau_code} validé : "
+            f"{_plural(r.letters, 'lettre de relance', 'lettres de relance')}, "
+            f"{_plural(r.orders, 'ordre', 'ordres')}, {_plural(r.excluded, 'exclue', 'exclues')}, "
+            f"{r.waiting} en attente, {_plural(r.exempt, 'exemptée', 'exemptées')}{dropped}."
         )
     return EXIT_OK
 
@@ -598,10 +613,11 @@ def cmd_lists(args: argparse.Namespace) -> int:
             " — nouvelle édition, enregistrée comme copie" if any(f.is_copy for f in files) else ""
         )
         _emit(
-            f"{code} : {len(files)} listes archivées au classeur ({numbers}){again}, dans {out} :"
+            f"{code} : {_plural(len(files), 'liste archivée', 'listes archivées')} au classeur "
+            f"({numbers}){again}, dans {out} :"
         )
         for f in files:
-            _emit(f"  {f.file_name} ({f.line_count} ligne(s))")
+            _emit(f"  {f.file_name} ({_plural(f.line_count, 'ligne', 'lignes')})")
     return EXIT_OK
 
 
@@ -647,48 +663,55 @@ def cmd_edition(args: argparse.Namespace) -> int:
     else:
         again = ""
         if result.resumed:
-            again = f" ; {result.already_produced} déjà produit(s) par une exécution interrompue"
+            done = _plural(result.already_produced, "déjà produit", "déjà produits")
+            again = f" ; {done} par une exécution interrompue"
         _emit(
             f"Édition n° {result.batch_id} du {result.edition_on:%d/%m/%Y} : "
-            f"{result.letters} lettre(s) de relance et {result.orders} ordre(s) produits{again}."
+            f"{_plural(result.letters, 'lettre de relance', 'lettres de relance')} et "
+            f"{_plural(result.orders, 'ordre', 'ordres')} produits{again}."
         )
         for c in result.combined:
             who = "releveur" if c.recipient is Recipient.RELEVEUR else "chef section RPNT"
             _emit(f"  Fichier regroupé pour le {who} : {c.file_name} "
-                  f"({c.documents} document(s), {c.pages} page(s)).")  # fmt: skip
+                  f"({_plural(c.documents, 'document', 'documents')}, "
+                  f"{_plural(c.pages, 'page', 'pages')}).")  # fmt: skip
         if result.gaps:
             counts: dict[str, int] = {}
             for g in result.gaps:
                 for code in g.gaps:
                     counts[code] = counts.get(code, 0) + 1
             detail = ", ".join(f"{GAP_LABELS.get(k, k)} {n}" for k, n in sorted(counts.items()))
-            _emit(f"Valeurs absentes de l'export, imprimées comme telles ({len(result.gaps)} "
-                  f"document(s) : {detail}) :")  # fmt: skip
+            which = _plural(len(result.gaps), "document", "documents")
+            _emit(f"Valeurs absentes de l'export, imprimées comme telles ({which} : {detail}) :")
             for g in result.gaps[:50]:
                 what = "lettre" if g.kind.value == "LETTER" else "ordre"
                 missing = ", ".join(GAP_LABELS.get(k, k) for k in g.gaps)
                 _emit(f"  {what} n° {g.number} — police {g.police} — {g.customer_name} : "
                       f"{missing}")  # fmt: skip
             if len(result.gaps) > 50:
-                _emit(f"  … et {len(result.gaps) - 50} autre(s).")
+                _emit(f"  … et {_plural(len(result.gaps) - 50, 'autre', 'autres')}.")
         if result.interrupted:
             _emit("Édition interrompue : relancez la commande pour la compléter.", err=True)
     if out is not None:
-        _emit(f"Copies : {result.files_written} fichier(s) écrit(s) dans {out}.")
+        written = _plural(result.files_written, "fichier écrit", "fichiers écrits")
+        _emit(f"Copies : {written} dans {out}.")
     return EXIT_OK
-
-
-def _plural(count: int, singular: str, plural_form: str) -> str:
-    """« 1 lettre », « 3 lettres » (in French 0 and 1 take the singular)."""
-    from sbee_desk.documents.formats import format_count
-
-    return f"{format_count(count)} {singular if count <= 1 else plural_form}"
 
 
 def _numbers(rows: Sequence[Any], limit: int = 10) -> str:
     shown = ", ".join(r.number for r in rows[:limit])
     more = len(rows) - limit
     return shown + (f" … et {_plural(more, 'autre', 'autres')}" if more > 0 else "")
+
+
+def _named(rows: Sequence[Any]) -> str:
+    """« lettres n° 00000001, 00000003 ; ordre n° 00000001 » (the two series are separate)."""
+    parts = []
+    for kind, one, many in (("LETTER", "lettre", "lettres"), ("ORDER", "ordre", "ordres")):
+        mine = [r for r in rows if r.kind.value == kind]
+        if mine:
+            parts.append(f"{one if len(mine) == 1 else many} n° {_numbers(mine)}")
+    return " ; ".join(parts)
 
 
 def _kind_counts(rows: Sequence[Any]) -> str:
@@ -883,7 +906,11 @@ def cmd_print(args: argparse.Namespace) -> int:
             try:
                 return documents_by_number(db.uow(), args.number, kind=kind)
             except AmbiguousNumber as exc:
-                raise BadInput(f"{exc} (--kind lettre ou --kind ordre)") from exc
+                which = "ces numéros" if len(exc.numbers) > 1 else "ce numéro"
+                raise BadInput(
+                    f"N° {', '.join(exc.numbers)} : une lettre et un ordre portent {which} ; "
+                    "précisez lequel avec --kind lettre ou --kind ordre. Rien n'a été imprimé."
+                ) from exc
 
         def cancelled_words(rows: list[DocumentRow]) -> list[str]:
             return [
@@ -910,7 +937,7 @@ def cmd_print(args: argparse.Namespace) -> int:
                     len(again), "document déjà imprimé", "documents déjà imprimés"
                 )
                 raise BadInput(
-                    f"Réimpression : {printed_before} (n° {_numbers(again)}) ; indiquez le "
+                    f"Réimpression : {printed_before} ({_named(again)}) ; indiquez le "
                     "motif de la réimpression avec --reason TEXTE. Rien n'a été imprimé ni "
                     "enregistré."
                 )
@@ -1028,7 +1055,7 @@ def cmd_handover(args: argparse.Namespace) -> int:
                 which = _plural(len(cancelled), "document annulé", "documents annulés")
                 raise BadInput(
                     f"Remise refusée : {which} depuis l'édition (R7, paiement ou "
-                    f"rétablissement) : n° {_numbers(cancelled)}. Rien n'a été enregistré."
+                    f"rétablissement) : {_named(cancelled)}. Rien n'a été enregistré."
                 )
             unprinted = [r for r in rows if r.print_count == 0]
             if unprinted:
@@ -1036,7 +1063,7 @@ def cmd_handover(args: argparse.Namespace) -> int:
                     len(unprinted), "document pas encore imprimé", "documents pas encore imprimés"
                 )
                 raise BadInput(
-                    f"Remise refusée : {which} : n° {_numbers(unprinted)}. Imprimez-les "
+                    f"Remise refusée : {which} : {_named(unprinted)}. Imprimez-les "
                     "d'abord (sbee-desk print). Rien n'a été enregistré."
                 )
             mark_handed_over(db.uow(), actor, [r.id for r in rows], staff.id)
