@@ -1057,6 +1057,14 @@ def cmd_handover(args: argparse.Namespace) -> int:
                     f"Remise refusée : {which} depuis l'édition (R7, paiement ou "
                     f"rétablissement) : {_named(cancelled)}. Rien n'a été enregistré."
                 )
+            wrong = [r for r in rows if r.kind is not kind]
+            if wrong:
+                raise BadInput(
+                    f"Remise refusée : {_named(wrong)} — {staff.name} ({staff.matricule}) est "
+                    f"{'releveur' if recipient is Recipient.RELEVEUR else 'agent RPNT'} ; "
+                    f"les lettres sont remises à un releveur, les ordres à un agent RPNT. "
+                    "Rien n'a été enregistré."
+                )
             unprinted = [r for r in rows if r.print_count == 0]
             if unprinted:
                 which = _plural(
