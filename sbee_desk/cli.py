@@ -3,18 +3,19 @@
 Every step of the GUI has a command here (import-format.md, "Command line:
 stable names"). Exit status: 0 on success, 2 on bad input with French messages
 on stderr saying where and what, 1 on an unexpected failure. Nothing here
-imports Qt except the `gui` command.
+imports Qt except the `gui` and `print` commands (lazily, in the command).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from sbee_desk import __version__
 from sbee_desk.db.database import Database, open_database
@@ -26,26 +27,118 @@ EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_BAD_INPUT = 2
 
-# argparse's own messages, in French (ui-guidelines.md: French everywhere the user reads)
+#: argparse's own words (its gettext message ids, Python 3.11 to 3.13) in French:
+#: ui-guidelines.md, French everywhere the user reads. Ids not listed pass through.
 _ARGPARSE_FR = {
-    "the following arguments are required": "arguments obligatoires manquants",
-    "unrecognized arguments": "arguments non reconnus",
-    "invalid choice": "choix invalide",
-    "expected one argument": "une valeur est attendue",
-    "argument": "argument",
-}
+    "usage: ": "usage : ",
+    "positional arguments": "arguments positionnels",
+    "options": "options",
+    "optional arguments": "options",
+    "subcommands": "commandes",
+    "show this help message and exit": "afficher ce message d'aide et quitter",
+    "show program's version number and exit": "afficher la version et quitter",
+    "argument %(argument_name)s: %(message)s": "argument %(argument_name)s : %(message)s",
+    "%(prog)s: error: %(message)s\n": "%(prog)s : erreur : %(message)s\n",
+    "unrecognized arguments: %s": "arguments non reconnus : %s",
+    "the following arguments are required: %s": "les arguments suivants sont requis : %s",
+    "one of the arguments %s is required": "l'un des arguments %s est requis",
+    "not allowed with argument %s": "incompatible avec l'argument %s",
+    "ignored explicit argument %r": "valeur %r ignorée",
+    "expected one argument": "un argument attendu",
+    "expected at most one argument": "au plus un argument attendu",
+    "expected at least one argument": "au moins un argument attendu",
+    "ambiguous option: %(option)s could match %(matches)s":
+        "option ambiguë : %(option)s peut désigner %(matches)s",
+    "unexpected option string: %s": "option inattendue : %s",
+    "invalid %(type)s value: %(value)r": "« %(value)s » n'est pas un %(type)s valide",
+    "invalid choice: %(value)r (choose from %(choices)s)":
+        "choix invalide : « %(value)s » (choix possibles : %(choices)s)",
+    "unknown parser %(parser_name)r (choices: %(choices)s)":
+        "commande inconnue « %(parser_name)s » (choix possibles : %(choices)s)",
+    "can't open '%(filename)s': %(error)s": "impossible d'ouvrir « %(filename)s » : %(error)s",
+    "cannot have multiple subparser arguments": "une seule liste de commandes par analyseur",
+}  # fmt: skip
+_ARGPARSE_FR_PLURAL = {
+    ("expected %s argument", "expected %s arguments"):
+        ("%s argument attendu", "%s arguments attendus"),
+}  # fmt: skip
+
+
+def _fr(message: str) -> str:
+    return _ARGPARSE_FR.get(message, message)
+
+
+def _fr_plural(singular: str, plural_form: str, n: int) -> str:
+    one, many = _ARGPARSE_FR_PLURAL.get((singular, plural_form), (singular, plural_form))
+    return one if n <= 1 else many
+
+
+@contextlib.contextmanager
+def _french_argparse() -> Iterator[None]:
+    """argparse looks its words up through its module's ``_`` and ``ngettext`` (gettext)
+    each time it writes one: point them at the French ones while it works."""
+    module = vars(argparse)
+    saved = module["_"], module["ngettext"]
+    module["_"], module["ngettext"] = _fr, _fr_plural
+    try:
+        yield
+    finally:
+        module["_"], module["ngettext"] = saved
 
 
 class BadInput(Exception):
     """A French message for stderr, exit status 2."""
 
 
+class _Formatter(argparse.HelpFormatter):
+    def start_section(self, heading: str | None) -> None:
+        # argparse writes "heading:"; French puts a space before the colon
+        super().start_section(f"{heading} " if heading else heading)
+
+
 class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser that speaks French: its help, usage and error messages."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        with _french_argparse():  # group titles and the -h help are worded here
+            super().__init__(*args, **kwargs)
+
+    def add_subparsers(self, **kwargs: Any) -> Any:
+        with _french_argparse():
+            return super().add_subparsers(**kwargs)
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: Any = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        with _french_argparse():
+            return super().parse_known_args(args, namespace)
+
+    def parse_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: Any = None
+    ) -> argparse.Namespace:
+        with _french_argparse():
+            return super().parse_args(args, namespace)
+
+    def format_usage(self) -> str:
+        with _french_argparse():
+            return super().format_usage()
+
+    def format_help(self) -> str:
+        with _french_argparse():
+            return super().format_help()
+
     def error(self, message: str) -> NoReturn:
-        for en, fr in _ARGPARSE_FR.items():
-            message = message.replace(en, fr)
         self.print_usage(sys.stderr)
-        self.exit(EXIT_BAD_INPUT, f"{self.prog} : erreur : {message}\n")
+        self.exit(EXIT_BAD_INPUT, _fr("%(prog)s: error: %(message)s\n")
+                  % {"prog": self.prog, "message": message})  # fmt: skip
+
+
+def _integer(text: str) -> int:
+    return int(text)
+
+
+_integer.__name__ = "nombre entier"  # argparse names the expected type with it
 
 
 def parse_date(raw: str, what: str = "--date") -> dt.date:
@@ -60,6 +153,13 @@ def parse_date(raw: str, what: str = "--date") -> dt.date:
         f"{what} : date « {raw} » illisible ; écrivez-la aaaa-mm-jj ou jj/mm/aaaa "
         "(par exemple 2026-11-30)."
     )
+
+
+def _plural(count: int, singular: str, plural_form: str) -> str:
+    """« 1 lettre », « 3 lettres » (in French 0 and 1 take the singular)."""
+    from sbee_desk.documents.formats import format_count
+
+    return f"{format_count(count)} {singular if count <= 1 else plural_form}"
 
 
 def _emit(text: str = "", *, err: bool = False) -> None:
@@ -128,7 +228,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         for p in failed.problems:
             _emit(f"{p.table}:{p.line}: {p.column}: {p.message}", err=True)
         _emit(
-            f"Import refusé : {len(failed.problems)} problème(s), rien n'a été enregistré. "
+            f"Import refusé : {_plural(len(failed.problems), 'problème', 'problèmes')}, rien n'a "
+            "été enregistré. "
             "Corrigez le fichier puis relancez l'import.",
             err=True,
         )
@@ -171,7 +272,8 @@ def cmd_select(args: argparse.Namespace) -> int:
         _emit(str(result.run_id))
         for b in bordereau_summaries(db.uow(), result.run_id):
             counts = ", ".join(f"{d.value} {n}" for d, n in sorted(b.counts.items()))
-            _emit(f"  {b.code} ({b.voltage}) : {b.line_count} lignes — {counts}", err=True)
+            lines = _plural(b.line_count, "ligne", "lignes")
+            _emit(f"  {b.code} ({b.voltage}) : {lines} — {counts}", err=True)
         if not result.candidate_count:
             _emit("  aucune ligne à cette date.", err=True)
         return EXIT_OK
@@ -202,8 +304,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     _emit(f"Agence de démonstration chargée au {result.today:%d/%m/%Y} : {rows}.")
     _emit(
         f"Historique : traitement n° {result.history_run_id} du {result.history_on:%d/%m/%Y}, "
-        f"{result.letters} lettre(s) de relance dont {result.letters_delivered} remise(s), "
-        f"{result.derogations} dérogation(s) DG."
+        f"{_plural(result.letters, 'lettre de relance', 'lettres de relance')} dont "
+        f"{_plural(result.letters_delivered, 'remise', 'remises')}, "
+        f"{_plural(result.derogations, 'dérogation DG', 'dérogations DG')}."
     )
     return EXIT_OK
 
@@ -319,7 +422,8 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     finally:
         db.dispose()
     if status.ok:
-        _emit(f"Journal d'audit intègre : {status.events} événements vérifiés.")
+        checked = _plural(status.events, "événement vérifié", "événements vérifiés")
+        _emit(f"Journal d'audit intègre : {checked}.")
         return EXIT_OK
     what = {
         "HASH": "son contenu a été modifié",
@@ -397,7 +501,7 @@ def cmd_derogation_add(args: argparse.Namespace) -> int:
         db.dispose()
     _emit(
         f"Dérogation DG {info.reference} enregistrée pour la police {info.police} "
-        f"({info.recomputed_lines} ligne(s) recalculée(s))."
+        f"({_plural(info.recomputed_lines, 'ligne recalculée', 'lignes recalculées')})."
     )
     return EXIT_OK
 
@@ -444,11 +548,15 @@ def cmd_validate(args: argparse.Namespace) -> int:
         db.dispose()
     for r in results:
         dropped = (
-            f", {len(r.dropped)} retirée(s) par R7 ({', '.join(r.dropped)})" if r.dropped else ""
+            f", {_plural(len(r.dropped), 'retirée', 'retirées')} par R7 ({', '.join(r.dropped)})"
+            if r.dropped
+            else ""
         )
         _emit(
-            f"{r.bordereau_code} validé : {r.letters} lettre(s) de relance, {r.orders} ordre(s), "
-            f"{r.excluded} exclue(s), {r.waiting} en attente, {r.exempt} exemptée(s){dropped}."
+            f"{r.bordereau_code} validé : "
+            f"{_plural(r.letters, 'lettre de relance', 'lettres de relance')}, "
+            f"{_plural(r.orders, 'ordre', 'ordres')}, {_plural(r.excluded, 'exclue', 'exclues')}, "
+            f"{r.waiting} en attente, {_plural(r.exempt, 'exemptée', 'exemptées')}{dropped}."
         )
     return EXIT_OK
 
@@ -505,10 +613,11 @@ def cmd_lists(args: argparse.Namespace) -> int:
             " — nouvelle édition, enregistrée comme copie" if any(f.is_copy for f in files) else ""
         )
         _emit(
-            f"{code} : {len(files)} listes archivées au classeur ({numbers}){again}, dans {out} :"
+            f"{code} : {_plural(len(files), 'liste archivée', 'listes archivées')} au classeur "
+            f"({numbers}){again}, dans {out} :"
         )
         for f in files:
-            _emit(f"  {f.file_name} ({f.line_count} ligne(s))")
+            _emit(f"  {f.file_name} ({_plural(f.line_count, 'ligne', 'lignes')})")
     return EXIT_OK
 
 
@@ -554,34 +663,426 @@ def cmd_edition(args: argparse.Namespace) -> int:
     else:
         again = ""
         if result.resumed:
-            again = f" ; {result.already_produced} déjà produit(s) par une exécution interrompue"
+            done = _plural(result.already_produced, "déjà produit", "déjà produits")
+            again = f" ; {done} par une exécution interrompue"
         _emit(
             f"Édition n° {result.batch_id} du {result.edition_on:%d/%m/%Y} : "
-            f"{result.letters} lettre(s) de relance et {result.orders} ordre(s) produits{again}."
+            f"{_plural(result.letters, 'lettre de relance', 'lettres de relance')} et "
+            f"{_plural(result.orders, 'ordre', 'ordres')} produits{again}."
         )
         for c in result.combined:
             who = "releveur" if c.recipient is Recipient.RELEVEUR else "chef section RPNT"
             _emit(f"  Fichier regroupé pour le {who} : {c.file_name} "
-                  f"({c.documents} document(s), {c.pages} page(s)).")  # fmt: skip
+                  f"({_plural(c.documents, 'document', 'documents')}, "
+                  f"{_plural(c.pages, 'page', 'pages')}).")  # fmt: skip
         if result.gaps:
             counts: dict[str, int] = {}
             for g in result.gaps:
                 for code in g.gaps:
                     counts[code] = counts.get(code, 0) + 1
             detail = ", ".join(f"{GAP_LABELS.get(k, k)} {n}" for k, n in sorted(counts.items()))
-            _emit(f"Valeurs absentes de l'export, imprimées comme telles ({len(result.gaps)} "
-                  f"document(s) : {detail}) :")  # fmt: skip
+            which = _plural(len(result.gaps), "document", "documents")
+            _emit(f"Valeurs absentes de l'export, imprimées comme telles ({which} : {detail}) :")
             for g in result.gaps[:50]:
                 what = "lettre" if g.kind.value == "LETTER" else "ordre"
                 missing = ", ".join(GAP_LABELS.get(k, k) for k in g.gaps)
                 _emit(f"  {what} n° {g.number} — police {g.police} — {g.customer_name} : "
                       f"{missing}")  # fmt: skip
             if len(result.gaps) > 50:
-                _emit(f"  … et {len(result.gaps) - 50} autre(s).")
+                _emit(f"  … et {_plural(len(result.gaps) - 50, 'autre', 'autres')}.")
         if result.interrupted:
             _emit("Édition interrompue : relancez la commande pour la compléter.", err=True)
     if out is not None:
-        _emit(f"Copies : {result.files_written} fichier(s) écrit(s) dans {out}.")
+        written = _plural(result.files_written, "fichier écrit", "fichiers écrits")
+        _emit(f"Copies : {written} dans {out}.")
+    return EXIT_OK
+
+
+def _numbers(rows: Sequence[Any], limit: int = 10) -> str:
+    shown = ", ".join(r.number for r in rows[:limit])
+    more = len(rows) - limit
+    return shown + (f" … et {_plural(more, 'autre', 'autres')}" if more > 0 else "")
+
+
+def _named(rows: Sequence[Any]) -> str:
+    """« lettres n° 00000001, 00000003 ; ordre n° 00000001 » (the two series are separate)."""
+    parts = []
+    for kind, one, many in (("LETTER", "lettre", "lettres"), ("ORDER", "ordre", "ordres")):
+        mine = [r for r in rows if r.kind.value == kind]
+        if mine:
+            parts.append(f"{one if len(mine) == 1 else many} n° {_numbers(mine)}")
+    return " ; ".join(parts)
+
+
+def _kind_counts(rows: Sequence[Any]) -> str:
+    """« 1 lettre, 2 ordres » of documents."""
+    letters = sum(r.kind.value == "LETTER" for r in rows)
+    orders = len(rows) - letters
+    parts = ([_plural(letters, "lettre", "lettres")] if letters else []) + (
+        [_plural(orders, "ordre", "ordres")] if orders else []
+    )
+    return ", ".join(parts)
+
+
+#: the Qt application the print command created (one per process, kept alive)
+_QT_APP: Any = None
+
+
+def _qt_application() -> Any:
+    """The process's QGuiApplication (created if none): QtPdf renders the pages and
+    QPrinter draws them. On Linux without a display, Qt runs offscreen."""
+    import os
+
+    global _QT_APP
+    if sys.platform.startswith("linux") and not any(
+        os.environ.get(name) for name in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY")
+    ):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from PySide6.QtGui import QGuiApplication
+
+    app = QGuiApplication.instance()
+    if app is None:
+        app = _QT_APP = QGuiApplication(["sbee-desk"])
+    return app
+
+
+def _pdf_printer(temporary: Path) -> Any:
+    """A QPrinter writing an A4 PDF file with no margin: the pages come out as edited."""
+    from PySide6.QtCore import QMarginsF
+    from PySide6.QtGui import QPageLayout, QPageSize
+    from PySide6.QtPrintSupport import QPrinter
+
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setDocName("SBEE — file d'impression")
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(temporary))
+    printer.setPageLayout(
+        QPageLayout(
+            QPageSize(QPageSize.PageSizeId.A4),
+            QPageLayout.Orientation.Portrait,
+            QMarginsF(0, 0, 0, 0),
+        )
+    )
+    return printer
+
+
+def _system_printer(wanted: str | None) -> tuple[Any, str]:
+    """(QPrinter, name) of ``wanted`` or the default printer; French refusals."""
+    from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
+
+    names = list(QPrinterInfo.availablePrinterNames())
+    if not names:
+        raise BadInput(
+            "Aucune imprimante n'est installée sur ce poste : imprimez dans un fichier avec "
+            "--pdf FICHIER."
+        )
+    if wanted is not None and wanted not in names:
+        raise BadInput(
+            f"--printer : imprimante « {wanted} » inconnue ; imprimantes de ce poste : "
+            f"{', '.join(names)}."
+        )
+    name = wanted or QPrinterInfo.defaultPrinterName() or (names[0] if len(names) == 1 else "")
+    if not name:
+        raise BadInput(
+            "Pas d'imprimante par défaut sur ce poste : choisissez-la avec --printer NOM parmi "
+            f"{', '.join(names)} (ou imprimez dans un fichier avec --pdf FICHIER)."
+        )
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setDocName("SBEE — file d'impression")
+    printer.setPrinterName(name)
+    return printer, name
+
+
+class _PrintStopped(Exception):
+    """Ctrl+C while drawing: the job was aborted, nothing marked printed."""
+
+
+def _draw(printer: Any, contents: list[bytes]) -> int:
+    """Draw the pages onto ``printer`` (the page's own function); the pages drawn.
+    Ctrl+C aborts the job cleanly; progress on stderr only on a terminal."""
+    import signal
+    import threading
+
+    from sbee_desk.gui.dialogs.print_dialogs import PrintCancelled, PrintFailed, print_pdfs
+
+    asked = threading.Event()
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGINT, lambda *_: asked.set())
+    progress = None
+    if sys.stderr is not None and sys.stderr.isatty():
+
+        def progress(done: int, total: int) -> None:
+            print(f"\r  page {done} / {total}", end="", file=sys.stderr, flush=True)
+
+    try:
+        return print_pdfs(printer, contents, progress=progress, cancelled=asked.is_set)
+    except PrintFailed as exc:
+        raise BadInput(str(exc)) from exc
+    except PrintCancelled as exc:
+        raise _PrintStopped() from exc
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+        if progress is not None:
+            print(file=sys.stderr)
+
+
+def _batch_exists(db: Database, batch_id: int) -> bool:
+    from sbee_desk.db.models import EditionBatch
+
+    with db.uow() as uow:
+        return uow.session.get(EditionBatch, batch_id) is not None
+
+
+def _pdf_temporary(target: Path) -> Path:
+    """An empty hidden file beside ``target`` (same folder: renamed into place at the end)."""
+    import uuid
+
+    if target.is_dir():
+        raise BadInput(f"--pdf : « {target} » est un dossier ; indiquez un nom de fichier.")
+    if not target.parent.is_dir():
+        raise BadInput(f"--pdf : le dossier « {target.parent} » n'existe pas.")
+    temporary = target.parent / f".{target.name}.{uuid.uuid4().hex[:8]}.tmp"
+    try:
+        temporary.open("xb").close()
+    except OSError as exc:
+        raise BadInput(
+            f"--pdf : impossible d'écrire dans le dossier « {target.parent} » "
+            f"({exc.strerror or exc})."
+        ) from exc
+    return temporary
+
+
+_KINDS = {"lettre": "LETTER", "ordre": "ORDER"}
+
+
+def cmd_print(args: argparse.Namespace) -> int:
+    """Print a batch (or one recipient's part of it) or documents by number, on a
+    printer or into a PDF file; recorded like the print queue page records it."""
+    from sbee_desk.domain.permissions import Action
+    from sbee_desk.services.authz import require
+    from sbee_desk.services.edition import (
+        AmbiguousNumber,
+        DocumentKind,
+        DocumentRow,
+        EditionError,
+        Recipient,
+        check_r7,
+        combined_pdf,
+        document_pdf,
+        documents_by_number,
+        list_documents,
+        mark_printed,
+        printable_documents,
+    )
+    from sbee_desk.services.r7 import summary
+
+    if args.batch is None and args.recipient is not None:
+        raise BadInput("--recipient s'emploie avec --batch N.")
+    if args.batch is not None and args.kind is not None:
+        raise BadInput("--kind s'emploie avec --number.")
+    reason = None
+    if args.reason is not None:
+        reason = args.reason.strip()
+        if not reason:
+            raise BadInput(
+                "--reason : motif vide ; écrivez pourquoi les documents sont réimprimés."
+            )
+    target = Path(args.pdf) if args.pdf else None
+    recipients = [Recipient(args.recipient)] if args.recipient else list(Recipient)
+    kind = DocumentKind(_KINDS[args.kind]) if args.kind else None
+
+    db = _open(args)
+    temporary: Path | None = None
+    try:
+        actor = _actor(args, db)
+        with db.uow() as uow:
+            require(uow, actor, Action.EDITION)
+
+        def chosen() -> list[DocumentRow]:
+            if args.batch is not None:
+                return [r for who in recipients for r in list_documents(db.uow(), args.batch, who)]
+            try:
+                return documents_by_number(db.uow(), args.number, kind=kind)
+            except AmbiguousNumber as exc:
+                which = "ces numéros" if len(exc.numbers) > 1 else "ce numéro"
+                raise BadInput(
+                    f"N° {', '.join(exc.numbers)} : une lettre et un ordre portent {which} ; "
+                    "précisez lequel avec --kind lettre ou --kind ordre. Rien n'a été imprimé."
+                ) from exc
+
+        def cancelled_words(rows: list[DocumentRow]) -> list[str]:
+            return [
+                f"{'lettre' if r.kind is DocumentKind.LETTER else 'ordre'} n° {r.number}, "
+                f"police {r.police}" + (f" — {r.cancel_reason}" if r.cancel_reason else "")
+                for r in rows
+                if r.cancelled
+            ]
+
+        try:
+            if args.batch is not None and not _batch_exists(db, args.batch):
+                raise BadInput(f"--batch : édition n° {args.batch} introuvable.")
+            rows = chosen()
+            live = [r for r in rows if not r.cancelled]
+            if not live:
+                raise BadInput(
+                    "Aucun document à imprimer : "
+                    + ("; ".join(cancelled_words(rows)) + " annulé (R7)" if rows else "lot vide")
+                    + ". Rien n'a été imprimé."
+                )
+            again = [r for r in live if r.print_count > 0]
+            if again and reason is None:
+                printed_before = _plural(
+                    len(again), "document déjà imprimé", "documents déjà imprimés"
+                )
+                raise BadInput(
+                    f"Réimpression : {printed_before} ({_named(again)}) ; indiquez le "
+                    "motif de la réimpression avec --reason TEXTE. Rien n'a été imprimé ni "
+                    "enregistré."
+                )
+            _qt_application()
+            if target is not None:
+                temporary = _pdf_temporary(target)
+                printer, where = _pdf_printer(temporary), f"dans {target}"
+            else:
+                printer, name = _system_printer(args.printer)
+                where = f"sur l'imprimante « {name} »"
+
+            # R7 just before printing (business-rules.md)
+            ended = check_r7(db.uow(), actor)
+            if ended:
+                _emit(summary(ended), err=True)
+                rows = chosen()
+                live = [r for r in rows if not r.cancelled]
+                if not live:
+                    raise BadInput("Aucun document à imprimer : tous viennent d'être annulés (R7).")
+            for words in cancelled_words(rows):
+                _emit(f"Non imprimé, annulé (R7) : {words}.", err=True)
+
+            contents: list[bytes] = []
+            ids: list[int] = []
+            if args.batch is not None:
+                for who in recipients:
+                    if not any(r.recipient is who for r in live):
+                        continue
+                    printable = printable_documents(db.uow(), args.batch, who)
+                    _name, content, stale = combined_pdf(db.uow(), args.batch, who)
+                    contents += [content] if not stale else [c for _i, _n, c in printable]
+                    ids += [doc_id for doc_id, _n, _c in printable]
+            else:
+                ids = [r.id for r in live]
+                contents = [document_pdf(db.uow(), doc_id)[1] for doc_id in ids]
+            try:
+                pages = _draw(printer, contents)
+            except _PrintStopped:
+                _emit("Impression interrompue : rien n'a été marqué imprimé.", err=True)
+                return EXIT_FAILURE
+            printed = [r for r in live if r.id in set(ids)]
+            mark_printed(db.uow(), actor, ids, reprint_reason=reason)
+        except EditionError as exc:
+            raise BadInput(str(exc)) from exc
+        if target is not None and temporary is not None:
+            try:
+                temporary.replace(target)
+            except OSError as exc:
+                raise BadInput(
+                    f"--pdf : « {target} » impossible à écrire ({exc.strerror or exc}) ; les "
+                    f"documents sont enregistrés comme imprimés : le fichier est « {temporary} »."
+                ) from exc
+            temporary = None
+    finally:
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)
+        db.dispose()
+    reprinted = [r for r in printed if r.print_count > 0]
+    head = f"Réimpression (motif : {reason}) — " if reprinted else ""
+    _emit(
+        f"{head}{_plural(len(printed), 'document imprimé', 'documents imprimés')} "
+        f"({_kind_counts(printed)}), {_plural(pages, 'page', 'pages')}, {where}."
+    )
+    return EXIT_OK
+
+
+def cmd_handover(args: argparse.Namespace) -> int:
+    """Record that printed documents were handed over: letters to a releveur, orders
+    to the section RPNT (an agent RPNT of the staff register)."""
+    from sbee_desk.domain.permissions import Action
+    from sbee_desk.services.authz import require
+    from sbee_desk.services.edition import (
+        RECIPIENT_OF,
+        DocumentKind,
+        EditionError,
+        Recipient,
+        documents_by_number,
+        handover_candidates,
+        mark_handed_over,
+    )
+    from sbee_desk.services.users import STAFF_ROLE_LABELS, list_staff
+
+    matricule = args.to.strip()
+    db = _open(args)
+    try:
+        actor = _actor(args, db)
+        with db.uow() as uow:
+            require(uow, actor, Action.EDITION)
+        staff, recipient = None, None
+        for who in Recipient:
+            for choice in handover_candidates(db.uow(), who):
+                if choice.matricule == matricule:
+                    staff, recipient = choice, who
+        if staff is None or recipient is None:
+            known = {m.matricule: m for m in list_staff(db.uow())}
+            member = known.get(matricule)
+            if member is None:
+                raise BadInput(
+                    f"--to : matricule « {matricule} » inconnu du registre du personnel "
+                    "(sbee-desk staff list)."
+                )
+            if not member.active:
+                raise BadInput(f"--to : {member.name} ({matricule}) est inactif dans le registre "
+                               "du personnel.")  # fmt: skip
+            role = STAFF_ROLE_LABELS[member.role]
+            raise BadInput(
+                f"--to : {member.name} ({matricule}) est {role[0].lower()}{role[1:]} ; les "
+                "lettres sont remises à un releveur, les ordres à un agent RPNT."
+            )
+        kind = next(k for k, who in RECIPIENT_OF.items() if who is recipient)
+        try:
+            rows = documents_by_number(db.uow(), args.number, prefer=kind)
+            cancelled = [r for r in rows if r.cancelled]
+            if cancelled:
+                which = _plural(len(cancelled), "document annulé", "documents annulés")
+                raise BadInput(
+                    f"Remise refusée : {which} depuis l'édition (R7, paiement ou "
+                    f"rétablissement) : {_named(cancelled)}. Rien n'a été enregistré."
+                )
+            wrong = [r for r in rows if r.kind is not kind]
+            if wrong:
+                raise BadInput(
+                    f"Remise refusée : {_named(wrong)} — {staff.name} ({staff.matricule}) est "
+                    f"{'releveur' if recipient is Recipient.RELEVEUR else 'agent RPNT'} ; "
+                    f"les lettres sont remises à un releveur, les ordres à un agent RPNT. "
+                    "Rien n'a été enregistré."
+                )
+            unprinted = [r for r in rows if r.print_count == 0]
+            if unprinted:
+                which = _plural(
+                    len(unprinted), "document pas encore imprimé", "documents pas encore imprimés"
+                )
+                raise BadInput(
+                    f"Remise refusée : {which} : {_named(unprinted)}. Imprimez-les "
+                    "d'abord (sbee-desk print). Rien n'a été enregistré."
+                )
+            mark_handed_over(db.uow(), actor, [r.id for r in rows], staff.id)
+        except EditionError as exc:
+            raise BadInput(str(exc)) from exc
+    finally:
+        db.dispose()
+    # agreement with the documents: « 1 lettre … remise », « 2 lettres … remises », « … remis »
+    letters_only = all(r.kind is DocumentKind.LETTER for r in rows)
+    given = ("remises" if len(rows) > 1 else "remise") if letters_only else "remis"
+    _emit(f"{_kind_counts(rows)} (n° {_numbers(rows)}) {given} à {staff.name} ({staff.matricule}).")
     return EXIT_OK
 
 
@@ -616,7 +1117,10 @@ def build_parser() -> argparse.ArgumentParser:
         "Sans commande : ouvre l'application.",
         parents=[common],
     )
-    parser.add_argument("--version", action="version", version=f"sbee-desk {__version__}")
+    parser.add_argument(
+        "--version", action="version", version=f"sbee-desk {__version__}",
+        help="afficher la version et quitter",
+    )  # fmt: skip
     sub = parser.add_subparsers(dest="command", metavar="COMMANDE", parser_class=_Parser)
 
     def add(name: str, handler: Callable[[argparse.Namespace], int], help_: str):
@@ -637,7 +1141,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="imprimer le résultat en JSON")
 
     p = add("demo", cmd_demo, "charger une agence de démonstration")
-    p.add_argument("--contracts", type=int, default=2000, metavar="N", help="nombre de contrats")
+    p.add_argument(
+        "--contracts", type=_integer, default=2000, metavar="N", help="nombre de contrats"
+    )
 
     derog = sub.add_parser("derogation", help="dérogations de la Direction Générale (R4)")
     derog_sub = derog.add_subparsers(dest="derogation_command", metavar="ACTION",
@@ -652,7 +1158,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_derogation_add)
 
     p = add("validate", cmd_validate, "valider un bordereau d'un traitement (étape 1)")
-    p.add_argument("--run", type=int, required=True, metavar="N", help="numéro du traitement")
+    p.add_argument("--run", type=_integer, required=True, metavar="N", help="numéro du traitement")
     which = p.add_mutually_exclusive_group(required=True)
     which.add_argument("--bordereau", metavar="CODE")
     which.add_argument("--all", action="store_true", help="tous les bordereaux non validés")
@@ -664,7 +1170,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     p = add("lists", cmd_lists, "produire et archiver les listes d'un bordereau validé (étape 1)")
-    p.add_argument("--run", type=int, required=True, metavar="N", help="numéro du traitement")
+    p.add_argument("--run", type=_integer, required=True, metavar="N", help="numéro du traitement")
     which = p.add_mutually_exclusive_group(required=True)
     which.add_argument("--bordereau", metavar="CODE")
     which.add_argument("--all", action="store_true", help="tous les bordereaux validés")
@@ -689,8 +1195,51 @@ def build_parser() -> argparse.ArgumentParser:
         help="dossier où écrire une copie de chaque PDF et les regroupés",
     )
     p.add_argument(
-        "--workers", type=int, metavar="N",
+        "--workers", type=_integer, metavar="N",
         help="processus de rendu (défaut : un par processeur ; 0 : aucun)",
+    )  # fmt: skip
+
+    p = add(
+        "print", cmd_print,
+        "imprimer une édition ou des documents, sur une imprimante ou dans un PDF (étape 2)",
+    )  # fmt: skip
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--batch", type=_integer, metavar="N", help="numéro de l'édition")
+    which.add_argument(
+        "--number", nargs="+", metavar="NUMÉRO",
+        help="numéros des lettres ou des ordres (8 chiffres, les zéros de tête facultatifs)",
+    )  # fmt: skip
+    p.add_argument(
+        "--recipient", choices=["RELEVEUR", "CHEF_RPNT"],
+        help="avec --batch : seulement les lettres du releveur ou les ordres du chef RPNT",
+    )  # fmt: skip
+    p.add_argument(
+        "--kind", choices=list(_KINDS),
+        help="avec --number : lettre ou ordre (une lettre et un ordre peuvent porter le même "
+        "numéro)",
+    )  # fmt: skip
+    where = p.add_mutually_exclusive_group()
+    where.add_argument(
+        "--printer", metavar="NOM", help="imprimante du poste (défaut : celle par défaut)"
+    )
+    where.add_argument(
+        "--pdf", metavar="FICHIER",
+        help="dessiner les pages dans ce fichier PDF au lieu d'une imprimante (enregistré "
+        "comme une impression)",
+    )  # fmt: skip
+    p.add_argument(
+        "--reason", metavar="TEXTE",
+        help="motif de la réimpression (obligatoire pour un document déjà imprimé)",
+    )  # fmt: skip
+
+    p = add("handover", cmd_handover, "enregistrer la remise de documents imprimés (étape 2)")
+    p.add_argument(
+        "--number", nargs="+", required=True, metavar="NUMÉRO",
+        help="numéros des lettres ou des ordres remis",
+    )  # fmt: skip
+    p.add_argument(
+        "--to", required=True, metavar="MATRICULE",
+        help="matricule de qui les reçoit : un releveur (lettres), un agent RPNT (ordres)",
     )  # fmt: skip
 
     user = sub.add_parser("user", help="utilisateurs (qui se connectent)")

@@ -1198,6 +1198,89 @@ def printable_documents(
     return out
 
 
+class AmbiguousNumber(EditionError):
+    """A number carried by both a letter and an order (their series are separate):
+    say which one is meant. ``numbers``: the ambiguous ones."""
+
+    def __init__(self, message: str, numbers: list[str]) -> None:
+        super().__init__(message)
+        self.numbers = numbers
+
+
+def normalize_number(raw: str) -> str:
+    """``12`` or ``00000012`` → ``00000012`` (the printed number); a French message
+    otherwise."""
+    text = raw.strip()
+    if not text.isdigit() or len(text) > 8:
+        raise EditionError(
+            f"N° « {raw} » : un numéro de lettre ou d'ordre s'écrit avec 8 chiffres au plus "
+            "(par exemple 00000012)."
+        )
+    return text.zfill(8)
+
+
+def documents_by_number(
+    uow: UnitOfWork,
+    numbers: Iterable[str],
+    *,
+    kind: DocumentKind | None = None,
+    prefer: DocumentKind | None = None,
+) -> list[DocumentRow]:
+    """The documents of the printed letter or order numbers, in print order (batch,
+    recipient, rank); cancelled ones included (``cancelled``). ``kind``: letters or
+    orders only; ``prefer``: which one a number shared by a letter and an order means
+    (without it such a number raises :class:`AmbiguousNumber`). An unknown number
+    raises :class:`EditionError` naming it."""
+    wanted = list(dict.fromkeys(normalize_number(n) for n in numbers))
+    if not wanted:
+        raise EditionError("Aucun numéro de document indiqué.")
+    d = EditionDocument
+    found: dict[str, dict[DocumentKind, tuple[int, int]]] = {}
+    with uow:
+        for start in range(0, len(wanted), 500):
+            stmt = select(d.number, d.kind, d.id, d.batch_id).where(
+                d.number.in_(wanted[start : start + 500])
+            )
+            if kind is not None:
+                stmt = stmt.where(d.kind == kind.value)
+            for number, doc_kind, doc_id, batch_id in uow.session.execute(stmt):
+                found.setdefault(number, {})[DocumentKind(doc_kind)] = (doc_id, batch_id)
+    missing = [n for n in wanted if n not in found]
+    if missing:
+        what = {None: "aucune lettre ni aucun ordre édité", DocumentKind.LETTER:
+                "aucune lettre éditée", DocumentKind.ORDER: "aucun ordre édité"}[kind]  # fmt: skip
+        several = len(missing) > 1
+        raise EditionError(
+            f"N° {', '.join(missing)} : {what} sous {'ces numéros' if several else 'ce numéro'}. "
+            "Rien n'a été enregistré."
+        )
+    chosen: dict[int, int] = {}  # document id → batch id
+    ambiguous = []
+    for number in wanted:
+        by_kind = found[number]
+        if len(by_kind) > 1:
+            if prefer is None:
+                ambiguous.append(number)
+                continue
+            by_kind = {prefer: by_kind[prefer]}
+        doc_id, batch_id = next(iter(by_kind.values()))
+        chosen[doc_id] = batch_id
+    if ambiguous:
+        which = "ces numéros" if len(ambiguous) > 1 else "ce numéro"
+        raise AmbiguousNumber(
+            f"N° {', '.join(ambiguous)} : une lettre et un ordre portent {which} ; précisez "
+            "s'il s'agit de la lettre ou de l'ordre. Rien n'a été enregistré.",
+            ambiguous,
+        )
+    rows = [
+        row
+        for batch_id in sorted(set(chosen.values()))
+        for row in list_documents(uow, batch_id)
+        if row.id in chosen
+    ]
+    return rows
+
+
 def _documents(uow: UnitOfWork, ids: Iterable[int]) -> list[EditionDocument]:
     wanted = sorted(set(ids))
     if not wanted:

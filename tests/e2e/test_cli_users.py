@@ -118,15 +118,15 @@ def test_step_one_headless(db_url, tmp_path, capsys, monkeypatch) -> None:
     code, out, _ = run(capsys, monkeypatch, "--db", db_url, "--user", "direction", "derogation",
                        "add", "--police", "P3", "--reference", "DG/2026/04", "--date",
                        "2026-11-10")  # fmt: skip
-    assert code == 0 and "1 ligne(s) recalculée(s)" in out
+    assert code == 0 and "(1 ligne recalculée)" in out
     code, _, err = run(capsys, monkeypatch, *base, "validate", "--run", run_id, "--all",
                        "--exclude", "P1")  # fmt: skip
     assert code == 2 and "motif obligatoire" in err
     code, out, _ = run(capsys, monkeypatch, *base, "validate", "--run", run_id, "--all",
                        "--exclude", "P1:LITIGE")  # fmt: skip
     assert code == 0, out
-    assert "BT-09 validé : 0 lettre(s) de relance, 1 ordre(s), 1 exclue(s)" in out
-    assert "MT-09 validé : 1 lettre(s) de relance, 0 ordre(s)" in out
+    assert "BT-09 validé : 0 lettre de relance, 1 ordre, 1 exclue, " in out
+    assert "MT-09 validé : 1 lettre de relance, 0 ordre, 0 exclue" in out
     # a later run (today): letters and orders validated today now exist (R5, R13)
     code, out, _ = run(capsys, monkeypatch, *base, "select", "--json")
     doc = json.loads(out)

@@ -71,10 +71,10 @@ def test_edition_command_produces_and_reports(cli, tmp_path) -> None:
     code, stdout, stderr = cli("edition", "--out", str(out))
     assert code == 0, stderr
     today = dt.date.today()
-    assert f"Édition n° 1 du {today:%d/%m/%Y} : 1 lettre(s) de relance et 1 ordre(s)" in stdout
+    assert f"Édition n° 1 du {today:%d/%m/%Y} : 1 lettre de relance et 1 ordre produits" in stdout
     assert "Fichier regroupé pour le releveur : edition-1-" in stdout
     assert "ordre n° 00000001 — police P1 — Kossi Hounkpatin : adresse" in stdout
-    assert "Copies : 4 fichier(s) écrit(s)" in stdout
+    assert "Copies : 4 fichiers écrits" in stdout
     names = sorted(p.name for p in out.iterdir())
     assert names[2:] == ["lettre-P2-00000001.pdf", "ordre-P1-00000001.pdf"]
     letter = pdf_text((out / "lettre-P2-00000001.pdf").read_bytes())
@@ -84,7 +84,7 @@ def test_edition_command_produces_and_reports(cli, tmp_path) -> None:
 
     code, stdout, _ = cli("edition", "--out", str(out))
     assert code == 0
-    assert "Rien à éditer" in stdout and "Copies : 0 fichier(s)" in stdout
+    assert "Rien à éditer" in stdout and "Copies : 0 fichier écrit" in stdout
 
 
 def test_edition_command_refuses_bad_input_in_french(cli, tmp_path) -> None:

@@ -103,7 +103,8 @@ def test_killed_edition_is_completed_by_the_next_run(db_url, tmp_path) -> None:
 
         rerun = subprocess.run(edition_command(out), env=env, capture_output=True, text=True)
         assert rerun.returncode == 0, rerun.stderr
-        assert f"{produced} déjà produit(s) par une exécution interrompue" in rerun.stdout
+        done = "déjà produit" + ("s" if produced > 1 else "")
+        assert f"{produced} {done} par une exécution interrompue" in rerun.stdout
 
         assert document_counts(db) == (CONTRACTS, 40, 120)  # each letter and order once
         [batch] = list_batches(db.uow())
