@@ -203,6 +203,16 @@ class MainWindow(QMainWindow):
             text += f"  ({page.badge})"
         item.setText(text)
         item.setToolTip(page.badge_tip)
+        self._fit_navigation()
+
+    def _fit_navigation(self) -> None:
+        """Widen the navigation so that no entry, its count included, is ever cut."""
+        nav = self.navigation
+        needed = nav.sizeHintForColumn(0) + 2 * nav.frameWidth()
+        bar = nav.verticalScrollBar()
+        if bar.isVisible():
+            needed += bar.width()
+        nav.setFixedWidth(max(NAV_WIDTH, needed))
 
     def nav_text(self, key: str) -> str:
         return self._items[key].text()
