@@ -1,4 +1,4 @@
-"""Screenshots of the Journal d'audit, intact and altered, to docs/screenshots/.
+"""Screenshots of the Journal d'audit, intact and altered (where: test_screenshots.py).
 
 The demo agency, then a morning of work: sign-ins, a selection run, two lines
 excluded, a refused sign-in, a refused change of plan, the administrator's changes.
@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 
+import pytest
 from PySide6.QtCore import QItemSelectionModel
 from pytestqt.qtbot import QtBot
 
@@ -29,6 +30,8 @@ from sbee_desk.services.users import (
 from tests.gui.conftest import WindowFactory
 from tests.gui.test_audit_page import ADMIN, DIG, break_chain, open_journal
 from tests.gui.test_screenshots import SIZE, save
+
+pytestmark = pytest.mark.screenshots
 
 
 def a_morning_of_work(db: Database) -> None:

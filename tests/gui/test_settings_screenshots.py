@@ -1,4 +1,4 @@
-"""Screenshots of the Paramètres page, each tab, to docs/screenshots/ (ui-guidelines.md).
+"""Screenshots of the Paramètres page, each tab (ui-guidelines.md; where: test_screenshots.py).
 
 Rendered offscreen at 1366×768 with the demo agency, as the administrator; and the
 Utilisateurs tab as another role (read-only). Open them and look.
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 
+import pytest
 from pytestqt.qtbot import QtBot
 
 from sbee_desk.db.database import Database
@@ -20,6 +21,8 @@ from sbee_desk.services.users import (
 from tests.gui.conftest import ACTOR, WindowFactory
 from tests.gui.test_screenshots import SIZE, save
 from tests.gui.test_settings_page import ADMIN, open_settings
+
+pytestmark = pytest.mark.screenshots
 
 STAFF = [
     ("REL-0102", "Sèna Dossou", "RELEVEUR", ["Z01", "Z02"], True),
