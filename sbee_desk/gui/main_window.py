@@ -101,7 +101,8 @@ class MainWindow(QMainWindow):
         self.first_start_dialog: FirstStartDialog | None = None
         self._ready = False
         db_name, db_full = database_label(db)
-        self.setWindowTitle(tr("SBEE — Résiliation d'office — {db}").format(db=db_name))
+        # Qt appends the application display name (app.create_application) itself
+        self.setWindowTitle(db_name)
         self.setStyleSheet(STYLESHEET)
 
         self.navigation = QListWidget()
