@@ -449,14 +449,24 @@ class ListsProducedDialog(QDialog):
         self.setMinimumWidth(760)
         layout = QVBoxLayout(self)
         copies = any(f.is_copy for f in self.files)
-        intro = QLabel(
+        one = len(self.files) <= 1
+        again = ""
+        if copies:
+            again = (
+                self.tr(" (à nouveau : enregistrée comme copie)")
+                if one
+                else self.tr(" (à nouveau : enregistrées comme copies)")
+            )
+        self.intro = intro = QLabel(
             self.tr(
-                "<b>{files} archivées dans le classeur</b> pour le bordereau {code}{again}. "
+                "<b>{files} dans le classeur</b> pour le bordereau {code}{again}. "
                 "Chaque poste les retrouve dans « Classeur (listes archivées) »."
             ).format(
-                files=plural(len(self.files), self.tr("liste"), self.tr("listes")),
+                files=plural(
+                    len(self.files), self.tr("liste archivée"), self.tr("listes archivées")
+                ),
                 code=code,
-                again=self.tr(" (à nouveau : enregistrées comme copies)") if copies else "",
+                again=again,
             )
         )
         intro.setWordWrap(True)
