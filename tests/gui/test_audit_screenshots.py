@@ -47,7 +47,7 @@ def a_morning_of_work(db: Database) -> None:
     authenticate(db.uow(), "admin", DEMO_PASSWORD)
     update_plan(db.uow(), ADMIN, "VIP", {"reminder_delay_days": 10, "exempt": False})
     update_user(db.uow(), ADMIN, "agent", roles=[Role.AGENT_CONTROLE, Role.CONTROLE])
-    save_staff(db.uow(), ADMIN, "REL-0102", "Sèna Dossou", "RELEVEUR", ["Z01", "Z02"], True)
+    save_staff(db.uow(), ADMIN, "REL-COTC-01", "Sèna Dossou", "RELEVEUR", ["T01", "T02"], True)
     authenticate(db.uow(), "dig", DEMO_PASSWORD)
 
 
