@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 from sbee_desk.db.database import Database, open_database
 from sbee_desk.db.engine import DatabaseError
 from sbee_desk.gui.main_window import MainWindow
-from sbee_desk.gui.settings import APPLICATION, ORGANIZATION, Settings
+from sbee_desk.gui.settings import APPLICATION, DISPLAY_NAME, ORGANIZATION, Settings
 from sbee_desk.gui.sign_in import SignInDialog
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.users import user_count
@@ -32,7 +32,7 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app = existing if isinstance(existing, QApplication) else QApplication(argv or sys.argv)
     QCoreApplication.setOrganizationName(ORGANIZATION)
     QCoreApplication.setApplicationName(APPLICATION)
-    QApplication.setApplicationDisplayName("SBEE — Résiliation d'office")
+    QApplication.setApplicationDisplayName(DISPLAY_NAME)
     QLocale.setDefault(QLocale(QLocale.Language.French, QLocale.Country.Benin))
     install_qt_translations(app)
     return app

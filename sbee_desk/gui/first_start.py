@@ -25,7 +25,7 @@ class FirstStartDialog(QDialog):
     def __init__(self, database: str, demo_contracts: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("firstStart")
-        self.setWindowTitle(self.tr("Bienvenue dans SBEE — Résiliation d'office"))
+        self.setWindowTitle(self.tr("Bienvenue"))  # Qt appends the application's name
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self.choice = FirstStartChoice.LATER
         layout = QVBoxLayout(self)

@@ -32,7 +32,7 @@ from sbee_desk.gui.formatting import database_label, format_count, format_dateti
 from sbee_desk.gui.pages.archive_page import ArchivePage
 from sbee_desk.gui.pages.audit_page import AuditLogPage
 from sbee_desk.gui.pages.base import Page
-from sbee_desk.gui.pages.coming_soon import ComingSoonPage
+from sbee_desk.gui.pages.coming_soon import ComingSoonPage, Link
 from sbee_desk.gui.pages.data_page import DataPage
 from sbee_desk.gui.pages.print_queue_page import PrintQueuePage
 from sbee_desk.gui.pages.selection_page import SelectionPage
@@ -101,7 +101,8 @@ class MainWindow(QMainWindow):
         self.first_start_dialog: FirstStartDialog | None = None
         self._ready = False
         db_name, db_full = database_label(db)
-        self.setWindowTitle(tr("SBEE — Résiliation d'office — {db}").format(db=db_name))
+        # Qt appends the application display name (app.create_application) itself
+        self.setWindowTitle(db_name)
         self.setStyleSheet(STYLESHEET)
 
         self.navigation = QListWidget()
@@ -125,24 +126,14 @@ class MainWindow(QMainWindow):
         self._add_page(self.selection_page)
         self.print_queue_page = PrintQueuePage(self.ctx, self)
         self._add_page(self.print_queue_page)
-        for key, number, label, title, purpose in _coming_soon_steps():
-            self._add_page(ComingSoonPage(self.ctx, key, number, label, title, purpose, self))
+        coming_soon = [
+            ComingSoonPage(self.ctx, key, number, label, title, purpose, self, links)
+            for key, number, label, title, purpose, links in _coming_soon_steps()
+        ]
+        for page in coming_soon[:-1]:
+            self._add_page(page)
         self._add_section(tr("SUIVI ET ADMINISTRATION"))
-        self._add_page(
-            ComingSoonPage(
-                self.ctx,
-                "dashboard",
-                None,
-                tr("Tableau de bord"),
-                tr("Tableau de bord"),
-                tr(
-                    "Montrera l'avancement de la procédure : lignes sélectionnées, lettres "
-                    "remises, ordres sur le terrain, résiliations effectives, par bordereau "
-                    "et par zone."
-                ),
-                self,
-            )
-        )
+        self._add_page(coming_soon[-1])  # the dashboard
         self.archive_page = ArchivePage(self.ctx, self)
         self._add_page(self.archive_page)
         self._add_page(self.data_page)
@@ -150,6 +141,9 @@ class MainWindow(QMainWindow):
         self._add_page(self.audit_page)
         self.settings_page = SettingsPage(self.ctx, self)
         self._add_page(self.settings_page)
+        labels = {key: page.nav_label for key, page in self.pages.items()}
+        for page in coming_soon:
+            page.show_links(labels)
         self.navigation.currentItemChanged.connect(self._navigated)
 
         # status bar: database, user, agency, last import
@@ -203,6 +197,16 @@ class MainWindow(QMainWindow):
             text += f"  ({page.badge})"
         item.setText(text)
         item.setToolTip(page.badge_tip)
+        self._fit_navigation()
+
+    def _fit_navigation(self) -> None:
+        """Widen the navigation so that no entry, its count included, is ever cut."""
+        nav = self.navigation
+        needed = nav.sizeHintForColumn(0) + 2 * nav.frameWidth()
+        bar = nav.verticalScrollBar()
+        if bar.isVisible():
+            needed += bar.width()
+        nav.setFixedWidth(max(NAV_WIDTH, needed))
 
     def nav_text(self, key: str) -> str:
         return self._items[key].text()
@@ -396,7 +400,11 @@ class MainWindow(QMainWindow):
         event.accept()
 
 
-def _coming_soon_steps() -> list[tuple[str, int, str, str, str]]:
+def _coming_soon_steps() -> list[tuple[str, int | None, str, str, str, list[Link]]]:
+    """The steps not built yet (the dashboard last), each with the existing pages
+    that do the nearest thing and what to do there."""
+    edition, selection, archive = "edition", "selection", "archive"
+    audit, settings = "audit", "settings"
     return [
         (
             "reminders",
@@ -408,6 +416,17 @@ def _coming_soon_steps() -> list[tuple[str, int, str, str, str]]:
                 "difficulté de remise) : le délai de 7 jours avant résiliation court à "
                 "partir de la remise."
             ),
+            [
+                (
+                    edition,
+                    tr(
+                        "Imprimer les lettres de relance et les remettre aux releveurs "
+                        "(« Imprimer le lot du releveur »)."
+                    ),
+                ),
+                (selection, tr("Voir, bordereau par bordereau, les lignes à relancer.")),
+                (audit, tr("Retrouver qui a imprimé ou remis chaque lettre, et quand.")),
+            ],
         ),
         (
             "dispatch",
@@ -418,6 +437,17 @@ def _coming_soon_steps() -> list[tuple[str, int, str, str, str]]:
                 "Répartira les ordres de dépose et de contrôle d'index entre les agents de "
                 "recouvrement, par zone, pour des visites entre 08h00 et 14h30."
             ),
+            [
+                (
+                    edition,
+                    tr(
+                        "Imprimer les ordres de dépose et de contrôle d'index et les remettre "
+                        "au chef RPNT (« Imprimer le lot du chef RPNT »)."
+                    ),
+                ),
+                (settings, tr("Voir le personnel de terrain : agents de recouvrement et zones.")),
+                (archive, tr("Rouvrir les listes à résilier de chaque bordereau.")),
+            ],
         ),
         (
             "store_return",
@@ -428,6 +458,11 @@ def _coming_soon_steps() -> list[tuple[str, int, str, str, str]]:
                 "Enregistrera le retour au magasin des compteurs et disjoncteurs déposés : "
                 "numéro de la fiche de mouvement de stock, date et magasinier."
             ),
+            [
+                (edition, tr("Voir les ordres de dépose imprimés et à qui ils ont été remis.")),
+                (settings, tr("Voir le personnel : magasiniers.")),
+                (audit, tr("Retrouver ce qui a été fait sur chaque ordre, par qui et quand.")),
+            ],
         ),
         (
             "cri",
@@ -438,5 +473,27 @@ def _coming_soon_steps() -> list[tuple[str, int, str, str, str]]:
                 "Permettra de saisir les comptes-rendus d'intervention à partir des ordres "
                 "papier et de les contre-signer : la résiliation devient alors effective."
             ),
+            [
+                (edition, tr("Voir les ordres remis sur le terrain ; réimprimer un ordre.")),
+                (archive, tr("Rouvrir la liste de contrôle (DIG/DAI) de chaque bordereau.")),
+                (audit, tr("Retrouver ce qui a été fait sur chaque ordre, par qui et quand.")),
+            ],
+        ),
+        (
+            "dashboard",
+            None,
+            tr("Tableau de bord"),
+            tr("Tableau de bord"),
+            tr(
+                "Montrera l'avancement de la procédure : lignes sélectionnées, lettres "
+                "remises, ordres sur le terrain, résiliations effectives, par bordereau "
+                "et par zone."
+            ),
+            [
+                (selection, tr("Les lignes de chaque décision, bordereau par bordereau.")),
+                (edition, tr("Les lettres et ordres produits, imprimés et remis.")),
+                (archive, tr("Les listes archivées de chaque bordereau.")),
+                (audit, tr("Tout ce qui a été fait, par qui et quand.")),
+            ],
         ),
     ]

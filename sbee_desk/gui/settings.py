@@ -15,6 +15,9 @@ from PySide6.QtWidgets import QHeaderView, QMainWindow, QSplitter
 
 ORGANIZATION = "SBEE"
 APPLICATION = "sbee-desk"
+#: what every window title ends with: set once as the application display name, Qt
+#: appends it to each title on X11 and Windows (never by hand)
+DISPLAY_NAME = "SBEE — Résiliation d'office"
 SCHEMA = 1
 
 

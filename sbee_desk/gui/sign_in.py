@@ -44,7 +44,7 @@ class SignInDialog(QDialog):
         self.setObjectName("signIn")
         self.db = db
         self.actor: Actor | None = None
-        self.setWindowTitle(self.tr("SBEE — Résiliation d'office — connexion"))
+        self.setWindowTitle(self.tr("Connexion"))  # Qt appends the application's name
         layout = QVBoxLayout(self)
         short, full = database_label(db)
         intro = QLabel(self.tr("Base « {db} ». Identifiez-vous pour travailler.").format(db=short))

@@ -27,8 +27,12 @@ run's RELANCE lines (some delivered more than seven days ago, some recently,
 some not yet) and a DG derogation for one or two exempt contracts (recorded by a
 Direction Générale user when the database has one), each with
 its audit event (``demo.letter``, ``demo.derogation``, and ``demo.history`` for
-the whole). Loading the demo again re-imports the same export (nothing changes)
-and records no history twice.
+the whole). It also fills the staff register with the agencies' field staff
+(:func:`demo_field_staff`: releveurs and agents de recouvrement covering every
+zone, an agent RPNT and a magasinier per agency), through the register's service
+as the database's administrator, so that letters and orders can be handed over
+at once. Loading the demo again re-imports the same export (nothing changes)
+and records no history or staff twice.
 
 These letters stand in for steps 1 (validation of the bordereau, which creates
 the letters) and 3 (delivery recorded by the releveur) until the validation
@@ -60,6 +64,7 @@ from sbee_desk.db.models import (
     Payment,
     ReminderLetter,
     SelectionRun,
+    StaffMember,
     Suspension,
     User,
     UserRole,
@@ -72,6 +77,7 @@ from sbee_desk.importers import ImportCancelled, import_export
 from sbee_desk.services import audit
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.selection import run_selection
+from sbee_desk.services.users import StaffRole, save_staff
 
 #: Progress callback: (done, total) contracts written.
 Progress = Callable[[int, int], None]
@@ -151,6 +157,17 @@ AGENCIES = (
 )
 #: Share of contracts in the second agency.
 SECOND_AGENCY_SHARE = 0.04
+
+#: Zones per releveur and per agent de recouvrement in the demo's field staff.
+RELEVEUR_ZONES = 3
+AGENT_ZONES = 5
+#: Names of the demo's field staff, given in turn (matricules carry the function).
+STAFF_NAMES = (
+    "Sèna Dossou", "Mariam Gbédji", "Codjo Ahouansou", "Euloge Hounkpatin",
+    "Koffi Agossou", "Rachidi Bello", "Judicaël Kpadonou", "Aurore Kiki",
+    "Innocent Houngbo", "Blaise Hounsou", "Prosper Ahyi", "Reine Amoussou",
+    "Fidèle Tchibozo", "Gisèle Lokossou", "Théophile Zannou", "Nafissatou Salami",
+)  # fmt: skip
 
 MALE_FIRST_NAMES = (
     "Kossi", "Koffi", "Komlan", "Kodjo", "Codjo", "Sèna", "Dossou", "Sossou", "Hounnou",
@@ -648,6 +665,8 @@ class DemoResult:
     letters_delivered: int
     #: DG derogations recorded for exempt contracts
     derogations: int
+    #: field staff added to the staff register (none when loaded again)
+    staff: int = 0
 
 
 #: What happens to the RELANCE lines of the earlier run, in turn (police order):
@@ -695,9 +714,10 @@ def load_demo(
         )
         import_export(db.uow(), actor, folder, progress=report(250, 700), cancelled=cancelled)
     _name_agencies(db, actor)
+    staff = _hire_field_staff(db)
     previous = _previous_history(db)
     if previous is not None:  # loaded before: the history is there already (R13)
-        return DemoResult(today, rows, previous[0], previous[1], 0, 0, 0)
+        return DemoResult(today, rows, previous[0], previous[1], 0, 0, 0, staff)
     history_on = today - dt.timedelta(days=HISTORY_DAYS)
     run = run_selection(db.uow(), actor, history_on, today_=today)
     rng = random.Random(seed)
@@ -793,6 +813,7 @@ def load_demo(
         letters=letters,
         letters_delivered=delivered,
         derogations=derogations,
+        staff=staff,
     )
 
 
@@ -806,6 +827,55 @@ def _direction_actor(uow: UnitOfWork, fallback: Actor) -> Actor:
         .limit(1)
     )
     return Actor(login, frozenset({Role.DIRECTION})) if login else fallback
+
+
+def demo_field_staff() -> list[tuple[str, str, StaffRole, list[str]]]:
+    """(matricule, name, function, zones) of the demo agencies' field staff: every zone
+    has a releveur (the letters) and an agent de recouvrement (the orders); each agency
+    an agent RPNT (who receives the orders) and a magasinier."""
+    names = iter(STAFF_NAMES)
+    staff: list[tuple[str, str, StaffRole, list[str]]] = []
+    for agency in AGENCIES:
+        zones = list(agency.zones)
+        for prefix, role, size in (
+            ("REL", StaffRole.RELEVEUR, RELEVEUR_ZONES),
+            ("AR", StaffRole.AGENT_RECOUVREMENT, AGENT_ZONES),
+            ("RP", StaffRole.AGENT_RPNT, len(zones)),
+            ("MG", StaffRole.MAGASINIER, len(zones)),
+        ):
+            for n, start in enumerate(range(0, len(zones), size), start=1):
+                matricule = f"{prefix}-{agency.short}-{n:02d}"
+                staff.append((matricule, next(names), role, zones[start : start + size]))
+    return staff
+
+
+def _hire_field_staff(db: Database) -> int:
+    """Add the demo's field staff to the staff register (through its service, as an
+    administrator of the database), so that letters and orders can be handed over at
+    once; the matricules already there are left as they are. How many were added (none
+    without an active administrator)."""
+    with db.uow() as uow:
+        admin = _user_with_role(uow, Role.ADMIN)
+        known = set(uow.session.scalars(select(StaffMember.matricule)))
+    if admin is None:
+        return 0
+    added = 0
+    for matricule, name, role, zones in demo_field_staff():
+        if matricule not in known:
+            save_staff(db.uow(), admin, matricule, name, role.value, zones)
+            added += 1
+    return added
+
+
+def _user_with_role(uow: UnitOfWork, role: Role) -> Actor | None:
+    login = uow.session.scalar(
+        select(User.login)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(User.active.is_(True), UserRole.role == role.value)
+        .order_by(User.login)
+        .limit(1)
+    )
+    return Actor(login, frozenset({role})) if login else None
 
 
 def _previous_history(db: Database) -> tuple[int, dt.date] | None:

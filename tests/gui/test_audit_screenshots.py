@@ -1,4 +1,4 @@
-"""Screenshots of the Journal d'audit, intact and altered, to docs/screenshots/.
+"""Screenshots of the Journal d'audit, intact and altered (where: test_screenshots.py).
 
 The demo agency, then a morning of work: sign-ins, a selection run, two lines
 excluded, a refused sign-in, a refused change of plan, the administrator's changes;
@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 
+import pytest
 from PySide6.QtCore import QItemSelectionModel
 from pytestqt.qtbot import QtBot
 
@@ -43,6 +44,8 @@ from tests.gui.conftest import WindowFactory
 from tests.gui.test_audit_page import ADMIN, DIG, break_chain, open_journal
 from tests.gui.test_screenshots import SIZE, save
 
+pytestmark = pytest.mark.screenshots
+
 
 def a_morning_of_work(db: Database) -> None:
     chef = authenticate(db.uow(), "chef", DEMO_PASSWORD)
@@ -57,7 +60,7 @@ def a_morning_of_work(db: Database) -> None:
     authenticate(db.uow(), "admin", DEMO_PASSWORD)
     update_plan(db.uow(), ADMIN, "VIP", {"reminder_delay_days": 10, "exempt": False})
     update_user(db.uow(), ADMIN, "agent", roles=[Role.AGENT_CONTROLE, Role.CONTROLE])
-    save_staff(db.uow(), ADMIN, "REL-0102", "Sèna Dossou", "RELEVEUR", ["Z01", "Z02"], True)
+    save_staff(db.uow(), ADMIN, "REL-COTC-01", "Sèna Dossou", "RELEVEUR", ["T01", "T02"], True)
     authenticate(db.uow(), "dig", DEMO_PASSWORD)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFileDialog
@@ -113,6 +114,7 @@ def test_good_export_shows_counts_per_table(
     assert model.index(0, 3).data() == "6"  # Clients: 6 unchanged
 
 
+@pytest.mark.screenshots
 def test_an_import_that_ends_procedures_says_what_R7_cancelled(
     qtbot: QtBot, make_window: WindowFactory, signed_db: Database, tmp_path: Path
 ) -> None:

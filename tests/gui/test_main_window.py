@@ -70,7 +70,7 @@ def test_demo_database_opens_on_selection(
     assert window.import_label.text().startswith("Dernier import : ")
     latest = page.runs[0]
     assert f"({latest.candidate_count:,})".replace(",", "\u202f") in window.nav_text("selection")
-    assert "Disponible prochainement" in window.pages["reminders"].view.notice.text()
+    assert "Étape pas encore construite" in window.pages["reminders"].view.notice.text()
 
 
 def test_actions_follow_the_roles_of_who_signed_in(

@@ -36,10 +36,12 @@ from sbee_desk.services.review import validate_bordereau
 from sbee_desk.services.selection import run_selection
 from tests.gui.conftest import ACTOR, ErrorRecorder, WindowFactory
 from tests.gui.known_case import BT, MT, write_known_export
+from tests.gui.test_screenshots import SCREENSHOTS
 
 D = TypeVar("D", bound=QDialog)
 
-SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "28-file-impression.png"
+#: screenshots/tmp/ unless `bash scripts/screenshots` (test_screenshots.py)
+SCREENSHOT = SCREENSHOTS / "28-file-impression.png"
 
 
 @pytest.fixture
@@ -179,6 +181,7 @@ def test_the_model_passes_the_model_tester(qtmodeltester, validated_db: Database
     assert proxy.rowCount() == 2
 
 
+@pytest.mark.screenshots
 def test_edition_preview_print_reprint_hand_over_and_cancelled(
     qtbot: QtBot, make_window: WindowFactory, validated_db: Database, tmp_path: Path
 ) -> None:

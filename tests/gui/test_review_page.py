@@ -131,7 +131,7 @@ def test_exclude_several_lines_with_a_reason_then_restore_one(
     assert dialog.windowTitle() == "Exclure 2 lignes"
     assert "P001 (AHOUNOU Cocou)" in dialog.lines_label.text()
     assert not dialog.ok_button.isEnabled()
-    assert dialog.problem_label.text() == "Choisissez le motif de l'exclusion."
+    assert not dialog.problem_label.isVisible()  # no error before the user has chosen
     # the administrator's list, sorted by label; « Autre motif » needs a free text
     labels = [dialog.reason_combo.itemText(i) for i in range(1, dialog.reason_combo.count())]
     assert labels == [
@@ -170,6 +170,10 @@ def test_exclude_several_lines_with_a_reason_then_restore_one(
     assert selected(page) == ["P001", "P002"]  # the selection stays
     assert view.restore_action.isEnabled()
     assert "Ligne exclue" in view.detail_label.text()
+    status = view.window().statusBar()
+    assert status.currentMessage().startswith("2 lignes exclues du bordereau "), (
+        status.currentMessage()
+    )
 
     # the filter shows the excluded lines, with their number
     combo = view.decision_combo
@@ -185,6 +189,7 @@ def test_exclude_several_lines_with_a_reason_then_restore_one(
         qtbot.mouseClick(view.restore_button, Qt.MouseButton.LeftButton)
     assert shown(page) == ["P001"]
     assert combo.itemText(index) == "Lignes exclues (1)"
+    assert status.currentMessage().startswith("1 ligne réintégrée au bordereau ")
     assert db_lines(known_db)["P002"][1] is None
     combo.setCurrentIndex(0)
     assert cell(page, "P002", cols.COL_REASON).startswith("2 factures impayées")

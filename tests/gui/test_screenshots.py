@@ -1,8 +1,10 @@
-"""Save a PNG of every page, with demo data, to docs/screenshots/ (ui-guidelines.md).
+"""Save a PNG of every page, with demo data (ui-guidelines.md).
 
-The pictures are committed: open them and look before calling a screen done. Every
-run rewrites them (dates and times change); SBEE_DESK_SCREENSHOTS=/some/folder sends
-them elsewhere.
+The tests write into screenshots/tmp/, which git ignores, so that running the suite
+leaves the tree clean; open the pictures and look before calling a screen done. The
+committed pictures of docs/screenshots/ are refreshed on purpose, by
+``bash scripts/screenshots`` (SBEE_DESK_SCREENSHOTS=docs/screenshots, tests marked
+``screenshots``). SBEE_DESK_SCREENSHOTS=/some/folder sends them anywhere else.
 Rendered offscreen at 1366×768, the smallest screen of the agency workstations.
 """
 
@@ -30,12 +32,14 @@ from sbee_desk.services.demo import load_demo
 from tests.gui.conftest import ACTOR, WindowFactory
 from tests.gui.known_case import write_known_export
 
-#: docs/screenshots/ (committed), or the folder named by SBEE_DESK_SCREENSHOTS
-SCREENSHOTS = Path(
-    os.environ.get("SBEE_DESK_SCREENSHOTS")
-    or Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-)
+ROOT = Path(__file__).resolve().parents[2]
+#: screenshots/tmp/ (ignored by git), or the folder named by SBEE_DESK_SCREENSHOTS
+#: (relative to the repository's root)
+SCREENSHOTS = ROOT / (os.environ.get("SBEE_DESK_SCREENSHOTS") or "screenshots/tmp")
 SIZE = (1366, 768)
+
+#: the tests that save pictures: `bash scripts/screenshots` runs them
+pytestmark = pytest.mark.screenshots
 
 
 @pytest.fixture(scope="module")

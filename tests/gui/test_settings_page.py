@@ -229,9 +229,14 @@ def test_the_last_administrator_cannot_be_deactivated(
 
 
 def test_admin_adds_and_edits_field_staff(
-    qtbot: QtBot, make_window: WindowFactory, demo_db: Database
+    qtbot: QtBot, make_window: WindowFactory, signed_db: Database
 ) -> None:
-    _window, page = open_settings(qtbot, make_window, demo_db)
+    # a database with users and no agency yet: its staff register is empty (the demo's
+    # has the demo agencies' field staff)
+    window, page = open_settings(qtbot, make_window, signed_db)
+    qtbot.waitUntil(lambda: window.first_start_dialog is not None)
+    assert window.first_start_dialog is not None
+    window.first_start_dialog.later_button.click()
     staff = page.view.staff_tab
     page.view.tabs.setCurrentWidget(staff)
     assert staff.stack.currentWidget() is staff.empty_state
@@ -264,10 +269,10 @@ def test_admin_adds_and_edits_field_staff(
     save(qtbot, page, edit.save_button.click)
     assert page.staff_model.index(row, acols.S_ZONES).data() == "toute l'agence"
     assert page.staff_model.index(row, acols.S_ACTIVE).data() == "Non"
-    assert [key for _a, key, _d in audit_rows(demo_db, "staff.save")] == ["AR-014", "AR-014"]
+    assert [key for _a, key, _d in audit_rows(signed_db, "staff.save")] == ["AR-014", "AR-014"]
 
     # the filters
-    save_staff(demo_db.uow(), ADMIN, "REL-02", "Afi Houessou", "RELEVEUR", ["Z02"], True)
+    save_staff(signed_db.uow(), ADMIN, "REL-02", "Afi Houessou", "RELEVEUR", ["Z02"], True)
     with qtbot.waitSignal(page.loaded, timeout=20_000):
         page.refresh()
     staff.role_combo.setCurrentIndex(staff.role_combo.findData(StaffRole.RELEVEUR.value))

@@ -25,7 +25,7 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 
 SCRIPT = textwrap.dedent(
     """
-    import json, sys
+    import json, os, subprocess, sys
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
     from sbee_desk import app as app_module
@@ -38,7 +38,13 @@ SCRIPT = textwrap.dedent(
         window = build(db, actor)
 
         def look():
+            # the title as the window manager shows it (Qt appends the display name)
+            xprop = subprocess.run(
+                ["xprop", "-id", str(int(window.winId())), "-notype", "_NET_WM_NAME"],
+                capture_output=True, text=True, env={**os.environ, "LC_ALL": "C.UTF-8"},
+            )
             report.update(
+                x11_title=xprop.stdout.strip() or xprop.stderr.strip(),
                 platform=QApplication.platformName(),
                 title=window.windowTitle(),
                 visible=window.isVisible(),
@@ -63,8 +69,11 @@ SCRIPT = textwrap.dedent(
 
 def test_real_window_under_xvfb(demo_db: Database, tmp_path: Path) -> None:
     xvfb = shutil.which("xvfb-run")
-    if xvfb is None:
-        message = "xvfb-run absent: apt-get install xvfb xauth libxcb-icccm4 libxcb-keysyms1"
+    if xvfb is None or shutil.which("xprop") is None:
+        message = (
+            "xvfb-run or xprop absent: "
+            "apt-get install xvfb xauth x11-utils libxcb-icccm4 libxcb-keysyms1"
+        )
         if IN_CI:
             pytest.fail(message + " (required under CI)")
         pytest.skip(message)
@@ -97,7 +106,9 @@ def test_real_window_under_xvfb(demo_db: Database, tmp_path: Path) -> None:
     report = json.loads(proc.stdout.strip().splitlines()[-1])
     assert report["platform"] == "xcb"
     assert report["visible"] is True
-    assert report["title"].startswith("SBEE — Résiliation d'office")
+    # the display name once, appended by Qt (issue #10: it was doubled)
+    assert report["title"] == "demo.db"
+    assert report["x11_title"] == '_NET_WM_NAME = "demo.db — SBEE — Résiliation d\'office"'
     assert report["nav"].startswith("1  Sélection")
     assert report["status"].startswith("Agences : ")
     assert report["user"] == "Utilisateur : Rodrigue Tossou"

@@ -85,6 +85,12 @@ def describe_lines(lines: Sequence[CandidateLine]) -> str:
 # --------------------------------------------------------------------------- exclusion
 
 
+def _say_problem(label: QLabel, problem: str) -> None:
+    """The red line under a form: hidden while there is nothing to say."""
+    label.setText(problem)
+    label.setVisible(bool(problem))
+
+
 class ExclusionDialog(QDialog):
     """The mandatory reason (the administrator's list) and a free text, mandatory for
     « Autre motif »."""
@@ -149,8 +155,10 @@ class ExclusionDialog(QDialog):
         buttons.accepted.connect(self._accept_if_complete)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.reason_combo.currentIndexChanged.connect(self._update)
-        self.note_edit.textChanged.connect(self._update)
+        #: the problem is said once the user has touched the form, never on opening
+        self.edited = False
+        self.reason_combo.currentIndexChanged.connect(self._edited)
+        self.note_edit.textChanged.connect(self._edited)
         self.reason_combo.setFocus()
         self._update()
 
@@ -170,10 +178,14 @@ class ExclusionDialog(QDialog):
             return self.tr("« Autre motif » : précisez le motif en quelques mots.")
         return ""
 
+    def _edited(self) -> None:
+        self.edited = True
+        self._update()
+
     def _update(self) -> None:
         problem = self.problem()
         self.ok_button.setEnabled(not problem)
-        self.problem_label.setText(problem)
+        _say_problem(self.problem_label, problem if self.edited else "")
         self.note_edit.setPlaceholderText(
             self.tr("Obligatoire : précisez le motif")
             if self.reason_code == OTHER_REASON
@@ -238,10 +250,12 @@ class DerogationDialog(QDialog):
         buttons.addButton(self.tr("Annuler"), QDialogButtonBox.ButtonRole.RejectRole)
         buttons.accepted.connect(self._accept_if_complete)
         buttons.rejected.connect(self.reject)
-        self.reference_edit.textChanged.connect(self._update)
-        self.decided_edit.dateChanged.connect(self._update)
-        self.until_edit.dateChanged.connect(self._update)
-        self.until_check.toggled.connect(self._update)  # (enabling the date: in the form)
+        #: the problem is said once the user has touched the form, never on opening
+        self.edited = False
+        self.reference_edit.textChanged.connect(self._edited)
+        self.decided_edit.dateChanged.connect(self._edited)
+        self.until_edit.dateChanged.connect(self._edited)
+        self.until_check.toggled.connect(self._edited)  # (enabling the date: in the form)
         self.adjustSize()  # to the texts just set, not the form's design-time size
         self.reference_edit.setFocus()
         self._update()
@@ -272,10 +286,14 @@ class DerogationDialog(QDialog):
             ).format(until=format_date(until), decided=format_date(self.decided_on))
         return ""
 
+    def _edited(self) -> None:
+        self.edited = True
+        self._update()
+
     def _update(self) -> None:
         problem = self.problem()
         self.ok_button.setEnabled(not problem)
-        self.problem_label.setText(problem)
+        _say_problem(self.problem_label, problem if self.edited else "")
 
     def _accept_if_complete(self) -> None:
         if not self.problem():
@@ -449,14 +467,24 @@ class ListsProducedDialog(QDialog):
         self.setMinimumWidth(760)
         layout = QVBoxLayout(self)
         copies = any(f.is_copy for f in self.files)
-        intro = QLabel(
+        one = len(self.files) <= 1
+        again = ""
+        if copies:
+            again = (
+                self.tr(" (à nouveau : enregistrée comme copie)")
+                if one
+                else self.tr(" (à nouveau : enregistrées comme copies)")
+            )
+        self.intro = intro = QLabel(
             self.tr(
-                "<b>{files} archivées dans le classeur</b> pour le bordereau {code}{again}. "
+                "<b>{files} dans le classeur</b> pour le bordereau {code}{again}. "
                 "Chaque poste les retrouve dans « Classeur (listes archivées) »."
             ).format(
-                files=plural(len(self.files), self.tr("liste"), self.tr("listes")),
+                files=plural(
+                    len(self.files), self.tr("liste archivée"), self.tr("listes archivées")
+                ),
                 code=code,
-                again=self.tr(" (à nouveau : enregistrées comme copies)") if copies else "",
+                again=again,
             )
         )
         intro.setWordWrap(True)

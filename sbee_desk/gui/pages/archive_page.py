@@ -326,13 +326,17 @@ class ArchivePage(Page):
             return
         bordereaux = {entry.bordereau_code for entry in entries}
         copies = sum(entry.is_copy for entry in entries)
-        text = self.tr("{files} archivés pour {bordereaux}").format(
-            files=plural(len(entries), self.tr("fichier"), self.tr("fichiers")),
+        text = self.tr("{files} pour {bordereaux}").format(
+            files=plural(len(entries), self.tr("fichier archivé"), self.tr("fichiers archivés")),
             bordereaux=plural(len(bordereaux), self.tr("bordereau"), self.tr("bordereaux")),
         )
         if copies:
-            text += self.tr(", dont {copies} (listes produites à nouveau)").format(
-                copies=plural(copies, self.tr("copie"), self.tr("copies"))
+            text += self.tr(", dont {copies}").format(
+                copies=plural(
+                    copies,
+                    self.tr("copie (liste produite à nouveau)"),
+                    self.tr("copies (listes produites à nouveau)"),
+                )
             )
         self.view.status_label.setText(text + ".")
 

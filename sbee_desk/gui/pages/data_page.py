@@ -254,9 +254,11 @@ class DataPage(Page):
         text = table_text(self.problems_proxy)
         QGuiApplication.clipboard().setText(text)
         self.message.emit(
-            self.tr("{count} copiés dans le presse-papiers.").format(
+            self.tr("{count} dans le presse-papiers.").format(
                 count=plural(
-                    self.problems_model.rowCount(), self.tr("problème"), self.tr("problèmes")
+                    self.problems_model.rowCount(),
+                    self.tr("problème copié"),
+                    self.tr("problèmes copiés"),
                 )
             )
         )

@@ -1007,8 +1007,8 @@ class SelectionPage(Page):
         def excluded(count: int) -> None:
             self.line_model.mark_excluded(polices, exclusion_text(label, note))
             self.message.emit(
-                self.tr("{lines} du bordereau {code} exclue(s) : {reason}.").format(
-                    lines=plural(count, self.tr("ligne"), self.tr("lignes")),
+                self.tr("{lines} du bordereau {code} : {reason}.").format(
+                    lines=plural(count, self.tr("ligne exclue"), self.tr("lignes exclues")),
                     code=code,
                     reason=label,
                 )
@@ -1035,8 +1035,11 @@ class SelectionPage(Page):
         def restored(_count: int) -> None:
             self.line_model.mark_excluded(polices, None)
             self.message.emit(
-                self.tr("{lines} du bordereau {code} réintégrée(s).").format(
-                    lines=plural(len(polices), self.tr("ligne"), self.tr("lignes")), code=code
+                self.tr("{lines} au bordereau {code}.").format(
+                    lines=plural(
+                        len(polices), self.tr("ligne réintégrée"), self.tr("lignes réintégrées")
+                    ),
+                    code=code,
                 )
             )
             self._after_review_change()
