@@ -10,7 +10,7 @@ another run or another workstation, cannot create them twice.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import func, insert, literal, select
 from sqlalchemy import text as sql_text
@@ -32,6 +32,7 @@ from sbee_desk.domain.permissions import Action
 from sbee_desk.services import audit
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.authz import require
+from sbee_desk.services.r7 import Cancellation, cancel_ended
 from sbee_desk.services.selection import _candidate_select, _Plans, load_plans, today
 
 
@@ -50,6 +51,8 @@ class ValidationResult:
     dropped: list[str]
     waiting: int
     exempt: int
+    #: R7 at validation: letters and orders (of any bordereau) it cancelled
+    cancelled: list[Cancellation] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -392,6 +395,8 @@ def validate_bordereau(
                     f"(polices {', '.join(polices[:5])}{'…' if len(polices) > 5 else ''}) : "
                     "rien n'a été enregistré. Relancez le traitement pour une liste à jour."
                 )
+        # R7 at validation: end the pending work of restored, paid or terminated contracts
+        cancelled = cancel_ended(uow, actor, on, "review.r7_cancel")
         # R7 with everything known now: still suspended and still unpaid at validation.
         still = set()
         if actionable:
@@ -458,6 +463,7 @@ def validate_bordereau(
             dropped=dropped,
             waiting=sum(c.decision == Decision.ATTENTE_RELANCE for c in confirmed),
             exempt=sum(c.decision == Decision.EXEMPTE for c in confirmed),
+            cancelled=cancelled,
         )
         audit.record(
             uow, actor, "review.validate", entity="bordereau", entity_key=bordereau_code,
