@@ -36,6 +36,12 @@ class PlanValues:
     reminder_delay_days: int
     #: R5 — days after edition after which an undelivered letter is put before the chef.
     undelivered_alert_days: int
+    #: Step 1 — a run older than this (days between its date and the validation) may
+    #: not be validated: the chef relaunches it at a fresh date, so that the lists'
+    #: figures match the documents' situation. The strictest plan applies to the run
+    #: (:func:`sbee_desk.services.review.run_age`). Default for runs snapshotted
+    #: before this setting existed.
+    validation_max_age_days: int = 7
 
     def delay_days(self, voltage: Voltage) -> int:
         return self.delay_bt_days if voltage is Voltage.BT else self.delay_mt_days
@@ -87,6 +93,7 @@ def default_plan(category: CustomerCategory) -> PlanValues:
         reminder_first_mt=True,  # R5: all MT contracts
         reminder_delay_days=7,  # R5
         undelivered_alert_days=15,  # R5
+        validation_max_age_days=7,  # step 1: a run is validated within a week
     )
 
 

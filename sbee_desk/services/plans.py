@@ -71,6 +71,7 @@ FIELD_LABELS: dict[str, str] = {
     "reminder_first_mt": "relance écrite préalable en MT",
     "reminder_delay_days": "délai après remise de la lettre (jours)",
     "undelivered_alert_days": "alerte lettre non remise après (jours)",
+    "validation_max_age_days": "âge maximal d'un traitement à valider (jours)",
 }
 _BOOLEAN = {"exempt", "reminder_first_bt", "reminder_first_mt"}
 #: what any value must be; the procedure's own floors depend on the plan and are

@@ -41,6 +41,45 @@ class ReviewError(ValueError):
 
 
 @dataclass(frozen=True)
+class RunAge:
+    """How old a run is at a date, against the plans' ``validation_max_age_days``.
+
+    Where the setting lives: a field of the recovery plan (business-rules.md: a
+    decision is a plan setting), default 7 days, changed by the administrator like
+    any plan value. A run is one treatment at one date, so the strictest plan (the
+    smallest value among today's plans) applies to all its bordereaux; today's
+    plans, not the run's snapshot: it is a rule about validating now.
+    """
+
+    run_id: int
+    run_on: dt.date
+    on: dt.date
+    max_age_days: int
+
+    @property
+    def days(self) -> int:
+        return (self.on - self.run_on).days
+
+    @property
+    def too_old(self) -> bool:
+        return self.days > self.max_age_days
+
+
+class RunTooOld(ReviewError):
+    """Validation refused: the run is older than the plans allow (code ``RUN_TOO_OLD``;
+    the data in ``age``, the faces word it; ``str()`` is the French sentence)."""
+
+    code = "RUN_TOO_OLD"
+
+    def __init__(self, age: RunAge) -> None:
+        self.age = age
+        super().__init__(
+            f"Ce traitement date du {age.run_on:%d/%m/%Y} (plus de {age.max_age_days} jours) : "
+            "relancez le traitement à la date du jour avant de valider."
+        )
+
+
+@dataclass(frozen=True)
 class ValidationResult:
     run_id: int
     bordereau_code: str
@@ -73,6 +112,20 @@ class DerogationInfo:
     valid_until: dt.date | None
     recorded_by: str
     recomputed_lines: int
+
+
+def _run_age(uow: UnitOfWork, run: SelectionRun, on: dt.date) -> RunAge:
+    limits = [plan.validation_max_age_days for plan in load_plans(uow).values()]
+    return RunAge(run.id, run.run_on, on, min(limits) if limits else 7)
+
+
+def run_age(uow: UnitOfWork, run_id: int, *, today_: dt.date | None = None) -> RunAge:
+    """How old run ``run_id`` is today, and whether it may still be validated."""
+    with uow:
+        run = uow.session.get(SelectionRun, run_id)
+        if run is None:
+            raise ReviewError(f"Traitement n° {run_id} introuvable.")
+        return _run_age(uow, run, today_ or today())
 
 
 def exclusion_reasons(uow: UnitOfWork) -> list[tuple[str, str]]:
@@ -302,6 +355,9 @@ def validate_bordereau(
 ) -> ValidationResult:
     """Validate one bordereau of a run: R7 check, letters and orders, frozen review.
 
+    A run older than the plans allow (:class:`RunAge`) is refused with
+    :class:`RunTooOld`: the chef relaunches the treatment at today's date.
+
     ``exclusions`` are (police, reason) pairs applied in the same transaction
     (the CLI's ``--exclude POLICE:REASON``). All or nothing.
     """
@@ -320,6 +376,9 @@ def validate_bordereau(
         run = session.get(SelectionRun, run_id)
         if run is None:
             raise ReviewError(f"Traitement n° {run_id} introuvable.")
+        age = _run_age(uow, run, on)
+        if age.too_old:
+            raise RunTooOld(age)
         total = session.scalar(
             select(func.count())
             .select_from(Candidate)

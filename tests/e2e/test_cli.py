@@ -113,7 +113,9 @@ def test_import_twice_is_unchanged(sqlite_db, tmp_path, capsys) -> None:
     assert out.splitlines()[1].split() == ["clients", "0", "0", "3"]
 
 
-def test_import_reports_what_R7_cancelled_on_stderr(sqlite_db, tmp_path, capsys) -> None:
+def test_import_reports_what_R7_cancelled_on_stderr(
+    sqlite_db, tmp_path, capsys, validation_clock
+) -> None:
     url = sqlite_db.url
     run(capsys, "--db", url, "import", str(small_export(tmp_path / "e")))
     code, out, _ = run(capsys, "--db", url, "select", "--date", "2026-11-20")

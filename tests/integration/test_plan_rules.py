@@ -6,9 +6,12 @@ a French message naming the plan, the field and the minimum; nothing changed."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import text
+from alembic import command
+from sqlalchemy import create_engine, text
 
 from sbee_desk.cli import main
+from sbee_desk.db.database import open_database
+from sbee_desk.db.migrate import alembic_config
 from sbee_desk.domain.enums import CustomerCategory
 from sbee_desk.domain.plans import default_plans, procedure_violations
 from sbee_desk.services.actor import Actor
@@ -143,3 +146,28 @@ def test_R4_R2_plan_set_refuses_in_french_with_exit_2(sqlite_db, capsys, monkeyp
     assert code == 2
     assert "délai après suspension BT (jours) ne peut pas être inférieur à 30" in err
     assert plans(sqlite_db) == before and plan_events(sqlite_db) == 0
+
+
+def test_R2_R5_a_stored_plan_below_the_procedure_is_repaired_by_the_upgrade(tmp_path) -> None:
+    """Plans stored before #10 could be below the procedure: migration 0007 repairs them."""
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = create_engine(url)
+    command.upgrade(alembic_config(engine), "0006")
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE recovery_plan SET exempt = 0 WHERE category = 'VIP'"))
+        conn.execute(text("UPDATE recovery_plan SET delay_bt_days = 20, unpaid_threshold = 1, "
+                          "reminder_first_mt = 0 WHERE category = 'ORDINAIRE'"))  # fmt: skip
+        conn.execute(text("UPDATE recovery_plan SET reminder_first_bt = 0, delay_mt_days = 45 "
+                          "WHERE category = 'ADMINISTRATION'"))  # fmt: skip
+    engine.dispose()
+    db = open_database(url)
+    try:
+        stored = {p.category.value: p for p in list_plans(db.uow())}
+        assert [v for p in stored.values() for v in procedure_violations(p)] == []
+        assert stored["VIP"].exempt is True
+        ordinary = stored["ORDINAIRE"]
+        assert (ordinary.delay_bt_days, ordinary.unpaid_threshold) == (30, 2)
+        assert stored["ADMINISTRATION"].delay_mt_days == 45  # stricter: kept
+        assert {p.validation_max_age_days for p in stored.values()} == {7}
+    finally:
+        db.dispose()
