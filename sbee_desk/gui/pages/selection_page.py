@@ -75,6 +75,7 @@ from sbee_desk.services.lists import (
     produce_lists,
     save_copy,
 )
+from sbee_desk.services.r7 import summary as r7_summary
 from sbee_desk.services.review import (
     DerogationInfo,
     ReviewError,
@@ -1187,9 +1188,15 @@ class SelectionPage(Page):
         box.setObjectName("validationResult")
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.setWindowModality(Qt.WindowModality.WindowModal)
-        box.setIcon(QMessageBox.Icon.Warning if result.dropped else QMessageBox.Icon.Information)
+        box.setIcon(
+            QMessageBox.Icon.Warning
+            if result.dropped or result.cancelled
+            else QMessageBox.Icon.Information
+        )
         box.setWindowTitle(self.tr("Bordereau {code} validé").format(code=result.bordereau_code))
         box.setText(validation_result_text(result))
+        if result.cancelled:  # R7 at validation: pending work elsewhere, recalls named
+            box.setInformativeText(r7_summary(result.cancelled))
         box.setStandardButtons(QMessageBox.StandardButton.Ok)
         box.destroyed.connect(lambda: setattr(self, "result_box", None))
         self.result_box = box
