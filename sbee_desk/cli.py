@@ -507,7 +507,8 @@ def cmd_derogation_add(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from sbee_desk.services.review import ReviewError, validate_bordereau, validations
+    from sbee_desk.services.r7 import summary as r7_summary
+    from sbee_desk.services.review import ReviewError, RunTooOld, validate_bordereau, validations
     from sbee_desk.services.selection import SelectionError, bordereau_summaries
 
     exclusions = []
@@ -542,6 +543,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
             ]
             try:
                 results.append(validate_bordereau(db.uow(), actor, args.run, code, mine))
+            except RunTooOld as exc:  # the whole run, not this bordereau
+                age = exc.age
+                raise BadInput(
+                    f"Ce traitement date du {age.run_on:%d/%m/%Y} (plus de {age.max_age_days} "
+                    "jours) : relancez le traitement à la date du jour avant de valider."
+                ) from exc
             except ReviewError as exc:
                 raise BadInput(f"{code} : {exc}") from exc
     finally:
@@ -558,6 +565,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
             f"{_plural(r.orders, 'ordre', 'ordres')}, {_plural(r.excluded, 'exclue', 'exclues')}, "
             f"{r.waiting} en attente, {_plural(r.exempt, 'exemptée', 'exemptées')}{dropped}."
         )
+        if r.cancelled:  # R7 at validation, pending work of any bordereau
+            _emit(r7_summary(r.cancelled), err=True)
     return EXIT_OK
 
 

@@ -7,6 +7,7 @@ under CI=true an unreachable server is a failure, never a skip.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import uuid
@@ -117,3 +118,16 @@ def _isolated_user_folders(tmp_path_factory: pytest.TempPathFactory, monkeypatch
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
     monkeypatch.delenv("SBEE_DESK_DB", raising=False)
     monkeypatch.delenv("SBEE_DESK_USER", raising=False)
+
+
+#: the day the tests of fixed exports (runs dated 20/11/2026) validate their runs
+VALIDATION_DAY = dt.date(2026, 11, 22)
+
+
+@pytest.fixture
+def validation_clock(monkeypatch) -> dt.date:
+    """The validation's clock (the system's edge) set to :data:`VALIDATION_DAY`: a run
+    older than the plans allow is refused (issue #10), and the fixed exports' runs
+    must not age with the real date."""
+    monkeypatch.setattr("sbee_desk.services.review.today", lambda: VALIDATION_DAY)
+    return VALIDATION_DAY

@@ -186,6 +186,8 @@ class RecoveryPlan(Base):
     reminder_first_mt: Mapped[bool] = mapped_column(Boolean)
     reminder_delay_days: Mapped[int] = mapped_column(Integer)
     undelivered_alert_days: Mapped[int] = mapped_column(Integer)
+    #: a run older than this may not be validated (migration 0007)
+    validation_max_age_days: Mapped[int] = mapped_column(Integer, server_default="7")
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}

@@ -9,7 +9,8 @@ removed, remarks with tick boxes — panneau pourri, PdL déjà résilié, compt
 inaccessible, refus d'accès, autre —); the signatures of the agent and of the chef
 section recouvrement; for a removal, the store keeper's mention « compteur (et
 disjoncteur) retourné(s) au magasin le ../../.... » (R10). An MT order is an
-index check only: no removal, no store box. Every word comes from
+index check only: no removal, no store box. A termination allowed by a DG
+derogation (R4) names it under the title: reference and date. Every word comes from
 ``reports/orders.toml``; a value missing from the export prints as such.
 """
 
@@ -71,6 +72,9 @@ class OrderData:
     kind: str  # DEPOSE (BT) or CONTROLE_INDEX (MT)
     edition_on: dt.date
     party: Party
+    #: R4 — the DG derogation that allowed terminating an exempt customer, if any
+    derogation_reference: str | None = None
+    derogation_on: dt.date | None = None
 
     def gaps(self) -> list[str]:
         """What the export did not give (printed as such, reported in the batch summary)."""
@@ -94,7 +98,7 @@ class OrderData:
         p = self.party
         return [p.customer_name, p.address, p.quartier, p.police, p.delivery_point,
                 p.agency_name, p.customer_code, p.zone_code, p.meter_serial, p.breaker,
-                p.phone, p.bordereau_code, self.number,
+                p.phone, p.bordereau_code, self.number, self.derogation_reference,
                 *(i.number for i in p.invoices)]  # fmt: skip
 
     def to_payload(self) -> dict[str, Any]:
@@ -104,16 +108,21 @@ class OrderData:
             "kind": self.kind,
             "edition_on": self.edition_on.isoformat(),
             "party": self.party.to_payload(),
+            "derogation_reference": self.derogation_reference,
+            "derogation_on": self.derogation_on.isoformat() if self.derogation_on else None,
         }
 
     @classmethod
     def from_payload(cls, data: dict[str, Any]) -> OrderData:
+        derogation_on = data.get("derogation_on")  # absent from payloads before #10
         return cls(
             order_id=int(data["order_id"]),
             number=str(data["number"]),
             kind=str(data["kind"]),
             edition_on=dt.date.fromisoformat(data["edition_on"]),
             party=Party.from_payload(data["party"]),
+            derogation_reference=data.get("derogation_reference"),
+            derogation_on=dt.date.fromisoformat(derogation_on) if derogation_on else None,
         )
 
 
@@ -133,6 +142,7 @@ _SPEC: dict[str, dict[str, tuple[str, frozenset[str]]]] = {
         "subtitle_CONTROLE_INDEX": _TEXT,
         "number": ("str", _N({"number"})),
         "issued": ("str", _N({"date", "bordereau"})),
+        "derogation": ("str", _N({"reference", "date"})),
         "barcode_caption": ("opt", _N()),
     },
     "fields": {key: _TEXT for key in (*_LABELS, "title")},
@@ -262,6 +272,8 @@ def draw_order(pdf: FormalPDF, data: OrderData, texts: OrderTexts, pages: int | 
         pdf.text(box_x + (box_w - pdf.get_string_width(caption)) / 2, y + 25.3, caption)
         pdf.set_text_color(*P.INK)
     y += box_h + 3
+    if data.derogation_reference:  # R4: the DG decision that allows this termination
+        y = _derogation(pdf, y, data, texts) + 2.5
 
     y = _customer_grid(pdf, y, data, texts)
     y = _debt(pdf, y + 2.5, data, texts)
@@ -270,6 +282,31 @@ def draw_order(pdf: FormalPDF, data: OrderData, texts: OrderTexts, pages: int | 
     _signatures(pdf, y + 2.5, kind, texts)
     pdf.set_auto_page_break(True, 20)
     del right
+
+
+def _derogation(pdf: FormalPDF, y: float, data: OrderData, texts: OrderTexts) -> float:
+    """The band naming the DG derogation (R4): an exempt customer, terminated on its
+    decision — the agent and the chef see it before going."""
+    mention = texts["order"]["derogation"].format(
+        reference=data.derogation_reference,
+        date=format_date(data.derogation_on) if data.derogation_on else "—",
+    )
+    left, width = pdf.l_margin, pdf.content_width
+    pdf.set_fill_color(*P.TOTAL_FILL)
+    pdf.set_draw_color(*P.HEADER_FILL)
+    pdf.set_line_width(0.35)
+    pdf.rect(left, y, width, 7, style="DF")
+    pdf.set_line_width(0.2)
+    pdf.set_draw_color(*P.RULE)
+    size = 9.0
+    pdf.set_font(P.FONT, "B", size)
+    while size > 7 and pdf.get_string_width(mention) > width - 4:  # a long reference
+        size -= 0.5
+        pdf.set_font(P.FONT, "B", size)
+    pdf.set_text_color(*P.HEADER_FILL)
+    pdf.text(left + 2, y + 4.8, P.fit_text(pdf, mention, width - 4))
+    pdf.set_text_color(*P.INK)
+    return y + 7
 
 
 def _cell(pdf: FormalPDF, x: float, y: float, w: float, label: str, value: str | None,

@@ -37,6 +37,7 @@ class AuditAction(StrEnum):
     REVIEW_EXCLUDE = "review.exclude"
     REVIEW_RESTORE = "review.restore"
     REVIEW_VALIDATE = "review.validate"
+    REVIEW_R7_CANCEL = "review.r7_cancel"
     DEROGATION_ADD = "derogation.add"
     LISTS_ARCHIVE = "lists.archive"
     LISTS_COPY = "lists.copy"
@@ -83,6 +84,7 @@ AUDIT_ACTION_LABELS: dict[AuditAction, str] = {
     AuditAction.EDITION_RESUME: "Édition de nuit reprise",
     AuditAction.EDITION_DOCUMENTS: "Lettres et ordres édités",
     AuditAction.EDITION_FINISH: "Édition de nuit terminée",
+    AuditAction.REVIEW_R7_CANCEL: "Annulation R7 à la validation",
     AuditAction.EDITION_R7_CANCEL: "Annulation R7 avant édition ou impression",
     AuditAction.EDITION_PRINT: "Document imprimé",
     AuditAction.EDITION_REPRINT: "Document réimprimé",

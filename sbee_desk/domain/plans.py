@@ -36,6 +36,12 @@ class PlanValues:
     reminder_delay_days: int
     #: R5 — days after edition after which an undelivered letter is put before the chef.
     undelivered_alert_days: int
+    #: Step 1 — a run older than this (days between its date and the validation) may
+    #: not be validated: the chef relaunches it at a fresh date, so that the lists'
+    #: figures match the documents' situation. The strictest plan applies to the run
+    #: (:func:`sbee_desk.services.review.run_age`). Default for runs snapshotted
+    #: before this setting existed.
+    validation_max_age_days: int = 7
 
     def delay_days(self, voltage: Voltage) -> int:
         return self.delay_bt_days if voltage is Voltage.BT else self.delay_mt_days
@@ -87,8 +93,61 @@ def default_plan(category: CustomerCategory) -> PlanValues:
         reminder_first_mt=True,  # R5: all MT contracts
         reminder_delay_days=7,  # R5
         undelivered_alert_days=15,  # R5
+        validation_max_age_days=7,  # step 1: a run is validated within a week
     )
 
 
 def default_plans() -> list[PlanValues]:
     return [default_plan(c) for c in CustomerCategory]
+
+
+# --------------------------------------------------------------------------- the procedure's floor
+
+#: The procedure's values a plan may raise but never lower: (minimum, rule).
+#: R2: 30 days after the suspension (BT and MT); R3: 2 overdue unpaid invoices
+#: (Decision N = 2); R5: 7 days after delivery of the letter.
+PROCEDURE_MINIMUMS: dict[str, tuple[int, str]] = {
+    "delay_bt_days": (30, "R2"),
+    "delay_mt_days": (30, "R2"),
+    "unpaid_threshold": (2, "R3"),
+    "reminder_delay_days": (7, "R5"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class PlanViolation:
+    """One value of a plan that would undo the procedure (the faces word it)."""
+
+    category: CustomerCategory
+    field: str
+    rule: str  # "R2" … "R5"
+    value: int | bool
+    #: the smallest value allowed (numbers), or None for a flag that must stay True
+    minimum: int | None
+
+
+def procedure_violations(plan: PlanValues) -> list[PlanViolation]:
+    """What in ``plan`` undoes the procedure, in field order (empty: a valid plan).
+
+    A plan may be stricter than the procedure — longer delays, more unpaid invoices,
+    a reminder or an exemption for more categories — never more lenient: AGENT_SBEE
+    and VIP stay exempt (only a DG derogation lifts R4, per contract), every MT
+    contract and the R5 categories get a reminder first, and the delays and the
+    threshold stay at or above :data:`PROCEDURE_MINIMUMS`.
+    """
+    out: list[PlanViolation] = []
+    if plan.category in EXEMPT_CATEGORIES and not plan.exempt:
+        out.append(PlanViolation(plan.category, "exempt", "R4", plan.exempt, None))
+    if plan.category in REMINDER_FIRST_CATEGORIES and not plan.reminder_first_bt:
+        out.append(
+            PlanViolation(plan.category, "reminder_first_bt", "R5", plan.reminder_first_bt, None)
+        )
+    if not plan.reminder_first_mt:
+        out.append(
+            PlanViolation(plan.category, "reminder_first_mt", "R5", plan.reminder_first_mt, None)
+        )
+    for name, (minimum, rule) in PROCEDURE_MINIMUMS.items():
+        value = getattr(plan, name)
+        if value < minimum:
+            out.append(PlanViolation(plan.category, name, rule, value, minimum))
+    return out

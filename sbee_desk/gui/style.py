@@ -86,12 +86,13 @@ QPushButton#primary:disabled { background: #9db4cf; border-color: #9db4cf; }
 """
 
 
-def banner_stylesheet(kind: str) -> str:
+def banner_stylesheet(kind: str, name: str = "banner") -> str:
+    """The colours of a banner of ``kind`` whose object name is ``name``."""
     background, border, text = BANNER_COLOURS[kind]
     return (
-        f"QFrame#banner {{ background: {background}; border: 1px solid {border};"
+        f"QFrame#{name} {{ background: {background}; border: 1px solid {border};"
         f" border-radius: 4px; }}"
-        f" QFrame#banner QLabel {{ color: {text}; background: transparent; border: none; }}"
+        f" QFrame#{name} QLabel {{ color: {text}; background: transparent; border: none; }}"
     )
 
 

@@ -64,7 +64,7 @@ class Banner(QFrame):
 
     def show_message(self, kind: str, html: str, action: str | None = None) -> None:
         self.kind = kind
-        self.setStyleSheet(banner_stylesheet(kind))
+        self.setStyleSheet(banner_stylesheet(kind, self.objectName() or "banner"))
         self.label.setText(html)
         self.button.setVisible(action is not None)
         if action is not None:

@@ -45,21 +45,24 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, func, insert, literal, select, text, update
+from sqlalchemy import Table, and_, bindparam, func, insert, literal, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from sbee_desk.db.models import (
     Agency,
     Bordereau,
+    Candidate,
     Contract,
     Customer,
+    Derogation,
     EditionBatch,
     EditionCombinedFile,
     EditionDocument,
     Invoice,
     Payment,
     ReminderLetter,
+    SelectionRun,
     StaffMember,
     Suspension,
     WorkOrder,
@@ -82,6 +85,7 @@ from sbee_desk.documents.worker import (
 )
 from sbee_desk.domain.audit_actions import AuditAction
 from sbee_desk.domain.permissions import Action
+from sbee_desk.domain.plans import PlanValues
 from sbee_desk.services import audit
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.authz import require
@@ -345,7 +349,14 @@ def _pending(uow: UnitOfWork, on: dt.date) -> list[_Pending]:
 def _load_items(
     uow: UnitOfWork, chunk: Sequence[_Pending], on: dt.date, plans: _Plans
 ) -> list[Item]:
-    """The values to print for a chunk: three set-based queries."""
+    """The values to print for a chunk: four set-based queries.
+
+    What depends on a plan (the letter's reminder delay, the payment term that makes an
+    invoice without due date overdue, the exemption) comes from the plan snapshot of
+    the run that produced the letter or order, not from today's plans (``plans``,
+    used only for a run without a snapshot of that category). An order of an exempt
+    category carries the DG derogation that allowed it (R4), from its candidate line.
+    """
     session = uow.session
     letter_ids = [p.work_id for p in chunk if p.kind is DocumentKind.LETTER]
     order_ids = [p.work_id for p in chunk if p.kind is DocumentKind.ORDER]
@@ -358,7 +369,9 @@ def _load_items(
             continue
         for r in session.execute(
             select(
-                model.id, model.police, model.bordereau_code, kind_column,
+                model.id, model.police, model.bordereau_code, kind_column, model.run_id,
+                Derogation.reference.label("derogation_reference"),
+                Derogation.decided_on.label("derogation_on"),
                 Suspension.suspended_on, Contract.delivery_point, Contract.meter_serial,
                 Contract.breaker, Contract.zone_code, Contract.agency_code, Contract.voltage,
                 Customer.code.label("customer_code"), Customer.name, Customer.address,
@@ -369,9 +382,14 @@ def _load_items(
             .join(Contract, Contract.police == model.police)
             .join(Customer, Customer.code == Contract.customer_code)
             .join(Agency, Agency.code == Contract.agency_code)
+            .outerjoin(
+                Candidate, and_(Candidate.run_id == model.run_id, Candidate.police == model.police)
+            )
+            .outerjoin(Derogation, Derogation.id == Candidate.derogation_id)
             .where(model.id.in_(ids))
         ):  # fmt: skip
             rows[(kind, r.id)] = r
+    snapshots = _run_plans(uow, {r.run_id for r in rows.values()})
     polices = sorted({p.police for p in chunk})
     paid = (
         select(func.coalesce(func.sum(Payment.amount), 0))
@@ -390,7 +408,7 @@ def _load_items(
     items: list[Item] = []
     for p in chunk:
         r = rows[(p.kind, p.work_id)]
-        plan = plans.values.get(r.category)
+        plan = snapshots.get(r.run_id, {}).get(r.category) or plans.values.get(r.category)
         term = plan.payment_term_days if plan is not None else 15
         unpaid = []
         for inv in invoices.get(r.police, []):
@@ -410,8 +428,33 @@ def _load_items(
             delay = plan.reminder_delay_days if plan is not None else 7
             items.append(LetterData(p.work_id, number, on, delay, party))
         else:
-            items.append(OrderData(p.work_id, number, r.order_kind, on, party))
+            allowed_by = r.derogation_reference if plan is not None and plan.exempt else None
+            items.append(
+                OrderData(
+                    p.work_id, number, r.order_kind, on, party,
+                    allowed_by, r.derogation_on if allowed_by else None,
+                )
+            )  # fmt: skip
     return items
+
+
+def _run_plans(uow: UnitOfWork, run_ids: set[int]) -> dict[int, dict[str, PlanValues]]:
+    """The plan snapshot of each run (category → values); a category the snapshot
+    lacks, or cannot be read, is left out (the caller falls back on today's plan)."""
+    out: dict[int, dict[str, PlanValues]] = {}
+    if not run_ids:
+        return out
+    for run_id, snapshot in uow.session.execute(
+        select(SelectionRun.id, SelectionRun.plan_snapshot).where(SelectionRun.id.in_(run_ids))
+    ):
+        plans: dict[str, PlanValues] = {}
+        for code, values in (snapshot or {}).items():
+            try:
+                plans[code] = PlanValues.from_json(values)
+            except (KeyError, TypeError, ValueError):
+                continue
+        out[run_id] = plans
+    return out
 
 
 # --------------------------------------------------------------------------- copies on disk

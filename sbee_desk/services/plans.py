@@ -10,9 +10,9 @@ from sqlalchemy import select
 from sbee_desk.db.models import RecoveryPlan
 from sbee_desk.db.uow import UnitOfWork
 from sbee_desk.domain.audit_actions import AuditAction
-from sbee_desk.domain.enums import CustomerCategory
+from sbee_desk.domain.enums import CATEGORY_LABELS, CustomerCategory
 from sbee_desk.domain.permissions import Action
-from sbee_desk.domain.plans import PlanValues
+from sbee_desk.domain.plans import PlanValues, PlanViolation, procedure_violations
 from sbee_desk.services import audit
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.authz import require
@@ -21,6 +21,44 @@ from sbee_desk.services.selection import load_plans
 
 class PlanError(ValueError):
     """Bad plan change; ``str()`` is a French message."""
+
+
+class PlanBelowProcedure(PlanError):
+    """A change that would undo the procedure (R2–R5): refused, nothing changed.
+
+    ``category``, ``field``, ``rule``, ``minimum`` (None for a flag that must stay
+    « oui ») say which; ``str()`` words it in French."""
+
+    def __init__(self, violation: PlanViolation) -> None:
+        self.violation = violation
+        self.category = violation.category
+        self.field = violation.field
+        self.rule = violation.rule
+        self.minimum = violation.minimum
+        super().__init__(violation_message(violation))
+
+
+def violation_message(v: PlanViolation) -> str:
+    """The French refusal of one :class:`PlanViolation`: the plan, the field, the minimum."""
+    label = CATEGORY_LABELS[v.category]
+    plan = f"Plan « {label} » ({v.category.value}) : {FIELD_LABELS[v.field]}"
+    if v.minimum is not None:
+        why = (
+            f"ne peut pas être inférieur à {v.minimum}, la valeur de la procédure ({v.rule}) ; "
+            f"valeur demandée : {v.value}."
+        )
+    elif v.field == "exempt":
+        why = (
+            "doit rester « oui » (R4) : seule une dérogation de la Direction Générale, "
+            "enregistrée pour un contrat, permet de le résilier."
+        )
+    elif v.field == "reminder_first_mt":
+        why = "doit rester « oui » (R5) : tout client MT reçoit d'abord une lettre de relance."
+    else:
+        why = (
+            f"doit rester « oui » (R5) : la catégorie {label} reçoit d'abord une lettre de relance."
+        )
+    return f"{plan} {why} Rien n'a été modifié."
 
 
 #: editable fields and their French names
@@ -34,9 +72,12 @@ FIELD_LABELS: dict[str, str] = {
     "reminder_first_mt": "relance écrite préalable en MT",
     "reminder_delay_days": "délai après remise de la lettre (jours)",
     "undelivered_alert_days": "alerte lettre non remise après (jours)",
+    "validation_max_age_days": "âge maximal d'un traitement à valider (jours)",
 }
 _BOOLEAN = {"exempt", "reminder_first_bt", "reminder_first_mt"}
-_MINIMUM = {"unpaid_threshold": 1}
+#: what any value must be; the procedure's own floors depend on the plan and are
+#: checked by :func:`update_plan` (domain.plans.procedure_violations)
+_MINIMUM: dict[str, int] = {}
 
 
 def list_plans(uow: UnitOfWork) -> list[PlanValues]:
@@ -71,7 +112,10 @@ def parse_value(name: str, raw: str) -> int | bool:
 def update_plan(
     uow: UnitOfWork, actor: Actor, category: str, changes: dict[str, int | bool]
 ) -> PlanValues:
-    """Change some values of a category's plan; audited with before/after."""
+    """Change some values of a category's plan; audited with before/after.
+
+    The plan cannot undo the procedure: a change leaving it below the procedure's
+    values (R2–R5) raises :class:`PlanBelowProcedure`, and nothing is changed."""
     try:
         cat = CustomerCategory(category)
     except ValueError as exc:
@@ -90,6 +134,9 @@ def update_plan(
         ).one()
         before_plan = load_plans(uow)[cat.value]
         after_plan = replace(before_plan, **changes)  # type: ignore[arg-type]
+        violations = procedure_violations(after_plan)
+        if violations:
+            raise PlanBelowProcedure(violations[0])
         before: dict[str, Any] = {}
         after: dict[str, Any] = {}
         for name, value in changes.items():

@@ -13,6 +13,15 @@ printing (:func:`sbee_desk.services.edition.check_r7`). Validation applies R7 to
 the lines it validates (:mod:`sbee_desk.services.review`). A letter or order
 already produced keeps its document, marked cancelled: the print queue shows it
 struck out and refuses to print it.
+
+The procedure also ends when the export shows the contract terminated in gestion
+clientèle (``date_resiliation``, R1): :class:`~sbee_desk.domain.cancellation.CancelCode`
+names the cause (``TERMINATED_IN_EXPORT``, ``RESTORED``, ``PAID``). "The procedure
+ends for that suspension": a letter already **delivered** is cancelled too — left
+standing, it would let a later run of the same suspension go straight to an order
+without a new reminder; cancelled, the suspension is never a candidate again (only
+a later suspension starts a new procedure). Note for the CRI entry (R11), when it
+lands: the contract it terminates must not cancel its own, executed, order.
 """
 
 from __future__ import annotations
@@ -38,6 +47,7 @@ from sbee_desk.db.models import (
 from sbee_desk.db.uow import UnitOfWork
 from sbee_desk.documents.formats import format_date
 from sbee_desk.domain.audit_actions import AuditAction
+from sbee_desk.domain.cancellation import CANCEL_CAUSE_WORDS, CancelCode
 from sbee_desk.services import audit
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.selection import _Plans, load_plans
@@ -52,11 +62,7 @@ class DocumentKind(StrEnum):
     ORDER = "ORDER"
 
 
-class CancelCode(StrEnum):
-    """Why R7 cancelled a letter or an order."""
-
-    RESTORED = "RESTORED"  # the suspension was restored (rétablissement)
-    PAID = "PAID"  # fewer overdue unpaid invoices than the plan's threshold
+__all__ = ["CancelCode", "Cancellation", "DocumentKind", "cancel_ended", "summary"]
 
 
 @dataclass(frozen=True)
@@ -83,7 +89,7 @@ def ended_work(
         select(
             literal(DocumentKind.LETTER.value).label("kind"),
             lt.c.id, lt.c.police, lt.c.suspension_id,
-        ).where(lt.c.cancelled_on.is_(None), lt.c.delivered_on.is_(None), lt.c.created_on <= on)
+        ).where(lt.c.cancelled_on.is_(None), lt.c.created_on <= on)  # delivered too
         .union_all(
             select(
                 literal(DocumentKind.ORDER.value).label("kind"),
@@ -119,7 +125,8 @@ def ended_work(
     s = Suspension.__table__.alias("s")
     rows = uow.session.execute(
         select(
-            work.c.kind, work.c.id, work.c.police, s.c.restored_on, cu.c.category,
+            work.c.kind, work.c.id, work.c.police, s.c.restored_on, c.c.terminated_on,
+            cu.c.category,
             func.coalesce(unpaid.c.unpaid, 0).label("unpaid"),
         )
         .select_from(
@@ -134,7 +141,13 @@ def ended_work(
     for row in rows:
         plan = plans.values.get(row.category)
         threshold = plan.unpaid_threshold if plan is not None else 1
-        if row.restored_on is not None and row.restored_on <= on:
+        if row.terminated_on is not None and row.terminated_on <= on:
+            code = CancelCode.TERMINATED_IN_EXPORT
+            reason = (
+                f"Contrat résilié le {format_date(row.terminated_on)} dans la gestion "
+                "clientèle (R7)"
+            )
+        elif row.restored_on is not None and row.restored_on <= on:
             code = CancelCode.RESTORED
             reason = f"Rétablissement du {format_date(row.restored_on)} (R7)"
         elif row.unpaid < threshold:
@@ -233,10 +246,11 @@ def summary(cancelled: list[Cancellation]) -> str:
     if orders:
         parts.append(f"{orders} ordre{'s' if orders > 1 else ''}")
     ending = ("e" if not orders else "") + ("s" if len(cancelled) > 1 else "")
-    text = (
-        f"R7 : {' et '.join(parts)} annulé{ending} (paiement ou rétablissement), "
-        "motif au journal d'audit."
-    )
+    causes = [CANCEL_CAUSE_WORDS[code] for code in CANCEL_CAUSE_WORDS if any(
+        c.code is code for c in cancelled
+    )]  # fmt: skip
+    cause = ", ".join(causes[:-1]) + " ou " + causes[-1] if len(causes) > 1 else causes[0]
+    text = f"R7 : {' et '.join(parts)} annulé{ending} ({cause}), motif au journal d'audit."
     recalls = sorted({c.recall_from for c in cancelled if c.recall_from is not None})
     if recalls:
         n = sum(c.recall_from is not None for c in cancelled)

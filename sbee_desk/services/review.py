@@ -10,7 +10,7 @@ another run or another workstation, cannot create them twice.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import func, insert, literal, select
 from sqlalchemy import text as sql_text
@@ -33,11 +33,51 @@ from sbee_desk.domain.permissions import Action
 from sbee_desk.services import audit
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.authz import require
+from sbee_desk.services.r7 import Cancellation, cancel_ended
 from sbee_desk.services.selection import _candidate_select, _Plans, load_plans, today
 
 
 class ReviewError(ValueError):
     """Bad review action; ``str()`` is a French message. Nothing was changed."""
+
+
+@dataclass(frozen=True)
+class RunAge:
+    """How old a run is at a date, against the plans' ``validation_max_age_days``.
+
+    Where the setting lives: a field of the recovery plan (business-rules.md: a
+    decision is a plan setting), default 7 days, changed by the administrator like
+    any plan value. A run is one treatment at one date, so the strictest plan (the
+    smallest value among today's plans) applies to all its bordereaux; today's
+    plans, not the run's snapshot: it is a rule about validating now.
+    """
+
+    run_id: int
+    run_on: dt.date
+    on: dt.date
+    max_age_days: int
+
+    @property
+    def days(self) -> int:
+        return (self.on - self.run_on).days
+
+    @property
+    def too_old(self) -> bool:
+        return self.days > self.max_age_days
+
+
+class RunTooOld(ReviewError):
+    """Validation refused: the run is older than the plans allow (code ``RUN_TOO_OLD``;
+    the data in ``age``, the faces word it; ``str()`` is the French sentence)."""
+
+    code = "RUN_TOO_OLD"
+
+    def __init__(self, age: RunAge) -> None:
+        self.age = age
+        super().__init__(
+            f"Ce traitement date du {age.run_on:%d/%m/%Y} (plus de {age.max_age_days} jours) : "
+            "relancez le traitement à la date du jour avant de valider."
+        )
 
 
 @dataclass(frozen=True)
@@ -51,6 +91,8 @@ class ValidationResult:
     dropped: list[str]
     waiting: int
     exempt: int
+    #: R7 at validation: letters and orders (of any bordereau) it cancelled
+    cancelled: list[Cancellation] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -71,6 +113,20 @@ class DerogationInfo:
     valid_until: dt.date | None
     recorded_by: str
     recomputed_lines: int
+
+
+def _run_age(uow: UnitOfWork, run: SelectionRun, on: dt.date) -> RunAge:
+    limits = [plan.validation_max_age_days for plan in load_plans(uow).values()]
+    return RunAge(run.id, run.run_on, on, min(limits) if limits else 7)
+
+
+def run_age(uow: UnitOfWork, run_id: int, *, today_: dt.date | None = None) -> RunAge:
+    """How old run ``run_id`` is today, and whether it may still be validated."""
+    with uow:
+        run = uow.session.get(SelectionRun, run_id)
+        if run is None:
+            raise ReviewError(f"Traitement n° {run_id} introuvable.")
+        return _run_age(uow, run, today_ or today())
 
 
 def exclusion_reasons(uow: UnitOfWork) -> list[tuple[str, str]]:
@@ -300,6 +356,9 @@ def validate_bordereau(
 ) -> ValidationResult:
     """Validate one bordereau of a run: R7 check, letters and orders, frozen review.
 
+    A run older than the plans allow (:class:`RunAge`) is refused with
+    :class:`RunTooOld`: the chef relaunches the treatment at today's date.
+
     ``exclusions`` are (police, reason) pairs applied in the same transaction
     (the CLI's ``--exclude POLICE:REASON``). All or nothing.
     """
@@ -318,6 +377,9 @@ def validate_bordereau(
         run = session.get(SelectionRun, run_id)
         if run is None:
             raise ReviewError(f"Traitement n° {run_id} introuvable.")
+        age = _run_age(uow, run, on)
+        if age.too_old:
+            raise RunTooOld(age)
         total = session.scalar(
             select(func.count())
             .select_from(Candidate)
@@ -393,6 +455,8 @@ def validate_bordereau(
                     f"(polices {', '.join(polices[:5])}{'…' if len(polices) > 5 else ''}) : "
                     "rien n'a été enregistré. Relancez le traitement pour une liste à jour."
                 )
+        # R7 at validation: end the pending work of restored, paid or terminated contracts
+        cancelled = cancel_ended(uow, actor, on, AuditAction.REVIEW_R7_CANCEL)
         # R7 with everything known now: still suspended and still unpaid at validation.
         still = set()
         if actionable:
@@ -459,6 +523,7 @@ def validate_bordereau(
             dropped=dropped,
             waiting=sum(c.decision == Decision.ATTENTE_RELANCE for c in confirmed),
             exempt=sum(c.decision == Decision.EXEMPTE for c in confirmed),
+            cancelled=cancelled,
         )
         audit.record(
             uow, actor, AuditAction.REVIEW_VALIDATE, entity="bordereau", entity_key=bordereau_code,

@@ -184,6 +184,7 @@ def load_plans(uow: UnitOfWork) -> dict[str, PlanValues]:
             reminder_first_mt=row.reminder_first_mt,
             reminder_delay_days=row.reminder_delay_days,
             undelivered_alert_days=row.undelivered_alert_days,
+            validation_max_age_days=row.validation_max_age_days,
         )
         for row in rows
     }

@@ -113,7 +113,9 @@ def test_import_twice_is_unchanged(sqlite_db, tmp_path, capsys) -> None:
     assert out.splitlines()[1].split() == ["clients", "0", "0", "3"]
 
 
-def test_import_reports_what_R7_cancelled_on_stderr(sqlite_db, tmp_path, capsys) -> None:
+def test_import_reports_what_R7_cancelled_on_stderr(
+    sqlite_db, tmp_path, capsys, validation_clock
+) -> None:
     url = sqlite_db.url
     run(capsys, "--db", url, "import", str(small_export(tmp_path / "e")))
     code, out, _ = run(capsys, "--db", url, "select", "--date", "2026-11-20")
@@ -126,9 +128,7 @@ def test_import_reports_what_R7_cancelled_on_stderr(sqlite_db, tmp_path, capsys)
     code, out, err = run(capsys, "--db", url, "import", str(restored))
     assert code == 0
     assert out.splitlines()[1].split() == ["interruptions", "0", "1", "0"]  # stdout: counts
-    assert err.strip() == (
-        "R7 : 1 ordre annulé (paiement ou rétablissement), motif au journal d'audit."
-    )
+    assert err.strip() == ("R7 : 1 ordre annulé (rétablissement), motif au journal d'audit.")
     with sqlite_db.engine.connect() as conn:
         assert conn.execute(
             text("SELECT police, cancel_reason FROM work_order WHERE cancelled_on IS NOT NULL")
@@ -209,7 +209,7 @@ def test_plan_set_is_audited_and_validated(sqlite_db, capsys) -> None:
         capsys, "--db", sqlite_db.url, "--user", "admin", "plan", "set", "ORDINAIRE",
         "unpaid_threshold=0",
     )  # fmt: skip
-    assert code == 2 and "trop petit" in err
+    assert code == 2 and "ne peut pas être inférieur à 2" in err
 
 
 def test_usage_error_is_exit_2_in_french(capsys) -> None:

@@ -99,7 +99,7 @@ def test_audit_verify_reports_the_first_broken_event(sqlite_db, capsys, monkeypa
     assert code == 2 and "premier événement en défaut n° 1" in err
 
 
-def test_step_one_headless(db_url, tmp_path, capsys, monkeypatch) -> None:
+def test_step_one_headless(db_url, tmp_path, capsys, monkeypatch, validation_clock) -> None:
     """import → select → derogation → validate, as the night scheduler would."""
     from sbee_desk.db.database import open_database
 

@@ -58,7 +58,7 @@ def a_morning_of_work(db: Database) -> None:
     with contextlib.suppress(PermissionDenied):
         update_plan(db.uow(), chef, "ORDINAIRE", {"delay_bt_days": 20})
     authenticate(db.uow(), "admin", DEMO_PASSWORD)
-    update_plan(db.uow(), ADMIN, "VIP", {"reminder_delay_days": 10, "exempt": False})
+    update_plan(db.uow(), ADMIN, "VIP", {"reminder_delay_days": 10, "undelivered_alert_days": 20})
     update_user(db.uow(), ADMIN, "agent", roles=[Role.AGENT_CONTROLE, Role.CONTROLE])
     save_staff(db.uow(), ADMIN, "REL-COTC-01", "Sèna Dossou", "RELEVEUR", ["T01", "T02"], True)
     authenticate(db.uow(), "dig", DEMO_PASSWORD)

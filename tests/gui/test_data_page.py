@@ -147,7 +147,7 @@ def test_an_import_that_ends_procedures_says_what_R7_cancelled(
     banner = page.view.banner
     assert banner.kind == "warning"
     assert "Import terminé" in banner.text()
-    assert "R7 : 1 ordre annulé (paiement ou rétablissement)" in banner.text()
+    assert "R7 : 1 ordre annulé (rétablissement)" in banner.text()
     assert "barrés dans « 2 Édition et impression »" in banner.text()
     window.resize(*SIZE)
     save(window, "13-donnees-import-r7")

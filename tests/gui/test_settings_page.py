@@ -318,16 +318,16 @@ def test_admin_edits_a_plan_value_in_place_and_in_the_dialog(
     dialog = page.edit_plan()
     assert isinstance(dialog, PlanDialog)
     dialog.spins["reminder_delay_days"].setValue(10)
-    dialog.checks["exempt"].setChecked(False)
+    dialog.checks["reminder_first_bt"].setChecked(True)
     save(qtbot, page, dialog.save_button.click)
     assert plan_value(demo_db, CustomerCategory.VIP, "reminder_delay_days") == 10
-    assert plan_value(demo_db, CustomerCategory.VIP, "exempt") is False
+    assert plan_value(demo_db, CustomerCategory.VIP, "reminder_first_bt") is True
     with demo_db.engine.connect() as conn:
         before, after = conn.execute(
             text("SELECT before, after FROM audit_event WHERE action = 'plan.update' "
                  "ORDER BY id DESC LIMIT 1")
         ).one()  # fmt: skip
-    assert '"exempt": true' in before and '"exempt": false' in after
+    assert '"reminder_first_bt": false' in before and '"reminder_first_bt": true' in after
 
 
 def test_bad_plan_value_is_refused_in_french_and_changes_nothing(
@@ -340,9 +340,13 @@ def test_bad_plan_value_is_refused_in_french_and_changes_nothing(
     index = page.plans_proxy.mapFromSource(
         page.plans_model.index(row, acols.plan_column("unpaid_threshold"))
     )
-    with qtbot.waitSignal(page.refused) as refused:
-        page.plans_proxy.setData(index, 0)
-    message = "Nombre minimal de factures impayées échues : 0 est trop petit (minimum 1)."
+    with qtbot.waitSignal(page.refused, timeout=20_000) as refused:
+        page.plans_proxy.setData(index, 1)
+    message = (
+        "Plan « Ordinaire » (ORDINAIRE) : nombre minimal de factures impayées échues ne peut "
+        "pas être inférieur à 2, la valeur de la procédure (R3) ; valeur demandée : 1. "
+        "Rien n'a été modifié."
+    )
     assert refused.args == [message]
     assert [str(exc) for exc, _title in shown_errors.shown] == [message]
     assert plan_value(demo_db, CustomerCategory.ORDINAIRE, "unpaid_threshold") == 2
@@ -352,8 +356,9 @@ def test_bad_plan_value_is_refused_in_french_and_changes_nothing(
     page.select_plan(CustomerCategory.ORDINAIRE.value)
     dialog = page.edit_plan()
     assert isinstance(dialog, PlanDialog)
-    dialog.spins["unpaid_threshold"].setValue(0)
-    dialog.save_button.click()
+    dialog.spins["unpaid_threshold"].setValue(1)
+    with qtbot.waitSignal(page.refused, timeout=20_000):
+        dialog.save_button.click()
     assert dialog.isVisible() and dialog.error_label.text() == message
     assert len(audit_rows(demo_db, "plan.update")) == events
     dialog.reject()

@@ -45,7 +45,7 @@ def export(folder: Path) -> Path:
 
 
 @pytest.fixture
-def cli(db_url, tmp_path, monkeypatch, capsys):
+def cli(db_url, tmp_path, monkeypatch, capsys, validation_clock):
     """Run commands as `chef` on a database with a validated selection."""
     monkeypatch.setenv("SBEE_DESK_DB", db_url)
     monkeypatch.setenv("SBEE_DESK_USER", "chef")
@@ -109,6 +109,8 @@ def test_edition_runs_headless_and_imports_no_qt(db_url, tmp_path) -> None:
     probe = (
         "import json, sys\n"
         "from sbee_desk.cli import main\n"
+        "import datetime, sbee_desk.services.review as review\n"
+        "review.today = lambda: datetime.date(2026, 11, 22)  # the validation's clock\n"
         "codes = [main(['import', sys.argv[1]]), main(['select', '--date', sys.argv[2]])]\n"
         "codes.append(main(['validate', '--run', '1', '--all']))\n"
         "import sbee_desk.services.edition as edition\n"

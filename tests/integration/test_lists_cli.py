@@ -47,7 +47,7 @@ def export(folder: Path) -> Path:
 
 
 @pytest.fixture
-def cli(db_url, tmp_path, monkeypatch, capsys):
+def cli(db_url, tmp_path, monkeypatch, capsys, validation_clock):
     """Run commands as `chef` on a database holding the export and one selection run."""
     monkeypatch.setenv("SBEE_DESK_DB", db_url)
     monkeypatch.setenv("SBEE_DESK_USER", "chef")

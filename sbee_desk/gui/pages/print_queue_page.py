@@ -85,6 +85,7 @@ COLUMN_WIDTHS = {
     pcols.COL_QUARTIER: 68,
 }
 
+
 def _open(dialog: QDialog, answered: Callable[[bool], None]) -> None:
     """Window-modal and non-blocking, as every dialog of the application.
 

@@ -75,15 +75,18 @@ from sbee_desk.services.lists import (
     produce_lists,
     save_copy,
 )
+from sbee_desk.services.r7 import summary as r7_summary
 from sbee_desk.services.review import (
     DerogationInfo,
     ReviewError,
+    RunAge,
     ValidationInfo,
     ValidationResult,
     add_derogation,
     exclude_lines,
     exclusion_reasons,
     restore_lines,
+    run_age,
     validate_bordereau,
     validations,
 )
@@ -168,6 +171,8 @@ class RunContent:
     names: dict[str, str] = field(default_factory=dict)
     #: when the lists of a bordereau were last produced
     lists_produced: dict[str, dt.datetime] = field(default_factory=dict)
+    #: how old the run is today: too old, it can no longer be validated
+    age: RunAge | None = None
 
 
 def load_run(ctx: TaskContext, run_id: int) -> RunContent:
@@ -179,6 +184,7 @@ def load_run(ctx: TaskContext, run_id: int) -> RunContent:
         validations(ctx.uow(), run_id),
         {user.login: user.full_name for user in list_users(ctx.uow()) if user.full_name},
         produced,
+        run_age(ctx.uow(), run_id),
     )
 
 
@@ -890,10 +896,13 @@ class SelectionPage(Page):
                 "recalculée et suit alors les règles normales."
             )
         set_state(view.derogation_action, may_derogate and is_open and exempt, derogation_tip)
+        too_old = self.run_too_old_text()
         if not may_select:
             validate_tip = chef_only
         elif validated:
             validate_tip = frozen
+        elif too_old:
+            validate_tip = too_old
         elif not self.lines_complete:
             validate_tip = self.tr("Attendez la fin du chargement des lignes.")
         else:
@@ -903,7 +912,7 @@ class SelectionPage(Page):
             )
         set_state(
             view.validate_button,
-            may_select and is_open and self.lines_complete,
+            may_select and is_open and self.lines_complete and not too_old,
             validate_tip,
         )
         if not may_edit:
@@ -921,11 +930,31 @@ class SelectionPage(Page):
             produce_tip,
         )
 
+    def run_too_old_text(self) -> str:
+        """Why the run shown can no longer be validated ("" when it can)."""
+        age = self.content.age
+        if age is None or not age.too_old:
+            return ""
+        return self.tr(
+            "Ce traitement date du {date} (plus de {days}) : relancez le traitement à la date "
+            "du jour avant de valider."
+        ).format(date=format_date(age.run_on), days=plural(age.max_age_days, "jour", "jours"))
+
     def _update_validated_banner(self) -> None:
         banner = self.view.validated_banner
         info = self.current_validation
         if info is None:
-            banner.clear()
+            too_old = self.run_too_old_text() if self.current_bordereau else ""
+            if too_old:  # the review stays open to read, not to validate
+                banner.show_message(
+                    "warning",
+                    self.tr("<b>Validation impossible.</b> {reason}").format(
+                        reason=html.escape(too_old)
+                    ),
+                    None,
+                )
+            else:
+                banner.clear()
             return
         text = self.tr(
             "<b>Validé par {name} le {when}.</b> La revue de ce bordereau est figée (lecture "
@@ -1162,9 +1191,15 @@ class SelectionPage(Page):
         box.setObjectName("validationResult")
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.setWindowModality(Qt.WindowModality.WindowModal)
-        box.setIcon(QMessageBox.Icon.Warning if result.dropped else QMessageBox.Icon.Information)
+        box.setIcon(
+            QMessageBox.Icon.Warning
+            if result.dropped or result.cancelled
+            else QMessageBox.Icon.Information
+        )
         box.setWindowTitle(self.tr("Bordereau {code} validé").format(code=result.bordereau_code))
         box.setText(validation_result_text(result))
+        if result.cancelled:  # R7 at validation: pending work elsewhere, recalls named
+            box.setInformativeText(r7_summary(result.cancelled))
         box.setStandardButtons(QMessageBox.StandardButton.Ok)
         box.destroyed.connect(lambda: setattr(self, "result_box", None))
         self.result_box = box

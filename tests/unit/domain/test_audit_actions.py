@@ -36,7 +36,8 @@ def test_the_stored_codes_never_change() -> None:
     historical = {
         "login", "refused", "user.create", "user.update", "staff.save", "plan.update",
         "import", "import.update", "import.r7_cancel", "selection.run", "review.exclude",
-        "review.restore", "review.validate", "derogation.add", "lists.archive", "lists.copy",
+        "review.restore", "review.validate", "review.r7_cancel", "derogation.add",
+        "lists.archive", "lists.copy",
         "edition.start", "edition.resume", "edition.documents", "edition.finish",
         "edition.r7_cancel", "edition.print", "edition.reprint", "edition.handover",
         "demo.agency", "demo.letter", "demo.derogation", "demo.history",

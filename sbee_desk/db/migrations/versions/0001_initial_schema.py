@@ -323,7 +323,14 @@ def _seed() -> None:
             )
         ),
     )
-    op.bulk_insert(plan, [{**p.to_json(), "version": 1} for p in default_plans()])
+    columns = {c.name for c in plan.columns}  # later migrations add their own columns
+    op.bulk_insert(
+        plan,
+        [
+            {**{k: v for k, v in p.to_json().items() if k in columns}, "version": 1}
+            for p in default_plans()
+        ],
+    )
 
 
 def downgrade() -> None:
