@@ -733,73 +733,25 @@ def _kind_counts(rows: Sequence[Any]) -> str:
     return ", ".join(parts)
 
 
-#: the Qt application the print command created (one per process, kept alive)
-_QT_APP: Any = None
-
-
 def _qt_application() -> Any:
-    """The process's QGuiApplication (created if none): QtPdf renders the pages and
-    QPrinter draws them. On Linux without a display, Qt runs offscreen."""
-    import os
+    from sbee_desk.gui.printing import qt_application
 
-    global _QT_APP
-    if sys.platform.startswith("linux") and not any(
-        os.environ.get(name) for name in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY")
-    ):
-        os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    from PySide6.QtGui import QGuiApplication
-
-    app = QGuiApplication.instance()
-    if app is None:
-        app = _QT_APP = QGuiApplication(["sbee-desk"])
-    return app
+    return qt_application()
 
 
 def _pdf_printer(temporary: Path) -> Any:
-    """A QPrinter writing an A4 PDF file with no margin: the pages come out as edited."""
-    from PySide6.QtCore import QMarginsF
-    from PySide6.QtGui import QPageLayout, QPageSize
-    from PySide6.QtPrintSupport import QPrinter
+    from sbee_desk.gui.printing import pdf_printer
 
-    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-    printer.setDocName("SBEE — file d'impression")
-    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-    printer.setOutputFileName(str(temporary))
-    printer.setPageLayout(
-        QPageLayout(
-            QPageSize(QPageSize.PageSizeId.A4),
-            QPageLayout.Orientation.Portrait,
-            QMarginsF(0, 0, 0, 0),
-        )
-    )
-    return printer
+    return pdf_printer(temporary)
 
 
 def _system_printer(wanted: str | None) -> tuple[Any, str]:
-    """(QPrinter, name) of ``wanted`` or the default printer; French refusals."""
-    from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
+    from sbee_desk.gui.printing import PrinterChoiceError, system_printer
 
-    names = list(QPrinterInfo.availablePrinterNames())
-    if not names:
-        raise BadInput(
-            "Aucune imprimante n'est installée sur ce poste : imprimez dans un fichier avec "
-            "--pdf FICHIER."
-        )
-    if wanted is not None and wanted not in names:
-        raise BadInput(
-            f"--printer : imprimante « {wanted} » inconnue ; imprimantes de ce poste : "
-            f"{', '.join(names)}."
-        )
-    name = wanted or QPrinterInfo.defaultPrinterName() or (names[0] if len(names) == 1 else "")
-    if not name:
-        raise BadInput(
-            "Pas d'imprimante par défaut sur ce poste : choisissez-la avec --printer NOM parmi "
-            f"{', '.join(names)} (ou imprimez dans un fichier avec --pdf FICHIER)."
-        )
-    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-    printer.setDocName("SBEE — file d'impression")
-    printer.setPrinterName(name)
-    return printer, name
+    try:
+        return system_printer(wanted)
+    except PrinterChoiceError as exc:
+        raise BadInput(str(exc)) from exc
 
 
 class _PrintStopped(Exception):

@@ -23,7 +23,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
 @pytest.fixture
-def cli(db_url, tmp_path, monkeypatch, capsys, qapp):
+def cli(db_url, tmp_path, monkeypatch, capsys, qapp, validation_clock):
     """`chef` on a database with one edition: the letter n° 00000001 (P2, releveur) and the
     order n° 00000001 (P1, chef RPNT) — the two series are separate. Staff: releveur R01,
     agent RPNT N01, magasinier M01, releveur R02 inactive."""
