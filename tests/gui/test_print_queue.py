@@ -15,6 +15,7 @@ from typing import TypeVar
 
 import pytest
 from pypdf import PdfReader
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
@@ -23,7 +24,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import update
 
 from sbee_desk.db.database import Database
-from sbee_desk.db.models import EditionDocument, StaffMember
+from sbee_desk.db.models import EditionDocument, StaffMember, Suspension
 from sbee_desk.domain.permissions import Role
 from sbee_desk.gui.dialogs.print_dialogs import HandoverDialog, ReprintReasonDialog
 from sbee_desk.gui.models import print_queue as pcols
@@ -191,11 +192,9 @@ def test_edition_preview_print_reprint_hand_over_and_cancelled(
     run_from_page(qtbot, page)
     assert view.batch_list.count() == 1
     assert "Édition du" in view.batch_list.item(0).text()
-    assert sorted(texts(page, pcols.COL_KIND)) == [
-        "Lettre de relance",
-        "Lettre de relance",
-        "Ordre de dépose",
-    ]
+    assert sorted(texts(page, pcols.COL_KIND)) == ["Dépose", "Lettre", "Lettre"]
+    tips = [page.proxy.index(r, pcols.COL_KIND).data(Qt.ItemDataRole.ToolTipRole) for r in range(3)]
+    assert sorted(tips) == ["Lettre de relance", "Lettre de relance", "Ordre de dépose"]
     assert set(texts(page, pcols.COL_STATUS)) == {"Généré"}
     assert "Mairie de Sèmè-Podji" in texts(page, pcols.COL_CUSTOMER)
 
@@ -304,6 +303,12 @@ def test_edition_preview_print_reprint_hand_over_and_cancelled(
     view.status_combo.setCurrentIndex(0)
     qtbot.waitUntil(lambda: page.model.rowCount() == 3)
 
+    expected = (
+        "3 documents : 0 généré, 1 imprimé, 1 remis ; 1 annulé depuis l'édition, "
+        "exclus de l'impression."
+    )
+    qtbot.waitUntil(lambda: view.status_label.text() == expected, timeout=20_000)
+
     # screenshot of the queue, the order previewed
     with qtbot.waitSignal(page.preview_loaded, timeout=20_000):
         page.select_document(order.id)
@@ -405,3 +410,95 @@ def test_R7_a_cancelled_order_already_handed_over_reads_to_call_the_agent_back(
     assert pcols.status_label(replace(letter, **cancelled, **handed)) == (
         "Annulé : Rétablissement du 28/11/2026 (R7)"
     )
+
+
+def test_R7_before_printing_a_document_cancelled_since_the_edition_is_not_printed(
+    qtbot: QtBot,
+    make_window: WindowFactory,
+    validated_db: Database,
+    tmp_path: Path,
+    shown_errors: ErrorRecorder,
+) -> None:
+    """The page checks R7 just before printing, as the CLI does: a letter whose
+    customer was restored after the edition is cancelled, never printed."""
+    page, printer = open_queue(qtbot, make_window, validated_db, tmp_path)
+    run_from_page(qtbot, page)
+    letter = page.model.row(row_of(page, DocumentKind.LETTER))
+    assert not letter.cancelled
+    with validated_db.uow() as uow:  # restored today, after the edition (the table is stale)
+        uow.session.execute(
+            update(Suspension)
+            .where(Suspension.police == letter.police)
+            .values(restored_on=dt.date.today())
+        )
+        uow.commit()
+    shown_errors.expect()
+    page.select_document(letter.id)
+    page.view.print_button.click()
+    qtbot.waitUntil(lambda: bool(shown_errors.shown), timeout=20_000)
+    assert "viennent d'être annulés (R7)" in str(shown_errors.shown[0][0])
+    qtbot.waitUntil(lambda: not page.ctx.tasks.busy)
+    assert not [d for d in page.view.window().findChildren(QPrintDialog) if d.isVisible()]
+    assert printer.files == []  # the print dialog was never offered
+    (doc,) = [d for d in list_documents(validated_db.uow(), letter.batch_id) if d.id == letter.id]
+    assert doc.cancelled and doc.print_count == 0
+    assert "rétabli" in page.view.banner.text().lower()
+
+
+def test_the_queue_fits_1366_and_shows_the_current_document_in_full(
+    qtbot: QtBot, make_window: WindowFactory, validated_db: Database, tmp_path: Path
+) -> None:
+    """At 1366×768 a 10-digit police and an 8-digit number are never cut; the line under
+    the table gives the current document in full (police, client, address, quartier)."""
+    page, _printer = open_queue(qtbot, make_window, validated_db, tmp_path)
+    run_from_page(qtbot, page)
+    window = page.view.window()
+    window.resize(1366, 768)
+    table = page.view.table
+    metrics = table.fontMetrics()
+    assert table.columnWidth(pcols.COL_POLICE) >= metrics.horizontalAdvance("3100000380") + 12
+    assert table.columnWidth(pcols.COL_NUMBER) >= metrics.horizontalAdvance("00000012") + 12
+    order = page.model.row(row_of(page, DocumentKind.ORDER))
+    with qtbot.waitSignal(page.preview_loaded, timeout=20_000):
+        page.select_document(order.id)
+    detail = page.view.detail_label.text()
+    for part in (order.police, order.customer_name, order.quartier, order.address, order.number):
+        assert part and part in detail
+    assert "Ordre de dépose" in detail and "Généré" in detail
+    # every column but the stretching status shows in the visible width
+    visible = table.viewport().width()
+    assert table.horizontalHeader().sectionViewportPosition(pcols.COL_STATUS) < visible - 100
+
+
+def test_the_number_column_sorts_numerically(validated_db: Database) -> None:
+    from dataclasses import replace
+
+    from sbee_desk.services.edition import run_edition
+
+    batch = run_edition(validated_db.uow(), ACTOR, workers=0).batch_id
+    assert batch is not None
+    rows = list_documents(validated_db.uow(), batch)
+    letter = next(r for r in rows if r.kind is DocumentKind.LETTER)
+    order = next(r for r in rows if r.kind is DocumentKind.ORDER)
+    # print order (rank) the reverse of the numbers, to tell the two sorts apart
+    mixed = [
+        replace(letter, id=1, number="00000010", print_rank=1),
+        replace(order, id=2, number="00000009", print_rank=2),
+        replace(letter, id=3, number="00000009", print_rank=3),
+        replace(letter, id=4, number="00000100", print_rank=0),
+    ]
+    model = PrintQueueModel()
+    model.set_rows(mixed)
+    proxy = PrintQueueProxy()
+    proxy.setSourceModel(model)
+    proxy.sort(pcols.COL_NUMBER)
+    shown = [
+        (proxy.index(r, pcols.COL_NUMBER).data(), proxy.index(r, pcols.COL_KIND).data())
+        for r in range(proxy.rowCount())
+    ]
+    assert shown == [
+        ("00000009", "Lettre"),
+        ("00000009", "Dépose"),
+        ("00000010", "Lettre"),
+        ("00000100", "Lettre"),
+    ]

@@ -49,6 +49,23 @@ def kind_label(row: DocumentRow) -> str:
     return tr("Ordre de dépose")
 
 
+def kind_short(row: DocumentRow) -> str:
+    """The kind in one word for the table's narrow first column (the full name is the
+    cell's tooltip and in the detail line): the page must fit 1366×768 (issue #10)."""
+    if row.kind == DocumentKind.LETTER:
+        return tr("Lettre")
+    if (row.order_kind or "").upper() in {"CONTROLE", "CONTROLE_INDEX", "CONTROL", "MT"}:
+        return tr("Contrôle")
+    return tr("Dépose")
+
+
+def number_key(row: DocumentRow) -> int:
+    """N° sorts as a number (« 9 » before « 10 » whatever the padding), a letter before
+    the order of the same number (the two series are counted apart)."""
+    digits = "".join(ch for ch in row.number if ch.isdigit())
+    return int(digits or 0) * 2 + (0 if row.kind == DocumentKind.LETTER else 1)
+
+
 def status_label(row: DocumentRow) -> str:
     if row.cancelled:
         reason = row.cancel_reason or tr("sans motif")
@@ -122,14 +139,17 @@ class PrintQueueModel(QAbstractTableModel):
             return None
         row = self._rows[index.row()]
         column = index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            text = self._display(row, column)
-            if role == Qt.ItemDataRole.ToolTipRole and row.gaps and column == COL_CUSTOMER:
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(row, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == COL_KIND:
+                return kind_label(row)
+            if row.gaps and column == COL_CUSTOMER:
                 return tr("Imprimé avec un manque : {gaps}").format(gaps=", ".join(row.gaps))
-            return text
+            return self._display(row, column)
         if role == SORT_ROLE:
             if column == COL_NUMBER:
-                return row.print_rank
+                return number_key(row)
             return search_key(self._display(row, column))
         if role == Qt.ItemDataRole.FontRole and row.cancelled:
             font = QFont()
@@ -144,7 +164,7 @@ class PrintQueueModel(QAbstractTableModel):
 
     def _display(self, row: DocumentRow, column: int) -> str:
         if column == COL_KIND:
-            return kind_label(row)
+            return kind_short(row)
         if column == COL_NUMBER:
             return row.number
         if column == COL_POLICE:
@@ -194,7 +214,8 @@ class PrintQueueProxy(QSortFilterProxyModel):
             return False
         if self._words:
             haystack = search_key(
-                " ".join(model._display(row, c) for c in range(COLUMNS)) + f" {row.address or ''}"
+                " ".join(model._display(row, c) for c in range(COLUMNS))
+                + f" {kind_label(row)} {row.address or ''}"
             )
             return all(word in haystack for word in self._words)
         return True

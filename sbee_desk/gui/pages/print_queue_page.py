@@ -58,6 +58,7 @@ from sbee_desk.services.edition import (
     EditionResult,
     Recipient,
     StaffChoice,
+    check_r7,
     combined_pdf,
     document_pdf,
     handover_candidates,
@@ -68,22 +69,38 @@ from sbee_desk.services.edition import (
     printable_documents,
     run_edition,
 )
+from sbee_desk.services.r7 import summary as r7_summary
 
 errors.register_expected_error(EditionError)
 errors.register_expected_error(PrintFailed)
 
 SEARCH_DELAY_MS = 150
+#: « -2 »: the widths saved before issue #10 cut the police at 1366×768
+HEADER_KEY = "edition/documents-2"
 BATCH_ROLE = Qt.ItemDataRole.UserRole
 
-#: at 1366×768 every column shows, Statut (the last) takes the rest
-COLUMN_WIDTHS = {
-    pcols.COL_KIND: 128,
-    pcols.COL_NUMBER: 70,
-    pcols.COL_POLICE: 52,
-    pcols.COL_CUSTOMER: 128,
-    pcols.COL_ZONE: 40,
-    pcols.COL_QUARTIER: 68,
+#: sample texts that set each column's width, in the table's own font: a 10-digit
+#: police and an 8-digit number are never cut at 1366×768 (issue #10); the client and
+#: the status share what is left (the status stretches), and the current document is
+#: shown in full under the table
+COLUMN_SAMPLES = {
+    pcols.COL_KIND: "Contrôle",
+    pcols.COL_NUMBER: "00000000",
+    pcols.COL_POLICE: "3100000000",
+    pcols.COL_CUSTOMER: "HOUNGBÉDJI Afiavi",
+    pcols.COL_ZONE: "T00",
+    pcols.COL_QUARTIER: "Akpakpa Dodo",
 }
+#: cell padding (the number column also holds the header's sort indicator)
+COLUMN_PADDING = 14
+SORT_INDICATOR = 16
+
+
+def column_widths(table: QWidget) -> dict[int, int]:
+    metrics = table.fontMetrics()
+    widths = {c: metrics.horizontalAdvance(t) + COLUMN_PADDING for c, t in COLUMN_SAMPLES.items()}
+    widths[pcols.COL_NUMBER] += SORT_INDICATOR
+    return widths
 
 
 def _open(dialog: QDialog, answered: Callable[[bool], None]) -> None:
@@ -139,6 +156,10 @@ class PrintJob:
     ids: list[int]
     contents: list[bytes]
     reason: str | None
+    #: what R7 cancelled just before printing (business-rules.md R7), in French
+    r7_summary: str = ""
+    #: documents chosen but cancelled by that check: not printed
+    dropped: int = 0
 
 
 class PrintQueuePage(Page):
@@ -163,8 +184,8 @@ class PrintQueuePage(Page):
         self.proxy = PrintQueueProxy(self)
         self.proxy.setSourceModel(self.model)
         view.table.setModel(self.proxy)
-        view.table.set_column_widths(COLUMN_WIDTHS)
-        ctx.settings.restore_header("edition/documents", view.table.horizontalHeader())
+        view.table.set_column_widths(column_widths(view.table))
+        ctx.settings.restore_header(HEADER_KEY, view.table.horizontalHeader())
         ctx.settings.restore_splitter("edition/splitter", view.splitter)
         view.table.sortByColumn(pcols.COL_NUMBER, Qt.SortOrder.AscendingOrder)
         self.batches: list[BatchInfo] = []
@@ -206,7 +227,7 @@ class PrintQueuePage(Page):
         self._update_actions()
 
     def save_state(self) -> None:
-        self.ctx.settings.save_header("edition/documents", self.view.table.horizontalHeader())
+        self.ctx.settings.save_header(HEADER_KEY, self.view.table.horizontalHeader())
         self.ctx.settings.save_splitter("edition/splitter", self.view.splitter)
 
     # -- loading ---------------------------------------------------------------------------
@@ -263,19 +284,24 @@ class PrintQueuePage(Page):
             letters=plural(batch.letters, self.tr("lettre"), self.tr("lettres")),
             orders=plural(batch.orders, self.tr("ordre"), self.tr("ordres")),
         )
-        text += self.tr("\n{g} à imprimer · {p} imprimés · {r} remis").format(
+        printed = batch.by_status.get(DocumentStatus.IMPRIME, 0)
+        text += self.tr("\n{g} à imprimer · {p} · {r} remis").format(
             g=batch.by_status.get(DocumentStatus.GENERE, 0),
-            p=batch.by_status.get(DocumentStatus.IMPRIME, 0),
+            p=plural(printed, self.tr("imprimé"), self.tr("imprimés")),
             r=batch.by_status.get(DocumentStatus.REMIS, 0),
         )
         if batch.cancelled_documents:
-            text += self.tr("\n{c} annulé(s) depuis l'édition").format(c=batch.cancelled_documents)
+            text += self.tr("\n{c} depuis l'édition").format(
+                c=plural(batch.cancelled_documents, self.tr("annulé"), self.tr("annulés"))
+            )
         return text
 
     def _batch_tip(self, batch: BatchInfo) -> str:
         tip = self.tr("Lancée par {who}").format(who=batch.started_by)
         if batch.gaps:
-            tip += self.tr(" — {n} document(s) imprimé(s) avec un manque").format(n=batch.gaps)
+            tip += self.tr(" — {n} avec un manque").format(
+                n=plural(batch.gaps, self.tr("document imprimé"), self.tr("documents imprimés"))
+            )
         return tip
 
     def current_batch_id(self) -> int | None:
@@ -345,16 +371,16 @@ class PrintQueuePage(Page):
             return
         live = [r for r in rows if not r.cancelled]
         counts = {s: sum(1 for r in live if r.status == s) for s in DocumentStatus}
-        text = self.tr("{n} : {g} générés, {p} imprimés, {r} remis").format(
+        text = self.tr("{n} : {g}, {p}, {r}").format(
             n=plural(len(rows), self.tr("document"), self.tr("documents")),
-            g=counts[DocumentStatus.GENERE],
-            p=counts[DocumentStatus.IMPRIME],
-            r=counts[DocumentStatus.REMIS],
+            g=plural(counts[DocumentStatus.GENERE], self.tr("généré"), self.tr("générés")),
+            p=plural(counts[DocumentStatus.IMPRIME], self.tr("imprimé"), self.tr("imprimés")),
+            r=plural(counts[DocumentStatus.REMIS], self.tr("remis"), self.tr("remis")),
         )
         cancelled = len(rows) - len(live)
         if cancelled:
-            text += self.tr(" ; {c} annulé(s) depuis l'édition, exclus de l'impression").format(
-                c=cancelled
+            text += self.tr(" ; {c} depuis l'édition, exclus de l'impression").format(
+                c=plural(cancelled, self.tr("annulé"), self.tr("annulés"))
             )
         self.view.status_label.setText(text + ".")
 
@@ -394,10 +420,28 @@ class PrintQueuePage(Page):
         self._update_actions()
         index = self.view.table.currentIndex()
         if not index.isValid():
+            self.view.detail_label.clear()
             return
         row = self.model.row(self.proxy.mapToSource(index).row())
+        self.view.detail_label.setText(self.detail_text(row))
         if row.id != self._preview_id:
             self._load_preview(row)
+
+    def detail_text(self, row: DocumentRow) -> str:
+        """The current document in full: what the narrow columns may cut."""
+        place = ", ".join(p for p in (row.address, row.quartier) if p) or self.tr("adresse —")
+        zone = self.tr(" (zone {zone})").format(zone=row.zone_code) if row.zone_code else ""
+        return self.tr(
+            "{kind} n° {number} — police {police} — {customer}\n{place}{zone} — {status}"
+        ).format(
+            kind=pcols.kind_label(row),
+            number=row.number,
+            police=row.police,
+            customer=row.customer_name,
+            place=place,
+            zone=zone,
+            status=pcols.status_label(row),
+        )
 
     def _load_preview(self, row: DocumentRow) -> None:
         self._preview_id = row.id
@@ -504,9 +548,9 @@ class PrintQueuePage(Page):
             banner.show_message(
                 "warning",
                 self.tr(
-                    "Édition interrompue après {n} document(s) : ce qui est produit est "
+                    "Édition interrompue après {n} : ce qui est produit est "
                     "conservé, relancez l'édition pour la terminer."
-                ).format(n=result.produced),
+                ).format(n=plural(result.produced, self.tr("document"), self.tr("documents"))),
             )
         else:
             text = self.tr("Édition terminée : {letters} et {orders} produits.").format(
@@ -514,15 +558,25 @@ class PrintQueuePage(Page):
                 orders=plural(result.orders, self.tr("ordre"), self.tr("ordres")),
             )
             if result.cancelled:
-                text += self.tr(" {n} annulé(s) avant l'édition (R7).").format(
-                    n=len(result.cancelled)
+                text += self.tr(" {n} avant l'édition (R7).").format(
+                    n=plural(
+                        len(result.cancelled),
+                        self.tr("document annulé"),
+                        self.tr("documents annulés"),
+                    )
                 )
             if result.gaps:
                 missing = sorted({GAP_LABELS.get(g, g) for gap in result.gaps for g in gap.gaps})
                 text += self.tr(
-                    " {n} document(s) imprimé(s) avec une information manquante ({what}) : "
-                    "à compléter à la main."
-                ).format(n=len(result.gaps), what=", ".join(missing))
+                    " {n} avec une information manquante ({what}) : à compléter à la main."
+                ).format(
+                    n=plural(
+                        len(result.gaps),
+                        self.tr("document imprimé"),
+                        self.tr("documents imprimés"),
+                    ),
+                    what=", ".join(missing),
+                )
             banner.show_message("success", text)
         self.message.emit(banner.text())
         self.data_changed.emit()
@@ -587,6 +641,9 @@ class PrintQueuePage(Page):
         title = self.tr("Impression")
 
         def fetch(ctx: TaskContext) -> PrintJob:
+            # R7 just before printing: a payment or a restoration since the edition
+            # cancels the document, which is then not printed (business-rules.md R7)
+            words = r7_summary(check_r7(ctx.uow(), actor))
             uow = ctx.uow()
             if lot is not None:
                 batch_id, recipient = lot
@@ -597,8 +654,16 @@ class PrintQueuePage(Page):
                 except EditionError:
                     stale, content = True, b""
                 contents = [content] if not stale else [c for _i, _n, c in printable]
-                return PrintJob(title, lot_ids, contents, reason)
-            return PrintJob(title, ids, [document_pdf(uow, i)[1] for i in ids], reason)
+                return PrintJob(title, lot_ids, contents, reason, words)
+            cancelled = {
+                d.id
+                for batch_id in sorted({r.batch_id for r in rows})
+                for d in list_documents(uow, batch_id)
+                if d.cancelled
+            }
+            keep = [i for i in ids if i not in cancelled]
+            contents = [document_pdf(uow, i)[1] for i in keep]
+            return PrintJob(title, keep, contents, reason, words, len(ids) - len(keep))
 
         self.ctx.tasks.start(
             fetch,
@@ -607,6 +672,22 @@ class PrintQueuePage(Page):
         )
 
     def _print(self, actor: Actor, job: PrintJob) -> None:
+        if job.r7_summary:
+            self.view.banner.show_message("warning", job.r7_summary)
+            self.data_changed.emit()
+            self.refresh()
+        if not job.ids:
+            errors.show_error(
+                self._widget(),
+                UserError(
+                    self.tr(
+                        "Rien à imprimer : les documents choisis viennent d'être annulés (R7). "
+                        "{why}"
+                    ).format(why=job.r7_summary)
+                ),
+                self.tr("Impression"),
+            )
+            return
         printer = self.printer_factory()
 
         def answered(ok: bool) -> None:
@@ -659,8 +740,8 @@ class PrintQueuePage(Page):
 
     def _printed(self, ids: list[int], pages: int) -> None:
         self.message.emit(
-            self.tr("{docs} imprimé(s) ({pages}).").format(
-                docs=plural(len(ids), self.tr("document"), self.tr("documents")),
+            self.tr("{docs} ({pages}).").format(
+                docs=plural(len(ids), self.tr("document imprimé"), self.tr("documents imprimés")),
                 pages=plural(pages, self.tr("page"), self.tr("pages")),
             )
         )

@@ -126,8 +126,21 @@ class PrintQueueView(QWidget):
         self.table.setObjectName("documents")
         self.table.setSelectionMode(DataTable.SelectionMode.ExtendedSelection)
         self.table.setSortingEnabled(True)
+        # the current document in full, under the table: at 1366×768 the columns are
+        # narrow, the police, client, address and quartier must still be readable
+        self.detail_label = QLabel()
+        self.detail_label.setObjectName("documentDetail")
+        self.detail_label.setWordWrap(True)
+        self.detail_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.detail_label.setMinimumHeight(2 * self.detail_label.fontMetrics().lineSpacing())
+        self.table_box = QWidget()
+        table_layout = QVBoxLayout(self.table_box)
+        table_layout.setContentsMargins(0, 0, 0, 0)
+        table_layout.setSpacing(4)
+        table_layout.addWidget(self.table, 1)
+        table_layout.addWidget(self.detail_label)
         self.stack.addWidget(self.empty_state)
-        self.stack.addWidget(self.table)
+        self.stack.addWidget(self.table_box)
 
         preview_box = QWidget()
         preview_layout = QVBoxLayout(preview_box)
@@ -168,4 +181,4 @@ class PrintQueueView(QWidget):
         self.stack.setCurrentWidget(self.empty_state)
 
     def show_table(self) -> None:
-        self.stack.setCurrentWidget(self.table)
+        self.stack.setCurrentWidget(self.table_box)
