@@ -30,6 +30,12 @@ def format_count(value: int) -> str:
     return f"{value:,}".replace(",", NARROW_NBSP)
 
 
+def plural(count: int, singular: str, plural_form: str) -> str:
+    """``1 lettre``, ``3 lettres``: French agreement, 0 and 1 take the singular
+    (never « lettre(s) », issue #10)."""
+    return f"{format_count(count)} {singular if count <= 1 else plural_form}"
+
+
 def format_amount(value: int) -> str:
     """``47 500 FCFA`` (whole francs)."""
     return f"{format_count(value)}{NBSP}FCFA"

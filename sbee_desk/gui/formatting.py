@@ -24,6 +24,7 @@ from sbee_desk.documents.formats import (  # noqa: F401 - re-exported for the vi
     format_count,
     format_date,
     local_datetime,
+    plural,
 )
 from sbee_desk.domain.enums import (
     CATEGORY_LABELS,
@@ -131,11 +132,6 @@ def category_label(category: CustomerCategory | str) -> str:
 
 def import_table_label(name: str) -> str:
     return tr(IMPORT_TABLE_LABELS.get(name.lower(), name), "ImportTable")
-
-
-def plural(count: int, singular: str, plural_form: str) -> str:
-    """French agreement: 0 and 1 take the singular."""
-    return f"{format_count(count)} {singular if count <= 1 else plural_form}"
 
 
 #: the combining diacritical marks (U+0300–U+036F) NFKD splits off Latin letters

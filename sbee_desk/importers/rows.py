@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from sbee_desk.documents.formats import plural
 from sbee_desk.importers.formats import Column, Kind, TableSpec
 from sbee_desk.importers.results import ImportProblem
 from sbee_desk.importers.values import (
@@ -140,7 +141,7 @@ class RowPlan:
                     table,
                     line,
                     "",
-                    f"{len(extra)} valeur(s) au-delà de la dernière colonne "
+                    f"{plural(len(extra), 'valeur', 'valeurs')} au-delà de la dernière colonne "
                     f"(« {extra[0]} »…) : séparateur dans une valeur ?",
                 )
         for index in self.unnamed:

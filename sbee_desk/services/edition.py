@@ -69,7 +69,7 @@ from sbee_desk.db.models import (
 )
 from sbee_desk.db.uow import UnitOfWork
 from sbee_desk.documents.formal import Party, Rendered, UnpaidInvoice, blank, font_set
-from sbee_desk.documents.formats import format_date
+from sbee_desk.documents.formats import format_date, plural
 from sbee_desk.documents.letters import LetterData, letter_file_name, load_letter_texts
 from sbee_desk.documents.orders import OrderData, load_order_texts, order_file_name
 from sbee_desk.documents.resources import TemplateError
@@ -1331,7 +1331,10 @@ def _documents(uow: UnitOfWork, ids: Iterable[int]) -> list[EditionDocument]:
     docs = list(uow.session.scalars(select(EditionDocument).where(EditionDocument.id.in_(wanted))))
     missing = sorted(set(wanted) - {d.id for d in docs})
     if missing:
-        raise EditionError(f"Document(s) introuvable(s) : {', '.join(map(str, missing))}.")
+        raise EditionError(
+            f"{plural(len(missing), 'document introuvable', 'documents introuvables')} : "
+            f"{', '.join(map(str, missing))}."
+        )
     return docs
 
 
@@ -1355,8 +1358,9 @@ def _refuse_cancelled(uow: UnitOfWork, docs: Sequence[EditionDocument], what: st
     cancelled = _work_cancelled(uow, docs)
     if cancelled:
         numbers = ", ".join(d.number for d in docs if d.id in cancelled)
+        words = plural(len(cancelled), "document annulé", "documents annulés")
         raise EditionError(
-            f"{what} refusé : document(s) annulé(s) depuis l'édition (R7, paiement ou "
+            f"{what} refusé : {words} depuis l'édition (R7, paiement ou "
             f"rétablissement) : n° {numbers}. Rien n'a été enregistré."
         )
 
@@ -1375,7 +1379,8 @@ def mark_printed(
         again = [d for d in docs if d.print_count > 0]
         if again and not reason:
             raise EditionError(
-                f"Réimpression de {len(again)} document(s) déjà imprimé(s) (n° "
+                f"Réimpression de {plural(len(again), 'document', 'documents')} déjà "
+                f"{'imprimé' if len(again) <= 1 else 'imprimés'} (n° "
                 f"{', '.join(d.number for d in again[:5])}{'…' if len(again) > 5 else ''}) : "
                 "indiquez le motif de la réimpression. Rien n'a été enregistré."
             )
@@ -1438,7 +1443,8 @@ def mark_handed_over(
         unprinted = [d.number for d in docs if d.print_count == 0]
         if unprinted:
             raise EditionError(
-                f"Remise refusée : document(s) pas encore imprimé(s) : n° "
+                f"Remise refusée : {plural(len(unprinted), 'document', 'documents')} pas encore "
+                f"{'imprimé' if len(unprinted) <= 1 else 'imprimés'} : n° "
                 f"{', '.join(unprinted[:5])}{'…' if len(unprinted) > 5 else ''}."
             )
         wrong = sorted({d.recipient for d in docs if STAFF_ROLE_OF[Recipient(d.recipient)]

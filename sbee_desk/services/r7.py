@@ -45,7 +45,7 @@ from sbee_desk.db.models import (
     WorkOrder,
 )
 from sbee_desk.db.uow import UnitOfWork
-from sbee_desk.documents.formats import format_date
+from sbee_desk.documents.formats import format_date, plural
 from sbee_desk.domain.audit_actions import AuditAction
 from sbee_desk.domain.cancellation import CANCEL_CAUSE_WORDS, CancelCode
 from sbee_desk.services import audit
@@ -153,7 +153,8 @@ def ended_work(
         elif row.unpaid < threshold:
             code = CancelCode.PAID
             reason = (
-                f"Factures réglées : {row.unpaid} impayé(s) échu(s) au {format_date(on)}, "
+                f"Factures réglées : {plural(row.unpaid, 'impayé échu', 'impayés échus')} au "
+                f"{format_date(on)}, "
                 f"seuil {threshold} (R7)"
             )
         else:

@@ -27,6 +27,7 @@ from sbee_desk.db.models import (
     WorkOrder,
 )
 from sbee_desk.db.uow import UnitOfWork
+from sbee_desk.documents.formats import plural
 from sbee_desk.domain.audit_actions import AuditAction
 from sbee_desk.domain.enums import Decision
 from sbee_desk.domain.permissions import Action
@@ -182,7 +183,10 @@ def _lines(uow: UnitOfWork, run_id: int, polices: list[str]) -> list[Candidate]:
     )
     missing = sorted(set(polices) - {c.police for c in rows})
     if missing:
-        raise ReviewError(f"Police(s) absente(s) du traitement n° {run_id} : {', '.join(missing)}.")
+        raise ReviewError(
+            f"{plural(len(missing), 'police absente', 'polices absentes')} du traitement "
+            f"n° {run_id} : {', '.join(missing)}."
+        )
     return rows
 
 
@@ -450,7 +454,8 @@ def validate_bordereau(
                 polices = sorted({t.police for t in taken})
                 runs = sorted({t.run_id for t in taken})
                 raise ReviewError(
-                    f"{len(polices)} ligne(s) de ce bordereau ont déjà leur lettre ou leur ordre, "
+                    f"{plural(len(polices), 'ligne', 'lignes')} de ce bordereau "
+                    f"{'a' if len(polices) <= 1 else 'ont'} déjà leur lettre ou leur ordre, "
                     f"validés dans le traitement n° {', '.join(map(str, runs))} "
                     f"(polices {', '.join(polices[:5])}{'…' if len(polices) > 5 else ''}) : "
                     "rien n'a été enregistré. Relancez le traitement pour une liste à jour."

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sbee_desk.gui.formatting import plural
 from sbee_desk.services.edition import StaffChoice
 
 
@@ -51,9 +52,13 @@ class ReprintReasonDialog(QDialog):
         layout = QVBoxLayout(self)
         text = QLabel(
             self.tr(
-                "{count} document(s) ont déjà été imprimés. Indiquez le motif de la "
-                "réimpression (il est enregistré dans le journal d'audit)."
-            ).format(count=count)
+                "{already} Indiquez le motif de la réimpression (il est enregistré dans le "
+                "journal d'audit)."
+            ).format(
+                already=self.tr("Ce document a déjà été imprimé.")
+                if count <= 1
+                else self.tr("Ces {count} documents ont déjà été imprimés.").format(count=count)
+            )
         )
         text.setWordWrap(True)
         self.reason_edit = QLineEdit()
@@ -92,7 +97,9 @@ class HandoverDialog(QDialog):
         self.setWindowTitle(self.tr("Remettre à…"))
         layout = QVBoxLayout(self)
         text = QLabel(
-            self.tr("Remise de {count} document(s) au {who}.").format(count=count, who=who)
+            self.tr("Remise de {docs} au {who}.").format(
+                docs=plural(count, self.tr("document"), self.tr("documents")), who=who
+            )
         )
         text.setWordWrap(True)
         form = QFormLayout()
