@@ -413,10 +413,11 @@ class AuditLogPage(Page):
             banner.show_message(
                 "success",
                 self.tr(
-                    "<b>Journal intègre : {count} vérifiés</b> (chaînage complet, "
-                    "vérifié le {when})."
+                    "<b>Journal intègre : {count}</b> (chaînage complet, vérifié le {when})."
                 ).format(
-                    count=plural(status.events, self.tr("événement"), self.tr("événements")),
+                    count=plural(
+                        status.events, self.tr("événement vérifié"), self.tr("événements vérifiés")
+                    ),
                     when=checked,
                 ),
                 self.tr("Vérifier à nouveau"),
