@@ -263,6 +263,8 @@ class Candidate(Base):
     exclusion_code: Mapped[str | None] = mapped_column(String(32))
     excluded_by: Mapped[str | None] = mapped_column(String(64))
     excluded_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    #: why validation dropped this confirmed line (``DropReason``); None = not dropped
+    dropped_code: Mapped[str | None] = mapped_column(String(32))
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}

@@ -18,8 +18,8 @@ import datetime as dt
 import io
 import re
 from collections import Counter
-from collections.abc import Callable, Generator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Generator, Mapping, Sequence
+from dataclasses import dataclass, field
 from enum import StrEnum
 from operator import itemgetter
 from pathlib import Path
@@ -43,7 +43,7 @@ from sbee_desk.documents.formats import (
     format_period,
 )
 from sbee_desk.documents.resources import TemplateError, load_report_texts
-from sbee_desk.domain.enums import Decision
+from sbee_desk.domain.enums import CATEGORY_LABELS, CustomerCategory, Decision, DropReason
 
 TEXTS_FILE = "lists.toml"
 
@@ -77,8 +77,33 @@ class LineStatus(StrEnum):
 
     CONFIRMED = "CONFIRMED"
     EXCLUDED = "EXCLUDED"  # excluded by the chef, with a reason
-    DROPPED = "DROPPED"  # R7 at validation: restored or paid between selection and validation
+    DROPPED = "DROPPED"  # no longer a candidate at validation (why: ``ListLine.dropped``)
     CANCELLED = "CANCELLED"  # its letter or order was cancelled after validation (R7)
+    #: a letter or order allowed by a DG derogation (R4): on its list, and on the control
+    #: list with the derogation's reference and date, for DIG / DAI
+    DEROGATION = "DEROGATION"
+
+
+#: what the summary and the classeur say of a list with no line: no file is produced
+EMPTY_LIST_LABELS: dict[ListKind, str] = {
+    ListKind.A_RELANCER: "aucun client à relancer",
+    ListKind.A_RESILIER: "aucun contrat à résilier",
+    ListKind.CONTROLE: "aucune ligne de contrôle",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Dropped:
+    """Why validation dropped a line, with what its wording needs."""
+
+    reason: DropReason | None  # None: validated before the reason was recorded
+    #: the date that ends the procedure (termination, restoration, new suspension,
+    #: letter cancelled)
+    on: dt.date | None = None
+    #: the plan's unpaid threshold of the run (PAID)
+    threshold: int | None = None
+    #: the run whose letter or order the suspension already has (ALREADY_VALIDATED)
+    run: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +124,15 @@ class ListLine:
     reason: str
     status: LineStatus = LineStatus.CONFIRMED
     cancelled_on: dt.date | None = None
+    customer_code: str = ""
+    category: CustomerCategory | None = None
+    delivery_point: str | None = None
+    meter_serial: str | None = None
+    #: the printed number of its letter or order, once edited
+    document_number: str | None = None
+    derogation_reference: str | None = None
+    derogation_decided_on: dt.date | None = None
+    dropped: Dropped | None = None
 
 
 @dataclass(frozen=True)
@@ -116,13 +150,16 @@ class ListDocument:
     produced_by: str
     produced_at: dt.datetime
     lines: Sequence[ListLine]
+    #: the run's reminder delay (R5) per category code, from its plan snapshot
+    reminder_delays: Mapping[str, int] = field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------- texts
 
 COLUMN_KEYS = (
-    "police", "client", "adresse", "quartier", "zone", "tension", "impayes", "montant",
-    "suspendu_le", "jours", "decision", "motif",
+    "numero", "police", "code_client", "client", "categorie", "adresse", "quartier", "zone",
+    "pdl", "compteur", "tension", "impayes", "montant", "suspendu_le", "jours", "decision",
+    "derogation", "motif",
 )  # fmt: skip
 _NUMERIC = {"impayes", "montant", "jours"}
 _SAMPLE = {
@@ -130,7 +167,8 @@ _SAMPLE = {
     "period": "septembre 2026", "run": 1, "run_date": "01/01/2026", "validated_by": "x",
     "validated_at": "x", "produced_at": "x", "produced_by": "x", "page": 1, "pages": 2,
     "title": "t", "decision": "d", "date": "01/01/2026", "reason": "r", "count": 1,
-    "excluded": 1, "exempt": 1, "waiting": 1, "other": 1,
+    "reminder_delay": "7 jours", "low": 7, "high": 10, "threshold": 2, "reference": "DG-1",
+    "category": "Agent SBEE",
 }  # fmt: skip
 _REQUIRED: dict[str, tuple[str, ...]] = {
     "header": (
@@ -142,10 +180,15 @@ _REQUIRED: dict[str, tuple[str, ...]] = {
     "subtitles": tuple(ListKind),
     "decisions": tuple(Decision),
     "decisions_short": tuple(Decision),
-    "control": ("excluded", "dropped", "dropped_reason", "cancelled", "cancelled_reason",
-                "summary"),
+    "control": ("excluded", "dropped", "cancelled", "cancelled_reason", "derogation",
+                "derogation_reason", "derogation_column"),
+    "dropped_reasons": (*DropReason, "UNKNOWN"),
+    "plan": ("days_one", "days_many", "days_range"),
     "totals": ("label", "clients_one", "clients_many", "excel_clients_format", "empty"),
 }  # fmt: skip
+#: groups of the control list, in their order, as counted in its summary line
+CONTROL_GROUPS = ("excluded", "exempt", "waiting", "derogation", "dropped")
+_LIST_KEYS = ", ".join(COLUMN_KEYS)
 
 
 @dataclass(frozen=True)
@@ -167,8 +210,13 @@ class ListTexts:
     decisions: dict[str, str]
     decisions_short: dict[str, str]
     control: dict[str, str]
+    dropped_reasons: dict[str, str]
+    plan: dict[str, str]
     totals: dict[str, str]
-    columns: tuple[Column, ...]
+    #: the columns of each list, in printing order (``[lists]``)
+    columns: dict[ListKind, tuple[Column, ...]]
+    #: control-list summary: (one, many) per group of CONTROL_GROUPS
+    control_summary: dict[str, tuple[str, str]]
     signatures: dict[str, list[str]]
     signature_caption: str
     #: agency names by code, as the agency wants them printed (over the imported ones)
@@ -182,11 +230,122 @@ class ListTexts:
         """``Total : 12 clients`` (no-break space before the colon)."""
         return f"{self.totals['label']}\u00a0: {self.clients(count)}"
 
+    def days(self, delays: Sequence[int]) -> str:
+        """``7 jours``; ``1 jour``; ``7 à 10 jours selon la catégorie`` (several plans)."""
+        low, high = min(delays), max(delays)
+        if low != high:
+            return self.plan["days_range"].format(low=low, high=high)
+        key = "days_one" if low <= 1 else "days_many"
+        return self.plan[key].format(count=format_count(low))
+
 
 def load_list_texts() -> ListTexts:
     """Read and check ``reports/lists.toml``; :class:`TemplateError` names what is wrong."""
     path, data = load_report_texts(TEXTS_FILE)
     return parse_list_texts(path, data)
+
+
+def _is_text(value: Any) -> bool:
+    return isinstance(value, str)
+
+
+def _check_format(where: str, section: str, key: str, text: str) -> None:
+    try:
+        text.format(**_SAMPLE)
+    except (KeyError, IndexError, ValueError) as exc:
+        raise TemplateError(
+            f"{where}, [{section}] {key} = « {text} » : nom entre accolades "
+            f"inconnu ou accolade seule ({exc}). Noms possibles : "
+            f"{', '.join('{' + n + '}' for n in sorted(_SAMPLE))}."
+        ) from exc
+
+
+def _column_definitions(where: str, data: dict[str, Any]) -> dict[str, Column]:
+    raw = data.get("columns")
+    if isinstance(raw, list):
+        raise TemplateError(
+            f"{where} : [[columns]] est l'ancien format. Décrivez chaque colonne dans une "
+            "section [columns.<clé>] (title, width_mm, excel_width) et choisissez les "
+            "colonnes de chaque liste dans [lists] ; reprenez le modèle livré avec "
+            "l'application."
+        )
+    if not isinstance(raw, dict) or not raw:
+        raise TemplateError(f"{where} : aucune colonne décrite ([columns.<clé>]).")
+    columns = {}
+    for key, item in raw.items():
+        if key not in COLUMN_KEYS:
+            raise TemplateError(
+                f"{where}, [columns.{key}] : clé « {key} » inconnue ; clés possibles : "
+                f"{_LIST_KEYS}."
+            )
+        columns[key] = _column(where, f"[columns.{key}]", key, item, None)
+    return columns
+
+
+def _column(where: str, section: str, key: str, item: Any, base: Column | None) -> Column:
+    """A column from its description, over ``base`` (the [columns.<key>] one)."""
+    if not isinstance(item, dict):
+        raise TemplateError(f"{where}, {section} : une section (title, width_mm, excel_width).")
+    title = item.get("title", base.title if base else None)
+    width_mm = item.get("width_mm", base.width_mm if base else None)
+    excel_width = item.get("excel_width", base.excel_width if base else None)
+    if not isinstance(title, str) or not all(
+        isinstance(w, int | float) and not isinstance(w, bool) and w > 0
+        for w in (width_mm, excel_width)
+    ):
+        raise TemplateError(
+            f"{where}, {section} : title (texte), width_mm et excel_width (nombres "
+            "positifs) sont obligatoires."
+        )
+    assert isinstance(width_mm, int | float) and isinstance(excel_width, int | float)
+    return Column(key, title, float(width_mm), float(excel_width))
+
+
+def _list_columns(
+    where: str, data: dict[str, Any], known: dict[str, Column]
+) -> dict[ListKind, tuple[Column, ...]]:
+    lists = data.get("lists")
+    if not isinstance(lists, dict):
+        raise TemplateError(f"{where} : section [lists] absente (les colonnes de chaque liste).")
+    out: dict[ListKind, tuple[Column, ...]] = {}
+    for kind in ListKind:
+        items = lists.get(kind.value)
+        if not isinstance(items, list) or not items:
+            raise TemplateError(
+                f"{where}, [lists] : colonnes absentes pour {kind.value} (une liste de clés, "
+                f'par exemple {kind.value} = ["police", "client", "montant"]).'
+            )
+        columns: list[Column] = []
+        for number, item in enumerate(items, 1):
+            key = (
+                item
+                if isinstance(item, str)
+                else str(item.get("key", ""))
+                if isinstance(item, dict)
+                else ""
+            )
+            section = f"[lists] {kind.value}, colonne {number}"
+            if key not in COLUMN_KEYS:
+                raise TemplateError(
+                    f"{where}, {section} : clé « {key} » inconnue ; clés possibles : {_LIST_KEYS}."
+                )
+            if key not in known:
+                raise TemplateError(
+                    f"{where}, {section} : la colonne « {key} » n'est pas décrite ; ajoutez "
+                    f"une section [columns.{key}] (title, width_mm, excel_width)."
+                )
+            if key in {c.key for c in columns}:
+                raise TemplateError(f"{where}, {section} : « {key} » figure deux fois.")
+            override = item if isinstance(item, dict) else {}
+            columns.append(_column(where, section, key, override, known[key]))
+        out[kind] = tuple(columns)
+    unknown = sorted(set(lists) - {k.value for k in ListKind})
+    if unknown:
+        raise TemplateError(
+            f"{where}, [lists] : liste « {unknown[0]} » inconnue ; listes possibles : "
+            f"{', '.join(k.value for k in ListKind)}."
+        )
+    return out
 
 
 def parse_list_texts(path: Path, data: dict[str, Any]) -> ListTexts:
@@ -202,40 +361,24 @@ def parse_list_texts(path: Path, data: dict[str, Any]) -> ListTexts:
                 f"{where}, section [{section}] : texte absent pour {', '.join(missing)}."
             )
         for key in keys:
-            if key == "excel_clients_format":
-                continue
-            try:
-                table[key].format(**_SAMPLE)
-            except (KeyError, IndexError, ValueError) as exc:
-                raise TemplateError(
-                    f"{where}, [{section}] {key} = « {table[key]} » : nom entre accolades "
-                    f"inconnu ou accolade seule ({exc}). Noms possibles : "
-                    f"{', '.join('{' + n + '}' for n in sorted(_SAMPLE))}."
-                ) from exc
+            if key != "excel_clients_format":
+                _check_format(where, section, key, table[key])
         sections[section] = {k: table[k] for k in keys}
-    raw_columns = data.get("columns")
-    if not isinstance(raw_columns, list) or not raw_columns:
-        raise TemplateError(f"{where} : aucune colonne ([[columns]]).")
-    columns: list[Column] = []
-    for number, item in enumerate(raw_columns, 1):
-        key = str(item.get("key")) if isinstance(item, dict) else ""
-        if key not in COLUMN_KEYS:
+    summary = data.get("control_summary")
+    if not isinstance(summary, dict):
+        raise TemplateError(f"{where} : section [control_summary] absente.")
+    control_summary: dict[str, tuple[str, str]] = {}
+    for group in CONTROL_GROUPS:
+        forms = summary.get(group)
+        if not (isinstance(forms, list) and len(forms) == 2 and all(map(_is_text, forms))):
             raise TemplateError(
-                f"{where}, colonne {number} : key « {key} » inconnue ; clés possibles : "
-                f"{', '.join(COLUMN_KEYS)}."
+                f"{where}, [control_summary] {group} : deux textes attendus, le singulier "
+                f'puis le pluriel (par exemple ["{{count}} ligne", "{{count}} lignes"]).'
             )
-        if key in {c.key for c in columns}:
-            raise TemplateError(f"{where}, colonne {number} : « {key} » figure deux fois.")
-        title = item.get("title", "")
-        width_mm, excel_width = item.get("width_mm"), item.get("excel_width")
-        if not isinstance(title, str) or not all(
-            isinstance(w, int | float) and w > 0 for w in (width_mm, excel_width)
-        ):
-            raise TemplateError(
-                f"{where}, colonne « {key} » : title (texte), width_mm et excel_width "
-                "(nombres positifs) sont obligatoires."
-            )
-        columns.append(Column(key, title, float(width_mm), float(excel_width)))
+        for form in forms:
+            _check_format(where, "control_summary", group, form)
+        control_summary[group] = (forms[0], forms[1])
+    columns = _list_columns(where, data, _column_definitions(where, data))
     signatures = data.get("signatures", {})
     agencies = data.get("agencies", {})
     for name, table in (("signatures", signatures), ("agencies", agencies)):
@@ -243,7 +386,8 @@ def parse_list_texts(path: Path, data: dict[str, Any]) -> ListTexts:
             raise TemplateError(f"{where} : [{name}] doit être une section.")
     return ListTexts(
         source=path,
-        columns=tuple(columns),
+        columns=columns,
+        control_summary=control_summary,
         signatures={k.value: [str(n) for n in signatures.get(k.value, [])] for k in ListKind},
         signature_caption=str(signatures.get("caption", "")),
         agencies={str(k): str(v) for k, v in agencies.items()},
@@ -271,6 +415,17 @@ class _Header:
     breakdown: str  # control list: how many lines of each group
 
 
+def reminder_delay(doc: ListDocument, texts: ListTexts) -> str:
+    """The run's reminder delay (R5) for the lines of ``doc`` (all its plans if none)."""
+    wanted = {line.category.value for line in doc.lines if line.category is not None}
+    delays = [days for code, days in doc.reminder_delays.items() if code in wanted]
+    if not delays:
+        delays = list(doc.reminder_delays.values())
+    if not delays:  # a document built without its run's plans: the procedure's value
+        delays = [7]
+    return texts.days(delays)
+
+
 def _header(doc: ListDocument, texts: ListTexts) -> _Header:
     h = texts.header
     agency_name = texts.agencies.get(doc.agency_code) or doc.agency_name
@@ -287,6 +442,7 @@ def _header(doc: ListDocument, texts: ListTexts) -> _Header:
         "produced_by": doc.produced_by,
         "produced_at": format_datetime(doc.produced_at),
         "title": texts.titles[doc.kind],
+        "reminder_delay": reminder_delay(doc, texts),
     }
     count = len(doc.lines)
     amount = sum(line.amount_due for line in doc.lines)
@@ -294,13 +450,17 @@ def _header(doc: ListDocument, texts: ListTexts) -> _Header:
     breakdown = ""
     if doc.kind is ListKind.CONTROLE:
         by_group = Counter(_control_group(line) for line in doc.lines)
-        breakdown = texts.control["summary"].format(
-            excluded=by_group[0], exempt=by_group[1], waiting=by_group[2], other=by_group[3]
-        )
+        parts = []
+        for number, group in enumerate(CONTROL_GROUPS):
+            if by_group[number]:
+                one, many = texts.control_summary[group]
+                n = by_group[number]
+                parts.append((one if n == 1 else many).format(count=format_count(n)))
+        breakdown = ", ".join(parts)
     agency_key = "agency" if agency_name else "agency_without_name"
     return _Header(
         title=texts.titles[doc.kind],
-        subtitle=texts.subtitles[doc.kind],
+        subtitle=texts.subtitles[doc.kind].format(**values),
         organisation=h["organisation"],
         unit=h["unit"],
         address=h["address"],
@@ -319,12 +479,15 @@ def _header(doc: ListDocument, texts: ListTexts) -> _Header:
 
 
 def _control_group(line: ListLine) -> int:
-    """Order of the control list: excluded, exempt, waiting, then dropped / cancelled."""
+    """Order of the control list (CONTROL_GROUPS): excluded, exempt, waiting, allowed
+    by a DG derogation, then dropped / cancelled."""
     if line.status is LineStatus.EXCLUDED:
         return 0
     if line.status is LineStatus.CONFIRMED:
         return 1 if line.decision is Decision.EXEMPTE else 2
-    return 3
+    if line.status is LineStatus.DEROGATION:
+        return 3
+    return 4
 
 
 def sorted_lines(kind: ListKind, lines: Sequence[ListLine]) -> list[ListLine]:
@@ -335,7 +498,7 @@ def sorted_lines(kind: ListKind, lines: Sequence[ListLine]) -> list[ListLine]:
 
 
 class _Wording:
-    """Decision and motif columns of a line, from the texts."""
+    """Decision, motif and derogation columns of a line, from the texts."""
 
     def __init__(self, texts: ListTexts) -> None:
         c = texts.control
@@ -346,20 +509,72 @@ class _Wording:
             self._decision[(LineStatus.EXCLUDED, decision)] = c["excluded"].format(decision=short)
             self._decision[(LineStatus.DROPPED, decision)] = c["dropped"].format(decision=short)
             self._decision[(LineStatus.CANCELLED, decision)] = c["cancelled"].format(decision=short)
-        self._dropped_reason = c["dropped_reason"]
+            self._decision[(LineStatus.DEROGATION, decision)] = c["derogation"].format(
+                decision=texts.decisions[decision]
+            )
+        self._dropped = texts.dropped_reasons
         self._cancelled_reason = c["cancelled_reason"]
+        self._derogation_reason = c["derogation_reason"]
+        self._derogation_column = c["derogation_column"]
 
     def decision(self, line: ListLine) -> str:
         return self._decision[(line.status, line.decision)]
 
     def motif(self, line: ListLine) -> str:
         if line.status is LineStatus.DROPPED:
-            return self._dropped_reason
+            dropped = line.dropped or Dropped(None)
+            key = dropped.reason.value if dropped.reason is not None else "UNKNOWN"
+            return self._dropped[key].format(
+                date=format_date(dropped.on),
+                threshold=dropped.threshold if dropped.threshold is not None else "",
+                run=dropped.run if dropped.run is not None else "",
+            )
         if line.status is LineStatus.CANCELLED:
             return self._cancelled_reason.format(
                 date=format_date(line.cancelled_on), reason=line.reason
             )
+        if line.status is LineStatus.DEROGATION:
+            return self._derogation_reason.format(
+                reference=line.derogation_reference or "",
+                date=format_date(line.derogation_decided_on),
+                category=CATEGORY_LABELS[line.category] if line.category else "",
+                reason=line.reason,
+            )
         return line.reason
+
+    def derogation(self, line: ListLine) -> str:
+        if not line.derogation_reference:
+            return ""
+        return self._derogation_column.format(
+            reference=line.derogation_reference, date=format_date(line.derogation_decided_on)
+        )
+
+
+def category_label(line: ListLine) -> str:
+    return CATEGORY_LABELS[line.category] if line.category is not None else ""
+
+
+def cell_values(line: ListLine, wording: _Wording) -> tuple[Any, ...]:
+    """The values of a line in COLUMN_KEYS order, as Excel stores them."""
+    return (
+        line.document_number, line.police, line.customer_code, line.customer_name,
+        category_label(line), line.address, line.quartier, line.zone_code,
+        line.delivery_point, line.meter_serial, line.voltage, line.unpaid_count,
+        line.amount_due, line.suspended_on, line.days_suspended, wording.decision(line),
+        wording.derogation(line), wording.motif(line),
+    )  # fmt: skip
+
+
+def cell_texts(line: ListLine, wording: _Wording) -> tuple[str, ...]:
+    """The same values, as the PDF prints them."""
+    return (
+        line.document_number or "", line.police, line.customer_code, line.customer_name,
+        category_label(line), line.address or "", line.quartier or "", line.zone_code or "",
+        line.delivery_point or "", line.meter_serial or "", line.voltage,
+        format_count(line.unpaid_count), format_amount(line.amount_due),
+        format_date(line.suspended_on), format_count(line.days_suspended),
+        wording.decision(line), wording.derogation(line), wording.motif(line),
+    )  # fmt: skip
 
 
 # --------------------------------------------------------------------------- Excel
@@ -444,7 +659,7 @@ def _cell(ws: Any, column: int, value: Any = None, **style: Any) -> WriteOnlyCel
 def write_xlsx(doc: ListDocument, texts: ListTexts, target: Any) -> None:
     """Write the workbook of ``doc`` to ``target`` (a path or a binary file object)."""
     head = _header(doc, texts)
-    columns = texts.columns
+    columns = texts.columns[doc.kind]
     ncols = len(columns)
     last_letter = get_column_letter(ncols)
     keys = [c.key for c in columns]
@@ -508,15 +723,10 @@ def write_xlsx(doc: ListDocument, texts: ListTexts, target: Any) -> None:
     text_cells = [c for c, k in zip(row_cells, keys, strict=True) if k not in _NUMERIC]
     pick = itemgetter(*(COLUMN_KEYS.index(k) for k in keys))
     wording = _Wording(texts)
-    decision_of, motif_of = wording.decision, wording.motif
     send = sink.write
     lines = sorted_lines(doc.kind, doc.lines)
     for line in lines:
-        values = pick((
-            line.police, line.customer_name, line.address, line.quartier, line.zone_code,
-            line.voltage, line.unpaid_count, line.amount_due, line.suspended_on,
-            line.days_suspended, decision_of(line), motif_of(line),
-        ))  # fmt: skip
+        values = pick(cell_values(line, wording))
         if ncols == 1:
             values = (values,)
         for cell, value in zip(row_cells, values, strict=True):
@@ -591,8 +801,16 @@ _FONT_SIZE = 7.5
 _LINE_H = 3.3
 _PAD = 1.0
 #: lines a cell may wrap to; the motif is what the control list is for: it is never cut
-#: short of a pathological text
-_WRAPPED = {"client": 4, "adresse": 4, "quartier": 2, "decision": 3, "motif": 10}
+#: short of a pathological text; numbers (police, PdL, meter…) wrap rather than be cut
+_WRAPPED = {
+    "police": 2, "code_client": 2, "client": 4, "categorie": 3, "adresse": 4,
+    "quartier": 2, "zone": 2, "pdl": 3, "compteur": 3, "decision": 3, "derogation": 4,
+    "motif": 10,
+}  # fmt: skip
+#: rows kept on the page of the totals and the signature boxes
+_KEPT_WITH_TOTALS = 2
+#: columns printed on one line, never wrapped nor cut: as wide as their longest value
+_ONE_LINE = {"numero", "tension", "impayes", "montant", "suspendu_le", "jours"}
 
 
 class _ListPDF(P.BasePDF):
@@ -605,12 +823,46 @@ class _ListPDF(P.BasePDF):
             page_label=texts.header["page"],
         )
         self.doc, self.texts, self.head = doc, texts, head
-        self.columns = texts.columns
-        total = sum(c.width_mm for c in self.columns)
-        scale = self.content_width / total  # widths are relative: always the full width
-        self.widths = [c.width_mm * scale for c in self.columns]
+        self.columns = texts.columns[doc.kind]
+        self.keys = [c.key for c in self.columns]
+        pick = itemgetter(*(COLUMN_KEYS.index(k) for k in self.keys))
+        wording = _Wording(texts)
+        self.lines = sorted_lines(doc.kind, doc.lines)
+        self.rows: list[list[str]] = []
+        for line in self.lines:
+            values = pick(cell_texts(line, wording))
+            self.rows.append(list(values) if len(self.keys) > 1 else [values])
+        self.widths = self._widths()
         self.lefts = [self.l_margin + sum(self.widths[:i]) for i in range(len(self.widths))]
         self.set_auto_page_break(False, self.b_margin)  # pages break by hand, between rows
+
+    def _widths(self) -> list[float]:
+        """The toml's widths, relative (the columns always fill the page's width), but a
+        column printed on one line (numbers, amounts, dates) at least as wide as its
+        longest value: the others give up the difference, in proportion."""
+        total = sum(c.width_mm for c in self.columns)
+        widths = [c.width_mm * self.content_width / total for c in self.columns]
+        self.set_font(P.FONT, "", _FONT_SIZE)
+        needed = {}
+        for index, key in enumerate(self.keys):
+            if key not in _ONE_LINE:
+                continue
+            longest = sorted({row[index] for row in self.rows}, key=len)[-3:]
+            natural = max((self.get_string_width(t) for t in longest), default=0.0)
+            if natural + 2 * _PAD + 0.2 > widths[index]:
+                needed[index] = natural + 2 * _PAD + 0.2
+        flexible = [
+            i for i in range(len(widths)) if i not in needed and self.keys[i] not in _ONE_LINE
+        ]
+        extra = sum(needed[i] - widths[i] for i in needed)
+        room = sum(widths[i] for i in flexible)
+        if not needed or room <= extra:
+            return widths
+        for index, width in needed.items():
+            widths[index] = width
+        for index in flexible:
+            widths[index] -= extra * widths[index] / room
+        return widths
 
     # ---- page furniture
 
@@ -740,14 +992,16 @@ class _ListPDF(P.BasePDF):
         self.line(self.l_margin, y + height, self.l_margin + self.content_width, y + height)
         return y + height
 
+    _SIGNATURE_H = 26.0
+
+    def signatures_height(self) -> float:
+        return 6 + self._SIGNATURE_H if self.texts.signatures[self.doc.kind] else 0.0
+
     def signatures(self, y: float) -> None:
         names = self.texts.signatures[self.doc.kind]
         if not names:
             return
-        height = 26.0
-        if y + 6 + height > self.content_bottom:
-            self.add_page()
-            y = self.next_page_header()
+        height = self._SIGNATURE_H
         y += 6
         width = 80.0
         self.set_draw_color(*P.RULE)
@@ -762,25 +1016,22 @@ class _ListPDF(P.BasePDF):
             self.set_text_color(*P.INK)
 
     def render(self) -> bytes:
-        doc, texts = self.doc, self.texts
-        keys = [c.key for c in self.columns]
-        pick = itemgetter(*(COLUMN_KEYS.index(k) for k in keys))
-        wording = _Wording(texts)
+        texts, keys, lines = self.texts, self.keys, self.lines
         y = self.new_page(first=True)
         self.set_font(P.FONT, "", _FONT_SIZE)
         bottom = self.content_bottom
-        lines = sorted_lines(doc.kind, doc.lines)
-        for number, line in enumerate(lines):
-            values = pick((
-                line.police, line.customer_name, line.address or "", line.quartier or "",
-                line.zone_code or "", line.voltage, format_count(line.unpaid_count),
-                format_amount(line.amount_due), format_date(line.suspended_on),
-                format_count(line.days_suspended), wording.decision(line), wording.motif(line),
-            ))  # fmt: skip
-            row = list(values) if len(keys) > 1 else [values]
+        # The last rows, the totals and the signature boxes stay together: never a
+        # last page with the signatures (or the totals) alone.
+        tail = max(0, len(lines) - _KEPT_WITH_TOTALS)
+        ending = self.totals_height() + self.signatures_height()
+        for number, row in enumerate(self.rows):
             cells = self.cell_lines(row, keys)
-            height = max(len(c) for c in cells) * _LINE_H + 2 * _PAD
-            if y + height > bottom:
+            needed = self.row_height(cells)
+            if number == tail:
+                needed = ending + sum(
+                    self.row_height(self.cell_lines(other, keys)) for other in self.rows[tail:]
+                )
+            if y + needed > bottom:
                 y = self.new_page()
                 self.set_font(P.FONT, "", _FONT_SIZE)
             y = self.draw_row(y, cells, keys, P.ZEBRA_FILL if number % 2 else None)
@@ -790,16 +1041,23 @@ class _ListPDF(P.BasePDF):
             self.text(self.l_margin + _PAD, y + 5, texts.totals["empty"])
             self.set_text_color(*P.INK)
             y += 7
+            if y + ending > bottom:
+                y = self.new_page()
         y = self.totals(y, lines, keys)
         self.signatures(y)
         return self.output_bytes()
 
+    @staticmethod
+    def row_height(cells: list[list[str]]) -> float:
+        return max(len(c) for c in cells) * _LINE_H + 2 * _PAD
+
+    @staticmethod
+    def totals_height() -> float:
+        return _LINE_H + 2 * _PAD + 0.6
+
     def totals(self, y: float, lines: list[ListLine], keys: list[str]) -> float:
         self.set_font(P.FONT, "B", _FONT_SIZE)
-        height = _LINE_H + 2 * _PAD + 0.6
-        if y + height > self.content_bottom:
-            y = self.new_page()
-            self.set_font(P.FONT, "B", _FONT_SIZE)
+        height = self.totals_height()
         self.set_fill_color(*P.TOTAL_FILL)
         self.rect(self.l_margin, y, self.content_width, height, style="F")
         sums = {

@@ -42,6 +42,20 @@ class OrderKind(StrEnum):
     CONTROLE_INDEX = "CONTROLE_INDEX"
 
 
+class DropReason(StrEnum):
+    """Why validation dropped a confirmed line: it was no longer a candidate at the
+    validation date (R1, R2, R3, R7, R13). Stored in ``Candidate.dropped_code``; the
+    lists word it (``reports/lists.toml``, ``[dropped_reasons]``)."""
+
+    TERMINATED = "TERMINATED"  # the contract is terminated (export's date_resiliation)
+    NEW_SUSPENSION = "NEW_SUSPENSION"  # a later suspension starts a new procedure
+    RESTORED = "RESTORED"  # the suspension was restored (rétablissement)
+    LETTER_CANCELLED = "LETTER_CANCELLED"  # the reminder letter of the suspension was cancelled
+    ALREADY_VALIDATED = "ALREADY_VALIDATED"  # its letter or order exists from another run (R13)
+    DELAY = "DELAY"  # the plan's delay after suspension is no longer reached (plan changed)
+    PAID = "PAID"  # fewer overdue unpaid invoices than the plan's threshold
+
+
 # French words shown to users for each code (ui-guidelines.md: never a raw code).
 DECISION_LABELS: dict[Decision, str] = {
     Decision.RELANCE: "À relancer",

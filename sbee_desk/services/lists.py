@@ -22,8 +22,10 @@ import errno
 import hashlib
 import os
 import uuid
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, overload
 
 from sqlalchemy import and_, func, select
 
@@ -33,15 +35,21 @@ from sbee_desk.db.models import (
     Bordereau,
     BordereauValidation,
     Candidate,
+    Contract,
+    Derogation,
+    EditionDocument,
     ReminderLetter,
     SelectionRun,
+    Suspension,
     User,
     WorkOrder,
 )
 from sbee_desk.db.uow import UnitOfWork
 from sbee_desk.documents.formats import clean_text
 from sbee_desk.documents.lists import (
+    EMPTY_LIST_LABELS,
     FORMATS,
+    Dropped,
     LineStatus,
     ListDocument,
     ListKind,
@@ -53,7 +61,7 @@ from sbee_desk.documents.lists import (
 )
 from sbee_desk.documents.resources import TemplateError
 from sbee_desk.domain.audit_actions import AuditAction
-from sbee_desk.domain.enums import Decision
+from sbee_desk.domain.enums import Decision, DropReason
 from sbee_desk.domain.permissions import Action
 from sbee_desk.services import audit
 from sbee_desk.services.actor import Actor
@@ -85,6 +93,50 @@ class ArchivedList:
 
 
 @dataclass(frozen=True)
+class EmptyList:
+    """A list with no line: recorded in the register, with no file (#10)."""
+
+    entry_id: int
+    kind: ListKind
+    is_copy: bool
+
+    @property
+    def description(self) -> str:
+        """« aucun client à relancer »…"""
+        return EMPTY_LIST_LABELS[self.kind]
+
+
+@dataclass(frozen=True)
+class ProducedLists(Sequence[ArchivedList]):
+    """What :func:`produce_lists` did: the files archived (the sequence itself, in list
+    and format order) and the lists that had no line, so no file (``empty``)."""
+
+    files: tuple[ArchivedList, ...]
+    empty: tuple[EmptyList, ...] = ()
+
+    @overload
+    def __getitem__(self, index: int) -> ArchivedList: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[ArchivedList]: ...
+    def __getitem__(self, index: int | slice) -> ArchivedList | Sequence[ArchivedList]:
+        return self.files[index]
+
+    def __len__(self) -> int:
+        return len(self.files)
+
+    def __iter__(self) -> Iterator[ArchivedList]:
+        return iter(self.files)
+
+    def empty_labels(self) -> list[str]:
+        """« aucun client à relancer »… for each list without a line, in list order."""
+        return [e.description for e in self.empty]
+
+
+#: ``ArchiveEntry.file_format`` of a list recorded without a file (it had no line)
+NO_FILE = ""
+
+
+@dataclass(frozen=True)
 class RegisterEntry:
     """A line of the classeur (archive register)."""
 
@@ -102,6 +154,16 @@ class RegisterEntry:
     size: int
     is_copy: bool
 
+    @property
+    def has_file(self) -> bool:
+        """False for a list that had no line: nothing to open, copy or check."""
+        return self.file_format != NO_FILE
+
+    @property
+    def description(self) -> str:
+        """The file name, or « aucun client à relancer »… for a list without a file."""
+        return self.file_name if self.has_file else EMPTY_LIST_LABELS[self.kind]
+
 
 # --------------------------------------------------------------------------- reading
 
@@ -116,6 +178,8 @@ class _Context:
     agency_name: str | None
     validated_by: str
     validated_at: dt.datetime
+    #: the plan values the run used, by category (its snapshot)
+    plan_snapshot: dict[str, Any]
 
 
 def _person(uow: UnitOfWork, login: str) -> str:
@@ -160,30 +224,52 @@ def _context(uow: UnitOfWork, run_id: int, bordereau_code: str) -> _Context:
         agency_name=agency.name if agency is not None else None,
         validated_by=_person(uow, validation.validated_by),
         validated_at=validation.validated_at,
+        plan_snapshot=dict(run.plan_snapshot or {}),
     )
 
 
 @dataclass(frozen=True)
 class _Work:
-    """What validation made of a line: its letter or order of this run, if any."""
+    """What validation made of a line: its letter or order of this run, if any, and
+    what the lists print beside the selection's values."""
 
     letter: bool
     order: bool
     cancelled_on: dt.date | None
     cancel_reason: str | None
+    delivery_point: str | None = None
+    meter_serial: str | None = None
+    document_number: str | None = None
+    derogation_decided_on: dt.date | None = None
+    dropped: Dropped | None = None
 
 
-def _work(uow: UnitOfWork, run_id: int, bordereau_code: str) -> dict[str, _Work]:
+def _work(
+    uow: UnitOfWork, run_id: int, bordereau_code: str, snapshot: dict[str, Any]
+) -> dict[str, _Work]:
+    letter_doc = EditionDocument.__table__.alias("letter_doc")
+    order_doc = EditionDocument.__table__.alias("order_doc")
     rows = uow.session.execute(
         select(
             Candidate.police,
+            Candidate.category,
+            Candidate.suspension_id,
+            Candidate.letter_id.label("candidate_letter_id"),
+            Candidate.dropped_code,
+            Contract.delivery_point,
+            Contract.meter_serial,
+            Derogation.decided_on.label("derogation_decided_on"),
             ReminderLetter.id.label("letter_id"),
             ReminderLetter.cancelled_on.label("letter_cancelled_on"),
             ReminderLetter.cancel_reason.label("letter_cancel_reason"),
             WorkOrder.id.label("order_id"),
             WorkOrder.cancelled_on.label("order_cancelled_on"),
             WorkOrder.cancel_reason.label("order_cancel_reason"),
+            letter_doc.c.number.label("letter_number"),
+            order_doc.c.number.label("order_number"),
         )
+        .join(Contract, Contract.police == Candidate.police)
+        .outerjoin(Derogation, Derogation.id == Candidate.derogation_id)
         .outerjoin(
             ReminderLetter,
             and_(
@@ -195,71 +281,157 @@ def _work(uow: UnitOfWork, run_id: int, bordereau_code: str) -> dict[str, _Work]
             WorkOrder,
             and_(WorkOrder.suspension_id == Candidate.suspension_id, WorkOrder.run_id == run_id),
         )
+        .outerjoin(letter_doc, letter_doc.c.letter_id == ReminderLetter.id)
+        .outerjoin(order_doc, order_doc.c.order_id == WorkOrder.id)
         .where(Candidate.run_id == run_id, Candidate.bordereau_code == bordereau_code)
-    )
+    ).all()
+    dropped = _dropped(uow, run_id, [r for r in rows if r.dropped_code is not None], snapshot)
     return {
         r.police: _Work(
             letter=r.letter_id is not None,
             order=r.order_id is not None,
             cancelled_on=r.letter_cancelled_on or r.order_cancelled_on,
             cancel_reason=r.letter_cancel_reason or r.order_cancel_reason,
+            delivery_point=r.delivery_point,
+            meter_serial=r.meter_serial,
+            document_number=r.letter_number or r.order_number,
+            derogation_decided_on=r.derogation_decided_on,
+            dropped=dropped.get(r.police),
         )
         for r in rows
     }
 
 
-def classify(line: CandidateLine, work: _Work | None) -> tuple[ListKind, LineStatus, str]:
-    """Which list a line of a validated bordereau goes to, its status and its motif.
+def _dropped(
+    uow: UnitOfWork, run_id: int, rows: Sequence[Any], snapshot: dict[str, Any]
+) -> dict[str, Dropped]:
+    """What the wording of each dropped line's reason needs (a few lines)."""
+    if not rows:
+        return {}
+    session = uow.session
+    polices = sorted({r.police for r in rows})
+    suspension_ids = sorted({r.suspension_id for r in rows})
+    terminated = dict(
+        session.execute(
+            select(Contract.police, Contract.terminated_on).where(Contract.police.in_(polices))
+        ).all()
+    )
+    latest = dict(
+        session.execute(
+            select(Suspension.police, func.max(Suspension.suspended_on))
+            .where(Suspension.police.in_(polices))
+            .group_by(Suspension.police)
+        ).all()
+    )
+    restored = dict(
+        session.execute(
+            select(Suspension.id, Suspension.restored_on).where(Suspension.id.in_(suspension_ids))
+        ).all()
+    )
+    letter_ids = [r.candidate_letter_id for r in rows if r.candidate_letter_id is not None]
+    letters_cancelled = dict(
+        session.execute(
+            select(ReminderLetter.id, ReminderLetter.cancelled_on).where(
+                ReminderLetter.id.in_(letter_ids)
+            )
+        ).all()
+    )
+    other_runs: dict[int, int] = {}
+    for suspension_id, other in session.execute(
+        select(WorkOrder.suspension_id, WorkOrder.run_id)
+        .where(WorkOrder.suspension_id.in_(suspension_ids), WorkOrder.run_id != run_id)
+        .union_all(
+            select(ReminderLetter.suspension_id, ReminderLetter.run_id).where(
+                ReminderLetter.suspension_id.in_(suspension_ids), ReminderLetter.run_id != run_id
+            )
+        )
+    ):
+        other_runs[suspension_id] = max(other, other_runs.get(suspension_id, 0))
+    out = {}
+    for r in rows:
+        try:
+            reason: DropReason | None = DropReason(r.dropped_code)
+        except ValueError:
+            reason = None
+        on = {
+            DropReason.TERMINATED: terminated.get(r.police),
+            DropReason.NEW_SUSPENSION: latest.get(r.police),
+            DropReason.RESTORED: restored.get(r.suspension_id),
+            DropReason.LETTER_CANCELLED: letters_cancelled.get(r.candidate_letter_id),
+        }.get(reason) if reason is not None else None  # fmt: skip
+        threshold = snapshot.get(r.category, {}).get("unpaid_threshold")
+        out[r.police] = Dropped(reason, on, threshold, other_runs.get(r.suspension_id))
+    return out
+
+
+def classify(
+    line: CandidateLine, work: _Work | None, derogation: bool = False
+) -> list[tuple[ListKind, LineStatus, str]]:
+    """Which lists a line of a validated bordereau goes to, with its status and motif.
 
     Confirmed RELANCE lines with their letter go to *à relancer*, confirmed RESILIATION
-    lines with their order to *à résilier*; everything else is on the control list:
-    excluded lines (with the exclusion reason), exempt and waiting lines (with their
-    motif), lines that validation dropped under R7 (no letter or order was created)
-    and lines whose letter or order was cancelled since (with the cancellation reason).
+    lines with their order to *à résilier*; those allowed by a DG derogation (R4) go
+    there and, for DIG / DAI, on the control list too. Everything else is on the
+    control list: excluded lines (with the exclusion reason), exempt and waiting lines
+    (with their motif), lines that validation dropped (no letter or order was created:
+    why is in ``work.dropped``) and lines whose letter or order was cancelled since
+    (with the cancellation reason).
     """
     if line.excluded_reason is not None:
-        return ListKind.CONTROLE, LineStatus.EXCLUDED, line.excluded_reason
+        return [(ListKind.CONTROLE, LineStatus.EXCLUDED, line.excluded_reason)]
     if line.decision in (Decision.EXEMPTE, Decision.ATTENTE_RELANCE):
-        return ListKind.CONTROLE, LineStatus.CONFIRMED, line.reason
+        return [(ListKind.CONTROLE, LineStatus.CONFIRMED, line.reason)]
     created = work is not None and (
         work.letter if line.decision is Decision.RELANCE else work.order
     )
     if not created or work is None:
-        return ListKind.CONTROLE, LineStatus.DROPPED, line.reason
+        return [(ListKind.CONTROLE, LineStatus.DROPPED, line.reason)]
     if work.cancelled_on is not None:
-        return ListKind.CONTROLE, LineStatus.CANCELLED, work.cancel_reason or ""
+        return [(ListKind.CONTROLE, LineStatus.CANCELLED, work.cancel_reason or "")]
     kind = ListKind.A_RELANCER if line.decision is Decision.RELANCE else ListKind.A_RESILIER
-    return kind, LineStatus.CONFIRMED, line.reason
+    out = [(kind, LineStatus.CONFIRMED, line.reason)]
+    if derogation:
+        out.append((ListKind.CONTROLE, LineStatus.DEROGATION, line.reason))
+    return out
 
 
 def _list_lines(
-    uow: UnitOfWork, run_id: int, bordereau_code: str
+    uow: UnitOfWork, run_id: int, bordereau_code: str, snapshot: dict[str, Any]
 ) -> dict[ListKind, list[ListLine]]:
     lines = candidate_lines(uow, run_id, bordereau_code)
     with uow:
-        work = _work(uow, run_id, bordereau_code)
+        work = _work(uow, run_id, bordereau_code, snapshot)
     out: dict[ListKind, list[ListLine]] = {kind: [] for kind in ListKind}
     for line in lines:
         w = work.get(line.police)
-        kind, status, reason = classify(line, w)
-        out[kind].append(
-            ListLine(
-                police=clean_text(line.police),
-                customer_name=clean_text(line.customer_name),
-                address=clean_text(line.address),
-                quartier=clean_text(line.quartier),
-                zone_code=clean_text(line.zone_code),
-                voltage=line.voltage.value,
-                unpaid_count=line.unpaid_count,
-                amount_due=line.amount_due,
-                suspended_on=line.suspended_on,
-                days_suspended=line.days_suspended,
-                decision=line.decision,
-                reason=clean_text(reason),
-                status=status,
-                cancelled_on=w.cancelled_on if w is not None else None,
+        derogation = line.derogation_reference is not None
+        for kind, status, reason in classify(line, w, derogation):
+            out[kind].append(
+                ListLine(
+                    police=clean_text(line.police),
+                    customer_name=clean_text(line.customer_name),
+                    address=clean_text(line.address),
+                    quartier=clean_text(line.quartier),
+                    zone_code=clean_text(line.zone_code),
+                    voltage=line.voltage.value,
+                    unpaid_count=line.unpaid_count,
+                    amount_due=line.amount_due,
+                    suspended_on=line.suspended_on,
+                    days_suspended=line.days_suspended,
+                    decision=line.decision,
+                    reason=clean_text(reason),
+                    status=status,
+                    cancelled_on=w.cancelled_on if w is not None else None,
+                    customer_code=clean_text(line.customer_code),
+                    category=line.category,
+                    delivery_point=clean_text(w.delivery_point) if w is not None else None,
+                    meter_serial=clean_text(w.meter_serial) if w is not None else None,
+                    document_number=w.document_number if w is not None else None,
+                    derogation_reference=clean_text(line.derogation_reference),
+                    derogation_decided_on=w.derogation_decided_on if w is not None else None,
+                    dropped=w.dropped if w is not None else None,
+                )
             )
-        )
     return out
 
 
@@ -394,10 +566,12 @@ def produce_lists(
     run_id: int,
     bordereau_code: str,
     out_dir: Path | None = None,
-) -> list[ArchivedList]:
-    """Produce, archive and (with ``out_dir``) write the six files of a validated bordereau.
+) -> ProducedLists:
+    """Produce, archive and (with ``out_dir``) write the lists of a validated bordereau.
 
-    Only for a validated bordereau (:class:`ListError` otherwise); EDITION role.
+    Each list with lines gives two files (Excel, PDF); a list with no line gives no
+    file: the register records it as such (« aucun client à relancer »), after the
+    files. Only for a validated bordereau (:class:`ListError` otherwise); EDITION role.
     All or nothing: the register entries, their audit events and the copies in
     ``out_dir`` are all recorded, or none.
     """
@@ -405,11 +579,20 @@ def produce_lists(
         require(uow, actor, Action.EDITION)
         context = _context(uow, run_id, bordereau_code)
         produced_by = _person(uow, actor.login)
-    by_kind = _list_lines(uow, run_id, bordereau_code)
+    by_kind = _list_lines(uow, run_id, bordereau_code, context.plan_snapshot)
     texts = _texts()
     produced_at = audit.now()
+    reminder_delays = {
+        code: int(values["reminder_delay_days"])
+        for code, values in context.plan_snapshot.items()
+        if isinstance(values, dict) and "reminder_delay_days" in values
+    }
     files: list[_File] = []
+    empty_kinds: list[ListKind] = []
     for kind in ListKind:
+        if not by_kind[kind]:
+            empty_kinds.append(kind)
+            continue
         document = ListDocument(
             kind=kind,
             agency_code=context.agency_code,
@@ -424,11 +607,14 @@ def produce_lists(
             produced_by=produced_by,
             produced_at=produced_at,
             lines=by_kind[kind],
+            reminder_delays=reminder_delays,
         )
         for file_format in FORMATS:
             content = render(document, texts, file_format)
             name = list_file_name(bordereau_code, run_id, kind, file_format)
             files.append(_File(kind, file_format, name, content, len(by_kind[kind])))
+    # the lists without a line: one register entry each, no file
+    records = [*files, *(_File(kind, NO_FILE, "", b"", 0) for kind in empty_kinds)]
 
     folder = Path(out_dir) if out_dir is not None else None
     staged = _Staged.write(folder, [(f.name, f.content) for f in files]) if folder else None
@@ -458,7 +644,7 @@ def produce_lists(
                 )
             }
             entries = []
-            for f in files:
+            for f in records:
                 entry = ArchiveEntry(
                     kind=f.kind.value,
                     file_format=f.file_format,
@@ -467,7 +653,7 @@ def produce_lists(
                     created_at=produced_at,
                     created_by=actor.login,
                     file_name=f.name,
-                    sha256=hashlib.sha256(f.content).hexdigest(),
+                    sha256=hashlib.sha256(f.content).hexdigest() if f.content else "",
                     content=f.content,
                     is_copy=(f.kind.value, f.file_format) in already,
                 )
@@ -489,9 +675,9 @@ def produce_lists(
                             "sha256": entry.sha256, "size": len(entry.content),
                             "lines": f.line_count, "is_copy": entry.is_copy,
                         },
-                        "details": {"out_dir": target},
+                        "details": {"out_dir": target if f.content else None},
                     }
-                    for entry, f in zip(entries, files, strict=True)
+                    for entry, f in zip(entries, records, strict=True)
                 ],
             )  # fmt: skip
             paths: list[Path | None] = [None] * len(files)
@@ -508,7 +694,7 @@ def produce_lists(
     finally:
         if staged is not None:
             staged.discard()
-    return [
+    archived = tuple(
         ArchivedList(
             entry_id=entry.id,
             kind=ListKind(entry.kind),
@@ -523,8 +709,12 @@ def produce_lists(
             created_at=produced_at,
             path=path,
         )
-        for entry, f, path in zip(entries, files, paths, strict=True)
-    ]
+        for entry, f, path in zip(entries, files, paths, strict=False)
+    )
+    empty = tuple(
+        EmptyList(entry.id, ListKind(entry.kind), entry.is_copy) for entry in entries[len(files) :]
+    )
+    return ProducedLists(archived, empty)
 
 
 # --------------------------------------------------------------------------- register
@@ -594,16 +784,29 @@ def archive_register(
         ]
 
 
+def _refuse_no_file(entry_id: int, kind: str, file_format: str) -> None:
+    if file_format == NO_FILE:
+        raise ListError(
+            f"Classeur, n° {entry_id} — {EMPTY_LIST_LABELS[ListKind(kind)]} : aucun fichier "
+            "n'a été produit pour cette liste (elle n'avait aucune ligne)."
+        )
+
+
 def archived_content(uow: UnitOfWork, entry_id: int) -> tuple[str, bytes]:
     """(file name, bytes) of an archived list, after checking them against its SHA-256."""
     with uow:
         row = uow.session.execute(
-            select(ArchiveEntry.file_name, ArchiveEntry.content, ArchiveEntry.sha256).where(
-                ArchiveEntry.id == entry_id
-            )
+            select(
+                ArchiveEntry.file_name,
+                ArchiveEntry.content,
+                ArchiveEntry.sha256,
+                ArchiveEntry.kind,
+                ArchiveEntry.file_format,
+            ).where(ArchiveEntry.id == entry_id)
         ).one_or_none()
     if row is None:
         raise ListError(f"Classeur : liste n° {entry_id} introuvable.")
+    _refuse_no_file(entry_id, row.kind, row.file_format)
     content = bytes(row.content)
     if hashlib.sha256(content).hexdigest() != row.sha256:
         raise ListError(
@@ -652,11 +855,15 @@ def check_copy(uow: UnitOfWork, entry_id: int, path: Path) -> bool:
     """True when the file at ``path`` is exactly the archived list (same SHA-256);
     False flags a copy changed since it was produced."""
     with uow:
-        expected = uow.session.scalar(
-            select(ArchiveEntry.sha256).where(ArchiveEntry.id == entry_id)
-        )
-    if expected is None:
+        row = uow.session.execute(
+            select(ArchiveEntry.sha256, ArchiveEntry.kind, ArchiveEntry.file_format).where(
+                ArchiveEntry.id == entry_id
+            )
+        ).one_or_none()
+    if row is None:
         raise ListError(f"Classeur : liste n° {entry_id} introuvable.")
+    _refuse_no_file(entry_id, row.kind, row.file_format)
+    expected = row.sha256
     try:
         return file_sha256(Path(path)) == expected
     except OSError as exc:

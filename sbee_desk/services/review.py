@@ -34,6 +34,7 @@ from sbee_desk.domain.permissions import Action
 from sbee_desk.services import audit
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.authz import require
+from sbee_desk.services.dropped import drop_reasons
 from sbee_desk.services.r7 import Cancellation, cancel_ended
 from sbee_desk.services.selection import _candidate_select, _Plans, load_plans, today
 
@@ -474,6 +475,11 @@ def validate_bordereau(
             }
         kept = [c for c in actionable if c.suspension_id in still]
         dropped = sorted(c.police for c in actionable if c.suspension_id not in still)
+        if dropped:  # why, for the control list (#10)
+            gone = [c for c in actionable if c.suspension_id not in still]
+            reasons = drop_reasons(uow, gone, on, plans.values)
+            for line in gone:
+                line.dropped_code = reasons[line.id].value
         letters = [c for c in kept if c.decision == Decision.RELANCE]
         orders = [c for c in kept if c.decision == Decision.RESILIATION]
         try:

@@ -37,12 +37,12 @@ CHEF = Actor("chef")
 BT, MT = "BT-2026-09", "MT-2026-09"
 
 
-def names(bordereau: str, run: int) -> list[str]:
-    return [
-        f"{bordereau}-{run}-{suffix}.{fmt}"
-        for suffix in ("a-relancer", "a-resilier", "controle")
-        for fmt in ("xlsx", "pdf")
-    ]
+def names(
+    bordereau: str, run: int, suffixes: tuple[str, ...] = ("a-resilier", "controle")
+) -> list[str]:
+    """The files of a bordereau's lists; by default those of the validated BT bordereau
+    below, which has nobody to remind (no a-relancer file)."""
+    return [f"{bordereau}-{run}-{suffix}.{fmt}" for suffix in suffixes for fmt in ("xlsx", "pdf")]
 
 
 def count(db, table: str, where: str = "") -> int:
@@ -100,17 +100,20 @@ def sheet_rows(content: bytes) -> list[tuple]:
     return [tuple(c.value for c in row) for row in ws.iter_rows(min_row=7)]
 
 
-def test_produce_archives_six_files_with_their_hash(db, validated) -> None:
+def test_produce_archives_the_files_with_their_hash(db, validated) -> None:
     produced = produce_lists(db.uow(), CHEF, validated, BT)
     assert [p.file_name for p in produced] == names(BT, validated)
     assert [(p.kind, p.file_format) for p in produced] == [
-        (kind, fmt) for kind in ListKind for fmt in ("xlsx", "pdf")
+        (kind, fmt) for kind in (ListKind.A_RESILIER, ListKind.CONTROLE) for fmt in ("xlsx", "pdf")
     ]
     assert not any(p.is_copy for p in produced)
-    assert [p.line_count for p in produced] == [0, 0, 2, 2, 3, 3]
+    assert [p.line_count for p in produced] == [2, 2, 3, 3]
     register = archive_register(db.uow(), run_id=validated, bordereau=BT)
-    assert [r.entry_id for r in register] == [p.entry_id for p in produced]
-    for entry, archived in zip(register, produced, strict=True):
+    assert [r.entry_id for r in register] == [
+        *(p.entry_id for p in produced),
+        produced.empty[0].entry_id,
+    ]
+    for entry, archived in zip(register, produced, strict=False):
         name, content = archived_content(db.uow(), entry.entry_id)
         assert name == entry.file_name
         assert hashlib.sha256(content).hexdigest() == entry.sha256 == archived.sha256
@@ -118,28 +121,30 @@ def test_produce_archives_six_files_with_their_hash(db, validated) -> None:
         assert entry.created_by == "chef"
         assert entry.created_by_name == "Utilisateur chef"
         assert entry.run_on == RUN
-    # one audit event per file, in the same transaction
-    assert count(db, "audit_event", "WHERE action = 'lists.archive'") == 6
+    # one audit event per file and per list without a file, in the same transaction
+    assert count(db, "audit_event", "WHERE action = 'lists.archive'") == 5
 
 
 def test_lists_hold_the_right_lines(db, validated) -> None:
     produced = {(p.kind, p.file_format): p for p in produce_lists(db.uow(), CHEF, validated, BT)}
     _, resilier = archived_content(db.uow(), produced[(ListKind.A_RESILIER, "xlsx")].entry_id)
-    rows = sheet_rows(resilier)
-    assert [(r[0], r[1], r[10]) for r in rows[:2]] == [
-        ("PB1", "Rémi Dossou-Yovo", "À résilier"),
-        ("PB2", "Afiavi Zinsou épouse Agbodjan", "À résilier"),
+    rows = table(resilier)
+    assert [(r["Police"], r["Client"], r["Motif"]) for r in rows] == [
+        ("PB1", "Rémi Dossou-Yovo", "2 factures impayées, suspendu depuis 50 jours"),
+        ("PB2", "Afiavi Zinsou épouse Agbodjan", "2 factures impayées, suspendu depuis 50 jours"),
     ]
-    assert rows[0][7] == 20_000 and isinstance(rows[0][8], dt.datetime)
-    assert rows[2][:2] == ("Total", 2) and rows[2][7] == 40_000
+    assert rows[0]["Montant dû (FCFA)"] == 20_000
+    assert isinstance(rows[0]["Suspendu le"], dt.datetime)
+    total = sheet_rows(resilier)[2]
+    assert total[:4] == ("Total", None, None, 2) and total[11] == 40_000
     _, control = archived_content(db.uow(), produced[(ListKind.CONTROLE, "xlsx")].entry_id)
-    assert [(r[0], r[10], r[11]) for r in sheet_rows(control)[:3]] == [
+    assert [(r["Police"], r["Décision"], r["Motif"]) for r in table(control)] == [
         ("PB3", "Exclue (à résilier)", "Litige en cours — facture de juillet contestée"),
         ("PE", "Exempté (décision DG requise)",
          "2 factures impayées, suspendu depuis 50 jours ; client Sensible (VIP) : exempté, "
          "résiliation sur dérogation DG seulement"),
         ("PP", "Retirée à la validation (à résilier)",
-         "Rétablie ou réglée entre la sélection et la validation (R7)"),
+         "Factures réglées avant la validation : moins de 2 impayés échus (R7)"),
     ]  # fmt: skip
     _, pdf = archived_content(db.uow(), produced[(ListKind.A_RESILIER, "pdf")].entry_id)
     page = " ".join(PdfReader(io.BytesIO(pdf)).pages[0].extract_text().split())
@@ -147,8 +152,8 @@ def test_lists_hold_the_right_lines(db, validated) -> None:
     assert "Bordereau BT-2026-09 (BT, septembre 2026)" in page
     assert f"n° {validated} du 20/11/2026" in page
     assert "Utilisateur chef (chef), le" in page
-    assert "PB2 Afiavi Zinsou épouse Agbodjan" in page
-    assert "20 000 FCFA 01/10/2026 50 À résilier" in page
+    assert "PB2 CPB2 Afiavi Zinsou épouse Agbodjan" in page
+    assert "20 000 FCFA 01/10/2026 50 2 factures impayées" in page
     assert "Total : 2 clients 4 40 000 FCFA" in page
 
 
@@ -156,10 +161,12 @@ def test_relance_and_waiting_lines_of_an_mt_bordereau(db, validated) -> None:
     validate_bordereau(db.uow(), CHEF, validated, MT, today_=TODAY)
     produced = {(p.kind, p.file_format): p for p in produce_lists(db.uow(), CHEF, validated, MT)}
     _, relancer = archived_content(db.uow(), produced[(ListKind.A_RELANCER, "xlsx")].entry_id)
-    assert [(r[0], r[5], r[10]) for r in sheet_rows(relancer)[:1]] == [("PM", "MT", "À relancer")]
+    assert [(r["Police"], r["Client"]) for r in table(relancer)] == [("PM", "Mairie de Cotonou")]
     _, control = archived_content(db.uow(), produced[(ListKind.CONTROLE, "xlsx")].entry_id)
-    assert sheet_rows(control)[0][:2] == ("PW", "Collectivité en attente")
-    assert sheet_rows(control)[0][10] == "En attente de relance"
+    assert [(r["Police"], r["Client"], r["Décision"]) for r in table(control)] == [
+        ("PW", "Collectivité en attente", "En attente de relance")
+    ]
+    assert (ListKind.A_RESILIER, "xlsx") not in produced  # nobody to terminate: no file
 
 
 def test_cancelled_order_goes_to_the_control_list(db, validated) -> None:
@@ -175,8 +182,8 @@ def test_cancelled_order_goes_to_the_control_list(db, validated) -> None:
     produced = {(p.kind, p.file_format): p for p in produce_lists(db.uow(), CHEF, validated, BT)}
     assert produced[(ListKind.A_RESILIER, "xlsx")].line_count == 1
     _, control = archived_content(db.uow(), produced[(ListKind.CONTROLE, "xlsx")].entry_id)
-    cancelled = [r for r in sheet_rows(control) if r[0] == "PB2"]
-    assert cancelled[0][10:12] == (
+    cancelled = [r for r in table(control) if r["Police"] == "PB2"]
+    assert (cancelled[0]["Décision"], cancelled[0]["Motif"]) == (
         "Annulée (à résilier)",
         "Annulée le 24/11/2026 : rétabli le 23/11",
     )
@@ -188,7 +195,7 @@ def test_producing_again_records_copies(db, validated) -> None:
     assert all(p.is_copy for p in again)
     assert {p.entry_id for p in again}.isdisjoint({p.entry_id for p in first})
     register = archive_register(db.uow(), run_id=validated)
-    assert [r.is_copy for r in register] == [False] * 6 + [True] * 6
+    assert [r.is_copy for r in register] == [False] * 5 + [True] * 5
     pdfs = archive_register(db.uow(), bordereau=BT, kind="A_RESILIER")
     assert [(r.file_format, r.is_copy) for r in pdfs] == [
         ("xlsx", False), ("pdf", False), ("xlsx", True), ("pdf", True)
@@ -232,7 +239,7 @@ def test_copies_on_disk_match_the_archive(db, validated, tmp_path) -> None:
 
 
 def test_save_as_writes_an_audited_copy(db, validated, tmp_path) -> None:
-    entry = produce_lists(db.uow(), CHEF, validated, BT)[3]  # à résilier, PDF
+    entry = produce_lists(db.uow(), CHEF, validated, BT)[1]  # à résilier, PDF
     target = tmp_path / "copie" / "ma liste.pdf"
     assert save_copy(db.uow(), Actor("lecteur"), entry.entry_id, target) == target
     assert target.read_bytes() == archived_content(db.uow(), entry.entry_id)[1]
@@ -297,7 +304,7 @@ def test_file_open_elsewhere_puts_everything_back(
     monkeypatch.setattr(lists_service.os, "replace", replace)
     with pytest.raises(ListError, match=rf"« {locked} » ne peut pas être remplacé .*Fermez-le"):
         produce_lists(db.uow(), CHEF, validated, BT, out)
-    assert count(db, "archive_entry") == 6  # the second production recorded nothing
+    assert count(db, "archive_entry") == 5  # the second production recorded nothing
     assert {name: (out / name).read_bytes() for name in before} == before  # old files back
     assert sorted(os.listdir(out)) == sorted(before)  # no temporary or set-aside file
 
@@ -316,7 +323,7 @@ def test_failed_commit_puts_the_old_files_back(
     with pytest.raises(RuntimeError):
         produce_lists(db.uow(), CHEF, validated, BT, out)
     monkeypatch.undo()
-    assert count(db, "archive_entry") == 6
+    assert count(db, "archive_entry") == 5
     assert {name: (out / name).read_bytes() for name in before} == before
     assert sorted(os.listdir(out)) == sorted(before)
 
@@ -328,3 +335,216 @@ def test_a_folder_in_the_way_of_a_file(db, validated, tmp_path) -> None:
         produce_lists(db.uow(), CHEF, validated, BT, out)
     assert count(db, "archive_entry") == 0
     assert os.listdir(out) == [names(BT, validated)[0]]
+
+
+# --------------------------------------------------------------------------- #10
+
+
+def table(content: bytes) -> list[dict[str, object]]:
+    """The data rows of a list workbook, each as {column title: value} (totals left out)."""
+    ws = load_workbook(io.BytesIO(content)).active
+    titles = [c.value for c in ws[6]]
+    rows = [
+        dict(zip(titles, row, strict=True)) for row in ws.iter_rows(min_row=7, values_only=True)
+    ]
+    return [r for r in rows if r["Police"] is not None and not r["Police"].startswith("Total")]
+
+
+def produced_files(db, run: int, bordereau: str) -> dict[tuple[ListKind, str], bytes]:
+    return {
+        (p.kind, p.file_format): archived_content(db.uow(), p.entry_id)[1]
+        for p in produce_lists(db.uow(), CHEF, run, bordereau)
+    }
+
+
+def pay_everything(uow, police: str, on: dt.date) -> None:
+    for (number,) in uow.session.execute(
+        text("SELECT number FROM invoice WHERE police = :p"), {"p": police}
+    ):
+        uow.session.execute(
+            text(
+                "INSERT INTO payment (invoice_number, reference, paid_on, amount) "
+                "VALUES (:n, :r, :d, 10000)"
+            ),
+            {"n": number, "r": f"R-{number}", "d": on},
+        )
+
+
+def test_control_list_says_why_each_line_was_dropped_at_validation(db, world) -> None:
+    """#10: the real reason, recorded at validation, never one generic R7 text."""
+    debtor(world, "PK", "Reste à résilier")
+    debtor(world, "PP", "Payé entre-temps")
+    debtor(world, "PR", "Rétabli entre-temps")
+    debtor(world, "PT", "Résilié dans l'export")
+    debtor(world, "PN", "Suspendu à nouveau")
+    world.commit()
+    run = run_selection(db.uow(), CHEF, RUN, today_=TODAY).run_id
+    after_run = D(2026, 11, 21)
+    with db.uow() as uow:  # what the next import brings, before validation
+        pay_everything(uow, "PP", after_run)
+        uow.session.execute(
+            text("UPDATE suspension SET restored_on = :d WHERE police IN ('PR', 'PN')"),
+            {"d": after_run},
+        )
+        uow.session.execute(
+            text("UPDATE contract SET terminated_on = :d WHERE police = 'PT'"), {"d": after_run}
+        )
+        uow.session.execute(
+            text(
+                "INSERT INTO suspension (police, suspended_on, bordereau_code) "
+                "VALUES ('PN', :d, :b)"
+            ),
+            {"d": after_run, "b": BT},
+        )
+        uow.commit()
+    result = validate_bordereau(db.uow(), CHEF, run, BT, today_=TODAY)
+    assert (result.orders, result.dropped) == (1, ["PN", "PP", "PR", "PT"])
+    with db.engine.connect() as conn:  # the reason is stored as a code at validation
+        codes = dict(
+            conn.execute(
+                text("SELECT police, dropped_code FROM candidate WHERE run_id = :r"), {"r": run}
+            ).all()
+        )
+    assert codes == {
+        "PK": None, "PN": "NEW_SUSPENSION", "PP": "PAID", "PR": "RESTORED", "PT": "TERMINATED"
+    }  # fmt: skip
+    files = produced_files(db, run, BT)
+    control = {
+        r["Police"]: (r["Décision"], r["Motif"]) for r in table(files[(ListKind.CONTROLE, "xlsx")])
+    }
+    dropped = "Retirée à la validation (à résilier)"
+    assert control == {
+        "PN": (dropped, "Nouvelle suspension du 21/11/2026 : la procédure repart de celle-ci (R7)"),
+        "PP": (dropped, "Factures réglées avant la validation : moins de 2 impayés échus (R7)"),
+        "PR": (dropped, "Rétablie le 21/11/2026, avant la validation (R7)"),
+        "PT": (dropped, "Contrat résilié le 21/11/2026 (date de résiliation de l'export) (R7)"),
+    }
+    page = " ".join(
+        PdfReader(io.BytesIO(files[(ListKind.CONTROLE, "pdf")])).pages[0].extract_text().split()
+    )
+    assert "Rétablie le 21/11/2026, avant la validation (R7)" in page
+    assert "entre la sélection et la validation" not in page
+
+
+def test_control_list_shows_the_dg_derogation_of_a_termination(db, world) -> None:
+    """#10 (R4): an exempt customer terminated on a DG derogation is on the à-résilier
+    list and, for DIG / DAI, on the control list with the derogation's reference and date."""
+    debtor(world, "PD", "Agent SBEE avec dérogation", category="AGENT_SBEE")
+    debtor(world, "PE", "Agent SBEE sans dérogation", category="AGENT_SBEE")
+    world.derogation("PD", D(2026, 11, 10), ref="DG/DCC/2026/014")
+    world.commit()
+    run = run_selection(db.uow(), CHEF, RUN, today_=TODAY).run_id
+    assert validate_bordereau(db.uow(), CHEF, run, BT, today_=TODAY).orders == 1
+    files = produced_files(db, run, BT)
+    assert [r["Police"] for r in table(files[(ListKind.A_RESILIER, "xlsx")])] == ["PD"]
+    control = {r["Police"]: r for r in table(files[(ListKind.CONTROLE, "xlsx")])}
+    assert control["PD"]["Décision"] == "À résilier sur dérogation DG"
+    assert "Dérogation DG réf. DG/DCC/2026/014 du 10/11/2026" in control["PD"]["Motif"]
+    assert control["PE"]["Décision"] == "Exempté (décision DG requise)"
+    page = " ".join(
+        PdfReader(io.BytesIO(files[(ListKind.CONTROLE, "pdf")])).pages[0].extract_text().split()
+    )
+    assert "Dérogation DG réf. DG/DCC/2026/014 du 10/11/2026" in page
+
+
+def relance_subtitle(files: dict[tuple[ListKind, str], bytes]) -> tuple[str, str]:
+    ws = load_workbook(io.BytesIO(files[(ListKind.A_RELANCER, "xlsx")])).active
+    page = " ".join(
+        PdfReader(io.BytesIO(files[(ListKind.A_RELANCER, "pdf")])).pages[0].extract_text().split()
+    )
+    return ws["A5"].value, page
+
+
+@pytest.mark.parametrize("delay", [7, 10])
+def test_plan_texts_come_from_the_runs_snapshot(db, world, delay) -> None:
+    """#10: « 7 jours » is the run's reminder delay, not a constant nor today's plan."""
+    debtor(world, "PM", "Mairie de Cotonou", voltage="MT", category="COLLECTIVITE_LOCALE")
+    world.commit()
+    with db.uow() as uow:
+        uow.session.execute(text("UPDATE recovery_plan SET reminder_delay_days = :d"), {"d": delay})
+        uow.commit()
+    run = run_selection(db.uow(), CHEF, RUN, today_=TODAY).run_id
+    with db.uow() as uow:  # the plan changes after the run
+        uow.session.execute(text("UPDATE recovery_plan SET reminder_delay_days = 12"))
+        uow.commit()
+    validate_bordereau(db.uow(), CHEF, run, MT, today_=TODAY)
+    excel, pdf = relance_subtitle(produced_files(db, run, MT))
+    for text_ in (excel, pdf):
+        assert f"délai de {delay} jours à compter de la réception" in text_
+        assert "12 jours" not in text_
+
+
+def test_lists_carry_the_delivery_point_meter_category_and_document_number(db, world) -> None:
+    """#10: what the procedure asks for; the letter / order number once edited."""
+    from sbee_desk.services.edition import document_number, run_edition
+
+    debtor(world, "PB1", "Rémi Dossou-Yovo")
+    debtor(world, "PM", "Mairie de Cotonou", voltage="MT", category="COLLECTIVITE_LOCALE")
+    world.s.execute(
+        text(
+            "UPDATE contract SET delivery_point = 'PDL-' || police, meter_serial = 'CPT-' || police"
+        )
+    )
+    world.commit()
+    run = run_selection(db.uow(), CHEF, RUN, today_=TODAY).run_id
+    validate_bordereau(db.uow(), CHEF, run, BT, today_=TODAY)
+    validate_bordereau(db.uow(), CHEF, run, MT, today_=TODAY)
+    (before,) = table(produced_files(db, run, BT)[(ListKind.A_RESILIER, "xlsx")])
+    assert (before["Police"], before["Code client"], before["PdL"], before["N° compteur"]) == (
+        "PB1",
+        "CPB1",
+        "PDL-PB1",
+        "CPT-PB1",
+    )
+    assert before["Catégorie"] == "Ordinaire"
+    assert before["N° ordre"] is None  # not edited yet
+    run_edition(db.uow(), CHEF, TODAY, workers=0, today_=TODAY)
+    with db.engine.connect() as conn:
+        order_id = conn.execute(text("SELECT id FROM work_order WHERE police = 'PB1'")).scalar()
+        letter_id = conn.execute(
+            text("SELECT id FROM reminder_letter WHERE police = 'PM'")
+        ).scalar()
+    bt = produced_files(db, run, BT)
+    (after,) = table(bt[(ListKind.A_RESILIER, "xlsx")])
+    assert after["N° ordre"] == document_number(order_id)
+    page = " ".join(
+        PdfReader(io.BytesIO(bt[(ListKind.A_RESILIER, "pdf")])).pages[0].extract_text().split()
+    )
+    assert f"{document_number(order_id)} PB1 CPB1" in page
+    assert "PDL-PB1" in page and "CPT-PB1" in page
+    (letter,) = table(produced_files(db, run, MT)[(ListKind.A_RELANCER, "xlsx")])
+    assert (letter["N° lettre"], letter["Catégorie"]) == (
+        document_number(letter_id),
+        "Collectivité locale",
+    )
+
+
+def test_an_empty_list_is_not_archived_as_an_empty_page(db, world, tmp_path) -> None:
+    """#10: nothing to remind on a BT bordereau: no a-relancer file; the result and the
+    register say « aucun client à relancer »."""
+    debtor(world, "PB1", "Rémi Dossou-Yovo")
+    debtor(world, "PE", "Hôpital de zone", category="VIP")
+    world.commit()
+    run = run_selection(db.uow(), CHEF, RUN, today_=TODAY).run_id
+    validate_bordereau(db.uow(), CHEF, run, BT, today_=TODAY)
+    produced = produce_lists(db.uow(), CHEF, run, BT, tmp_path / "out")
+    assert [(p.kind, p.file_format) for p in produced] == [
+        (ListKind.A_RESILIER, "xlsx"), (ListKind.A_RESILIER, "pdf"),
+        (ListKind.CONTROLE, "xlsx"), (ListKind.CONTROLE, "pdf"),
+    ]  # fmt: skip
+    assert [e.kind for e in produced.empty] == [ListKind.A_RELANCER]
+    assert produced.empty_labels() == ["aucun client à relancer"]
+    assert sorted(os.listdir(tmp_path / "out")) == sorted(
+        n for n in names(BT, run) if "a-relancer" not in n
+    )
+    register = archive_register(db.uow(), run_id=run)
+    assert [(r.kind, r.file_format, r.has_file) for r in register] == [
+        (ListKind.A_RESILIER, "xlsx", True), (ListKind.A_RESILIER, "pdf", True),
+        (ListKind.CONTROLE, "xlsx", True), (ListKind.CONTROLE, "pdf", True),
+        (ListKind.A_RELANCER, "", False),
+    ]  # fmt: skip
+    assert register[-1].description == "aucun client à relancer"
+    assert register[-1].entry_id == produced.empty[0].entry_id
+    with pytest.raises(ListError, match="aucun client à relancer : aucun fichier"):
+        archived_content(db.uow(), register[-1].entry_id)
+    assert count(db, "audit_event", "WHERE action = 'lists.archive'") == 5
