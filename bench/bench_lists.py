@@ -47,12 +47,13 @@ from sbee_desk.documents.lists import (  # noqa: E402 - same
     ListLine,
     ListTexts,
     _Wording,
+    cell_values,
     load_list_texts,
     pdf_bytes,
     sorted_lines,
     xlsx_bytes,
 )
-from sbee_desk.domain.enums import Decision  # noqa: E402
+from sbee_desk.domain.enums import CustomerCategory, Decision  # noqa: E402
 
 FIRST_NAMES = ["Kossi", "Afiavi", "Rémi", "Ahouéfa", "Sènan", "Mahugnon", "Célestin", "Bénédicte"]
 LAST_NAMES = ["Hounkpatin", "Zinsou", "Dossou-Yovo", "Kpadonou", "Agbodjan", "Gbèto", "Adjovi"]
@@ -79,6 +80,11 @@ def make_lines(count: int, seed: int = 5) -> list[ListLine]:
                 days_suspended=days,
                 decision=Decision.RESILIATION,
                 reason=f"{unpaid} factures impayées, suspendu depuis {days} jours",
+                customer_code=f"C{n:08d}",
+                category=CustomerCategory.ORDINAIRE,
+                delivery_point=f"PDL-{n:08d}",
+                meter_serial=f"CPT-{n:08d}",
+                document_number=f"{n:08d}",
             )
         )
     return lines
@@ -97,14 +103,10 @@ def document(lines: list[ListLine]) -> ListDocument:
 def raw_rows(doc: ListDocument, texts: ListTexts) -> list[tuple]:
     """The same cell values as the export writes, in its column order (built untimed)."""
     wording = _Wording(texts)
-    order = [COLUMN_KEYS.index(c.key) for c in texts.columns]
+    order = [COLUMN_KEYS.index(c.key) for c in texts.columns[doc.kind]]
     rows = []
     for line in sorted_lines(doc.kind, doc.lines):
-        values = (
-            line.police, line.customer_name, line.address, line.quartier, line.zone_code,
-            line.voltage, line.unpaid_count, line.amount_due, line.suspended_on,
-            line.days_suspended, wording.decision(line), wording.motif(line),
-        )  # fmt: skip
+        values = cell_values(line, wording)
         rows.append(tuple(values[i] for i in order))
     return rows
 

@@ -15,10 +15,11 @@ to ``append`` if that private API ever changes. See bench/bench_lists.py.
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import io
 import re
 from collections import Counter
-from collections.abc import Callable, Generator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from operator import itemgetter
@@ -811,6 +812,8 @@ _WRAPPED = {
 _KEPT_WITH_TOTALS = 2
 #: columns printed on one line, never wrapped nor cut: as wide as their longest value
 _ONE_LINE = {"numero", "tension", "impayes", "montant", "suspendu_le", "jours"}
+#: identifiers: on one line too when the text columns can spare the room
+_IDENTIFIERS = {"police", "code_client", "pdl", "compteur", "zone"}
 
 
 class _ListPDF(P.BasePDF):
@@ -836,32 +839,51 @@ class _ListPDF(P.BasePDF):
         self.lefts = [self.l_margin + sum(self.widths[:i]) for i in range(len(self.widths))]
         self.set_auto_page_break(False, self.b_margin)  # pages break by hand, between rows
 
+    def _natural(self, texts: Iterable[str]) -> float:
+        """Width of the widest of ``texts`` (measured: the few longest), with the padding."""
+        longest = heapq.nlargest(3, set(texts), key=len)
+        widest = max((self.get_string_width(t) for t in longest), default=0.0)
+        return widest + 2 * _PAD + 0.2
+
     def _widths(self) -> list[float]:
-        """The toml's widths, relative (the columns always fill the page's width), but a
-        column printed on one line (numbers, amounts, dates) at least as wide as its
-        longest value: the others give up the difference, in proportion."""
+        """The toml's widths, relative (the columns always fill the page's width), then
+        adjusted to the values: a column printed on one line (numbers, amounts, dates)
+        is at least as wide as its longest value; an identifier (police, customer code,
+        PdL, meter) is too when the text columns can spare it (up to 40 % of their width),
+        else it wraps. The text columns give up the difference, in proportion to what
+        they can spare without cutting a word."""
         total = sum(c.width_mm for c in self.columns)
         widths = [c.width_mm * self.content_width / total for c in self.columns]
         self.set_font(P.FONT, "", _FONT_SIZE)
-        needed = {}
+        hard: dict[int, float] = {}
+        soft: dict[int, float] = {}
+        slack: dict[int, float] = {}
         for index, key in enumerate(self.keys):
-            if key not in _ONE_LINE:
-                continue
-            longest = sorted({row[index] for row in self.rows}, key=len)[-3:]
-            natural = max((self.get_string_width(t) for t in longest), default=0.0)
-            if natural + 2 * _PAD + 0.2 > widths[index]:
-                needed[index] = natural + 2 * _PAD + 0.2
-        flexible = [
-            i for i in range(len(widths)) if i not in needed and self.keys[i] not in _ONE_LINE
-        ]
-        extra = sum(needed[i] - widths[i] for i in needed)
-        room = sum(widths[i] for i in flexible)
-        if not needed or room <= extra:
+            values = (row[index] for row in self.rows)
+            if key in _ONE_LINE or key in _IDENTIFIERS:
+                deficit = self._natural(values) - widths[index]
+                if deficit > 0:
+                    (hard if key in _ONE_LINE else soft)[index] = deficit
+            else:  # a text column: never narrower than its longest word
+                words = (word for text in values for word in text.split())
+                slack[index] = max(0.0, widths[index] - self._natural(words))
+        room = sum(widths[i] for i in slack)
+        needed, wanted, spare = sum(hard.values()), sum(soft.values()), sum(slack.values())
+        if needed >= room:  # nothing sensible to give: the toml's widths
             return widths
-        for index, width in needed.items():
-            widths[index] = width
-        for index in flexible:
-            widths[index] -= extra * widths[index] / room
+        share = min(1.0, max(0.0, min(0.4 * room, spare) - needed) / wanted) if wanted else 0.0
+        for index, deficit in hard.items():
+            widths[index] += deficit
+        for index, deficit in soft.items():
+            widths[index] += deficit * share
+        taken = needed + wanted * share
+        from_slack = min(taken, spare)
+        for index, free in slack.items():
+            widths[index] -= from_slack * free / spare if spare else 0.0
+        rest = taken - from_slack  # only when the one-line columns need more than the slack
+        remaining = sum(widths[i] for i in slack)
+        for index in slack:
+            widths[index] -= rest * widths[index] / remaining
         return widths
 
     # ---- page furniture

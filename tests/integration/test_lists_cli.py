@@ -68,12 +68,8 @@ def cli(db_url, tmp_path, monkeypatch, capsys, validation_clock):
     return run
 
 
-def names(bordereau: str, run: int) -> list[str]:
-    return [
-        f"{bordereau}-{run}-{suffix}.{fmt}"
-        for suffix in ("a-relancer", "a-resilier", "controle")
-        for fmt in ("xlsx", "pdf")
-    ]
+def names(bordereau: str, run: int, suffixes: tuple[str, ...]) -> list[str]:
+    return [f"{bordereau}-{run}-{suffix}.{fmt}" for suffix in suffixes for fmt in ("xlsx", "pdf")]
 
 
 def test_lists_for_every_validated_bordereau(cli, db_url, tmp_path) -> None:
@@ -87,28 +83,32 @@ def test_lists_for_every_validated_bordereau(cli, db_url, tmp_path) -> None:
     code, stdout, err = cli("lists", "--run", str(run), "--all", "--out", str(out))
     assert code == 0, err
     assert "Non validés, sans listes : MT-09." in err
-    assert f"BT-09 : 6 listes archivées au classeur (n° 1 à 6), dans {out} :" in stdout
-    assert sorted(os.listdir(out)) == sorted(names("BT-09", run))
+    # nobody to remind on BT-09: no empty a-relancer file (#10)
+    assert f"BT-09 : 4 listes archivées au classeur (n° 1 à 4), dans {out} :" in stdout
+    assert sorted(os.listdir(out)) == sorted(names("BT-09", run, ("a-resilier", "controle")))
 
     ws = load_workbook(out / f"BT-09-{run}-a-resilier.xlsx").active
-    row = [c.value for c in ws[7]]
-    assert row[:2] == ["P1", "Kossi Hounkpatin"]
-    assert (row[6], row[7], row[10]) == (2, 47_500, "À résilier")
+    titles = [c.value for c in ws[6]]
+    row = dict(zip(titles, [c.value for c in ws[7]], strict=True))
+    assert (row["Police"], row["Code client"], row["Client"]) == ("P1", "C1", "Kossi Hounkpatin")
+    assert (row["PdL"], row["N° compteur"], row["Catégorie"]) == ("PDL1", "CPT1", "Ordinaire")
+    assert (row["Impayés"], row["Montant dû (FCFA)"]) == (2, 47_500)
     pdf = PdfReader(io.BytesIO((out / f"BT-09-{run}-controle.pdf").read_bytes()))
     page = " ".join(pdf.pages[0].extract_text().split())
-    assert "P3 Afiavi Zinsou Lot 3 Gbégamey Gbégamey" in page
+    assert "P3 C3 Afiavi Zinsou Agent SBEE Gbégamey PDL3 CPT3" in page
     assert "Exempté (décision DG requise)" in page
     resilier = " ".join(
         PdfReader(out / f"BT-09-{run}-a-resilier.pdf").pages[0].extract_text().split()
     )
-    assert "47 500 FCFA 01/10/2026 50 À résilier" in resilier
+    assert "47 500 FCFA 01/10/2026 50" in resilier
 
     assert cli("validate", "--run", str(run), "--bordereau", "MT-09")[0] == 0
     code, stdout, _ = cli("lists", "--run", str(run), "--bordereau", "MT-09", "--out", str(out))
     assert code == 0
     relancer = load_workbook(out / f"MT-09-{run}-a-relancer.xlsx").active
-    assert [c.value for c in relancer[7]][:2] == ["P2", "Mairie de Cotonou"]
-    assert relancer.cell(7, 8).value == 2_350_000
+    assert [c.value for c in relancer[7]][1:4] == ["P2", "C2", "Mairie de Cotonou"]
+    assert relancer.cell(7, 12).value == 2_350_000
+    assert "MT-09 : 2 listes archivées" in stdout  # nothing to terminate nor to control
 
     code, stdout, _ = cli("lists", "--run", str(run), "--bordereau", "BT-09", "--out", str(out))
     assert code == 0
@@ -121,8 +121,9 @@ def test_lists_for_every_validated_bordereau(cli, db_url, tmp_path) -> None:
             ).all()
     finally:
         db.dispose()
+    # each list without a line is in the register too, without a file
     assert [(r[0], bool(r[1])) for r in rows] == (
-        [("BT-09", False)] * 6 + [("MT-09", False)] * 6 + [("BT-09", True)] * 6
+        [("BT-09", False)] * 5 + [("MT-09", False)] * 4 + [("BT-09", True)] * 5
     )
     assert {r[2] for r in rows} == {"chef"}
 

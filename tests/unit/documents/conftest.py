@@ -15,7 +15,7 @@ from sbee_desk.documents.lists import (
     ListTexts,
     load_list_texts,
 )
-from sbee_desk.domain.enums import Decision
+from sbee_desk.domain.enums import CustomerCategory, Decision
 
 VALIDATED_AT = dt.datetime(2026, 11, 22, 9, 15, tzinfo=dt.UTC)
 PRODUCED_AT = dt.datetime(2026, 11, 29, 8, 30, tzinfo=dt.UTC)
@@ -34,6 +34,7 @@ def line(
     address: str | None = "Lot 12, carré 45, Akpakpa",
     quartier: str | None = "Akpakpa",
     cancelled_on: dt.date | None = None,
+    **more,
 ) -> ListLine:
     return ListLine(
         police=police,
@@ -50,10 +51,17 @@ def line(
         reason=reason,
         status=status,
         cancelled_on=cancelled_on,
+        **{
+            "customer_code": f"C{police}",
+            "category": CustomerCategory.ORDINAIRE,
+            "delivery_point": f"PDL-{police}",
+            "meter_serial": f"CPT-{police}",
+            **more,
+        },
     )
 
 
-def document(kind: ListKind, lines: list[ListLine]) -> ListDocument:
+def document(kind: ListKind, lines: list[ListLine], **more) -> ListDocument:
     return ListDocument(
         kind=kind,
         agency_code="AG-COT",
@@ -68,6 +76,7 @@ def document(kind: ListKind, lines: list[ListLine]) -> ListDocument:
         produced_by="Koffi Agbo (chef)",
         produced_at=PRODUCED_AT,
         lines=lines,
+        **more,
     )
 
 
@@ -82,5 +91,5 @@ def make_line() -> Callable[..., ListLine]:
 
 
 @pytest.fixture
-def make_document() -> Callable[[ListKind, list[ListLine]], ListDocument]:
+def make_document() -> Callable[..., ListDocument]:
     return document

@@ -43,11 +43,12 @@ def test_header_lines_and_totals(resilier, texts) -> None:
         "n° 7 du 20/11/2026",
         "Koffi Agbo (chef), le 22/11/2026 à",
         "2 clients — 1 297 500 FCFA",
-        "Police Client Adresse Quartier Zone Tension Nombre d'impayés Montant dû (FCFA)",
-        "P0000001 Rémi Dossou-Yovo",
-        "47 500 FCFA 28/09/2026 53 À résilier",
-        "P0000002 Afiavi Zinsou épouse",
-        "1 250 000 FCFA 01/10/2026 50 À résilier",
+        "N° ordre Police Code client Client Catégorie Adresse Quartier Zone PdL N° compteur "
+        "Impayés Montant dû (FCFA) Suspendu le Jours Motif",
+        "P0000001 CP0000001 Rémi Dossou-Yovo Ordinaire",
+        "PDL-P0000001 CPT-P0000001 2 47 500 FCFA 28/09/2026 53 2 factures impayées",
+        "P0000002 CP0000002 Afiavi Zinsou",
+        "1 250 000 FCFA 01/10/2026 50",
         "Total : 2 clients 5 1 297 500 FCFA",
         "Le chef section recouvrement",
         "Page 1 / 1",
@@ -85,7 +86,7 @@ def test_long_list_repeats_the_table_header_and_numbers_pages(
     count = len(texts_by_page)
     assert count >= 3
     for number, text in enumerate(texts_by_page, 1):
-        assert "Police Client Adresse" in text
+        assert "N° ordre Police Code client Client" in text
         assert f"Page {number} / {count}" in text
     assert (
         "Liste des clients à résilier — Bordereau BT-COT-2026-09 — Traitement n° 7"
@@ -104,7 +105,8 @@ def test_control_list_with_reasons_and_signatures(make_document, make_line, text
     ]  # fmt: skip
     (text,) = pages(pdf_bytes(make_document(ListKind.CONTROLE, lines), texts))
     assert "Liste de contrôle" in text
-    assert "1 exclue(s), 1 exemptée(s), 0 en attente de relance" in text
+    assert "1 exclue, 1 exemptée" in text
+    assert "0 en attente" not in text  # empty groups are not counted
     assert "Exclue (à résilier) Promesse de paiement — passe lundi" in text
     assert "Hôpital de zone" in text
     assert "Visa DIG / DAI" in text
@@ -129,3 +131,77 @@ def test_long_texts_are_wrapped_not_lost(make_document, make_line, texts) -> Non
     )
     (text,) = pages(pdf_bytes(doc, texts))
     assert motif in text
+
+
+@pytest.mark.parametrize("kind", [ListKind.A_RESILIER, ListKind.CONTROLE])
+def test_signatures_never_stand_alone_on_the_last_page(make_document, make_line, texts, kind):
+    """#10: whatever the number of rows, the last page holds rows, the total and the
+    signature boxes together."""
+    pages_seen = set()
+    for count in range(5, 30):
+        lines = [make_line(f"P{n:07d}", f"Client n° {n}", amount=10_000) for n in range(count)]
+        texts_by_page = pages(pdf_bytes(make_document(kind, lines), texts))
+        pages_seen.add(len(texts_by_page))
+        last = texts_by_page[-1]
+        assert f"Total : {count} clients" in last, count
+        assert "Le chef section recouvrement" in last, count
+        assert f"P{count - 1:07d}" in last, count  # at least the last row with them
+        everything = " ".join(texts_by_page)
+        assert all(f"P{n:07d}" in everything for n in range(count))  # no row lost
+    assert {1, 2, 3} <= pages_seen  # the range crosses two page breaks
+
+
+def test_the_pdf_follows_the_columns_of_the_texts(resilier, texts) -> None:
+    """The agency removes or adds a column in reports/lists.toml: the PDF follows."""
+    from dataclasses import replace
+
+    by_key = {c.key: c for c in texts.columns[ListKind.CONTROLE]}
+    chosen = (by_key["police"], by_key["client"], by_key["motif"])
+    custom = replace(texts, columns={**texts.columns, ListKind.A_RESILIER: chosen})
+    (text,) = pages(pdf_bytes(resilier, custom))
+    assert "Police Client Motif P0000001 Rémi Dossou-Yovo 2 factures impayées" in text
+    assert "Adresse" not in text and "PdL" not in text
+
+
+@pytest.mark.parametrize(
+    ("delays", "expected"),
+    [
+        ({"ORDINAIRE": 10, "VIP": 7}, "délai de 10 jours à compter"),
+        ({"ORDINAIRE": 1}, "délai de 1 jour à compter"),
+        ({}, "délai de 7 jours à compter"),
+    ],
+)
+def test_reminder_delay_of_the_subtitle_comes_from_the_runs_plans(
+    make_document, make_line, texts, delays, expected
+) -> None:
+    doc = make_document(
+        ListKind.A_RELANCER,
+        [make_line("P1", decision=Decision.RELANCE)],
+        reminder_delays=delays,
+    )
+    (text,) = pages(pdf_bytes(doc, texts))
+    assert expected in text
+
+
+def test_several_reminder_delays_on_one_list(make_document, make_line, texts) -> None:
+    from sbee_desk.domain.enums import CustomerCategory
+
+    lines = [
+        make_line("P1", decision=Decision.RELANCE),
+        make_line("P2", decision=Decision.RELANCE, category=CustomerCategory.ADMINISTRATION),
+    ]
+    doc = make_document(
+        ListKind.A_RELANCER, lines, reminder_delays={"ORDINAIRE": 7, "ADMINISTRATION": 10}
+    )
+    (text,) = pages(pdf_bytes(doc, texts))
+    assert "délai de 7 à 10 jours selon la catégorie à compter" in text
+
+
+def test_identifiers_are_not_cut(make_document, make_line, texts) -> None:
+    line = make_line(
+        "P1", document_number="00001234", delivery_point="PDL-0123456789",
+        meter_serial="SAG-2019-00012345",
+    )  # fmt: skip
+    (text,) = pages(pdf_bytes(make_document(ListKind.A_RESILIER, [line]), texts))
+    for value in ("00001234", "PDL-0123456789", "SAG-2019-00012345", "01/10/2026"):
+        assert value in text

@@ -9,15 +9,18 @@ import pytest
 from openpyxl import load_workbook
 
 from sbee_desk.documents import lists as L
-from sbee_desk.documents.lists import LineStatus, ListKind, xlsx_bytes
-from sbee_desk.domain.enums import Decision
+from sbee_desk.documents.lists import Dropped, LineStatus, ListKind, xlsx_bytes
+from sbee_desk.domain.enums import CustomerCategory, Decision, DropReason
 
 HEADER_ROW = 6
 FIRST = 7
 COLUMNS = [
-    "Police", "Client", "Adresse", "Quartier", "Zone", "Tension", "Nombre d'impayés",
-    "Montant dû (FCFA)", "Suspendu le", "Jours", "Décision", "Motif",
+    "N° ordre", "Police", "Code client", "Client", "Catégorie", "Adresse", "Quartier", "Zone",
+    "PdL", "N° compteur", "Impayés", "Montant dû (FCFA)", "Suspendu le", "Jours",
+    "Motif",
 ]  # fmt: skip
+#: 1-based column of each title of the à-résilier list
+AT = {title: n for n, title in enumerate(COLUMNS, 1)}
 
 
 def read(content: bytes):
@@ -49,7 +52,7 @@ def test_header_block_and_column_titles(resilier, texts) -> None:
     assert "2 clients — 1\u202f297\u202f500\u00a0FCFA" in ws["A5"].value
     assert [c.value for c in ws[HEADER_ROW]] == COLUMNS
     assert all(c.font.bold for c in ws[HEADER_ROW])
-    assert "A1:L1" in {str(r) for r in ws.merged_cells.ranges}
+    assert "A1:O1" in {str(r) for r in ws.merged_cells.ranges}
 
 
 def test_data_cells_have_real_types_and_formats(resilier, texts) -> None:
@@ -57,9 +60,10 @@ def test_data_cells_have_real_types_and_formats(resilier, texts) -> None:
     row = [c for c in ws[FIRST]]
     values = [c.value for c in row]
     # sorted by police
-    assert values[:6] == ["P0000001", "Rémi Dossou-Yovo", "Lot 12, carré 45, Akpakpa",
-                          "Akpakpa", "Z1", "BT"]  # fmt: skip
-    unpaid, amount, suspended, days = row[6], row[7], row[8], row[9]
+    assert values[:10] == [None, "P0000001", "CP0000001", "Rémi Dossou-Yovo", "Ordinaire",
+                           "Lot 12, carré 45, Akpakpa", "Akpakpa", "Z1", "PDL-P0000001",
+                           "CPT-P0000001"]  # fmt: skip
+    unpaid, amount, suspended, days = row[10], row[11], row[12], row[13]
     assert (type(unpaid.value), unpaid.value) == (int, 2)
     assert (type(amount.value), amount.value) == (int, 47_500)
     assert amount.number_format == '#,##0" FCFA"'
@@ -68,23 +72,30 @@ def test_data_cells_have_real_types_and_formats(resilier, texts) -> None:
     assert suspended.number_format == "dd/mm/yyyy"
     assert suspended.is_date
     assert days.value == 50
-    assert values[10] == "À résilier"
-    assert values[11] == "2 factures impayées, suspendu depuis 50 jours"
+    assert values[14] == "2 factures impayées, suspendu depuis 50 jours"
     second = [c.value for c in ws[FIRST + 1]]
-    assert second[1] == "Afiavi Zinsou épouse Agbodjan"
-    assert second[7] == 1_250_000
-    assert ws.cell(FIRST + 1, 12).alignment.wrap_text
+    assert second[3] == "Afiavi Zinsou épouse Agbodjan"
+    assert second[11] == 1_250_000
+    assert ws.cell(FIRST + 1, AT["Motif"]).alignment.wrap_text
+
+
+def test_the_document_number_once_edited_stays_text(make_document, make_line, texts) -> None:
+    doc = make_document(ListKind.A_RESILIER, [make_line("P1", document_number="00000012")])
+    cell = read(xlsx_bytes(doc, texts)).cell(FIRST, AT["N° ordre"])
+    assert (cell.value, cell.data_type) == ("00000012", "s")
 
 
 def test_totals_row(resilier, texts) -> None:
     ws = read(xlsx_bytes(resilier, texts))
     total = [c for c in ws[FIRST + 2]]
     assert total[0].value == "Total"
-    assert total[1].value == 2  # clients, shown "2 clients" by its number format
-    assert total[1].number_format == '[=1]0" client";#,##0" clients"'
-    assert total[6].value == 5  # unpaid invoices
-    assert total[7].value == 1_297_500
-    assert total[7].number_format == '#,##0" FCFA"'
+    client = total[AT["Client"] - 1]
+    assert client.value == 2  # clients, shown "2 clients" by its number format
+    assert client.number_format == '[=1]0" client";#,##0" clients"'
+    assert total[AT["Impayés"] - 1].value == 5  # unpaid invoices
+    amount = total[AT["Montant dû (FCFA)"] - 1]
+    assert amount.value == 1_297_500
+    assert amount.number_format == '#,##0" FCFA"'
     assert all(c.font.bold for c in total)
     assert ws.max_row == FIRST + 2
 
@@ -99,15 +110,15 @@ def test_print_setup(resilier, texts) -> None:
     assert ws.sheet_properties.pageSetUpPr.fitToPage is True
     assert ws.print_title_rows == f"${HEADER_ROW}:${HEADER_ROW}"
     assert ws.freeze_panes == f"A{FIRST}"
-    assert ws.auto_filter.ref == f"A{HEADER_ROW}:L{FIRST + 1}"  # the data, not the totals
+    assert ws.auto_filter.ref == f"A{HEADER_ROW}:O{FIRST + 1}"  # the data, not the totals
     assert "Page &P / &N" in ws.oddFooter.right.text
     assert ws.oddHeader.center.text == "Liste des clients à résilier"
-    assert ws.column_dimensions["L"].width == 45
+    assert ws.column_dimensions["O"].width == 45
 
 
 def test_amounts_over_a_million_use_the_grouping_placeholder(make_document, make_line, texts):
     doc = make_document(ListKind.A_RESILIER, [make_line("P1", amount=12_345_678)])
-    cell = read(xlsx_bytes(doc, texts)).cell(FIRST, 8)
+    cell = read(xlsx_bytes(doc, texts)).cell(FIRST, AT["Montant dû (FCFA)"])
     assert cell.value == 12_345_678
     # a space in the format would be a literal, and print "12345 678 FCFA"
     assert " " not in cell.number_format.split('"')[0]
@@ -117,8 +128,8 @@ def test_empty_list_says_so_and_totals_zero(make_document, texts) -> None:
     ws = read(xlsx_bytes(make_document(ListKind.A_RELANCER, []), texts))
     assert ws.cell(FIRST, 1).value == "Aucun client sur cette liste."
     total = [c.value for c in ws[FIRST + 1]]
-    assert (total[0], total[1], total[6], total[7]) == ("Total", 0, 0, 0)
-    assert ws.auto_filter.ref == f"A{HEADER_ROW}:L{HEADER_ROW}"
+    assert (total[0], total[3], total[10], total[11]) == ("Total", 0, 0, 0)
+    assert ws.auto_filter.ref == f"A{HEADER_ROW}:N{HEADER_ROW}"
 
 
 def test_control_list_words_each_status(make_document, make_line, texts) -> None:
@@ -129,23 +140,50 @@ def test_control_list_words_each_status(make_document, make_line, texts) -> None
         make_line("P1", status=LineStatus.DROPPED),
         make_line("P0", status=LineStatus.CANCELLED, reason="rétabli le 23/11/2026",
                   cancelled_on=dt.date(2026, 11, 24)),
+        make_line("P5", status=LineStatus.DROPPED,
+                  dropped=Dropped(DropReason.TERMINATED, dt.date(2026, 11, 21))),
+        make_line("P6", status=LineStatus.DROPPED,
+                  dropped=Dropped(DropReason.PAID, threshold=2)),
+        make_line("P7", status=LineStatus.DROPPED,
+                  dropped=Dropped(DropReason.ALREADY_VALIDATED, run=4)),
+        make_line("P8", status=LineStatus.DEROGATION, category=CustomerCategory.AGENT_SBEE,
+                  derogation_reference="DG/DCC/2026/014",
+                  derogation_decided_on=dt.date(2026, 11, 10)),
     ]  # fmt: skip
     ws = read(xlsx_bytes(make_document(ListKind.CONTROLE, lines), texts))
-    rows = [(r[0].value, r[10].value, r[11].value) for r in ws.iter_rows(FIRST, FIRST + 4)]
+    titles = [c.value for c in ws[HEADER_ROW]]
+    police, decision, motif = (titles.index(t) for t in ("Police", "Décision", "Motif"))
+    rows = [
+        (r[police].value, r[decision].value, r[motif].value)
+        for r in ws.iter_rows(FIRST, FIRST + len(lines) - 1)
+    ]
     assert rows == [
         ("P2", "Exclue (à résilier)", "Litige en cours — facture contestée"),
         ("P3", "Exempté (décision DG requise)", "client Agent SBEE : exempté"),
         ("P4", "En attente de relance", "lettre non encore remise"),
+        ("P8", "À résilier sur dérogation DG",
+         "Dérogation DG réf. DG/DCC/2026/014 du 10/11/2026 : client Agent SBEE, exemption "
+         "levée par la Direction générale (R4)"),
         ("P0", "Annulée (à résilier)", "Annulée le 24/11/2026 : rétabli le 23/11/2026"),
         ("P1", "Retirée à la validation (à résilier)",
          "Rétablie ou réglée entre la sélection et la validation (R7)"),
+        ("P5", "Retirée à la validation (à résilier)",
+         "Contrat résilié le 21/11/2026 (date de résiliation de l'export) (R7)"),
+        ("P6", "Retirée à la validation (à résilier)",
+         "Factures réglées avant la validation : moins de 2 impayés échus (R7)"),
+        ("P7", "Retirée à la validation (à résilier)",
+         "Lettre ou ordre déjà validé pour cette suspension, traitement n° 4 (R13)"),
     ]  # fmt: skip
-    assert "1 exclue(s), 1 exemptée(s), 1 en attente de relance, 2 retirée(s)" in ws["A5"].value
+    # real plurals, the empty groups left out
+    assert (
+        "1 exclue, 1 exemptée, 1 en attente de relance, 1 sur dérogation DG, "
+        "5 retirées ou annulées." in ws["A5"].value
+    )
 
 
 def test_text_starting_with_equals_stays_text(make_document, make_line, texts) -> None:
     doc = make_document(ListKind.A_RESILIER, [make_line("P1", '=HYPERLINK("x")')])
-    cell = read(xlsx_bytes(doc, texts)).cell(FIRST, 2)
+    cell = read(xlsx_bytes(doc, texts)).cell(FIRST, AT["Client"])
     assert cell.data_type == "s"
     assert cell.value == '=HYPERLINK("x")'
 
@@ -182,8 +220,12 @@ def test_columns_follow_the_texts(resilier, texts) -> None:
     """The agency may reorder or drop columns in reports/lists.toml."""
     from dataclasses import replace
 
-    keep = [c for c in texts.columns if c.key in ("client", "police", "montant")]
-    custom = replace(texts, columns=(keep[1], keep[0], keep[2]))
+    keep = [
+        c for c in texts.columns[ListKind.A_RESILIER] if c.key in ("client", "police", "montant")
+    ]
+    custom = replace(
+        texts, columns={**texts.columns, ListKind.A_RESILIER: (keep[1], keep[0], keep[2])}
+    )
     ws = read(xlsx_bytes(resilier, custom))
     assert [c.value for c in ws[HEADER_ROW]] == ["Client", "Police", "Montant dû (FCFA)"]
     assert [c.value for c in ws[FIRST]] == ["Rémi Dossou-Yovo", "P0000001", 47_500]
