@@ -74,17 +74,19 @@ def test_the_register_lists_every_file_with_filters(
     page = open_archive(qtbot, make_window, archived_db)
     view = page.view
     assert view.stack.currentWidget() is view.table
-    assert page.proxy.rowCount() == 18
-    assert view.shown_label.text() == "18 fichiers"
+    # MT has nobody to terminate nor to control: two lists without a file (#10)
+    assert page.proxy.rowCount() == 16
+    assert view.shown_label.text() == "16 entrées"
     assert view.status_label.text() == (
-        "18 fichiers archivés pour 2 bordereaux, dont 6 copies (listes produites à nouveau)."
+        "14 fichiers archivés pour 2 bordereaux, dont 6 copies (listes produites à nouveau) ; "
+        "2 listes sans ligne, sans fichier."
     )
     # newest first; words in French, short SHA-256
     first = page.proxy.index(0, 0)
     entry = page.model.entry(page.proxy.mapToSource(first).row())
     assert entry.is_copy and entry.bordereau_code == BT
     assert set(rows(page, acols.COL_KIND)) == {"À relancer", "À résilier", "Contrôle"}
-    assert set(rows(page, acols.COL_FORMAT)) == {"Excel", "PDF"}
+    assert set(rows(page, acols.COL_FORMAT)) == {"Excel", "PDF", "—"}
     assert rows(page, acols.COL_USER)[0] == "Rodrigue Tossou"
     assert rows(page, acols.COL_RUN)[0] == f"n° 1 du {dt.date.today():%d/%m/%Y}"
     assert rows(page, acols.COL_COPY).count("Oui") == 6
@@ -96,17 +98,38 @@ def test_the_register_lists_every_file_with_filters(
 
     # filters: kind, bordereau, search as you type
     view.kind_combo.setCurrentIndex(view.kind_combo.findData(ListKind.A_RESILIER.value))
-    assert set(rows(page, acols.COL_KIND)) == {"À résilier"} and page.proxy.rowCount() == 6
+    assert set(rows(page, acols.COL_KIND)) == {"À résilier"} and page.proxy.rowCount() == 5
     view.bordereau_combo.setCurrentIndex(view.bordereau_combo.findText(MT))
-    assert page.proxy.rowCount() == 2
-    assert view.shown_label.text() == "2 fichiers affichés sur 18"
+    assert rows(page, acols.COL_FILE) == ["Aucun contrat à résilier"]
+    assert view.shown_label.text() == "1 entrée affichée sur 16"
     view.kind_combo.setCurrentIndex(0)
     view.bordereau_combo.setCurrentIndex(0)
     qtbot.keyClicks(view.search_edit, "controle.pdf")
-    qtbot.waitUntil(lambda: page.proxy.rowCount() == 3)
-    assert set(rows(page, acols.COL_FILE)) == {f"{BT}-1-controle.pdf", f"{MT}-1-controle.pdf"}
+    qtbot.waitUntil(lambda: page.proxy.rowCount() == 2)
+    assert set(rows(page, acols.COL_FILE)) == {f"{BT}-1-controle.pdf"}
     view.search_edit.clear()
-    qtbot.waitUntil(lambda: page.proxy.rowCount() == 18)
+    qtbot.waitUntil(lambda: page.proxy.rowCount() == 16)
+
+
+def test_a_list_without_a_line_has_no_file_to_open(
+    qtbot: QtBot, make_window: WindowFactory, archived_db: Database
+) -> None:
+    """#10: the register says « Aucune ligne de contrôle » instead of an empty page."""
+    page = open_archive(qtbot, make_window, archived_db)
+    view = page.view
+    qtbot.keyClicks(view.search_edit, "aucune ligne")
+    qtbot.waitUntil(lambda: page.proxy.rowCount() == 1)
+    index = page.proxy.index(0, acols.COL_FILE)
+    assert index.data() == "Aucune ligne de contrôle"
+    assert page.proxy.index(0, acols.COL_FORMAT).data() == "—"
+    qtbot.mouseClick(
+        view.table.viewport(), Qt.MouseButton.LeftButton, pos=view.table.visualRect(index).center()
+    )
+    entry = page.current_entry()
+    assert entry is not None and not entry.has_file and entry.bordereau_code == MT
+    for button in (view.open_button, view.save_button, view.check_button):
+        assert not button.isEnabled()
+    assert "aucun fichier" in view.open_button.toolTip()
 
 
 def test_open_save_and_check_a_copy(

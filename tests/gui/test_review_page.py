@@ -522,3 +522,28 @@ def test_view_state_keeps_the_top_line(
     assert state.top == "P001"
     table = page.view.lines_table
     assert table.indexAt(QPoint(1, 1)).row() == 0
+
+
+def test_the_lists_dialog_says_which_lists_had_no_line(qtbot: QtBot) -> None:
+    """#10: « Aucun client à relancer » rather than an empty page archived."""
+    from sbee_desk.documents.lists import ListKind
+    from sbee_desk.gui.dialogs.review_dialogs import ListsProducedDialog
+    from sbee_desk.services.lists import ArchivedList, EmptyList, ProducedLists
+
+    when = dt.datetime(2026, 11, 28, 10, 15, tzinfo=dt.UTC)
+    files = tuple(
+        ArchivedList(n, ListKind.A_RESILIER, fmt, 1, BT, f"{BT}-1-a-resilier.{fmt}", "0" * 64,
+                     100, 3, False, when)
+        for n, fmt in ((1, "xlsx"), (2, "pdf"))
+    )  # fmt: skip
+    produced = ProducedLists(
+        files, (EmptyList(3, ListKind.A_RELANCER, False), EmptyList(4, ListKind.CONTROLE, False))
+    )
+    dialog = ListsProducedDialog(BT, produced)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.table.rowCount() == 2
+    assert dialog.empty_label.isVisible()
+    text = dialog.empty_label.text()
+    assert "Aucun client à relancer : pas de liste sur une page vide" in text
+    assert "Aucune ligne de contrôle" in text

@@ -38,9 +38,9 @@ from sbee_desk.gui.formatting import (
     plural,
 )
 from sbee_desk.gui.forms.derogation_dialog import Ui_DerogationDialog
-from sbee_desk.gui.models.archive import format_label, kind_label
+from sbee_desk.gui.models.archive import empty_label, format_label, kind_label
 from sbee_desk.gui.models.candidates import ReviewCounts
-from sbee_desk.services.lists import ArchivedList
+from sbee_desk.services.lists import ArchivedList, ProducedLists
 from sbee_desk.services.review import ValidationResult
 from sbee_desk.services.selection import CandidateLine
 
@@ -528,6 +528,21 @@ class ListsProducedDialog(QDialog):
             self.table.verticalHeader().defaultSectionSize() * (len(self.files) + 1) + 8
         )
         layout.addWidget(self.table)
+        # lists with no line: no file, said in words (#10)
+        self.empty_kinds = [e.kind for e in files.empty] if isinstance(files, ProducedLists) else []
+        self.empty_label = QLabel(
+            "<br>".join(
+                self.tr("{what} : pas de liste sur une page vide (noté au classeur).").format(
+                    what=empty_label(kind)
+                )
+                for kind in self.empty_kinds
+            )
+        )
+        self.empty_label.setObjectName("emptyLists")
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setTextFormat(Qt.TextFormat.RichText)
+        self.empty_label.setVisible(bool(self.empty_kinds))
+        layout.addWidget(self.empty_label)
         self.saved_label = QLabel(
             self.tr(
                 "Pour en remettre une copie (clé USB, messagerie), choisissez « Enregistrer "

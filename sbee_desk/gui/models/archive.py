@@ -49,6 +49,12 @@ LIST_KIND_LABELS: dict[ListKind, str] = {
     ListKind.CONTROLE: "Contrôle",
 }
 FORMAT_LABELS = {"xlsx": "Excel", "pdf": "PDF"}
+#: a list with no line is in the register without a file (#10)
+EMPTY_LIST_TEXTS: dict[ListKind, str] = {
+    ListKind.A_RELANCER: "Aucun client à relancer",
+    ListKind.A_RESILIER: "Aucun contrat à résilier",
+    ListKind.CONTROLE: "Aucune ligne de contrôle",
+}
 
 _CHECK_COLOURS = {
     True: BANNER_COLOURS["success"],
@@ -65,7 +71,14 @@ def kind_label(kind: ListKind) -> str:
 
 
 def format_label(file_format: str) -> str:
+    if not file_format:
+        return "—"
     return FORMAT_LABELS.get(file_format.lower(), file_format.upper())
+
+
+def empty_label(kind: ListKind) -> str:
+    """« Aucun client à relancer »… for a list recorded without a file."""
+    return tr(EMPTY_LIST_TEXTS[kind])
 
 
 class ArchiveTableModel(QAbstractTableModel):
@@ -99,6 +112,8 @@ class ArchiveTableModel(QAbstractTableModel):
         }
         self._bold = QFont()
         self._bold.setBold(True)
+        self._italic = QFont()
+        self._italic.setItalic(True)
 
     def set_entries(self, entries: Sequence[RegisterEntry]) -> None:
         self.beginResetModel()
@@ -166,6 +181,13 @@ class ArchiveTableModel(QAbstractTableModel):
                 return self._colours[checked][1]
             if role == Qt.ItemDataRole.FontRole and not checked:
                 return self._bold
+        if not entry.has_file:
+            if role == Qt.ItemDataRole.FontRole:
+                return self._italic
+            if role == Qt.ItemDataRole.ToolTipRole and column == COL_FILE:
+                return self.tr("Cette liste n'avait aucune ligne : aucun fichier n'a été produit.")
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return None
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == COL_SHA:
                 return entry.sha256
@@ -200,11 +222,11 @@ class ArchiveTableModel(QAbstractTableModel):
         if column == COL_USER:
             return entry.created_by_name or entry.created_by
         if column == COL_FILE:
-            return entry.file_name
+            return entry.file_name if entry.has_file else empty_label(entry.kind)
         if column == COL_COPY:
             return self.tr("Oui") if entry.is_copy else self.tr("Non")
         if column == COL_SHA:
-            return entry.sha256[:SHA_SHOWN]
+            return entry.sha256[:SHA_SHOWN] if entry.has_file else "—"
         checked = self._checks.get(entry.entry_id)
         if checked is None:
             return ""
@@ -271,7 +293,7 @@ class ArchiveFilterProxy(QSortFilterProxyModel):
         if not self._needle:
             return True
         words = search_key(
-            entry.file_name,
+            entry.file_name if entry.has_file else empty_label(entry.kind),
             entry.bordereau_code,
             entry.created_by,
             entry.created_by_name,

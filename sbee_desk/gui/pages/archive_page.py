@@ -42,6 +42,7 @@ from sbee_desk.gui.models import archive as acols
 from sbee_desk.gui.models.archive import (
     ArchiveFilterProxy,
     ArchiveTableModel,
+    empty_label,
     kind_label,
 )
 from sbee_desk.gui.pages.base import Page
@@ -310,11 +311,11 @@ class ArchivePage(Page):
         if total == 0:
             self.view.shown_label.clear()
         elif shown == total:
-            self.view.shown_label.setText(plural(total, self.tr("fichier"), self.tr("fichiers")))
+            self.view.shown_label.setText(plural(total, self.tr("entrée"), self.tr("entrées")))
         else:
             self.view.shown_label.setText(
                 self.tr("{shown} sur {total}").format(
-                    shown=plural(shown, self.tr("fichier affiché"), self.tr("fichiers affichés")),
+                    shown=plural(shown, self.tr("entrée affichée"), self.tr("entrées affichées")),
                     total=total,
                 )
             )
@@ -325,9 +326,11 @@ class ArchivePage(Page):
             self.view.status_label.clear()
             return
         bordereaux = {entry.bordereau_code for entry in entries}
-        copies = sum(entry.is_copy for entry in entries)
+        files = [entry for entry in entries if entry.has_file]
+        copies = sum(entry.is_copy for entry in files)
+        empty = len(entries) - len(files)
         text = self.tr("{files} pour {bordereaux}").format(
-            files=plural(len(entries), self.tr("fichier archivé"), self.tr("fichiers archivés")),
+            files=plural(len(files), self.tr("fichier archivé"), self.tr("fichiers archivés")),
             bordereaux=plural(len(bordereaux), self.tr("bordereau"), self.tr("bordereaux")),
         )
         if copies:
@@ -337,6 +340,10 @@ class ArchivePage(Page):
                     self.tr("copie (liste produite à nouveau)"),
                     self.tr("copies (listes produites à nouveau)"),
                 )
+            )
+        if empty:
+            text += self.tr(" ; {lists}, sans fichier").format(
+                lists=plural(empty, self.tr("liste sans ligne"), self.tr("listes sans ligne"))
             )
         self.view.status_label.setText(text + ".")
 
@@ -361,11 +368,16 @@ class ArchivePage(Page):
         return True
 
     def _update_actions(self, *_args: object) -> None:
-        chosen = self.current_entry() is not None
+        entry = self.current_entry()
+        chosen = entry is not None and entry.has_file
         view = self.view
         for button in (view.open_button, view.save_button, view.check_button):
             button.setEnabled(chosen)
         tip = "" if chosen else self.tr("Choisissez d'abord une liste dans le classeur.")
+        if entry is not None and not entry.has_file:
+            tip = self.tr("« {what} » : cette liste n'avait aucune ligne, aucun fichier.").format(
+                what=empty_label(entry.kind)
+            )
         view.open_button.setToolTip(
             tip or self.tr("Ouvre la liste archivée avec le programme du poste (Excel, PDF).")
         )
@@ -392,7 +404,7 @@ class ArchivePage(Page):
         """« Ouvrir »: the archived bytes (checked against their SHA-256) in a read-only
         temporary file, opened with the workstation's program."""
         entry = self.current_entry()
-        if entry is None:
+        if entry is None or not entry.has_file:
             return
         folder = self._temporary_folder()
         entry_id = entry.entry_id
@@ -424,7 +436,7 @@ class ArchivePage(Page):
     def save_selected(self) -> None:
         """« Enregistrer une copie… »: an exact copy where the user chooses, audited."""
         entry = self.current_entry()
-        if entry is None:
+        if entry is None or not entry.has_file:
             return
         start = Path(self.ctx.settings.text("archive/folder") or str(Path.home()))
         file_filter = (
@@ -463,7 +475,7 @@ class ArchivePage(Page):
     def check_selected(self) -> None:
         """« Vérifier une copie… »: is this file still the archived list?"""
         entry = self.current_entry()
-        if entry is None:
+        if entry is None or not entry.has_file:
             return
         start = self.ctx.settings.text("archive/folder") or str(Path.home())
         path, _chosen = QFileDialog.getOpenFileName(
