@@ -805,11 +805,15 @@ _PAD = 1.0
 #: short of a pathological text; numbers (police, PdL, meter…) wrap rather than be cut
 _WRAPPED = {
     "police": 2, "code_client": 2, "client": 4, "categorie": 3, "adresse": 4,
-    "quartier": 2, "zone": 2, "pdl": 3, "compteur": 3, "decision": 3, "derogation": 4,
+    "quartier": 2, "zone": 2, "pdl": 3, "compteur": 3, "decision": 4, "derogation": 4,
     "motif": 10,
 }  # fmt: skip
 #: rows kept on the page of the totals and the signature boxes
-_KEPT_WITH_TOTALS = 2
+_KEPT_WITH_TOTALS = 1
+#: size of the column titles (smaller only for a word too long for its column)
+_HEADER_SIZE = 6.8
+#: a word of a text column longer than this (mm) may be cut: the others keep their room
+_LONGEST_WORD = 40.0
 #: columns printed on one line, never wrapped nor cut: as wide as their longest value
 _ONE_LINE = {"numero", "tension", "impayes", "montant", "suspendu_le", "jours"}
 #: identifiers: on one line too when the text columns can spare the room
@@ -847,43 +851,48 @@ class _ListPDF(P.BasePDF):
 
     def _widths(self) -> list[float]:
         """The toml's widths, relative (the columns always fill the page's width), then
-        adjusted to the values: a column printed on one line (numbers, amounts, dates)
-        is at least as wide as its longest value; an identifier (police, customer code,
-        PdL, meter) is too when the text columns can spare it (up to 40 % of their width),
-        else it wraps. The text columns give up the difference, in proportion to what
-        they can spare without cutting a word."""
+        fitted to what is printed. Every column is at least as wide as the longest word
+        of its title and, for a text column, of its values (a word is never cut, short
+        of a pathological one); a column printed on one line (numbers, amounts, dates)
+        as its longest value. An identifier (police, customer code, PdL, meter) gets its
+        whole value on one line when the text columns can spare the room, else wraps.
+        The room comes from what the other columns have above their minimum."""
         total = sum(c.width_mm for c in self.columns)
         widths = [c.width_mm * self.content_width / total for c in self.columns]
+        self.set_font(P.FONT, "B", _HEADER_SIZE)
+        titles = [self._natural(c.title.split()) for c in self.columns]
         self.set_font(P.FONT, "", _FONT_SIZE)
-        hard: dict[int, float] = {}
-        soft: dict[int, float] = {}
-        slack: dict[int, float] = {}
+        floors, wants = [], []
         for index, key in enumerate(self.keys):
             values = (row[index] for row in self.rows)
-            if key in _ONE_LINE or key in _IDENTIFIERS:
-                deficit = self._natural(values) - widths[index]
-                if deficit > 0:
-                    (hard if key in _ONE_LINE else soft)[index] = deficit
-            else:  # a text column: never narrower than its longest word
+            if key in _ONE_LINE:
+                floor = want = max(titles[index], self._natural(values))
+            elif key in _IDENTIFIERS:
+                floor, want = titles[index], max(titles[index], self._natural(values))
+            else:
                 words = (word for text in values for word in text.split())
-                slack[index] = max(0.0, widths[index] - self._natural(words))
-        room = sum(widths[i] for i in slack)
-        needed, wanted, spare = sum(hard.values()), sum(soft.values()), sum(slack.values())
-        if needed >= room:  # nothing sensible to give: the toml's widths
+                floor = want = max(titles[index], min(self._natural(words), _LONGEST_WORD))
+            floors.append(floor)
+            wants.append(want)
+        if sum(floors) >= self.content_width:  # too many columns to fit: the toml's widths
             return widths
-        share = min(1.0, max(0.0, min(0.4 * room, spare) - needed) / wanted) if wanted else 0.0
-        for index, deficit in hard.items():
-            widths[index] += deficit
-        for index, deficit in soft.items():
-            widths[index] += deficit * share
-        taken = needed + wanted * share
-        from_slack = min(taken, spare)
-        for index, free in slack.items():
-            widths[index] -= from_slack * free / spare if spare else 0.0
-        rest = taken - from_slack  # only when the one-line columns need more than the slack
-        remaining = sum(widths[i] for i in slack)
-        for index in slack:
-            widths[index] -= rest * widths[index] / remaining
+        for goal in (floors, wants):
+            raise_by = [max(0.0, g - w) for g, w in zip(goal, widths, strict=True)]
+            slack = [max(0.0, w - f) for w, f in zip(widths, floors, strict=True)]
+            if goal is wants:  # only the text columns give room to the identifiers
+                slack = [
+                    room if k not in _ONE_LINE and k not in _IDENTIFIERS else 0.0
+                    for room, k in zip(slack, self.keys, strict=True)
+                ]
+            needed, spare = sum(raise_by), sum(slack)
+            if not needed or not spare:
+                continue
+            share = min(1.0, spare / needed)  # the floors always fit (checked above)
+            for index, deficit in enumerate(raise_by):
+                widths[index] += deficit * share
+            taken = needed * share
+            for index, room in enumerate(slack):
+                widths[index] -= taken * room / spare
         return widths
 
     # ---- page furniture
@@ -952,7 +961,7 @@ class _ListPDF(P.BasePDF):
     def table_header(self, y: float) -> float:
         wrapped, sizes = [], []
         for column, width in zip(self.columns, self.widths, strict=True):
-            size = 6.8  # smaller for a title whose longest word does not fit its column
+            size = _HEADER_SIZE  # smaller for a title whose longest word does not fit
             self.set_font(P.FONT, "B", size)
             longest = max(column.title.split() or [""], key=self.get_string_width)
             while size > 5.0 and self.get_string_width(longest) > width - 2 * _PAD:

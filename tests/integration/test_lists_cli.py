@@ -95,7 +95,7 @@ def test_lists_for_every_validated_bordereau(cli, db_url, tmp_path) -> None:
     assert (row["Impayés"], row["Montant dû (FCFA)"]) == (2, 47_500)
     pdf = PdfReader(io.BytesIO((out / f"BT-09-{run}-controle.pdf").read_bytes()))
     page = " ".join(pdf.pages[0].extract_text().split())
-    assert "P3 C3 Afiavi Zinsou Agent SBEE Gbégamey PDL3 CPT3" in page
+    assert "P3 C3 Afiavi Zinsou Agent SBEE PDL3 CPT3" in page
     assert "Exempté (décision DG requise)" in page
     resilier = " ".join(
         PdfReader(out / f"BT-09-{run}-a-resilier.pdf").pages[0].extract_text().split()
