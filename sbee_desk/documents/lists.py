@@ -814,6 +814,8 @@ _KEPT_WITH_TOTALS = 1
 _HEADER_SIZE = 6.8
 #: a word of a text column longer than this (mm) may be cut: the others keep their room
 _LONGEST_WORD = 40.0
+#: values measured per column to size it (the longest in characters)
+_MEASURED = 50
 #: columns printed on one line, never wrapped nor cut: as wide as their longest value
 _ONE_LINE = {"numero", "tension", "impayes", "montant", "suspendu_le", "jours"}
 #: identifiers: on one line too when the text columns can spare the room
@@ -845,7 +847,7 @@ class _ListPDF(P.BasePDF):
 
     def _natural(self, texts: Iterable[str]) -> float:
         """Width of the widest of ``texts`` (measured: the few longest), with the padding."""
-        longest = heapq.nlargest(3, set(texts), key=len)
+        longest = heapq.nlargest(_MEASURED, set(texts), key=len)
         widest = max((self.get_string_width(t) for t in longest), default=0.0)
         return widest + 2 * _PAD + 0.2
 
@@ -861,6 +863,12 @@ class _ListPDF(P.BasePDF):
         widths = [c.width_mm * self.content_width / total for c in self.columns]
         self.set_font(P.FONT, "B", _HEADER_SIZE)
         titles = [self._natural(c.title.split()) for c in self.columns]
+        self.set_font(P.FONT, "B", _FONT_SIZE)  # the sums of the totals row, in bold
+        sums = self._sums(self.lines)
+        titles = [
+            max(title, self._natural([sums[key]])) if key in sums else title
+            for title, key in zip(titles, self.keys, strict=True)
+        ]
         self.set_font(P.FONT, "", _FONT_SIZE)
         floors, wants = [], []
         for index, key in enumerate(self.keys):
@@ -1079,6 +1087,13 @@ class _ListPDF(P.BasePDF):
         return self.output_bytes()
 
     @staticmethod
+    def _sums(lines: Sequence[ListLine]) -> dict[str, str]:
+        return {
+            "impayes": format_count(sum(line.unpaid_count for line in lines)),
+            "montant": format_amount(sum(line.amount_due for line in lines)),
+        }
+
+    @staticmethod
     def row_height(cells: list[list[str]]) -> float:
         return max(len(c) for c in cells) * _LINE_H + 2 * _PAD
 
@@ -1091,10 +1106,7 @@ class _ListPDF(P.BasePDF):
         height = self.totals_height()
         self.set_fill_color(*P.TOTAL_FILL)
         self.rect(self.l_margin, y, self.content_width, height, style="F")
-        sums = {
-            "impayes": format_count(sum(line.unpaid_count for line in lines)),
-            "montant": format_amount(sum(line.amount_due for line in lines)),
-        }
+        sums = self._sums(lines)
         label = self.texts.total_label(len(lines))
         baseline = y + _PAD + 2.8
         # the label may run over the first columns, up to the first sum

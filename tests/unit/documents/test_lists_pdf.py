@@ -44,9 +44,9 @@ def test_header_lines_and_totals(resilier, texts) -> None:
         "Koffi Agbo (chef), le 22/11/2026 à",
         "2 clients — 1 297 500 FCFA",
         "N° ordre Police Code client Client Catégorie Adresse Quartier Zone PdL N° compteur "
-        "Impayés Montant dû (FCFA) Suspendu le Jours Motif",
+        "Impayés Montant dû (FCFA) Suspendu le Jours",
         "P0000001 CP0000001 Rémi Dossou-Yovo Ordinaire",
-        "PDL-P0000001 CPT-P0000001 2 47 500 FCFA 28/09/2026 53 2 factures impayées",
+        "PDL-P0000001 CPT-P0000001 2 47 500 FCFA 28/09/2026 53",
         "P0000002 CP0000002 Afiavi Zinsou",
         "1 250 000 FCFA 01/10/2026 50",
         "Total : 2 clients 5 1 297 500 FCFA",
