@@ -545,5 +545,5 @@ def test_the_lists_dialog_says_which_lists_had_no_line(qtbot: QtBot) -> None:
     assert dialog.table.rowCount() == 2
     assert dialog.empty_label.isVisible()
     text = dialog.empty_label.text()
-    assert "Aucun client à relancer : pas de liste sur une page vide" in text
+    assert "Aucun client à relancer : aucun fichier produit (noté au classeur)" in text
     assert "Aucune ligne de contrôle" in text

@@ -532,7 +532,7 @@ class ListsProducedDialog(QDialog):
         self.empty_kinds = [e.kind for e in files.empty] if isinstance(files, ProducedLists) else []
         self.empty_label = QLabel(
             "<br>".join(
-                self.tr("{what} : pas de liste sur une page vide (noté au classeur).").format(
+                self.tr("{what} : aucun fichier produit (noté au classeur).").format(
                     what=empty_label(kind)
                 )
                 for kind in self.empty_kinds
