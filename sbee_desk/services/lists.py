@@ -336,17 +336,22 @@ def _dropped(
             )
         ).all()
     )
+    # R13: the run that validated the suspension's order, else its (other) letter
     other_runs: dict[int, int] = {}
     for suspension_id, other in session.execute(
-        select(WorkOrder.suspension_id, WorkOrder.run_id)
-        .where(WorkOrder.suspension_id.in_(suspension_ids), WorkOrder.run_id != run_id)
-        .union_all(
-            select(ReminderLetter.suspension_id, ReminderLetter.run_id).where(
-                ReminderLetter.suspension_id.in_(suspension_ids), ReminderLetter.run_id != run_id
-            )
+        select(ReminderLetter.suspension_id, ReminderLetter.run_id).where(
+            ReminderLetter.suspension_id.in_(suspension_ids),
+            ReminderLetter.run_id != run_id,
+            ReminderLetter.id.not_in(letter_ids),
         )
     ):
-        other_runs[suspension_id] = max(other, other_runs.get(suspension_id, 0))
+        other_runs[suspension_id] = other
+    for suspension_id, other in session.execute(
+        select(WorkOrder.suspension_id, WorkOrder.run_id).where(
+            WorkOrder.suspension_id.in_(suspension_ids), WorkOrder.run_id != run_id
+        )
+    ):
+        other_runs[suspension_id] = other
     out = {}
     for r in rows:
         try:
