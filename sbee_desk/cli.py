@@ -627,6 +627,8 @@ def cmd_lists(args: argparse.Namespace) -> int:
         )
         for f in files:
             _emit(f"  {f.file_name} ({_plural(f.line_count, 'ligne', 'lignes')})")
+        for empty in files.empty:  # a list with no line: no file (#10)
+            _emit(f"  {empty.description} : aucun fichier (noté au classeur)")
     return EXIT_OK
 
 

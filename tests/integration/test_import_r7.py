@@ -79,7 +79,7 @@ def test_R7_after_import_cancels_the_work_of_restored_or_paid_contracts(db, tmp_
     assert work["PREST"] == (TODAY, "Rétablissement du 21/11/2026 (R7)")
     assert work["PPAID"] == (
         TODAY,
-        "Factures réglées : 1 impayé(s) échu(s) au 22/11/2026, seuil 2 (R7)",
+        "Factures réglées : 1 impayé échu au 22/11/2026, seuil 2 (R7)",
     )
     with db.uow() as uow:
         events = uow.session.scalars(
@@ -247,7 +247,7 @@ def test_R7_a_delivered_letter_is_cancelled_when_payment_ends_the_procedure(db, 
     }
     assert _work(db)["PPAID"] == (
         TODAY,
-        "Factures réglées : 1 impayé(s) échu(s) au 22/11/2026, seuil 2 (R7)",
+        "Factures réglées : 1 impayé échu au 22/11/2026, seuil 2 (R7)",
     )
     # the procedure ended for that suspension: unpaid again later, it is no candidate
     # (only a new suspension starts a new procedure), let alone an order at once

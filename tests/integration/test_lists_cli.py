@@ -86,6 +86,7 @@ def test_lists_for_every_validated_bordereau(cli, db_url, tmp_path) -> None:
     # nobody to remind on BT-09: no empty a-relancer file (#10)
     assert f"BT-09 : 4 listes archivées au classeur (n° 1 à 4), dans {out} :" in stdout
     assert sorted(os.listdir(out)) == sorted(names("BT-09", run, ("a-resilier", "controle")))
+    assert "  aucun client à relancer : aucun fichier (noté au classeur)" in stdout
 
     ws = load_workbook(out / f"BT-09-{run}-a-resilier.xlsx").active
     titles = [c.value for c in ws[6]]
