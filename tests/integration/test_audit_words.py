@@ -12,10 +12,17 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
-from sqlalchemy import event, select
+from sqlalchemy import event, select, update
 
 from sbee_desk.db.database import Database
-from sbee_desk.db.models import Customer, EditionDocument, Invoice, Payment, StaffMember
+from sbee_desk.db.models import (
+    Customer,
+    EditionDocument,
+    Invoice,
+    Payment,
+    StaffMember,
+    Suspension,
+)
 from sbee_desk.domain.audit_actions import AuditAction
 from sbee_desk.domain.permissions import Role
 from sbee_desk.importers import import_export
@@ -90,9 +97,17 @@ def a_day_of_work(db: Database, folder: Path) -> None:
     exclude_lines(db.uow(), CHEF, run, ["PB2"], reason)
     restore_lines(db.uow(), CHEF, run, ["PB2"])
     add_derogation(db.uow(), DG, "PVIP", "DG-2026-014", D(2026, 11, 21), today_=TODAY)
-    for code in bordereaux(db, run):
+    codes = bordereaux(db, run)
+    assert len(codes) > 1
+    for i, code in enumerate(codes):
         validate_bordereau(db.uow(), CHEF, run, code, today_=TODAY)
         produce_lists(db.uow(), CHEF, run, code, out_dir=folder / "listes")
+        if i == 0:  # PB5 restored before the next validation: R7 at validation ends it
+            with db.uow() as uow:
+                uow.session.execute(
+                    update(Suspension).where(Suspension.police == "PB5").values(restored_on=TODAY)
+                )
+                uow.commit()
     entry = archive_register(db.uow(), run_id=run)[0]
     save_copy(db.uow(), READER, entry.entry_id, folder / "copie" / entry.file_name)
 

@@ -180,8 +180,7 @@ def test_R7_before_edition_cancels_the_work_of_restored_or_paid_contracts(db, tm
         )  # fmt: skip
         assert letter.cancelled_on == TODAY
         assert (
-            letter.cancel_reason
-            == "Factures réglées : 1 impayé échu au 22/11/2026, seuil 2 (R7)"
+            letter.cancel_reason == "Factures réglées : 1 impayé échu au 22/11/2026, seuil 2 (R7)"
         )
         batch = uow.session.scalars(select(EditionBatch)).one()
         assert batch.cancelled == 2
