@@ -1034,7 +1034,8 @@ def cmd_handover(args: argparse.Namespace) -> int:
                     len(unprinted), "document pas encore imprimé", "documents pas encore imprimés"
                 )
                 raise BadInput(
-                    f"Remise refusée : {which} : {_named(unprinted)}. Imprimez-les "
+                    f"Remise refusée : {which} : {_named(unprinted)}. "
+                    f"{'Imprimez-le' if len(unprinted) == 1 else 'Imprimez-les'} "
                     "d'abord (sbee-desk print). Rien n'a été enregistré."
                 )
             mark_handed_over(db.uow(), actor, [r.id for r in rows], staff.id)
