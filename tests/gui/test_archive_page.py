@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
+from sqlalchemy import text
 
 from sbee_desk.db.database import Database
 from sbee_desk.documents.lists import ListKind
@@ -23,6 +23,7 @@ from sbee_desk.services.lists import RegisterEntry, archived_content, produce_li
 from sbee_desk.services.review import validate_bordereau
 from sbee_desk.services.selection import run_selection
 from tests.gui.conftest import ACTOR, WindowFactory
+from tests.gui.file_dialogs import cancel_file_dialog, choose_in_file_dialog
 from tests.gui.known_case import BT, MT, write_known_export
 
 
@@ -51,6 +52,11 @@ def open_archive(qtbot: QtBot, make_window: WindowFactory, db: Database) -> Arch
 def rows(page: ArchivePage, column: int) -> list[str]:
     proxy = page.proxy
     return [proxy.index(r, column).data() for r in range(proxy.rowCount())]
+
+
+def audit_events(db: Database) -> int:
+    with db.engine.connect() as conn:
+        return conn.execute(text("SELECT count(*) FROM audit_event")).scalar_one()
 
 
 def choose(qtbot: QtBot, page: ArchivePage, file_name: str, copy: bool = False) -> RegisterEntry:
@@ -152,6 +158,7 @@ def test_open_save_and_check_a_copy(
         opened.append(url)
         return True
 
+    # the workstation's program is the system's edge: replaced, the page's own code runs
     monkeypatch.setattr(QDesktopServices, "openUrl", open_url)
     with qtbot.waitSignal(page.opened, timeout=10_000) as signal:
         qtbot.mouseClick(view.open_button, Qt.MouseButton.LeftButton)
@@ -163,21 +170,29 @@ def test_open_save_and_check_a_copy(
     with qtbot.waitSignal(page.opened, timeout=10_000):
         qtbot.keyClick(view.table, Qt.Key.Key_Return)
 
-    # Enregistrer une copie…
+    # Enregistrer une copie…: the real dialog proposes the list's name; a name typed
+    # without extension gets the list's (.pdf)
     target = tmp_path / "copies" / "copie.pdf"
     target.parent.mkdir()
-    monkeypatch.setattr(
-        QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "Document PDF (*.pdf)")
-    )
-    with qtbot.waitSignal(page.copy_saved, timeout=10_000):
+    with qtbot.waitSignal(page.copy_saved, timeout=10_000) as saved:
         qtbot.mouseClick(view.save_button, Qt.MouseButton.LeftButton)
+        proposed = choose_in_file_dialog(qtbot, view.window(), target.with_suffix(""))
+    assert proposed.name == "saveFileDialog"
+    assert proposed.title == "Enregistrer une copie de la liste"
+    assert [Path(p).name for p in proposed.selected] == [entry.file_name]
+    assert proposed.filters == ["Document PDF (*.pdf)"] and proposed.default_suffix == "pdf"
+    assert saved.args == [str(target)]
     assert target.read_bytes() == archived
     assert "Copie enregistrée" in view.check_banner.text()
+    assert page.ctx.settings.text("archive/folder") == str(target.parent)
 
-    # Vérifier une copie…: the same bytes match
-    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(target), ""))
+    # Vérifier une copie…: the same bytes match; the dialog opens in the folder saved to
     with qtbot.waitSignal(page.copy_checked, timeout=10_000) as checked:
         qtbot.mouseClick(view.check_button, Qt.MouseButton.LeftButton)
+        proposed = choose_in_file_dialog(qtbot, view.window(), target)
+    assert proposed.name == "openFileDialog"
+    assert proposed.title == f"Vérifier une copie de « {entry.file_name} »"
+    assert proposed.folder == target.parent
     assert checked.args == [entry.entry_id, str(target), True]
     assert view.check_banner.kind == "success"
     assert "Copie conforme." in view.check_banner.text()
@@ -188,12 +203,39 @@ def test_open_save_and_check_a_copy(
     target.write_bytes(archived.replace(b"%%EOF", b"%%EOF\n% modifie", 1))
     with qtbot.waitSignal(page.copy_checked, timeout=10_000) as checked:
         qtbot.mouseClick(view.check_button, Qt.MouseButton.LeftButton)
+        choose_in_file_dialog(qtbot, view.window(), target)
     assert checked.args[2] is False
     assert view.check_banner.kind == "error"
     assert "Attention : copie modifiée." in view.check_banner.text()
     flag = page.proxy.index(row, acols.COL_CHECK)
     assert flag.data() == "Modifiée !"
     assert flag.data(Qt.ItemDataRole.BackgroundRole).name() == "#fbe4e6"
+
+
+def test_cancelling_the_dialogs_saves_and_checks_nothing(
+    qtbot: QtBot, make_window: WindowFactory, archived_db: Database, tmp_path: Path
+) -> None:
+    page = open_archive(qtbot, make_window, archived_db)
+    view = page.view
+    choose(qtbot, page, f"{BT}-1-controle.xlsx")
+    answers: list[object] = []
+    page.copy_saved.connect(answers.append)
+    page.copy_checked.connect(lambda *args: answers.append(args))
+    events = audit_events(archived_db)
+    banner = view.check_banner.text()
+
+    qtbot.mouseClick(view.save_button, Qt.MouseButton.LeftButton)
+    proposed = cancel_file_dialog(qtbot, view.window())
+    assert proposed.filters == ["Classeur Excel (*.xlsx)"] and proposed.default_suffix == "xlsx"
+    qtbot.mouseClick(view.check_button, Qt.MouseButton.LeftButton)
+    cancel_file_dialog(qtbot, view.window())
+
+    assert [t.title for t in page.ctx.tasks.running if "copie" in t.title] == []
+    assert answers == []
+    assert audit_events(archived_db) == events  # no copy recorded
+    assert page.ctx.settings.text("archive/folder") == ""  # no folder remembered
+    assert view.check_banner.text() == banner
+    assert rows(page, acols.COL_CHECK) == [""] * page.proxy.rowCount()
 
 
 def test_an_empty_register_says_how_lists_get_there(

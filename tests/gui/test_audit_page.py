@@ -23,6 +23,7 @@ from sbee_desk.services.audit_log import DEFAULT_PAGE_SIZE, audit_events
 from sbee_desk.services.plans import update_plan
 from sbee_desk.services.users import update_user
 from tests.gui.conftest import ACTOR, WindowFactory
+from tests.gui.file_dialogs import cancel_file_dialog, choose_in_file_dialog
 
 ADMIN = Actor("admin", frozenset({Role.ADMIN}), "Administrateur de l'agence")
 DIG = Actor("dig", frozenset({Role.CONTROLE}), "Comlan Gbaguidi")
@@ -227,11 +228,19 @@ def test_large_journals_come_by_pages(
 def test_export_writes_every_event_of_the_filters(
     qtbot: QtBot, make_window: WindowFactory, demo_db: Database, tmp_path: Path
 ) -> None:
-    _window, page = open_journal(qtbot, make_window, demo_db)
+    window, page = open_journal(qtbot, make_window, demo_db)
     page.view.action_combo.setCurrentIndex(page.view.action_combo.findData("user.create"))
     filtered(qtbot, page)
+    # « Exporter… » asks in the real dialog; a name typed without extension gets .xlsx
     with qtbot.waitSignal(page.export_finished, timeout=20_000) as finished:
-        page.export_to(tmp_path / "journal")
+        qtbot.mouseClick(page.view.export_button, Qt.MouseButton.LeftButton)
+        proposed = choose_in_file_dialog(qtbot, window, tmp_path / "journal")
+    assert proposed.name == "saveFileDialog"
+    assert proposed.title == "Exporter le journal d'audit"
+    assert [Path(p).name for p in proposed.selected] == [
+        f"journal-audit-{dt.date.today():%Y-%m-%d}.xlsx"
+    ]
+    assert proposed.filters == ["Classeurs Excel (*.xlsx)"] and proposed.default_suffix == "xlsx"
     assert finished.args == ["succeeded"]
     path = tmp_path / "journal.xlsx"
     assert page.last_export == path
@@ -240,6 +249,15 @@ def test_export_writes_every_event_of_the_filters(
     assert "filtres : action « Utilisateur créé »" in rows[1][0]
     assert [r[3] for r in rows[3:]] == ["Utilisateur créé"] * 8
     assert all(isinstance(r[1], dt.datetime) for r in rows[3:])
+
+    # the next export is proposed in that folder; cancelling it exports nothing
+    answers: list[str] = []
+    page.export_finished.connect(answers.append)
+    qtbot.mouseClick(page.view.export_button, Qt.MouseButton.LeftButton)
+    proposed = cancel_file_dialog(qtbot, window)
+    assert proposed.folder == tmp_path
+    assert answers == [] and not page.exporting
+    assert page.last_export == path
 
 
 def test_an_unwritable_export_says_so_in_french(

@@ -5,16 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import openpyxl
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 
 from sbee_desk.db.database import Database
 from sbee_desk.gui.main_window import MainWindow
 from tests.gui.conftest import WindowFactory
+from tests.gui.file_dialogs import cancel_file_dialog, choose_in_file_dialog
 from tests.gui.known_case import write_bad_export, write_known_export
 
 TABLES = ("customer", "contract", "bordereau", "invoice", "payment", "suspension", "audit_event")
@@ -71,14 +72,15 @@ def test_bad_export_shows_its_problems_and_writes_nothing(
     view.copy_button.click()
     assert QGuiApplication.clipboard().text() == copied
 
-    # and it can be saved as CSV (Excel-friendly: ';' and a BOM)
+    # and it can be saved as CSV (Excel-friendly: ';' and a BOM), proposed by the real
+    # dialog in the export's folder
     target = tmp_path / "problemes.csv"
-    original = QFileDialog.getSaveFileName
-    QFileDialog.getSaveFileName = staticmethod(lambda *a, **k: (str(target), ""))  # type: ignore[method-assign]
-    try:
-        view.save_button.click()
-    finally:
-        QFileDialog.getSaveFileName = original  # type: ignore[method-assign]
+    qtbot.mouseClick(view.save_button, Qt.MouseButton.LeftButton)
+    proposed = choose_in_file_dialog(qtbot, window, target)
+    assert proposed.name == "saveFileDialog"
+    assert proposed.title == "Enregistrer la liste des problèmes"
+    assert proposed.selected == [str(tmp_path / "bad" / "problemes-import.csv")]
+    assert proposed.filters == ["Fichiers CSV (*.csv)"] and proposed.default_suffix == "csv"
     saved = target.read_text(encoding="utf-8-sig").splitlines()
     assert saved[0] == "Table;Ligne;Colonne;Message"
     assert len(saved) == model.rowCount() + 1
@@ -112,6 +114,64 @@ def test_good_export_shows_counts_per_table(
     with qtbot.waitSignal(page.import_finished, timeout=20_000):
         page.import_path(tmp_path / "ok")
     assert model.index(0, 3).data() == "6"  # Clients: 6 unchanged
+
+
+def write_workbook(folder: Path, path: Path) -> Path:
+    """The CSV export of ``folder`` as one workbook, a sheet per file (cells as text)."""
+    workbook = openpyxl.Workbook()
+    workbook.remove(workbook.active)
+    for csv_file in sorted(folder.glob("*.csv")):
+        sheet = workbook.create_sheet(csv_file.stem)
+        for line in csv_file.read_text(encoding="utf-8").splitlines():
+            sheet.append([value or None for value in line.split(";")])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(path)
+    return path
+
+
+def test_the_buttons_import_the_folder_or_workbook_chosen_in_the_dialog(
+    qtbot: QtBot, make_window: WindowFactory, signed_db: Database, tmp_path: Path
+) -> None:
+    window = open_data_page(qtbot, make_window, signed_db)
+    page = window.data_page
+    view = page.view
+    folder = write_known_export(tmp_path / "export", dt.date.today())
+    answers: list[str] = []
+    page.import_finished.connect(answers.append)
+
+    # cancelling the folder dialog imports nothing
+    before = row_counts(signed_db)
+    qtbot.mouseClick(view.folder_button, Qt.MouseButton.LeftButton)
+    proposed = cancel_file_dialog(qtbot, window)
+    assert proposed.name == "directoryDialog"
+    assert proposed.title == "Dossier des fichiers CSV de l'export"
+    assert proposed.folder == Path.home()  # nothing remembered yet
+    assert answers == [] and row_counts(signed_db) == before
+    assert page.ctx.settings.text("data/last_folder") == ""
+
+    # « Importer un dossier CSV… »: the folder chosen is imported, and remembered
+    with qtbot.waitSignal(page.import_finished, timeout=20_000) as finished:
+        qtbot.mouseClick(view.folder_button, Qt.MouseButton.LeftButton)
+        choose_in_file_dialog(qtbot, window, folder)
+    assert finished.args == ["succeeded"]
+    assert page.last_path == folder
+    assert page.ctx.settings.text("data/last_folder") == str(folder)
+
+    # « Importer un classeur Excel… »: opens in that folder, imports the workbook chosen
+    workbook = write_workbook(folder, tmp_path / "classeur" / "export.xlsx")
+    with qtbot.waitSignal(page.import_finished, timeout=20_000) as finished:
+        qtbot.mouseClick(view.workbook_button, Qt.MouseButton.LeftButton)
+        proposed = choose_in_file_dialog(qtbot, window, workbook)
+    assert proposed.name == "openFileDialog"
+    assert proposed.title == "Classeur Excel de l'export"
+    assert proposed.folder == folder
+    assert proposed.filters == ["Classeurs Excel (*.xlsx)"]
+    assert finished.args == ["succeeded"]
+    assert page.last_path == workbook
+    assert view.status_label.text() == "Fichiers lus : export.xlsx."
+    model = view.counts_table.model()
+    assert model.index(0, 3).data() == "6"  # Clients: the same 6, unchanged
+    assert page.ctx.settings.text("data/last_folder") == str(workbook.parent)
 
 
 @pytest.mark.screenshots

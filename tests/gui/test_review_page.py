@@ -13,7 +13,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 
@@ -32,6 +32,7 @@ from sbee_desk.services.lists import archived_content
 from sbee_desk.services.review import ReviewError, exclude_lines
 from sbee_desk.services.selection import candidate_lines, run_selection
 from tests.gui.conftest import ACTOR, ErrorRecorder, WindowFactory
+from tests.gui.file_dialogs import choose_in_file_dialog
 from tests.gui.known_case import BT, MT, write_known_export
 
 DG = Actor("dg", frozenset({Role.DIRECTION}), "Gérard Adjovi")
@@ -427,11 +428,7 @@ def test_a_service_refusal_reaches_the_error_dialog(
 
 
 def test_produce_the_lists_and_save_copies(
-    qtbot: QtBot,
-    make_window: WindowFactory,
-    known_db: Database,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    qtbot: QtBot, make_window: WindowFactory, known_db: Database, tmp_path: Path
 ) -> None:
     page = open_page(qtbot, make_window, known_db)
     run_today(qtbot, page)
@@ -453,11 +450,16 @@ def test_produce_the_lists_and_save_copies(
     assert f"{BT}-1-a-resilier.pdf" in names and f"{BT}-1-controle.xlsx" in names
     assert count(known_db, "SELECT count(*) FROM archive_entry") == 6
 
+    # « Enregistrer sous… »: a folder chosen in the real dialog, over the lists' dialog
     folder = tmp_path / "copies"
     folder.mkdir()
-    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(folder))
-    with qtbot.waitSignal(page.copies_saved, timeout=20_000):
+    with qtbot.waitSignal(page.copies_saved, timeout=20_000) as saved:
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+        proposed = choose_in_file_dialog(qtbot, dialog, folder)
+    assert proposed.name == "directoryDialog"
+    assert proposed.title == "Enregistrer les copies des listes dans…"
+    assert saved.args == [str(folder)]
+    assert page.ctx.settings.text("lists/folder") == str(folder)
     assert "6 copies enregistrées" in dialog.saved_label.text()
     for f in files:
         _name, content = archived_content(known_db.uow(), f.entry_id)

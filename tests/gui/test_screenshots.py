@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QItemSelectionModel
-from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from sbee_desk.db.database import Database, open_database
@@ -30,6 +30,7 @@ from sbee_desk.gui.sign_in import SignInDialog
 from sbee_desk.gui.tasks import TaskContext
 from sbee_desk.services.demo import load_demo
 from tests.gui.conftest import ACTOR, WindowFactory
+from tests.gui.file_dialogs import choose_in_file_dialog
 from tests.gui.known_case import write_known_export
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -186,7 +187,6 @@ def test_screenshots_of_the_review_and_the_classeur(
     make_window: WindowFactory,
     demo_2000: Database,
     tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Issue #5: exclusion, derogation, validation, lists, classeur (20-… to 27-…)."""
     window: MainWindow = make_window(demo_2000)
@@ -273,8 +273,8 @@ def test_screenshots_of_the_review_and_the_classeur(
     assert entry is not None
     copy = tmp_path / entry.file_name
     copy.write_bytes(b"modified")
-    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(copy), ""))
     with qtbot.waitSignal(archive.copy_checked, timeout=10_000):
         archive.check_selected()
+        choose_in_file_dialog(qtbot, window, copy)  # the real dialog, answered
     archive.view.table.selectRow(0)  # the flag shows in red on the row checked
     save(window, "27-classeur")

@@ -22,7 +22,6 @@ from PySide6.QtCore import QModelIndex, QObject, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -37,6 +36,7 @@ from sbee_desk.documents.lists import ListKind
 from sbee_desk.gui import errors
 from sbee_desk.gui.context import AppContext
 from sbee_desk.gui.errors import UserError
+from sbee_desk.gui.file_dialogs import ask_open_file, ask_save_file
 from sbee_desk.gui.formatting import plural
 from sbee_desk.gui.models import archive as acols
 from sbee_desk.gui.models.archive import (
@@ -444,14 +444,15 @@ class ArchivePage(Page):
             if entry.file_format == "xlsx"
             else self.tr("Document PDF (*.pdf)")
         )
-        path, _chosen = QFileDialog.getSaveFileName(
+        ask_save_file(
             self.view,
             self.tr("Enregistrer une copie de la liste"),
             str(start / entry.file_name),
             file_filter,
+            lambda path: self._save_copy_to(entry, path),
         )
-        if not path:
-            return
+
+    def _save_copy_to(self, entry: RegisterEntry, path: str) -> None:
         self.ctx.settings.set_text("archive/folder", str(Path(path).parent))
         entry_id = entry.entry_id
 
@@ -478,14 +479,15 @@ class ArchivePage(Page):
         if entry is None or not entry.has_file:
             return
         start = self.ctx.settings.text("archive/folder") or str(Path.home())
-        path, _chosen = QFileDialog.getOpenFileName(
+        ask_open_file(
             self.view,
             self.tr("Vérifier une copie de « {name} »").format(name=entry.file_name),
             start,
             self.tr("Listes (*.xlsx *.pdf);;Tous les fichiers (*)"),
+            lambda path: self._check_copy_at(entry, path),
         )
-        if not path:
-            return
+
+    def _check_copy_at(self, entry: RegisterEntry, path: str) -> None:
         entry_id = entry.entry_id
         self.ctx.tasks.start(
             lambda ctx: check_copy(ctx.uow(), entry_id, Path(path)),

@@ -15,11 +15,11 @@ import html
 from pathlib import Path
 
 from PySide6.QtCore import QDate, QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QFileDialog
 
 from sbee_desk.domain.permissions import Action
 from sbee_desk.gui.context import AppContext
 from sbee_desk.gui.errors import UserError
+from sbee_desk.gui.file_dialogs import ask_save_file
 from sbee_desk.gui.formatting import format_count, format_datetime, plural
 from sbee_desk.gui.models import audit as acols
 from sbee_desk.gui.models.audit import AuditTableModel, format_moment
@@ -456,14 +456,13 @@ class AuditLogPage(Page):
 
     def choose_export_file(self) -> None:
         name = f"journal-audit-{dt.date.today():%Y-%m-%d}.xlsx"
-        path, _ = QFileDialog.getSaveFileName(
+        ask_save_file(
             self.view,
             self.tr("Exporter le journal d'audit"),
             str(self._start_folder() / name),
             self.tr("Classeurs Excel (*.xlsx)"),
+            lambda path: self.export_to(Path(path)),
         )
-        if path:
-            self.export_to(Path(path))
 
     def export_to(self, path: Path) -> None:
         """Write every event of the current filters to ``path`` (background, cancellable)."""

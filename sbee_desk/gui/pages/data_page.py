@@ -8,12 +8,12 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QFileDialog
 
 from sbee_desk.domain.permissions import Action
 from sbee_desk.gui import errors
 from sbee_desk.gui.context import AppContext
 from sbee_desk.gui.errors import UserError
+from sbee_desk.gui.file_dialogs import ask_directory, ask_open_file, ask_save_file
 from sbee_desk.gui.formatting import format_count, format_datetime, plural
 from sbee_desk.gui.models import SORT_ROLE
 from sbee_desk.gui.models import imports as icols
@@ -111,21 +111,21 @@ class DataPage(Page):
         return saved if saved and Path(saved).exists() else str(Path.home())
 
     def choose_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(
-            self.view, self.tr("Dossier des fichiers CSV de l'export"), self._start_folder()
+        ask_directory(
+            self.view,
+            self.tr("Dossier des fichiers CSV de l'export"),
+            self._start_folder(),
+            lambda folder: self.import_path(Path(folder)),
         )
-        if folder:
-            self.import_path(Path(folder))
 
     def choose_workbook(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
+        ask_open_file(
             self.view,
             self.tr("Classeur Excel de l'export"),
             self._start_folder(),
             self.tr("Classeurs Excel (*.xlsx)"),
+            lambda path: self.import_path(Path(path)),
         )
-        if path:
-            self.import_path(Path(path))
 
     # -- importing ---------------------------------------------------------------------
     def import_path(self, path: Path) -> None:
@@ -266,14 +266,13 @@ class DataPage(Page):
 
     def choose_problems_file(self) -> None:
         start = Path(self._start_folder()) / "problemes-import.csv"
-        path, _ = QFileDialog.getSaveFileName(
+        ask_save_file(
             self.view,
             self.tr("Enregistrer la liste des problèmes"),
             str(start),
             self.tr("Fichiers CSV (*.csv)"),
+            lambda path: self.save_problems(Path(path)),
         )
-        if path:
-            self.save_problems(Path(path))
 
     def save_problems(self, path: Path) -> None:
         """Write the problems as CSV (``;``, UTF-8 with BOM: opens as is in Excel)."""

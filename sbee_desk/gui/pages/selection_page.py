@@ -31,7 +31,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtWidgets import QAbstractItemView, QDialog, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QAbstractItemView, QDialog, QMessageBox
 
 from sbee_desk.domain.enums import Decision
 from sbee_desk.domain.permissions import Action
@@ -45,6 +45,7 @@ from sbee_desk.gui.dialogs.review_dialogs import (
     validation_result_text,
     work_created,
 )
+from sbee_desk.gui.file_dialogs import ask_directory
 from sbee_desk.gui.formatting import (
     DECISION_ORDER,
     category_label,
@@ -1253,11 +1254,14 @@ class SelectionPage(Page):
     def save_copies(self, dialog: ListsProducedDialog) -> None:
         """« Enregistrer sous… »: a folder for copies of the archived files."""
         start = self.ctx.settings.text("lists/folder") or str(Path.home())
-        folder = QFileDialog.getExistingDirectory(
-            dialog, self.tr("Enregistrer les copies des listes dans…"), start
+        ask_directory(
+            dialog,
+            self.tr("Enregistrer les copies des listes dans…"),
+            start,
+            lambda folder: self._save_copies_in(dialog, folder),
         )
-        if not folder:
-            return
+
+    def _save_copies_in(self, dialog: ListsProducedDialog, folder: str) -> None:
         self.ctx.settings.set_text("lists/folder", folder)
         files = list(dialog.files)
 
