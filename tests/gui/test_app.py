@@ -17,13 +17,22 @@ from sbee_desk.services.actor import Actor
 from sbee_desk.services.users import DEMO_PASSWORD
 
 
-def test_unusable_database_is_explained_in_french(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_unusable_database_is_explained_in_french(tmp_path: Path) -> None:
+    """The real message box is shown (blocking: the application cannot start) and
+    answered as the user does, by its OK button; nothing of it is replaced."""
     shown: list[tuple[str, str]] = []
-    monkeypatch.setattr(
-        QMessageBox, "critical", staticmethod(lambda _p, title, text: shown.append((title, text)))
-    )
+
+    def answer() -> None:  # polled by the event loop the box runs, until it is there
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(20, answer)
+            return
+        shown.append((box.windowTitle(), box.text()))
+        ok = box.button(QMessageBox.StandardButton.Ok)
+        assert ok is not None
+        ok.click()
+
+    QTimer.singleShot(0, answer)
     status = app_module.run_gui(f"sqlite:///{tmp_path}/absent/sbee.db", "chef.test")
     assert status == app_module.EXIT_DATABASE == 2
     ((title, text),) = shown
