@@ -16,11 +16,36 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from sbee_desk.db.models import Candidate, Contract, ReminderLetter, Suspension, WorkOrder
 from sbee_desk.db.uow import UnitOfWork
 from sbee_desk.domain.enums import DropReason, Voltage
 from sbee_desk.domain.plans import PlanValues
+
+
+def contract_facts(
+    session: Session, polices: Sequence[str], suspension_ids: Sequence[int], on: dt.date | None
+) -> tuple[dict[str, dt.date | None], dict[str, dt.date], dict[int, dt.date | None]]:
+    """(police → terminated on, police → latest suspension up to ``on`` (any if None),
+    suspension id → restored on): what tells why a line left the procedure."""
+    terminated = dict(
+        session.execute(
+            select(Contract.police, Contract.terminated_on).where(Contract.police.in_(polices))
+        ).all()
+    )
+    latest_q = select(Suspension.police, func.max(Suspension.suspended_on)).where(
+        Suspension.police.in_(polices)
+    )
+    if on is not None:
+        latest_q = latest_q.where(Suspension.suspended_on <= on)
+    latest = dict(session.execute(latest_q.group_by(Suspension.police)).all())
+    restored = dict(
+        session.execute(
+            select(Suspension.id, Suspension.restored_on).where(Suspension.id.in_(suspension_ids))
+        ).all()
+    )
+    return terminated, latest, restored
 
 
 def drop_reasons(
@@ -30,24 +55,9 @@ def drop_reasons(
     if not lines:
         return {}
     session = uow.session
-    polices = sorted({c.police for c in lines})
     suspension_ids = sorted({c.suspension_id for c in lines})
-    terminated = dict(
-        session.execute(
-            select(Contract.police, Contract.terminated_on).where(Contract.police.in_(polices))
-        ).all()
-    )
-    latest = dict(
-        session.execute(
-            select(Suspension.police, func.max(Suspension.suspended_on))
-            .where(Suspension.police.in_(polices), Suspension.suspended_on <= on)
-            .group_by(Suspension.police)
-        ).all()
-    )
-    restored = dict(
-        session.execute(
-            select(Suspension.id, Suspension.restored_on).where(Suspension.id.in_(suspension_ids))
-        ).all()
+    terminated, latest, restored = contract_facts(
+        session, sorted({c.police for c in lines}), suspension_ids, on
     )
     letters: dict[int, list[tuple[int, dt.date | None]]] = {}
     for suspension_id, letter_id, cancelled_on in session.execute(

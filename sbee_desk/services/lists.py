@@ -40,7 +40,6 @@ from sbee_desk.db.models import (
     EditionDocument,
     ReminderLetter,
     SelectionRun,
-    Suspension,
     User,
     WorkOrder,
 )
@@ -66,6 +65,7 @@ from sbee_desk.domain.permissions import Action
 from sbee_desk.services import audit
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.authz import require
+from sbee_desk.services.dropped import contract_facts
 from sbee_desk.services.selection import CandidateLine, candidate_lines
 
 
@@ -309,24 +309,9 @@ def _dropped(
     if not rows:
         return {}
     session = uow.session
-    polices = sorted({r.police for r in rows})
     suspension_ids = sorted({r.suspension_id for r in rows})
-    terminated = dict(
-        session.execute(
-            select(Contract.police, Contract.terminated_on).where(Contract.police.in_(polices))
-        ).all()
-    )
-    latest = dict(
-        session.execute(
-            select(Suspension.police, func.max(Suspension.suspended_on))
-            .where(Suspension.police.in_(polices))
-            .group_by(Suspension.police)
-        ).all()
-    )
-    restored = dict(
-        session.execute(
-            select(Suspension.id, Suspension.restored_on).where(Suspension.id.in_(suspension_ids))
-        ).all()
+    terminated, latest, restored = contract_facts(
+        session, sorted({r.police for r in rows}), suspension_ids, None
     )
     letter_ids = [r.candidate_letter_id for r in rows if r.candidate_letter_id is not None]
     letters_cancelled = dict(
