@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from sbee_desk.db.database import Database
 from sbee_desk.db.models import (
@@ -240,3 +242,24 @@ class World:
     def commit(self) -> None:
         self._uow.commit()
         self._uow.__exit__(None, None, None)
+
+
+def cli_runner(db_url: str, monkeypatch: Any, capsys: Any) -> Callable[..., tuple[int, str, str]]:
+    """`sbee-desk` in this process as `chef` on ``db_url`` (the users of
+    :func:`add_users`): ``run(*argv) -> (exit status, stdout, stderr)``."""
+    from sbee_desk.cli import main
+    from sbee_desk.db.database import open_database
+
+    monkeypatch.setenv("SBEE_DESK_DB", db_url)
+    monkeypatch.setenv("SBEE_DESK_USER", "chef")
+    monkeypatch.setenv("SBEE_DESK_PASSWORD", PASSWORD)
+    db = open_database(db_url)
+    add_users(db)
+    db.dispose()
+
+    def run(*argv: str) -> tuple[int, str, str]:
+        code = main(list(argv))
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run

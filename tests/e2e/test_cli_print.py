@@ -13,9 +13,8 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import text
 
-from sbee_desk.cli import main
 from sbee_desk.db.database import open_database
-from tests.builders import PASSWORD, add_users
+from tests.builders import cli_runner
 from tests.integration.test_edition_cli import DATE, export
 
 # pages are drawn by Qt: headless here (the gui conftest's setting wins when it ran first)
@@ -27,17 +26,7 @@ def cli(db_url, tmp_path, monkeypatch, capsys, qapp, validation_clock):
     """`chef` on a database with one edition: the letter n° 00000001 (P2, releveur) and the
     order n° 00000001 (P1, chef RPNT) — the two series are separate. Staff: releveur R01,
     agent RPNT N01, magasinier M01, releveur R02 inactive."""
-    monkeypatch.setenv("SBEE_DESK_DB", db_url)
-    monkeypatch.setenv("SBEE_DESK_USER", "chef")
-    monkeypatch.setenv("SBEE_DESK_PASSWORD", PASSWORD)
-    db = open_database(db_url)
-    add_users(db)
-    db.dispose()
-
-    def run(*argv: str) -> tuple[int, str, str]:
-        code = main(list(argv))
-        out, err = capsys.readouterr()
-        return code, out, err
+    run = cli_runner(db_url, monkeypatch, capsys)
 
     assert run("import", str(export(tmp_path / "export")))[0] == 0
     code, out, _ = run("select", "--date", DATE)

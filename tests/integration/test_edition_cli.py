@@ -11,9 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from sbee_desk.cli import main
 from sbee_desk.db.database import open_database
-from tests.builders import PASSWORD, add_users
+from tests.builders import PASSWORD, add_users, cli_runner
 from tests.integration.edition_world import pdf_text
 
 DATE = "2026-11-20"
@@ -47,17 +46,7 @@ def export(folder: Path) -> Path:
 @pytest.fixture
 def cli(db_url, tmp_path, monkeypatch, capsys, validation_clock):
     """Run commands as `chef` on a database with a validated selection."""
-    monkeypatch.setenv("SBEE_DESK_DB", db_url)
-    monkeypatch.setenv("SBEE_DESK_USER", "chef")
-    monkeypatch.setenv("SBEE_DESK_PASSWORD", PASSWORD)
-    db = open_database(db_url)
-    add_users(db)
-    db.dispose()
-
-    def run(*argv: str) -> tuple[int, str, str]:
-        code = main(list(argv))
-        out, err = capsys.readouterr()
-        return code, out, err
+    run = cli_runner(db_url, monkeypatch, capsys)
 
     assert run("import", str(export(tmp_path / "export")))[0] == 0
     code, out, _ = run("select", "--date", DATE)
