@@ -26,7 +26,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import QDialog, QListWidgetItem, QWidget
+from PySide6.QtWidgets import QListWidgetItem, QWidget
 
 from sbee_desk.domain.permissions import Action
 from sbee_desk.gui import errors
@@ -40,6 +40,7 @@ from sbee_desk.gui.dialogs.print_dialogs import (
 )
 from sbee_desk.gui.errors import UserError
 from sbee_desk.gui.formatting import format_date, plural
+from sbee_desk.gui.modal import open_modal
 from sbee_desk.gui.models import print_queue as pcols
 from sbee_desk.gui.models.print_queue import PrintQueueModel, PrintQueueProxy
 from sbee_desk.gui.pages.base import Page
@@ -103,19 +104,6 @@ def column_widths(table: QWidget) -> dict[int, int]:
     return widths
 
 
-def _open(dialog: QDialog, answered: Callable[[bool], None]) -> None:
-    """Window-modal and non-blocking, as every dialog of the application.
-
-    ``QDialog.open`` is called on the class: PySide6's ``QPrintDialog.open(receiver,
-    member)`` hides the base ``open()`` and ``dialog.open()`` raised « open expected 2
-    arguments, got 0 » on every print action (issue #10). The tests drive these real
-    dialogs; only the printer itself is replaced (a print-to-PDF-file printer)."""
-    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    dialog.setWindowModality(Qt.WindowModality.WindowModal)
-    dialog.finished.connect(lambda result: answered(result == QDialog.DialogCode.Accepted))
-    QDialog.open(dialog)
-
-
 def system_print_dialog(printer: QPrinter, parent: QWidget, done: Callable[[bool], None]) -> None:
     """The system's print dialog over ``printer``; ``done(True)`` once accepted."""
     dialog = QPrintDialog(printer, parent)
@@ -125,12 +113,12 @@ def system_print_dialog(printer: QPrinter, parent: QWidget, done: Callable[[bool
     dialog.setOption(QPrintDialog.PrintDialogOption.PrintPageRange, False)
     dialog.setOption(QPrintDialog.PrintDialogOption.PrintSelection, False)
     dialog.setOption(QPrintDialog.PrintDialogOption.PrintCurrentPage, False)
-    _open(dialog, done)
+    open_modal(dialog, done)
 
 
 def reason_dialog(count: int, parent: QWidget, done: Callable[[str | None], None]) -> None:
     dialog = ReprintReasonDialog(count, parent)
-    _open(dialog, lambda ok: done(dialog.reason if ok else None))
+    open_modal(dialog, lambda ok: done(dialog.reason if ok else None))
 
 
 def staff_dialog(
@@ -141,7 +129,7 @@ def staff_dialog(
     done: Callable[[int | None], None],
 ) -> None:
     dialog = HandoverDialog(who, count, choices, parent)
-    _open(dialog, lambda ok: done(dialog.staff_id if ok else None))
+    open_modal(dialog, lambda ok: done(dialog.staff_id if ok else None))
 
 
 def agency_printer() -> QPrinter:

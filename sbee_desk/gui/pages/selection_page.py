@@ -59,6 +59,7 @@ from sbee_desk.gui.formatting import (
     plural,
     search_key,
 )
+from sbee_desk.gui.modal import open_modal
 from sbee_desk.gui.models import SORT_ROLE
 from sbee_desk.gui.models import bordereaux as bcols
 from sbee_desk.gui.models import candidates as ccols
@@ -1018,12 +1019,9 @@ class SelectionPage(Page):
     def _ask_exclusion(self, reasons: list[tuple[str, str]], lines: list[CandidateLine]) -> None:
         self.reasons = reasons
         dialog = ExclusionDialog(reasons, lines, self.view)
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(lambda: self._exclusion_answered(dialog))
         dialog.destroyed.connect(lambda: setattr(self, "exclusion_dialog", None))
         self.exclusion_dialog = dialog
-        dialog.open()
+        open_modal(dialog, lambda accepted: self._exclusion_answered(dialog) if accepted else None)
 
     def _exclusion_answered(self, dialog: ExclusionDialog) -> None:
         run, code = self.current_run, self.current_bordereau
@@ -1102,13 +1100,11 @@ class SelectionPage(Page):
         if run is None:
             return None
         dialog = DerogationDialog(line, run.run_on, parent=self.view)
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(lambda: self._derogation_answered(dialog))
         dialog.destroyed.connect(lambda: setattr(self, "derogation_dialog", None))
         self.derogation_dialog = dialog
-        dialog.open()
-        return dialog
+        return open_modal(
+            dialog, lambda accepted: self._derogation_answered(dialog) if accepted else None
+        )
 
     def _derogation_answered(self, dialog: DerogationDialog) -> None:
         police = dialog.line.police
@@ -1167,13 +1163,9 @@ class SelectionPage(Page):
         box = ValidationBox(
             code, self.line_model.review_counts(), self.line_model.total_count, self.view
         )
-        box.setWindowModality(Qt.WindowModality.WindowModal)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.finished.connect(lambda _result: self._validation_answered(box, run, code))
         box.destroyed.connect(lambda: setattr(self, "validation_box", None))
         self.validation_box = box
-        box.open()
-        return box
+        return open_modal(box, lambda _accepted: self._validation_answered(box, run, code))
 
     def _validation_answered(self, box: ValidationBox, run: RunSummary, code: str) -> None:
         if not box.confirmed:
@@ -1190,8 +1182,6 @@ class SelectionPage(Page):
     def _validated(self, run: RunSummary, result: ValidationResult) -> None:
         box = QMessageBox(self.view)
         box.setObjectName("validationResult")
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.setWindowModality(Qt.WindowModality.WindowModal)
         box.setIcon(
             QMessageBox.Icon.Warning
             if result.dropped or result.cancelled
@@ -1204,7 +1194,7 @@ class SelectionPage(Page):
         box.setStandardButtons(QMessageBox.StandardButton.Ok)
         box.destroyed.connect(lambda: setattr(self, "result_box", None))
         self.result_box = box
-        box.open()
+        open_modal(box)
         self.message.emit(self.tr("Bordereau {code} validé.").format(code=result.bordereau_code))
         self.data_changed.emit()
         self._load_run(run, then=lambda r, c: self._validation_shown(r, c, result))
@@ -1232,13 +1222,11 @@ class SelectionPage(Page):
 
     def _lists_ready(self, run: RunSummary, code: str, files: list[ArchivedList]) -> None:
         dialog = ListsProducedDialog(code, files, self.view)
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.save_requested.connect(lambda: self.save_copies(dialog))
         dialog.classeur_requested.connect(lambda: self._open_classeur(dialog))
         dialog.destroyed.connect(lambda: setattr(self, "lists_dialog", None))
         self.lists_dialog = dialog
-        dialog.open()
+        open_modal(dialog)
         self.message.emit(
             self.tr("Listes du bordereau {code} archivées dans le classeur.").format(code=code)
         )
