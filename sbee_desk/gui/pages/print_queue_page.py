@@ -97,6 +97,10 @@ COLUMN_PADDING = 14
 SORT_INDICATOR = 16
 
 
+#: "latest result wins" key of the documents of the batch shown
+DOCUMENTS_KEY = "edition/documents"
+
+
 def column_widths(table: QWidget) -> dict[int, int]:
     metrics = table.fontMetrics()
     widths = {c: metrics.horizontalAdvance(t) + COLUMN_PADDING for c, t in COLUMN_SAMPLES.items()}
@@ -180,7 +184,6 @@ class PrintQueuePage(Page):
         self.pdf_document = QPdfDocument(self)
         self._pdf_buffer: QBuffer | None = None
         self._preview_id: int | None = None
-        self._generation = 0
         self._busy = False
         #: the edge of the system: the tests give a print-to-PDF-file printer here
         self.printer_factory: Callable[[], QPrinter] = agency_printer
@@ -221,17 +224,15 @@ class PrintQueuePage(Page):
     # -- loading ---------------------------------------------------------------------------
     def refresh(self) -> None:
         super().refresh()
-        self._generation += 1
-        generation = self._generation
+        self.ctx.tasks.drop(DOCUMENTS_KEY)  # documents read before this refresh: stale
         self.ctx.tasks.start(
             lambda ctx: list_batches(ctx.uow()),
             title=self.tr("Lecture des éditions"),
-            on_success=lambda batches: self._batches_ready(generation, batches),
+            on_success=self._batches_ready,
+            key="edition/batches",
         )
 
-    def _batches_ready(self, generation: int, batches: list[BatchInfo]) -> None:
-        if generation != self._generation:
-            return
+    def _batches_ready(self, batches: list[BatchInfo]) -> None:
         current = self.current_batch()
         wanted = current.id if current is not None else None
         self.batches = batches
@@ -308,15 +309,15 @@ class PrintQueuePage(Page):
         batch_id = self.current_batch_id()
         if batch_id is None:
             return
-        generation = self._generation
         self.ctx.tasks.start(
             lambda ctx: list_documents(ctx.uow(), batch_id),
             title=self.tr("Lecture des documents"),
-            on_success=lambda rows: self._documents_ready(generation, batch_id, rows),
+            on_success=lambda rows: self._documents_ready(batch_id, rows),
+            key=DOCUMENTS_KEY,
         )
 
-    def _documents_ready(self, generation: int, batch_id: int, rows: list[DocumentRow]) -> None:
-        if generation != self._generation or batch_id != self.current_batch_id():
+    def _documents_ready(self, batch_id: int, rows: list[DocumentRow]) -> None:
+        if batch_id != self.current_batch_id():
             return
         selected = self.selected_ids()
         self.model.set_rows(rows)
