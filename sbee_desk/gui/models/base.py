@@ -22,7 +22,7 @@ model (Vorta does the same).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -41,6 +41,17 @@ UNHANDLED: Any = object()
 LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 CENTRE = Qt.AlignmentFlag.AlignCenter
+
+
+def row_ranges(rows: Iterable[int]) -> list[tuple[int, int]]:
+    """Consecutive rows as (first, last) ranges: [1, 2, 3, 7] → [(1, 3), (7, 7)]."""
+    ranges: list[tuple[int, int]] = []
+    for row in sorted(rows):
+        if ranges and row == ranges[-1][1] + 1:
+            ranges[-1] = (ranges[-1][0], row)
+        else:
+            ranges.append((row, row))
+    return ranges
 
 
 @dataclass(frozen=True, slots=True)
