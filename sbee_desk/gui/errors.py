@@ -12,11 +12,12 @@ from __future__ import annotations
 import logging
 import traceback
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 from sqlalchemy.exc import DBAPIError
 
 from sbee_desk.db.engine import DatabaseError
+from sbee_desk.gui.modal import open_modal
 from sbee_desk.services.authz import PermissionDenied
 from sbee_desk.services.selection import SelectionError
 
@@ -78,13 +79,10 @@ def show_error(parent: QWidget | None, exc: BaseException, action: str) -> QMess
         log.error("%s failed:\n%s", action, details)
     box = QMessageBox(parent)
     box.setObjectName("errorBox")
-    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    box.setWindowModality(Qt.WindowModality.WindowModal)
     box.setIcon(QMessageBox.Icon.Critical if details else QMessageBox.Icon.Warning)
     box.setWindowTitle(_tr("{action} — échec").format(action=action))
     box.setText(message)
     if details:
         box.setDetailedText(details)
     box.setStandardButtons(QMessageBox.StandardButton.Ok)
-    box.open()
-    return box
+    return open_modal(box)

@@ -13,8 +13,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
+from PySide6.QtWidgets import QFileDialog, QWidget
+
+from sbee_desk.gui.modal import open_modal
 
 #: objectName of each kind of dialog, for the tests (and accessibility tools)
 OPEN_FILE = "openFileDialog"
@@ -23,22 +24,14 @@ DIRECTORY = "directoryDialog"
 
 
 def _open(dialog: QFileDialog, done: Callable[[str], None]) -> None:
-    """Show ``dialog`` window-modal without blocking; ``done(path)`` once accepted.
+    """Show ``dialog`` window-modal without blocking; ``done(path)`` once accepted."""
 
-    ``QDialog.open`` is called on the class: PySide6's ``QFileDialog.open(receiver,
-    member)`` hides the base ``open()`` (the print dialogs' crash of issue #10)."""
-    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    dialog.setWindowModality(Qt.WindowModality.WindowModal)
-
-    def finished(result: int) -> None:
-        if result != QDialog.DialogCode.Accepted:
-            return
-        chosen = [path for path in dialog.selectedFiles() if path]
+    def answered(accepted: bool) -> None:
+        chosen = [path for path in dialog.selectedFiles() if path] if accepted else []
         if chosen:
             done(chosen[0])
 
-    dialog.finished.connect(finished)
-    QDialog.open(dialog)
+    open_modal(dialog, answered)
 
 
 def ask_open_file(

@@ -29,6 +29,7 @@ from sbee_desk.gui.context import AppContext
 from sbee_desk.gui.errors import UserError
 from sbee_desk.gui.first_start import FirstStartChoice, FirstStartDialog
 from sbee_desk.gui.formatting import database_label, format_count, format_datetime
+from sbee_desk.gui.modal import open_modal
 from sbee_desk.gui.pages.archive_page import ArchivePage
 from sbee_desk.gui.pages.audit_page import AuditLogPage
 from sbee_desk.gui.pages.base import Page
@@ -349,7 +350,6 @@ class MainWindow(QMainWindow):
         )
         box = QMessageBox(self)
         box.setObjectName("demoAccounts")
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.setIcon(QMessageBox.Icon.Information)
         box.setWindowTitle(tr("Comptes de démonstration"))
         box.setTextFormat(Qt.TextFormat.RichText)
@@ -361,8 +361,7 @@ class MainWindow(QMainWindow):
                 "Notez-les : ils servent à la prochaine connexion."
             ).format(password=DEMO_PASSWORD, accounts=accounts)
         )
-        box.open()
-        return box
+        return open_modal(box)
 
     # -- who works ---------------------------------------------------------------------------
     def set_actor(self, actor: Actor | None) -> None:

@@ -11,7 +11,10 @@ a thread of the runner's :class:`QThreadPool`, with
 * cancel: ``ctx.cancelled()`` (a :class:`threading.Event`) polled by the service's
   ``cancelled`` callback; the service then raises one of ``cancel_exceptions``;
 * result and errors delivered on the UI thread by queued signals; an error not
-  handled by the page goes to :func:`sbee_desk.gui.errors.show_error`.
+  handled by the page goes to :func:`sbee_desk.gui.errors.show_error`;
+* latest result wins: tasks started with the same ``key`` ("audit/page") replace
+  each other; the outcome of an older one is dropped, never delivered (and it is
+  asked to stop when cancellable), so a page shows what it asked for last.
 
 The runnable does not inherit QObject (QRunnable + QObject multiple inheritance
 crashes PySide6); it emits the signals of a separate :class:`Task` object that
@@ -91,7 +94,8 @@ class Task(QObject):
     """One piece of background work, seen from the UI thread.
 
     ``succeeded(result)``, ``failed(exception)`` or ``cancelled()`` is emitted once,
-    after the page's callback ran; ``ended`` always follows.
+    after the page's callback ran; ``ended`` always follows. A task superseded by a
+    newer one of the same key delivers nothing: only ``ended`` is emitted.
     """
 
     progressed = Signal(int, int)
@@ -114,6 +118,9 @@ class Task(QObject):
         self.on_success: Callable[[Any], None] | None = None
         self.on_error: Callable[[BaseException], bool] | None = None
         self.on_cancelled: Callable[[], None] | None = None
+        #: "latest result wins" key, and whether a newer task of that key replaced it
+        self.key: str | None = None
+        self.superseded = False
         self._runner = runner
         # The Task lives on the UI thread: queued connections run these slots there.
         self.progress_from_worker.connect(self._on_progress, Qt.ConnectionType.QueuedConnection)
@@ -245,6 +252,8 @@ class TaskRunner(QObject):
         self.pool = QThreadPool()
         self.pool.setMaxThreadCount(max_threads)
         self._running: dict[Task, QTimer] = {}
+        #: the latest task of each key, while it runs
+        self._latest: dict[str, Task] = {}
         self.dialogs: dict[Task, TaskProgressDialog] = {}
         self.closed = False
 
@@ -267,15 +276,21 @@ class TaskRunner(QObject):
         cancellable: bool = False,
         cancel_exceptions: tuple[type[BaseException], ...] = (),
         show_progress: bool = True,
+        key: str | None = None,
     ) -> Task:
         """Run ``fn(ctx)`` in the background.
 
         ``title`` names the work for the user ("Import des données"). ``on_error``
         returns True when it has shown the error itself; otherwise the error dialog
-        shows it.
+        shows it. ``key`` ("archive/register"): the latest result wins — a task
+        still running with the same key is dropped (see :meth:`drop`).
         """
         task = Task(title, cancellable, self)
         task.on_success, task.on_error, task.on_cancelled = on_success, on_error, on_cancelled
+        if key is not None:
+            self.drop(key)
+            task.key = key
+            self._latest[key] = task
         context = TaskContext(self.db, task)
         task.context = context
         worker = _Worker(fn, context, task, (TaskCancelled, *cancel_exceptions))
@@ -291,6 +306,14 @@ class TaskRunner(QObject):
             self.busy_changed.emit(True)
         return task
 
+    def drop(self, key: str) -> None:
+        """Forget the task of ``key`` still running: its outcome will not be delivered
+        (only its ``ended``), and it is asked to stop when it can be cancelled."""
+        older = self._latest.pop(key, None)
+        if older is not None and not older.finished:
+            older.superseded = True
+            older.cancel()
+
     def _show_dialog(self, task: Task) -> None:
         if task.finished or task in self.dialogs:
             return
@@ -300,6 +323,8 @@ class TaskRunner(QObject):
 
     def _finish(self, task: Task, kind: str, payload: Any, details: str) -> None:
         task.finished = True
+        if task.key is not None and self._latest.get(task.key) is task:
+            del self._latest[task.key]
         timer = self._running.pop(task, None)
         if timer is not None:
             timer.stop()
@@ -311,7 +336,10 @@ class TaskRunner(QObject):
             task.deleteLater()
             return
         try:
-            self._deliver(task, kind, payload, details)
+            if task.superseded:  # a newer task of the same key replaced it
+                log.debug("dropped the outcome of %r: a newer task replaced it", task.title)
+            else:
+                self._deliver(task, kind, payload, details)
         except Exception as exc:  # a page callback failed: still tell the user
             log.exception("handling the outcome of %r failed", task.title)
             errors.show_error(self.dialog_parent, exc, task.title)

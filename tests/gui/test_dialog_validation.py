@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+import shiboken6
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QLabel
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import QDialog, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from sbee_desk.db.database import Database
@@ -19,6 +21,7 @@ from sbee_desk.domain.permissions import Role
 from sbee_desk.gui.dialogs.admin_dialogs import PasswordDialog, StaffDialog, UserDialog
 from sbee_desk.gui.dialogs.review_dialogs import OTHER_REASON, DerogationDialog, ExclusionDialog
 from sbee_desk.gui.first_start import FirstStartDialog
+from sbee_desk.gui.modal import open_modal
 from sbee_desk.gui.sign_in import FirstAdministratorDialog, SignInDialog
 from sbee_desk.services.users import UserInfo
 from tests.gui.test_review_models import line
@@ -108,3 +111,18 @@ def test_sign_in_first_administrator_and_first_start(qtbot: QtBot, signed_db: Da
     first = opened(qtbot, FirstStartDialog("sbee.db", 2000))
     shown = [label.text() for label in first.findChildren(QLabel) if label.isVisible()]
     assert not any("obligatoire" in text or "erreur" in text.lower() for text in shown)
+
+
+def test_open_modal_shows_a_print_dialog_without_blocking_and_answers(qtbot: QtBot) -> None:
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    printer = QPrinter()
+    answers: list[bool] = []
+    # QPrintDialog.open(receiver, member) hides QDialog.open(): open_modal must still work
+    dialog = open_modal(QPrintDialog(printer, parent), answers.append)
+    assert dialog.isVisible()
+    assert dialog.windowModality() == Qt.WindowModality.WindowModal
+    assert dialog.testAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.reject()
+    assert answers == [False]
+    qtbot.waitUntil(lambda: not shiboken6.isValid(dialog))  # deleted once closed

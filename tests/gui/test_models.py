@@ -9,6 +9,7 @@ from PySide6.QtCore import QSortFilterProxyModel, Qt
 from sbee_desk.domain.enums import CustomerCategory, Decision, OrderKind, Voltage
 from sbee_desk.gui.models import SORT_ROLE
 from sbee_desk.gui.models import candidates as cols
+from sbee_desk.gui.models.base import RIGHT, ROW_ROLE, Column, RowTableModel
 from sbee_desk.gui.models.bordereaux import BordereauTableModel
 from sbee_desk.gui.models.candidates import CandidateFilterProxy, CandidateTableModel
 from sbee_desk.gui.models.imports import ImportCountsModel, ImportProblemsModel
@@ -141,3 +142,31 @@ def test_search_keys_prepared_ahead_only_for_the_lines_shown() -> None:
     assert proxy.rowCount() == 0  # "x2" matches no real police or name
     proxy.set_search("zinsou")
     assert [proxy.index(r, 0).data() for r in range(proxy.rowCount())] == ["P3"]
+
+
+def test_row_table_model_answers_from_its_column_specs(qtmodeltester) -> None:  # type: ignore[no-untyped-def]
+    model: RowTableModel[tuple[str, int]] = RowTableModel()
+    model.columns = (
+        Column("Nom", lambda r: r[0], tooltip=lambda r: f"nom {r[0]}"),
+        Column("Nombre", lambda r: f"{r[1]} fois", sort=lambda r: r[1], align=RIGHT),
+    )
+    qtmodeltester.check(model)
+    model.set_rows([("b", 10), ("a", 9)])
+    qtmodeltester.check(model)
+    assert model.headerData(1, Qt.Orientation.Horizontal) == "Nombre"
+    assert (
+        model.headerData(1, Qt.Orientation.Horizontal, Qt.ItemDataRole.TextAlignmentRole) == RIGHT
+    )
+    assert model.index(0, 1).data() == "10 fois"
+    assert model.index(0, 1).data(SORT_ROLE) == 10
+    assert model.index(0, 0).data(SORT_ROLE) == "b"  # no sort key: the text
+    assert model.index(1, 0).data(Qt.ItemDataRole.ToolTipRole) == "nom a"
+    assert model.index(1, 1).data(Qt.ItemDataRole.ToolTipRole) is None
+    proxy = QSortFilterProxyModel()
+    proxy.setSourceModel(model)
+    proxy.setSortRole(SORT_ROLE)
+    proxy.sort(1)
+    qtmodeltester.check(proxy)
+    # the row object, read through the proxy without mapping back
+    assert [proxy.index(r, 0).data(ROW_ROLE) for r in range(2)] == [("a", 9), ("b", 10)]
+    assert model.row_where(lambda r: r[0] == "a") == 1 and model.row(1) == ("a", 9)

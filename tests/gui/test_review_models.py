@@ -14,13 +14,14 @@ from sbee_desk.gui.dialogs.review_dialogs import validation_result_text, validat
 from sbee_desk.gui.models import SORT_ROLE
 from sbee_desk.gui.models import bordereaux as bcols
 from sbee_desk.gui.models import candidates as cols
+from sbee_desk.gui.models.base import row_ranges
 from sbee_desk.gui.models.bordereaux import BordereauTableModel
 from sbee_desk.gui.models.candidates import (
     CandidateFilterProxy,
     CandidateTableModel,
     ReviewCounts,
 )
-from sbee_desk.gui.pages.selection_page import exclusion_text, row_ranges
+from sbee_desk.gui.pages.selection_page import exclusion_text
 from sbee_desk.services.review import ValidationInfo, ValidationResult
 from sbee_desk.services.selection import BordereauSummary, CandidateLine
 

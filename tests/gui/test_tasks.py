@@ -150,3 +150,68 @@ def test_quick_work_shows_no_dialog(qtbot: QtBot, sqlite_db: Database) -> None:
     with qtbot.waitSignal(task.ended):
         pass
     assert runner.dialogs == {}
+
+
+def test_latest_result_wins_among_tasks_of_the_same_key(
+    qtbot: QtBot, sqlite_db: Database, shown_errors: ErrorRecorder
+) -> None:
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    runner = TaskRunner(sqlite_db, parent, max_threads=4)  # two held, two free
+    release = threading.Event()
+    delivered: list[str] = []
+
+    def old_work(_ctx: TaskContext) -> str:
+        release.wait(5)
+        return "ancien"
+
+    def failing(_ctx: TaskContext) -> str:
+        release.wait(5)
+        raise ValueError("trop tard")
+
+    older = runner.start(
+        old_work, title="Lecture", key="archive/register", on_success=delivered.append
+    )
+    also_old = runner.start(
+        failing, title="Lecture", key="archive/register", on_success=delivered.append
+    )
+    runner.start(
+        lambda ctx: "autre clé", title="Autre", key="audit/page", on_success=delivered.append
+    )
+    newest = runner.start(
+        lambda ctx: "récent", title="Lecture", key="archive/register", on_success=delivered.append
+    )
+    assert older.superseded and also_old.superseded and not newest.superseded
+    with qtbot.waitSignal(newest.succeeded, timeout=5_000):
+        pass
+    qtbot.waitUntil(lambda: "autre clé" in delivered, timeout=5_000)
+    with qtbot.waitSignals([older.ended, also_old.ended], timeout=5_000):
+        release.set()
+    # neither the older result nor the older error reaches the page or the user
+    assert sorted(delivered) == ["autre clé", "récent"]
+    assert shown_errors.shown == []
+    qtbot.waitUntil(lambda: not runner.busy)
+
+
+def test_a_superseded_cancellable_task_is_asked_to_stop(qtbot: QtBot, sqlite_db: Database) -> None:
+    runner, _ = make_runner(qtbot, sqlite_db)
+    started = threading.Event()
+    outcomes: list[str] = []
+
+    def work(ctx: TaskContext) -> str:
+        started.set()
+        while not ctx.cancelled():
+            threading.Event().wait(0.01)
+        raise TaskCancelled
+
+    older = runner.start(
+        work,
+        title="Lecture",
+        key="selection/lines",
+        cancellable=True,
+        on_cancelled=lambda: outcomes.append("annulé"),
+    )
+    assert started.wait(5)
+    with qtbot.waitSignal(older.ended, timeout=5_000):
+        runner.drop("selection/lines")  # what a newer start() of the key does
+    assert older.cancel_requested and outcomes == []  # stopped, and nothing delivered

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import textwrap
 from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QCoreApplication,
     QModelIndex,
     QObject,
@@ -22,15 +22,12 @@ from sbee_desk.domain.enums import CustomerCategory
 from sbee_desk.domain.permissions import ROLE_LABELS, Role
 from sbee_desk.domain.plans import PlanValues
 from sbee_desk.gui.formatting import category_label, format_datetime, search_key
-from sbee_desk.gui.models import NO_PARENT, SORT_ROLE
+from sbee_desk.gui.models.base import CENTRE, LEFT, UNHANDLED, Column, RowTableModel
 from sbee_desk.services.plans import FIELD_LABELS
 from sbee_desk.services.users import STAFF_ROLE_LABELS, StaffInfo, StaffRole, UserInfo
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
-_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
-_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-_CENTRE = Qt.AlignmentFlag.AlignCenter
 #: text of what no longer counts (a disabled account, an inactive agent)
 INACTIVE_COLOUR = "#6c757d"
 #: text of the end of a lockout (the date says it too)
@@ -55,70 +52,52 @@ def yes_no(value: bool) -> str:
     return _tr("Oui") if value else _tr("Non")
 
 
-class _ListModel(QAbstractTableModel):
-    """Read-only rows of plain values, one header per column."""
-
-    headers: tuple[str, ...] = ()
-
-    def rowCount(self, parent: ModelIndex = NO_PARENT) -> int:
-        return 0 if parent.isValid() else self._row_count()
-
-    def columnCount(self, parent: ModelIndex = NO_PARENT) -> int:
-        return 0 if parent.isValid() else len(self.headers)
-
-    def _row_count(self) -> int:
-        raise NotImplementedError
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.headers):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.headers[section]
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _LEFT
-        return None
-
-    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-
-    def _valid(self, index: ModelIndex) -> bool:
-        return (
-            index.isValid()
-            and 0 <= index.row() < self._row_count()
-            and 0 <= index.column() < len(self.headers)
-        )
-
-
 # --------------------------------------------------------------------------- users
 
 U_LOGIN, U_NAME, U_ROLES, U_ACTIVE, U_LOCKED = range(5)
 
 
-class UsersModel(_ListModel):
+def _roles_text(user: UserInfo) -> str:
+    return ", ".join(role_label(r) for r in user.roles)
+
+
+class UsersModel(RowTableModel[UserInfo]):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[UserInfo] = []
         self._now = dt.datetime.now(dt.UTC)
-        self.headers = (
-            self.tr("Identifiant"),
-            self.tr("Nom"),
-            self.tr("Rôles"),
-            self.tr("Actif"),
-            self.tr("Verrouillé jusqu'au"),
+        self.columns = (
+            Column(self.tr("Identifiant"), lambda u: u.login, align=LEFT),
+            Column(
+                self.tr("Nom"),
+                lambda u: u.full_name,
+                sort=lambda u: search_key(u.full_name),
+                align=LEFT,
+            ),
+            Column(
+                self.tr("Rôles"),
+                _roles_text,
+                sort=lambda u: search_key(_roles_text(u)),
+                tooltip=lambda u: "\n".join(role_label(r) for r in u.roles),
+                align=LEFT,
+            ),
+            Column(
+                self.tr("Actif"),
+                lambda u: yes_no(u.active),
+                sort=lambda u: int(u.active),
+                align=LEFT,
+            ),
+            Column(
+                self.tr("Verrouillé jusqu'au"),
+                self._locked_text,
+                sort=self._locked_key,
+                tooltip=self._locked_tip,
+                align=LEFT,
+            ),
         )
 
     def set_users(self, users: Sequence[UserInfo], now: dt.datetime | None = None) -> None:
-        self.beginResetModel()
-        self._rows = list(users)
         self._now = now or dt.datetime.now(dt.UTC)
-        self.endResetModel()
-
-    def _row_count(self) -> int:
-        return len(self._rows)
+        self.set_rows(users)
 
     def user(self, row: int) -> UserInfo:
         return self._rows[row]
@@ -128,53 +107,34 @@ class UsersModel(_ListModel):
         return self._rows
 
     def row_of(self, login: str) -> int:
-        return next((r for r, u in enumerate(self._rows) if u.login == login), -1)
+        return self.row_where(lambda u: u.login == login)
 
     def locked(self, user: UserInfo) -> bool:
         return user.locked_until is not None and user.locked_until > self._now
 
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not self._valid(index):
+    def _locked_text(self, user: UserInfo) -> str:
+        return format_datetime(user.locked_until) if self.locked(user) else ""
+
+    def _locked_key(self, user: UserInfo) -> float:
+        return user.locked_until.timestamp() if self.locked(user) and user.locked_until else 0
+
+    def _locked_tip(self, user: UserInfo) -> str | None:
+        if not self.locked(user):
             return None
-        user, column = self._rows[index.row()], index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            if column == U_LOGIN:
-                return user.login
-            if column == U_NAME:
-                return user.full_name
-            if column == U_ROLES:
-                return ", ".join(role_label(r) for r in user.roles)
-            if column == U_ACTIVE:
-                return yes_no(user.active)
-            return format_datetime(user.locked_until) if self.locked(user) else ""
-        if role == SORT_ROLE:
-            if column == U_LOGIN:
-                return user.login
-            if column == U_NAME:
-                return search_key(user.full_name)
-            if column == U_ROLES:
-                return search_key(", ".join(role_label(r) for r in user.roles))
-            if column == U_ACTIVE:
-                return int(user.active)
-            return user.locked_until.timestamp() if self.locked(user) and user.locked_until else 0
+        return self.tr(
+            "Verrouillé après des échecs de connexion : un nouveau mot de passe le déverrouille."
+        )
+
+    def cell_data(self, user: UserInfo, column: int, role: int) -> Any:
         if role == SEARCH_ROLE:
             return search_key(
                 user.login, user.full_name, " ".join(role_label(r) for r in user.roles)
-            )
-        if role == Qt.ItemDataRole.ToolTipRole and column == U_ROLES:
-            return "\n".join(role_label(r) for r in user.roles)
-        if role == Qt.ItemDataRole.ToolTipRole and column == U_LOCKED and self.locked(user):
-            return self.tr(
-                "Verrouillé après des échecs de connexion : un nouveau mot de passe le "
-                "déverrouille."
             )
         if role == Qt.ItemDataRole.ForegroundRole and not user.active:
             return QBrush(QColor(INACTIVE_COLOUR))
         if role == Qt.ItemDataRole.ForegroundRole and column == U_LOCKED:
             return QBrush(QColor(LOCKED_COLOUR))
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _LEFT
-        return None
+        return UNHANDLED
 
 
 # --------------------------------------------------------------------------- staff
@@ -186,25 +146,34 @@ def zones_text(zones: Sequence[str]) -> str:
     return ", ".join(zones) if zones else _tr("toute l'agence")
 
 
-class StaffModel(_ListModel):
+class StaffModel(RowTableModel[StaffInfo]):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[StaffInfo] = []
-        self.headers = (
-            self.tr("Matricule"),
-            self.tr("Nom"),
-            self.tr("Fonction"),
-            self.tr("Zones"),
-            self.tr("Actif"),
+        self.columns = (
+            Column(self.tr("Matricule"), lambda m: m.matricule, align=LEFT),
+            Column(self.tr("Nom"), lambda m: m.name, sort=lambda m: search_key(m.name), align=LEFT),
+            Column(
+                self.tr("Fonction"),
+                lambda m: staff_role_label(m.role),
+                sort=lambda m: search_key(staff_role_label(m.role)),
+                align=LEFT,
+            ),
+            Column(
+                self.tr("Zones"),
+                lambda m: zones_text(m.zones),
+                sort=lambda m: ",".join(m.zones),
+                align=LEFT,
+            ),
+            Column(
+                self.tr("Actif"),
+                lambda m: yes_no(m.active),
+                sort=lambda m: int(m.active),
+                align=LEFT,
+            ),
         )
 
     def set_staff(self, staff: Sequence[StaffInfo]) -> None:
-        self.beginResetModel()
-        self._rows = list(staff)
-        self.endResetModel()
-
-    def _row_count(self) -> int:
-        return len(self._rows)
+        self.set_rows(staff)
 
     def member(self, row: int) -> StaffInfo:
         return self._rows[row]
@@ -214,37 +183,16 @@ class StaffModel(_ListModel):
         return self._rows
 
     def row_of(self, matricule: str) -> int:
-        return next((r for r, s in enumerate(self._rows) if s.matricule == matricule), -1)
+        return self.row_where(lambda s: s.matricule == matricule)
 
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not self._valid(index):
-            return None
-        member, column = self._rows[index.row()], index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return (
-                member.matricule,
-                member.name,
-                staff_role_label(member.role),
-                zones_text(member.zones),
-                yes_no(member.active),
-            )[column]
-        if role == SORT_ROLE:
-            return (
-                member.matricule,
-                search_key(member.name),
-                search_key(staff_role_label(member.role)),
-                ",".join(member.zones),
-                int(member.active),
-            )[column]
+    def cell_data(self, member: StaffInfo, column: int, role: int) -> Any:
         if role == SEARCH_ROLE:
             return search_key(
                 member.matricule, member.name, staff_role_label(member.role), " ".join(member.zones)
             )
         if role == Qt.ItemDataRole.ForegroundRole and not member.active:
             return QBrush(QColor(INACTIVE_COLOUR))
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _LEFT
-        return None
+        return UNHANDLED
 
 
 # --------------------------------------------------------------------------- plans
@@ -270,7 +218,17 @@ def field_header(field: str, width: int = 13) -> str:
     return "\n".join(textwrap.wrap(field_label(field), width, break_long_words=False))
 
 
-class PlansModel(_ListModel):
+def _plan_value(plan: PlanValues, field: str) -> bool | int:
+    value = getattr(plan, field)
+    return bool(value) if field in BOOLEAN_FIELDS else int(value)
+
+
+def _plan_text(plan: PlanValues, field: str) -> str:
+    value = getattr(plan, field)
+    return yes_no(value) if field in BOOLEAN_FIELDS else str(value)
+
+
+class PlansModel(RowTableModel[PlanValues]):
     """One row per customer category; the values may be edited in place (ADMIN).
 
     Editing does not change the row: it asks (:attr:`change_requested`) the page to
@@ -283,25 +241,38 @@ class PlansModel(_ListModel):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[PlanValues] = []
         self.editable = False
-        self.headers = (self.tr("Catégorie"), *(field_header(f) for f in PLAN_FIELDS))
+        self.columns = (
+            Column(
+                self.tr("Catégorie"),
+                lambda p: category_label(p.category),
+                sort=lambda p: list(CustomerCategory).index(p.category),
+                tooltip=lambda p: category_label(p.category),
+                align=LEFT,
+            ),
+            *(
+                Column(
+                    field_header(f),
+                    partial(_plan_text, field=f),
+                    sort=partial(_plan_value, field=f),
+                    tooltip=partial(self._plan_tip, field=f),
+                    align=CENTRE,
+                    header_tooltip=field_label(f),
+                )
+                for f in PLAN_FIELDS
+            ),
+        )
 
     def set_plans(self, plans: Sequence[PlanValues]) -> None:
-        self.beginResetModel()
-        self._rows = list(plans)
-        self.endResetModel()
+        self.set_rows(plans)
 
     def set_editable(self, editable: bool) -> None:
         if editable != self.editable:
             self.editable = editable
             if self._rows:
                 self.dataChanged.emit(
-                    self.index(0, 0), self.index(len(self._rows) - 1, len(self.headers) - 1)
+                    self.index(0, 0), self.index(len(self._rows) - 1, len(self.columns) - 1)
                 )
-
-    def _row_count(self) -> int:
-        return len(self._rows)
 
     def plan(self, row: int) -> PlanValues:
         return self._rows[row]
@@ -311,49 +282,23 @@ class PlansModel(_ListModel):
         return self._rows
 
     def row_of(self, category: CustomerCategory | str) -> int:
-        return next((r for r, p in enumerate(self._rows) if p.category.value == str(category)), -1)
+        return self.row_where(lambda p: p.category.value == str(category))
 
     @staticmethod
     def field_of(column: int) -> str | None:
         return PLAN_FIELDS[column - 1] if 1 <= column <= len(PLAN_FIELDS) else None
 
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        field = self.field_of(section) if orientation == Qt.Orientation.Horizontal else None
-        if field is not None:
-            if role == Qt.ItemDataRole.ToolTipRole:
-                return field_label(field)
-            if role == Qt.ItemDataRole.TextAlignmentRole:
-                return _CENTRE
-        return super().headerData(section, orientation, role)
+    def _plan_tip(self, plan: PlanValues, field: str) -> str:
+        tip = f"{category_label(plan.category)} — {field_label(field)}"
+        if self.editable:
+            tip += "\n" + self.tr("Double-cliquez pour modifier.")
+        return tip
 
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not self._valid(index):
-            return None
-        plan, column = self._rows[index.row()], index.column()
+    def cell_data(self, plan: PlanValues, column: int, role: int) -> Any:
         field = self.field_of(column)
-        if field is None:  # the category
-            if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-                return category_label(plan.category)
-            if role == SORT_ROLE:
-                return list(CustomerCategory).index(plan.category)
-            if role == Qt.ItemDataRole.TextAlignmentRole:
-                return _LEFT
-            return None
-        value = getattr(plan, field)
-        if role == Qt.ItemDataRole.DisplayRole:
-            return yes_no(value) if field in BOOLEAN_FIELDS else str(value)
-        if role in (Qt.ItemDataRole.EditRole, SORT_ROLE):
-            return bool(value) if field in BOOLEAN_FIELDS else int(value)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            tip = f"{category_label(plan.category)} — {field_label(field)}"
-            if self.editable:
-                tip += "\n" + self.tr("Double-cliquez pour modifier.")
-            return tip
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _CENTRE
-        return None
+        if role == Qt.ItemDataRole.EditRole:
+            return None if field is None else _plan_value(plan, field)
+        return UNHANDLED
 
     def flags(self, index: ModelIndex) -> Qt.ItemFlag:
         flags = super().flags(index)
@@ -362,7 +307,7 @@ class PlansModel(_ListModel):
         return flags
 
     def setData(self, index: ModelIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
-        field = self.field_of(index.column()) if self._valid(index) else None
+        field = self.field_of(index.column()) if self.valid(index) else None
         if role != Qt.ItemDataRole.EditRole or field is None or not self.editable:
             return False
         plan = self._rows[index.row()]

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QCoreApplication,
     QModelIndex,
     QObject,
@@ -18,7 +18,8 @@ from PySide6.QtGui import QColor, QFont
 
 from sbee_desk.documents.lists import ListKind
 from sbee_desk.gui.formatting import format_date, format_datetime, search_key
-from sbee_desk.gui.models import NO_PARENT, SORT_ROLE
+from sbee_desk.gui.models import SORT_ROLE
+from sbee_desk.gui.models.base import UNHANDLED, Column, RowTableModel
 from sbee_desk.gui.style import BANNER_COLOURS
 from sbee_desk.services.lists import RegisterEntry
 
@@ -81,15 +82,14 @@ def empty_label(kind: ListKind) -> str:
     return tr(EMPTY_LIST_TEXTS[kind])
 
 
-class ArchiveTableModel(QAbstractTableModel):
+class ArchiveTableModel(RowTableModel[RegisterEntry]):
     """One row per archived file, oldest first; a copy checked this session shows
     "Conforme" or "Modifiée" (in words, and in red when it no longer matches)."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._entries: list[RegisterEntry] = []
         self._checks: dict[int, bool] = {}
-        self._headers = (
+        titles = (
             self.tr("Liste"),
             self.tr("Format"),
             self.tr("Bordereau"),
@@ -101,11 +101,20 @@ class ArchiveTableModel(QAbstractTableModel):
             self.tr("SHA-256"),
             self.tr("Vérification"),
         )
-        self._tips = {
+        tips = {
             COL_COPY: self.tr("« Oui » : liste produite à nouveau pour le même bordereau"),
             COL_SHA: self.tr("Empreinte du fichier archivé (début) ; complète en info-bulle"),
             COL_CHECK: self.tr("Résultat de « Vérifier une copie… » pendant cette session"),
         }
+        self.columns = tuple(
+            Column(
+                title,
+                partial(self._display, column=c),
+                sort=partial(self._sort_key, column=c),
+                header_tooltip=tips.get(c),
+            )
+            for c, title in enumerate(titles)
+        )
         self._colours = {
             ok: (QColor(background), QColor(text))
             for ok, (background, _border, text) in _CHECK_COLOURS.items()
@@ -116,61 +125,27 @@ class ArchiveTableModel(QAbstractTableModel):
         self._italic.setItalic(True)
 
     def set_entries(self, entries: Sequence[RegisterEntry]) -> None:
-        self.beginResetModel()
-        self._entries = list(entries)
-        self.endResetModel()
+        self.set_rows(entries)
 
     @property
     def entries(self) -> list[RegisterEntry]:
-        return self._entries
+        return self._rows
 
     def entry(self, row: int) -> RegisterEntry:
-        return self._entries[row]
+        return self._rows[row]
 
     def row_of(self, entry_id: int) -> int:
-        for row, entry in enumerate(self._entries):
-            if entry.entry_id == entry_id:
-                return row
-        return -1
+        return self.row_where(lambda entry: entry.entry_id == entry_id)
 
     def set_check(self, entry_id: int, matches: bool) -> None:
         """Remember the outcome of checking a copy of ``entry_id``."""
         self._checks[entry_id] = matches
-        row = self.row_of(entry_id)
-        if row >= 0:
-            self.dataChanged.emit(self.index(row, 0), self.index(row, len(self._headers) - 1))
+        self.emit_row_changed(self.row_of(entry_id))
 
     def check(self, entry_id: int) -> bool | None:
         return self._checks.get(entry_id)
 
-    def rowCount(self, parent: ModelIndex = NO_PARENT) -> int:
-        return 0 if parent.isValid() else len(self._entries)
-
-    def columnCount(self, parent: ModelIndex = NO_PARENT) -> int:
-        return 0 if parent.isValid() else len(self._headers)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self._headers):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[section]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tips.get(section)
-        return None
-
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        row, column = index.row(), index.column()
-        if not (0 <= row < len(self._entries) and 0 <= column < len(self._headers)):
-            return None
-        entry = self._entries[row]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(entry, column)
-        if role == SORT_ROLE:
-            return self._sort_key(entry, column)
+    def cell_data(self, entry: RegisterEntry, column: int, role: int) -> Any:
         if role == ENTRY_ROLE:
             return entry.entry_id
         checked = self._checks.get(entry.entry_id)
@@ -202,7 +177,8 @@ class ArchiveTableModel(QAbstractTableModel):
                     "La copie vérifiée ne correspond plus à la liste archivée : elle a été "
                     "modifiée depuis sa production."
                 )
-        return None
+            return None
+        return UNHANDLED
 
     def _display(self, entry: RegisterEntry, column: int) -> str:
         if column == COL_KIND:
@@ -245,11 +221,6 @@ class ArchiveTableModel(QAbstractTableModel):
             checked = self._checks.get(entry.entry_id)
             return -1 if checked is None else int(checked)
         return search_key(self._display(entry, column))
-
-    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
 
 class ArchiveFilterProxy(QSortFilterProxyModel):

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from sbee_desk.domain.audit_actions import AuditAction
 from sbee_desk.gui.formatting import local_datetime
-from sbee_desk.gui.models import NO_PARENT, SORT_ROLE
+from sbee_desk.gui.models.base import LEFT, UNHANDLED, Column, RowTableModel
 from sbee_desk.services.audit_log import (
     AuditEntry,
     action_label,
@@ -21,15 +21,12 @@ from sbee_desk.services.audit_log import (
     describe_object,
 )
 
-ModelIndex = QModelIndex | QPersistentModelIndex
-
 COL_DATE, COL_USER, COL_ACTION, COL_OBJECT, COL_CHANGE, COL_DETAILS = range(6)
 #: text colour of refusals (the words "Action refusée" say it too)
 REFUSED_COLOUR = "#842029"
 #: background of the first event at fault when the chain does not verify (the banner
 #: names it, its tooltip and the detail pane say it)
 BROKEN_BACKGROUND = "#f8d7da"
-_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 
 
 def format_moment(entry: AuditEntry) -> str:
@@ -60,13 +57,24 @@ class AuditLine:
         )
 
 
-class AuditTableModel(QAbstractTableModel):
+def _text_of(column: int) -> Callable[[AuditLine], str]:
+    return lambda line: line.texts[column]
+
+
+def _text_tip(column: int) -> Callable[[AuditLine], str | None]:
+    def tip(line: AuditLine) -> str | None:
+        text = line.texts[column]
+        return text.replace(" ; ", "\n") if text else None
+
+    return tip
+
+
+class AuditTableModel(RowTableModel[AuditLine]):
     """The events of one page of the journal, in the order the service gave them."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[AuditLine] = []
-        self._headers = (
+        titles = (
             self.tr("Date"),
             self.tr("Utilisateur"),
             self.tr("Action"),
@@ -74,15 +82,23 @@ class AuditTableModel(QAbstractTableModel):
             self.tr("Avant → après"),
             self.tr("Détails"),
         )
+        self.columns = tuple(
+            Column(
+                title,
+                _text_of(c),
+                sort=(lambda line: line.entry.id) if c == COL_DATE else _text_of(c),
+                tooltip=None if c == COL_DATE else _text_tip(c),
+                align=LEFT,
+            )
+            for c, title in enumerate(titles)
+        )
         self._refused = QBrush(QColor(REFUSED_COLOUR))
         self._broken_background = QBrush(QColor(BROKEN_BACKGROUND))
         #: id of the first event at fault, when the chain does not verify
         self.broken_id: int | None = None
 
     def set_entries(self, entries: Sequence[AuditEntry]) -> None:
-        self.beginResetModel()
-        self._rows = [AuditLine.of(e) for e in entries]
-        self.endResetModel()
+        self.set_rows([AuditLine.of(e) for e in entries])
 
     def set_broken(self, event_id: int | None) -> None:
         """Mark the first event at fault (None: the chain verifies)."""
@@ -91,8 +107,7 @@ class AuditTableModel(QAbstractTableModel):
         rows = [self.row_of(i) for i in (self.broken_id, event_id) if i is not None]
         self.broken_id = event_id
         for row in rows:
-            if row >= 0:
-                self.dataChanged.emit(self.index(row, 0), self.index(row, len(self._headers) - 1))
+            self.emit_row_changed(row)
 
     def entry(self, row: int) -> AuditEntry:
         return self._rows[row].entry
@@ -101,54 +116,17 @@ class AuditTableModel(QAbstractTableModel):
         return self._rows[row]
 
     def row_of(self, event_id: int) -> int:
-        return next((r for r, line in enumerate(self._rows) if line.entry.id == event_id), -1)
+        return self.row_where(lambda line: line.entry.id == event_id)
 
-    def rowCount(self, parent: ModelIndex = NO_PARENT) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: ModelIndex = NO_PARENT) -> int:
-        return 0 if parent.isValid() else len(self._headers)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self._headers):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[section]
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _LEFT
-        return None
-
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        row, column = index.row(), index.column()
-        if not (0 <= row < len(self._rows) and 0 <= column < len(self._headers)):
-            return None
-        line = self._rows[row]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return line.texts[column]
-        if role == SORT_ROLE:
-            return line.entry.id if column == COL_DATE else line.texts[column]
+    def cell_data(self, line: AuditLine, column: int, role: int) -> Any:
         broken = line.entry.id == self.broken_id
         if role == Qt.ItemDataRole.BackgroundRole and broken:
             return self._broken_background
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if column == COL_DATE:
-                tip = self.tr("Événement n° {id}").format(id=line.entry.id)
-                if broken:
-                    tip += "\n" + self.tr("Premier événement en défaut du journal")
-                return tip
-            text = line.texts[column]
-            return text.replace(" ; ", "\n") if text else None
+        if role == Qt.ItemDataRole.ToolTipRole and column == COL_DATE:
+            tip = self.tr("Événement n° {id}").format(id=line.entry.id)
+            if broken:
+                tip += "\n" + self.tr("Premier événement en défaut du journal")
+            return tip
         if role == Qt.ItemDataRole.ForegroundRole and line.entry.action == AuditAction.REFUSED:
             return self._refused
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _LEFT
-        return None
-
-    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return UNHANDLED

@@ -33,6 +33,7 @@ from sbee_desk.gui.formatting import (
     search_key,
 )
 from sbee_desk.gui.models import DECISION_ROLE, NO_PARENT, SORT_ROLE
+from sbee_desk.gui.models.base import row_ranges
 from sbee_desk.gui.style import decision_colours, decision_icon
 from sbee_desk.services.selection import CandidateLine
 
@@ -286,7 +287,7 @@ class CandidateTableModel(QAbstractTableModel):
                 self._shown[row] = new
                 rows.append(row)
         last = self.columnCount() - 1
-        for first_row, last_row in _runs(rows):
+        for first_row, last_row in row_ranges(rows):
             self.dataChanged.emit(self.index(first_row, 0), self.index(last_row, last))
         return changed
 
@@ -424,17 +425,6 @@ class CandidateTableModel(QAbstractTableModel):
 
     def _descending(self) -> bool:
         return self._sort is not None and self._sort[1] == Qt.SortOrder.DescendingOrder
-
-
-def _runs(rows: list[int]) -> list[tuple[int, int]]:
-    """Consecutive rows as (first, last) ranges: [1, 2, 3, 7] → [(1, 3), (7, 7)]."""
-    ranges: list[tuple[int, int]] = []
-    for row in sorted(rows):
-        if ranges and row == ranges[-1][1] + 1:
-            ranges[-1] = (ranges[-1][0], row)
-        else:
-            ranges.append((row, row))
-    return ranges
 
 
 class CandidateFilterProxy(QSortFilterProxyModel):

@@ -3,11 +3,10 @@ batch, its status in French words and colours, cancelled ones crossed out."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QCoreApplication,
     QModelIndex,
     QObject,
@@ -18,7 +17,8 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFont
 
 from sbee_desk.gui.formatting import search_key
-from sbee_desk.gui.models import NO_PARENT, SORT_ROLE
+from sbee_desk.gui.models import SORT_ROLE
+from sbee_desk.gui.models.base import UNHANDLED, Column, RowTableModel
 from sbee_desk.services.edition import DocumentKind, DocumentRow, DocumentStatus
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -84,7 +84,17 @@ def status_label(row: DocumentRow) -> str:
     return tr("Généré")
 
 
-class PrintQueueModel(QAbstractTableModel):
+def _customer_tip(row: DocumentRow) -> str:
+    if row.gaps:
+        return tr("Imprimé avec un manque : {gaps}").format(gaps=", ".join(row.gaps))
+    return row.customer_name
+
+
+def _text_column(title: str, value: Callable[[DocumentRow], str]) -> Column[DocumentRow]:
+    return Column(tr(title), value, sort=lambda r: search_key(value(r)), tooltip=value)
+
+
+class PrintQueueModel(RowTableModel[DocumentRow]):
     HEADERS = (
         "Document",
         "N°",
@@ -97,60 +107,32 @@ class PrintQueueModel(QAbstractTableModel):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[DocumentRow] = []
-
-    def set_rows(self, rows: Sequence[DocumentRow]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
+        kind, number, police, customer, zone, quartier, status = self.HEADERS
+        self.columns = (
+            Column(
+                tr(kind), kind_short, sort=lambda r: search_key(kind_short(r)), tooltip=kind_label
+            ),
+            Column(tr(number), lambda r: r.number, sort=number_key, tooltip=lambda r: r.number),
+            _text_column(police, lambda r: r.police),
+            Column(
+                tr(customer),
+                lambda r: r.customer_name,
+                sort=lambda r: search_key(r.customer_name),
+                tooltip=_customer_tip,
+            ),
+            _text_column(zone, lambda r: r.zone_code or "—"),
+            _text_column(quartier, lambda r: r.quartier or "—"),
+            _text_column(status, status_label),
+        )
 
     @property
     def rows(self) -> list[DocumentRow]:
         return list(self._rows)
 
-    def row(self, row: int) -> DocumentRow:
-        return self._rows[row]
-
     def row_of(self, document_id: int) -> int:
-        for i, r in enumerate(self._rows):
-            if r.id == document_id:
-                return i
-        return -1
+        return self.row_where(lambda r: r.id == document_id)
 
-    def rowCount(self, parent: ModelIndex = NO_PARENT) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: ModelIndex = NO_PARENT) -> int:
-        return 0 if parent.isValid() else COLUMNS
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < COLUMNS
-        ):
-            return tr(self.HEADERS[section])
-        return None
-
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        row = self._rows[index.row()]
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(row, column)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if column == COL_KIND:
-                return kind_label(row)
-            if row.gaps and column == COL_CUSTOMER:
-                return tr("Imprimé avec un manque : {gaps}").format(gaps=", ".join(row.gaps))
-            return self._display(row, column)
-        if role == SORT_ROLE:
-            if column == COL_NUMBER:
-                return number_key(row)
-            return search_key(self._display(row, column))
+    def cell_data(self, row: DocumentRow, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.FontRole and row.cancelled:
             font = QFont()
             font.setStrikeOut(True)
@@ -160,27 +142,10 @@ class PrintQueueModel(QAbstractTableModel):
                 return QColor(CANCELLED_COLOUR)
             if column == COL_STATUS:
                 return QColor(STATUS_COLOURS[row.status])
-        return None
+        return UNHANDLED
 
     def _display(self, row: DocumentRow, column: int) -> str:
-        if column == COL_KIND:
-            return kind_short(row)
-        if column == COL_NUMBER:
-            return row.number
-        if column == COL_POLICE:
-            return row.police
-        if column == COL_CUSTOMER:
-            return row.customer_name
-        if column == COL_ZONE:
-            return row.zone_code or "—"
-        if column == COL_QUARTIER:
-            return row.quartier or "—"
-        return status_label(row)
-
-    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return str(self.columns[column].value(row))
 
 
 class PrintQueueProxy(QSortFilterProxyModel):

@@ -215,7 +215,6 @@ class ArchivePage(Page):
         ctx.settings.restore_header("archive/register", header)
         view.table.sortByColumn(acols.COL_DATE, Qt.SortOrder.DescendingOrder)
         self._temp: str | None = None
-        self._generation = 0
 
         saved_kind = ctx.settings.text("archive/kind")
         view.kind_combo.setCurrentIndex(max(view.kind_combo.findData(saved_kind), 0))
@@ -246,18 +245,15 @@ class ArchivePage(Page):
     # -- loading -------------------------------------------------------------------------
     def refresh(self) -> None:
         super().refresh()
-        self._generation += 1
-        generation = self._generation
         actor = self.ctx.actor
         self.ctx.tasks.start(
             lambda ctx: archive_register(ctx.uow(), actor=actor),
             title=self.tr("Lecture du classeur"),
-            on_success=lambda entries: self._register_ready(generation, entries),
+            on_success=self._register_ready,
+            key="archive/register",
         )
 
-    def _register_ready(self, generation: int, entries: list[RegisterEntry]) -> None:
-        if generation != self._generation:
-            return
+    def _register_ready(self, entries: list[RegisterEntry]) -> None:
         current = self.current_entry()
         self.model.set_entries(entries)
         self._fill_bordereaux(entries)

@@ -101,7 +101,6 @@ class AuditLogPage(Page):
         self.verifying = False
         self.exporting = False
         self.last_export: Path | None = None
-        self._generation = 0
         self._fill_actions(())
         self._fill_users(AuditChoices((), ()))
 
@@ -153,8 +152,7 @@ class AuditLogPage(Page):
             return
         if offset is not None:
             self.offset = max(offset, 0)
-        self._generation += 1
-        generation, wanted, start = self._generation, self.filter, self.offset
+        wanted, start = self.filter, self.offset
         newest_first = self.newest_first
         self.view.status_label.setText(self.tr("Lecture du journal…"))
 
@@ -176,12 +174,11 @@ class AuditLogPage(Page):
         self.ctx.tasks.start(
             read,
             title=self.tr("Lecture du journal d'audit"),
-            on_success=lambda page: self._page_loaded(generation, page),
+            on_success=self._page_loaded,
+            key="audit/page",  # the filters changed meanwhile: only the latest page shows
         )
 
-    def _page_loaded(self, generation: int, page: AuditPage) -> None:
-        if generation != self._generation:  # the filters changed meanwhile
-            return
+    def _page_loaded(self, page: AuditPage) -> None:
         if page.total and page.offset >= page.total:  # fewer events than before: last page
             self.load(max(page.total - 1, 0) // DEFAULT_PAGE_SIZE * DEFAULT_PAGE_SIZE)
             return

@@ -26,7 +26,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import QDialog, QListWidgetItem, QWidget
+from PySide6.QtWidgets import QListWidgetItem, QWidget
 
 from sbee_desk.domain.permissions import Action
 from sbee_desk.gui import errors
@@ -40,6 +40,7 @@ from sbee_desk.gui.dialogs.print_dialogs import (
 )
 from sbee_desk.gui.errors import UserError
 from sbee_desk.gui.formatting import format_date, plural
+from sbee_desk.gui.modal import open_modal
 from sbee_desk.gui.models import print_queue as pcols
 from sbee_desk.gui.models.print_queue import PrintQueueModel, PrintQueueProxy
 from sbee_desk.gui.pages.base import Page
@@ -96,24 +97,15 @@ COLUMN_PADDING = 14
 SORT_INDICATOR = 16
 
 
+#: "latest result wins" key of the documents of the batch shown
+DOCUMENTS_KEY = "edition/documents"
+
+
 def column_widths(table: QWidget) -> dict[int, int]:
     metrics = table.fontMetrics()
     widths = {c: metrics.horizontalAdvance(t) + COLUMN_PADDING for c, t in COLUMN_SAMPLES.items()}
     widths[pcols.COL_NUMBER] += SORT_INDICATOR
     return widths
-
-
-def _open(dialog: QDialog, answered: Callable[[bool], None]) -> None:
-    """Window-modal and non-blocking, as every dialog of the application.
-
-    ``QDialog.open`` is called on the class: PySide6's ``QPrintDialog.open(receiver,
-    member)`` hides the base ``open()`` and ``dialog.open()`` raised « open expected 2
-    arguments, got 0 » on every print action (issue #10). The tests drive these real
-    dialogs; only the printer itself is replaced (a print-to-PDF-file printer)."""
-    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    dialog.setWindowModality(Qt.WindowModality.WindowModal)
-    dialog.finished.connect(lambda result: answered(result == QDialog.DialogCode.Accepted))
-    QDialog.open(dialog)
 
 
 def system_print_dialog(printer: QPrinter, parent: QWidget, done: Callable[[bool], None]) -> None:
@@ -125,12 +117,12 @@ def system_print_dialog(printer: QPrinter, parent: QWidget, done: Callable[[bool
     dialog.setOption(QPrintDialog.PrintDialogOption.PrintPageRange, False)
     dialog.setOption(QPrintDialog.PrintDialogOption.PrintSelection, False)
     dialog.setOption(QPrintDialog.PrintDialogOption.PrintCurrentPage, False)
-    _open(dialog, done)
+    open_modal(dialog, done)
 
 
 def reason_dialog(count: int, parent: QWidget, done: Callable[[str | None], None]) -> None:
     dialog = ReprintReasonDialog(count, parent)
-    _open(dialog, lambda ok: done(dialog.reason if ok else None))
+    open_modal(dialog, lambda ok: done(dialog.reason if ok else None))
 
 
 def staff_dialog(
@@ -141,7 +133,7 @@ def staff_dialog(
     done: Callable[[int | None], None],
 ) -> None:
     dialog = HandoverDialog(who, count, choices, parent)
-    _open(dialog, lambda ok: done(dialog.staff_id if ok else None))
+    open_modal(dialog, lambda ok: done(dialog.staff_id if ok else None))
 
 
 def agency_printer() -> QPrinter:
@@ -192,7 +184,6 @@ class PrintQueuePage(Page):
         self.pdf_document = QPdfDocument(self)
         self._pdf_buffer: QBuffer | None = None
         self._preview_id: int | None = None
-        self._generation = 0
         self._busy = False
         #: the edge of the system: the tests give a print-to-PDF-file printer here
         self.printer_factory: Callable[[], QPrinter] = agency_printer
@@ -233,17 +224,15 @@ class PrintQueuePage(Page):
     # -- loading ---------------------------------------------------------------------------
     def refresh(self) -> None:
         super().refresh()
-        self._generation += 1
-        generation = self._generation
+        self.ctx.tasks.drop(DOCUMENTS_KEY)  # documents read before this refresh: stale
         self.ctx.tasks.start(
             lambda ctx: list_batches(ctx.uow()),
             title=self.tr("Lecture des éditions"),
-            on_success=lambda batches: self._batches_ready(generation, batches),
+            on_success=self._batches_ready,
+            key="edition/batches",
         )
 
-    def _batches_ready(self, generation: int, batches: list[BatchInfo]) -> None:
-        if generation != self._generation:
-            return
+    def _batches_ready(self, batches: list[BatchInfo]) -> None:
         current = self.current_batch()
         wanted = current.id if current is not None else None
         self.batches = batches
@@ -320,15 +309,15 @@ class PrintQueuePage(Page):
         batch_id = self.current_batch_id()
         if batch_id is None:
             return
-        generation = self._generation
         self.ctx.tasks.start(
             lambda ctx: list_documents(ctx.uow(), batch_id),
             title=self.tr("Lecture des documents"),
-            on_success=lambda rows: self._documents_ready(generation, batch_id, rows),
+            on_success=lambda rows: self._documents_ready(batch_id, rows),
+            key=DOCUMENTS_KEY,
         )
 
-    def _documents_ready(self, generation: int, batch_id: int, rows: list[DocumentRow]) -> None:
-        if generation != self._generation or batch_id != self.current_batch_id():
+    def _documents_ready(self, batch_id: int, rows: list[DocumentRow]) -> None:
+        if batch_id != self.current_batch_id():
             return
         selected = self.selected_ids()
         self.model.set_rows(rows)

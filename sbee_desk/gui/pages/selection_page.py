@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -59,9 +59,11 @@ from sbee_desk.gui.formatting import (
     plural,
     search_key,
 )
+from sbee_desk.gui.modal import open_modal
 from sbee_desk.gui.models import SORT_ROLE
 from sbee_desk.gui.models import bordereaux as bcols
 from sbee_desk.gui.models import candidates as ccols
+from sbee_desk.gui.models.base import row_ranges
 from sbee_desk.gui.models.bordereaux import BordereauTableModel
 from sbee_desk.gui.models.candidates import CandidateFilterProxy, CandidateTableModel
 from sbee_desk.gui.pages.base import Page
@@ -189,15 +191,9 @@ def load_run(ctx: TaskContext, run_id: int) -> RunContent:
     )
 
 
-def row_ranges(rows: Iterable[int]) -> list[tuple[int, int]]:
-    """Consecutive rows as (first, last): [1, 2, 3, 7] → [(1, 3), (7, 7)]."""
-    ranges: list[tuple[int, int]] = []
-    for row in sorted(rows):
-        if ranges and row == ranges[-1][1] + 1:
-            ranges[-1] = (ranges[-1][0], row)
-        else:
-            ranges.append((row, row))
-    return ranges
+#: "latest result wins" keys (TaskRunner): the run shown, the lines of its bordereau
+RUN_KEY = "selection/run"
+LINES_KEY = "selection/lines"
 
 
 def exclusion_text(label: str, note: str) -> str:
@@ -244,8 +240,6 @@ class SelectionPage(Page):
         self.current_run: RunSummary | None = None
         self.current_bordereau: str | None = None
         self._pending_run_id: int | None = None
-        self._lines_generation = 0
-        self._run_generation = 0
         #: the whole bordereau is in the table (not only its first page)
         self.lines_complete = False
         #: bordereau whose lines the table holds (the one chosen may still be loading)
@@ -432,8 +426,8 @@ class SelectionPage(Page):
             self.display_run(matching[0])
             return
         self.current_run = None
-        self._run_generation += 1
-        self._lines_generation += 1
+        self.ctx.tasks.drop(RUN_KEY)
+        self.ctx.tasks.drop(LINES_KEY)
         self.content = RunContent([])
         self.bordereau_model.set_rows([])
         self.lines_bordereau = None
@@ -482,24 +476,20 @@ class SelectionPage(Page):
 
     def _load_run(self, run: RunSummary, then: Callable[[RunSummary, RunContent], None]) -> None:
         """Read ``run``'s bordereaux and their review status, show them, then ``then``."""
-        self._run_generation += 1
-        generation = self._run_generation
         run_id = run.run_id
         self.ctx.tasks.start(
             lambda ctx: load_run(ctx, run_id),
             title=self.tr("Chargement du traitement n° {id}").format(id=run_id),
-            on_success=lambda content: self._run_loaded(generation, run, content, then),
+            on_success=lambda content: self._run_loaded(run, content, then),
+            key=RUN_KEY,
         )
 
     def _run_loaded(
         self,
-        generation: int,
         run: RunSummary,
         content: RunContent,
         then: Callable[[RunSummary, RunContent], None],
     ) -> None:
-        if generation != self._run_generation:
-            return
         self.content = content
         self.bordereau_model.set_rows(content.bordereaux, content.validations, content.names)
         self._update_run_status(run, content.bordereaux)
@@ -525,7 +515,7 @@ class SelectionPage(Page):
         view = self.view
         rows = content.bordereaux
         if not rows:
-            self._lines_generation += 1
+            self.ctx.tasks.drop(LINES_KEY)
             self.lines_bordereau = None
             self.line_model.set_lines([])
             self._update_validated_banner()
@@ -577,8 +567,6 @@ class SelectionPage(Page):
 
     def load_lines(self, run_id: int, code: str) -> None:
         """Open bordereau ``code``: its first page at once, then every line."""
-        self._lines_generation += 1
-        generation = self._lines_generation
         self.lines_complete = False
         self._update_validated_banner()
         self._update_review_actions()
@@ -586,16 +574,13 @@ class SelectionPage(Page):
         self.ctx.tasks.start(
             lambda ctx: candidate_lines(ctx.uow(), run_id, code, limit=FIRST_PAGE),
             title=self.tr("Chargement du bordereau {code}").format(code=code),
-            on_success=lambda lines: self._first_page_ready(generation, run_id, code, lines),
+            on_success=lambda lines: self._first_page_ready(run_id, code, lines),
+            key=LINES_KEY,
         )
 
-    def _first_page_ready(
-        self, generation: int, run_id: int, code: str, lines: list[CandidateLine]
-    ) -> None:
-        if generation != self._lines_generation:
-            return
+    def _first_page_ready(self, run_id: int, code: str, lines: list[CandidateLine]) -> None:
         if len(lines) < FIRST_PAGE:  # the whole bordereau already
-            self._lines_ready(generation, lines, keep_view=False, code=code)
+            self._lines_ready(lines, keep_view=False, code=code)
             return
         self.lines_bordereau = code
         self.line_model.set_lines(lines)
@@ -604,13 +589,14 @@ class SelectionPage(Page):
         self._update_shown_count()
         self._refresh_detail()
         self.first_lines_shown.emit()
-        self._load_all_lines(generation, run_id, code)
+        self._load_all_lines(run_id, code)
 
-    def _load_all_lines(self, generation: int, run_id: int, code: str) -> None:
+    def _load_all_lines(self, run_id: int, code: str) -> None:
         self.ctx.tasks.start(
             lambda ctx: candidate_lines(ctx.uow(), run_id, code),
             title=self.tr("Chargement du bordereau {code}").format(code=code),
-            on_success=lambda lines: self._lines_ready(generation, lines, True, code),
+            on_success=lambda lines: self._lines_ready(lines, True, code),
+            key=LINES_KEY,
             show_progress=False,  # the first lines are there; the status line says the rest
         )
 
@@ -618,19 +604,12 @@ class SelectionPage(Page):
         """Read the bordereau shown again (after a derogation), keeping the view."""
         if self.current_run is None or self.current_bordereau is None:
             return
-        self._lines_generation += 1
         self.lines_complete = False
         self._update_review_actions()
         self._update_shown_count()
-        self._load_all_lines(
-            self._lines_generation, self.current_run.run_id, self.current_bordereau
-        )
+        self._load_all_lines(self.current_run.run_id, self.current_bordereau)
 
-    def _lines_ready(
-        self, generation: int, lines: list[CandidateLine], keep_view: bool, code: str
-    ) -> None:
-        if generation != self._lines_generation:
-            return
+    def _lines_ready(self, lines: list[CandidateLine], keep_view: bool, code: str) -> None:
         state = self.view_state() if keep_view else None
         self.lines_bordereau = code
         self.line_model.set_lines(lines)
@@ -1018,12 +997,9 @@ class SelectionPage(Page):
     def _ask_exclusion(self, reasons: list[tuple[str, str]], lines: list[CandidateLine]) -> None:
         self.reasons = reasons
         dialog = ExclusionDialog(reasons, lines, self.view)
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(lambda: self._exclusion_answered(dialog))
         dialog.destroyed.connect(lambda: setattr(self, "exclusion_dialog", None))
         self.exclusion_dialog = dialog
-        dialog.open()
+        open_modal(dialog, lambda accepted: self._exclusion_answered(dialog) if accepted else None)
 
     def _exclusion_answered(self, dialog: ExclusionDialog) -> None:
         run, code = self.current_run, self.current_bordereau
@@ -1102,13 +1078,11 @@ class SelectionPage(Page):
         if run is None:
             return None
         dialog = DerogationDialog(line, run.run_on, parent=self.view)
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(lambda: self._derogation_answered(dialog))
         dialog.destroyed.connect(lambda: setattr(self, "derogation_dialog", None))
         self.derogation_dialog = dialog
-        dialog.open()
-        return dialog
+        return open_modal(
+            dialog, lambda accepted: self._derogation_answered(dialog) if accepted else None
+        )
 
     def _derogation_answered(self, dialog: DerogationDialog) -> None:
         police = dialog.line.police
@@ -1167,13 +1141,9 @@ class SelectionPage(Page):
         box = ValidationBox(
             code, self.line_model.review_counts(), self.line_model.total_count, self.view
         )
-        box.setWindowModality(Qt.WindowModality.WindowModal)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.finished.connect(lambda _result: self._validation_answered(box, run, code))
         box.destroyed.connect(lambda: setattr(self, "validation_box", None))
         self.validation_box = box
-        box.open()
-        return box
+        return open_modal(box, lambda _accepted: self._validation_answered(box, run, code))
 
     def _validation_answered(self, box: ValidationBox, run: RunSummary, code: str) -> None:
         if not box.confirmed:
@@ -1190,8 +1160,6 @@ class SelectionPage(Page):
     def _validated(self, run: RunSummary, result: ValidationResult) -> None:
         box = QMessageBox(self.view)
         box.setObjectName("validationResult")
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.setWindowModality(Qt.WindowModality.WindowModal)
         box.setIcon(
             QMessageBox.Icon.Warning
             if result.dropped or result.cancelled
@@ -1204,7 +1172,7 @@ class SelectionPage(Page):
         box.setStandardButtons(QMessageBox.StandardButton.Ok)
         box.destroyed.connect(lambda: setattr(self, "result_box", None))
         self.result_box = box
-        box.open()
+        open_modal(box)
         self.message.emit(self.tr("Bordereau {code} validé.").format(code=result.bordereau_code))
         self.data_changed.emit()
         self._load_run(run, then=lambda r, c: self._validation_shown(r, c, result))
@@ -1232,13 +1200,11 @@ class SelectionPage(Page):
 
     def _lists_ready(self, run: RunSummary, code: str, files: list[ArchivedList]) -> None:
         dialog = ListsProducedDialog(code, files, self.view)
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.save_requested.connect(lambda: self.save_copies(dialog))
         dialog.classeur_requested.connect(lambda: self._open_classeur(dialog))
         dialog.destroyed.connect(lambda: setattr(self, "lists_dialog", None))
         self.lists_dialog = dialog
-        dialog.open()
+        open_modal(dialog)
         self.message.emit(
             self.tr("Listes du bordereau {code} archivées dans le classeur.").format(code=code)
         )

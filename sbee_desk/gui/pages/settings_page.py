@@ -48,6 +48,7 @@ from sbee_desk.gui.dialogs.admin_dialogs import (
     UserDialog,
 )
 from sbee_desk.gui.formatting import category_label, plural, search_key
+from sbee_desk.gui.modal import open_modal
 from sbee_desk.gui.models import SORT_ROLE
 from sbee_desk.gui.models import admin as acols
 from sbee_desk.gui.models.admin import (
@@ -493,11 +494,8 @@ class SettingsPage(Page):
 
     def _open(self, dialog: AdminDialog, on_submit: Callable[[], None]) -> AdminDialog:
         self.dialog = dialog
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.submitted.connect(on_submit)
-        dialog.finished.connect(lambda _code: self._dialog_closed(dialog))
-        dialog.open()
-        return dialog
+        return open_modal(dialog, lambda _accepted: self._dialog_closed(dialog))
 
     def _dialog_closed(self, dialog: AdminDialog) -> None:
         if self.dialog is dialog:
@@ -550,7 +548,6 @@ class SettingsPage(Page):
             return None
         box = QMessageBox(self.view)
         box.setObjectName("confirmDeactivate")
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.setIcon(QMessageBox.Icon.Question)
         box.setWindowTitle(self.tr("Désactiver un compte"))
         box.setText(
@@ -564,12 +561,11 @@ class SettingsPage(Page):
         box.addButton(self.tr("Annuler"), QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(QMessageBox.StandardButton.NoButton)
         login = user.login
-        box.finished.connect(
-            lambda _code: self.set_active(login, False) if box.clickedButton() is yes else None
-        )
         self.confirmation = box
-        box.open()
-        return box
+        return open_modal(
+            box,
+            lambda _accepted: self.set_active(login, False) if box.clickedButton() is yes else None,
+        )
 
     def set_active(self, login: str, active: bool) -> None:
         self._save(
