@@ -214,13 +214,14 @@ def child_batch(url: str, out: Path, workers: int) -> dict[str, object]:
 
 
 def _items(url: str) -> list[object]:
-    from sbee_desk.services.edition import _load_items, _pending, _Plans, load_plans
+    from sbee_desk.services.edition import _load_items, _pending
+    from sbee_desk.services.rules_sql import PlansSql, load_plans
 
     db = open_database(url)
     try:
         with db.uow() as uow:
             todo = _pending(uow, BENCH_TODAY)
-            plans = _Plans(load_plans(uow), BENCH_TODAY)
+            plans = PlansSql(load_plans(uow), BENCH_TODAY)
             items: list[object] = []
             for start in range(0, len(todo), 500):
                 items += _load_items(uow, todo[start : start + 500], BENCH_TODAY, plans)

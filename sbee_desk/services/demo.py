@@ -74,7 +74,7 @@ from sbee_desk.domain.audit_actions import AuditAction
 from sbee_desk.domain.enums import CustomerCategory, Decision
 from sbee_desk.domain.permissions import Role
 from sbee_desk.importers import ImportCancelled, import_export
-from sbee_desk.services import audit
+from sbee_desk.services import audit, clock
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.selection import run_selection
 from sbee_desk.services.users import StaffRole, save_staff
@@ -696,7 +696,7 @@ def load_demo(
     again into the same database re-imports the export (nothing changes) and records
     no run, letter or derogation twice (R13).
     """
-    today = today or dt.date.today()
+    today = today or clock.today()
 
     def report(start: int, span: int) -> Progress:
         def callback(done: int, total: int) -> None:
