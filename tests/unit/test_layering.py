@@ -85,12 +85,6 @@ EXCEPTIONS: dict[tuple[str, str], str] = {
         "pending (#11): the import use case to services"
     ),
     ("sbee_desk.cli", "sbee_desk.db.models"): "pending (#11): the CLI's queries to services",
-    ("sbee_desk.db.migrations.versions.0001_initial_schema", "sbee_desk.domain.plans"): (
-        "pending (#11): a frozen copy in the migration"
-    ),
-    ("sbee_desk.db.migrations.versions.0002_users_staff_audit_chain", "sbee_desk.services.audit"): (
-        "pending (#11): a frozen copy in the migration"
-    ),
     ("sbee_desk.gui.pages.archive_page", "sbee_desk.documents.lists"): (
         "pending (#11): ListKind to domain"
     ),
