@@ -44,8 +44,8 @@ from sqlalchemy import select, text, update
 
 from sbee_desk.db.database import open_database
 from sbee_desk.db.models import Candidate, ReminderLetter, WorkOrder
-from sbee_desk.importers import import_export
 from sbee_desk.services.actor import Actor
+from sbee_desk.services.importing import import_export
 from sbee_desk.services.review import validate_bordereau
 from sbee_desk.services.selection import run_selection
 

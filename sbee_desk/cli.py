@@ -219,7 +219,7 @@ def _reader(args: argparse.Namespace, db: Database) -> Actor:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from sbee_desk.importers import ImportFailed, import_export
+    from sbee_desk.services.importing import ImportFailed, import_export
 
     db = _open(args)
     try:

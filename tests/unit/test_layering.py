@@ -62,28 +62,6 @@ EXCEPTIONS: dict[tuple[str, str], str] = {
         "screen, in the CLI and in the documents"
     ),
     # -- pending, each goes with the commit that fixes it (#11) --------------------------
-    ("sbee_desk.cli", "sbee_desk.importers"): "pending (#11): the import use case to services",
-    ("sbee_desk.gui.pages.data_page", "sbee_desk.importers"): (
-        "pending (#11): the import use case to services"
-    ),
-    ("sbee_desk.importers.results", "sbee_desk.services.r7"): (
-        "pending (#11): the import use case to services"
-    ),
-    ("sbee_desk.importers.service", "sbee_desk.services.audit"): (
-        "pending (#11): the import use case to services"
-    ),
-    ("sbee_desk.importers.service", "sbee_desk.services.actor"): (
-        "pending (#11): the import use case to services"
-    ),
-    ("sbee_desk.importers.service", "sbee_desk.services.authz"): (
-        "pending (#11): the import use case to services"
-    ),
-    ("sbee_desk.importers.service", "sbee_desk.services.r7"): (
-        "pending (#11): the import use case to services"
-    ),
-    ("sbee_desk.importers.service", "sbee_desk.services.selection"): (
-        "pending (#11): the import use case to services"
-    ),
     ("sbee_desk.cli", "sbee_desk.db.models"): "pending (#11): the CLI's queries to services",
     ("sbee_desk.gui.pages.archive_page", "sbee_desk.documents.lists"): (
         "pending (#11): ListKind to domain"
