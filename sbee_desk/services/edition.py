@@ -1053,6 +1053,11 @@ def _batch_gaps(uow: UnitOfWork, batch_id: int) -> list[GapReport]:
 # --------------------------------------------------------------------------- print queue
 
 
+def batch_exists(uow: UnitOfWork, batch_id: int) -> bool:
+    with uow:
+        return uow.session.get(EditionBatch, batch_id) is not None
+
+
 def combined_files(uow: UnitOfWork, batch_id: int) -> list[CombinedInfo]:
     with uow:
         session = uow.session

@@ -332,6 +332,16 @@ def candidate_count(uow: UnitOfWork, run_id: int, bordereau_code: str | None = N
         return uow.session.scalar(stmt) or 0
 
 
+def line_bordereau(uow: UnitOfWork, run_id: int, police: str) -> str | None:
+    """The bordereau of the line ``police`` of run ``run_id``; None if it is not one."""
+    with uow:
+        return uow.session.scalar(
+            select(Candidate.bordereau_code).where(
+                Candidate.run_id == run_id, Candidate.police == police
+            )
+        )
+
+
 def selection_json(uow: UnitOfWork, run_id: int) -> dict[str, Any]:
     """The JSON document of import-format.md for a stored run."""
     lines = candidate_lines(uow, run_id)

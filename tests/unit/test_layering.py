@@ -62,7 +62,6 @@ EXCEPTIONS: dict[tuple[str, str], str] = {
         "screen, in the CLI and in the documents"
     ),
     # -- pending, each goes with the commit that fixes it (#11) --------------------------
-    ("sbee_desk.cli", "sbee_desk.db.models"): "pending (#11): the CLI's queries to services",
     ("sbee_desk.gui.pages.archive_page", "sbee_desk.documents.lists"): (
         "pending (#11): ListKind to domain"
     ),
