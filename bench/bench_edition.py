@@ -44,8 +44,8 @@ from sqlalchemy import select, text, update
 
 from sbee_desk.db.database import open_database
 from sbee_desk.db.models import Candidate, ReminderLetter, WorkOrder
-from sbee_desk.importers import import_export
 from sbee_desk.services.actor import Actor
+from sbee_desk.services.importing import import_export
 from sbee_desk.services.review import validate_bordereau
 from sbee_desk.services.selection import run_selection
 
@@ -214,13 +214,14 @@ def child_batch(url: str, out: Path, workers: int) -> dict[str, object]:
 
 
 def _items(url: str) -> list[object]:
-    from sbee_desk.services.edition import _load_items, _pending, _Plans, load_plans
+    from sbee_desk.services.edition import _load_items, _pending
+    from sbee_desk.services.rules_sql import PlansSql, load_plans
 
     db = open_database(url)
     try:
         with db.uow() as uow:
             todo = _pending(uow, BENCH_TODAY)
-            plans = _Plans(load_plans(uow), BENCH_TODAY)
+            plans = PlansSql(load_plans(uow), BENCH_TODAY)
             items: list[object] = []
             for start in range(0, len(todo), 500):
                 items += _load_items(uow, todo[start : start + 500], BENCH_TODAY, plans)

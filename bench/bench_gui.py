@@ -69,7 +69,7 @@ def prepare_database(contracts: int, lines: int) -> tuple[str, int, str, int]:
 
     from sbee_desk.db.database import open_database
     from sbee_desk.db.models import Candidate
-    from sbee_desk.importers import import_export
+    from sbee_desk.services.importing import import_export
     from sbee_desk.services.selection import run_selection
 
     path = DATA / f"gui-{contracts}.db"

@@ -4,7 +4,7 @@ Uses the cached demo export of bench_select.py (N contracts, 12 invoices each) a
 times, each into a new empty database (SQLite file, or with ``--db`` a new
 PostgreSQL database on that server):
 
-(c) ``sbee_desk.importers.import_export`` of the export folder (parsing,
+(c) ``sbee_desk.services.importing.import_export`` of the export folder (parsing,
     validation, upsert, audit, all or nothing);
 (d) a bare bulk insert of the same rows into the same tables, with no validation:
     csv.reader + executemany in one transaction on SQLite, COPY on PostgreSQL.
@@ -41,7 +41,7 @@ from _common import (
 )
 
 from sbee_desk.db.database import Database, open_database
-from sbee_desk.importers import import_export
+from sbee_desk.services.importing import import_export
 
 
 def _none(value: str) -> str | None:

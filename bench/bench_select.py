@@ -45,7 +45,7 @@ from sqlalchemy import func, select, text
 
 from sbee_desk.db.database import Database, open_database
 from sbee_desk.db.models import Candidate, Contract
-from sbee_desk.importers import import_export
+from sbee_desk.services.importing import import_export
 from sbee_desk.services.selection import run_selection
 
 # R1–R6 of business-rules.md, as one query. The three {placeholders} are the only

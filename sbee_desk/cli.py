@@ -219,7 +219,7 @@ def _reader(args: argparse.Namespace, db: Database) -> Actor:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from sbee_desk.importers import ImportFailed, import_export
+    from sbee_desk.services.importing import ImportFailed, import_export
 
     db = _open(args)
     try:
@@ -509,7 +509,7 @@ def cmd_derogation_add(args: argparse.Namespace) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     from sbee_desk.services.r7 import summary as r7_summary
     from sbee_desk.services.review import ReviewError, RunTooOld, validate_bordereau, validations
-    from sbee_desk.services.selection import SelectionError, bordereau_summaries
+    from sbee_desk.services.selection import SelectionError, bordereau_summaries, line_bordereau
 
     exclusions = []
     for item in args.exclude or []:
@@ -539,7 +539,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
             mine = [
                 e
                 for e in exclusions
-                if args.bordereau or _line_bordereau(db, args.run, e[0]) == code
+                if args.bordereau or line_bordereau(db.uow(), args.run, e[0]) == code
             ]
             try:
                 results.append(validate_bordereau(db.uow(), actor, args.run, code, mine))
@@ -568,19 +568,6 @@ def cmd_validate(args: argparse.Namespace) -> int:
         if r.cancelled:  # R7 at validation, pending work of any bordereau
             _emit(r7_summary(r.cancelled), err=True)
     return EXIT_OK
-
-
-def _line_bordereau(db: Database, run_id: int, police: str) -> str | None:
-    from sqlalchemy import select
-
-    from sbee_desk.db.models import Candidate
-
-    with db.uow() as uow:
-        return uow.session.scalar(
-            select(Candidate.bordereau_code).where(
-                Candidate.run_id == run_id, Candidate.police == police
-            )
-        )
 
 
 def cmd_lists(args: argparse.Namespace) -> int:
@@ -791,13 +778,6 @@ def _draw(printer: Any, contents: list[bytes]) -> int:
             print(file=sys.stderr)
 
 
-def _batch_exists(db: Database, batch_id: int) -> bool:
-    from sbee_desk.db.models import EditionBatch
-
-    with db.uow() as uow:
-        return uow.session.get(EditionBatch, batch_id) is not None
-
-
 def _pdf_temporary(target: Path) -> Path:
     """An empty hidden file beside ``target`` (same folder: renamed into place at the end)."""
     import uuid
@@ -831,6 +811,7 @@ def cmd_print(args: argparse.Namespace) -> int:
         DocumentRow,
         EditionError,
         Recipient,
+        batch_exists,
         check_r7,
         combined_pdf,
         document_pdf,
@@ -884,7 +865,7 @@ def cmd_print(args: argparse.Namespace) -> int:
             ]
 
         try:
-            if args.batch is not None and not _batch_exists(db, args.batch):
+            if args.batch is not None and not batch_exists(db.uow(), args.batch):
                 raise BadInput(f"--batch : édition n° {args.batch} introuvable.")
             rows = chosen()
             live = [r for r in rows if not r.cancelled]

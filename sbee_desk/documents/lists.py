@@ -44,17 +44,15 @@ from sbee_desk.documents.formats import (
     format_period,
 )
 from sbee_desk.documents.resources import TemplateError, load_report_texts
-from sbee_desk.domain.enums import CATEGORY_LABELS, CustomerCategory, Decision, DropReason
+from sbee_desk.domain.enums import (
+    CATEGORY_LABELS,
+    CustomerCategory,
+    Decision,
+    DropReason,
+    ListKind,
+)
 
 TEXTS_FILE = "lists.toml"
-
-
-class ListKind(StrEnum):
-    """Kind of list; the values are those of ``ArchiveEntry.kind``."""
-
-    A_RELANCER = "A_RELANCER"
-    A_RESILIER = "A_RESILIER"
-    CONTROLE = "CONTROLE"
 
 
 #: file name part of each kind (import-format.md: ``<bordereau>-<run>-a-relancer.xlsx``…)

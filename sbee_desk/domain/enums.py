@@ -42,6 +42,14 @@ class OrderKind(StrEnum):
     CONTROLE_INDEX = "CONTROLE_INDEX"
 
 
+class ListKind(StrEnum):
+    """Kind of list; the values are those of ``ArchiveEntry.kind``."""
+
+    A_RELANCER = "A_RELANCER"
+    A_RESILIER = "A_RESILIER"
+    CONTROLE = "CONTROLE"
+
+
 class DropReason(StrEnum):
     """Why validation dropped a confirmed line: it was no longer a candidate at the
     validation date (R1, R2, R3, R7, R13). Stored in ``Candidate.dropped_code``; the

@@ -1,10 +1,9 @@
-"""Result objects and exceptions of the import (the API the CLI and the GUI use)."""
+"""Problems, exceptions and counts of the import's reading and merging (the use case,
+with its result, is :mod:`sbee_desk.services.importing`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-from sbee_desk.services.r7 import Cancellation
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -53,16 +52,3 @@ class TableCounts:
     @property
     def total(self) -> int:
         return self.inserted + self.updated + self.unchanged
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    #: per table name of import-format.md, only the tables present in the import
-    counts: dict[str, TableCounts]
-    #: French warnings (unknown column or file ignored…)
-    warnings: list[str] = field(default_factory=list)
-    #: (file name, SHA-256 hex) of every file read
-    files: list[tuple[str, str]] = field(default_factory=list)
-    #: letters and orders R7 cancelled once the import was merged (restorations and
-    #: payments it brought), in the same transaction
-    r7_cancelled: list[Cancellation] = field(default_factory=list)

@@ -19,7 +19,7 @@ and are still suspended, and one moved out (terminated): so even a small demo
 shows every decision and every case.
 
 :func:`load_demo` writes that export to a temporary folder and imports it
-through :func:`sbee_desk.importers.import_export` (the demo proves the
+through :func:`sbee_desk.services.importing.import_export` (the demo proves the
 importer), then records the history an agency would have, so that a selection
 at ``today`` shows every decision (RELANCE, ATTENTE_RELANCE, RESILIATION,
 EXEMPTE): a selection run ten days earlier, reminder letters for part of that
@@ -73,9 +73,9 @@ from sbee_desk.db.uow import UnitOfWork
 from sbee_desk.domain.audit_actions import AuditAction
 from sbee_desk.domain.enums import CustomerCategory, Decision
 from sbee_desk.domain.permissions import Role
-from sbee_desk.importers import ImportCancelled, import_export
-from sbee_desk.services import audit
+from sbee_desk.services import audit, clock
 from sbee_desk.services.actor import Actor
+from sbee_desk.services.importing import ImportCancelled, import_export
 from sbee_desk.services.selection import run_selection
 from sbee_desk.services.users import StaffRole, save_staff
 
@@ -690,13 +690,13 @@ def load_demo(
     ``actor`` imports and runs the selection: a chef section recouvrement (the
     services check it). See the module docstring. ``progress(done, 1000)`` is called
     along the way (writing the export, then importing it); ``cancelled()`` is checked
-    as often and stops the demo with :class:`sbee_desk.importers.ImportCancelled`
-    before anything is written. Raises :class:`sbee_desk.importers.ImportFailed` if
+    as often and stops the demo with :class:`sbee_desk.services.importing.ImportCancelled`
+    before anything is written. Raises :class:`sbee_desk.services.importing.ImportFailed` if
     the importer refuses the export (a defect of one of the two). Loading the demo
     again into the same database re-imports the export (nothing changes) and records
     no run, letter or derogation twice (R13).
     """
-    today = today or dt.date.today()
+    today = today or clock.today()
 
     def report(start: int, span: int) -> Progress:
         def callback(done: int, total: int) -> None:

@@ -89,8 +89,9 @@ from sbee_desk.domain.plans import PlanValues
 from sbee_desk.services import audit
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.authz import require
+from sbee_desk.services.clock import today
 from sbee_desk.services.r7 import Cancellation, DocumentKind, cancel_ended
-from sbee_desk.services.selection import _Plans, load_plans, today
+from sbee_desk.services.rules_sql import PlansSql, load_plans
 
 #: Progress callback: (done, total) documents.
 Progress = Callable[[int, int], None]
@@ -347,7 +348,7 @@ def _pending(uow: UnitOfWork, on: dt.date) -> list[_Pending]:
 
 
 def _load_items(
-    uow: UnitOfWork, chunk: Sequence[_Pending], on: dt.date, plans: _Plans
+    uow: UnitOfWork, chunk: Sequence[_Pending], on: dt.date, plans: PlansSql
 ) -> list[Item]:
     """The values to print for a chunk: four set-based queries.
 
@@ -684,7 +685,7 @@ class _Run:
             return True
         reader = UnitOfWork(self.uow.engine)
         with reader:
-            plans = _Plans(load_plans(reader), self.on)
+            plans = PlansSql(load_plans(reader), self.on)
         use_pool = self.workers > 0 and total >= POOL_THRESHOLD
         lanes = max(1, self.workers)
         size = min(CHUNK_MAX, max(CHUNK_MIN, math.ceil(total / (lanes * 8))))
@@ -1050,6 +1051,11 @@ def _batch_gaps(uow: UnitOfWork, batch_id: int) -> list[GapReport]:
 
 
 # --------------------------------------------------------------------------- print queue
+
+
+def batch_exists(uow: UnitOfWork, batch_id: int) -> bool:
+    with uow:
+        return uow.session.get(EditionBatch, batch_id) is not None
 
 
 def combined_files(uow: UnitOfWork, batch_id: int) -> list[CombinedInfo]:

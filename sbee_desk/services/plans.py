@@ -16,7 +16,7 @@ from sbee_desk.domain.plans import PlanValues, PlanViolation, procedure_violatio
 from sbee_desk.services import audit
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.authz import require
-from sbee_desk.services.selection import load_plans
+from sbee_desk.services.rules_sql import load_plans
 
 
 class PlanError(ValueError):

@@ -50,7 +50,7 @@ from sbee_desk.domain.audit_actions import AuditAction
 from sbee_desk.domain.cancellation import CANCEL_CAUSE_WORDS, CancelCode
 from sbee_desk.services import audit
 from sbee_desk.services.actor import Actor
-from sbee_desk.services.selection import _Plans, load_plans
+from sbee_desk.services.rules_sql import PlansSql, load_plans
 
 #: the status of a document handed over to the releveur or the chef RPNT
 #: (``edition.DocumentStatus.REMIS``; edition imports this module, not the reverse)
@@ -83,7 +83,7 @@ def ended_work(
     uow: UnitOfWork, on: dt.date
 ) -> list[tuple[DocumentKind, int, str, CancelCode, str]]:
     """Pending letters and orders whose procedure R7 ends at ``on`` (set-based)."""
-    plans = _Plans(load_plans(uow), on)
+    plans = PlansSql(load_plans(uow), on)
     lt, wo = ReminderLetter.__table__, WorkOrder.__table__
     work = (
         select(

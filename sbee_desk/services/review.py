@@ -34,9 +34,10 @@ from sbee_desk.domain.permissions import Action
 from sbee_desk.services import audit
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.authz import require
+from sbee_desk.services.clock import today
 from sbee_desk.services.dropped import drop_reasons
 from sbee_desk.services.r7 import Cancellation, cancel_ended
-from sbee_desk.services.selection import _candidate_select, _Plans, load_plans, today
+from sbee_desk.services.rules_sql import PlansSql, candidate_select, load_plans
 
 
 class ReviewError(ValueError):
@@ -251,11 +252,11 @@ def restore_lines(uow: UnitOfWork, actor: Actor, run_id: int, polices: list[str]
 
 def _recompute(uow: UnitOfWork, run: SelectionRun, polices: list[str]) -> int:
     """Re-decide some lines of an open run with today's derogations (R4)."""
-    plans = _Plans(load_plans(uow), run.run_on)
+    plans = PlansSql(load_plans(uow), run.run_on)
     fresh = {
         row.police: row
         for row in uow.session.execute(
-            _candidate_select(run.id, plans, run.agency_code, polices)
+            candidate_select(run.id, plans, run.agency_code, polices)
         ).mappings()
     }
     changed = 0
@@ -466,11 +467,11 @@ def validate_bordereau(
         # R7 with everything known now: still suspended and still unpaid at validation.
         still = set()
         if actionable:
-            plans = _Plans(load_plans(uow), on)
+            plans = PlansSql(load_plans(uow), on)
             still = {
                 row.suspension_id
                 for row in session.execute(
-                    _candidate_select(run_id, plans, None, [c.police for c in actionable])
+                    candidate_select(run_id, plans, None, [c.police for c in actionable])
                 )
             }
         kept = [c for c in actionable if c.suspension_id in still]

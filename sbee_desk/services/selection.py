@@ -6,27 +6,18 @@ with enough overdue unpaid invoices (R3), decided by exemption (R4), reminder
 (R5) and voltage (R6). Every rule value comes from the recovery plans, read
 once and snapshotted into the run; dates derived from them (cut-offs) are bound
 parameters, so the SQL is the same on SQLite and PostgreSQL.
-:mod:`sbee_desk.domain.rules` states the same rules on plain values.
+:mod:`sbee_desk.domain.rules` states the same rules on plain values;
+:mod:`sbee_desk.services.rules_sql` holds their SQL form.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import (
-    ColumnElement,
-    and_,
-    case,
-    exists,
-    func,
-    insert,
-    literal,
-    or_,
-    select,
-)
+from sqlalchemy import func, insert, select
 
 from sbee_desk.db.models import (
     Agency,
@@ -36,23 +27,19 @@ from sbee_desk.db.models import (
     Contract,
     Customer,
     Derogation,
-    Invoice,
-    Payment,
-    RecoveryPlan,
     ReminderLetter,
     SelectionRun,
-    Suspension,
-    WorkOrder,
 )
 from sbee_desk.db.uow import UnitOfWork
 from sbee_desk.domain.audit_actions import AuditAction
 from sbee_desk.domain.enums import CATEGORY_LABELS, CustomerCategory, Decision, OrderKind, Voltage
 from sbee_desk.domain.permissions import Action
-from sbee_desk.domain.plans import PlanValues
 from sbee_desk.domain.rules import FutureRunDate, check_run_date
 from sbee_desk.services import audit
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.authz import require
+from sbee_desk.services.clock import today
+from sbee_desk.services.rules_sql import PlansSql, candidate_select, load_plans
 
 
 class SelectionError(Exception):
@@ -134,220 +121,6 @@ class ImportInfo:
     actor: str
 
 
-@dataclass
-class _Plans:
-    """The plan values of a run, as SQL expressions keyed by customer category."""
-
-    values: dict[str, PlanValues]
-    run_on: dt.date
-    category: Any = field(default=None)
-
-    def int_value(self, name: str) -> ColumnElement[Any]:
-        return case(
-            {code: getattr(plan, name) for code, plan in self.values.items()},
-            value=self.category,
-            else_=None,
-        )
-
-    def flag(self, name: str) -> ColumnElement[Any]:
-        true_codes = [code for code, plan in self.values.items() if getattr(plan, name)]
-        if not true_codes:
-            return literal(False)
-        return self.category.in_(true_codes)
-
-    def cutoff(self, days_of: Any) -> ColumnElement[Any]:
-        """run_on − days, per category (days_of: PlanValues -> int)."""
-        return case(
-            {
-                code: literal(
-                    self.run_on - dt.timedelta(days=days_of(plan)),
-                    type_=Suspension.suspended_on.type,
-                )
-                for code, plan in self.values.items()
-            },
-            value=self.category,
-            else_=None,
-        )
-
-
-def load_plans(uow: UnitOfWork) -> dict[str, PlanValues]:
-    rows = uow.session.scalars(select(RecoveryPlan)).all()
-    return {
-        row.category: PlanValues(
-            category=CustomerCategory(row.category),
-            delay_bt_days=row.delay_bt_days,
-            delay_mt_days=row.delay_mt_days,
-            unpaid_threshold=row.unpaid_threshold,
-            payment_term_days=row.payment_term_days,
-            exempt=row.exempt,
-            reminder_first_bt=row.reminder_first_bt,
-            reminder_first_mt=row.reminder_first_mt,
-            reminder_delay_days=row.reminder_delay_days,
-            undelivered_alert_days=row.undelivered_alert_days,
-            validation_max_age_days=row.validation_max_age_days,
-        )
-        for row in rows
-    }
-
-
-def today() -> dt.date:
-    return dt.date.today()
-
-
-def _candidate_select(
-    run_id: int, plans: _Plans, agency_code: str | None, polices: Any = None
-) -> Any:
-    """The candidates at ``plans.run_on``; ``polices`` (a list or a select of police
-    numbers) restricts them, for re-checks (R4 derogation, R7 at validation)."""
-    run_on = plans.run_on
-    s = Suspension.__table__.alias("s")
-    s2 = Suspension.__table__.alias("s2")
-    c = Contract.__table__.alias("c")
-    cu = Customer.__table__.alias("cu")
-    plans.category = cu.c.category
-
-    # R1: the latest suspension dated on or before the run date, not restored by then.
-    latest = (
-        select(func.max(s2.c.suspended_on))
-        .where(s2.c.police == s.c.police, s2.c.suspended_on <= run_on)
-        .scalar_subquery()
-    )
-    # R2: the delay per voltage, as a cut-off date per category.
-    suspension_cutoff = case(
-        (c.c.voltage == Voltage.BT.value, plans.cutoff(lambda p: p.delay_bt_days)),
-        else_=plans.cutoff(lambda p: p.delay_mt_days),
-    )
-    base_where = [
-        s.c.suspended_on <= run_on,
-        s.c.suspended_on == latest,
-        or_(s.c.restored_on.is_(None), s.c.restored_on > run_on),
-        or_(c.c.terminated_on.is_(None), c.c.terminated_on > run_on),
-        s.c.suspended_on <= suspension_cutoff,
-    ]
-    if agency_code is not None:
-        base_where.append(c.c.agency_code == agency_code)
-    if polices is not None:
-        base_where.append(s.c.police.in_(polices))
-    base = (
-        select(
-            s.c.id.label("suspension_id"),
-            s.c.police,
-            s.c.suspended_on,
-            s.c.bordereau_code,
-            c.c.voltage,
-            cu.c.code.label("customer_code"),
-            cu.c.category,
-        )
-        .select_from(s.join(c, c.c.police == s.c.police).join(cu, cu.c.code == c.c.customer_code))
-        .where(*base_where)
-        .cte("base")
-    )
-
-    # R3: overdue unpaid invoices at the run date.
-    i = Invoice.__table__.alias("i")
-    p = Payment.__table__.alias("p")
-    plans.category = base.c.category
-    paid = (
-        select(func.coalesce(func.sum(p.c.amount), 0))
-        .where(p.c.invoice_number == i.c.number, p.c.paid_on <= run_on)
-        .scalar_subquery()
-    )
-    term_cutoff = plans.cutoff(lambda plan: plan.payment_term_days)
-    overdue = and_(
-        i.c.cancelled.is_(False),
-        i.c.issued_on <= run_on,
-        or_(
-            and_(i.c.due_on.is_not(None), i.c.due_on < run_on),
-            and_(i.c.due_on.is_(None), i.c.issued_on < term_cutoff),
-        ),
-    )
-    balances = (
-        select(base.c.police, (i.c.amount - paid).label("balance"))
-        .select_from(base.join(i, i.c.police == base.c.police))
-        .where(overdue)
-        # computed once: otherwise SQLite evaluates the payment sum twice per invoice
-        .cte("balances")
-        .prefix_with("MATERIALIZED")
-    )
-    unpaid = (
-        select(
-            balances.c.police,
-            func.count().label("unpaid_count"),
-            func.sum(balances.c.balance).label("amount_due"),
-        )
-        .where(balances.c.balance > 0)
-        .group_by(balances.c.police)
-        .cte("unpaid")
-    )
-
-    # R4: a DG derogation valid at the run date lifts the exemption.
-    d = Derogation.__table__.alias("d")
-    derogation_id = (
-        select(func.max(d.c.id))
-        .where(
-            d.c.police == base.c.police,
-            d.c.decided_on <= run_on,
-            or_(d.c.valid_until.is_(None), d.c.valid_until >= run_on),
-        )
-        .scalar_subquery()
-    )
-    # R5: the letter validated for this suspension, if it existed at the run date.
-    lt = ReminderLetter.__table__.alias("lt")
-    wo = WorkOrder.__table__.alias("wo")
-    reminder_first = case(
-        (base.c.voltage == Voltage.BT.value, plans.flag("reminder_first_bt")),
-        else_=plans.flag("reminder_first_mt"),
-    )
-    reminder_cutoff = plans.cutoff(lambda plan: plan.reminder_delay_days)
-    decision = case(
-        (and_(plans.flag("exempt"), derogation_id.is_(None)), Decision.EXEMPTE.value),
-        (reminder_first.is_(False), Decision.RESILIATION.value),
-        (lt.c.id.is_(None), Decision.RELANCE.value),
-        (
-            and_(lt.c.delivered_on.is_not(None), lt.c.delivered_on <= reminder_cutoff),
-            Decision.RESILIATION.value,
-        ),
-        else_=Decision.ATTENTE_RELANCE.value,
-    )
-    # R6: order kind by voltage.
-    order = case(
-        (base.c.voltage == Voltage.BT.value, OrderKind.DEPOSE.value),
-        else_=OrderKind.CONTROLE_INDEX.value,
-    )
-    order_exists = exists().where(
-        wo.c.suspension_id == base.c.suspension_id, wo.c.created_on <= run_on
-    )
-    return (
-        select(
-            literal(run_id).label("run_id"),
-            base.c.police,
-            base.c.customer_code,
-            base.c.category,
-            base.c.voltage,
-            base.c.suspension_id,
-            base.c.bordereau_code,
-            base.c.suspended_on,
-            decision.label("decision"),
-            order.label("order_kind"),
-            unpaid.c.unpaid_count,
-            unpaid.c.amount_due,
-            derogation_id.label("derogation_id"),
-            lt.c.id.label("letter_id"),
-        )
-        .select_from(
-            base.join(unpaid, unpaid.c.police == base.c.police).outerjoin(
-                lt,
-                and_(lt.c.suspension_id == base.c.suspension_id, lt.c.created_on <= run_on),
-            )
-        )
-        .where(
-            unpaid.c.unpaid_count >= plans.int_value("unpaid_threshold"),
-            ~order_exists,
-            or_(lt.c.cancelled_on.is_(None), lt.c.cancelled_on > run_on),
-        )
-    )
-
-
 def run_selection(
     uow: UnitOfWork,
     actor: Actor,
@@ -389,7 +162,7 @@ def run_selection(
             "amount_due", "derogation_id", "letter_id",
         ]  # fmt: skip
         stmt = insert(Candidate).from_select(
-            columns, _candidate_select(run.id, _Plans(plans, run_on), agency_code)
+            columns, candidate_select(run.id, PlansSql(plans, run_on), agency_code)
         )
         session.execute(stmt)
         counts_rows = session.execute(
@@ -557,6 +330,16 @@ def candidate_count(uow: UnitOfWork, run_id: int, bordereau_code: str | None = N
         if bordereau_code is not None:
             stmt = stmt.where(Candidate.bordereau_code == bordereau_code)
         return uow.session.scalar(stmt) or 0
+
+
+def line_bordereau(uow: UnitOfWork, run_id: int, police: str) -> str | None:
+    """The bordereau of the line ``police`` of run ``run_id``; None if it is not one."""
+    with uow:
+        return uow.session.scalar(
+            select(Candidate.bordereau_code).where(
+                Candidate.run_id == run_id, Candidate.police == police
+            )
+        )
 
 
 def selection_json(uow: UnitOfWork, run_id: int) -> dict[str, Any]:

@@ -178,8 +178,8 @@ def test_the_buttons_import_the_folder_or_workbook_chosen_in_the_dialog(
 def test_an_import_that_ends_procedures_says_what_R7_cancelled(
     qtbot: QtBot, make_window: WindowFactory, signed_db: Database, tmp_path: Path
 ) -> None:
-    from sbee_desk.importers import import_export
     from sbee_desk.services.actor import Actor
+    from sbee_desk.services.importing import import_export
     from sbee_desk.services.review import validate_bordereau
     from sbee_desk.services.selection import run_selection
     from tests.gui.known_case import BT

@@ -30,9 +30,9 @@ from sbee_desk.gui.dialogs.print_dialogs import HandoverDialog, ReprintReasonDia
 from sbee_desk.gui.models import print_queue as pcols
 from sbee_desk.gui.models.print_queue import PrintQueueModel, PrintQueueProxy
 from sbee_desk.gui.pages.print_queue_page import PrintQueuePage
-from sbee_desk.importers import import_export
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.edition import DocumentKind, DocumentStatus, list_documents
+from sbee_desk.services.importing import import_export
 from sbee_desk.services.review import validate_bordereau
 from sbee_desk.services.selection import run_selection
 from tests.gui.conftest import ACTOR, ErrorRecorder, WindowFactory

@@ -25,9 +25,9 @@ from sbee_desk.gui.models import bordereaux as bcols
 from sbee_desk.gui.models import candidates as cols
 from sbee_desk.gui.pages import selection_page as selection_module
 from sbee_desk.gui.pages.selection_page import SelectionPage
-from sbee_desk.importers import import_export
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.authz import PermissionDenied
+from sbee_desk.services.importing import import_export
 from sbee_desk.services.lists import archived_content
 from sbee_desk.services.review import ReviewError, exclude_lines
 from sbee_desk.services.selection import candidate_lines, run_selection

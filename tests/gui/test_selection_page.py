@@ -16,8 +16,8 @@ from sbee_desk.db.database import Database
 from sbee_desk.gui.main_window import MainWindow
 from sbee_desk.gui.models import candidates as cols
 from sbee_desk.gui.pages.selection_page import SelectionPage
-from sbee_desk.importers import import_export
 from sbee_desk.services import audit
+from sbee_desk.services.importing import import_export
 from tests.gui.conftest import ACTOR, WindowFactory
 from tests.gui.known_case import BT, EXPECTED_BT, EXPECTED_MT, MT, write_known_export
 

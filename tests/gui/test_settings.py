@@ -12,7 +12,7 @@ from sbee_desk.db.database import Database
 from sbee_desk.gui.main_window import MainWindow
 from sbee_desk.gui.models import candidates as cols
 from sbee_desk.gui.settings import Settings
-from sbee_desk.importers import import_export
+from sbee_desk.services.importing import import_export
 from tests.gui.conftest import ACTOR
 from tests.gui.known_case import write_known_export
 

@@ -20,9 +20,9 @@ from sbee_desk.db.database import Database
 from sbee_desk.domain.permissions import Action, Role, allowed
 from sbee_desk.gui.main_window import MainWindow
 from sbee_desk.gui.sign_in import SignInDialog
-from sbee_desk.importers import import_export
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.authz import PermissionDenied
+from sbee_desk.services.importing import import_export
 from sbee_desk.services.plans import list_plans
 from tests.builders import PASSWORD, add_users
 from tests.gui.conftest import ErrorRecorder, WindowFactory

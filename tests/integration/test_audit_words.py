@@ -25,7 +25,6 @@ from sbee_desk.db.models import (
 )
 from sbee_desk.domain.audit_actions import AuditAction
 from sbee_desk.domain.permissions import Role
-from sbee_desk.importers import import_export
 from sbee_desk.services import audit
 from sbee_desk.services import audit_log as al
 from sbee_desk.services.actor import Actor
@@ -38,6 +37,7 @@ from sbee_desk.services.edition import (
     mark_printed,
     run_edition,
 )
+from sbee_desk.services.importing import import_export
 from sbee_desk.services.lists import archive_register, produce_lists, save_copy
 from sbee_desk.services.plans import update_plan
 from sbee_desk.services.review import (

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import importlib
 import sqlite3
 from pathlib import Path
 
@@ -15,6 +17,9 @@ from sbee_desk.db.engine import DatabaseError
 from sbee_desk.db.migrate import script_directory
 from sbee_desk.db.models import Base
 from sbee_desk.domain.enums import CustomerCategory
+from sbee_desk.domain.plans import default_plans
+from sbee_desk.services import audit
+from sbee_desk.services.rules_sql import load_plans
 
 
 def test_revision_chain_is_linear() -> None:
@@ -48,6 +53,31 @@ def test_empty_file_is_initialised_with_default_plans(tmp_path: Path) -> None:
     assert categories == {c.value for c in CustomerCategory}
     assert journal == "wal"
     assert fks == 1
+
+
+def test_a_new_database_holds_the_default_plans_frozen_in_the_first_migration(db) -> None:
+    """0001 writes a frozen copy of the default plans: today they are the live ones (a
+    change of ``default_plans`` needs its own migration for the databases in use)."""
+    with db.uow() as uow:
+        stored = load_plans(uow)
+    assert stored == {p.category.value: p for p in default_plans()}
+
+
+def test_the_chain_hash_frozen_in_migration_0002_is_the_live_one() -> None:
+    """0002 chains the existing events with a frozen copy of the hash; the live trail
+    verifies that chain with ``services.audit.event_hash``: the two agree."""
+    frozen = importlib.import_module(
+        "sbee_desk.db.migrations.versions.0002_users_staff_audit_chain"
+    )
+    event = {
+        "id": 3, "occurred_at": dt.datetime(2026, 11, 30, 9, 15, 2, 123456, tzinfo=dt.UTC),
+        "actor": "chef", "action": "import", "entity": "contrats", "entity_key": "P-1",
+        "before": {"zone": "Z1"}, "after": {"zone": "Z2 é"}, "details": None,
+    }  # fmt: skip
+    naive = {**event, "occurred_at": event["occurred_at"].replace(tzinfo=None)}
+    assert frozen.GENESIS_HASH == audit.GENESIS_HASH
+    assert frozen.event_hash("ab" * 32, event) == audit.event_hash("ab" * 32, event)
+    assert frozen.event_hash("ab" * 32, naive) == audit.event_hash("ab" * 32, event)
 
 
 def test_reopening_is_idempotent(tmp_path: Path) -> None:

@@ -27,6 +27,7 @@ from sbee_desk.services.edition import (
     DocumentKind,
     EditionError,
     Recipient,
+    batch_exists,
     check_r7,
     combined_pdf,
     document_pdf,
@@ -98,6 +99,8 @@ def test_each_pending_letter_and_order_is_produced_exactly_once(db, tmp_path) ->
            f"edition-{result.batch_id}-2026-11-22-ordres-chef-rpnt.pdf"]
     )  # fmt: skip
     assert result.files_written == 6
+    assert batch_exists(db.uow(), result.batch_id)
+    assert not batch_exists(db.uow(), result.batch_id + 1)
     with db.uow() as uow:
         for doc in uow.session.scalars(select(EditionDocument)):
             on_disk = (out / doc.file_name).read_bytes()

@@ -18,15 +18,10 @@ from sqlalchemy import select, text
 
 from sbee_desk.db.database import Database
 from sbee_desk.db.models import AuditEvent, Contract, Customer, Invoice, Payment, Suspension
-from sbee_desk.importers import (
-    ImportCancelled,
-    ImportResult,
-    TableCounts,
-    bulk_insert,
-    import_export,
-)
+from sbee_desk.importers import bulk_insert
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.authz import PermissionDenied
+from sbee_desk.services.importing import ImportCancelled, ImportResult, TableCounts, import_export
 from tests.builders import add_users
 from tests.paths import SAMPLES
 

@@ -16,8 +16,8 @@ from sbee_desk.db.models import (
     ReminderLetter,
     WorkOrder,
 )
-from sbee_desk.importers import ImportFailed, import_export
 from sbee_desk.services.edition import check_r7, run_edition
+from sbee_desk.services.importing import ImportFailed, import_export
 from sbee_desk.services.r7 import CancelCode, DocumentKind, summary
 from sbee_desk.services.review import validate_bordereau
 from sbee_desk.services.selection import run_selection

@@ -210,7 +210,7 @@ def test_a_validation_that_ends_during_another_is_seen_by_it(db, world, monkeypa
     world.commit()
     run_a, run_b = select(db), select(db)
     b_checked, a_done = threading.Event(), threading.Event()
-    check_open, candidate_select = review._check_open, review._candidate_select
+    check_open, candidate_select = review._check_open, review.candidate_select
 
     def checked(*args, **kwargs):
         result = check_open(*args, **kwargs)
@@ -226,7 +226,7 @@ def test_a_validation_that_ends_during_another_is_seen_by_it(db, world, monkeypa
         return candidate_select(*args, **kwargs)
 
     monkeypatch.setattr(review, "_check_open", checked)
-    monkeypatch.setattr(review, "_candidate_select", rechecked)
+    monkeypatch.setattr(review, "candidate_select", rechecked)
     outcomes: dict[str, object] = {}
 
     def validate(name: str, actor: Actor, run: int) -> None:

@@ -11,6 +11,7 @@ from sbee_desk.services.actor import Actor
 from sbee_desk.services.selection import (
     SelectionError,
     candidate_lines,
+    line_bordereau,
     run_selection,
     selection_json,
 )
@@ -36,6 +37,16 @@ def suspended_debtor(w: World, police: str, *, suspended_on=SUSPENDED_OLD, **kw)
     w.contract(police, **kw)
     w.unpaid(police, voltage=kw.get("voltage", "BT"))
     return w.suspension(police, suspended_on, voltage=kw.get("voltage", "BT"))
+
+
+def test_the_bordereau_of_a_line_of_a_run(db, world) -> None:
+    suspended_debtor(world, "P1")
+    world.commit()
+    run = run_selection(db.uow(), ACTOR, RUN, today_=D(2026, 11, 29))
+    [line] = candidate_lines(db.uow(), run.run_id)
+    assert line_bordereau(db.uow(), run.run_id, "P1") == line.bordereau_code
+    assert line_bordereau(db.uow(), run.run_id, "P9") is None  # not a line of the run
+    assert line_bordereau(db.uow(), run.run_id + 1, "P1") is None  # no such run
 
 
 # ---------------------------------------------------------------- R1

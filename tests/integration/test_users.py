@@ -141,7 +141,7 @@ def _do(action: Action, db, actor: Actor) -> None:
     elif action is Action.ADMINISTER:
         save_staff(db.uow(), actor, "M001", "Dossou Kossi", "RELEVEUR", ["Z1"])
     elif action is Action.IMPORT:
-        from sbee_desk.importers import import_export
+        from sbee_desk.services.importing import import_export
 
         samples = RULES.parents[1] / "samples" / "export-csv"
         import_export(db.uow(), actor, samples)

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sbee_desk.documents.lists import ListKind
+from sbee_desk.domain.enums import ListKind
 from sbee_desk.gui import errors
 from sbee_desk.gui.context import AppContext
 from sbee_desk.gui.errors import UserError

@@ -21,13 +21,13 @@ from sbee_desk.gui.models.imports import ImportCountsModel, ImportProblemsModel
 from sbee_desk.gui.pages.base import Page
 from sbee_desk.gui.pages.data_view import DataView
 from sbee_desk.gui.widgets import table_text
-from sbee_desk.importers import (
+from sbee_desk.services.actor import Actor
+from sbee_desk.services.importing import (
     ImportCancelled,
     ImportFailed,
     ImportResult,
     import_export,
 )
-from sbee_desk.services.actor import Actor
 from sbee_desk.services.r7 import summary as r7_summary
 from sbee_desk.services.selection import ImportInfo, last_import
 

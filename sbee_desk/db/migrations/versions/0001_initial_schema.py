@@ -300,8 +300,6 @@ def upgrade() -> None:
 
 def _seed() -> None:
     """Mark the database as sbee-desk's and write the default recovery plans (R2–R5)."""
-    from sbee_desk.domain.plans import default_plans
-
     app_meta = sa.table("app_meta", sa.column("key", sa.String), sa.column("value", sa.String))
     op.bulk_insert(app_meta, [{"key": "application", "value": "sbee-desk"}])
     plan = sa.table(
@@ -323,14 +321,26 @@ def _seed() -> None:
             )
         ),
     )
-    columns = {c.name for c in plan.columns}  # later migrations add their own columns
-    op.bulk_insert(
-        plan,
-        [
-            {**{k: v for k, v in p.to_json().items() if k in columns}, "version": 1}
-            for p in default_plans()
-        ],
-    )
+    columns = [c.name for c in plan.columns if c.name != "version"]
+    op.bulk_insert(plan, [{**dict(zip(columns, row, strict=True)), "version": 1} for row in _PLANS])
+
+
+# Frozen copy: changing the live function must not change an old migration. The
+# default plans as ``sbee_desk.domain.plans.default_plans()`` gave them when this
+# migration was written (later migrations add and fill their own columns).
+_PLANS = [
+    # category, delay_bt_days, delay_mt_days, unpaid_threshold, payment_term_days, exempt,
+    # reminder_first_bt, reminder_first_mt, reminder_delay_days, undelivered_alert_days
+    ("ORDINAIRE",           30, 30, 2, 15, False, False, True, 7, 15),
+    ("AGENT_SBEE",          30, 30, 2, 15, True,  False, True, 7, 15),
+    ("VIP",                 30, 30, 2, 15, True,  False, True, 7, 15),
+    ("RETRAITE_SBEE",       30, 30, 2, 15, False, True,  True, 7, 15),
+    ("AGENT_CEB",           30, 30, 2, 15, False, True,  True, 7, 15),
+    ("MEMBRE_CA_SBEE",      30, 30, 2, 15, False, True,  True, 7, 15),
+    ("MEMBRE_HA_CEB",       30, 30, 2, 15, False, True,  True, 7, 15),
+    ("ADMINISTRATION",      30, 30, 2, 15, False, True,  True, 7, 15),
+    ("COLLECTIVITE_LOCALE", 30, 30, 2, 15, False, True,  True, 7, 15),
+]  # fmt: skip
 
 
 def downgrade() -> None:

@@ -7,6 +7,11 @@ Create Date: 2026-11-29
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import json
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -95,8 +100,6 @@ def upgrade() -> None:
 
 def _chain_existing_events() -> None:
     """Renumber existing events 1..n in order and chain them; write the head."""
-    from sbee_desk.services.audit import GENESIS_HASH, event_hash
-
     bind = op.get_bind()
     events = sa.table(
         "audit_event",
@@ -120,6 +123,35 @@ def _chain_existing_events() -> None:
         prev = digest
     head = sa.table("audit_head", sa.column("id"), sa.column("last_id"), sa.column("last_hash"))
     bind.execute(head.insert().values(id=1, last_id=len(rows), last_hash=prev))
+
+
+# Frozen copy: changing the live function must not change an old migration. The chain's
+# hash as ``sbee_desk.services.audit`` computed it when this migration was written.
+GENESIS_HASH = "0" * 64
+
+
+def _utc_text(moment: dt.datetime) -> str:
+    """Canonical timestamp: UTC, microseconds, no offset (SQLite gives back naive UTC)."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%f")
+
+
+def event_hash(prev_hash: str, event: dict[str, Any]) -> str:
+    """SHA-256 of the previous hash and the event's canonical content."""
+    content = {
+        "id": event["id"],
+        "occurred_at": _utc_text(event["occurred_at"]),
+        "actor": event["actor"],
+        "action": event["action"],
+        "entity": event.get("entity"),
+        "entity_key": event.get("entity_key"),
+        "before": event.get("before"),
+        "after": event.get("after"),
+        "details": event.get("details"),
+    }
+    text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(f"{prev_hash}\n{text}".encode()).hexdigest()
 
 
 def downgrade() -> None:

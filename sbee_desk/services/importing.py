@@ -1,6 +1,8 @@
 """``sbee-desk import PATH``: load the gestion-clientèle export (import-format.md).
 
-One call, one transaction, all or nothing:
+The use case — the role, the audit events, R7 after the import — over the helpers of
+:mod:`sbee_desk.importers`, which read, check and stage the rows. One call, one
+transaction, all or nothing:
 
 1. read every table present, row by row, in chunks: each row is checked in
    Python (:mod:`~sbee_desk.importers.rows`) and bulk-loaded into a temporary
@@ -23,33 +25,49 @@ import datetime as dt
 import gc
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sbee_desk.db.uow import UnitOfWork
 from sbee_desk.domain.audit_actions import AuditAction
 from sbee_desk.domain.permissions import Action
 from sbee_desk.importers.formats import TABLE_ORDER, TABLES_BY_NAME, TableSpec
-from sbee_desk.importers.results import (
-    ImportCancelled,
-    ImportFailed,
-    ImportProblem,
-    ImportResult,
-    TableCounts,
-)
+from sbee_desk.importers.results import ImportCancelled, ImportFailed, ImportProblem, TableCounts
 from sbee_desk.importers.rows import Problems, RowPlan
 from sbee_desk.importers.sources import Source, SourceError, TableSource, open_source
 from sbee_desk.importers.staging import Staging
 from sbee_desk.services import audit
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.authz import require
-from sbee_desk.services.r7 import cancel_ended
-from sbee_desk.services.selection import today
+from sbee_desk.services.clock import today
+from sbee_desk.services.r7 import Cancellation, cancel_ended
+
+__all__ = [
+    "ImportCancelled",
+    "ImportFailed",
+    "ImportProblem",
+    "ImportResult",
+    "TableCounts",
+    "import_export",
+]
 
 #: Rows read, checked and staged at a time (memory stays flat; cancel is polled between).
 CHUNK_ROWS = 50_000
 
 Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    #: per table name of import-format.md, only the tables present in the import
+    counts: dict[str, TableCounts]
+    #: French warnings (unknown column or file ignored…)
+    warnings: list[str] = field(default_factory=list)
+    #: (file name, SHA-256 hex) of every file read
+    files: list[tuple[str, str]] = field(default_factory=list)
+    #: letters and orders R7 cancelled once the import was merged (restorations and
+    #: payments it brought), in the same transaction
+    r7_cancelled: list[Cancellation] = field(default_factory=list)
 
 
 def import_export(
