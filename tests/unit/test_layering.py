@@ -61,16 +61,6 @@ EXCEPTIONS: dict[tuple[str, str], str] = {
         "number, date and plural formatting: Qt-free, the same French wording on "
         "screen, in the CLI and in the documents"
     ),
-    # -- pending: to go once gui/models/ may be touched again (#11) --------------------
-    ("sbee_desk.gui.models.archive", "sbee_desk.documents.lists"): (
-        "pending (#11): import ListKind from sbee_desk.domain.enums — gui/models/ is "
-        "being reworked by another engineer (item 4), not touched meanwhile"
-    ),
-    ("sbee_desk.gui.models.imports", "sbee_desk.importers"): (
-        "pending (#11): import ImportProblem, TableCounts from sbee_desk.services.importing "
-        "— gui/models/ is being reworked by another engineer (item 4), not touched meanwhile"
-    ),
-    # ---------------------------------------------------------------------------------
     ("sbee_desk.cli", "sbee_desk.gui.printing"): (
         "`sbee-desk print --imprimante` prints through Qt's printer; imported lazily "
         "inside the print command, so no other command loads Qt"

@@ -16,7 +16,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QFont
 
-from sbee_desk.documents.lists import ListKind
+from sbee_desk.domain.enums import ListKind
 from sbee_desk.gui.formatting import format_date, format_datetime, search_key
 from sbee_desk.gui.models import SORT_ROLE
 from sbee_desk.gui.models.base import UNHANDLED, Column, RowTableModel

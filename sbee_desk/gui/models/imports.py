@@ -8,7 +8,7 @@ from PySide6.QtCore import QObject
 
 from sbee_desk.gui.formatting import format_count, import_table_label
 from sbee_desk.gui.models.base import LEFT, RIGHT, Column, RowTableModel
-from sbee_desk.importers import ImportProblem, TableCounts
+from sbee_desk.services.importing import ImportProblem, TableCounts
 
 #: order of the tables of import-format.md
 TABLE_ORDER = ("clients", "contrats", "bordereaux", "factures", "reglements", "interruptions")
