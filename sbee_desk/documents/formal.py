@@ -38,7 +38,6 @@ from sbee_desk.documents.resources import (
     TemplateError,
     fonts_dir,
     load_report_texts,
-    reports_dir,
 )
 
 REGULAR_FILE = "DejaVuSans.ttf"
@@ -283,11 +282,6 @@ class HeaderTexts:
         if name:
             return self.agency.format(agency_code=code, agency_name=name)
         return self.agency_without_name.format(agency_code=code, agency_name="")
-
-
-def texts_source(name: str) -> Path:
-    """Where ``reports/<name>`` is read from (for messages)."""
-    return reports_dir(name) / name
 
 
 # --------------------------------------------------------------------------- fonts
