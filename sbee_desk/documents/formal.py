@@ -380,7 +380,7 @@ _NBSP = "\u00a0"
 _SPACING = (
     (" :", _NBSP + ":"), (" ;", _NBSP + ";"), (" !", _NBSP + "!"), (" ?", _NBSP + "?"),
     ("« ", "«" + _NBSP), (" »", _NBSP + "»"), ("n° ", "n°" + _NBSP), ("N° ", "N°" + _NBSP),
-)  # fmt: skip
+)  # fmt: skip  # pairs table, four a line
 
 
 def french_spacing(text: str) -> str:
