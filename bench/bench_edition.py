@@ -196,8 +196,9 @@ def child_batch(url: str, out: Path, workers: int) -> dict[str, object]:
         before = cpu_seconds()
         with MemoryWatch() as watch:
             start = time.perf_counter()
-            result = run_edition(db.uow(), Actor("chef"), out_dir=out, workers=workers,
-                                 today_=BENCH_TODAY)  # fmt: skip
+            result = run_edition(
+                db.uow(), Actor("chef"), out_dir=out, workers=workers, today_=BENCH_TODAY
+            )
             elapsed = time.perf_counter() - start
         after = cpu_seconds()
     finally:
@@ -299,8 +300,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--documents", type=int, default=10_000)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--naive", type=int, default=0, metavar="N",
-                        help="also time N documents drawn the naive fpdf2 way")  # fmt: skip
+    parser.add_argument(
+        "--naive",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also time N documents drawn the naive fpdf2 way",
+    )
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -327,8 +333,9 @@ def main() -> None:
         say(f"    {seconds(raw['seconds'])}")  # type: ignore[arg-type]
         say(f"(a) édition complète, {args.workers} processus de rendu…")
         load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-        batch = run_child("batch", f"sqlite:///{scratch / 'a.db'}", str(scratch / "out-a"),
-                          str(args.workers))  # fmt: skip
+        batch = run_child(
+            "batch", f"sqlite:///{scratch / 'a.db'}", str(scratch / "out-a"), str(args.workers)
+        )
         say(f"    {seconds(batch['seconds'])}")  # type: ignore[arg-type]
         naive = None
         if args.naive:
@@ -341,8 +348,10 @@ def main() -> None:
 
     a, b = float(batch["seconds"]), float(raw["seconds"])  # type: ignore[arg-type]
     n = int(batch["documents"])  # type: ignore[call-overload]
-    print(f"\nÉdition de {thousands(n)} documents ({letters} lettres, {orders} ordres) — "
-          f"{machine()} (charge au lancement de a : {load:.1f})\n")  # fmt: skip
+    print(
+        f"\nÉdition de {thousands(n)} documents ({letters} lettres, {orders} ordres) — "
+        f"{machine()} (charge au lancement de a : {load:.1f})\n"
+    )
     print("| mesure | durée | documents/s | temps processeur | mémoire max |")
     print("|---|---:|---:|---:|---:|")
     print(
@@ -366,8 +375,10 @@ def main() -> None:
         )
     peak = max(float(batch["main_mb"]), float(batch["worker_mb"]))  # type: ignore[arg-type]
     verdict = "oui" if b / a >= 1.5 and peak <= 300 else "non"
-    print(f"\nb/a = {b / a:.2f} (cible ≥ 1,5) ; mémoire max par processus {peak:.0f} Mo "
-          f"(cible ≤ 300 Mo) : {verdict}.")  # fmt: skip
+    print(
+        f"\nb/a = {b / a:.2f} (cible ≥ 1,5) ; mémoire max par processus {peak:.0f} Mo "
+        f"(cible ≤ 300 Mo) : {verdict}."
+    )
 
 
 if __name__ == "__main__":

@@ -93,11 +93,20 @@ def make_lines(count: int, seed: int = 5) -> list[ListLine]:
 def document(lines: list[ListLine]) -> ListDocument:
     moment = dt.datetime(2026, 11, 22, 9, 15, tzinfo=dt.UTC)
     return ListDocument(
-        kind=ListKind.A_RESILIER, agency_code="AG-COT", agency_name="Agence Cotonou Centre",
-        bordereau_code="BT-COT-2026-09", voltage="BT", period="2026-09", run_id=7,
-        run_on=dt.date(2026, 11, 20), validated_by="Koffi Agbo (chef)", validated_at=moment,
-        produced_by="Koffi Agbo (chef)", produced_at=moment, lines=lines,
-    )  # fmt: skip
+        kind=ListKind.A_RESILIER,
+        agency_code="AG-COT",
+        agency_name="Agence Cotonou Centre",
+        bordereau_code="BT-COT-2026-09",
+        voltage="BT",
+        period="2026-09",
+        run_id=7,
+        run_on=dt.date(2026, 11, 20),
+        validated_by="Koffi Agbo (chef)",
+        validated_at=moment,
+        produced_by="Koffi Agbo (chef)",
+        produced_at=moment,
+        lines=lines,
+    )
 
 
 def raw_rows(doc: ListDocument, texts: ListTexts) -> list[tuple]:
@@ -178,9 +187,11 @@ def main() -> None:
     ratio = med["a"] / med["b"]
     load = " / ".join(f"{x:.2f}" for x in os.getloadavg())
     lines = f"{args.lines:,}".replace(",", "\u202f")
-    print(f"\n{lines} lignes, {args.repeat} essais alternés — Python "
-          f"{platform.python_version()}, openpyxl {openpyxl.__version__} (lxml), "
-          f"charge {load}\n")  # fmt: skip
+    print(
+        f"\n{lines} lignes, {args.repeat} essais alternés — Python "
+        f"{platform.python_version()}, openpyxl {openpyxl.__version__} (lxml), "
+        f"charge {load}\n"
+    )
     print("| mesure | médiane (s) | meilleur (s) | taille |")
     print("|---|---:|---:|---:|")
     labels = {
@@ -189,18 +200,24 @@ def main() -> None:
         "c": "(c) = a par `append` public (information)",
     }
     for key, label in labels.items():
-        print(f"| {label} | {med[key]:.2f} | {min(times[key]):.2f} | "
-              f"{len(outputs[key]) / 1e6:.1f} Mo |")  # fmt: skip
+        print(
+            f"| {label} | {med[key]:.2f} | {min(times[key]):.2f} | "
+            f"{len(outputs[key]) / 1e6:.1f} Mo |"
+        )
     print(f"| c / b (information) | {med['c'] / med['b']:.2f} | | |")
     verdict = "atteinte" if ratio <= 1.2 else "MANQUÉE"
-    print(f"| **a / b** | **{ratio:.2f}** | {min(times['a']) / min(times['b']):.2f} | "
-          f"cible ≤ 1,2 : {verdict} |")  # fmt: skip
+    print(
+        f"| **a / b** | **{ratio:.2f}** | {min(times['a']) / min(times['b']):.2f} | "
+        f"cible ≤ 1,2 : {verdict} |"
+    )
     if args.pdf_lines:
         small = document(make_lines(args.pdf_lines))
         seconds, content = timed(lambda: pdf_bytes(small, texts))
         pdf_lines = f"{args.pdf_lines:,}".replace(",", "\u202f")
-        print(f"\nPDF de {pdf_lines} lignes : {seconds:.2f} s, "
-              f"{len(content) / 1e6:.1f} Mo (information)")  # fmt: skip
+        print(
+            f"\nPDF de {pdf_lines} lignes : {seconds:.2f} s, "
+            f"{len(content) / 1e6:.1f} Mo (information)"
+        )
 
 
 if __name__ == "__main__":

@@ -57,11 +57,11 @@ _ARGPARSE_FR = {
         "commande inconnue « %(parser_name)s » (choix possibles : %(choices)s)",
     "can't open '%(filename)s': %(error)s": "impossible d'ouvrir « %(filename)s » : %(error)s",
     "cannot have multiple subparser arguments": "une seule liste de commandes par analyseur",
-}  # fmt: skip
+}  # fmt: skip  # translation table: a long French value sits under its English key
 _ARGPARSE_FR_PLURAL = {
     ("expected %s argument", "expected %s arguments"):
         ("%s argument attendu", "%s arguments attendus"),
-}  # fmt: skip
+}  # fmt: skip  # translation table, as above
 
 
 def _fr(message: str) -> str:
@@ -130,8 +130,10 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
-        self.exit(EXIT_BAD_INPUT, _fr("%(prog)s: error: %(message)s\n")
-                  % {"prog": self.prog, "message": message})  # fmt: skip
+        self.exit(
+            EXIT_BAD_INPUT,
+            _fr("%(prog)s: error: %(message)s\n") % {"prog": self.prog, "message": message},
+        )
 
 
 def _integer(text: str) -> int:
@@ -291,8 +293,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     try:
         if user_count(db.uow()) == 0:
             actor = create_demo_users(db.uow())
-            _emit("Utilisateurs de démonstration créés (mot de passe de chacun : "
-                  f"{DEMO_PASSWORD}) :")  # fmt: skip
+            _emit(
+                f"Utilisateurs de démonstration créés (mot de passe de chacun : {DEMO_PASSWORD}) :"
+            )
             for login, name, roles in DEMO_USERS:
                 _emit(f"  {login:<10} {name} — {', '.join(r.value for r in roles)}")
         else:
@@ -365,12 +368,14 @@ def cmd_user_set(args: argparse.Namespace) -> int:
     try:
         actor = _actor(args, db)
         update_user(
-            db.uow(), actor, args.login,
+            db.uow(),
+            actor,
+            args.login,
             roles=parse_roles(args.role) if args.role else None,
             active={"oui": True, "non": False}[args.active] if args.active else None,
             full_name=args.name,
             password=_read_new_password() if args.password else None,
-        )  # fmt: skip
+        )
     except UserError as exc:
         raise BadInput(str(exc)) from exc
     finally:
@@ -385,9 +390,14 @@ def cmd_staff_add(args: argparse.Namespace) -> int:
     db = _open(args)
     try:
         info = save_staff(
-            db.uow(), _actor(args, db), args.matricule, args.name, args.role,
-            args.zone or [], active=args.active != "non",
-        )  # fmt: skip
+            db.uow(),
+            _actor(args, db),
+            args.matricule,
+            args.name,
+            args.role,
+            args.zone or [],
+            active=args.active != "non",
+        )
     except UserError as exc:
         raise BadInput(str(exc)) from exc
     finally:
@@ -407,8 +417,10 @@ def cmd_staff_list(args: argparse.Namespace) -> int:
         db.dispose()
     for m in staff:
         state = "actif" if m.active else "inactif"
-        _emit(f"{m.matricule:<10} {m.name:<30} {STAFF_ROLE_LABELS[m.role]:<22} "
-              f"{','.join(m.zones) or 'toutes zones':<20} {state}")  # fmt: skip
+        _emit(
+            f"{m.matricule:<10} {m.name:<30} {STAFF_ROLE_LABELS[m.role]:<22} "
+            f"{','.join(m.zones) or 'toutes zones':<20} {state}"
+        )
     return EXIT_OK
 
 
@@ -492,9 +504,14 @@ def cmd_derogation_add(args: argparse.Namespace) -> int:
     db = _open(args)
     try:
         info = add_derogation(
-            db.uow(), _actor(args, db), args.police, args.reference, decided_on, until,
+            db.uow(),
+            _actor(args, db),
+            args.police,
+            args.reference,
+            decided_on,
+            until,
             args.document,
-        )  # fmt: skip
+        )
     except ReviewError as exc:
         raise BadInput(str(exc)) from exc
     finally:
@@ -526,8 +543,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
         try:
             if args.all:
                 done = validations(db.uow(), args.run)
-                codes = [b.code for b in bordereau_summaries(db.uow(), args.run)
-                         if b.code not in done]  # fmt: skip
+                codes = [
+                    b.code for b in bordereau_summaries(db.uow(), args.run) if b.code not in done
+                ]
             else:
                 codes = [args.bordereau]
         except SelectionError as exc:
@@ -641,11 +659,11 @@ def cmd_edition(args: argparse.Namespace) -> int:
     try:
         actor = _actor(args, db)
         try:
-            result = run_edition(db.uow(), actor, on, out, workers=args.workers,
-                                 progress=progress)  # fmt: skip
+            result = run_edition(db.uow(), actor, on, out, workers=args.workers, progress=progress)
             while result.still_pending:  # an older batch was completed first
-                result = run_edition(db.uow(), actor, on, out, workers=args.workers,
-                                     progress=progress)  # fmt: skip
+                result = run_edition(
+                    db.uow(), actor, on, out, workers=args.workers, progress=progress
+                )
         except EditionError as exc:
             raise BadInput(str(exc)) from exc
     finally:
@@ -654,8 +672,10 @@ def cmd_edition(args: argparse.Namespace) -> int:
         db.dispose()
     for cancel in result.cancelled:
         what = "lettre" if cancel.kind.value == "LETTER" else "ordre"
-        _emit(f"Annulé avant l'édition (R7) : {what} n° {cancel.work_id:08d}, "
-              f"police {cancel.police} — {cancel.reason}.")  # fmt: skip
+        _emit(
+            f"Annulé avant l'édition (R7) : {what} n° {cancel.work_id:08d}, "
+            f"police {cancel.police} — {cancel.reason}."
+        )
     if result.batch_id is None:
         _emit("Rien à éditer : aucune lettre de relance ni aucun ordre en attente.")
     else:
@@ -670,9 +690,11 @@ def cmd_edition(args: argparse.Namespace) -> int:
         )
         for c in result.combined:
             who = "releveur" if c.recipient is Recipient.RELEVEUR else "chef section RPNT"
-            _emit(f"  Fichier regroupé pour le {who} : {c.file_name} "
-                  f"({_plural(c.documents, 'document', 'documents')}, "
-                  f"{_plural(c.pages, 'page', 'pages')}).")  # fmt: skip
+            _emit(
+                f"  Fichier regroupé pour le {who} : {c.file_name} "
+                f"({_plural(c.documents, 'document', 'documents')}, "
+                f"{_plural(c.pages, 'page', 'pages')})."
+            )
         if result.gaps:
             counts: dict[str, int] = {}
             for g in result.gaps:
@@ -684,8 +706,7 @@ def cmd_edition(args: argparse.Namespace) -> int:
             for g in result.gaps[:50]:
                 what = "lettre" if g.kind.value == "LETTER" else "ordre"
                 missing = ", ".join(GAP_LABELS.get(k, k) for k in g.gaps)
-                _emit(f"  {what} n° {g.number} — police {g.police} — {g.customer_name} : "
-                      f"{missing}")  # fmt: skip
+                _emit(f"  {what} n° {g.number} — police {g.police} — {g.customer_name} : {missing}")
             if len(result.gaps) > 50:
                 _emit(f"  … et {_plural(len(result.gaps) - 50, 'autre', 'autres')}.")
         if result.interrupted:
@@ -984,8 +1005,9 @@ def cmd_handover(args: argparse.Namespace) -> int:
                     "(sbee-desk staff list)."
                 )
             if not member.active:
-                raise BadInput(f"--to : {member.name} ({matricule}) est inactif dans le registre "
-                               "du personnel.")  # fmt: skip
+                raise BadInput(
+                    f"--to : {member.name} ({matricule}) est inactif dans le registre du personnel."
+                )
             role = STAFF_ROLE_LABELS[member.role]
             raise BadInput(
                 f"--to : {member.name} ({matricule}) est {role[0].lower()}{role[1:]} ; les "
@@ -1063,9 +1085,11 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
     )
     parser.add_argument(
-        "--version", action="version", version=f"sbee-desk {__version__}",
+        "--version",
+        action="version",
+        version=f"sbee-desk {__version__}",
         help="afficher la version et quitter",
-    )  # fmt: skip
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMANDE", parser_class=_Parser)
 
     def add(name: str, handler: Callable[[argparse.Namespace], int], help_: str):
@@ -1091,8 +1115,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     derog = sub.add_parser("derogation", help="dérogations de la Direction Générale (R4)")
-    derog_sub = derog.add_subparsers(dest="derogation_command", metavar="ACTION",
-                                     parser_class=_Parser)  # fmt: skip
+    derog_sub = derog.add_subparsers(
+        dest="derogation_command", metavar="ACTION", parser_class=_Parser
+    )
     derog_sub.required = True
     p = derog_sub.add_parser("add", parents=[common], help="enregistrer une dérogation DG")
     p.add_argument("--police", required=True, metavar="POLICE")
@@ -1140,65 +1165,85 @@ def build_parser() -> argparse.ArgumentParser:
         help="dossier où écrire une copie de chaque PDF et les regroupés",
     )
     p.add_argument(
-        "--workers", type=_integer, metavar="N",
+        "--workers",
+        type=_integer,
+        metavar="N",
         help="processus de rendu (défaut : un par processeur ; 0 : aucun)",
-    )  # fmt: skip
+    )
 
     p = add(
-        "print", cmd_print,
+        "print",
+        cmd_print,
         "imprimer une édition ou des documents, sur une imprimante ou dans un PDF (étape 2)",
-    )  # fmt: skip
+    )
     which = p.add_mutually_exclusive_group(required=True)
     which.add_argument("--batch", type=_integer, metavar="N", help="numéro de l'édition")
     which.add_argument(
-        "--number", nargs="+", metavar="NUMÉRO",
+        "--number",
+        nargs="+",
+        metavar="NUMÉRO",
         help="numéros des lettres ou des ordres (8 chiffres, les zéros de tête facultatifs)",
-    )  # fmt: skip
+    )
     p.add_argument(
-        "--recipient", choices=["RELEVEUR", "CHEF_RPNT"],
+        "--recipient",
+        choices=["RELEVEUR", "CHEF_RPNT"],
         help="avec --batch : seulement les lettres du releveur ou les ordres du chef RPNT",
-    )  # fmt: skip
+    )
     p.add_argument(
-        "--kind", choices=list(_KINDS),
+        "--kind",
+        choices=list(_KINDS),
         help="avec --number : lettre ou ordre (une lettre et un ordre peuvent porter le même "
         "numéro)",
-    )  # fmt: skip
+    )
     where = p.add_mutually_exclusive_group()
     where.add_argument(
         "--printer", metavar="NOM", help="imprimante du poste (défaut : celle par défaut)"
     )
     where.add_argument(
-        "--pdf", metavar="FICHIER",
+        "--pdf",
+        metavar="FICHIER",
         help="dessiner les pages dans ce fichier PDF au lieu d'une imprimante (enregistré "
         "comme une impression)",
-    )  # fmt: skip
+    )
     p.add_argument(
-        "--reason", metavar="TEXTE",
+        "--reason",
+        metavar="TEXTE",
         help="motif de la réimpression (obligatoire pour un document déjà imprimé)",
-    )  # fmt: skip
+    )
 
     p = add("handover", cmd_handover, "enregistrer la remise de documents imprimés (étape 2)")
     p.add_argument(
-        "--number", nargs="+", required=True, metavar="NUMÉRO",
+        "--number",
+        nargs="+",
+        required=True,
+        metavar="NUMÉRO",
         help="numéros des lettres ou des ordres remis",
-    )  # fmt: skip
+    )
     p.add_argument(
-        "--to", required=True, metavar="MATRICULE",
+        "--to",
+        required=True,
+        metavar="MATRICULE",
         help="matricule de qui les reçoit : un releveur (lettres), un agent RPNT (ordres)",
-    )  # fmt: skip
+    )
 
     user = sub.add_parser("user", help="utilisateurs (qui se connectent)")
     user_sub = user.add_subparsers(dest="user_command", metavar="ACTION", parser_class=_Parser)
     user_sub.required = True
     p = user_sub.add_parser(
-        "add", parents=[common],
+        "add",
+        parents=[common],
         help="créer un utilisateur (mot de passe lu sur l'entrée standard)",
-    )  # fmt: skip
+    )
     p.add_argument("login", metavar="LOGIN")
     p.add_argument("--name", required=True, metavar="NOM", help="nom complet")
-    p.add_argument("--role", action="append", required=True, metavar="RÔLE",
-                   help="rôle (répétable) : CHEF_RECOUVREMENT, AGENT_CONTROLE, CHEF_RPNT, "
-                   "MAGASINIER, DIRECTION, CONTROLE, ADMIN")  # fmt: skip
+    p.add_argument(
+        "--role",
+        action="append",
+        required=True,
+        metavar="RÔLE",
+        help="rôle (répétable) : CHEF_RECOUVREMENT, AGENT_CONTROLE, CHEF_RPNT, "
+        "MAGASINIER, DIRECTION, CONTROLE, ADMIN",
+    )
     p.set_defaults(handler=cmd_user_add)
     p = user_sub.add_parser("list", parents=[common], help="lister les utilisateurs")
     p.set_defaults(handler=cmd_user_list)
@@ -1207,8 +1252,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--name", metavar="NOM")
     p.add_argument("--role", action="append", metavar="RÔLE", help="remplace les rôles")
     p.add_argument("--active", choices=["oui", "non"])
-    p.add_argument("--password", action="store_true",
-                   help="nouveau mot de passe, lu sur l'entrée standard")  # fmt: skip
+    p.add_argument(
+        "--password", action="store_true", help="nouveau mot de passe, lu sur l'entrée standard"
+    )
     p.set_defaults(handler=cmd_user_set)
 
     staff = sub.add_parser("staff", help="personnel de terrain (releveurs, agents, magasiniers)")
@@ -1217,8 +1263,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = staff_sub.add_parser("add", parents=[common], help="ajouter ou modifier (par matricule)")
     p.add_argument("matricule", metavar="MATRICULE")
     p.add_argument("--name", required=True, metavar="NOM")
-    p.add_argument("--role", required=True, metavar="FONCTION",
-                   help="RELEVEUR, AGENT_RECOUVREMENT, AGENT_RPNT ou MAGASINIER")  # fmt: skip
+    p.add_argument(
+        "--role",
+        required=True,
+        metavar="FONCTION",
+        help="RELEVEUR, AGENT_RECOUVREMENT, AGENT_RPNT ou MAGASINIER",
+    )
     p.add_argument("--zone", action="append", metavar="ZONE", help="zone (répétable)")
     p.add_argument("--active", choices=["oui", "non"], default="oui")
     p.set_defaults(handler=cmd_staff_add)

@@ -131,10 +131,15 @@ class Invoice(Base):
     # amount without visiting the 12 M-row table (bench/bench_select.py).
     __table_args__ = (
         Index(
-            "ix_invoice_police_cover", "police", "issued_on", "due_on", "cancelled", "amount",
+            "ix_invoice_police_cover",
+            "police",
+            "issued_on",
+            "due_on",
+            "cancelled",
+            "amount",
             "number",
         ),
-    )  # fmt: skip
+    )
 
     number: Mapped[str] = mapped_column(String(32), primary_key=True)
     police: Mapped[str] = mapped_column(ForeignKey("contract.police"))

@@ -23,7 +23,7 @@ _UNITS = (
     "zéro", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix",
     "onze", "douze", "treize", "quatorze", "quinze", "seize", "dix-sept", "dix-huit",
     "dix-neuf",
-)  # fmt: skip
+)  # fmt: skip  # packed word table indexed by number
 _TENS = {2: "vingt", 3: "trente", 4: "quarante", 5: "cinquante", 6: "soixante"}
 
 CURRENCY_ONE = "franc CFA"

@@ -38,7 +38,6 @@ from sbee_desk.documents.resources import (
     TemplateError,
     fonts_dir,
     load_report_texts,
-    reports_dir,
 )
 
 REGULAR_FILE = "DejaVuSans.ttf"
@@ -285,11 +284,6 @@ class HeaderTexts:
         return self.agency_without_name.format(agency_code=code, agency_name="")
 
 
-def texts_source(name: str) -> Path:
-    """Where ``reports/<name>`` is read from (for messages)."""
-    return reports_dir(name) / name
-
-
 # --------------------------------------------------------------------------- fonts
 
 
@@ -386,7 +380,7 @@ _NBSP = "\u00a0"
 _SPACING = (
     (" :", _NBSP + ":"), (" ;", _NBSP + ";"), (" !", _NBSP + "!"), (" ?", _NBSP + "?"),
     ("« ", "«" + _NBSP), (" »", _NBSP + "»"), ("n° ", "n°" + _NBSP), ("N° ", "N°" + _NBSP),
-)  # fmt: skip
+)  # fmt: skip  # pairs table, four a line
 
 
 def french_spacing(text: str) -> str:

@@ -20,9 +20,19 @@ EXCEL_COUNT_FORMAT = "#,##0"
 EXCEL_DATE_FORMAT = "dd/mm/yyyy"
 
 _MONTHS = (
-    "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-    "septembre", "octobre", "novembre", "décembre",
-)  # fmt: skip
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
 
 
 def format_count(value: int) -> str:

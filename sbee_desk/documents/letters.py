@@ -72,9 +72,17 @@ class LetterData:
 
     def strings(self) -> list[str | None]:
         p = self.party
-        return [p.customer_name, p.address, p.quartier, p.police, p.delivery_point,
-                p.agency_name, p.customer_code, self.number,
-                *(i.number for i in p.invoices)]  # fmt: skip
+        return [
+            p.customer_name,
+            p.address,
+            p.quartier,
+            p.police,
+            p.delivery_point,
+            p.agency_name,
+            p.customer_code,
+            self.number,
+            *(i.number for i in p.invoices),
+        ]
 
     def to_payload(self) -> dict[str, Any]:
         return {
@@ -292,8 +300,14 @@ def _body(
     def para(top: float, text: str, **kw: Any) -> float:
         return pdf.paragraph(top, text, size=d.body, line_height=d.line, draw=draw, **kw)
 
-    y = para(y, t["object"].format(police=p.police), bold=True, x=left + label_w,
-             width=pdf.content_width - label_w, align="L")  # fmt: skip
+    y = para(
+        y,
+        t["object"].format(police=p.police),
+        bold=True,
+        x=left + label_w,
+        width=pdf.content_width - label_w,
+        align="L",
+    )
     y = para(y + 2 * d.gap, t["salutation"]) + d.gap / 2
     intro = t["intro"].format(
         police=p.police, suspended_on=format_date(p.suspended_on), unpaid_count=len(p.invoices)
@@ -310,8 +324,12 @@ def _body(
         if draw:
             pdf.set_font(P.FONT, "", d.body)
             pdf.text(left + 2, y + d.line - 1.25, "–")
-        y = para(y, item.format(agency=agency_label, police=p.police), x=left + 6,
-                 width=pdf.content_width - 6)  # fmt: skip
+        y = para(
+            y,
+            item.format(agency=agency_label, police=p.police),
+            x=left + 6,
+            width=pdf.content_width - 6,
+        )
     y = para(y + d.gap, t["closing"])
     if draw and y + d.signature > pdf.content_bottom - 4:
         pdf.add_page()

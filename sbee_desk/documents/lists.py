@@ -156,35 +156,87 @@ class ListDocument:
 # --------------------------------------------------------------------------- texts
 
 COLUMN_KEYS = (
-    "numero", "police", "code_client", "client", "categorie", "adresse", "quartier", "zone",
-    "pdl", "compteur", "tension", "impayes", "montant", "suspendu_le", "jours", "decision",
-    "derogation", "motif",
-)  # fmt: skip
+    "numero",
+    "police",
+    "code_client",
+    "client",
+    "categorie",
+    "adresse",
+    "quartier",
+    "zone",
+    "pdl",
+    "compteur",
+    "tension",
+    "impayes",
+    "montant",
+    "suspendu_le",
+    "jours",
+    "decision",
+    "derogation",
+    "motif",
+)
 _NUMERIC = {"impayes", "montant", "jours"}
 _SAMPLE = {
-    "agency_code": "AG", "agency_name": "Agence", "bordereau": "B", "voltage": "BT",
-    "period": "septembre 2026", "run": 1, "run_date": "01/01/2026", "validated_by": "x",
-    "validated_at": "x", "produced_at": "x", "produced_by": "x", "page": 1, "pages": 2,
-    "title": "t", "decision": "d", "date": "01/01/2026", "reason": "r", "count": 1,
-    "reminder_delay": "7 jours", "low": 7, "high": 10, "threshold": 2, "reference": "DG-1",
+    "agency_code": "AG",
+    "agency_name": "Agence",
+    "bordereau": "B",
+    "voltage": "BT",
+    "period": "septembre 2026",
+    "run": 1,
+    "run_date": "01/01/2026",
+    "validated_by": "x",
+    "validated_at": "x",
+    "produced_at": "x",
+    "produced_by": "x",
+    "page": 1,
+    "pages": 2,
+    "title": "t",
+    "decision": "d",
+    "date": "01/01/2026",
+    "reason": "r",
+    "count": 1,
+    "reminder_delay": "7 jours",
+    "low": 7,
+    "high": 10,
+    "threshold": 2,
+    "reference": "DG-1",
     "category": "Agent SBEE",
-}  # fmt: skip
+}
 _REQUIRED: dict[str, tuple[str, ...]] = {
     "header": (
-        "organisation", "unit", "address", "agency", "agency_without_name", "bordereau_label",
-        "bordereau", "run_label", "run", "validated_label", "validated", "lines_label",
-        "produced", "page", "running",
+        "organisation",
+        "unit",
+        "address",
+        "agency",
+        "agency_without_name",
+        "bordereau_label",
+        "bordereau",
+        "run_label",
+        "run",
+        "validated_label",
+        "validated",
+        "lines_label",
+        "produced",
+        "page",
+        "running",
     ),
     "titles": tuple(ListKind),
     "subtitles": tuple(ListKind),
     "decisions": tuple(Decision),
     "decisions_short": tuple(Decision),
-    "control": ("excluded", "dropped", "cancelled", "cancelled_reason", "derogation",
-                "derogation_reason", "derogation_column"),
+    "control": (
+        "excluded",
+        "dropped",
+        "cancelled",
+        "cancelled_reason",
+        "derogation",
+        "derogation_reason",
+        "derogation_column",
+    ),
     "dropped_reasons": (*DropReason, "UNKNOWN"),
     "plan": ("days_one", "days_many", "days_range"),
     "totals": ("label", "clients_one", "clients_many", "excel_clients_format", "empty"),
-}  # fmt: skip
+}
 #: groups of the control list, in their order, as counted in its summary line
 CONTROL_GROUPS = ("excluded", "exempt", "waiting", "derogation", "dropped")
 _LIST_KEYS = ", ".join(COLUMN_KEYS)
@@ -556,24 +608,49 @@ def category_label(line: ListLine) -> str:
 def cell_values(line: ListLine, wording: _Wording) -> tuple[Any, ...]:
     """The values of a line in COLUMN_KEYS order, as Excel stores them."""
     return (
-        line.document_number, line.police, line.customer_code, line.customer_name,
-        category_label(line), line.address, line.quartier, line.zone_code,
-        line.delivery_point, line.meter_serial, line.voltage, line.unpaid_count,
-        line.amount_due, line.suspended_on, line.days_suspended, wording.decision(line),
-        wording.derogation(line), wording.motif(line),
-    )  # fmt: skip
+        line.document_number,
+        line.police,
+        line.customer_code,
+        line.customer_name,
+        category_label(line),
+        line.address,
+        line.quartier,
+        line.zone_code,
+        line.delivery_point,
+        line.meter_serial,
+        line.voltage,
+        line.unpaid_count,
+        line.amount_due,
+        line.suspended_on,
+        line.days_suspended,
+        wording.decision(line),
+        wording.derogation(line),
+        wording.motif(line),
+    )
 
 
 def cell_texts(line: ListLine, wording: _Wording) -> tuple[str, ...]:
     """The same values, as the PDF prints them."""
     return (
-        line.document_number or "", line.police, line.customer_code, line.customer_name,
-        category_label(line), line.address or "", line.quartier or "", line.zone_code or "",
-        line.delivery_point or "", line.meter_serial or "", line.voltage,
-        format_count(line.unpaid_count), format_amount(line.amount_due),
-        format_date(line.suspended_on), format_count(line.days_suspended),
-        wording.decision(line), wording.derogation(line), wording.motif(line),
-    )  # fmt: skip
+        line.document_number or "",
+        line.police,
+        line.customer_code,
+        line.customer_name,
+        category_label(line),
+        line.address or "",
+        line.quartier or "",
+        line.zone_code or "",
+        line.delivery_point or "",
+        line.meter_serial or "",
+        line.voltage,
+        format_count(line.unpaid_count),
+        format_amount(line.amount_due),
+        format_date(line.suspended_on),
+        format_count(line.days_suspended),
+        wording.decision(line),
+        wording.derogation(line),
+        wording.motif(line),
+    )
 
 
 # --------------------------------------------------------------------------- Excel
@@ -697,16 +774,29 @@ def write_xlsx(doc: ListDocument, texts: ListTexts, target: Any) -> None:
         ws.merged_cells.add(f"A{sink.row}:{last_letter}{sink.row}")
     header_font = Font(bold=True, color="FFFFFF", size=10)
     header_alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    sink.write([
-        _cell(ws, i, c.title, font=header_font, fill=_HEADER_FILL, border=_BORDER,
-              alignment=header_alignment)
-        for i, c in enumerate(columns, 1)
-    ])  # fmt: skip
+    sink.write(
+        [
+            _cell(
+                ws,
+                i,
+                c.title,
+                font=header_font,
+                fill=_HEADER_FILL,
+                border=_BORDER,
+                alignment=header_alignment,
+            )
+            for i, c in enumerate(columns, 1)
+        ]
+    )
 
     # Data rows: one styled cell per column, reused row after row.
     data_font = Font(size=10)
-    formats = {"montant": EXCEL_AMOUNT_FORMAT, "suspendu_le": EXCEL_DATE_FORMAT,
-               "impayes": EXCEL_COUNT_FORMAT, "jours": EXCEL_COUNT_FORMAT}  # fmt: skip
+    formats = {
+        "montant": EXCEL_AMOUNT_FORMAT,
+        "suspendu_le": EXCEL_DATE_FORMAT,
+        "impayes": EXCEL_COUNT_FORMAT,
+        "jours": EXCEL_COUNT_FORMAT,
+    }
     row_cells = []
     for i, key in enumerate(keys, 1):
         cell = _cell(ws, i, font=data_font, border=_BORDER)
@@ -802,10 +892,19 @@ _PAD = 1.0
 #: lines a cell may wrap to; the motif is what the control list is for: it is never cut
 #: short of a pathological text; numbers (police, PdL, meter…) wrap rather than be cut
 _WRAPPED = {
-    "police": 2, "code_client": 2, "client": 4, "categorie": 3, "adresse": 4,
-    "quartier": 2, "zone": 2, "pdl": 3, "compteur": 3, "decision": 4, "derogation": 4,
+    "police": 2,
+    "code_client": 2,
+    "client": 4,
+    "categorie": 3,
+    "adresse": 4,
+    "quartier": 2,
+    "zone": 2,
+    "pdl": 3,
+    "compteur": 3,
+    "decision": 4,
+    "derogation": 4,
     "motif": 10,
-}  # fmt: skip
+}
 #: rows kept on the page of the totals and the signature boxes
 _KEPT_WITH_TOTALS = 1
 #: size of the column titles (smaller only for a word too long for its column)

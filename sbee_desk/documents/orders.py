@@ -96,10 +96,23 @@ class OrderData:
 
     def strings(self) -> list[str | None]:
         p = self.party
-        return [p.customer_name, p.address, p.quartier, p.police, p.delivery_point,
-                p.agency_name, p.customer_code, p.zone_code, p.meter_serial, p.breaker,
-                p.phone, p.bordereau_code, self.number, self.derogation_reference,
-                *(i.number for i in p.invoices)]  # fmt: skip
+        return [
+            p.customer_name,
+            p.address,
+            p.quartier,
+            p.police,
+            p.delivery_point,
+            p.agency_name,
+            p.customer_code,
+            p.zone_code,
+            p.meter_serial,
+            p.breaker,
+            p.phone,
+            p.bordereau_code,
+            self.number,
+            self.derogation_reference,
+            *(i.number for i in p.invoices),
+        ]
 
     def to_payload(self) -> dict[str, Any]:
         return {
@@ -130,9 +143,21 @@ class OrderData:
 
 _N = frozenset
 _TEXT: tuple[str, frozenset[str]] = ("str", _N())
-_LABELS = ("customer", "customer_code", "address", "quartier", "zone", "police",
-           "delivery_point", "voltage", "meter", "breaker", "phone", "suspended_on",
-           "bordereau")  # fmt: skip
+_LABELS = (
+    "customer",
+    "customer_code",
+    "address",
+    "quartier",
+    "zone",
+    "police",
+    "delivery_point",
+    "voltage",
+    "meter",
+    "breaker",
+    "phone",
+    "suspended_on",
+    "bordereau",
+)
 _SPEC: dict[str, dict[str, tuple[str, frozenset[str]]]] = {
     "header": HEADER_SPEC,
     "order": {
@@ -309,8 +334,9 @@ def _derogation(pdf: FormalPDF, y: float, data: OrderData, texts: OrderTexts) ->
     return y + 7
 
 
-def _cell(pdf: FormalPDF, x: float, y: float, w: float, label: str, value: str | None,
-          missing: str) -> None:  # fmt: skip
+def _cell(
+    pdf: FormalPDF, x: float, y: float, w: float, label: str, value: str | None, missing: str
+) -> None:
     pdf.set_draw_color(*P.RULE)
     pdf.rect(x, y, w, _GRID_ROW)
     if blank(value):
@@ -333,7 +359,7 @@ def _customer_grid(pdf: FormalPDF, y: float, data: OrderData, texts: OrderTexts)
          (1, f["breaker"], p.breaker, g["breaker"]) if data.kind == DEPOSE
          else (1, f["voltage"], p.voltage, ""),
          (1, f["phone"], p.phone, g["phone"])],
-    ]  # fmt: skip
+    ]  # fmt: skip  # layout table: one line per printed row of the grid
     suspended = (1, f["suspended_on"], format_date(p.suspended_on), "")
     bordereau = (1, f["bordereau"], p.bordereau_code, "—")
     if data.kind == DEPOSE:
@@ -405,16 +431,29 @@ def _work(pdf: FormalPDF, y: float, kind: str, texts: OrderTexts) -> float:
     for item in w[kind]:
         pdf.set_font(P.FONT, "", 8.8)
         pdf.text(left + 2, y + 3.2, "–")
-        y = pdf.paragraph(y, item, size=8.8, x=left + 6, width=pdf.content_width - 7,
-                          line_height=4.2, align="L")  # fmt: skip
+        y = pdf.paragraph(
+            y, item, size=8.8, x=left + 6, width=pdf.content_width - 7, line_height=4.2, align="L"
+        )
     start, end = FIELD_WINDOW
     y = pdf.paragraph(
-        y + 0.5, w["window"].format(start=format_time(start), end=format_time(end)),
-        size=8.8, bold=True, x=left + 1.5, line_height=4.2, align="L",
-    )  # fmt: skip
+        y + 0.5,
+        w["window"].format(start=format_time(start), end=format_time(end)),
+        size=8.8,
+        bold=True,
+        x=left + 1.5,
+        line_height=4.2,
+        align="L",
+    )
     if w["payment"].strip():
-        y = pdf.paragraph(y, w["payment"], size=8, x=left + 1.5, width=pdf.content_width - 3,
-                          line_height=3.8, align="L")  # fmt: skip
+        y = pdf.paragraph(
+            y,
+            w["payment"],
+            size=8,
+            x=left + 1.5,
+            width=pdf.content_width - 3,
+            line_height=3.8,
+            align="L",
+        )
     return y
 
 

@@ -82,10 +82,6 @@ class TaskContext:
     def cancelled(self) -> bool:
         return self._cancel.is_set()
 
-    def check_cancelled(self) -> None:
-        if self._cancel.is_set():
-            raise TaskCancelled
-
     def request_cancel(self) -> None:
         self._cancel.set()
 

@@ -302,7 +302,3 @@ def _date_cache(cache: dict[str, str]) -> Callable[[str], str]:
 def _show_date(iso: str) -> str:
     """ISO → dd/mm/yyyy for messages."""
     return f"{iso[8:10]}/{iso[5:7]}/{iso[:4]}" if len(iso) == 10 else iso
-
-
-def to_problem_list(problems: Problems) -> list[ImportProblem]:
-    return list(problems.items)

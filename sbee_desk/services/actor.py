@@ -29,12 +29,3 @@ def login_from_environment(login: str | None = None) -> str | None:
     import os
 
     return login or os.environ.get(ENV_USER) or None
-
-
-def default_actor(login: str | None = None) -> Actor:
-    """An unauthenticated actor named by ``--user`` / ``SBEE_DESK_USER``.
-
-    Only for read-only paths and the GUI until its login dialog lands; every
-    service that changes something checks the user's roles in the database.
-    """
-    return Actor(login_from_environment(login) or "inconnu")

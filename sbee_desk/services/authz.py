@@ -32,9 +32,13 @@ def record_refusal(uow: UnitOfWork, login: str, action: str, reason: str) -> Non
     """Audit a refusal in its own transaction: the refused action writes nothing."""
     with uow.__class__(uow.engine).write() as side:
         audit.record(
-            side, Actor(login), AuditAction.REFUSED, entity="action", entity_key=action,
+            side,
+            Actor(login),
+            AuditAction.REFUSED,
+            entity="action",
+            entity_key=action,
             details={"reason": reason},
-        )  # fmt: skip
+        )
         side.commit()
 
 

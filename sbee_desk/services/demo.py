@@ -167,7 +167,7 @@ STAFF_NAMES = (
     "Koffi Agossou", "Rachidi Bello", "Judicaël Kpadonou", "Aurore Kiki",
     "Innocent Houngbo", "Blaise Hounsou", "Prosper Ahyi", "Reine Amoussou",
     "Fidèle Tchibozo", "Gisèle Lokossou", "Théophile Zannou", "Nafissatou Salami",
-)  # fmt: skip
+)  # fmt: skip  # packed name list: one name a line would run 190 lines
 
 MALE_FIRST_NAMES = (
     "Kossi", "Koffi", "Komlan", "Kodjo", "Codjo", "Sèna", "Dossou", "Sossou", "Hounnou",
@@ -177,7 +177,7 @@ MALE_FIRST_NAMES = (
     "Parfait", "Prosper", "Wilfried", "Aurélien", "Babatundé", "Adéwalé", "Akanni",
     "Rachidi", "Moussa", "Issa", "Chabi", "Orou", "Noël", "Aristide", "Crépin", "Euloge",
     "Hervé", "Jérôme", "Médard", "Séverin", "Théophile", "Zacharie",
-)  # fmt: skip
+)  # fmt: skip  # packed name list
 FEMALE_FIRST_NAMES = (
     "Afiavi", "Sènami", "Fifamè", "Ablawa", "Akouavi", "Adjoa", "Ayaba", "Nafissatou",
     "Rékiath", "Hortense", "Odile", "Bernadette", "Edwige", "Félicité", "Josiane", "Gisèle",
@@ -185,7 +185,7 @@ FEMALE_FIRST_NAMES = (
     "Espérance", "Houéfa", "Mahoussi", "Gbèmisola", "Yétondé", "Sèmèvo", "Dorcas",
     "Léontine", "Angèle", "Ghislaine", "Irène", "Eugénie", "Victorine", "Béatrice",
     "Chantal", "Élise", "Fidèle", "Perpétue", "Rosine", "Solange",
-)  # fmt: skip
+)  # fmt: skip  # packed name list
 LAST_NAMES = (
     "Dossou", "Hounkpatin", "Agbodjan", "Zinsou", "Tossou", "Adjovi", "Gbaguidi", "Akpovi",
     "Houngbédji", "Ahouansou", "Kpadonou", "Akakpo", "Houénou", "Sossa", "Hounsou",
@@ -197,7 +197,7 @@ LAST_NAMES = (
     "Kakpo", "Vodounon", "Sèhouéto", "Aïkpé", "Dèguénon", "Gbèdji", "Houngnibo",
     "Lokossou", "Mensah", "Lawson", "Amégan", "Ekué", "Attivon", "Agbessi", "Ahossi",
     "Hodonou", "Houndékon", "Kougblénou", "Sodjinou", "Tchégnon", "Vigan", "Zannou",
-)  # fmt: skip
+)  # fmt: skip  # packed name list
 COMPANY_PATTERNS = (
     "Établissements {n}",
     "Boulangerie {n}",

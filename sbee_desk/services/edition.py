@@ -328,10 +328,14 @@ def _pending(uow: UnitOfWork, on: dt.date) -> list[_Pending]:
     """Letters and orders with no document yet, in print order (one query each)."""
     out: list[_Pending] = []
     for kind, model, doc_column, extra in (
-        (DocumentKind.LETTER, ReminderLetter, EditionDocument.letter_id,
-         [ReminderLetter.delivered_on.is_(None)]),
+        (
+            DocumentKind.LETTER,
+            ReminderLetter,
+            EditionDocument.letter_id,
+            [ReminderLetter.delivered_on.is_(None)],
+        ),
         (DocumentKind.ORDER, WorkOrder, EditionDocument.order_id, []),
-    ):  # fmt: skip
+    ):
         rows = uow.session.execute(
             select(model.id, model.police, Contract.zone_code, Customer.quartier, Customer.address)
             .join(Contract, Contract.police == model.police)
@@ -370,13 +374,26 @@ def _load_items(
             continue
         for r in session.execute(
             select(
-                model.id, model.police, model.bordereau_code, kind_column, model.run_id,
+                model.id,
+                model.police,
+                model.bordereau_code,
+                kind_column,
+                model.run_id,
                 Derogation.reference.label("derogation_reference"),
                 Derogation.decided_on.label("derogation_on"),
-                Suspension.suspended_on, Contract.delivery_point, Contract.meter_serial,
-                Contract.breaker, Contract.zone_code, Contract.agency_code, Contract.voltage,
-                Customer.code.label("customer_code"), Customer.name, Customer.address,
-                Customer.quartier, Customer.phone, Customer.category,
+                Suspension.suspended_on,
+                Contract.delivery_point,
+                Contract.meter_serial,
+                Contract.breaker,
+                Contract.zone_code,
+                Contract.agency_code,
+                Contract.voltage,
+                Customer.code.label("customer_code"),
+                Customer.name,
+                Customer.address,
+                Customer.quartier,
+                Customer.phone,
+                Customer.category,
                 Agency.name.label("agency_name"),
             )
             .join(Suspension, Suspension.id == model.suspension_id)
@@ -388,7 +405,7 @@ def _load_items(
             )
             .outerjoin(Derogation, Derogation.id == Candidate.derogation_id)
             .where(model.id.in_(ids))
-        ):  # fmt: skip
+        ):
             rows[(kind, r.id)] = r
     snapshots = _run_plans(uow, {r.run_id for r in rows.values()})
     polices = sorted({p.police for p in chunk})
@@ -399,12 +416,19 @@ def _load_items(
     )
     invoices: dict[str, list[Any]] = {}
     for r in session.execute(
-        select(Invoice.number, Invoice.police, Invoice.issued_on, Invoice.due_on, Invoice.amount,
-               Bordereau.period, paid.label("paid"))
+        select(
+            Invoice.number,
+            Invoice.police,
+            Invoice.issued_on,
+            Invoice.due_on,
+            Invoice.amount,
+            Bordereau.period,
+            paid.label("paid"),
+        )
         .join(Bordereau, Bordereau.code == Invoice.bordereau_code)
         .where(Invoice.police.in_(polices), Invoice.cancelled.is_(False), Invoice.issued_on <= on)
         .order_by(Invoice.police, Invoice.issued_on, Invoice.number)
-    ):  # fmt: skip
+    ):
         invoices.setdefault(r.police, []).append(r)
     items: list[Item] = []
     for p in chunk:
@@ -418,12 +442,23 @@ def _load_items(
             if due < on and balance > 0:  # R3: overdue and unpaid at the edition date
                 unpaid.append(UnpaidInvoice(inv.number, inv.period, inv.issued_on, due, balance))
         party = Party(
-            police=r.police, customer_code=r.customer_code, customer_name=r.name,
-            address=r.address, quartier=r.quartier, zone_code=r.zone_code, phone=r.phone,
-            agency_code=r.agency_code, agency_name=r.agency_name, voltage=r.voltage,
-            delivery_point=r.delivery_point, meter_serial=r.meter_serial, breaker=r.breaker,
-            bordereau_code=r.bordereau_code, suspended_on=r.suspended_on, invoices=tuple(unpaid),
-        )  # fmt: skip
+            police=r.police,
+            customer_code=r.customer_code,
+            customer_name=r.name,
+            address=r.address,
+            quartier=r.quartier,
+            zone_code=r.zone_code,
+            phone=r.phone,
+            agency_code=r.agency_code,
+            agency_name=r.agency_name,
+            voltage=r.voltage,
+            delivery_point=r.delivery_point,
+            meter_serial=r.meter_serial,
+            breaker=r.breaker,
+            bordereau_code=r.bordereau_code,
+            suspended_on=r.suspended_on,
+            invoices=tuple(unpaid),
+        )
         number = document_number(p.work_id)
         if p.kind is DocumentKind.LETTER:
             delay = plan.reminder_delay_days if plan is not None else 7
@@ -432,10 +467,15 @@ def _load_items(
             allowed_by = r.derogation_reference if plan is not None and plan.exempt else None
             items.append(
                 OrderData(
-                    p.work_id, number, r.order_kind, on, party,
-                    allowed_by, r.derogation_on if allowed_by else None,
+                    p.work_id,
+                    number,
+                    r.order_kind,
+                    on,
+                    party,
+                    allowed_by,
+                    r.derogation_on if allowed_by else None,
                 )
-            )  # fmt: skip
+            )
     return items
 
 
@@ -521,10 +561,10 @@ def _sync_copies(uow: UnitOfWork, batch_id: int, folder: Path) -> int:
     with uow:
         session = uow.session
         sizes = session.execute(
-            select(EditionDocument.id, EditionDocument.file_name,
-                   func.length(EditionDocument.content))
-            .where(EditionDocument.batch_id == batch_id)
-        ).all()  # fmt: skip
+            select(
+                EditionDocument.id, EditionDocument.file_name, func.length(EditionDocument.content)
+            ).where(EditionDocument.batch_id == batch_id)
+        ).all()
         missing = [r.id for r in sizes if _needs_copy(folder, r.file_name, r[2])]
         for start in range(0, len(missing), 200):
             for name, content in session.execute(
@@ -614,12 +654,28 @@ class _Run:
             session = uow.session
             letter_ids = [i.letter_id for i in items if isinstance(i, LetterData)]
             order_ids = [i.order_id for i in items if isinstance(i, OrderData)]
-            done_letters = set(session.scalars(
-                select(EditionDocument.letter_id).where(EditionDocument.letter_id.in_(letter_ids))
-            )) if letter_ids else set()  # fmt: skip
-            done_orders = set(session.scalars(
-                select(EditionDocument.order_id).where(EditionDocument.order_id.in_(order_ids))
-            )) if order_ids else set()  # fmt: skip
+            done_letters = (
+                set(
+                    session.scalars(
+                        select(EditionDocument.letter_id).where(
+                            EditionDocument.letter_id.in_(letter_ids)
+                        )
+                    )
+                )
+                if letter_ids
+                else set()
+            )
+            done_orders = (
+                set(
+                    session.scalars(
+                        select(EditionDocument.order_id).where(
+                            EditionDocument.order_id.in_(order_ids)
+                        )
+                    )
+                )
+                if order_ids
+                else set()
+            )
             rows: list[dict[str, Any]] = []
             gaps: list[GapReport] = []
             for item, pdf in zip(items, rendered, strict=True):
@@ -640,20 +696,35 @@ class _Run:
                     ids = {"letter_id": None, "order_id": item.order_id, "order_kind": item.kind}
                 missing = item.gaps()
                 if missing:
-                    gaps.append(GapReport(kind, item.number, p.police, p.customer_name,
-                                          tuple(missing)))  # fmt: skip
-                rows.append({
-                    "batch_id": self.batch_id, "kind": kind.value, **ids,
-                    "number": item.number, "police": p.police,
-                    "customer_name": p.customer_name[:200], "zone_code": p.zone_code,
-                    "quartier": p.quartier, "address": p.address,
-                    "recipient": RECIPIENT_OF[kind].value, "print_rank": 0,
-                    "file_name": name, "sha256": pdf.sha256, "content": pdf.content,
-                    "pages": pdf.pages, "payload": item.to_payload(),
-                    "gaps": ",".join(missing) or None, "created_at": now,
-                    "status": DocumentStatus.GENERE.value, "print_count": 0,
-                    "cancelled": False, "version": 1,
-                })  # fmt: skip
+                    gaps.append(
+                        GapReport(kind, item.number, p.police, p.customer_name, tuple(missing))
+                    )
+                rows.append(
+                    {
+                        "batch_id": self.batch_id,
+                        "kind": kind.value,
+                        **ids,
+                        "number": item.number,
+                        "police": p.police,
+                        "customer_name": p.customer_name[:200],
+                        "zone_code": p.zone_code,
+                        "quartier": p.quartier,
+                        "address": p.address,
+                        "recipient": RECIPIENT_OF[kind].value,
+                        "print_rank": 0,
+                        "file_name": name,
+                        "sha256": pdf.sha256,
+                        "content": pdf.content,
+                        "pages": pdf.pages,
+                        "payload": item.to_payload(),
+                        "gaps": ",".join(missing) or None,
+                        "created_at": now,
+                        "status": DocumentStatus.GENERE.value,
+                        "print_count": 0,
+                        "cancelled": False,
+                        "version": 1,
+                    }
+                )
             if rows:
                 session.execute(insert(EditionDocument), rows)
                 letters = sum(r["kind"] == DocumentKind.LETTER.value for r in rows)
@@ -667,11 +738,16 @@ class _Run:
                     )
                 )
                 audit.record(
-                    uow, self.actor, AuditAction.EDITION_DOCUMENTS, entity="edition_batch",
+                    uow,
+                    self.actor,
+                    AuditAction.EDITION_DOCUMENTS,
+                    entity="edition_batch",
                     entity_key=str(self.batch_id),
-                    after={"documents": len(rows),
-                           "numbers": [f"{r['kind'][0]}{r['number']}" for r in rows]},
-                )  # fmt: skip
+                    after={
+                        "documents": len(rows),
+                        "numbers": [f"{r['kind'][0]}{r['number']}" for r in rows],
+                    },
+                )
                 uow.commit()
                 self.letters += letters
                 self.orders += len(rows) - letters
@@ -780,11 +856,16 @@ class _Run:
         with uow.write():
             session = uow.session
             rows = session.execute(
-                select(EditionDocument.id, EditionDocument.recipient, EditionDocument.print_rank,
-                       EditionDocument.zone_code, EditionDocument.quartier,
-                       EditionDocument.address, EditionDocument.police)
-                .where(EditionDocument.batch_id == self.batch_id)
-            ).all()  # fmt: skip
+                select(
+                    EditionDocument.id,
+                    EditionDocument.recipient,
+                    EditionDocument.print_rank,
+                    EditionDocument.zone_code,
+                    EditionDocument.quartier,
+                    EditionDocument.address,
+                    EditionDocument.police,
+                ).where(EditionDocument.batch_id == self.batch_id)
+            ).all()
             changes = []
             for recipient in Recipient:
                 mine = sorted(
@@ -804,10 +885,13 @@ class _Run:
                     .values(print_rank=bindparam("rank")),
                     changes,
                 )
-            existing = set(session.scalars(
-                select(EditionCombinedFile.recipient)
-                .where(EditionCombinedFile.batch_id == self.batch_id)
-            ))  # fmt: skip
+            existing = set(
+                session.scalars(
+                    select(EditionCombinedFile.recipient).where(
+                        EditionCombinedFile.batch_id == self.batch_id
+                    )
+                )
+            )
             uow.commit()
         jobs: list[tuple[Recipient, str, int, Any]] = []
         for recipient in Recipient:
@@ -821,10 +905,12 @@ class _Run:
             )
             with uow:
                 docs = uow.session.execute(
-                    select(EditionDocument.pages, EditionDocument.letter_id,
-                           EditionDocument.order_id)
-                    .where(*theirs).order_by(EditionDocument.print_rank)
-                ).all()  # fmt: skip
+                    select(
+                        EditionDocument.pages, EditionDocument.letter_id, EditionDocument.order_id
+                    )
+                    .where(*theirs)
+                    .order_by(EditionDocument.print_rank)
+                ).all()
             if not docs:
                 continue
             name = combined_file_name(self.batch_id, self.on, recipient)
@@ -874,11 +960,16 @@ class _Run:
                 if taken is None:
                     uow.session.add(
                         EditionCombinedFile(
-                            batch_id=self.batch_id, recipient=recipient.value, file_name=name,
-                            sha256=rendered.sha256, content=rendered.content,
-                            pages=rendered.pages, documents=count, created_at=audit.now(),
+                            batch_id=self.batch_id,
+                            recipient=recipient.value,
+                            file_name=name,
+                            sha256=rendered.sha256,
+                            content=rendered.content,
+                            pages=rendered.pages,
+                            documents=count,
+                            created_at=audit.now(),
                         )
-                    )  # fmt: skip
+                    )
                     try:
                         uow.commit()
                     except IntegrityError:  # a concurrent run stored it meanwhile
@@ -951,23 +1042,36 @@ def run_edition(
         pending = _pending(uow, pending_on)
         if batch is None and pending:
             batch = EditionBatch(
-                edition_on=on, status=BatchStatus.EN_COURS.value, started_at=audit.now(),
-                started_by=actor.login, letters=0, orders=0, cancelled=0, gaps=0, attempts=1,
-            )  # fmt: skip
+                edition_on=on,
+                status=BatchStatus.EN_COURS.value,
+                started_at=audit.now(),
+                started_by=actor.login,
+                letters=0,
+                orders=0,
+                cancelled=0,
+                gaps=0,
+                attempts=1,
+            )
             session.add(batch)
             session.flush()
             audit.record(
-                uow, actor, AuditAction.EDITION_START, entity="edition_batch",
+                uow,
+                actor,
+                AuditAction.EDITION_START,
+                entity="edition_batch",
                 entity_key=str(batch.id),
                 after={"edition_on": on.isoformat(), "pending": len(pending)},
-            )  # fmt: skip
+            )
         elif batch is not None:
             batch.attempts += 1
             audit.record(
-                uow, actor, AuditAction.EDITION_RESUME, entity="edition_batch",
+                uow,
+                actor,
+                AuditAction.EDITION_RESUME,
+                entity="edition_batch",
                 entity_key=str(batch.id),
                 details={"attempt": batch.attempts, "pending": len(pending)},
-            )  # fmt: skip
+            )
         if batch is not None:
             batch.cancelled += len(cancellations)
         batch_id = batch.id if batch is not None else None
@@ -985,8 +1089,18 @@ def run_edition(
         )
 
     complete = False
-    run = _Run(uow, actor, texts, batch_id, pending_on, out_dir, workers, progress, cancelled,
-               fresh=not resumed)  # fmt: skip
+    run = _Run(
+        uow,
+        actor,
+        texts,
+        batch_id,
+        pending_on,
+        out_dir,
+        workers,
+        progress,
+        cancelled,
+        fresh=not resumed,
+    )
     try:
         complete = run.produce(pending)
         combined: list[CombinedInfo] = []
@@ -997,12 +1111,19 @@ def run_edition(
                 row.status = BatchStatus.TERMINE.value
                 row.finished_at = audit.now()
                 audit.record(
-                    uow, actor, AuditAction.EDITION_FINISH, entity="edition_batch",
+                    uow,
+                    actor,
+                    AuditAction.EDITION_FINISH,
+                    entity="edition_batch",
                     entity_key=str(batch_id),
-                    after={"letters": row.letters, "orders": row.orders,
-                           "cancelled_r7": row.cancelled, "gaps": row.gaps,
-                           "combined": [c.file_name for c in combined]},
-                )  # fmt: skip
+                    after={
+                        "letters": row.letters,
+                        "orders": row.orders,
+                        "cancelled_r7": row.cancelled,
+                        "gaps": row.gaps,
+                        "combined": [c.file_name for c in combined],
+                    },
+                )
                 uow.commit()
     finally:
         if run.pool is not None:
@@ -1037,11 +1158,16 @@ def _still_pending(uow: UnitOfWork, on: dt.date) -> int:
 def _batch_gaps(uow: UnitOfWork, batch_id: int) -> list[GapReport]:
     with uow:
         rows = uow.session.execute(
-            select(EditionDocument.kind, EditionDocument.number, EditionDocument.police,
-                   EditionDocument.customer_name, EditionDocument.gaps)
+            select(
+                EditionDocument.kind,
+                EditionDocument.number,
+                EditionDocument.police,
+                EditionDocument.customer_name,
+                EditionDocument.gaps,
+            )
             .where(EditionDocument.batch_id == batch_id, EditionDocument.gaps.is_not(None))
             .order_by(EditionDocument.recipient, EditionDocument.print_rank)
-        ).all()  # fmt: skip
+        ).all()
     return [
         GapReport(
             DocumentKind(r.kind), r.number, r.police, r.customer_name, tuple(r.gaps.split(","))
@@ -1070,12 +1196,16 @@ def combined_files(uow: UnitOfWork, batch_id: int) -> list[CombinedInfo]:
             )
         }
         rows = session.execute(
-            select(EditionCombinedFile.recipient, EditionCombinedFile.file_name,
-                   EditionCombinedFile.pages, EditionCombinedFile.documents,
-                   EditionCombinedFile.sha256)
+            select(
+                EditionCombinedFile.recipient,
+                EditionCombinedFile.file_name,
+                EditionCombinedFile.pages,
+                EditionCombinedFile.documents,
+                EditionCombinedFile.sha256,
+            )
             .where(EditionCombinedFile.batch_id == batch_id)
             .order_by(EditionCombinedFile.recipient.desc())
-        ).all()  # fmt: skip
+        ).all()
     return [
         CombinedInfo(
             Recipient(r.recipient),
@@ -1101,12 +1231,17 @@ def list_batches(uow: UnitOfWork, limit: int = 50) -> list[BatchInfo]:
         cancelled: dict[int, int] = dict.fromkeys(ids, 0)
         if ids:
             for batch_id, status, is_cancelled, n in session.execute(
-                select(EditionDocument.batch_id, EditionDocument.status,
-                       EditionDocument.cancelled, func.count())
+                select(
+                    EditionDocument.batch_id,
+                    EditionDocument.status,
+                    EditionDocument.cancelled,
+                    func.count(),
+                )
                 .where(EditionDocument.batch_id.in_(ids))
-                .group_by(EditionDocument.batch_id, EditionDocument.status,
-                          EditionDocument.cancelled)
-            ):  # fmt: skip
+                .group_by(
+                    EditionDocument.batch_id, EditionDocument.status, EditionDocument.cancelled
+                )
+            ):
                 if is_cancelled:
                     cancelled[batch_id] += n
                 else:
@@ -1142,21 +1277,45 @@ def list_documents(
     d = EditionDocument
     with uow:
         stmt = (
-            select(d.id, d.batch_id, d.kind, d.order_kind, d.number, d.police, d.customer_name,
-                   d.zone_code, d.quartier, d.address, d.recipient, d.print_rank, d.file_name,
-                   d.pages, d.status, d.printed_at, d.printed_by, d.print_count, d.handed_to,
-                   StaffMember.name.label("staff_name"), d.handed_at, d.cancelled,
-                   d.cancelled_on, d.cancel_reason, d.gaps,
-                   func.coalesce(ReminderLetter.cancelled_on, WorkOrder.cancelled_on)
-                   .label("work_cancelled_on"),
-                   func.coalesce(ReminderLetter.cancel_reason, WorkOrder.cancel_reason)
-                   .label("work_cancel_reason"))
+            select(
+                d.id,
+                d.batch_id,
+                d.kind,
+                d.order_kind,
+                d.number,
+                d.police,
+                d.customer_name,
+                d.zone_code,
+                d.quartier,
+                d.address,
+                d.recipient,
+                d.print_rank,
+                d.file_name,
+                d.pages,
+                d.status,
+                d.printed_at,
+                d.printed_by,
+                d.print_count,
+                d.handed_to,
+                StaffMember.name.label("staff_name"),
+                d.handed_at,
+                d.cancelled,
+                d.cancelled_on,
+                d.cancel_reason,
+                d.gaps,
+                func.coalesce(ReminderLetter.cancelled_on, WorkOrder.cancelled_on).label(
+                    "work_cancelled_on"
+                ),
+                func.coalesce(ReminderLetter.cancel_reason, WorkOrder.cancel_reason).label(
+                    "work_cancel_reason"
+                ),
+            )
             .outerjoin(StaffMember, StaffMember.id == d.handed_to)
             .outerjoin(ReminderLetter, ReminderLetter.id == d.letter_id)
             .outerjoin(WorkOrder, WorkOrder.id == d.order_id)
             .where(d.batch_id == batch_id)
             .order_by(d.recipient.desc(), d.print_rank, d.id)
-        )  # fmt: skip
+        )
         if recipient is not None:
             stmt = stmt.where(d.recipient == recipient.value)
         rows = uow.session.execute(stmt).all()
@@ -1296,8 +1455,11 @@ def documents_by_number(
                 found.setdefault(number, {})[DocumentKind(doc_kind)] = (doc_id, batch_id)
     missing = [n for n in wanted if n not in found]
     if missing:
-        what = {None: "aucune lettre ni aucun ordre édité", DocumentKind.LETTER:
-                "aucune lettre éditée", DocumentKind.ORDER: "aucun ordre édité"}[kind]  # fmt: skip
+        what = {
+            None: "aucune lettre ni aucun ordre édité",
+            DocumentKind.LETTER: "aucune lettre éditée",
+            DocumentKind.ORDER: "aucun ordre édité",
+        }[kind]
         several = len(missing) > 1
         raise EditionError(
             f"N° {', '.join(missing)} : {what} sous {'ces numéros' if several else 'ce numéro'}. "
@@ -1350,13 +1512,23 @@ def _work_cancelled(uow: UnitOfWork, docs: Sequence[EditionDocument]) -> set[int
     letters = {d.letter_id: d.id for d in docs if d.letter_id is not None}
     orders = {d.order_id: d.id for d in docs if d.order_id is not None}
     if letters:
-        out |= {letters[i] for i in uow.session.scalars(
-            select(ReminderLetter.id).where(ReminderLetter.id.in_(letters),
-                                            ReminderLetter.cancelled_on.is_not(None)))}  # fmt: skip
+        out |= {
+            letters[i]
+            for i in uow.session.scalars(
+                select(ReminderLetter.id).where(
+                    ReminderLetter.id.in_(letters), ReminderLetter.cancelled_on.is_not(None)
+                )
+            )
+        }
     if orders:
-        out |= {orders[i] for i in uow.session.scalars(
-            select(WorkOrder.id).where(WorkOrder.id.in_(orders),
-                                       WorkOrder.cancelled_on.is_not(None)))}  # fmt: skip
+        out |= {
+            orders[i]
+            for i in uow.session.scalars(
+                select(WorkOrder.id).where(
+                    WorkOrder.id.in_(orders), WorkOrder.cancelled_on.is_not(None)
+                )
+            )
+        }
     return out
 
 
@@ -1399,13 +1571,21 @@ def mark_printed(
             if d.status == DocumentStatus.GENERE.value:
                 d.status = DocumentStatus.IMPRIME.value
             reprint = before["print_count"] > 0
-            events.append({
-                "action": AuditAction.EDITION_REPRINT if reprint else AuditAction.EDITION_PRINT,
-                "entity": "edition_document", "entity_key": str(d.id),
-                "before": before, "after": {"status": d.status, "print_count": d.print_count},
-                "details": {"kind": d.kind, "number": d.number, "police": d.police,
-                            **({"reason": reason} if reprint else {})},
-            })  # fmt: skip
+            events.append(
+                {
+                    "action": AuditAction.EDITION_REPRINT if reprint else AuditAction.EDITION_PRINT,
+                    "entity": "edition_document",
+                    "entity_key": str(d.id),
+                    "before": before,
+                    "after": {"status": d.status, "print_count": d.print_count},
+                    "details": {
+                        "kind": d.kind,
+                        "number": d.number,
+                        "police": d.police,
+                        **({"reason": reason} if reprint else {}),
+                    },
+                }
+            )
         _flush(uow)
         audit.record_many(uow, actor, events)
         uow.commit()
@@ -1453,8 +1633,9 @@ def mark_handed_over(
                 f"{'imprimé' if len(unprinted) <= 1 else 'imprimés'} : n° "
                 f"{', '.join(unprinted[:5])}{'…' if len(unprinted) > 5 else ''}."
             )
-        wrong = sorted({d.recipient for d in docs if STAFF_ROLE_OF[Recipient(d.recipient)]
-                        != staff.role})  # fmt: skip
+        wrong = sorted(
+            {d.recipient for d in docs if STAFF_ROLE_OF[Recipient(d.recipient)] != staff.role}
+        )
         if wrong:
             who = " et ".join(RECIPIENT_LABELS[Recipient(r)] for r in wrong)
             raise EditionError(
@@ -1467,13 +1648,21 @@ def mark_handed_over(
             before = {"status": d.status, "handed_to": d.handed_to}
             d.status = DocumentStatus.REMIS.value
             d.handed_to, d.handed_at, d.handed_by = staff.id, at, actor.login
-            events.append({
-                "action": AuditAction.EDITION_HANDOVER, "entity": "edition_document",
-                "entity_key": str(d.id), "before": before,
-                "after": {"status": d.status, "handed_to": staff.id},
-                "details": {"kind": d.kind, "number": d.number, "police": d.police,
-                            "staff": staff.matricule},
-            })  # fmt: skip
+            events.append(
+                {
+                    "action": AuditAction.EDITION_HANDOVER,
+                    "entity": "edition_document",
+                    "entity_key": str(d.id),
+                    "before": before,
+                    "after": {"status": d.status, "handed_to": staff.id},
+                    "details": {
+                        "kind": d.kind,
+                        "number": d.number,
+                        "police": d.police,
+                        "staff": staff.matricule,
+                    },
+                }
+            )
         _flush(uow)
         audit.record_many(uow, actor, events)
         uow.commit()

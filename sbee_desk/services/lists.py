@@ -343,12 +343,16 @@ def _dropped(
             reason: DropReason | None = DropReason(r.dropped_code)
         except ValueError:
             reason = None
-        on = {
-            DropReason.TERMINATED: terminated.get(r.police),
-            DropReason.NEW_SUSPENSION: latest.get(r.police),
-            DropReason.RESTORED: restored.get(r.suspension_id),
-            DropReason.LETTER_CANCELLED: letters_cancelled.get(r.candidate_letter_id),
-        }.get(reason) if reason is not None else None  # fmt: skip
+        on = (
+            {
+                DropReason.TERMINATED: terminated.get(r.police),
+                DropReason.NEW_SUSPENSION: latest.get(r.police),
+                DropReason.RESTORED: restored.get(r.suspension_id),
+                DropReason.LETTER_CANCELLED: letters_cancelled.get(r.candidate_letter_id),
+            }.get(reason)
+            if reason is not None
+            else None
+        )
         threshold = snapshot.get(r.category, {}).get("unpaid_threshold")
         out[r.police] = Dropped(reason, on, threshold, other_runs.get(r.suspension_id))
     return out
@@ -660,16 +664,21 @@ def produce_lists(
                         "entity": "archive_entry",
                         "entity_key": str(entry.id),
                         "after": {
-                            "kind": entry.kind, "format": entry.file_format, "run": run_id,
-                            "bordereau": bordereau_code, "file_name": entry.file_name,
-                            "sha256": entry.sha256, "size": len(entry.content),
-                            "lines": f.line_count, "is_copy": entry.is_copy,
+                            "kind": entry.kind,
+                            "format": entry.file_format,
+                            "run": run_id,
+                            "bordereau": bordereau_code,
+                            "file_name": entry.file_name,
+                            "sha256": entry.sha256,
+                            "size": len(entry.content),
+                            "lines": f.line_count,
+                            "is_copy": entry.is_copy,
                         },
                         "details": {"out_dir": target if f.content else None},
                     }
                     for entry, f in zip(entries, records, strict=True)
                 ],
-            )  # fmt: skip
+            )
             paths: list[Path | None] = [None] * len(files)
             if staged is not None:
                 paths = list(staged.install())
@@ -825,10 +834,13 @@ def save_copy(uow: UnitOfWork, actor: Actor, entry_id: int, target: Path) -> Pat
     try:
         with uow.write():
             audit.record(
-                uow, actor, AuditAction.LISTS_COPY, entity="archive_entry",
+                uow,
+                actor,
+                AuditAction.LISTS_COPY,
+                entity="archive_entry",
                 entity_key=str(entry_id),
                 details={"path": str(target), "sha256": hashlib.sha256(content).hexdigest()},
-            )  # fmt: skip
+            )
             staged.install()
             try:
                 uow.commit()

@@ -146,8 +146,13 @@ def update_plan(
                 setattr(row, name, value)
         if after:
             audit.record(
-                uow, actor, AuditAction.PLAN_UPDATE, entity="recovery_plan", entity_key=cat.value,
-                before=before, after=after,
-            )  # fmt: skip
+                uow,
+                actor,
+                AuditAction.PLAN_UPDATE,
+                entity="recovery_plan",
+                entity_key=cat.value,
+                before=before,
+                after=after,
+            )
             uow.commit()
         return after_plan

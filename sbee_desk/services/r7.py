@@ -88,16 +88,21 @@ def ended_work(
     work = (
         select(
             literal(DocumentKind.LETTER.value).label("kind"),
-            lt.c.id, lt.c.police, lt.c.suspension_id,
-        ).where(lt.c.cancelled_on.is_(None), lt.c.created_on <= on)  # delivered too
+            lt.c.id,
+            lt.c.police,
+            lt.c.suspension_id,
+        )
+        .where(lt.c.cancelled_on.is_(None), lt.c.created_on <= on)  # delivered too
         .union_all(
             select(
                 literal(DocumentKind.ORDER.value).label("kind"),
-                wo.c.id, wo.c.police, wo.c.suspension_id,
+                wo.c.id,
+                wo.c.police,
+                wo.c.suspension_id,
             ).where(wo.c.cancelled_on.is_(None), wo.c.created_on <= on)
         )
         .cte("work")
-    )  # fmt: skip
+    )
     i, p = Invoice.__table__.alias("i"), Payment.__table__.alias("p")
     c, cu = Contract.__table__.alias("c"), Customer.__table__.alias("cu")
     plans.category = cu.c.category
@@ -125,7 +130,11 @@ def ended_work(
     s = Suspension.__table__.alias("s")
     rows = uow.session.execute(
         select(
-            work.c.kind, work.c.id, work.c.police, s.c.restored_on, c.c.terminated_on,
+            work.c.kind,
+            work.c.id,
+            work.c.police,
+            s.c.restored_on,
+            c.c.terminated_on,
             cu.c.category,
             func.coalesce(unpaid.c.unpaid, 0).label("unpaid"),
         )
@@ -136,7 +145,7 @@ def ended_work(
             .outerjoin(unpaid, unpaid.c.police == work.c.police)
         )
         .order_by(work.c.kind, work.c.id)
-    ).all()  # fmt: skip
+    ).all()
     ended = []
     for row in rows:
         plan = plans.values.get(row.category)
@@ -219,18 +228,22 @@ def cancel_ended(
                     Cancellation(kind, work_id, police, code, reason, docs.get(work_id), recall)
                 )
                 details: dict[str, Any] = {
-                    "police": police, "code": code.value, "document_id": docs.get(work_id),
-                }  # fmt: skip
+                    "police": police,
+                    "code": code.value,
+                    "document_id": docs.get(work_id),
+                }
                 if recall is not None:
                     details["recall_from"] = recall
-                events.append({
-                    "action": action,
-                    "entity": model.__tablename__,
-                    "entity_key": str(work_id),
-                    "before": {"cancelled_on": None},
-                    "after": {"cancelled_on": on.isoformat(), "cancel_reason": reason},
-                    "details": details,
-                })  # fmt: skip
+                events.append(
+                    {
+                        "action": action,
+                        "entity": model.__tablename__,
+                        "entity_key": str(work_id),
+                        "before": {"cancelled_on": None},
+                        "after": {"cancelled_on": on.isoformat(), "cancel_reason": reason},
+                        "details": details,
+                    }
+                )
     audit.record_many(uow, actor, events)
     return out
 
@@ -247,9 +260,11 @@ def summary(cancelled: list[Cancellation]) -> str:
     if orders:
         parts.append(f"{orders} ordre{'s' if orders > 1 else ''}")
     ending = ("e" if not orders else "") + ("s" if len(cancelled) > 1 else "")
-    causes = [CANCEL_CAUSE_WORDS[code] for code in CANCEL_CAUSE_WORDS if any(
-        c.code is code for c in cancelled
-    )]  # fmt: skip
+    causes = [
+        CANCEL_CAUSE_WORDS[code]
+        for code in CANCEL_CAUSE_WORDS
+        if any(c.code is code for c in cancelled)
+    ]
     cause = ", ".join(causes[:-1]) + " ou " + causes[-1] if len(causes) > 1 else causes[0]
     text = f"R7 : {' et '.join(parts)} annulé{ending} ({cause}), motif au journal d'audit."
     recalls = sorted({c.recall_from for c in cancelled if c.recall_from is not None})

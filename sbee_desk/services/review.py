@@ -222,10 +222,14 @@ def exclude_lines(
             line.exclusion_code, line.excluded_reason = code, text
             line.excluded_by, line.excluded_at = actor.login, at
             audit.record(
-                uow, actor, AuditAction.REVIEW_EXCLUDE, entity="candidate",
-                entity_key=f"{run_id}:{line.police}", before=before,
+                uow,
+                actor,
+                AuditAction.REVIEW_EXCLUDE,
+                entity="candidate",
+                entity_key=f"{run_id}:{line.police}",
+                before=before,
                 after={"excluded_reason": text, "code": code},
-            )  # fmt: skip
+            )
         uow.commit()
         return len(lines)
 
@@ -240,10 +244,14 @@ def restore_lines(uow: UnitOfWork, actor: Actor, run_id: int, polices: list[str]
             if line.excluded_reason is None:
                 continue
             audit.record(
-                uow, actor, AuditAction.REVIEW_RESTORE, entity="candidate",
+                uow,
+                actor,
+                AuditAction.REVIEW_RESTORE,
+                entity="candidate",
                 entity_key=f"{run_id}:{line.police}",
-                before={"excluded_reason": line.excluded_reason}, after={"excluded_reason": None},
-            )  # fmt: skip
+                before={"excluded_reason": line.excluded_reason},
+                after={"excluded_reason": None},
+            )
             line.exclusion_code = line.excluded_reason = line.excluded_by = None
             line.excluded_at = None
         uow.commit()
@@ -335,12 +343,19 @@ def add_derogation(
         open_runs = [uow.session.get_one(SelectionRun, run_id) for run_id in open_run_ids]
         changed = sum(_recompute(uow, run, [police]) for run in open_runs)
         audit.record(
-            uow, actor, AuditAction.DEROGATION_ADD, entity="derogation", entity_key=police,
-            after={"reference": reference, "decided_on": decided_on.isoformat(),
-                   "valid_until": valid_until.isoformat() if valid_until else None,
-                   "document_reference": derogation.document_reference},
+            uow,
+            actor,
+            AuditAction.DEROGATION_ADD,
+            entity="derogation",
+            entity_key=police,
+            after={
+                "reference": reference,
+                "decided_on": decided_on.isoformat(),
+                "valid_until": valid_until.isoformat() if valid_until else None,
+                "document_reference": derogation.document_reference,
+            },
             details={"recomputed_lines": changed},
-        )  # fmt: skip
+        )
         uow.commit()
         return DerogationInfo(
             derogation.id, police, reference, decided_on, valid_until, actor.login, changed
@@ -489,23 +504,35 @@ def validate_bordereau(
                     insert(ReminderLetter).from_select(
                         ["police", "suspension_id", "run_id", "bordereau_code", "created_on"],
                         select(
-                            Candidate.police, Candidate.suspension_id, literal(run_id),
-                            Candidate.bordereau_code, literal(on, ReminderLetter.created_on.type),
+                            Candidate.police,
+                            Candidate.suspension_id,
+                            literal(run_id),
+                            Candidate.bordereau_code,
+                            literal(on, ReminderLetter.created_on.type),
                         ).where(Candidate.id.in_([c.id for c in letters])),
                     )
-                )  # fmt: skip
+                )
             if orders:
                 session.execute(
                     insert(WorkOrder).from_select(
-                        ["police", "suspension_id", "run_id", "bordereau_code", "kind",
-                         "created_on"],
+                        [
+                            "police",
+                            "suspension_id",
+                            "run_id",
+                            "bordereau_code",
+                            "kind",
+                            "created_on",
+                        ],
                         select(
-                            Candidate.police, Candidate.suspension_id, literal(run_id),
-                            Candidate.bordereau_code, Candidate.order_kind,
+                            Candidate.police,
+                            Candidate.suspension_id,
+                            literal(run_id),
+                            Candidate.bordereau_code,
+                            Candidate.order_kind,
                             literal(on, WorkOrder.created_on.type),
                         ).where(Candidate.id.in_([c.id for c in orders])),
                     )
-                )  # fmt: skip
+                )
             session.add(
                 BordereauValidation(
                     run_id=run_id,
@@ -538,11 +565,25 @@ def validate_bordereau(
             cancelled=cancelled,
         )
         audit.record(
-            uow, actor, AuditAction.REVIEW_VALIDATE, entity="bordereau", entity_key=bordereau_code,
-            after={"run": run_id, "letters": result.letters, "orders": result.orders,
-                   "excluded": result.excluded, "dropped_r7": dropped},
-            details={"exclusions": [{"police": c.police, "reason": c.excluded_reason}
-                                    for c in lines if c.excluded_reason]},
-        )  # fmt: skip
+            uow,
+            actor,
+            AuditAction.REVIEW_VALIDATE,
+            entity="bordereau",
+            entity_key=bordereau_code,
+            after={
+                "run": run_id,
+                "letters": result.letters,
+                "orders": result.orders,
+                "excluded": result.excluded,
+                "dropped_r7": dropped,
+            },
+            details={
+                "exclusions": [
+                    {"police": c.police, "reason": c.excluded_reason}
+                    for c in lines
+                    if c.excluded_reason
+                ]
+            },
+        )
         uow.commit()
         return result

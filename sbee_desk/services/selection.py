@@ -157,10 +157,21 @@ def run_selection(
         session.add(run)
         session.flush()
         columns = [
-            "run_id", "police", "customer_code", "category", "voltage", "suspension_id",
-            "bordereau_code", "suspended_on", "decision", "order_kind", "unpaid_count",
-            "amount_due", "derogation_id", "letter_id",
-        ]  # fmt: skip
+            "run_id",
+            "police",
+            "customer_code",
+            "category",
+            "voltage",
+            "suspension_id",
+            "bordereau_code",
+            "suspended_on",
+            "decision",
+            "order_kind",
+            "unpaid_count",
+            "amount_due",
+            "derogation_id",
+            "letter_id",
+        ]
         stmt = insert(Candidate).from_select(
             columns, candidate_select(run.id, PlansSql(plans, run_on), agency_code)
         )
@@ -317,11 +328,25 @@ def candidate_lines(
             delays.get(category),
         )
         for (
-            police, customer_code, name, address, quartier, zone_code, category, voltage,
-            bordereau, decision, order_kind, unpaid_count, amount_due, suspended_on,
-            excluded_reason, reference, delivered_on,
+            police,
+            customer_code,
+            name,
+            address,
+            quartier,
+            zone_code,
+            category,
+            voltage,
+            bordereau,
+            decision,
+            order_kind,
+            unpaid_count,
+            amount_due,
+            suspended_on,
+            excluded_reason,
+            reference,
+            delivered_on,
         ) in rows
-    ]  # fmt: skip
+    ]
 
 
 def candidate_count(uow: UnitOfWork, run_id: int, bordereau_code: str | None = None) -> int:

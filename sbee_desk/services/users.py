@@ -154,10 +154,17 @@ def create_user(
         uow.session.add(user)
         uow.session.flush()
         audit.record(
-            uow, acting, AuditAction.USER_CREATE, entity="user", entity_key=login,
-            after={"full_name": user.full_name, "roles": [r.value for r in sorted(set(roles))],
-                   "active": True},
-        )  # fmt: skip
+            uow,
+            acting,
+            AuditAction.USER_CREATE,
+            entity="user",
+            entity_key=login,
+            after={
+                "full_name": user.full_name,
+                "roles": [r.value for r in sorted(set(roles))],
+                "active": True,
+            },
+        )
         uow.commit()
         return _info(user)
 
@@ -186,9 +193,13 @@ def authenticate(
             if user.failed_attempts >= MAX_FAILED_LOGINS:
                 user.locked_until = at + LOCKOUT
             audit.record(
-                uow, Actor(login), AuditAction.REFUSED, entity="action", entity_key="LOGIN",
+                uow,
+                Actor(login),
+                AuditAction.REFUSED,
+                entity="action",
+                entity_key="LOGIN",
                 details={"reason": "bad_credentials", "failed_attempts": user.failed_attempts},
-            )  # fmt: skip
+            )
             uow.commit()
             raise AuthenticationFailed(generic)
         if locked is not None and locked > at:
@@ -232,8 +243,11 @@ def update_user(
         user = uow.session.scalars(select(User).where(User.login == login)).one_or_none()
         if user is None:
             raise UserError(f"Utilisateur « {login} » inconnu.")
-        before = {"full_name": user.full_name, "roles": [r.role for r in user.roles],
-                  "active": user.active}  # fmt: skip
+        before = {
+            "full_name": user.full_name,
+            "roles": [r.role for r in user.roles],
+            "active": user.active,
+        }
         if roles is not None:
             if not roles:
                 raise UserError("Un utilisateur doit avoir au moins un rôle.")
@@ -253,13 +267,21 @@ def update_user(
             user.failed_attempts = 0
             user.locked_until = None
         uow.session.flush()
-        after = {"full_name": user.full_name, "roles": sorted(r.role for r in user.roles),
-                 "active": user.active}  # fmt: skip
+        after = {
+            "full_name": user.full_name,
+            "roles": sorted(r.role for r in user.roles),
+            "active": user.active,
+        }
         _guard_last_admin(uow)
         audit.record(
-            uow, actor, AuditAction.USER_UPDATE, entity="user", entity_key=login,
-            before=before, after=after | ({"password": "changé"} if password else {}),
-        )  # fmt: skip
+            uow,
+            actor,
+            AuditAction.USER_UPDATE,
+            entity="user",
+            entity_key=login,
+            before=before,
+            after=after | ({"password": "changé"} if password else {}),
+        )
         uow.commit()
         return _info(user)
 
@@ -296,8 +318,9 @@ def create_demo_users(uow: UnitOfWork) -> Actor:
     """On a database with no user yet: the demo users (admin first). Returns the
     chef, who then loads the demo data."""
     by_login = {login: (name, roles) for login, name, roles in DEMO_USERS}
-    admin = create_user(uow, None, "admin", by_login["admin"][0], list(by_login["admin"][1]),
-                        DEMO_PASSWORD)  # fmt: skip
+    admin = create_user(
+        uow, None, "admin", by_login["admin"][0], list(by_login["admin"][1]), DEMO_PASSWORD
+    )
     admin_actor = Actor(admin.login, frozenset(admin.roles), admin.full_name)
     for login, name, roles in DEMO_USERS:
         if login != "admin":
@@ -354,16 +377,32 @@ def save_staff(
             member = StaffMember(matricule=matricule, name="", role="", zones="", active=True)
             uow.session.add(member)
         else:
-            before = {"name": member.name, "role": member.role, "zones": member.zones,
-                      "active": member.active}  # fmt: skip
+            before = {
+                "name": member.name,
+                "role": member.role,
+                "zones": member.zones,
+                "active": member.active,
+            }
         member.name, member.role, member.zones, member.active = (
-            name.strip(), staff_role.value, zone_text, active,
-        )  # fmt: skip
+            name.strip(),
+            staff_role.value,
+            zone_text,
+            active,
+        )
         uow.session.flush()
         audit.record(
-            uow, actor, AuditAction.STAFF_SAVE, entity="staff", entity_key=matricule, before=before,
-            after={"name": member.name, "role": member.role, "zones": member.zones,
-                   "active": member.active},
-        )  # fmt: skip
+            uow,
+            actor,
+            AuditAction.STAFF_SAVE,
+            entity="staff",
+            entity_key=matricule,
+            before=before,
+            after={
+                "name": member.name,
+                "role": member.role,
+                "zones": member.zones,
+                "active": member.active,
+            },
+        )
         uow.commit()
         return _staff_info(member)

@@ -196,9 +196,16 @@ def test_sample_export_selection_at_2026_06_30(sqlite_db, capsys) -> None:
 
 def test_plan_set_is_audited_and_validated(sqlite_db, capsys) -> None:
     code, _, _ = run(
-        capsys, "--db", sqlite_db.url, "--user", "admin", "plan", "set", "ORDINAIRE",
+        capsys,
+        "--db",
+        sqlite_db.url,
+        "--user",
+        "admin",
+        "plan",
+        "set",
+        "ORDINAIRE",
         "unpaid_threshold=3",
-    )  # fmt: skip
+    )
     assert code == 0
     with sqlite_db.engine.connect() as conn:
         row = conn.execute(
@@ -206,9 +213,16 @@ def test_plan_set_is_audited_and_validated(sqlite_db, capsys) -> None:
         ).one()
     assert row.actor == "admin"
     code, _, err = run(
-        capsys, "--db", sqlite_db.url, "--user", "admin", "plan", "set", "ORDINAIRE",
+        capsys,
+        "--db",
+        sqlite_db.url,
+        "--user",
+        "admin",
+        "plan",
+        "set",
+        "ORDINAIRE",
         "unpaid_threshold=0",
-    )  # fmt: skip
+    )
     assert code == 2 and "ne peut pas être inférieur à 2" in err
 
 

@@ -39,8 +39,19 @@ def cli(db_url, tmp_path, monkeypatch, capsys, qapp, validation_clock):
         ("M01", "Kossi Zinsou", "MAGASINIER", "oui"),
         ("R02", "Ancien Releveur", "RELEVEUR", "non"),
     ]:
-        code, _, err = run("staff", "add", matricule, "--name", name, "--role", role,
-                           "--active", active, "--user", "admin")  # fmt: skip
+        code, _, err = run(
+            "staff",
+            "add",
+            matricule,
+            "--name",
+            name,
+            "--role",
+            role,
+            "--active",
+            active,
+            "--user",
+            "admin",
+        )
         assert code == 0, err
     run.url = db_url
     return run
@@ -125,8 +136,17 @@ def test_print_a_batch_to_a_pdf_then_a_reprint_needs_a_reason(cli, tmp_path) -> 
     assert changes(cli.url) == before
     assert sorted(p.name for p in out.parent.iterdir()) == ["lot-1.pdf"]
 
-    code, stdout, err = cli("print", "--batch", "1", "--recipient", "RELEVEUR", "--pdf",
-                            str(again), "--reason", "bourrage papier")  # fmt: skip
+    code, stdout, err = cli(
+        "print",
+        "--batch",
+        "1",
+        "--recipient",
+        "RELEVEUR",
+        "--pdf",
+        str(again),
+        "--reason",
+        "bourrage papier",
+    )
     assert code == 0, err
     assert "Réimpression" in stdout and "1 document imprimé (1 lettre)" in stdout
     assert pdf_pages(again) == pages_of(cli.url, "LETTER")
@@ -195,8 +215,9 @@ def test_print_needs_a_known_printer_or_a_pdf_file(cli, monkeypatch, tmp_path) -
     assert code == 2 and "édition n° 7 introuvable" in err
     code, _, err = cli("print", "--batch", "1", "--pdf", str(tmp_path / "absent" / "x.pdf"))
     assert code == 2 and "absent" in err
-    code, _, err = cli("print", "--batch", "1", "--pdf", str(tmp_path / "x.pdf"),
-                       "--user", "agent_controle")  # fmt: skip
+    code, _, err = cli(
+        "print", "--batch", "1", "--pdf", str(tmp_path / "x.pdf"), "--user", "agent_controle"
+    )
     assert code == 2 and "refusée" in err
     assert documents(cli.url) == {LETTER: ("GENERE", 0, None), ORDER: ("GENERE", 0, None)}
     assert audit_events(cli.url, "edition.print") == []
@@ -232,14 +253,28 @@ def test_hand_over(cli, tmp_path) -> None:
 
 def test_print_runs_headless_without_a_display(cli, tmp_path) -> None:
     """As a scheduler runs it: no DISPLAY, no QT_QPA_PLATFORM; the command goes offscreen."""
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}  # fmt: skip
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    }
     out = tmp_path / "nuit.pdf"
     result = subprocess.run(
-        [sys.executable, "-c", "import sys; from sbee_desk.cli import main; "
-         "sys.exit(main(sys.argv[1:]))", "print", "--batch", "1", "--pdf", str(out)],
-        env=env, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-c",
+            "import sys; from sbee_desk.cli import main; sys.exit(main(sys.argv[1:]))",
+            "print",
+            "--batch",
+            "1",
+            "--pdf",
+            str(out),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr
     assert pdf_pages(out) == pages_of(cli.url, "LETTER", "ORDER")
     assert documents(cli.url) == {LETTER: ("IMPRIME", 1, None), ORDER: ("IMPRIME", 1, None)}

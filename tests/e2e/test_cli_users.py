@@ -23,16 +23,53 @@ def run(capsys, monkeypatch, *argv: str, stdin: str = "") -> tuple[int, str, str
 
 def test_first_user_is_the_admin_from_stdin(sqlite_db, capsys, monkeypatch) -> None:
     url = sqlite_db.url
-    code, _, err = run(capsys, monkeypatch, "--db", url, "user", "add", "chef", "--name", "Chef",
-                       "--role", "CHEF_RECOUVREMENT", stdin="motdepasse\n")  # fmt: skip
+    code, _, err = run(
+        capsys,
+        monkeypatch,
+        "--db",
+        url,
+        "user",
+        "add",
+        "chef",
+        "--name",
+        "Chef",
+        "--role",
+        "CHEF_RECOUVREMENT",
+        stdin="motdepasse\n",
+    )
     assert code == 2 and "premier utilisateur doit être l'administrateur" in err
-    code, out, _ = run(capsys, monkeypatch, "--db", url, "user", "add", "admin", "--name",
-                       "Admin", "--role", "ADMIN", stdin="motdepasse\n")  # fmt: skip
+    code, out, _ = run(
+        capsys,
+        monkeypatch,
+        "--db",
+        url,
+        "user",
+        "add",
+        "admin",
+        "--name",
+        "Admin",
+        "--role",
+        "ADMIN",
+        stdin="motdepasse\n",
+    )
     assert code == 0 and "« admin » créé" in out
     monkeypatch.setenv("SBEE_DESK_PASSWORD", "motdepasse")
-    code, _, _ = run(capsys, monkeypatch, "--db", url, "--user", "admin", "user", "add", "chef",
-                     "--name", "Chef Section", "--role", "CHEF_RECOUVREMENT",
-                     stdin="autre-mdp-1\n")  # fmt: skip
+    code, _, _ = run(
+        capsys,
+        monkeypatch,
+        "--db",
+        url,
+        "--user",
+        "admin",
+        "user",
+        "add",
+        "chef",
+        "--name",
+        "Chef Section",
+        "--role",
+        "CHEF_RECOUVREMENT",
+        stdin="autre-mdp-1\n",
+    )
     assert code == 0
     code, out, _ = run(capsys, monkeypatch, "--db", url, "--user", "admin", "user", "list")
     assert "chef" in out and "CHEF_RECOUVREMENT" in out
@@ -67,8 +104,21 @@ def test_action_without_role_exit_2_nothing_written(sqlite_db, capsys, monkeypat
     monkeypatch.setenv("SBEE_DESK_PASSWORD", PASSWORD)
     code, _, err = run(capsys, monkeypatch, "--db", sqlite_db.url, "--user", "magasinier", "select")
     assert code == 2 and "n'a pas le rôle requis" in err
-    code, _, err = run(capsys, monkeypatch, "--db", sqlite_db.url, "--user", "chef", "staff",
-                       "add", "M1", "--name", "Kossi", "--role", "RELEVEUR")  # fmt: skip
+    code, _, err = run(
+        capsys,
+        monkeypatch,
+        "--db",
+        sqlite_db.url,
+        "--user",
+        "chef",
+        "staff",
+        "add",
+        "M1",
+        "--name",
+        "Kossi",
+        "--role",
+        "RELEVEUR",
+    )
     assert code == 2 and "n'a pas le rôle requis" in err
 
 
@@ -76,8 +126,24 @@ def test_staff_register(sqlite_db, capsys, monkeypatch) -> None:
     add_users(sqlite_db)
     monkeypatch.setenv("SBEE_DESK_PASSWORD", PASSWORD)
     base = ["--db", sqlite_db.url, "--user", "admin", "staff"]
-    assert run(capsys, monkeypatch, *base, "add", "R001", "--name", "Sèna Dossou", "--role",
-               "releveur", "--zone", "Z01", "--zone", "Z02")[0] == 0  # fmt: skip
+    assert (
+        run(
+            capsys,
+            monkeypatch,
+            *base,
+            "add",
+            "R001",
+            "--name",
+            "Sèna Dossou",
+            "--role",
+            "releveur",
+            "--zone",
+            "Z01",
+            "--zone",
+            "Z02",
+        )[0]
+        == 0
+    )
     code, _, err = run(
         capsys, monkeypatch, *base, "add", "R002", "--name", "X", "--role", "CHAUFFEUR"
     )
@@ -111,19 +177,49 @@ def test_step_one_headless(db_url, tmp_path, capsys, monkeypatch, validation_clo
     assert run(capsys, monkeypatch, *base, "import", str(small_export(tmp_path / "e")))[0] == 0
     code, out, _ = run(capsys, monkeypatch, *base, "select", "--date", "2026-11-20")
     run_id = out.strip()
-    code, _, err = run(capsys, monkeypatch, "--db", db_url, "--user", "direction", "derogation",
-                       "add", "--police", "P3", "--reference", "DG/2026/04", "--date",
-                       "2026-11-10", "--until", "2026-11-01")  # fmt: skip
+    code, _, err = run(
+        capsys,
+        monkeypatch,
+        "--db",
+        db_url,
+        "--user",
+        "direction",
+        "derogation",
+        "add",
+        "--police",
+        "P3",
+        "--reference",
+        "DG/2026/04",
+        "--date",
+        "2026-11-10",
+        "--until",
+        "2026-11-01",
+    )
     assert code == 2 and "antérieure à la décision" in err
-    code, out, _ = run(capsys, monkeypatch, "--db", db_url, "--user", "direction", "derogation",
-                       "add", "--police", "P3", "--reference", "DG/2026/04", "--date",
-                       "2026-11-10")  # fmt: skip
+    code, out, _ = run(
+        capsys,
+        monkeypatch,
+        "--db",
+        db_url,
+        "--user",
+        "direction",
+        "derogation",
+        "add",
+        "--police",
+        "P3",
+        "--reference",
+        "DG/2026/04",
+        "--date",
+        "2026-11-10",
+    )
     assert code == 0 and "(1 ligne recalculée)" in out
-    code, _, err = run(capsys, monkeypatch, *base, "validate", "--run", run_id, "--all",
-                       "--exclude", "P1")  # fmt: skip
+    code, _, err = run(
+        capsys, monkeypatch, *base, "validate", "--run", run_id, "--all", "--exclude", "P1"
+    )
     assert code == 2 and "motif obligatoire" in err
-    code, out, _ = run(capsys, monkeypatch, *base, "validate", "--run", run_id, "--all",
-                       "--exclude", "P1:LITIGE")  # fmt: skip
+    code, out, _ = run(
+        capsys, monkeypatch, *base, "validate", "--run", run_id, "--all", "--exclude", "P1:LITIGE"
+    )
     assert code == 0, out
     assert "BT-09 validé : 0 lettre de relance, 1 ordre, 1 exclue, " in out
     assert "MT-09 validé : 1 lettre de relance, 0 ordre, 0 exclue" in out

@@ -199,11 +199,16 @@ def test_large_journals_come_by_pages(
             uow,
             ACTOR,
             [
-                {"action": "import.update", "entity": "contrats", "entity_key": f"P{k:04d}",
-                 "before": {"meter_serial": f"M{k}"}, "after": {"meter_serial": f"N{k}"}}
+                {
+                    "action": "import.update",
+                    "entity": "contrats",
+                    "entity_key": f"P{k:04d}",
+                    "before": {"meter_serial": f"M{k}"},
+                    "after": {"meter_serial": f"N{k}"},
+                }
                 for k in range(450)
             ],
-        )  # fmt: skip
+        )
         uow.commit()
     total = event_count(demo_db)
     _window, page = open_journal(qtbot, make_window, demo_db)

@@ -71,18 +71,22 @@ def a_print_morning(db: Database) -> None:
     save_staff(db.uow(), ADMIN, "RPNT-01", "Sèna Agbodjan", "AGENT_RPNT", [], True)
     run = run_selection(db.uow(), chef, dt.date.today())
     smallest = min(
-        (b for b in bordereau_summaries(db.uow(), run.run_id)
-         if b.voltage == "BT" and b.counts.get(Decision.RESILIATION)),
+        (
+            b
+            for b in bordereau_summaries(db.uow(), run.run_id)
+            if b.voltage == "BT" and b.counts.get(Decision.RESILIATION)
+        ),
         key=lambda b: b.line_count,
-    )  # fmt: skip
+    )
     validate_bordereau(db.uow(), chef, run.run_id, smallest.code)
     batch = run_edition(db.uow(), chef, workers=0).batch_id
     assert batch is not None
     orders = [d for d in list_documents(db.uow(), batch) if d.kind is DocumentKind.ORDER][:3]
     mark_printed(db.uow(), chef, [d.id for d in orders])
     mark_printed(db.uow(), chef, [orders[0].id], reprint_reason="Bourrage papier")
-    rpnt = next(s for s in handover_candidates(db.uow(), orders[0].recipient)
-                if s.matricule == "RPNT-01")  # fmt: skip
+    rpnt = next(
+        s for s in handover_candidates(db.uow(), orders[0].recipient) if s.matricule == "RPNT-01"
+    )
     mark_handed_over(db.uow(), chef, [d.id for d in orders], rpnt.id)
 
 

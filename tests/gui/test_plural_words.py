@@ -33,9 +33,18 @@ def test_the_classeur_status_of_one_file(
 
 def archived(is_copy: bool) -> ArchivedList:
     return ArchivedList(
-        1, ListKind.A_RESILIER, "pdf", 1, "BT-1", "a-resilier.pdf", "0" * 64, 10, 3, is_copy,
+        1,
+        ListKind.A_RESILIER,
+        "pdf",
+        1,
+        "BT-1",
+        "a-resilier.pdf",
+        "0" * 64,
+        10,
+        3,
+        is_copy,
         dt.datetime.now(dt.UTC),
-    )  # fmt: skip
+    )
 
 
 def test_the_lists_produced_dialog_for_one_list(qtbot: QtBot) -> None:

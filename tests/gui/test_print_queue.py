@@ -343,6 +343,9 @@ def test_only_the_edition_role_may_run_print_or_hand_over(
     assert view.run_button.toolTip() == "Réservé au chef section recouvrement."
 
 
+# The failure this test provokes: QPainter cannot open the vanished printer's file and
+# Qt warns so before the application reports the error in French.
+@pytest.mark.qt_log_ignore(r"^QPainter::begin\(\): Returned false$")
 def test_a_printer_error_leaves_the_documents_generated(
     qtbot: QtBot,
     make_window: WindowFactory,

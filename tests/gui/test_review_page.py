@@ -534,10 +534,21 @@ def test_the_lists_dialog_says_which_lists_had_no_line(qtbot: QtBot) -> None:
 
     when = dt.datetime(2026, 11, 28, 10, 15, tzinfo=dt.UTC)
     files = tuple(
-        ArchivedList(n, ListKind.A_RESILIER, fmt, 1, BT, f"{BT}-1-a-resilier.{fmt}", "0" * 64,
-                     100, 3, False, when)
+        ArchivedList(
+            n,
+            ListKind.A_RESILIER,
+            fmt,
+            1,
+            BT,
+            f"{BT}-1-a-resilier.{fmt}",
+            "0" * 64,
+            100,
+            3,
+            False,
+            when,
+        )
         for n, fmt in ((1, "xlsx"), (2, "pdf"))
-    )  # fmt: skip
+    )
     produced = ProducedLists(
         files, (EmptyList(3, ListKind.A_RELANCER, False), EmptyList(4, ListKind.CONTROLE, False))
     )

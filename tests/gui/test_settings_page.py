@@ -324,9 +324,11 @@ def test_admin_edits_a_plan_value_in_place_and_in_the_dialog(
     assert plan_value(demo_db, CustomerCategory.VIP, "reminder_first_bt") is True
     with demo_db.engine.connect() as conn:
         before, after = conn.execute(
-            text("SELECT before, after FROM audit_event WHERE action = 'plan.update' "
-                 "ORDER BY id DESC LIMIT 1")
-        ).one()  # fmt: skip
+            text(
+                "SELECT before, after FROM audit_event WHERE action = 'plan.update' "
+                "ORDER BY id DESC LIMIT 1"
+            )
+        ).one()
     assert '"reminder_first_bt": false' in before and '"reminder_first_bt": true' in after
 
 

@@ -117,8 +117,11 @@ def test_each_role_finds_its_actions_and_a_forced_one_is_refused(
     settings.select_plan("ORDINAIRE")
     may_administer = allowed({role}, Action.ADMINISTER)
     assert may_administer == (role is Role.ADMIN)
-    assert [b.isEnabled() for b in settings.action_buttons() if b is not
-            settings.view.staff_tab.edit_button] == [may_administer] * 6  # fmt: skip
+    assert [
+        b.isEnabled()
+        for b in settings.action_buttons()
+        if b is not settings.view.staff_tab.edit_button
+    ] == [may_administer] * 6
     assert settings.plans_model.editable == may_administer
     assert settings.view.banner.isVisible() != may_administer
     journal = window.audit_page

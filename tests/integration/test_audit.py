@@ -17,9 +17,14 @@ def write_events(db, n: int) -> None:
     with db.uow() as uow:
         for k in range(n):
             audit.record(
-                uow, ACTOR, AuditAction.IMPORT_UPDATE, entity="contract", entity_key=f"P{k}",
-                before={"montant": k}, after={"montant": k + 1, "nom": "Sèna Dossou"},
-            )  # fmt: skip
+                uow,
+                ACTOR,
+                AuditAction.IMPORT_UPDATE,
+                entity="contract",
+                entity_key=f"P{k}",
+                before={"montant": k},
+                after={"montant": k + 1, "nom": "Sèna Dossou"},
+            )
         audit.record_many(
             uow, ACTOR, [{"action": AuditAction.LOGIN, "entity_key": str(k)} for k in range(3)]
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -30,8 +31,14 @@ def at(day: dt.date, hour: int = 12) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour)).astimezone().astimezone(dt.UTC)
 
 
-def record(db: Database, monkeypatch: pytest.MonkeyPatch, when: dt.datetime, actor: Actor,
-           action: str, **fields) -> None:  # type: ignore[no-untyped-def]  # fmt: skip
+def record(
+    db: Database,
+    monkeypatch: pytest.MonkeyPatch,
+    when: dt.datetime,
+    actor: Actor,
+    action: str,
+    **fields: Any,
+) -> None:
     monkeypatch.setattr(audit, "now", lambda: when)
     with db.uow() as uow:
         audit.record(uow, actor, action, **fields)
@@ -148,7 +155,7 @@ def journal(db: Database, monkeypatch: pytest.MonkeyPatch) -> Database:
         after={"police": "P100", "run": 7, "created_on": "2026-11-02", "delivered_on": None},
     )
     monkeypatch.undo()
-    return db  # fmt: skip
+    return db
 
 
 def ids(page: al.AuditPage) -> list[int]:
@@ -165,8 +172,12 @@ def test_pages_newest_first_with_their_total(journal: Database) -> None:
     entry = first.entries[0]
     assert entry.actor == "chef" and entry.actor_name == "Utilisateur chef"
     assert entry.occurred_at == at(DAY3, 14)
-    assert entry.after == {"police": "P100", "run": 7, "created_on": "2026-11-02",
-                           "delivered_on": None}  # fmt: skip
+    assert entry.after == {
+        "police": "P100",
+        "run": 7,
+        "created_on": "2026-11-02",
+        "delivered_on": None,
+    }
     assert al.audit_events(journal.uow(), DIG, limit=1).entries[0].actor_name == "Utilisateur chef"
     unknown = al.audit_events(journal.uow(), DIG, action="refused").entries[0]
     assert unknown.actor_name is None and al.describe_actor(unknown) == "inconnu"
@@ -264,8 +275,9 @@ def test_iteration_reads_every_event_by_batches(journal: Database) -> None:
     wanted = al.AuditFilter(police="P100")
     events = list(al.iter_audit_events(journal.uow(), DIG, wanted, batch=2))
     assert [e.id for e in events] == [11, 7, 5, 3]
-    everything = list(al.iter_audit_events(journal.uow(), DIG, al.AuditFilter(), batch=3,
-                                           newest_first=False))  # fmt: skip
+    everything = list(
+        al.iter_audit_events(journal.uow(), DIG, al.AuditFilter(), batch=3, newest_first=False)
+    )
     assert [e.id for e in everything] == list(range(1, 12))
 
 
@@ -273,9 +285,12 @@ def test_export_to_excel_with_real_dates(journal: Database, tmp_path: Path) -> N
     path = tmp_path / "journal.xlsx"
     progress: list[tuple[int, int]] = []
     count = al.export_journal(
-        journal.uow(), DIG, al.AuditFilter(date_from=DAY2), path,
+        journal.uow(),
+        DIG,
+        al.AuditFilter(date_from=DAY2),
+        path,
         progress=lambda done, total: progress.append((done, total)),
-    )  # fmt: skip
+    )
     assert count == 9 and progress[-1] == (9, 9)
     assert not (tmp_path / "journal.xlsx.part").exists()
     sheet = openpyxl.load_workbook(path).active
@@ -284,14 +299,16 @@ def test_export_to_excel_with_real_dates(journal: Database, tmp_path: Path) -> N
     assert rows[0][0] == "Journal d'audit"
     assert "par Utilisateur controle (controle)" in rows[1][0]
     assert "9 événements ; filtres : du 03/11/2026" in rows[1][0]
-    assert rows[2] == ("N°", "Date", "Utilisateur", "Action", "Objet", "Avant → après",
-                       "Détails")  # fmt: skip
+    assert rows[2] == ("N°", "Date", "Utilisateur", "Action", "Objet", "Avant → après", "Détails")
     first = rows[3]
     assert first[0] == 11 and first[1] == at(DAY3, 14).astimezone().replace(tzinfo=None)
     assert isinstance(first[1], dt.datetime)
     assert sheet.cell(4, 2).number_format == "dd/mm/yyyy hh:mm"
-    assert first[2:5] == ("Utilisateur chef (chef)", "Démonstration : lettre de relance",
-                          "Lettre n° 00000001, police P100")  # fmt: skip
+    assert first[2:5] == (
+        "Utilisateur chef (chef)",
+        "Démonstration : lettre de relance",
+        "Lettre n° 00000001, police P100",
+    )
     assert len(rows) == 3 + 9 and sheet.freeze_panes == "A4"
     assert sheet.auto_filter.ref == "A3:G12"
 

@@ -113,17 +113,27 @@ def a_day_of_work(db: Database, folder: Path) -> None:
 
     # the next export: PREST restored, PPAID's first invoice paid, PB1's meter changed
     export = folder / "export"
-    write_csv(export, "interruptions", HEADERS["interruptions"],
-              [["PREST", "01/10/2026", "BT-2026-09", "21/11/2026"]])  # fmt: skip
-    write_csv(export, "reglements", HEADERS["reglements"],
-              [[paid[0], "21/11/2026", "10 000", "RCU-77"]])  # fmt: skip
+    write_csv(
+        export,
+        "interruptions",
+        HEADERS["interruptions"],
+        [["PREST", "01/10/2026", "BT-2026-09", "21/11/2026"]],
+    )
+    write_csv(
+        export, "reglements", HEADERS["reglements"], [[paid[0], "21/11/2026", "10 000", "RCU-77"]]
+    )
     import_export(db.uow(), CHEF, export, today_=TODAY)
 
     # step 2: the edition, interrupted after its first document, then completed
     seen: list[int] = []
-    first = run_edition(db.uow(), CHEF, workers=0, today_=TODAY,
-                        progress=lambda done, _total: seen.append(done),
-                        cancelled=lambda: bool(seen and seen[-1] > 0))  # fmt: skip
+    first = run_edition(
+        db.uow(),
+        CHEF,
+        workers=0,
+        today_=TODAY,
+        progress=lambda done, _total: seen.append(done),
+        cancelled=lambda: bool(seen and seen[-1] > 0),
+    )
     assert first.interrupted and first.batch_id is not None
     run_edition(db.uow(), CHEF, workers=0, out_dir=folder / "edition", today_=TODAY)
     docs = list_documents(db.uow(), first.batch_id)
@@ -138,8 +148,11 @@ def a_day_of_work(db: Database, folder: Path) -> None:
     # PB2 pays everything after its order went out: R7 cancels it, the agent is called back
     with db.uow() as uow:
         for number in uow.session.scalars(select(Invoice.number).where(Invoice.police == "PB2")):
-            uow.session.add(Payment(invoice_number=number, reference=f"RCU-{number}",
-                                    paid_on=TODAY, amount=10_000))  # fmt: skip
+            uow.session.add(
+                Payment(
+                    invoice_number=number, reference=f"RCU-{number}", paid_on=TODAY, amount=10_000
+                )
+            )
         uow.commit()
     check_r7(db.uow(), CHEF, today_=TODAY)
 
@@ -194,7 +207,7 @@ def test_every_action_and_field_of_a_day_of_work_reads_in_french(db, tmp_path) -
                 "ORDER",
                 "GENERE",
             ):
-                assert raw not in text, (e.action, text)  # fmt: skip
+                assert raw not in text, (e.action, text)
 
 
 def test_objects_are_named_as_the_agency_names_them(db, tmp_path) -> None:
@@ -219,8 +232,12 @@ def test_objects_are_named_as_the_agency_names_them(db, tmp_path) -> None:
     handed = first(AuditAction.EDITION_HANDOVER)
     assert handed.change == "état : imprimé → remis ; remis à : — → Sèna Agbodjan (RPNT-01)"
     assert handed.details == "matricule : RPNT-01"
-    for action in (AuditAction.EDITION_START, AuditAction.EDITION_RESUME,
-                   AuditAction.EDITION_DOCUMENTS, AuditAction.EDITION_FINISH):  # fmt: skip
+    for action in (
+        AuditAction.EDITION_START,
+        AuditAction.EDITION_RESUME,
+        AuditAction.EDITION_DOCUMENTS,
+        AuditAction.EDITION_FINISH,
+    ):
         assert first(action).object.startswith("Édition du 22/11/2026"), action
     assert "date d'édition : 22/11/2026" in first(AuditAction.EDITION_START).change
     documents = first(AuditAction.EDITION_DOCUMENTS).change
@@ -251,12 +268,21 @@ def test_old_events_are_named_from_the_database_a_page_at_a_time(db, tmp_path) -
         docs = uow.session.scalars(select(EditionDocument).order_by(EditionDocument.id)).all()
         info = [(d.id, d.kind, d.number, d.police) for d in docs]
     with db.uow() as uow:
-        audit.record_many(uow, Actor("chef"), [
-            {"action": AuditAction.EDITION_PRINT, "entity": "edition_document",
-             "entity_key": str(doc_id), "before": {"status": "GENERE", "print_count": 0},
-             "after": {"status": "IMPRIME", "print_count": 1}}
-            for doc_id, *_ in info
-        ] * 20)  # fmt: skip
+        audit.record_many(
+            uow,
+            Actor("chef"),
+            [
+                {
+                    "action": AuditAction.EDITION_PRINT,
+                    "entity": "edition_document",
+                    "entity_key": str(doc_id),
+                    "before": {"status": "GENERE", "print_count": 0},
+                    "after": {"status": "IMPRIME", "print_count": 1},
+                }
+                for doc_id, *_ in info
+            ]
+            * 20,
+        )
         uow.commit()
 
     statements: list[str] = []
@@ -273,16 +299,29 @@ def test_old_events_are_named_from_the_database_a_page_at_a_time(db, tmp_path) -
     assert len(statements) <= 8, statements
     names = {al.describe_object(e) for e in page.entries if not e.details}
     kinds = {DocumentKind.ORDER.value: "Ordre", DocumentKind.LETTER.value: "Lettre"}
-    assert names == {f"{kinds[kind]} n° {number}, police {police}"
-                     for _id, kind, number, police in info}  # fmt: skip
+    assert names == {
+        f"{kinds[kind]} n° {number}, police {police}" for _id, kind, number, police in info
+    }
 
 
 def test_a_document_gone_from_the_database_is_still_named(db) -> None:
     with db.uow() as uow:
-        audit.record(uow, Actor("chef"), AuditAction.EDITION_PRINT, entity="edition_document",
-                     entity_key="77", details={"number": "00000012", "police": "P1"})  # fmt: skip
-        audit.record(uow, Actor("chef"), AuditAction.EDITION_FINISH, entity="edition_batch",
-                     entity_key="9", after={"letters": 1})  # fmt: skip
+        audit.record(
+            uow,
+            Actor("chef"),
+            AuditAction.EDITION_PRINT,
+            entity="edition_document",
+            entity_key="77",
+            details={"number": "00000012", "police": "P1"},
+        )
+        audit.record(
+            uow,
+            Actor("chef"),
+            AuditAction.EDITION_FINISH,
+            entity="edition_batch",
+            entity_key="9",
+            after={"letters": 1},
+        )
         uow.commit()
     add_user_chef(db)
     page = al.audit_events(db.uow(), READER, newest_first=False)

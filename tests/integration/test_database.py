@@ -119,20 +119,6 @@ def test_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
         open_database(f"sqlite:///{tmp_path / 'missing' / 'x.db'}")
 
 
-def test_database_summary_counts_and_last_import(db) -> None:
-    from sbee_desk.services.status import database_summary
-    from tests.builders import World
-
-    assert database_summary(db.uow()).empty
-    w = World(db)
-    w.contract("P1")
-    w.commit()
-    summary = database_summary(db.uow())
-    assert (summary.contracts, summary.users, summary.empty) == (1, 1, False)
-    assert summary.agencies == [("AG1", "Agence test")]
-    assert summary.last_import_at is None and summary.last_run_id is None
-
-
 def test_postgresql_sessions_run_without_jit_and_keep_the_url_options(pg_template) -> None:
     from sbee_desk.db.engine import create_db_engine
     from tests.conftest import PG_ADMIN_URL

@@ -47,10 +47,13 @@ def test_each_reason_validation_can_find(db) -> None:
         session.flush()
         session.add(
             WorkOrder(
-                police="PO", suspension_id=sus, run_id=other.id, kind="DEPOSE",
+                police="PO",
+                suspension_id=sus,
+                run_id=other.id,
+                kind="DEPOSE",
                 created_on=D(2026, 11, 21),
             )
-        )  # fmt: skip
+        )
         session.execute(
             text("UPDATE reminder_letter SET cancelled_on = :d WHERE police = 'PL'"), {"d": TODAY}
         )

@@ -95,9 +95,11 @@ def test_each_pending_letter_and_order_is_produced_exactly_once(db, tmp_path) ->
     assert names == sorted(
         [f"lettre-PM{k}-{n:08d}.pdf" for k, n in ((1, 1), (2, 2))]
         + [f"ordre-PB{k}-{n:08d}.pdf" for k, n in ((1, 1), (2, 2))]
-        + [f"edition-{result.batch_id}-2026-11-22-lettres-releveur.pdf",
-           f"edition-{result.batch_id}-2026-11-22-ordres-chef-rpnt.pdf"]
-    )  # fmt: skip
+        + [
+            f"edition-{result.batch_id}-2026-11-22-lettres-releveur.pdf",
+            f"edition-{result.batch_id}-2026-11-22-ordres-chef-rpnt.pdf",
+        ]
+    )
     assert result.files_written == 6
     assert batch_exists(db.uow(), result.batch_id)
     assert not batch_exists(db.uow(), result.batch_id + 1)
@@ -110,8 +112,11 @@ def test_each_pending_letter_and_order_is_produced_exactly_once(db, tmp_path) ->
             assert (doc.status, doc.print_count, doc.cancelled) == ("GENERE", 0, False)
     [batch] = list_batches(db.uow())
     assert (batch.status, batch.letters, batch.orders, batch.attempts) == (
-        BatchStatus.TERMINE, 2, 2, 1,
-    )  # fmt: skip
+        BatchStatus.TERMINE,
+        2,
+        2,
+        1,
+    )
     assert {c.recipient: (c.documents, c.pages) for c in batch.combined} == {
         Recipient.RELEVEUR: (2, 2),
         Recipient.CHEF_RPNT: (2, 2),
@@ -123,8 +128,10 @@ def test_each_pending_letter_and_order_is_produced_exactly_once(db, tmp_path) ->
     assert document_counts(db) == (4, 2, 2)
     assert count(db, "edition_batch") == 1 and count(db, "edition_combined_file") == 2
     assert actions(db, "edition.") == [
-        "edition.start", "edition.documents", "edition.finish",
-    ]  # fmt: skip
+        "edition.start",
+        "edition.documents",
+        "edition.finish",
+    ]
 
 
 def test_documents_print_the_data_of_the_database(db) -> None:
@@ -179,8 +186,9 @@ def test_R7_before_edition_cancels_the_work_of_restored_or_paid_contracts(db, tm
         order = uow.session.scalars(select(WorkOrder).where(WorkOrder.police == "PREST")).one()
         letter = uow.session.scalars(select(ReminderLetter)).one()
         assert (order.cancelled_on, order.cancel_reason) == (
-            TODAY, "Rétablissement du 21/11/2026 (R7)",
-        )  # fmt: skip
+            TODAY,
+            "Rétablissement du 21/11/2026 (R7)",
+        )
         assert letter.cancelled_on == TODAY
         assert (
             letter.cancel_reason == "Factures réglées : 1 impayé échu au 22/11/2026, seuil 2 (R7)"
@@ -310,8 +318,13 @@ def test_an_interrupted_batch_is_completed_by_the_next_run(sqlite_db, tmp_path) 
     def progress(done: int, total: int) -> None:
         seen.append(done)
 
-    first = edition(db, tmp_path / "out", workers=0, progress=progress,
-                    cancelled=lambda: bool(seen and seen[-1] > 0))  # fmt: skip
+    first = edition(
+        db,
+        tmp_path / "out",
+        workers=0,
+        progress=progress,
+        cancelled=lambda: bool(seen and seen[-1] > 0),
+    )
     assert first.interrupted and 0 < first.produced < 12
     assert list_batches(db.uow())[0].status is BatchStatus.EN_COURS
     assert count(db, "edition_combined_file") == 0
@@ -323,8 +336,10 @@ def test_an_interrupted_batch_is_completed_by_the_next_run(sqlite_db, tmp_path) 
     assert document_counts(db) == (12, 4, 8)
     [batch] = list_batches(db.uow())
     assert (batch.status, batch.attempts, batch.letters + batch.orders) == (
-        BatchStatus.TERMINE, 2, 12,
-    )  # fmt: skip
+        BatchStatus.TERMINE,
+        2,
+        12,
+    )
     assert len(list((tmp_path / "out").glob("*.pdf"))) == 14
     trail = actions(db, "edition.")
     assert trail[0] == "edition.start" and trail[-1] == "edition.finish"
@@ -438,8 +453,13 @@ def test_cancelling_a_pooled_batch_stops_it_and_the_next_run_completes_it(
     w.commit()
     validate_all(db)
     seen: list[int] = []
-    first = edition(db, tmp_path / "out", workers=2, progress=lambda d, t: seen.append(d),
-                    cancelled=lambda: bool(seen and seen[-1] > 0))  # fmt: skip
+    first = edition(
+        db,
+        tmp_path / "out",
+        workers=2,
+        progress=lambda d, t: seen.append(d),
+        cancelled=lambda: bool(seen and seen[-1] > 0),
+    )
     assert first.interrupted and 0 < first.produced < 48
     second = edition(db, tmp_path / "out", workers=2)
     assert second.resumed and first.produced + second.produced == 48

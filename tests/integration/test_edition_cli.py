@@ -93,8 +93,13 @@ def test_edition_runs_headless_and_imports_no_qt(db_url, tmp_path) -> None:
     db = open_database(db_url)
     add_users(db)
     db.dispose()
-    env = {**os.environ, "SBEE_DESK_DB": db_url, "SBEE_DESK_USER": "chef",
-           "SBEE_DESK_PASSWORD": PASSWORD, "QT_QPA_PLATFORM": "none"}  # fmt: skip
+    env = {
+        **os.environ,
+        "SBEE_DESK_DB": db_url,
+        "SBEE_DESK_USER": "chef",
+        "SBEE_DESK_PASSWORD": PASSWORD,
+        "QT_QPA_PLATFORM": "none",
+    }
     probe = (
         "import json, sys\n"
         "from sbee_desk.cli import main\n"
@@ -109,10 +114,19 @@ def test_edition_runs_headless_and_imports_no_qt(db_url, tmp_path) -> None:
         "print(json.dumps({'codes': codes, 'qt': qt}))\n"
     )
     result = subprocess.run(
-        [sys.executable, "-c", probe, str(export(tmp_path / "export")), DATE,
-         str(tmp_path / "out")],
-        env=env, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-c",
+            probe,
+            str(export(tmp_path / "export")),
+            DATE,
+            str(tmp_path / "out"),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout.strip().splitlines()[-1])
     assert report == {"codes": [0, 0, 0, 0], "qt": []}

@@ -50,8 +50,18 @@ def alive(pid: int) -> bool:
 
 
 def edition_command(out: Path) -> list[str]:
-    return [sys.executable, "-m", "sbee_desk", "edition", "--date", "2026-11-22",
-            "--out", str(out), "--workers", "2"]  # fmt: skip
+    return [
+        sys.executable,
+        "-m",
+        "sbee_desk",
+        "edition",
+        "--date",
+        "2026-11-22",
+        "--out",
+        str(out),
+        "--workers",
+        "2",
+    ]
 
 
 def test_killed_edition_is_completed_by_the_next_run(db_url, tmp_path) -> None:
@@ -59,13 +69,21 @@ def test_killed_edition_is_completed_by_the_next_run(db_url, tmp_path) -> None:
     try:
         w = world(db)
         for k in range(CONTRACTS):
-            debtor(w, f"P{k:04d}", voltage="MT" if k % 4 == 0 else "BT",
-                   name=f"Client n°{k} Hounkpatin épouse Gbèdégbé")  # fmt: skip
+            debtor(
+                w,
+                f"P{k:04d}",
+                voltage="MT" if k % 4 == 0 else "BT",
+                name=f"Client n°{k} Hounkpatin épouse Gbèdégbé",
+            )
         w.commit()
         validate_all(db)
         out = tmp_path / "out"
-        env = {**os.environ, "SBEE_DESK_DB": db_url, "SBEE_DESK_USER": "chef",
-               "SBEE_DESK_PASSWORD": PASSWORD}  # fmt: skip
+        env = {
+            **os.environ,
+            "SBEE_DESK_DB": db_url,
+            "SBEE_DESK_USER": "chef",
+            "SBEE_DESK_PASSWORD": PASSWORD,
+        }
 
         proc = subprocess.Popen(
             edition_command(out), env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
@@ -94,9 +112,11 @@ def test_killed_edition_is_completed_by_the_next_run(db_url, tmp_path) -> None:
             time.sleep(0.05)
         # every file with its final name is whole: temporary name, then rename
         with db.uow() as uow:
-            stored = dict(uow.session.execute(
-                select(EditionDocument.file_name, EditionDocument.content)
-            ).all())  # fmt: skip
+            stored = dict(
+                uow.session.execute(
+                    select(EditionDocument.file_name, EditionDocument.content)
+                ).all()
+            )
         for path in out.glob("*.pdf"):
             assert path.read_bytes() == stored[path.name], f"{path.name} is not whole"
             PdfReader(path)
@@ -111,9 +131,11 @@ def test_killed_edition_is_completed_by_the_next_run(db_url, tmp_path) -> None:
         assert (batch.id, batch.status, batch.attempts) == (1, BatchStatus.TERMINE, 2)
         assert (batch.letters, batch.orders) == (40, 120)
         with db.uow() as uow:
-            files = dict(uow.session.execute(
-                select(EditionDocument.file_name, EditionDocument.content)
-            ).all())  # fmt: skip
+            files = dict(
+                uow.session.execute(
+                    select(EditionDocument.file_name, EditionDocument.content)
+                ).all()
+            )
             combined = {c.file_name: c for c in uow.session.scalars(select(EditionCombinedFile))}
             assert sorted(c.documents for c in combined.values()) == [40, 120]
             files |= {name: c.content for name, c in combined.items()}

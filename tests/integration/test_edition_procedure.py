@@ -24,8 +24,16 @@ def test_R5_R3_the_letter_prints_the_plan_of_its_run_not_todays(db) -> None:
     w = world(db)
     debtor(w, "PM1", voltage="MT")  # ORDINAIRE, MT: a letter
     # an invoice the export gives no due date: due 15 days after issue (the run's plan)
-    w.s.add(Invoice(number="FNODUE", police="PM1", bordereau_code="MT-2026-09",
-                    issued_on=D(2026, 10, 20), due_on=None, amount=7_000))  # fmt: skip
+    w.s.add(
+        Invoice(
+            number="FNODUE",
+            police="PM1",
+            bordereau_code="MT-2026-09",
+            issued_on=D(2026, 10, 20),
+            due_on=None,
+            amount=7_000,
+        )
+    )
     w.commit()
     validate_all(db)  # the run's snapshot: 7 days, payment term 15 days
     update_plan(

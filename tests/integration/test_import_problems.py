@@ -168,8 +168,10 @@ def test_missing_required_column_is_reported_on_the_header_line(
 ) -> None:
     folder = write_export(tmp_path)
     header = [h for h in HEADERS["factures"] if h != "date_emission"]
-    rows = [[v for h, v in zip(HEADERS["factures"], row, strict=True) if h != "date_emission"]
-            for row in base_export()["factures"]]  # fmt: skip
+    rows = [
+        [v for h, v in zip(HEADERS["factures"], row, strict=True) if h != "date_emission"]
+        for row in base_export()["factures"]
+    ]
     write_csv(folder, "factures", header, rows)
     assert problems_of(db, folder) == [
         "factures:1: date_emission: colonne obligatoire « date_emission » absente"

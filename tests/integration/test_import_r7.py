@@ -153,9 +153,21 @@ def _terminated(folder: Path, police: str, on: str = "21/11/2026") -> Path:
         folder,
         "contrats",
         HEADERS["contrats"],
-        [[police, f"C{police}", "BT", f"PDL-{police}", f"CPT-{police}", "DJ 15/45 A", "AG1",
-          "Z1", "", on]],
-    )  # fmt: skip
+        [
+            [
+                police,
+                f"C{police}",
+                "BT",
+                f"PDL-{police}",
+                f"CPT-{police}",
+                "DJ 15/45 A",
+                "AG1",
+                "Z1",
+                "",
+                on,
+            ]
+        ],
+    )
     return folder
 
 
@@ -207,8 +219,11 @@ def test_R7_at_validation_cancels_the_work_of_a_contract_terminated_in_the_expor
         event = uow.session.scalars(
             select(AuditEvent).where(AuditEvent.action == "review.r7_cancel")
         ).one()
-        assert event.details == {"police": "PMT", "code": "TERMINATED_IN_EXPORT",
-                                 "document_id": None}  # fmt: skip
+        assert event.details == {
+            "police": "PMT",
+            "code": "TERMINATED_IN_EXPORT",
+            "document_id": None,
+        }
 
 
 def test_R7_before_edition_and_printing_cancels_the_work_of_a_terminated_contract(db) -> None:
@@ -228,8 +243,10 @@ def test_R7_before_edition_and_printing_cancels_the_work_of_a_terminated_contrac
     _terminate_in_database(db, "PLATE")
     [cancel] = check_r7(db.uow(), CHEF, today_=TODAY)
     assert (cancel.police, cancel.code, cancel.reason) == (
-        "PLATE", CancelCode.TERMINATED_IN_EXPORT, TERMINATED_REASON,
-    )  # fmt: skip
+        "PLATE",
+        CancelCode.TERMINATED_IN_EXPORT,
+        TERMINATED_REASON,
+    )
     assert cancel.document_id is not None
     assert set(_cancellations(db)) == {"PEND", "PLATE"}
 
@@ -254,9 +271,15 @@ def test_R7_a_delivered_letter_is_cancelled_when_payment_ends_the_procedure(db, 
     with db.uow() as uow:
         for number, issued in (("FNEW1", D(2026, 10, 1)), ("FNEW2", D(2026, 10, 20))):
             uow.session.add(
-                Invoice(number=number, police="PPAID", bordereau_code="MT-2026-09",
-                        issued_on=issued, due_on=issued + dt.timedelta(days=15), amount=10_000)
-            )  # fmt: skip
+                Invoice(
+                    number=number,
+                    police="PPAID",
+                    bordereau_code="MT-2026-09",
+                    issued_on=issued,
+                    due_on=issued + dt.timedelta(days=15),
+                    amount=10_000,
+                )
+            )
         uow.commit()
     later = D(2026, 12, 20)
     run = run_selection(db.uow(), CHEF, later, today_=later).run_id

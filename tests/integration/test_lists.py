@@ -140,12 +140,18 @@ def test_lists_hold_the_right_lines(db, validated) -> None:
     _, control = archived_content(db.uow(), produced[(ListKind.CONTROLE, "xlsx")].entry_id)
     assert [(r["Police"], r["Décision"], r["Motif"]) for r in table(control)] == [
         ("PB3", "Exclue (à résilier)", "Litige en cours — facture de juillet contestée"),
-        ("PE", "Exempté (décision DG requise)",
-         "2 factures impayées, suspendu depuis 50 jours ; client Sensible (VIP) : exempté, "
-         "résiliation sur dérogation DG seulement"),
-        ("PP", "Retirée à la validation (à résilier)",
-         "Factures réglées avant la validation : moins de 2 impayés échus (R7)"),
-    ]  # fmt: skip
+        (
+            "PE",
+            "Exempté (décision DG requise)",
+            "2 factures impayées, suspendu depuis 50 jours ; client Sensible (VIP) : exempté, "
+            "résiliation sur dérogation DG seulement",
+        ),
+        (
+            "PP",
+            "Retirée à la validation (à résilier)",
+            "Factures réglées avant la validation : moins de 2 impayés échus (R7)",
+        ),
+    ]
     _, pdf = archived_content(db.uow(), produced[(ListKind.A_RESILIER, "pdf")].entry_id)
     page = " ".join(PdfReader(io.BytesIO(pdf)).pages[0].extract_text().split())
     assert "Agence AG1 — Agence test" in page
@@ -198,8 +204,11 @@ def test_producing_again_records_copies(db, validated) -> None:
     assert [r.is_copy for r in register] == [False] * 5 + [True] * 5
     pdfs = archive_register(db.uow(), bordereau=BT, kind="A_RESILIER")
     assert [(r.file_format, r.is_copy) for r in pdfs] == [
-        ("xlsx", False), ("pdf", False), ("xlsx", True), ("pdf", True)
-    ]  # fmt: skip
+        ("xlsx", False),
+        ("pdf", False),
+        ("xlsx", True),
+        ("pdf", True),
+    ]
     assert archive_register(db.uow(), bordereau=MT) == []
     with pytest.raises(ListError, match="Type de liste « LETTRES » inconnu"):
         archive_register(db.uow(), kind="LETTRES")
@@ -406,8 +415,12 @@ def test_control_list_says_why_each_line_was_dropped_at_validation(db, world) ->
             ).all()
         )
     assert codes == {
-        "PK": None, "PN": "NEW_SUSPENSION", "PP": "PAID", "PR": "RESTORED", "PT": "TERMINATED"
-    }  # fmt: skip
+        "PK": None,
+        "PN": "NEW_SUSPENSION",
+        "PP": "PAID",
+        "PR": "RESTORED",
+        "PT": "TERMINATED",
+    }
     files = produced_files(db, run, BT)
     control = {
         r["Police"]: (r["Décision"], r["Motif"]) for r in table(files[(ListKind.CONTROLE, "xlsx")])
@@ -531,7 +544,7 @@ def test_an_empty_list_is_not_archived_as_an_empty_page(db, world, tmp_path) -> 
     assert [(p.kind, p.file_format) for p in produced] == [
         (ListKind.A_RESILIER, "xlsx"), (ListKind.A_RESILIER, "pdf"),
         (ListKind.CONTROLE, "xlsx"), (ListKind.CONTROLE, "pdf"),
-    ]  # fmt: skip
+    ]  # fmt: skip  # expected table: one line per kind, xlsx then pdf
     assert [e.kind for e in produced.empty] == [ListKind.A_RELANCER]
     assert produced.empty_labels() == ["aucun client à relancer"]
     assert sorted(os.listdir(tmp_path / "out")) == sorted(
@@ -542,7 +555,7 @@ def test_an_empty_list_is_not_archived_as_an_empty_page(db, world, tmp_path) -> 
         (ListKind.A_RESILIER, "xlsx", True), (ListKind.A_RESILIER, "pdf", True),
         (ListKind.CONTROLE, "xlsx", True), (ListKind.CONTROLE, "pdf", True),
         (ListKind.A_RELANCER, "", False),
-    ]  # fmt: skip
+    ]  # fmt: skip  # expected table: one line per kind, xlsx then pdf
     assert register[-1].description == "aucun client à relancer"
     assert register[-1].entry_id == produced.empty[0].entry_id
     with pytest.raises(ListError, match="aucun client à relancer : aucun fichier"):

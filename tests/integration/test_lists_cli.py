@@ -133,8 +133,15 @@ def test_bad_input_exits_2_in_french(cli, tmp_path) -> None:
         cli("lists", "--run", str(run), "--bordereau", "BT-09")  # --out is required
     assert exc.value.code == 2
     code, _, err = cli(
-        "--user", "controle", "lists", "--run", str(run), "--bordereau", "BT-09",
-        "--out", str(tmp_path / "x"),
-    )  # fmt: skip
+        "--user",
+        "controle",
+        "lists",
+        "--run",
+        str(run),
+        "--bordereau",
+        "BT-09",
+        "--out",
+        str(tmp_path / "x"),
+    )
     assert code == 2
     assert "n'a pas le rôle requis" in err

@@ -42,31 +42,35 @@ def admin_db(db):
     ("category", "changes", "message"),
     [
         (
-            "ORDINAIRE", {"delay_bt_days": 20},
+            "ORDINAIRE",
+            {"delay_bt_days": 20},
             "Plan « Ordinaire » (ORDINAIRE) : délai après suspension BT (jours) ne peut pas "
             "être inférieur à 30, la valeur de la procédure (R2) ; valeur demandée : 20. "
             "Rien n'a été modifié.",
         ),
         (
-            "ADMINISTRATION", {"delay_mt_days": 29},
+            "ADMINISTRATION",
+            {"delay_mt_days": 29},
             "Plan « Administration » (ADMINISTRATION) : délai après suspension MT (jours) ne "
             "peut pas être inférieur à 30, la valeur de la procédure (R2) ; valeur demandée : "
             "29. Rien n'a été modifié.",
         ),
         (
-            "ORDINAIRE", {"unpaid_threshold": 1},
+            "ORDINAIRE",
+            {"unpaid_threshold": 1},
             "Plan « Ordinaire » (ORDINAIRE) : nombre minimal de factures impayées échues ne "
             "peut pas être inférieur à 2, la valeur de la procédure (R3) ; valeur demandée : "
             "1. Rien n'a été modifié.",
         ),
         (
-            "RETRAITE_SBEE", {"reminder_delay_days": 6},
+            "RETRAITE_SBEE",
+            {"reminder_delay_days": 6},
             "Plan « Retraité SBEE » (RETRAITE_SBEE) : délai après remise de la lettre (jours) "
             "ne peut pas être inférieur à 7, la valeur de la procédure (R5) ; valeur demandée : "
             "6. Rien n'a été modifié.",
         ),
     ],
-)  # fmt: skip
+)
 def test_R2_R3_R5_plan_delays_and_threshold_cannot_go_below_the_procedure(
     admin_db, category: str, changes: dict[str, int], message: str
 ) -> None:
@@ -76,8 +80,12 @@ def test_R2_R3_R5_plan_delays_and_threshold_cannot_go_below_the_procedure(
     assert str(refused.value) == message
     [field] = changes
     assert (refused.value.category, refused.value.field) == (CustomerCategory(category), field)
-    floors = {"delay_bt_days": 30, "delay_mt_days": 30, "unpaid_threshold": 2,
-              "reminder_delay_days": 7}  # fmt: skip
+    floors = {
+        "delay_bt_days": 30,
+        "delay_mt_days": 30,
+        "unpaid_threshold": 2,
+        "reminder_delay_days": 7,
+    }
     assert refused.value.minimum == floors[field]
     assert plans(admin_db) == before and plan_events(admin_db) == events
 
@@ -115,10 +123,16 @@ def test_R5_MT_always_gets_a_reminder_and_so_do_the_R5_categories_in_BT(admin_db
 
 def test_R2_R5_a_plan_may_be_stricter_than_the_procedure(admin_db) -> None:
     update_plan(
-        admin_db.uow(), ADMIN, "ORDINAIRE",
-        {"delay_bt_days": 45, "unpaid_threshold": 3, "reminder_first_bt": True,
-         "reminder_delay_days": 10},
-    )  # fmt: skip
+        admin_db.uow(),
+        ADMIN,
+        "ORDINAIRE",
+        {
+            "delay_bt_days": 45,
+            "unpaid_threshold": 3,
+            "reminder_first_bt": True,
+            "reminder_delay_days": 10,
+        },
+    )
     plan = plans(admin_db)["ORDINAIRE"]
     assert (plan.delay_bt_days, plan.unpaid_threshold, plan.reminder_first_bt) == (45, 3, True)
     assert plan_events(admin_db) == 1
@@ -140,8 +154,19 @@ def test_R4_R2_plan_set_refuses_in_french_with_exit_2(sqlite_db, capsys, monkeyp
     err = capsys.readouterr().err
     assert code == 2
     assert "Plan « Sensible (VIP) » (VIP) : exempté sauf dérogation DG doit rester « oui »" in err
-    code = main(["--db", sqlite_db.url, "--user", "admin", "plan", "set", "ORDINAIRE",
-                 "delay_bt_days=20", "reminder_delay_days=8"])  # fmt: skip
+    code = main(
+        [
+            "--db",
+            sqlite_db.url,
+            "--user",
+            "admin",
+            "plan",
+            "set",
+            "ORDINAIRE",
+            "delay_bt_days=20",
+            "reminder_delay_days=8",
+        ]
+    )
     err = capsys.readouterr().err
     assert code == 2
     assert "délai après suspension BT (jours) ne peut pas être inférieur à 30" in err
@@ -155,10 +180,18 @@ def test_R2_R5_a_stored_plan_below_the_procedure_is_repaired_by_the_upgrade(tmp_
     command.upgrade(alembic_config(engine), "0006")
     with engine.begin() as conn:
         conn.execute(text("UPDATE recovery_plan SET exempt = 0 WHERE category = 'VIP'"))
-        conn.execute(text("UPDATE recovery_plan SET delay_bt_days = 20, unpaid_threshold = 1, "
-                          "reminder_first_mt = 0 WHERE category = 'ORDINAIRE'"))  # fmt: skip
-        conn.execute(text("UPDATE recovery_plan SET reminder_first_bt = 0, delay_mt_days = 45 "
-                          "WHERE category = 'ADMINISTRATION'"))  # fmt: skip
+        conn.execute(
+            text(
+                "UPDATE recovery_plan SET delay_bt_days = 20, unpaid_threshold = 1, "
+                "reminder_first_mt = 0 WHERE category = 'ORDINAIRE'"
+            )
+        )
+        conn.execute(
+            text(
+                "UPDATE recovery_plan SET reminder_first_bt = 0, delay_mt_days = 45 "
+                "WHERE category = 'ADMINISTRATION'"
+            )
+        )
     engine.dispose()
     db = open_database(url)
     try:

@@ -82,11 +82,38 @@ def test_refuses_what_is_not_a_whole_number() -> None:
 
 
 VOCABULARY = {
-    "zéro", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix",
-    "onze", "douze", "treize", "quatorze", "quinze", "seize", "vingt", "vingts", "trente",
-    "quarante", "cinquante", "soixante", "cent", "cents", "mille", "million", "millions",
-    "milliard", "milliards", "et",
-}  # fmt: skip
+    "zéro",
+    "un",
+    "deux",
+    "trois",
+    "quatre",
+    "cinq",
+    "six",
+    "sept",
+    "huit",
+    "neuf",
+    "dix",
+    "onze",
+    "douze",
+    "treize",
+    "quatorze",
+    "quinze",
+    "seize",
+    "vingt",
+    "vingts",
+    "trente",
+    "quarante",
+    "cinquante",
+    "soixante",
+    "cent",
+    "cents",
+    "mille",
+    "million",
+    "millions",
+    "milliard",
+    "milliards",
+    "et",
+}
 
 
 @given(st.integers(min_value=1, max_value=10**12 - 1))

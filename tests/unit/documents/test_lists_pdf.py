@@ -25,10 +25,11 @@ def resilier(make_document, make_line):
         ListKind.A_RESILIER,
         [
             make_line("P0000002", "Afiavi Zinsou épouse Agbodjan", amount=1_250_000, unpaid=3),
-            make_line("P0000001", "Rémi Dossou-Yovo", amount=47_500,
-                      suspended_on=dt.date(2026, 9, 28)),
+            make_line(
+                "P0000001", "Rémi Dossou-Yovo", amount=47_500, suspended_on=dt.date(2026, 9, 28)
+            ),
         ],
-    )  # fmt: skip
+    )
 
 
 def test_header_lines_and_totals(resilier, texts) -> None:
@@ -99,10 +100,14 @@ def test_long_list_repeats_the_table_header_and_numbers_pages(
 
 def test_control_list_with_reasons_and_signatures(make_document, make_line, texts) -> None:
     lines = [
-        make_line("P2", "Hôpital de zone d'Abomey-Calavi", decision=Decision.EXEMPTE,
-                  reason="client Agent SBEE : exempté"),
+        make_line(
+            "P2",
+            "Hôpital de zone d'Abomey-Calavi",
+            decision=Decision.EXEMPTE,
+            reason="client Agent SBEE : exempté",
+        ),
         make_line("P1", status=LineStatus.EXCLUDED, reason="Promesse de paiement — passe lundi"),
-    ]  # fmt: skip
+    ]
     (text,) = pages(pdf_bytes(make_document(ListKind.CONTROLE, lines), texts))
     assert "Liste de contrôle" in text
     assert "1 exclue, 1 exemptée" in text
@@ -199,9 +204,11 @@ def test_several_reminder_delays_on_one_list(make_document, make_line, texts) ->
 
 def test_identifiers_are_not_cut(make_document, make_line, texts) -> None:
     line = make_line(
-        "P1", document_number="00001234", delivery_point="PDL-0123456789",
+        "P1",
+        document_number="00001234",
+        delivery_point="PDL-0123456789",
         meter_serial="SAG-2019-00012345",
-    )  # fmt: skip
+    )
     (text,) = pages(pdf_bytes(make_document(ListKind.A_RESILIER, [line]), texts))
     for value in ("00001234", "PDL-0123456789", "SAG-2019-00012345", "01/10/2026"):
         assert value in text

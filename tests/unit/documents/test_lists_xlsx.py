@@ -15,9 +15,21 @@ from sbee_desk.domain.enums import CustomerCategory, Decision, DropReason
 HEADER_ROW = 6
 FIRST = 7
 COLUMNS = [
-    "N° ordre", "Police", "Code client", "Client", "Catégorie", "Adresse", "Quartier", "Zone",
-    "PdL", "N° compteur", "Impayés", "Montant dû (FCFA)", "Suspendu le", "Jours",
-]  # fmt: skip
+    "N° ordre",
+    "Police",
+    "Code client",
+    "Client",
+    "Catégorie",
+    "Adresse",
+    "Quartier",
+    "Zone",
+    "PdL",
+    "N° compteur",
+    "Impayés",
+    "Montant dû (FCFA)",
+    "Suspendu le",
+    "Jours",
+]
 #: 1-based column of each title of the à-résilier list
 AT = {title: n for n, title in enumerate(COLUMNS, 1)}
 
@@ -59,9 +71,18 @@ def test_data_cells_have_real_types_and_formats(resilier, texts) -> None:
     row = [c for c in ws[FIRST]]
     values = [c.value for c in row]
     # sorted by police
-    assert values[:10] == [None, "P0000001", "CP0000001", "Rémi Dossou-Yovo", "Ordinaire",
-                           "Lot 12, carré 45, Akpakpa", "Akpakpa", "Z1", "PDL-P0000001",
-                           "CPT-P0000001"]  # fmt: skip
+    assert values[:10] == [
+        None,
+        "P0000001",
+        "CP0000001",
+        "Rémi Dossou-Yovo",
+        "Ordinaire",
+        "Lot 12, carré 45, Akpakpa",
+        "Akpakpa",
+        "Z1",
+        "PDL-P0000001",
+        "CPT-P0000001",
+    ]
     unpaid, amount, suspended, days = row[10], row[11], row[12], row[13]
     assert (type(unpaid.value), unpaid.value) == (int, 2)
     assert (type(amount.value), amount.value) == (int, 47_500)
@@ -136,18 +157,29 @@ def test_control_list_words_each_status(make_document, make_line, texts) -> None
         make_line("P3", decision=Decision.EXEMPTE, reason="client Agent SBEE : exempté"),
         make_line("P2", status=LineStatus.EXCLUDED, reason="Litige en cours — facture contestée"),
         make_line("P1", status=LineStatus.DROPPED),
-        make_line("P0", status=LineStatus.CANCELLED, reason="rétabli le 23/11/2026",
-                  cancelled_on=dt.date(2026, 11, 24)),
-        make_line("P5", status=LineStatus.DROPPED,
-                  dropped=Dropped(DropReason.TERMINATED, dt.date(2026, 11, 21))),
-        make_line("P6", status=LineStatus.DROPPED,
-                  dropped=Dropped(DropReason.PAID, threshold=2)),
-        make_line("P7", status=LineStatus.DROPPED,
-                  dropped=Dropped(DropReason.ALREADY_VALIDATED, run=4)),
-        make_line("P8", status=LineStatus.DEROGATION, category=CustomerCategory.AGENT_SBEE,
-                  derogation_reference="DG/DCC/2026/014",
-                  derogation_decided_on=dt.date(2026, 11, 10)),
-    ]  # fmt: skip
+        make_line(
+            "P0",
+            status=LineStatus.CANCELLED,
+            reason="rétabli le 23/11/2026",
+            cancelled_on=dt.date(2026, 11, 24),
+        ),
+        make_line(
+            "P5",
+            status=LineStatus.DROPPED,
+            dropped=Dropped(DropReason.TERMINATED, dt.date(2026, 11, 21)),
+        ),
+        make_line("P6", status=LineStatus.DROPPED, dropped=Dropped(DropReason.PAID, threshold=2)),
+        make_line(
+            "P7", status=LineStatus.DROPPED, dropped=Dropped(DropReason.ALREADY_VALIDATED, run=4)
+        ),
+        make_line(
+            "P8",
+            status=LineStatus.DEROGATION,
+            category=CustomerCategory.AGENT_SBEE,
+            derogation_reference="DG/DCC/2026/014",
+            derogation_decided_on=dt.date(2026, 11, 10),
+        ),
+    ]
     ws = read(xlsx_bytes(make_document(ListKind.CONTROLE, lines), texts))
     titles = [c.value for c in ws[HEADER_ROW]]
     police, decision, motif = (titles.index(t) for t in ("Police", "Décision", "Motif"))
@@ -159,19 +191,34 @@ def test_control_list_words_each_status(make_document, make_line, texts) -> None
         ("P2", "Exclue (à résilier)", "Litige en cours — facture contestée"),
         ("P3", "Exempté (décision DG requise)", "client Agent SBEE : exempté"),
         ("P4", "En attente de relance", "lettre non encore remise"),
-        ("P8", "À résilier sur dérogation DG",
-         "Dérogation DG réf. DG/DCC/2026/014 du 10/11/2026 : client Agent SBEE, exemption "
-         "levée par la Direction générale (R4)"),
+        (
+            "P8",
+            "À résilier sur dérogation DG",
+            "Dérogation DG réf. DG/DCC/2026/014 du 10/11/2026 : client Agent SBEE, exemption "
+            "levée par la Direction générale (R4)",
+        ),
         ("P0", "Annulée (à résilier)", "Annulée le 24/11/2026 : rétabli le 23/11/2026"),
-        ("P1", "Retirée à la validation (à résilier)",
-         "Rétablie ou réglée entre la sélection et la validation (R7)"),
-        ("P5", "Retirée à la validation (à résilier)",
-         "Contrat résilié le 21/11/2026 (date de résiliation de l'export) (R7)"),
-        ("P6", "Retirée à la validation (à résilier)",
-         "Factures réglées avant la validation : moins de 2 impayés échus (R7)"),
-        ("P7", "Retirée à la validation (à résilier)",
-         "Lettre ou ordre déjà validé pour cette suspension, traitement n° 4 (R13)"),
-    ]  # fmt: skip
+        (
+            "P1",
+            "Retirée à la validation (à résilier)",
+            "Rétablie ou réglée entre la sélection et la validation (R7)",
+        ),
+        (
+            "P5",
+            "Retirée à la validation (à résilier)",
+            "Contrat résilié le 21/11/2026 (date de résiliation de l'export) (R7)",
+        ),
+        (
+            "P6",
+            "Retirée à la validation (à résilier)",
+            "Factures réglées avant la validation : moins de 2 impayés échus (R7)",
+        ),
+        (
+            "P7",
+            "Retirée à la validation (à résilier)",
+            "Lettre ou ordre déjà validé pour cette suspension, traitement n° 4 (R13)",
+        ),
+    ]
     # real plurals, the empty groups left out
     assert (
         "1 exclue, 1 exemptée, 1 en attente de relance, 1 sur dérogation DG, "

@@ -47,11 +47,19 @@ def test_removal_order_prints_everything_the_field_needs(texts) -> None:
     assert "Déposer le compteur et le disjoncteur" in flat
     # the CRI to complete by hand
     for words in (
-        "COMPTE-RENDU D’INTERVENTION (CRI)", "Date de la visite", "Heure", "Index relevé",
-        "Compteur déposé : oui non", "Disjoncteur déposé : oui non", "Panneau pourri",
-        "PdL déjà résilié", "Compteur inaccessible", "Refus d’accès", "Autre :",
+        "COMPTE-RENDU D’INTERVENTION (CRI)",
+        "Date de la visite",
+        "Heure",
+        "Index relevé",
+        "Compteur déposé : oui non",
+        "Disjoncteur déposé : oui non",
+        "Panneau pourri",
+        "PdL déjà résilié",
+        "Compteur inaccessible",
+        "Refus d’accès",
+        "Autre :",
         "Intervention réalisée : oui non",
-    ):  # fmt: skip
+    ):
         assert words in flat, words
     assert "L’agent de recouvrement" in text and "Le chef section recouvrement" in text
     # R10: the store keeper's mention

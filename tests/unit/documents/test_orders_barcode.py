@@ -94,10 +94,29 @@ def test_the_printed_bars_read_as_the_order_number(tmp_path: Path, kind: str) ->
     dpmm = 300 / 25.4
     x, y, w, h = (round(v * dpmm) for v in (133, 35, 60, 30))
     subprocess.run(
-        ["pdftoppm", "-gray", "-r", "300", "-f", "1", "-l", "1", "-x", str(x), "-y", str(y),
-         "-W", str(w), "-H", str(h), "-png", str(pdf), str(tmp_path / "box")],
+        [
+            "pdftoppm",
+            "-gray",
+            "-r",
+            "300",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-x",
+            str(x),
+            "-y",
+            str(y),
+            "-W",
+            str(w),
+            "-H",
+            str(h),
+            "-png",
+            str(pdf),
+            str(tmp_path / "box"),
+        ],
         check=True,
-    )  # fmt: skip
+    )
     image = Image.open(next(tmp_path.glob("box*.png"))).convert("L")
     decoded = set()
     for row in range(0, image.height, 4):

@@ -106,8 +106,10 @@ def test_each_list_has_its_own_columns() -> None:
     data["lists"]["A_RELANCER"] = ["police", {"key": "client", "title": "Abonné"}, "derogation"]
     custom = parse_list_texts(SHIPPED, data)
     assert [(c.key, c.title) for c in custom.columns[ListKind.A_RELANCER]] == [
-        ("police", "Police"), ("client", "Abonné"), ("derogation", "Dérogation DG")
-    ]  # fmt: skip
+        ("police", "Police"),
+        ("client", "Abonné"),
+        ("derogation", "Dérogation DG"),
+    ]
     assert custom.columns[ListKind.A_RESILIER] == texts.columns[ListKind.A_RESILIER]
 
 

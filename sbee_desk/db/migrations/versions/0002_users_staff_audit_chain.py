@@ -103,11 +103,24 @@ def _chain_existing_events() -> None:
     bind = op.get_bind()
     events = sa.table(
         "audit_event",
-        *(sa.column(c) for c in ("id", "occurred_at", "actor", "action", "entity",
-                                 "entity_key", "prev_hash", "hash")),
-        sa.column("before", sa.JSON), sa.column("after", sa.JSON), sa.column("details", sa.JSON),
+        *(
+            sa.column(c)
+            for c in (
+                "id",
+                "occurred_at",
+                "actor",
+                "action",
+                "entity",
+                "entity_key",
+                "prev_hash",
+                "hash",
+            )
+        ),
+        sa.column("before", sa.JSON),
+        sa.column("after", sa.JSON),
+        sa.column("details", sa.JSON),
         sa.column("occurred_at", sa.DateTime(timezone=True)),
-    )  # fmt: skip
+    )
     rows = bind.execute(sa.select(events).order_by(events.c.id)).mappings().all()
     prev = GENESIS_HASH
     for new_id, row in enumerate(rows, start=1):

@@ -24,11 +24,21 @@ branch_labels = None
 depends_on = None
 
 #: the procedure's values (as in domain.plans, frozen here as this migration ran)
-_FLOORS = {"delay_bt_days": 30, "delay_mt_days": 30, "unpaid_threshold": 2,
-           "reminder_delay_days": 7}  # fmt: skip
+_FLOORS = {
+    "delay_bt_days": 30,
+    "delay_mt_days": 30,
+    "unpaid_threshold": 2,
+    "reminder_delay_days": 7,
+}
 _EXEMPT = ("AGENT_SBEE", "VIP")
-_REMINDER_BT = ("RETRAITE_SBEE", "AGENT_CEB", "MEMBRE_CA_SBEE", "MEMBRE_HA_CEB",
-                "ADMINISTRATION", "COLLECTIVITE_LOCALE")  # fmt: skip
+_REMINDER_BT = (
+    "RETRAITE_SBEE",
+    "AGENT_CEB",
+    "MEMBRE_CA_SBEE",
+    "MEMBRE_HA_CEB",
+    "ADMINISTRATION",
+    "COLLECTIVITE_LOCALE",
+)
 
 
 def upgrade() -> None:
