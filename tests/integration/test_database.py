@@ -73,7 +73,7 @@ def test_the_chain_hash_frozen_in_migration_0002_is_the_live_one() -> None:
         "id": 3, "occurred_at": dt.datetime(2026, 11, 30, 9, 15, 2, 123456, tzinfo=dt.UTC),
         "actor": "chef", "action": "import", "entity": "contrats", "entity_key": "P-1",
         "before": {"zone": "Z1"}, "after": {"zone": "Z2 é"}, "details": None,
-    }  # fmt: skip
+    }  # fmt: skip  # an event reads best as its few lines
     naive = {**event, "occurred_at": event["occurred_at"].replace(tzinfo=None)}
     assert frozen.GENESIS_HASH == audit.GENESIS_HASH
     assert frozen.event_hash("ab" * 32, event) == audit.event_hash("ab" * 32, event)

@@ -340,7 +340,7 @@ _PLANS = [
     ("MEMBRE_HA_CEB",       30, 30, 2, 15, False, True,  True, 7, 15),
     ("ADMINISTRATION",      30, 30, 2, 15, False, True,  True, 7, 15),
     ("COLLECTIVITE_LOCALE", 30, 30, 2, 15, False, True,  True, 7, 15),
-]  # fmt: skip
+]  # fmt: skip  # one plan a line, aligned like a table
 
 
 def downgrade() -> None:
