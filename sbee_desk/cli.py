@@ -118,7 +118,8 @@ class _Parser(argparse.ArgumentParser):
         self, args: Sequence[str] | None = None, namespace: Any = None
     ) -> argparse.Namespace:
         with _french_argparse():
-            return super().parse_args(args, namespace)
+            parsed: argparse.Namespace = super().parse_args(args, namespace)
+            return parsed
 
     def format_usage(self) -> str:
         with _french_argparse():
@@ -1092,8 +1093,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMANDE", parser_class=_Parser)
 
-    def add(name: str, handler: Callable[[argparse.Namespace], int], help_: str):
-        p = sub.add_parser(name, help=help_, description=help_, parents=[common])
+    def add(
+        name: str, handler: Callable[[argparse.Namespace], int], help_: str
+    ) -> argparse.ArgumentParser:
+        p: argparse.ArgumentParser = sub.add_parser(
+            name, help=help_, description=help_, parents=[common]
+        )
         p.set_defaults(handler=handler)
         return p
 

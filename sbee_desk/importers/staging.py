@@ -73,7 +73,8 @@ def _json(value: Any, kind: Kind) -> Any:
 
 
 def _same(old: Any, new: Any, kind: Kind) -> bool:
-    return _json(old, kind) == _json(new, kind)
+    same: bool = _json(old, kind) == _json(new, kind)
+    return same
 
 
 def entity_key(values: Sequence[Any], kinds: Sequence[Kind]) -> str:

@@ -90,7 +90,8 @@ from sbee_desk.services import audit
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.authz import require
 from sbee_desk.services.clock import today
-from sbee_desk.services.r7 import Cancellation, DocumentKind, cancel_ended
+from sbee_desk.services.r7 import Cancellation, cancel_ended
+from sbee_desk.services.r7 import DocumentKind as DocumentKind  # re-exported for the faces
 from sbee_desk.services.rules_sql import PlansSql, load_plans
 
 #: Progress callback: (done, total) documents.

@@ -51,7 +51,6 @@ from sbee_desk.documents.lists import (
     Dropped,
     LineStatus,
     ListDocument,
-    ListKind,
     ListLine,
     ListTexts,
     list_file_name,
@@ -60,7 +59,7 @@ from sbee_desk.documents.lists import (
 )
 from sbee_desk.documents.resources import TemplateError
 from sbee_desk.domain.audit_actions import AuditAction
-from sbee_desk.domain.enums import Decision, DropReason
+from sbee_desk.domain.enums import Decision, DropReason, ListKind
 from sbee_desk.domain.permissions import Action
 from sbee_desk.services import audit
 from sbee_desk.services.actor import Actor
@@ -867,6 +866,7 @@ def check_copy(uow: UnitOfWork, entry_id: int, path: Path) -> bool:
     _refuse_no_file(entry_id, row.kind, row.file_format)
     expected = row.sha256
     try:
-        return file_sha256(Path(path)) == expected
+        same: bool = file_sha256(Path(path)) == expected
+        return same
     except OSError as exc:
         raise ListError(f"Copie « {path} » illisible ({_reason(exc)}).") from exc

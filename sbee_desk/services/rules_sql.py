@@ -52,7 +52,8 @@ class PlansSql:
         true_codes = [code for code, plan in self.values.items() if getattr(plan, name)]
         if not true_codes:
             return literal(False)
-        return self.category.in_(true_codes)
+        flag: ColumnElement[Any] = self.category.in_(true_codes)
+        return flag
 
     def cutoff(self, days_of: Any) -> ColumnElement[Any]:
         """run_on − days, per category (days_of: PlanValues -> int)."""
