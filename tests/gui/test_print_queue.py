@@ -31,7 +31,7 @@ from sbee_desk.gui.models import print_queue as pcols
 from sbee_desk.gui.models.print_queue import PrintQueueModel, PrintQueueProxy
 from sbee_desk.gui.pages.print_queue_page import PrintQueuePage
 from sbee_desk.services.actor import Actor
-from sbee_desk.services.edition import DocumentKind, DocumentStatus, list_documents
+from sbee_desk.services.edition import DocumentKind, DocumentRow, DocumentStatus, list_documents
 from sbee_desk.services.importing import import_export
 from sbee_desk.services.review import validate_bordereau
 from sbee_desk.services.selection import run_selection
@@ -401,16 +401,20 @@ def test_R7_a_cancelled_order_already_handed_over_reads_to_call_the_agent_back(
     rows = list_documents(validated_db.uow(), batch)
     order = next(r for r in rows if r.kind is DocumentKind.ORDER)
     letter = next(r for r in rows if r.kind is DocumentKind.LETTER)
-    cancelled = {"cancelled": True, "cancel_reason": "Rétablissement du 28/11/2026 (R7)"}
-    handed = {"status": DocumentStatus.REMIS, "handed_to_name": "Sèna Agbodjan"}
-    assert pcols.status_label(replace(order, **cancelled, **handed)) == (
+    reason = "Rétablissement du 28/11/2026 (R7)"
+
+    def cancelled(row: DocumentRow, handed: bool = False) -> DocumentRow:
+        row = replace(row, cancelled=True, cancel_reason=reason)
+        if handed:
+            row = replace(row, status=DocumentStatus.REMIS, handed_to_name="Sèna Agbodjan")
+        return row
+
+    assert pcols.status_label(cancelled(order, handed=True)) == (
         "Annulé : Rétablissement du 28/11/2026 (R7) — à rappeler (remis à Sèna Agbodjan)"
     )
-    assert pcols.status_label(replace(order, **cancelled)) == (
-        "Annulé : Rétablissement du 28/11/2026 (R7)"
-    )
+    assert pcols.status_label(cancelled(order)) == "Annulé : Rétablissement du 28/11/2026 (R7)"
     # a letter handed to the releveur is not in the field as an order is (R7 names orders)
-    assert pcols.status_label(replace(letter, **cancelled, **handed)) == (
+    assert pcols.status_label(cancelled(letter, handed=True)) == (
         "Annulé : Rétablissement du 28/11/2026 (R7)"
     )
 
