@@ -55,10 +55,10 @@ class SelectionLines(SelectionState):
     #: every line of the bordereau is loaded and shown
     lines_loaded = Signal()
 
+    # -- the filters (date, agency) and the run shown --------------------------------------
     def _run_by_id(self, run_id: int) -> RunSummary | None:
         return next((r for r in self.runs if r.run_id == run_id), None)
 
-    # -- filters (date, agency) and the run shown -------------------------------------
     def _agency_chosen(self, _index: int) -> None:
         self.ctx.settings.set_text("selection/agency", self.agency() or "")
         self._filters_changed()
@@ -213,6 +213,7 @@ class SelectionLines(SelectionState):
         self.ctx.settings.set_text("selection/bordereau", summary.code)
         self.load_lines(self.current_run.run_id, summary.code)
 
+    # -- the lines of the bordereau, in two steps ------------------------------------------
     def load_lines(self, run_id: int, code: str) -> None:
         """Open bordereau ``code``: its first page at once, then every line."""
         self.lines_complete = False
@@ -280,7 +281,7 @@ class SelectionLines(SelectionState):
             self.first_lines_shown.emit()
         self.lines_loaded.emit()
 
-    # -- keeping the view across a new list ----------------------------------------------
+    # -- keeping the view across a new list ------------------------------------------------
     def view_state(self) -> ViewState:
         table = self.view.lines_table
         model, proxy = self.line_model, self.line_proxy
@@ -324,7 +325,7 @@ class SelectionLines(SelectionState):
         if not selection.isEmpty():
             selection_model.select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
 
-    # -- filtering -----------------------------------------------------------------
+    # -- filtering -------------------------------------------------------------------------
     def _decision_chosen(self, _index: int) -> None:
         self._apply_decision_filter()
         self.ctx.settings.set_text("selection/decision", self.view.decision_combo.currentData())

@@ -29,7 +29,6 @@ class SelectionLists(SelectionReview):
     #: copies of the lists were written (folder)
     copies_saved = Signal(str)
 
-    # lists --------------------------------------------------------------------------------
     def produce(self) -> None:
         """« Produire les listes »: the six files of the validated bordereau, archived."""
         run, code = self.current_run, self.current_bordereau

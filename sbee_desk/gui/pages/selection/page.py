@@ -146,7 +146,7 @@ class SelectionPage(SelectionLists):
     def nav_label(self) -> str:
         return self.tr("Sélection")
 
-    # -- loading -----------------------------------------------------------------
+    # -- the overview: agencies, runs, last import -----------------------------------------
     def refresh(self) -> None:
         super().refresh()
         self.reasons = None  # the administrator may have changed the list
@@ -218,7 +218,7 @@ class SelectionPage(SelectionLists):
             lines=plural(run.candidate_count, self.tr("ligne"), self.tr("lignes")),
         )
 
-    # -- running -----------------------------------------------------------------------
+    # -- running a selection ---------------------------------------------------------------
     def launch(self) -> None:
         """Run the selection at the chosen date for the chosen agency (background)."""
         self.ctx.with_actor(self._launch_as)
@@ -267,7 +267,7 @@ class SelectionPage(SelectionLists):
             else self.tr("Réservé au chef section recouvrement.")
         )
 
-    # -- words -------------------------------------------------------------------------
+    # -- the badge -------------------------------------------------------------------------
     def _update_badge(self) -> None:
         if self.runs:
             latest = self.runs[0]
@@ -284,6 +284,7 @@ class SelectionPage(SelectionLists):
             self.badge_tip = self.tr("Aucun traitement lancé")
         self.badge_changed.emit()
 
+    # -- settings --------------------------------------------------------------------------
     def save_state(self) -> None:
         settings, view = self.ctx.settings, self.view
         settings.save_header("selection/bordereaux", view.bordereau_table.horizontalHeader())

@@ -51,6 +51,7 @@ class SelectionReview(SelectionLines):
     #: the bordereau was validated (ValidationResult) and the page shows it
     bordereau_validated = Signal(object)
 
+    # -- one review action at a time -------------------------------------------------------
     def _start_review_task(
         self,
         fn: Callable[[TaskContext], Any],
@@ -75,7 +76,7 @@ class SelectionReview(SelectionLines):
         self.review_busy = False
         self._update_review_actions()
 
-    # exclude ------------------------------------------------------------------------------
+    # -- exclude ---------------------------------------------------------------------------
     def exclude_selected(self) -> None:
         """« Exclure… » (Suppr): ask the reason for the selected lines not yet excluded."""
         if not self.view.exclude_action.isEnabled():
@@ -163,7 +164,7 @@ class SelectionReview(SelectionLines):
         self._update_review_actions()
         self.review_changed.emit()
 
-    # derogation ---------------------------------------------------------------------------
+    # -- derogation ------------------------------------------------------------------------
     def derogate_current(self) -> None:
         """« Dérogation DG… » for the one exempt line selected (DIRECTION)."""
         lines = self.selected_lines()
@@ -227,7 +228,7 @@ class SelectionReview(SelectionLines):
         self.lines_loaded.disconnect(self._emit_review_changed_once)
         self.review_changed.emit()
 
-    # validate -----------------------------------------------------------------------------
+    # -- validate --------------------------------------------------------------------------
     def validate(self) -> ValidationBox | None:
         """« Valider le bordereau… »: the confirmation naming the counts, then the
         validation in the background. Never on a double-click."""

@@ -88,7 +88,7 @@ class SelectionState(Page):
         self.line_proxy.setSourceModel(self.line_model)
         self.search_timer = QTimer(self)
 
-    # -- filters (date, agency) ----------------------------------------------------------
+    # -- the filters' values (date, agency) ------------------------------------------------
     def run_date(self) -> dt.date:
         value = self.view.date_edit.date()
         return dt.date(value.year(), value.month(), value.day())
@@ -96,6 +96,7 @@ class SelectionState(Page):
     def agency(self) -> str | None:
         return self.view.agency_combo.currentData() or None
 
+    # -- the current line's detail ---------------------------------------------------------
     def _refresh_detail(self) -> None:
         self._line_chosen(self.view.lines_table.currentIndex(), QModelIndex())
 
@@ -136,6 +137,7 @@ class SelectionState(Page):
             )
         )
 
+    # -- counts and titles -----------------------------------------------------------------
     def _update_decision_counts(self) -> None:
         """The decision filter says how many lines each entry holds (the bordereau's
         counts; excluded lines once the whole list is there)."""
@@ -201,7 +203,7 @@ class SelectionState(Page):
             else self.tr("Lignes du bordereau")
         )
 
-    # -- review: exclude, restore, derogation, validate, lists ---------------------------
+    # -- review status: what may be done, the validated banner -----------------------------
     @property
     def current_validation(self) -> ValidationInfo | None:
         code = self.current_bordereau
@@ -353,6 +355,7 @@ class SelectionState(Page):
             "success", text, self.tr("Ouvrir le classeur") if produced is not None else None
         )
 
+    # -- the run's status line, the data's age ---------------------------------------------
     def _update_run_status(self, run: RunSummary, rows: list[BordereauSummary]) -> None:
         totals = dict.fromkeys(Decision, 0)
         for summary in rows:
