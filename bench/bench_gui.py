@@ -6,7 +6,7 @@ Measures, in a fresh process (as a user starting the application):
   status bar filled, the Sélection page showing its runs);
 * opening a bordereau of ``--lines`` lines (default 50 000): from the click on the
   bordereau to its first lines painted (the first page of
-  ``selection_page.FIRST_PAGE`` lines; target ≤ 0.3 s), and to all its lines
+  ``selection.lines.FIRST_PAGE`` lines; target ≤ 0.3 s), and to all its lines
   loaded and swapped in (in the background, the window responsive meanwhile);
   with the share of the service (``candidate_lines``, first page and whole list)
   and of the table model + view; then filtering, searching and sorting the lines;
@@ -163,7 +163,7 @@ def child(url: str, run_id: int, code: str, started: float, repeat: int) -> dict
     from sbee_desk import app as app_module
     from sbee_desk.domain.enums import Decision
     from sbee_desk.gui.models import candidates as cols
-    from sbee_desk.gui.pages.selection_page import FIRST_PAGE
+    from sbee_desk.gui.pages.selection.lines import FIRST_PAGE
     from sbee_desk.services.selection import candidate_lines
 
     def wait_for(signal: Any, timeout_ms: int = 600_000) -> None:

@@ -36,7 +36,7 @@ from sbee_desk.gui.pages.base import Page
 from sbee_desk.gui.pages.coming_soon import ComingSoonPage, Link
 from sbee_desk.gui.pages.data_page import DataPage
 from sbee_desk.gui.pages.print_queue_page import PrintQueuePage
-from sbee_desk.gui.pages.selection_page import SelectionPage
+from sbee_desk.gui.pages.selection.page import SelectionPage
 from sbee_desk.gui.pages.settings_page import SettingsPage
 from sbee_desk.gui.settings import Settings
 from sbee_desk.gui.sign_in import open_first_administrator

@@ -21,7 +21,7 @@ from sbee_desk.gui.models.candidates import (
     CandidateTableModel,
     ReviewCounts,
 )
-from sbee_desk.gui.pages.selection_page import exclusion_text
+from sbee_desk.gui.pages.selection.review import exclusion_text
 from sbee_desk.services.review import ValidationInfo, ValidationResult
 from sbee_desk.services.selection import BordereauSummary, CandidateLine
 

@@ -23,8 +23,8 @@ from sbee_desk.domain.permissions import Role
 from sbee_desk.gui.main_window import MainWindow
 from sbee_desk.gui.models import bordereaux as bcols
 from sbee_desk.gui.models import candidates as cols
-from sbee_desk.gui.pages import selection_page as selection_module
-from sbee_desk.gui.pages.selection_page import SelectionPage
+from sbee_desk.gui.pages.selection import lines as selection_module
+from sbee_desk.gui.pages.selection.page import SelectionPage
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.authz import PermissionDenied
 from sbee_desk.services.importing import import_export

@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 
 from sbee_desk.db.database import Database
-from sbee_desk.gui.pages.selection_page import SelectionPage
+from sbee_desk.gui.pages.selection.page import SelectionPage
 from sbee_desk.services.review import validate_bordereau
 from sbee_desk.services.selection import list_runs, run_selection
 from tests.builders import World

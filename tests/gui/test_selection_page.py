@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 from sbee_desk.db.database import Database
 from sbee_desk.gui.main_window import MainWindow
 from sbee_desk.gui.models import candidates as cols
-from sbee_desk.gui.pages.selection_page import SelectionPage
+from sbee_desk.gui.pages.selection.page import SelectionPage
 from sbee_desk.services import audit
 from sbee_desk.services.importing import import_export
 from tests.gui.conftest import ACTOR, WindowFactory

@@ -1,4 +1,4 @@
-"""Layout of the Sélection page (step 1): no logic here, see selection_page.py."""
+"""Layout of the Sélection page (step 1): no logic here, see page.py."""
 
 from __future__ import annotations
 

@@ -1,0 +1,1 @@
+"""The Sélection page (step 1): see ``page.py`` for its layers."""
