@@ -39,20 +39,20 @@ if str(ROOT) not in sys.path:  # run as `python bench/bench_lists.py` from anywh
 import openpyxl  # noqa: E402 - after the sys.path entry, like the package imports
 from openpyxl import Workbook, load_workbook  # noqa: E402
 
-from sbee_desk.documents import lists as L  # noqa: E402 - needs the sys.path entry above
-from sbee_desk.documents.lists import (  # noqa: E402 - same
+from sbee_desk.documents.lists import (  # noqa: E402 - needs the sys.path entry above
     COLUMN_KEYS,
     ListDocument,
     ListKind,
     ListLine,
     ListTexts,
-    _Wording,
+    Wording,
     cell_values,
     load_list_texts,
     pdf_bytes,
     sorted_lines,
     xlsx_bytes,
 )
+from sbee_desk.documents.lists import xlsx as L  # noqa: E402 - same
 from sbee_desk.domain.enums import CustomerCategory, Decision  # noqa: E402
 
 FIRST_NAMES = ["Kossi", "Afiavi", "Rémi", "Ahouéfa", "Sènan", "Mahugnon", "Célestin", "Bénédicte"]
@@ -111,7 +111,7 @@ def document(lines: list[ListLine]) -> ListDocument:
 
 def raw_rows(doc: ListDocument, texts: ListTexts) -> list[tuple]:
     """The same cell values as the export writes, in its column order (built untimed)."""
-    wording = _Wording(texts)
+    wording = Wording(texts)
     order = [COLUMN_KEYS.index(c.key) for c in texts.columns[doc.kind]]
     rows = []
     for line in sorted_lines(doc.kind, doc.lines):

@@ -8,8 +8,8 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from sbee_desk.documents import lists as L
 from sbee_desk.documents.lists import Dropped, LineStatus, ListKind, xlsx_bytes
+from sbee_desk.documents.lists import xlsx as L
 from sbee_desk.domain.enums import CustomerCategory, Decision, DropReason
 
 HEADER_ROW = 6
