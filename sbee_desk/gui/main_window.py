@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from sbee_desk.db.database import Database
 from sbee_desk.domain.permissions import ROLE_LABELS, Role
+from sbee_desk.gui.changes import Change
 from sbee_desk.gui.context import AppContext
 from sbee_desk.gui.errors import UserError
 from sbee_desk.gui.first_start import FirstStartChoice, FirstStartDialog
@@ -185,7 +186,7 @@ class MainWindow(QMainWindow):
         self.navigation.addItem(item)
         self.stack.addWidget(page.view)
         page.badge_changed.connect(lambda p=page: self._update_item(p))
-        page.data_changed.connect(lambda p=page: self._data_changed(p))
+        page.data_changed.connect(lambda what, p=page: self._data_changed(p, what))
         page.navigate.connect(self.go_to)
         page.message.connect(lambda text: self.statusBar().showMessage(text, 10_000))
         self._update_item(page)
@@ -276,12 +277,15 @@ class MainWindow(QMainWindow):
         self.import_label.setToolTip(tr("par {user}").format(user=info.actor) if info else "")
         self.overview_loaded.emit()
 
-    def _data_changed(self, source: Page) -> None:
+    def _data_changed(self, source: Page, what: Change) -> None:
+        """Only the pages showing what changed reload (when shown); the status bar's
+        overview (last import, agencies) follows the export."""
         for page in self.pages.values():
             if page is not source:
-                page.mark_stale()
-        self.refresh_overview()
-        if source is not self.selection_page:
+                page.changed(what)
+        if what & Change.EXPORT:
+            self.refresh_overview()
+        if source is not self.selection_page and self.selection_page.stale:
             self.selection_page.refresh()  # keep its badge true
 
     # -- first start -----------------------------------------------------------------------

@@ -7,6 +7,7 @@ from pytestqt.qtbot import QtBot
 
 from sbee_desk.db.database import Database
 from sbee_desk.domain.permissions import Role
+from sbee_desk.gui.changes import Change
 from sbee_desk.gui.first_start import FirstStartChoice
 from sbee_desk.gui.sign_in import FirstAdministratorDialog
 from sbee_desk.services.actor import Actor
@@ -86,3 +87,35 @@ def test_actions_follow_the_roles_of_who_signed_in(
     window.set_actor(ACTOR)
     assert page.view.run_button.isEnabled()
     assert window.data_page.view.folder_button.isEnabled()
+
+
+def test_a_change_marks_stale_only_the_pages_that_show_it(
+    qtbot: QtBot, make_window: WindowFactory, signed_db: Database
+) -> None:
+    """An operation says what it changed (Change); a page reloads only when it shows
+    that kind of data — the journal shows every change (each writes an event)."""
+    window = make_window(signed_db)
+    with qtbot.waitSignal(window.overview_loaded, timeout=20_000):
+        window.refresh_overview()
+    qtbot.waitUntil(lambda: not window.ctx.tasks.busy, timeout=20_000)
+
+    def stale_after(source: str, what: Change) -> set[str]:
+        for page in window.pages.values():
+            page.stale = False
+        window.pages[source].data_changed.emit(what)
+        return {key for key, page in window.pages.items() if page.stale}
+
+    # a user or a staff member saved: the journal only (and not the page that saved)
+    assert stale_after("settings", Change.PEOPLE) == {"audit"}
+    # lists produced: the classeur and the journal
+    assert stale_after("selection", Change.LISTS) == {"archive", "audit"}
+    # documents printed: the journal stale; the selection (it shows the cancellations)
+    # reloaded at once to keep its navigation count true; not the classeur
+    with qtbot.waitSignal(window.selection_page.overview_loaded, timeout=20_000):
+        assert stale_after("edition", Change.EDITION) == {"audit"}
+    # a plan changed: the selection reloads too, the print queue does not
+    with qtbot.waitSignal(window.selection_page.overview_loaded, timeout=20_000):
+        assert stale_after("settings", Change.PLANS) == {"audit"}
+    # an import: every page showing the export or what R7 cancels
+    assert {"data", "edition", "audit"} <= stale_after("selection", Change.EXPORT)
+    assert "archive" not in stale_after("data", Change.EXPORT | Change.EDITION)

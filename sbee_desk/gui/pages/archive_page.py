@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from sbee_desk.domain.enums import ListKind
 from sbee_desk.gui import errors
+from sbee_desk.gui.changes import Change
 from sbee_desk.gui.context import AppContext
 from sbee_desk.gui.errors import UserError
 from sbee_desk.gui.file_dialogs import ask_open_file, ask_save_file
@@ -192,6 +193,7 @@ class ArchiveView(QWidget):
 
 class ArchivePage(Page):
     key = "archive"
+    depends_on = Change.LISTS
     view: ArchiveView
 
     #: the register was read and is shown

@@ -17,6 +17,7 @@ from pathlib import Path
 from PySide6.QtCore import QDate, QObject, Qt, QTimer, Signal
 
 from sbee_desk.domain.permissions import Action
+from sbee_desk.gui.changes import Change
 from sbee_desk.gui.context import AppContext
 from sbee_desk.gui.errors import UserError
 from sbee_desk.gui.file_dialogs import ask_save_file
@@ -56,6 +57,7 @@ def _date(edit_date: QDate) -> dt.date | None:
 
 class AuditLogPage(Page):
     key = "audit"
+    depends_on = Change.ALL  # every change writes its event
     view: AuditView
 
     #: a page of events is shown

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
+from sbee_desk.gui.changes import Change
 from sbee_desk.gui.context import AppContext
 
 
@@ -17,8 +18,9 @@ class Page(QObject):
 
     #: the page's badge or availability changed
     badge_changed = Signal()
-    #: this page changed the database (import, demo, run): others reload when shown
-    data_changed = Signal()
+    #: this page changed the database: what (a :class:`Change`); the pages that show
+    #: that kind of data reload when shown
+    data_changed = Signal(object)
     #: ask the main window to show another page (its key)
     navigate = Signal(str)
     #: a short message for the main window's status bar
@@ -27,6 +29,8 @@ class Page(QObject):
     key = ""
     number: int | None = None
     available = True
+    #: the kinds of data the page shows: it is marked stale when one of them changes
+    depends_on: Change = Change.ALL
 
     def __init__(self, ctx: AppContext, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -50,6 +54,13 @@ class Page(QObject):
 
     def mark_stale(self) -> None:
         self.stale = True
+
+    def changed(self, what: Change) -> bool:
+        """Another page changed ``what``: stale if this page shows any of it."""
+        if self.depends_on & what:
+            self.mark_stale()
+            return True
+        return False
 
     def actor_changed(self) -> None:
         """Somebody else signed in: enable what their roles allow."""

@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QCommandLinkButton, QLabel, QVBoxLayout, QWidget
 
+from sbee_desk.gui.changes import Change
 from sbee_desk.gui.context import AppContext
 from sbee_desk.gui.pages.base import Page
 from sbee_desk.gui.widgets import PageHeader
@@ -54,6 +55,7 @@ class ComingSoonView(QWidget):
 
 class ComingSoonPage(Page):
     available = False
+    depends_on = Change.NOTHING  # shows no data
     view: ComingSoonView
 
     def __init__(

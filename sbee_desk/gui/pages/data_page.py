@@ -11,6 +11,7 @@ from PySide6.QtGui import QGuiApplication
 
 from sbee_desk.domain.permissions import Action
 from sbee_desk.gui import errors
+from sbee_desk.gui.changes import Change
 from sbee_desk.gui.context import AppContext
 from sbee_desk.gui.errors import UserError
 from sbee_desk.gui.file_dialogs import ask_directory, ask_open_file, ask_save_file
@@ -34,6 +35,7 @@ from sbee_desk.services.selection import ImportInfo, last_import
 
 class DataPage(Page):
     key = "data"
+    depends_on = Change.EXPORT
     view: DataView
 
     #: an import ended: "succeeded", "failed" or "cancelled"
@@ -190,7 +192,7 @@ class DataPage(Page):
         view.status_label.setText(
             self.tr("Fichiers lus : {files}.").format(files=files) if files else ""
         )
-        self.data_changed.emit()
+        self.data_changed.emit(Change.EXPORT | Change.EDITION)  # R7 after the import
         self.refresh()
         self.import_finished.emit("succeeded")
 

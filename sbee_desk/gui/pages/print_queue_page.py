@@ -30,6 +30,7 @@ from PySide6.QtWidgets import QListWidgetItem, QWidget
 
 from sbee_desk.domain.permissions import Action
 from sbee_desk.gui import errors
+from sbee_desk.gui.changes import Change
 from sbee_desk.gui.context import AppContext
 from sbee_desk.gui.dialogs.print_dialogs import (
     HandoverDialog,
@@ -156,6 +157,8 @@ class PrintJob:
 
 class PrintQueuePage(Page):
     key = "edition"
+    #: R7 after an import cancels documents; a validation makes letters and orders
+    depends_on = Change.EXPORT | Change.REVIEW | Change.EDITION
     number = 2
     view: PrintQueueView
 
@@ -568,7 +571,7 @@ class PrintQueuePage(Page):
                 )
             banner.show_message("success", text)
         self.message.emit(banner.text())
-        self.data_changed.emit()
+        self.data_changed.emit(Change.EDITION)
         self.refresh()
         self.edition_finished.emit(result)
 
@@ -663,7 +666,7 @@ class PrintQueuePage(Page):
     def _print(self, actor: Actor, job: PrintJob) -> None:
         if job.r7_summary:
             self.view.banner.show_message("warning", job.r7_summary)
-            self.data_changed.emit()
+            self.data_changed.emit(Change.EDITION)
             self.refresh()
         if not job.ids:
             errors.show_error(
@@ -734,7 +737,7 @@ class PrintQueuePage(Page):
                 pages=plural(pages, self.tr("page"), self.tr("pages")),
             )
         )
-        self.data_changed.emit()
+        self.data_changed.emit(Change.EDITION)
         self.refresh()
         self.printed.emit(ids)
 
@@ -790,7 +793,7 @@ class PrintQueuePage(Page):
             return mark_handed_over(ctx.uow(), actor, ids, staff_id)
 
         def done(_n: int) -> None:
-            self.data_changed.emit()
+            self.data_changed.emit(Change.EDITION)
             self.refresh()
             self.handed_over.emit(ids)
 

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 from sbee_desk.domain.permissions import Action
 from sbee_desk.domain.plans import PlanValues
 from sbee_desk.gui import errors
+from sbee_desk.gui.changes import Change
 from sbee_desk.gui.context import AppContext
 from sbee_desk.gui.dialogs.admin_dialogs import (
     PLAN_MAXIMUM,
@@ -162,6 +163,7 @@ class PlanValueDelegate(QStyledItemDelegate):
 
 class SettingsPage(Page):
     key = "settings"
+    depends_on = Change.PEOPLE | Change.PLANS
     view: SettingsView
 
     #: the three lists were (re)loaded
@@ -474,7 +476,7 @@ class SettingsPage(Page):
                 if dialog is not None:
                     dialog.saved()
                 self.message.emit(done)
-                self.data_changed.emit()
+                self.data_changed.emit(Change.PEOPLE | Change.PLANS)
                 self.refresh()
                 self.saved.emit(done)
 

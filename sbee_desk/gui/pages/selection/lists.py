@@ -11,6 +11,7 @@ from pathlib import Path
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog
 
+from sbee_desk.gui.changes import Change
 from sbee_desk.gui.dialogs.review_dialogs import ListsProducedDialog
 from sbee_desk.gui.file_dialogs import ask_directory
 from sbee_desk.gui.modal import open_modal
@@ -53,7 +54,7 @@ class SelectionLists(SelectionReview):
         self.message.emit(
             self.tr("Listes du bordereau {code} archivées dans le classeur.").format(code=code)
         )
-        self.data_changed.emit()
+        self.data_changed.emit(Change.LISTS)
         if self.current_run is not None and self.current_run.run_id == run.run_id:
             self._load_run(run, then=self._reselect_current_bordereau)
         self.lists_produced.emit(files)

@@ -18,6 +18,7 @@ from __future__ import annotations
 from PySide6.QtCore import QDate, QObject, Qt, Signal
 
 from sbee_desk.domain.permissions import Action
+from sbee_desk.gui.changes import Change
 from sbee_desk.gui.context import AppContext
 from sbee_desk.gui.formatting import (
     DECISION_ORDER,
@@ -70,6 +71,7 @@ BORDEREAU_WIDTHS = {
 
 class SelectionPage(SelectionLists):
     key = "selection"
+    depends_on = Change.EXPORT | Change.RUNS | Change.REVIEW | Change.PLANS | Change.EDITION
     number = 1
     view: SelectionView
 
@@ -247,7 +249,7 @@ class SelectionPage(SelectionLists):
                 lines=plural(result.candidate_count, self.tr("ligne"), self.tr("lignes")),
             )
         )
-        self.data_changed.emit()
+        self.data_changed.emit(Change.RUNS)
         self.refresh()
 
     def actor_changed(self) -> None:

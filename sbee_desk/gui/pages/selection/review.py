@@ -14,6 +14,7 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QMessageBox
 
+from sbee_desk.gui.changes import Change
 from sbee_desk.gui.dialogs.review_dialogs import (
     DerogationDialog,
     ExclusionDialog,
@@ -213,7 +214,7 @@ class SelectionReview(SelectionLines):
                 ),
             )
         )
-        self.data_changed.emit()
+        self.data_changed.emit(Change.REVIEW)
         if self.current_run is None:
             return
         # the counts of the bordereau and its lines change: read them again, view kept
@@ -273,7 +274,7 @@ class SelectionReview(SelectionLines):
         self.result_box = box
         open_modal(box)
         self.message.emit(self.tr("Bordereau {code} validé.").format(code=result.bordereau_code))
-        self.data_changed.emit()
+        self.data_changed.emit(Change.REVIEW | Change.EDITION)  # R7 at validation
         self._load_run(run, then=lambda r, c: self._validation_shown(r, c, result))
 
     def _validation_shown(
