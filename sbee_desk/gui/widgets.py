@@ -150,3 +150,17 @@ def table_text(model: QAbstractItemModel, selection: QItemSelectionModel | None 
             )
         )
     return "\n".join(lines) + "\n"
+
+
+class PageView(QWidget):
+    """What every page's view starts with (#11): a page's margins and spacing and
+    ``page_layout`` to add to, top to bottom (the header first)."""
+
+    MARGINS = (18, 14, 18, 10)
+    SPACING = 8
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.page_layout = QVBoxLayout(self)
+        self.page_layout.setContentsMargins(*self.MARGINS)
+        self.page_layout.setSpacing(self.SPACING)

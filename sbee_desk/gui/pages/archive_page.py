@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSizePolicy,
     QStackedWidget,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -48,7 +47,7 @@ from sbee_desk.gui.models.archive import (
 )
 from sbee_desk.gui.pages.base import Page
 from sbee_desk.gui.tasks import TaskContext
-from sbee_desk.gui.widgets import Banner, DataTable, EmptyState, PageHeader
+from sbee_desk.gui.widgets import Banner, DataTable, EmptyState, PageHeader, PageView
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.lists import (
     ListError,
@@ -89,12 +88,10 @@ COLUMN_WIDTHS = {
 }
 
 
-class ArchiveView(QWidget):
+class ArchiveView(PageView):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(18, 14, 18, 10)
-        layout.setSpacing(8)
+        layout = self.page_layout
         self.header = PageHeader(
             self.tr("Classeur — listes archivées"),
             self.tr(

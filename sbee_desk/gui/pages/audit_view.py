@@ -14,11 +14,10 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QStackedWidget,
-    QVBoxLayout,
     QWidget,
 )
 
-from sbee_desk.gui.widgets import Banner, DataTable, EmptyState, PageHeader
+from sbee_desk.gui.widgets import Banner, DataTable, EmptyState, PageHeader, PageView
 
 #: a date edit set to this date means "no bound" (shown as its special text)
 NO_DATE = QDate(2000, 1, 1)
@@ -42,12 +41,10 @@ def _label(text: str, buddy: QWidget) -> QLabel:
     return label
 
 
-class AuditView(QWidget):
+class AuditView(PageView):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(18, 14, 18, 10)
-        layout.setSpacing(8)
+        layout = self.page_layout
         self.header = PageHeader(
             self.tr("Journal d'audit"),
             self.tr(

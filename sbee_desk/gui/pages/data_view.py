@@ -13,15 +13,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sbee_desk.gui.widgets import Banner, DataTable, EmptyState, PageHeader
+from sbee_desk.gui.widgets import Banner, DataTable, EmptyState, PageHeader, PageView
 
 
-class DataView(QWidget):
+class DataView(PageView):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(18, 14, 18, 10)
-        layout.setSpacing(8)
+        layout = self.page_layout
         self.header = PageHeader(
             self.tr("Données — import de l'export de la gestion clientèle"),
             self.tr(

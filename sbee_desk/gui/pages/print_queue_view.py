@@ -21,16 +21,14 @@ from PySide6.QtWidgets import (
 )
 
 from sbee_desk.gui.models.print_queue import CANCELLED
-from sbee_desk.gui.widgets import Banner, DataTable, EmptyState, PageHeader
+from sbee_desk.gui.widgets import Banner, DataTable, EmptyState, PageHeader, PageView
 from sbee_desk.services.edition import DocumentKind, DocumentStatus
 
 
-class PrintQueueView(QWidget):
+class PrintQueueView(PageView):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(18, 14, 18, 10)
-        layout.setSpacing(8)
+        layout = self.page_layout
         self.header = PageHeader(
             self.tr("2. Édition et impression"),
             self.tr(

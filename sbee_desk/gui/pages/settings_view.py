@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from sbee_desk.gui.models.admin import staff_role_label
-from sbee_desk.gui.widgets import Banner, DataTable, EmptyState, PageHeader
+from sbee_desk.gui.widgets import Banner, DataTable, EmptyState, PageHeader, PageView
 from sbee_desk.services.users import StaffRole
 
 
@@ -143,12 +143,10 @@ class PlansTab(QWidget):
         layout.addWidget(self.note_label)
 
 
-class SettingsView(QWidget):
+class SettingsView(PageView):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(18, 14, 18, 10)
-        layout.setSpacing(8)
+        layout = self.page_layout
         self.header = PageHeader(
             self.tr("Paramètres"),
             self.tr(
