@@ -315,7 +315,8 @@ def test_edition_preview_print_reprint_hand_over_and_cancelled(
     window = view.window()
     window.resize(1366, 768)
     qtbot.waitUntil(lambda: not page.ctx.tasks.busy)
-    qtbot.waitUntil(lambda: has_ink(view.preview.viewport().grab().toImage()), timeout=20_000)
+    # QPdfView renders in its own threads: slow on a loaded machine
+    qtbot.waitUntil(lambda: has_ink(view.preview.viewport().grab().toImage()), timeout=60_000)
     SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
     pixmap = window.grab()
     image: QImage = pixmap.toImage()
