@@ -164,3 +164,16 @@ class PageView(QWidget):
         self.page_layout = QVBoxLayout(self)
         self.page_layout.setContentsMargins(*self.MARGINS)
         self.page_layout.setSpacing(self.SPACING)
+
+    def add_header(self, title: str, purpose: str) -> PageHeader:
+        """The page's title and what it is for, at the top."""
+        header = PageHeader(title, purpose)
+        self.page_layout.addWidget(header)
+        return header
+
+
+def row_layout() -> QHBoxLayout:
+    """A row of a page (a toolbar, filters): widgets side by side, 6 px apart."""
+    row = QHBoxLayout()
+    row.setSpacing(6)
+    return row

@@ -22,7 +22,6 @@ from PySide6.QtCore import QModelIndex, QObject, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -47,7 +46,7 @@ from sbee_desk.gui.models.archive import (
 )
 from sbee_desk.gui.pages.base import Page
 from sbee_desk.gui.tasks import TaskContext
-from sbee_desk.gui.widgets import Banner, DataTable, EmptyState, PageHeader, PageView
+from sbee_desk.gui.widgets import Banner, DataTable, EmptyState, PageView, row_layout
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.lists import (
     ListError,
@@ -92,7 +91,7 @@ class ArchiveView(PageView):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         layout = self.page_layout
-        self.header = PageHeader(
+        self.header = self.add_header(
             self.tr("Classeur — listes archivées"),
             self.tr(
                 "Chaque liste produite (à relancer, à résilier, de contrôle) est archivée ici "
@@ -100,10 +99,8 @@ class ArchiveView(PageView):
                 "qu'une copie n'a pas été modifiée depuis sa production."
             ),
         )
-        layout.addWidget(self.header)
 
-        toolbar = QHBoxLayout()
-        toolbar.setSpacing(6)
+        toolbar = row_layout()
         self.open_button = QPushButton(self.tr("Ouvrir"))
         self.open_button.setObjectName("primary")
         self.save_button = QPushButton(self.tr("Enregistrer une copie…"))
@@ -116,8 +113,7 @@ class ArchiveView(PageView):
         toolbar.addStretch(1)
         layout.addLayout(toolbar)
 
-        filters = QHBoxLayout()
-        filters.setSpacing(6)
+        filters = row_layout()
         self.kind_label = QLabel(self.tr("Liste :"))
         self.kind_combo = QComboBox()
         self.kind_combo.setObjectName("kindFilter")

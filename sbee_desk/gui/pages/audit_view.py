@@ -7,7 +7,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QGridLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -17,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sbee_desk.gui.widgets import Banner, DataTable, EmptyState, PageHeader, PageView
+from sbee_desk.gui.widgets import Banner, DataTable, EmptyState, PageView, row_layout
 
 #: a date edit set to this date means "no bound" (shown as its special text)
 NO_DATE = QDate(2000, 1, 1)
@@ -45,7 +44,7 @@ class AuditView(PageView):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         layout = self.page_layout
-        self.header = PageHeader(
+        self.header = self.add_header(
             self.tr("Journal d'audit"),
             self.tr(
                 "Qui a fait quoi, quand, avec l'avant et l'après. Le journal ne peut être ni "
@@ -53,15 +52,13 @@ class AuditView(PageView):
                 "directement dans la base."
             ),
         )
-        layout.addWidget(self.header)
 
         self.chain_banner = Banner()
         self.chain_banner.setObjectName("banner")
         self.chain_banner.button.setText(self.tr("Vérifier à nouveau"))
         layout.addWidget(self.chain_banner)
 
-        toolbar = QHBoxLayout()
-        toolbar.setSpacing(6)
+        toolbar = row_layout()
         self.export_button = QPushButton(self.tr("Exporter en Excel…"))
         self.export_button.setObjectName("primary")
         self.export_button.setToolTip(
@@ -106,8 +103,7 @@ class AuditView(PageView):
         self.bordereau_edit.setClearButtonEnabled(True)
         self.clear_button = QPushButton(self.tr("Effacer les filtres"))
         self.clear_button.setObjectName("clearFilters")
-        dates = QHBoxLayout()
-        dates.setSpacing(6)
+        dates = row_layout()
         dates.addWidget(self.date_from)
         dates.addWidget(_label(self.tr("&au"), self.date_to))
         dates.addWidget(self.date_to)

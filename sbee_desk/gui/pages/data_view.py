@@ -13,14 +13,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sbee_desk.gui.widgets import Banner, DataTable, EmptyState, PageHeader, PageView
+from sbee_desk.gui.widgets import Banner, DataTable, EmptyState, PageView, row_layout
 
 
 class DataView(PageView):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         layout = self.page_layout
-        self.header = PageHeader(
+        self.header = self.add_header(
             self.tr("Données — import de l'export de la gestion clientèle"),
             self.tr(
                 "Choisissez le dossier des fichiers CSV ou le classeur Excel (.xlsx) exporté "
@@ -28,10 +28,8 @@ class DataView(PageView):
                 "est invalide, rien n'est enregistré et la liste des problèmes s'affiche."
             ),
         )
-        layout.addWidget(self.header)
 
-        toolbar = QHBoxLayout()
-        toolbar.setSpacing(6)
+        toolbar = row_layout()
         self.folder_button = QPushButton(self.tr("Importer un dossier CSV…"))
         self.folder_button.setObjectName("primary")
         self.workbook_button = QPushButton(self.tr("Importer un classeur Excel…"))

@@ -8,7 +8,6 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import (
     QComboBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -21,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from sbee_desk.gui.models.print_queue import CANCELLED
-from sbee_desk.gui.widgets import Banner, DataTable, EmptyState, PageHeader, PageView
+from sbee_desk.gui.widgets import Banner, DataTable, EmptyState, PageView, row_layout
 from sbee_desk.services.edition import DocumentKind, DocumentStatus
 
 
@@ -29,7 +28,7 @@ class PrintQueueView(PageView):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         layout = self.page_layout
-        self.header = PageHeader(
+        self.header = self.add_header(
             self.tr("2. Édition et impression"),
             self.tr(
                 "Produisez les lettres de relance et les ordres des lignes validées, "
@@ -37,10 +36,8 @@ class PrintQueueView(PageView):
                 "ordres au chef section RPNT."
             ),
         )
-        layout.addWidget(self.header)
 
-        toolbar = QHBoxLayout()
-        toolbar.setSpacing(6)
+        toolbar = row_layout()
         self.run_button = QPushButton(self.tr("Lancer l'édition"))
         self.run_button.setObjectName("primary")
         self.print_button = QPushButton(self.tr("Imprimer…"))
@@ -66,8 +63,7 @@ class PrintQueueView(PageView):
         self.banner.setObjectName("editionBanner")
         layout.addWidget(self.banner)
 
-        filters = QHBoxLayout()
-        filters.setSpacing(6)
+        filters = row_layout()
         self.kind_combo = QComboBox()
         self.kind_combo.setObjectName("kindFilter")
         self.kind_combo.addItem(self.tr("Tous les documents"), "")

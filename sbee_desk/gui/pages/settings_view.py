@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -16,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from sbee_desk.gui.models.admin import staff_role_label
-from sbee_desk.gui.widgets import Banner, DataTable, EmptyState, PageHeader, PageView
+from sbee_desk.gui.widgets import Banner, DataTable, EmptyState, PageView, row_layout
 from sbee_desk.services.users import StaffRole
 
 
@@ -42,8 +41,7 @@ class UsersTab(QWidget):
         super().__init__(parent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 4)
-        toolbar = QHBoxLayout()
-        toolbar.setSpacing(6)
+        toolbar = row_layout()
         self.add_button = QPushButton(self.tr("Ajouter un utilisateur…"))
         self.add_button.setObjectName("primary")
         self.edit_button = QPushButton(self.tr("Modifier nom et rôles…"))
@@ -73,8 +71,7 @@ class StaffTab(QWidget):
         super().__init__(parent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 4)
-        toolbar = QHBoxLayout()
-        toolbar.setSpacing(6)
+        toolbar = row_layout()
         self.add_button = QPushButton(self.tr("Ajouter un agent…"))
         self.add_button.setObjectName("primary")
         self.edit_button = QPushButton(self.tr("Modifier…"))
@@ -115,8 +112,7 @@ class PlansTab(QWidget):
         super().__init__(parent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 4)
-        toolbar = QHBoxLayout()
-        toolbar.setSpacing(6)
+        toolbar = row_layout()
         self.edit_button = QPushButton(self.tr("Modifier le plan…"))
         self.edit_button.setObjectName("primary")
         self.hint_label = QLabel()
@@ -147,7 +143,7 @@ class SettingsView(PageView):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         layout = self.page_layout
-        self.header = PageHeader(
+        self.header = self.add_header(
             self.tr("Paramètres"),
             self.tr(
                 "Utilisateurs et rôles, personnel de terrain, plans de recouvrement par "
@@ -155,7 +151,6 @@ class SettingsView(PageView):
                 "modification est inscrite au journal d'audit avec l'avant et l'après."
             ),
         )
-        layout.addWidget(self.header)
         self.banner = Banner()
         layout.addWidget(self.banner)
         self.tabs = QTabWidget()

@@ -8,7 +8,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDateEdit,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -20,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sbee_desk.gui.widgets import Banner, DataTable, EmptyState, PageHeader, PageView
+from sbee_desk.gui.widgets import Banner, DataTable, EmptyState, PageView, row_layout
 
 
 class SelectionView(PageView):
@@ -28,7 +27,7 @@ class SelectionView(PageView):
         super().__init__(parent)
         layout = self.page_layout
 
-        self.header = PageHeader(
+        self.header = self.add_header(
             self.tr("1. Sélection — traitement des relances"),
             self.tr(
                 "Choisissez la date et l'agence, puis lancez le traitement : le logiciel "
@@ -36,11 +35,9 @@ class SelectionView(PageView):
                 "résilier ou exemptés, avec le motif de chaque décision."
             ),
         )
-        layout.addWidget(self.header)
 
         # -- toolbar: the main action first ----------------------------------------
-        toolbar = QHBoxLayout()
-        toolbar.setSpacing(6)
+        toolbar = row_layout()
         self.date_label = QLabel(self.tr("Date du traitement :"))
         self.date_edit = QDateEdit()
         self.date_edit.setObjectName("runDate")
@@ -77,8 +74,7 @@ class SelectionView(PageView):
         toolbar.addStretch(1)
         layout.addLayout(toolbar)
 
-        shown_run = QHBoxLayout()
-        shown_run.setSpacing(6)
+        shown_run = row_layout()
         shown_run.addWidget(self.runs_label)
         shown_run.addWidget(self.runs_combo)
         shown_run.addStretch(1)
@@ -114,8 +110,7 @@ class SelectionView(PageView):
         self.lines_title = QLabel()
         self.lines_title.setObjectName("sectionTitle")
         # the bordereau's actions: validate (the main one once it is open), lists
-        title_row = QHBoxLayout()
-        title_row.setSpacing(6)
+        title_row = row_layout()
         self.produce_button = QPushButton(self.tr("Produire les listes…"))
         self.produce_button.setObjectName("produceLists")
         self.validate_button = QPushButton(self.tr("Valider le bordereau…"))
@@ -137,8 +132,7 @@ class SelectionView(PageView):
         self.exclude_button = self._tool_button(self.exclude_action, "exclude")
         self.restore_button = self._tool_button(self.restore_action, "restore")
         self.derogation_button = self._tool_button(self.derogation_action, "derogation")
-        filters = QHBoxLayout()
-        filters.setSpacing(6)
+        filters = row_layout()
         self.decision_label = QLabel(self.tr("Décision :"))
         self.decision_combo = QComboBox()
         self.decision_combo.setObjectName("decisionFilter")
