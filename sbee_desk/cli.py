@@ -315,7 +315,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_user_add(args: argparse.Namespace) -> int:
-    from sbee_desk.services.users import UserError, create_user, parse_roles, user_count
+    from sbee_desk.services.users import AccountError, create_user, parse_roles, user_count
 
     db = _open(args)
     try:
@@ -323,7 +323,7 @@ def cmd_user_add(args: argparse.Namespace) -> int:
         actor = None if user_count(db.uow()) == 0 else _actor(args, db)
         password = _read_new_password()
         info = create_user(db.uow(), actor, args.login, args.name, roles, password)
-    except UserError as exc:
+    except AccountError as exc:
         raise BadInput(str(exc)) from exc
     finally:
         db.dispose()
@@ -362,7 +362,7 @@ def cmd_user_list(args: argparse.Namespace) -> int:
 
 
 def cmd_user_set(args: argparse.Namespace) -> int:
-    from sbee_desk.services.users import UserError, parse_roles, update_user
+    from sbee_desk.services.users import AccountError, parse_roles, update_user
 
     db = _open(args)
     try:
@@ -376,7 +376,7 @@ def cmd_user_set(args: argparse.Namespace) -> int:
             full_name=args.name,
             password=_read_new_password() if args.password else None,
         )
-    except UserError as exc:
+    except AccountError as exc:
         raise BadInput(str(exc)) from exc
     finally:
         db.dispose()
@@ -385,7 +385,7 @@ def cmd_user_set(args: argparse.Namespace) -> int:
 
 
 def cmd_staff_add(args: argparse.Namespace) -> int:
-    from sbee_desk.services.users import UserError, save_staff
+    from sbee_desk.services.users import AccountError, save_staff
 
     db = _open(args)
     try:
@@ -398,7 +398,7 @@ def cmd_staff_add(args: argparse.Namespace) -> int:
             args.zone or [],
             active=args.active != "non",
         )
-    except UserError as exc:
+    except AccountError as exc:
         raise BadInput(str(exc)) from exc
     finally:
         db.dispose()

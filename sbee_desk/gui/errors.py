@@ -19,6 +19,7 @@ from sqlalchemy.exc import DBAPIError
 from sbee_desk.db.engine import DatabaseError
 from sbee_desk.gui.modal import open_modal
 from sbee_desk.services.authz import PermissionDenied
+from sbee_desk.services.errors import ServiceError
 from sbee_desk.services.selection import SelectionError
 
 log = logging.getLogger(__name__)
@@ -33,6 +34,7 @@ EXPECTED_ERRORS: tuple[type[BaseException], ...] = (
     DatabaseError,
     PermissionDenied,
     SelectionError,
+    ServiceError,
     UserError,
 )
 

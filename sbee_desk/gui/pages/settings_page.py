@@ -67,7 +67,7 @@ from sbee_desk.services.actor import Actor
 from sbee_desk.services.plans import PlanError, list_plans, parse_value, update_plan
 from sbee_desk.services.users import (
     StaffInfo,
-    UserError,
+    AccountError,
     UserInfo,
     create_user,
     list_staff,
@@ -77,7 +77,6 @@ from sbee_desk.services.users import (
 )
 
 # their str() is a French message for the user (bad input, refused change)
-errors.register_expected_error(UserError)
 errors.register_expected_error(PlanError)
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -451,7 +450,7 @@ class SettingsPage(Page):
     ) -> None:
         """Run ``work(actor, ctx)`` in the background, as the signed-in user.
 
-        Bad input (UserError, PlanError) goes back into ``dialog`` when there is one,
+        Bad input (AccountError, PlanError) goes back into ``dialog`` when there is one,
         else to the error dialog; a refusal (PermissionDenied) closes the dialog and
         goes to the error dialog. Either way nothing was changed.
         """
@@ -462,7 +461,7 @@ class SettingsPage(Page):
 
             def failed(exc: BaseException) -> bool:
                 self.refused.emit(str(exc))
-                if dialog is not None and isinstance(exc, UserError | PlanError):
+                if dialog is not None and isinstance(exc, AccountError | PlanError):
                     dialog.refuse(str(exc))
                     return True
                 if dialog is not None:
