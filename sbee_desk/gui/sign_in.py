@@ -24,8 +24,8 @@ from sbee_desk.domain.permissions import Role
 from sbee_desk.gui.formatting import database_label
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.users import (
-    AuthenticationFailed,
     AccountError,
+    AuthenticationFailed,
     authenticate,
     create_user,
 )

@@ -93,9 +93,7 @@ def parse_roles(raw: list[str]) -> list[Role]:
         try:
             roles.append(Role(name.strip().upper()))
         except ValueError as exc:
-            raise AccountError(
-                "UNKNOWN_ROLE", name=name, known=[r.value for r in Role]
-            ) from exc
+            raise AccountError("UNKNOWN_ROLE", name=name, known=[r.value for r in Role]) from exc
     if not roles:
         raise AccountError("NO_ROLE")
     return sorted(set(roles))

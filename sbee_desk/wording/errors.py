@@ -32,9 +32,7 @@ MESSAGES: dict[str, Template] = {
     "LAST_ADMIN": "Il doit rester au moins un administrateur actif.",
     "MATRICULE_REQUIRED": "Le matricule est obligatoire.",
     "STAFF_NAME_REQUIRED": "Le nom est obligatoire.",
-    "UNKNOWN_STAFF_ROLE": lambda d: (
-        f"Fonction « {d['role']} » inconnue ; fonctions : {_known(d)}."
-    ),
+    "UNKNOWN_STAFF_ROLE": lambda d: f"Fonction « {d['role']} » inconnue ; fonctions : {_known(d)}.",
     "BAD_CREDENTIALS": "Identifiant ou mot de passe incorrect.",
     "ACCOUNT_LOCKED": (
         "Compte verrouillé après {failures} échecs : réessayez après "

@@ -16,8 +16,8 @@ from sbee_desk.services.plans import update_plan
 from sbee_desk.services.selection import run_selection
 from sbee_desk.services.users import (
     MAX_FAILED_LOGINS,
-    AuthenticationFailed,
     AccountError,
+    AuthenticationFailed,
     authenticate,
     create_user,
     save_staff,

@@ -66,8 +66,8 @@ from sbee_desk.gui.tasks import TaskContext
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.plans import PlanError, list_plans, parse_value, update_plan
 from sbee_desk.services.users import (
-    StaffInfo,
     AccountError,
+    StaffInfo,
     UserInfo,
     create_user,
     list_staff,
