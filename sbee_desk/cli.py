@@ -452,7 +452,8 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
 
 def cmd_plan_list(args: argparse.Namespace) -> int:
     from sbee_desk.domain.enums import CATEGORY_LABELS
-    from sbee_desk.services.plans import FIELD_LABELS, list_plans
+    from sbee_desk.services.plans import list_plans
+    from sbee_desk.wording.labels import PLAN_FIELD_LABELS as FIELD_LABELS
 
     db = _open(args)
     try:

@@ -47,7 +47,7 @@ from sbee_desk.services.actor import Actor
 from sbee_desk.services.audit import ChainStatus, verify_chain
 from sbee_desk.services.authz import require
 from sbee_desk.services.edition import STATUS_LABELS
-from sbee_desk.services.plans import FIELD_LABELS as PLAN_FIELD_LABELS
+from sbee_desk.wording.labels import PLAN_FIELD_LABELS
 
 #: filters that group several actions by their prefix, and their French names
 ACTION_GROUPS: dict[str, str] = {

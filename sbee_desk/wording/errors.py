@@ -11,11 +11,42 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from sbee_desk.domain.enums import CATEGORY_LABELS
+from sbee_desk.domain.permissions import ACTION_LABELS
+from sbee_desk.wording.labels import PLAN_FIELD_LABELS
+
 Template = str | Callable[[Mapping[str, Any]], str]
 
 
 def _known(data: Mapping[str, Any]) -> str:
     return ", ".join(data["known"])
+
+
+def _field(data: Mapping[str, Any]) -> str:
+    return PLAN_FIELD_LABELS[data["field"]]
+
+
+def _below_procedure(d: Mapping[str, Any]) -> str:
+    """The refusal of a plan change below the procedure: the plan, the field, the minimum."""
+    label = CATEGORY_LABELS[d["category"]]
+    plan = f"Plan « {label} » ({d['category'].value}) : {_field(d)}"
+    if d["minimum"] is not None:
+        why = (
+            f"ne peut pas être inférieur à {d['minimum']}, la valeur de la procédure "
+            f"({d['rule']}) ; valeur demandée : {d['value']}."
+        )
+    elif d["field"] == "exempt":
+        why = (
+            "doit rester « oui » (R4) : seule une dérogation de la Direction Générale, "
+            "enregistrée pour un contrat, permet de le résilier."
+        )
+    elif d["field"] == "reminder_first_mt":
+        why = "doit rester « oui » (R5) : tout client MT reçoit d'abord une lettre de relance."
+    else:
+        why = (
+            f"doit rester « oui » (R5) : la catégorie {label} reçoit d'abord une lettre de relance."
+        )
+    return f"{plan} {why} Rien n'a été modifié."
 
 
 MESSAGES: dict[str, Template] = {
@@ -39,6 +70,38 @@ MESSAGES: dict[str, Template] = {
         "{until:%Hh%M} ou adressez-vous à l'administrateur."
     ),
     "ACCOUNT_DISABLED": "Compte désactivé : adressez-vous à l'administrateur.",
+    # ------------------------------------------------------------------------ plans
+    "UNKNOWN_PLAN_FIELD": lambda d: (
+        f"Paramètre « {d['name']} » inconnu ; paramètres possibles : {_known(d)}."
+    ),
+    "PLAN_VALUE_NOT_YES_NO": lambda d: f"{_field(d)} : « {d['raw']} » n'est pas oui ou non.",
+    "PLAN_VALUE_NOT_INTEGER": lambda d: f"{_field(d)} : « {d['raw']} » n'est pas un nombre entier.",
+    "PLAN_VALUE_TOO_SMALL": lambda d: (
+        f"{_field(d)} : {d['value']} est trop petit (minimum {d['minimum']})."
+    ),
+    "UNKNOWN_CATEGORY": lambda d: (
+        f"Catégorie « {d['category']} » inconnue ; catégories : {_known(d)}."
+    ),
+    "UNKNOWN_PLAN_PARAMETER": "Paramètre « {name} » inconnu.",
+    "PLAN_BELOW_PROCEDURE": _below_procedure,
+    # -------------------------------------------------------------------- selection
+    "FUTURE_RUN_DATE": (
+        "Date de traitement {run_on:%d/%m/%Y} postérieure à aujourd'hui : "
+        "la sélection se fait à une date passée ou du jour."
+    ),
+    "UNKNOWN_AGENCY": lambda d: (
+        f"Agence « {d['agency']} » inconnue (agences connues : {_known(d) or 'aucune'})."
+    ),
+    "RUN_NOT_FOUND": "Traitement n° {run_id} introuvable.",
+    # ------------------------------------------------------------------ permissions
+    "UNKNOWN_OR_INACTIVE_USER": lambda d: (
+        f"Utilisateur « {d['login']} » inconnu ou désactivé : action refusée "
+        f"({ACTION_LABELS[d['action']]})."
+    ),
+    "ROLE_REQUIRED": lambda d: (
+        f"Action refusée : « {d['login']} » n'a pas le rôle requis pour "
+        f"{ACTION_LABELS[d['action']]}."
+    ),
 }
 
 

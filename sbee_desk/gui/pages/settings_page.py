@@ -76,9 +76,6 @@ from sbee_desk.services.users import (
     update_user,
 )
 
-# their str() is a French message for the user (bad input, refused change)
-errors.register_expected_error(PlanError)
-
 ModelIndex = QModelIndex | QPersistentModelIndex
 TAB_USERS, TAB_STAFF, TAB_PLANS = range(3)
 
