@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from sbee_desk.documents.formats import plural
 from sbee_desk.domain.enums import CATEGORY_LABELS
 from sbee_desk.domain.permissions import ACTION_LABELS
 from sbee_desk.wording.labels import PLAN_FIELD_LABELS
@@ -93,6 +94,52 @@ MESSAGES: dict[str, Template] = {
         f"Agence « {d['agency']} » inconnue (agences connues : {_known(d) or 'aucune'})."
     ),
     "RUN_NOT_FOUND": "Traitement n° {run_id} introuvable.",
+    # ----------------------------------------------------------------------- review
+    "RUN_TOO_OLD": (
+        "Ce traitement date du {run_on:%d/%m/%Y} (plus de {max_age_days} jours) : "
+        "relancez le traitement à la date du jour avant de valider."
+    ),
+    "EXCLUSION_REASON_REQUIRED": "Motif d'exclusion obligatoire : choisissez un motif de la liste.",
+    "OTHER_REASON_NOTE_REQUIRED": "Motif « Autre » : précisez le motif en texte libre.",
+    "POLICES_NOT_IN_RUN": lambda d: (
+        f"{plural(len(d['polices']), 'police absente', 'polices absentes')} du traitement "
+        f"n° {d['run_id']} : {', '.join(d['polices'])}."
+    ),
+    "BORDEREAU_VALIDATED": (
+        "Le bordereau {bordereau} a été validé par {by} le {at:%d/%m/%Y} : sa revue est figée."
+    ),
+    "DEROGATION_REFERENCE_REQUIRED": "Dérogation : la référence de la décision DG est obligatoire.",
+    "DEROGATION_IN_FUTURE": (
+        "Dérogation : date de décision {decided_on:%d/%m/%Y} postérieure à aujourd'hui."
+    ),
+    "DEROGATION_ENDS_BEFORE_DECISION": (
+        "Dérogation : fin de validité {valid_until:%d/%m/%Y} antérieure à la décision "
+        "du {decided_on:%d/%m/%Y}."
+    ),
+    "DEROGATION_UNKNOWN_POLICE": "Dérogation : police « {police} » inconnue.",
+    "BORDEREAU_NOT_IN_RUN": (
+        "Le bordereau {bordereau} n'a aucune ligne dans le traitement n° {run_id}."
+    ),
+    "POLICE_IN_OTHER_BORDEREAU": (
+        "Police {police} : elle appartient au bordereau {bordereau}, pas à {asked}."
+    ),
+    "EXCLUSION_WITHOUT_REASON": "Police {police} : exclusion sans motif.",
+    "OWN_DEROGATION": (
+        "Séparation des tâches : vous avez enregistré la dérogation de la police "
+        "{police} ; un autre chef doit valider ce bordereau."
+    ),
+    "LINES_ALREADY_VALIDATED": lambda d: (
+        f"{plural(len(d['polices']), 'ligne', 'lignes')} de ce bordereau "
+        f"{'a' if len(d['polices']) <= 1 else 'ont'} déjà leur lettre ou leur ordre, "
+        f"validés dans le traitement n° {', '.join(map(str, d['runs']))} "
+        f"(polices {', '.join(d['polices'][:5])}{'…' if len(d['polices']) > 5 else ''}) : "
+        "rien n'a été enregistré. Relancez le traitement pour une liste à jour."
+    ),
+    "VALIDATION_RACE": (
+        "Le bordereau {bordereau} vient d'être validé depuis un autre poste, ou "
+        "des lettres / ordres existent déjà pour ces suspensions : rien n'a été "
+        "enregistré. Rafraîchissez la page."
+    ),
     # ------------------------------------------------------------------ permissions
     "UNKNOWN_OR_INACTIVE_USER": lambda d: (
         f"Utilisateur « {d['login']} » inconnu ou désactivé : action refusée "
