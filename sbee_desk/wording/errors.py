@@ -8,6 +8,7 @@ Each code is raised somewhere in the services; each code raised has a message
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -21,6 +22,26 @@ Template = str | Callable[[Mapping[str, Any]], str]
 
 def _known(data: Mapping[str, Any]) -> str:
     return ", ".join(data["known"])
+
+
+def os_reason(exc: OSError) -> str:
+    """Why the system refused a file or a folder, in a few French words."""
+    if isinstance(exc, PermissionError):
+        return "accès refusé"
+    if isinstance(exc, NotADirectoryError | FileExistsError):
+        return "ce chemin n'est pas un dossier"
+    if exc.errno == errno.ENOSPC:
+        return "disque plein"
+    if exc.errno == errno.EROFS:
+        return "support en lecture seule"
+    return exc.strerror or str(exc)
+
+
+def _empty_list_label(data: Mapping[str, Any]) -> str:
+    # documents.lists is being split (#11): its EMPTY_LIST_LABELS moves here after
+    from sbee_desk.documents.lists import EMPTY_LIST_LABELS
+
+    return EMPTY_LIST_LABELS[data["kind"]]
 
 
 def _field(data: Mapping[str, Any]) -> str:
@@ -140,6 +161,37 @@ MESSAGES: dict[str, Template] = {
         "des lettres / ordres existent déjà pour ces suspensions : rien n'a été "
         "enregistré. Rafraîchissez la page."
     ),
+    # ------------------------------------------------------------------------ lists
+    "BORDEREAU_NOT_VALIDATED": (
+        "Le bordereau {bordereau} du traitement n° {run_id} n'est pas validé : "
+        "ses listes ne peuvent pas être produites. Terminez sa revue et validez-le d'abord."
+    ),
+    "LIST_TEMPLATE_UNUSABLE": "{reason}",
+    "LIST_TARGET_IS_FOLDER": (
+        "« {target} » est un dossier : il ne peut pas être remplacé par la "
+        "liste. Renommez-le ou choisissez un autre dossier ; rien n'a été "
+        "enregistré."
+    ),
+    "LIST_FOLDER_NOT_WRITABLE": lambda d: (
+        f"Impossible d'écrire dans le dossier « {d['folder']} » ({os_reason(d['error'])}). "
+        "Choisissez un dossier où vous pouvez écrire ; rien n'a été enregistré."
+    ),
+    "LIST_FILE_LOCKED": lambda d: (
+        f"Le fichier « {d['target']} » ne peut pas être remplacé ({os_reason(d['error'])}) : "
+        "il est sans doute ouvert dans un autre programme (Excel, lecteur PDF) ou protégé. "
+        "Fermez-le puis recommencez ; rien n'a été enregistré."
+    ),
+    "UNKNOWN_LIST_KIND": lambda d: f"Type de liste « {d['kind']} » inconnu (types : {_known(d)}).",
+    "LIST_HAS_NO_FILE": lambda d: (
+        f"Classeur, n° {d['entry_id']} — {_empty_list_label(d)} : aucun fichier "
+        "n'a été produit pour cette liste (elle n'avait aucune ligne)."
+    ),
+    "LIST_NOT_FOUND": "Classeur : liste n° {entry_id} introuvable.",
+    "LIST_TAMPERED": (
+        "Classeur : la liste n° {entry_id} ({file_name}) ne correspond plus à son "
+        "empreinte SHA-256 enregistrée : l'archive a été altérée. Prévenez la DIG / DAI."
+    ),
+    "COPY_UNREADABLE": lambda d: f"Copie « {d['path']} » illisible ({os_reason(d['error'])}).",
     # ------------------------------------------------------------------ permissions
     "UNKNOWN_OR_INACTIVE_USER": lambda d: (
         f"Utilisateur « {d['login']} » inconnu ou désactivé : action refusée "

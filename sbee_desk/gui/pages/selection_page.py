@@ -35,7 +35,6 @@ from PySide6.QtWidgets import QAbstractItemView, QDialog, QMessageBox
 
 from sbee_desk.domain.enums import Decision
 from sbee_desk.domain.permissions import Action
-from sbee_desk.gui import errors
 from sbee_desk.gui.context import AppContext
 from sbee_desk.gui.dialogs.review_dialogs import (
     DerogationDialog,
@@ -73,7 +72,6 @@ from sbee_desk.gui.tasks import TaskContext
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.lists import (
     ArchivedList,
-    ListError,
     archive_register,
     produce_lists,
     save_copy,
@@ -81,7 +79,6 @@ from sbee_desk.services.lists import (
 from sbee_desk.services.r7 import summary as r7_summary
 from sbee_desk.services.review import (
     DerogationInfo,
-    ReviewError,
     RunAge,
     ValidationInfo,
     ValidationResult,
@@ -107,9 +104,6 @@ from sbee_desk.services.selection import (
     run_selection,
 )
 from sbee_desk.services.users import list_users
-
-errors.register_expected_error(ReviewError)
-errors.register_expected_error(ListError)
 
 #: the search filters as you type, once typing pauses this long
 SEARCH_DELAY_MS = 150
