@@ -640,11 +640,11 @@ def cmd_lists(args: argparse.Namespace) -> int:
 
 def cmd_edition(args: argparse.Namespace) -> int:
     from sbee_desk.services.edition import (
-        GAP_LABELS,
         EditionError,
         Recipient,
         run_edition,
     )
+    from sbee_desk.wording.labels import GAP_LABELS
 
     on = parse_date(args.date) if args.date else None
     if args.workers is not None and args.workers < 0:

@@ -15,7 +15,7 @@ from typing import Any
 from sbee_desk.documents.formats import plural
 from sbee_desk.domain.enums import CATEGORY_LABELS
 from sbee_desk.domain.permissions import ACTION_LABELS
-from sbee_desk.wording.labels import PLAN_FIELD_LABELS
+from sbee_desk.wording.labels import PLAN_FIELD_LABELS, RECIPIENT_LABELS
 
 Template = str | Callable[[Mapping[str, Any]], str]
 
@@ -42,6 +42,30 @@ def _empty_list_label(data: Mapping[str, Any]) -> str:
     from sbee_desk.documents.lists import EMPTY_LIST_LABELS
 
     return EMPTY_LIST_LABELS[data["kind"]]
+
+
+def _numbers(numbers: list[str], most: int | None = None) -> str:
+    """``00000012, 00000013`` (at most ``most`` of them, then « … »)."""
+    shown = numbers if most is None else numbers[:most]
+    more = "…" if most is not None and len(numbers) > most else ""
+    return f"{', '.join(shown)}{more}"
+
+
+def _this_or_these(numbers: list[str]) -> str:
+    return "ces numéros" if len(numbers) > 1 else "ce numéro"
+
+
+def _printed(count: int) -> str:
+    return "imprimé" if count <= 1 else "imprimés"
+
+
+_NO_DOCUMENT_OF_KIND = {
+    None: "aucune lettre ni aucun ordre édité",
+    "LETTER": "aucune lettre éditée",
+    "ORDER": "aucun ordre édité",
+}
+#: the step refused on cancelled documents (services.edition._refuse_cancelled)
+_STEP = {"print": "Impression", "handover": "Remise"}
 
 
 def _field(data: Mapping[str, Any]) -> str:
@@ -192,6 +216,70 @@ MESSAGES: dict[str, Template] = {
         "empreinte SHA-256 enregistrée : l'archive a été altérée. Prévenez la DIG / DAI."
     ),
     "COPY_UNREADABLE": lambda d: f"Copie « {d['path']} » illisible ({os_reason(d['error'])}).",
+    # ---------------------------------------------------------- edition, print queue
+    "EDITION_TEMPLATE_UNUSABLE": "{reason} Aucun document n'a été produit.",
+    "FUTURE_EDITION_DATE": (
+        "Date d'édition {on:%d/%m/%Y} postérieure à aujourd'hui : l'édition se fait à la "
+        "date du jour ou à une date passée."
+    ),
+    "EDITION_FOLDER_NOT_WRITABLE": lambda d: (
+        f"Impossible d'écrire dans le dossier « {d['folder']} » ({os_reason(d['error'])}). "
+        "Choisissez un dossier où vous pouvez écrire ; aucun document n'a été produit."
+    ),
+    "COPY_NOT_WRITTEN": lambda d: (
+        f"Copie « {d['target']} » impossible ({os_reason(d['error'])}) : le document est "
+        "enregistré dans la base ; relancez l'édition avec --out pour écrire les copies "
+        "manquantes."
+    ),
+    "DOCUMENT_NOT_FOUND": "Document n° {document_id} introuvable.",
+    "NO_COMBINED_FILE": lambda d: (
+        f"Édition n° {d['batch_id']} : pas de fichier regroupé pour le "
+        f"{RECIPIENT_LABELS[d['recipient']]}."
+    ),
+    "BAD_DOCUMENT_NUMBER": (
+        "N° « {raw} » : un numéro de lettre ou d'ordre s'écrit avec 8 chiffres au plus "
+        "(par exemple 00000012)."
+    ),
+    "NO_DOCUMENT_NUMBER": "Aucun numéro de document indiqué.",
+    "UNKNOWN_DOCUMENT_NUMBER": lambda d: (
+        f"N° {_numbers(d['numbers'])} : {_NO_DOCUMENT_OF_KIND[d['kind']]} sous "
+        f"{_this_or_these(d['numbers'])}. Rien n'a été enregistré."
+    ),
+    "AMBIGUOUS_NUMBER": lambda d: (
+        f"N° {_numbers(d['numbers'])} : une lettre et un ordre portent "
+        f"{_this_or_these(d['numbers'])} ; précisez s'il s'agit de la lettre ou de l'ordre. "
+        "Rien n'a été enregistré."
+    ),
+    "NO_DOCUMENT_CHOSEN": "Aucun document choisi.",
+    "DOCUMENTS_NOT_FOUND": lambda d: (
+        f"{plural(len(d['ids']), 'document introuvable', 'documents introuvables')} : "
+        f"{', '.join(map(str, d['ids']))}."
+    ),
+    "DOCUMENTS_CANCELLED": lambda d: (
+        f"{_STEP[d['step']]} refusé : "
+        f"{plural(len(d['numbers']), 'document annulé', 'documents annulés')} depuis "
+        f"l'édition (R7, paiement ou rétablissement) : n° {_numbers(d['numbers'])}. "
+        "Rien n'a été enregistré."
+    ),
+    "REPRINT_REASON_REQUIRED": lambda d: (
+        f"Réimpression de {plural(len(d['numbers']), 'document', 'documents')} déjà "
+        f"{_printed(len(d['numbers']))} (n° {_numbers(d['numbers'], 5)}) : "
+        "indiquez le motif de la réimpression. Rien n'a été enregistré."
+    ),
+    "DOCUMENTS_CHANGED_ELSEWHERE": (
+        "Ces documents viennent d'être modifiés depuis un autre poste : rafraîchissez la "
+        "file d'impression. Rien n'a été enregistré."
+    ),
+    "STAFF_NOT_FOUND": "Personnel n° {staff_id} introuvable ou inactif.",
+    "HANDOVER_NOT_PRINTED": lambda d: (
+        f"Remise refusée : {plural(len(d['numbers']), 'document', 'documents')} pas encore "
+        f"{_printed(len(d['numbers']))} : n° {_numbers(d['numbers'], 5)}."
+    ),
+    "HANDOVER_WRONG_STAFF": lambda d: (
+        f"Remise refusée : {d['name']} ({d['role']}) ne reçoit pas les documents du "
+        f"{' et '.join(RECIPIENT_LABELS[r] for r in d['recipients'])} "
+        "(lettres : un releveur ; ordres : la section RPNT)."
+    ),
     # ------------------------------------------------------------------ permissions
     "UNKNOWN_OR_INACTIVE_USER": lambda d: (
         f"Utilisateur « {d['login']} » inconnu ou désactivé : action refusée "

@@ -15,3 +15,21 @@ PLAN_FIELD_LABELS: dict[str, str] = {
     "undelivered_alert_days": "alerte lettre non remise après (jours)",
     "validation_max_age_days": "âge maximal d'un traitement à valider (jours)",
 }
+
+#: who receives an edition's documents (services.edition.Recipient)
+RECIPIENT_LABELS: dict[str, str] = {"RELEVEUR": "releveur", "CHEF_RPNT": "chef section RPNT"}
+#: a document's status (services.edition.DocumentStatus)
+DOCUMENT_STATUS_LABELS: dict[str, str] = {
+    "GENERE": "généré",
+    "IMPRIME": "imprimé",
+    "REMIS": "remis",
+}
+#: French words of the gap codes (documents.letters / documents.orders)
+GAP_LABELS: dict[str, str] = {
+    "ADRESSE": "adresse",
+    "QUARTIER": "quartier",
+    "ZONE": "zone",
+    "COMPTEUR": "n° de compteur",
+    "DISJONCTEUR": "disjoncteur",
+    "PDL": "point de livraison",
+}
