@@ -280,6 +280,20 @@ MESSAGES: dict[str, Template] = {
         f"{' et '.join(RECIPIENT_LABELS[r] for r in d['recipients'])} "
         "(lettres : un releveur ; ordres : la section RPNT)."
     ),
+    # ------------------------------------------------- import: a cell (a problem line)
+    "BAD_DATE": "date « {text} » illisible (attendu jj/mm/aaaa ou aaaa-mm-jj)",
+    "AMOUNT_NOT_WHOLE": "montant « {text} » non entier (francs CFA entiers attendus)",
+    "BAD_AMOUNT": "montant « {text} » illisible (francs CFA entiers attendus)",
+    "AMOUNT_TOO_LARGE": "montant « {text} » trop grand",
+    "NEGATIVE_AMOUNT": "montant « {text} » négatif",
+    "PAYMENT_NOT_POSITIVE": "montant « {text} » nul ou négatif (un règlement est supérieur à 0)",
+    "BAD_FLAG": "valeur « {text} » illisible (attendu oui ou non)",
+    "UNKNOWN_VOLTAGE": "tension « {text} » inconnue (attendu BT ou MT)",
+    "UNKNOWN_CELL_CATEGORY": lambda d: (
+        f"catégorie « {d['text']} » inconnue (attendu : {_known(d)})"
+    ),
+    "BAD_PERIOD": "période « {text} » illisible (attendu aaaa-mm)",
+    "TEXT_TOO_LONG": "valeur « {text} » trop longue ({limit} caractères au plus)",
     # ------------------------------------------------------------------ permissions
     "UNKNOWN_OR_INACTIVE_USER": lambda d: (
         f"Utilisateur « {d['login']} » inconnu ou désactivé : action refusée "

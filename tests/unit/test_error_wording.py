@@ -25,6 +25,9 @@ from sbee_desk.wording.errors import MESSAGES, message
 ROOT = Path(sbee_desk.__file__).parent
 PACKAGES = ("services", "importers")
 CODE = re.compile(r"^[A-Z][A-Z0-9_]+$")
+#: still to convert: the import's source problems (``_fail`` / ``_problem``) are
+#: French ``ImportProblem`` messages, not service errors (#11, to do with the report)
+PENDING = {"sbee_desk/importers/sources.py"}
 
 
 def _modules() -> list[Path]:
@@ -110,11 +113,12 @@ def _strings(node: ast.AST) -> list[str]:
     ]
 
 
-@pytest.mark.xfail(strict=True, reason="services being converted (#11)")
 def test_no_french_sentence_in_a_raise() -> None:
     family = _family()
     found = []
     for path in _modules():
+        if str(path.relative_to(ROOT.parent)) in PENDING:
+            continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             if not isinstance(node, ast.Raise) or not isinstance(node.exc, ast.Call):
