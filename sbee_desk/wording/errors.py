@@ -294,6 +294,25 @@ MESSAGES: dict[str, Template] = {
     ),
     "BAD_PERIOD": "période « {text} » illisible (attendu aaaa-mm)",
     "TEXT_TOO_LONG": "valeur « {text} » trop longue ({limit} caractères au plus)",
+    # ------------------------------------------------- import: a source (a problem line)
+    "CSV_LINE_UNREADABLE": "ligne illisible (guillemets ?) : {error}",
+    "FILE_UNREADABLE": "fichier « {name} » illisible : {error}",
+    "FILE_NOT_UTF8": (
+        "fichier « {name} » pas en UTF-8 (caractère illisible ligne {line}) : "
+        "enregistrez-le en « CSV UTF-8 »"
+    ),
+    "PATH_NOT_FOUND": "chemin introuvable : « {path} »",
+    "NOT_A_SOURCE": "« {name} » n'est ni un dossier de fichiers CSV ni un classeur .xlsx",
+    "FOLDER_UNREADABLE": "dossier « {folder} » illisible : {error}",
+    "TWO_FILES_FOR_TABLE": "deux fichiers pour la table {table} : « {first} » et « {second} »",
+    "NO_TABLE_IN_FOLDER": lambda d: (
+        f"aucune table reconnue dans le dossier « {d['folder']} » (fichiers attendus : {_known(d)})"
+    ),
+    "WORKBOOK_UNREADABLE": "classeur « {name} » illisible : {error}",
+    "TWO_SHEETS_FOR_TABLE": "deux feuilles pour la table {table} dans « {name} »",
+    "NO_SHEET_IN_WORKBOOK": lambda d: (
+        f"aucune feuille reconnue dans « {d['name']} » (feuilles attendues : {_known(d)})"
+    ),
     # ------------------------------------------------------------------ permissions
     "UNKNOWN_OR_INACTIVE_USER": lambda d: (
         f"Utilisateur « {d['login']} » inconnu ou désactivé : action refusée "
