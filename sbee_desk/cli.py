@@ -316,7 +316,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_user_add(args: argparse.Namespace) -> int:
-    from sbee_desk.services.users import UserError, create_user, parse_roles, user_count
+    from sbee_desk.services.users import AccountError, create_user, parse_roles, user_count
 
     db = _open(args)
     try:
@@ -324,7 +324,7 @@ def cmd_user_add(args: argparse.Namespace) -> int:
         actor = None if user_count(db.uow()) == 0 else _actor(args, db)
         password = _read_new_password()
         info = create_user(db.uow(), actor, args.login, args.name, roles, password)
-    except UserError as exc:
+    except AccountError as exc:
         raise BadInput(str(exc)) from exc
     finally:
         db.dispose()
@@ -363,7 +363,7 @@ def cmd_user_list(args: argparse.Namespace) -> int:
 
 
 def cmd_user_set(args: argparse.Namespace) -> int:
-    from sbee_desk.services.users import UserError, parse_roles, update_user
+    from sbee_desk.services.users import AccountError, parse_roles, update_user
 
     db = _open(args)
     try:
@@ -377,7 +377,7 @@ def cmd_user_set(args: argparse.Namespace) -> int:
             full_name=args.name,
             password=_read_new_password() if args.password else None,
         )
-    except UserError as exc:
+    except AccountError as exc:
         raise BadInput(str(exc)) from exc
     finally:
         db.dispose()
@@ -386,7 +386,7 @@ def cmd_user_set(args: argparse.Namespace) -> int:
 
 
 def cmd_staff_add(args: argparse.Namespace) -> int:
-    from sbee_desk.services.users import UserError, save_staff
+    from sbee_desk.services.users import AccountError, save_staff
 
     db = _open(args)
     try:
@@ -399,7 +399,7 @@ def cmd_staff_add(args: argparse.Namespace) -> int:
             args.zone or [],
             active=args.active != "non",
         )
-    except UserError as exc:
+    except AccountError as exc:
         raise BadInput(str(exc)) from exc
     finally:
         db.dispose()
@@ -453,7 +453,8 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
 
 def cmd_plan_list(args: argparse.Namespace) -> int:
     from sbee_desk.domain.enums import CATEGORY_LABELS
-    from sbee_desk.services.plans import FIELD_LABELS, list_plans
+    from sbee_desk.services.plans import list_plans
+    from sbee_desk.wording.labels import PLAN_FIELD_LABELS as FIELD_LABELS
 
     db = _open(args)
     try:
@@ -640,11 +641,11 @@ def cmd_lists(args: argparse.Namespace) -> int:
 
 def cmd_edition(args: argparse.Namespace) -> int:
     from sbee_desk.services.edition import (
-        GAP_LABELS,
         EditionError,
         Recipient,
         run_edition,
     )
+    from sbee_desk.wording.labels import GAP_LABELS
 
     on = parse_date(args.date) if args.date else None
     if args.workers is not None and args.workers < 0:

@@ -1,10 +1,11 @@
 """The one place where errors reach the user.
 
-Expected errors carry a French message for the user (``str(exc)``): a database
-that cannot be used, a selection at a future date, an unknown agency… They are
-shown as they are. Anything else is a defect: the user reads a plain French
-sentence, the technical details are one click away (to send to the
-administrator) and go to the log.
+Expected errors carry a French message for the user (``str(exc)``): any
+:class:`ServiceError` (a refused action, bad input: its words come from
+``sbee_desk.wording``), a database that cannot be used, the GUI's own
+:class:`UserError`, a failed print. They are shown as they are. Anything else
+is a defect: the user reads a plain French sentence, the technical details are
+one click away (to send to the administrator) and go to the log.
 """
 
 from __future__ import annotations
@@ -17,9 +18,9 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from sqlalchemy.exc import DBAPIError
 
 from sbee_desk.db.engine import DatabaseError
+from sbee_desk.gui.dialogs.print_dialogs import PrintFailed
 from sbee_desk.gui.modal import open_modal
-from sbee_desk.services.authz import PermissionDenied
-from sbee_desk.services.selection import SelectionError
+from sbee_desk.services.errors import ServiceError
 
 log = logging.getLogger(__name__)
 
@@ -31,21 +32,14 @@ class UserError(Exception):
 #: exceptions whose ``str()`` is a French message written for the user
 EXPECTED_ERRORS: tuple[type[BaseException], ...] = (
     DatabaseError,
-    PermissionDenied,
-    SelectionError,
+    PrintFailed,
+    ServiceError,
     UserError,
 )
 
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("Errors", text)
-
-
-def register_expected_error(kind: type[BaseException]) -> None:
-    """Declare another exception type whose message is written for the user."""
-    global EXPECTED_ERRORS
-    if kind not in EXPECTED_ERRORS:
-        EXPECTED_ERRORS = (*EXPECTED_ERRORS, kind)
 
 
 def describe_error(exc: BaseException, action: str) -> tuple[str, str | None]:

@@ -24,8 +24,8 @@ from sbee_desk.domain.permissions import Role
 from sbee_desk.gui.formatting import database_label
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.users import (
+    AccountError,
     AuthenticationFailed,
-    UserError,
     authenticate,
     create_user,
 )
@@ -156,7 +156,7 @@ class FirstAdministratorDialog(QDialog):
         try:
             create_user(self.db.uow(), None, login, self.name_edit.text(), [Role.ADMIN], password)
             self.actor = authenticate(self.db.uow(), login, password)
-        except (UserError, AuthenticationFailed) as exc:
+        except (AccountError, AuthenticationFailed) as exc:
             self._refuse(str(exc))
             return
         self.accept()

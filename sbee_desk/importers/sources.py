@@ -26,6 +26,7 @@ from typing import Any
 from sbee_desk.importers.formats import TABLE_ORDER, TABLES, TABLES_BY_NAME, Kind, TableSpec
 from sbee_desk.importers.results import ImportFailed, ImportProblem
 from sbee_desk.importers.values import detect_separator, normalize_name
+from sbee_desk.wording.errors import message
 
 Row = tuple[int, list[str]]
 
@@ -46,8 +47,9 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _fail(table: str, message: str) -> ImportFailed:
-    return ImportFailed([ImportProblem(table, 0, "", message)])
+def _fail(table: str, code: str, /, **data: Any) -> ImportFailed:
+    """The import refused on one problem of ``table``: ``code`` worded by sbee_desk.wording."""
+    return ImportFailed([ImportProblem(table, 0, "", message(code, data))])
 
 
 class TableSource:
@@ -101,15 +103,15 @@ class CsvTable(TableSource):
         self._separator = ";"
         self._line = 0
 
-    def _problem(self, line: int, message: str) -> SourceError:
-        return SourceError(ImportProblem(self.spec.name, line, "", message))
+    def _problem(self, line: int, code: str, /, **data: Any) -> SourceError:
+        return SourceError(ImportProblem(self.spec.name, line, "", message(code, data)))
 
     def _unreadable(self, line: int, exc: Exception) -> SourceError:
         if isinstance(exc, UnicodeDecodeError):
             return self._not_utf8(line)
         if isinstance(exc, csv.Error):
-            return self._problem(line, f"ligne illisible (guillemets ?) : {exc}")
-        return self._problem(line, f"fichier « {self.label} » illisible : {exc}")
+            return self._problem(line, "CSV_LINE_UNREADABLE", error=exc)
+        return self._problem(line, "FILE_UNREADABLE", name=self.label, error=exc)
 
     def header(self) -> list[str] | None:
         try:
@@ -181,11 +183,7 @@ class CsvTable(TableSource):
                 except UnicodeDecodeError:
                     line = number
                     break
-        return self._problem(
-            line,
-            f"fichier « {self.label} » pas en UTF-8 (caractère illisible ligne {line}) : "
-            "enregistrez-le en « CSV UTF-8 »",
-        )
+        return self._problem(line, "FILE_NOT_UTF8", name=self.label, line=line)
 
     def position(self) -> int:
         try:
@@ -278,22 +276,19 @@ def open_source(path: Path) -> Source:
     """Resolve PATH; raises :class:`ImportFailed` (one problem) when it cannot be read."""
     path = Path(path)
     if not path.exists():
-        raise _fail("import", f"chemin introuvable : « {path} »")
+        raise _fail("import", "PATH_NOT_FOUND", path=path)
     if path.is_dir():
         return _open_folder(path)
     if path.suffix.lower() == ".xlsx":
         return _open_workbook(path)
-    raise _fail(
-        "import",
-        f"« {path.name} » n'est ni un dossier de fichiers CSV ni un classeur .xlsx",
-    )
+    raise _fail("import", "NOT_A_SOURCE", name=path.name)
 
 
 def _open_folder(folder: Path) -> Source:
     try:
         entries = sorted(p for p in folder.iterdir() if p.is_file())
     except OSError as exc:
-        raise _fail("import", f"dossier « {folder} » illisible : {exc}") from None
+        raise _fail("import", "FOLDER_UNREADABLE", folder=folder, error=exc) from None
     found: dict[str, Path] = {}
     warnings_: list[str] = []
     for entry in entries:
@@ -308,14 +303,15 @@ def _open_folder(folder: Path) -> Source:
         if name in found:
             raise _fail(
                 entry.name,
-                f"deux fichiers pour la table {name} : « {found[name].name} » et « {entry.name} »",
+                "TWO_FILES_FOR_TABLE",
+                table=name,
+                first=found[name].name,
+                second=entry.name,
             )
         found[name] = entry
     if not found:
         raise _fail(
-            "import",
-            f"aucune table reconnue dans le dossier « {folder} » "
-            f"(fichiers attendus : {', '.join(s.name + '.csv' for s in TABLES)})",
+            "import", "NO_TABLE_IN_FOLDER", folder=folder, known=[s.name + ".csv" for s in TABLES]
         )
     tables: list[TableSource] = []
     files: list[tuple[str, str]] = []
@@ -325,7 +321,7 @@ def _open_folder(folder: Path) -> Source:
             files.append((entry.name, sha256_of(entry)))
             tables.append(CsvTable(TABLES_BY_NAME[name], entry))
         except OSError as exc:
-            raise _fail(entry.name, f"fichier « {entry.name} » illisible : {exc}") from None
+            raise _fail(entry.name, "FILE_UNREADABLE", name=entry.name, error=exc) from None
     return Source(tables, files, warnings_)
 
 
@@ -340,7 +336,7 @@ def _open_workbook(path: Path) -> Source:
             warnings.simplefilter("ignore", UserWarning)
             workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (OSError, zipfile.BadZipFile, InvalidFileException, KeyError, ValueError) as exc:
-        raise _fail(path.name, f"classeur « {path.name} » illisible : {exc}") from None
+        raise _fail(path.name, "WORKBOOK_UNREADABLE", name=path.name, error=exc) from None
     found: dict[str, Any] = {}
     warnings_: list[str] = []
     for sheet in workbook.worksheets:
@@ -351,15 +347,13 @@ def _open_workbook(path: Path) -> Source:
             )
         elif name in found:
             workbook.close()
-            raise _fail(path.name, f"deux feuilles pour la table {name} dans « {path.name} »")
+            raise _fail(path.name, "TWO_SHEETS_FOR_TABLE", table=name, name=path.name)
         else:
             found[name] = sheet
     if not found:
         workbook.close()
         raise _fail(
-            path.name,
-            f"aucune feuille reconnue dans « {path.name} » "
-            f"(feuilles attendues : {_known_tables()})",
+            path.name, "NO_SHEET_IN_WORKBOOK", name=path.name, known=[s.name for s in TABLES]
         )
     tables: list[TableSource] = [
         SheetTable(TABLES_BY_NAME[name], path.name, found[name])

@@ -16,10 +16,11 @@ from collections.abc import Callable
 
 from sbee_desk.domain.enums import CustomerCategory, Voltage
 from sbee_desk.importers.formats import Kind
+from sbee_desk.services.errors import ServiceError
 
 
-class BadValue(ValueError):
-    """A cell that cannot be read; ``str()`` is the French message."""
+class BadValue(ServiceError, ValueError):
+    """A cell that cannot be read (data: ``text``, the cell); ``str()`` is French."""
 
 
 _fromisoformat = dt.date.fromisoformat
@@ -35,7 +36,7 @@ VOLTAGES = frozenset(v.value for v in Voltage)
 
 
 def _bad_date(text: str) -> BadValue:
-    return BadValue(f"date « {text} » illisible (attendu jj/mm/aaaa ou aaaa-mm-jj)")
+    return BadValue("BAD_DATE", text=text)
 
 
 def parse_date(text: str) -> str:
@@ -71,24 +72,24 @@ def parse_amount(text: str) -> int:
     body = digits[1:] if digits[:1] == "-" else digits
     if not (body.isascii() and body.isdigit()):
         if any(sep in body for sep in ".,") and body.replace(".", "").replace(",", "").isdigit():
-            raise BadValue(f"montant « {text} » non entier (francs CFA entiers attendus)")
-        raise BadValue(f"montant « {text} » illisible (francs CFA entiers attendus)")
+            raise BadValue("AMOUNT_NOT_WHOLE", text=text)
+        raise BadValue("BAD_AMOUNT", text=text)
     if len(body) > MAX_AMOUNT_DIGITS:
-        raise BadValue(f"montant « {text} » trop grand")
+        raise BadValue("AMOUNT_TOO_LARGE", text=text)
     return int(digits)
 
 
 def parse_invoice_amount(text: str) -> int:
     amount = parse_amount(text)
     if amount < 0:
-        raise BadValue(f"montant « {text} » négatif")
+        raise BadValue("NEGATIVE_AMOUNT", text=text)
     return amount
 
 
 def parse_payment_amount(text: str) -> int:
     amount = parse_amount(text)
     if amount <= 0:
-        raise BadValue(f"montant « {text} » nul ou négatif (un règlement est supérieur à 0)")
+        raise BadValue("PAYMENT_NOT_POSITIVE", text=text)
     return amount
 
 
@@ -100,29 +101,27 @@ def parse_flag(text: str) -> bool:
     try:
         return _FLAGS[text.lower()]
     except KeyError:
-        raise BadValue(f"valeur « {text} » illisible (attendu oui ou non)") from None
+        raise BadValue("BAD_FLAG", text=text) from None
 
 
 def parse_voltage(text: str) -> str:
     code = text.upper()
     if code in VOLTAGES:
         return code
-    raise BadValue(f"tension « {text} » inconnue (attendu BT ou MT)")
+    raise BadValue("UNKNOWN_VOLTAGE", text=text)
 
 
 def parse_category(text: str) -> str:
     code = text.upper()
     if code in CATEGORIES:
         return code
-    raise BadValue(
-        f"catégorie « {text} » inconnue (attendu : {', '.join(c.value for c in CustomerCategory)})"
-    )
+    raise BadValue("UNKNOWN_CELL_CATEGORY", text=text, known=[c.value for c in CustomerCategory])
 
 
 def parse_period(text: str) -> str:
     if _PERIOD.match(text):
         return text
-    raise BadValue(f"période « {text} » illisible (attendu aaaa-mm)")
+    raise BadValue("BAD_PERIOD", text=text)
 
 
 def text_parser(max_len: int | None) -> Callable[[str], str]:
@@ -133,7 +132,7 @@ def text_parser(max_len: int | None) -> Callable[[str], str]:
 
     def parse_text(text: str) -> str:
         if len(text) > limit:
-            raise BadValue(f"valeur « {text} » trop longue ({limit} caractères au plus)")
+            raise BadValue("TEXT_TOO_LONG", text=text, limit=limit)
         return text
 
     return parse_text

@@ -46,8 +46,8 @@ from sbee_desk.domain.permissions import ACTION_LABELS, ROLE_LABELS, Action
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.audit import ChainStatus, verify_chain
 from sbee_desk.services.authz import require
-from sbee_desk.services.edition import STATUS_LABELS
-from sbee_desk.services.plans import FIELD_LABELS as PLAN_FIELD_LABELS
+from sbee_desk.wording.labels import DOCUMENT_STATUS_LABELS as STATUS_LABELS
+from sbee_desk.wording.labels import PLAN_FIELD_LABELS
 
 #: filters that group several actions by their prefix, and their French names
 ACTION_GROUPS: dict[str, str] = {

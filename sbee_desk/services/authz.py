@@ -7,17 +7,19 @@ from sqlalchemy import select
 from sbee_desk.db.models import User
 from sbee_desk.db.uow import UnitOfWork
 from sbee_desk.domain.audit_actions import AuditAction
-from sbee_desk.domain.permissions import ACTION_LABELS, Action, Role, allowed
+from sbee_desk.domain.permissions import Action, Role, allowed
 from sbee_desk.services import audit
 from sbee_desk.services.actor import Actor
+from sbee_desk.services.errors import ServiceError
 
 
-class PermissionDenied(Exception):
-    """The acting user may not do this; ``str()`` is a French message. Audited."""
+class PermissionDenied(ServiceError):
+    """The acting user may not do this (data: ``login``, ``action``). Audited."""
 
-    def __init__(self, message: str, action: Action | None = None) -> None:
-        super().__init__(message)
-        self.action = action
+    @property
+    def action(self) -> Action | None:
+        action: Action | None = self.data.get("action")
+        return action
 
 
 def current_roles(uow: UnitOfWork, login: str) -> frozenset[Role] | None:
@@ -48,18 +50,12 @@ def require(uow: UnitOfWork, actor: Actor, action: Action) -> None:
     roles = current_roles(uow, actor.login)
     if roles is None:
         reason = "unknown_or_inactive"
-        message = (
-            f"Utilisateur « {actor.login} » inconnu ou désactivé : action refusée "
-            f"({ACTION_LABELS[action]})."
-        )
+        denied = PermissionDenied("UNKNOWN_OR_INACTIVE_USER", login=actor.login, action=action)
     elif not allowed(roles, action):
         reason = "role"
-        message = (
-            f"Action refusée : « {actor.login} » n'a pas le rôle requis pour "
-            f"{ACTION_LABELS[action]}."
-        )
+        denied = PermissionDenied("ROLE_REQUIRED", login=actor.login, action=action)
     else:
         return
     uow.session.rollback()
     record_refusal(uow, actor.login, action.value, reason)
-    raise PermissionDenied(message, action)
+    raise denied

@@ -69,7 +69,7 @@ from sbee_desk.db.models import (
 )
 from sbee_desk.db.uow import UnitOfWork
 from sbee_desk.documents.formal import Party, Rendered, UnpaidInvoice, blank, font_set
-from sbee_desk.documents.formats import format_date, plural
+from sbee_desk.documents.formats import format_date
 from sbee_desk.documents.letters import LetterData, letter_file_name, load_letter_texts
 from sbee_desk.documents.orders import OrderData, load_order_texts, order_file_name
 from sbee_desk.documents.resources import TemplateError
@@ -90,6 +90,7 @@ from sbee_desk.services import audit
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.authz import require
 from sbee_desk.services.clock import today
+from sbee_desk.services.errors import ServiceError
 from sbee_desk.services.r7 import Cancellation, cancel_ended
 from sbee_desk.services.r7 import DocumentKind as DocumentKind  # re-exported for the faces
 from sbee_desk.services.rules_sql import PlansSql, load_plans
@@ -105,8 +106,8 @@ POOL_THRESHOLD = 40
 CHUNK_MIN, CHUNK_MAX = 4, 64
 
 
-class EditionError(Exception):
-    """Bad input or a refused action; ``str()`` is a French message. Nothing changed."""
+class EditionError(ServiceError):
+    """Bad input or a refused action; nothing changed."""
 
 
 class Recipient(StrEnum):
@@ -130,21 +131,6 @@ class BatchStatus(StrEnum):
 RECIPIENT_OF = {DocumentKind.LETTER: Recipient.RELEVEUR, DocumentKind.ORDER: Recipient.CHEF_RPNT}
 #: role, in the staff register, of who may receive each recipient's documents
 STAFF_ROLE_OF = {Recipient.RELEVEUR: "RELEVEUR", Recipient.CHEF_RPNT: "AGENT_RPNT"}
-RECIPIENT_LABELS = {Recipient.RELEVEUR: "releveur", Recipient.CHEF_RPNT: "chef section RPNT"}
-STATUS_LABELS = {
-    DocumentStatus.GENERE: "généré",
-    DocumentStatus.IMPRIME: "imprimé",
-    DocumentStatus.REMIS: "remis",
-}
-#: French words of the gap codes (documents.letters / documents.orders)
-GAP_LABELS = {
-    "ADRESSE": "adresse",
-    "QUARTIER": "quartier",
-    "ZONE": "zone",
-    "COMPTEUR": "n° de compteur",
-    "DISJONCTEUR": "disjoncteur",
-    "PDL": "point de livraison",
-}
 
 
 # --------------------------------------------------------------------------- results
@@ -286,16 +272,13 @@ def _texts() -> Texts:
         texts = Texts(load_letter_texts(), load_order_texts())
         font_set()
     except TemplateError as exc:
-        raise EditionError(f"{exc} Aucun document n'a été produit.") from exc
+        raise EditionError("EDITION_TEMPLATE_UNUSABLE", reason=str(exc)) from exc
     return texts
 
 
 def _check_date(on: dt.date, today_: dt.date) -> None:
     if on > today_:
-        raise EditionError(
-            f"Date d'édition {on:%d/%m/%Y} postérieure à aujourd'hui : l'édition se fait à la "
-            "date du jour ou à une date passée."
-        )
+        raise EditionError("FUTURE_EDITION_DATE", on=on)
 
 
 # --------------------------------------------------------------------------- R7
@@ -502,18 +485,6 @@ def _run_plans(uow: UnitOfWork, run_ids: set[int]) -> dict[int, dict[str, PlanVa
 # --------------------------------------------------------------------------- copies on disk
 
 
-def _reason(exc: OSError) -> str:
-    if isinstance(exc, PermissionError):
-        return "accès refusé"
-    if isinstance(exc, NotADirectoryError | FileExistsError):
-        return "ce chemin n'est pas un dossier"
-    if exc.errno == errno.ENOSPC:
-        return "disque plein"
-    if exc.errno == errno.EROFS:
-        return "support en lecture seule"
-    return exc.strerror or str(exc)
-
-
 def _prepare_out(folder: Path) -> None:
     """Create the folder; remove temporary files a killed run left behind."""
     try:
@@ -526,10 +497,7 @@ def _prepare_out(folder: Path) -> None:
         for stale in folder.glob(".*.pdf.*.tmp"):
             stale.unlink(missing_ok=True)
     except OSError as exc:
-        raise EditionError(
-            f"Impossible d'écrire dans le dossier « {folder} » ({_reason(exc)}). Choisissez un "
-            "dossier où vous pouvez écrire ; aucun document n'a été produit."
-        ) from exc
+        raise EditionError("EDITION_FOLDER_NOT_WRITABLE", folder=folder, error=exc) from exc
 
 
 def write_copy(folder: Path, name: str, content: bytes) -> None:
@@ -543,10 +511,7 @@ def write_copy(folder: Path, name: str, content: bytes) -> None:
         os.replace(temporary, target)
     except OSError as exc:
         temporary.unlink(missing_ok=True)
-        raise EditionError(
-            f"Copie « {target} » impossible ({_reason(exc)}) : le document est enregistré dans la "
-            "base ; relancez l'édition avec --out pour écrire les copies manquantes."
-        ) from exc
+        raise EditionError("COPY_NOT_WRITTEN", target=target, error=exc) from exc
 
 
 def _needs_copy(folder: Path, name: str, size: int) -> bool:
@@ -1361,7 +1326,7 @@ def document_pdf(uow: UnitOfWork, document_id: int) -> tuple[str, bytes]:
             )
         ).one_or_none()
     if row is None:
-        raise EditionError(f"Document n° {document_id} introuvable.")
+        raise EditionError("DOCUMENT_NOT_FOUND", document_id=document_id)
     return row.file_name, row.content
 
 
@@ -1376,10 +1341,7 @@ def combined_pdf(uow: UnitOfWork, batch_id: int, recipient: Recipient) -> tuple[
             )
         ).one_or_none()
         if row is None:
-            raise EditionError(
-                f"Édition n° {batch_id} : pas de fichier regroupé pour le "
-                f"{RECIPIENT_LABELS[recipient]}."
-            )
+            raise EditionError("NO_COMBINED_FILE", batch_id=batch_id, recipient=recipient)
         name, content, count = row.file_name, row.content, row.documents
     live = sum(1 for d in list_documents(uow, batch_id, recipient) if not d.cancelled)
     return name, content, live != count
@@ -1411,8 +1373,8 @@ class AmbiguousNumber(EditionError):
     """A number carried by both a letter and an order (their series are separate):
     say which one is meant. ``numbers``: the ambiguous ones."""
 
-    def __init__(self, message: str, numbers: list[str]) -> None:
-        super().__init__(message)
+    def __init__(self, numbers: list[str]) -> None:
+        super().__init__("AMBIGUOUS_NUMBER", numbers=numbers)
         self.numbers = numbers
 
 
@@ -1421,10 +1383,7 @@ def normalize_number(raw: str) -> str:
     otherwise."""
     text = raw.strip()
     if not text.isdigit() or len(text) > 8:
-        raise EditionError(
-            f"N° « {raw} » : un numéro de lettre ou d'ordre s'écrit avec 8 chiffres au plus "
-            "(par exemple 00000012)."
-        )
+        raise EditionError("BAD_DOCUMENT_NUMBER", raw=raw)
     return text.zfill(8)
 
 
@@ -1442,7 +1401,7 @@ def documents_by_number(
     raises :class:`EditionError` naming it."""
     wanted = list(dict.fromkeys(normalize_number(n) for n in numbers))
     if not wanted:
-        raise EditionError("Aucun numéro de document indiqué.")
+        raise EditionError("NO_DOCUMENT_NUMBER")
     d = EditionDocument
     found: dict[str, dict[DocumentKind, tuple[int, int]]] = {}
     with uow:
@@ -1456,16 +1415,7 @@ def documents_by_number(
                 found.setdefault(number, {})[DocumentKind(doc_kind)] = (doc_id, batch_id)
     missing = [n for n in wanted if n not in found]
     if missing:
-        what = {
-            None: "aucune lettre ni aucun ordre édité",
-            DocumentKind.LETTER: "aucune lettre éditée",
-            DocumentKind.ORDER: "aucun ordre édité",
-        }[kind]
-        several = len(missing) > 1
-        raise EditionError(
-            f"N° {', '.join(missing)} : {what} sous {'ces numéros' if several else 'ce numéro'}. "
-            "Rien n'a été enregistré."
-        )
+        raise EditionError("UNKNOWN_DOCUMENT_NUMBER", numbers=missing, kind=kind)
     chosen: dict[int, int] = {}  # document id → batch id
     ambiguous = []
     for number in wanted:
@@ -1478,12 +1428,7 @@ def documents_by_number(
         doc_id, batch_id = next(iter(by_kind.values()))
         chosen[doc_id] = batch_id
     if ambiguous:
-        which = "ces numéros" if len(ambiguous) > 1 else "ce numéro"
-        raise AmbiguousNumber(
-            f"N° {', '.join(ambiguous)} : une lettre et un ordre portent {which} ; précisez "
-            "s'il s'agit de la lettre ou de l'ordre. Rien n'a été enregistré.",
-            ambiguous,
-        )
+        raise AmbiguousNumber(ambiguous)
     rows = [
         row
         for batch_id in sorted(set(chosen.values()))
@@ -1496,14 +1441,11 @@ def documents_by_number(
 def _documents(uow: UnitOfWork, ids: Iterable[int]) -> list[EditionDocument]:
     wanted = sorted(set(ids))
     if not wanted:
-        raise EditionError("Aucun document choisi.")
+        raise EditionError("NO_DOCUMENT_CHOSEN")
     docs = list(uow.session.scalars(select(EditionDocument).where(EditionDocument.id.in_(wanted))))
     missing = sorted(set(wanted) - {d.id for d in docs})
     if missing:
-        raise EditionError(
-            f"{plural(len(missing), 'document introuvable', 'documents introuvables')} : "
-            f"{', '.join(map(str, missing))}."
-        )
+        raise EditionError("DOCUMENTS_NOT_FOUND", ids=missing)
     return docs
 
 
@@ -1533,15 +1475,12 @@ def _work_cancelled(uow: UnitOfWork, docs: Sequence[EditionDocument]) -> set[int
     return out
 
 
-def _refuse_cancelled(uow: UnitOfWork, docs: Sequence[EditionDocument], what: str) -> None:
+def _refuse_cancelled(uow: UnitOfWork, docs: Sequence[EditionDocument], step: str) -> None:
+    """Refuse ``step`` (``print`` or ``handover``) of documents cancelled since (R7)."""
     cancelled = _work_cancelled(uow, docs)
     if cancelled:
-        numbers = ", ".join(d.number for d in docs if d.id in cancelled)
-        words = plural(len(cancelled), "document annulé", "documents annulés")
-        raise EditionError(
-            f"{what} refusé : {words} depuis l'édition (R7, paiement ou "
-            f"rétablissement) : n° {numbers}. Rien n'a été enregistré."
-        )
+        numbers = [d.number for d in docs if d.id in cancelled]
+        raise EditionError("DOCUMENTS_CANCELLED", step=step, numbers=numbers)
 
 
 def mark_printed(
@@ -1554,15 +1493,10 @@ def mark_printed(
     with uow.write():
         require(uow, actor, Action.EDITION)
         docs = _documents(uow, document_ids)
-        _refuse_cancelled(uow, docs, "Impression")
+        _refuse_cancelled(uow, docs, "print")
         again = [d for d in docs if d.print_count > 0]
         if again and not reason:
-            raise EditionError(
-                f"Réimpression de {plural(len(again), 'document', 'documents')} déjà "
-                f"{'imprimé' if len(again) <= 1 else 'imprimés'} (n° "
-                f"{', '.join(d.number for d in again[:5])}{'…' if len(again) > 5 else ''}) : "
-                "indiquez le motif de la réimpression. Rien n'a été enregistré."
-            )
+            raise EditionError("REPRINT_REASON_REQUIRED", numbers=[d.number for d in again])
         at = audit.now()
         events: list[audit.EventDraft] = []
         for d in docs:
@@ -1598,10 +1532,7 @@ def _flush(uow: UnitOfWork) -> None:
         uow.session.flush()
     except StaleDataError as exc:
         uow.session.rollback()
-        raise EditionError(
-            "Ces documents viennent d'être modifiés depuis un autre poste : rafraîchissez la "
-            "file d'impression. Rien n'a été enregistré."
-        ) from exc
+        raise EditionError("DOCUMENTS_CHANGED_ELSEWHERE") from exc
 
 
 def handover_candidates(uow: UnitOfWork, recipient: Recipient) -> list[StaffChoice]:
@@ -1625,23 +1556,17 @@ def mark_handed_over(
         docs = _documents(uow, document_ids)
         staff = uow.session.get(StaffMember, staff_id)
         if staff is None or not staff.active:
-            raise EditionError(f"Personnel n° {staff_id} introuvable ou inactif.")
-        _refuse_cancelled(uow, docs, "Remise")
+            raise EditionError("STAFF_NOT_FOUND", staff_id=staff_id)
+        _refuse_cancelled(uow, docs, "handover")
         unprinted = [d.number for d in docs if d.print_count == 0]
         if unprinted:
-            raise EditionError(
-                f"Remise refusée : {plural(len(unprinted), 'document', 'documents')} pas encore "
-                f"{'imprimé' if len(unprinted) <= 1 else 'imprimés'} : n° "
-                f"{', '.join(unprinted[:5])}{'…' if len(unprinted) > 5 else ''}."
-            )
+            raise EditionError("HANDOVER_NOT_PRINTED", numbers=unprinted)
         wrong = sorted(
             {d.recipient for d in docs if STAFF_ROLE_OF[Recipient(d.recipient)] != staff.role}
         )
         if wrong:
-            who = " et ".join(RECIPIENT_LABELS[Recipient(r)] for r in wrong)
             raise EditionError(
-                f"Remise refusée : {staff.name} ({staff.role}) ne reçoit pas les documents du "
-                f"{who} (lettres : un releveur ; ordres : la section RPNT)."
+                "HANDOVER_WRONG_STAFF", name=staff.name, role=staff.role, recipients=wrong
             )
         at = audit.now()
         events: list[audit.EventDraft] = []

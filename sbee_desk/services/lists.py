@@ -65,11 +65,12 @@ from sbee_desk.services import audit
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.authz import require
 from sbee_desk.services.dropped import contract_facts
+from sbee_desk.services.errors import ServiceError
 from sbee_desk.services.selection import CandidateLine, candidate_lines
 
 
-class ListError(ValueError):
-    """Lists cannot be produced or read; ``str()`` is a French message. Nothing changed."""
+class ListError(ServiceError, ValueError):
+    """Lists cannot be produced or read; nothing changed."""
 
 
 @dataclass(frozen=True)
@@ -191,7 +192,7 @@ def _context(uow: UnitOfWork, run_id: int, bordereau_code: str) -> _Context:
     session = uow.session
     run = session.get(SelectionRun, run_id)
     if run is None:
-        raise ListError(f"Traitement n° {run_id} introuvable.")
+        raise ListError("RUN_NOT_FOUND", run_id=run_id)
     bordereau = session.get(Bordereau, bordereau_code)
     has_lines = session.scalar(
         select(func.count())
@@ -199,9 +200,7 @@ def _context(uow: UnitOfWork, run_id: int, bordereau_code: str) -> _Context:
         .where(Candidate.run_id == run_id, Candidate.bordereau_code == bordereau_code)
     )
     if bordereau is None or not has_lines:
-        raise ListError(
-            f"Le bordereau {bordereau_code} n'a aucune ligne dans le traitement n° {run_id}."
-        )
+        raise ListError("BORDEREAU_NOT_IN_RUN", bordereau=bordereau_code, run_id=run_id)
     validation = session.scalars(
         select(BordereauValidation).where(
             BordereauValidation.run_id == run_id,
@@ -209,10 +208,7 @@ def _context(uow: UnitOfWork, run_id: int, bordereau_code: str) -> _Context:
         )
     ).one_or_none()
     if validation is None:
-        raise ListError(
-            f"Le bordereau {bordereau_code} du traitement n° {run_id} n'est pas validé : "
-            "ses listes ne peuvent pas être produites. Terminez sa revue et validez-le d'abord."
-        )
+        raise ListError("BORDEREAU_NOT_VALIDATED", bordereau=bordereau_code, run_id=run_id)
     agency = session.get(Agency, bordereau.agency_code)
     return _Context(
         run_on=run.run_on,
@@ -432,22 +428,10 @@ def _texts() -> ListTexts:
     try:
         return load_list_texts()
     except TemplateError as exc:
-        raise ListError(str(exc)) from exc
+        raise ListError("LIST_TEMPLATE_UNUSABLE", reason=str(exc)) from exc
 
 
 # --------------------------------------------------------------------------- copies on disk
-
-
-def _reason(exc: OSError) -> str:
-    if isinstance(exc, PermissionError):
-        return "accès refusé"
-    if isinstance(exc, NotADirectoryError | FileExistsError):
-        return "ce chemin n'est pas un dossier"
-    if exc.errno == errno.ENOSPC:
-        return "disque plein"
-    if exc.errno == errno.EROFS:
-        return "support en lecture seule"
-    return exc.strerror or str(exc)
 
 
 @dataclass
@@ -468,11 +452,7 @@ class _Staged:
             for name, content in files:
                 target = folder / name
                 if target.is_dir():
-                    raise ListError(
-                        f"« {target} » est un dossier : il ne peut pas être remplacé par la "
-                        "liste. Renommez-le ou choisissez un autre dossier ; rien n'a été "
-                        "enregistré."
-                    )
+                    raise ListError("LIST_TARGET_IS_FOLDER", target=target)
                 temporary = folder / f".{name}.{uuid.uuid4().hex[:8]}.tmp"
                 staged.pending.append((temporary, target))
                 with temporary.open("xb") as out:  # "x": never an existing file
@@ -481,10 +461,7 @@ class _Staged:
                     os.fsync(out.fileno())
         except OSError as exc:
             staged.discard()
-            raise ListError(
-                f"Impossible d'écrire dans le dossier « {folder} » ({_reason(exc)}). Choisissez "
-                "un dossier où vous pouvez écrire ; rien n'a été enregistré."
-            ) from exc
+            raise ListError("LIST_FOLDER_NOT_WRITABLE", folder=folder, error=exc) from exc
         except BaseException:
             staged.discard()
             raise
@@ -504,11 +481,7 @@ class _Staged:
                 os.replace(temporary, target)
         except OSError as exc:
             self.undo()
-            raise ListError(
-                f"Le fichier « {target} » ne peut pas être remplacé ({_reason(exc)}) : il est "
-                "sans doute ouvert dans un autre programme (Excel, lecteur PDF) ou protégé. "
-                "Fermez-le puis recommencez ; rien n'a été enregistré."
-            ) from exc
+            raise ListError("LIST_FILE_LOCKED", target=target, error=exc) from exc
         return [t for t, _ in self.installed]
 
     def undo(self) -> None:
@@ -731,8 +704,8 @@ def archive_register(
         try:
             kind = ListKind(kind)
         except ValueError as exc:
-            known = ", ".join(k.value for k in ListKind)
-            raise ListError(f"Type de liste « {kind} » inconnu (types : {known}).") from exc
+            known = [k.value for k in ListKind]
+            raise ListError("UNKNOWN_LIST_KIND", kind=kind, known=known) from exc
     with uow:
         if actor is not None:
             require(uow, actor, Action.READ)
@@ -784,10 +757,7 @@ def archive_register(
 
 def _refuse_no_file(entry_id: int, kind: str, file_format: str) -> None:
     if file_format == NO_FILE:
-        raise ListError(
-            f"Classeur, n° {entry_id} — {EMPTY_LIST_LABELS[ListKind(kind)]} : aucun fichier "
-            "n'a été produit pour cette liste (elle n'avait aucune ligne)."
-        )
+        raise ListError("LIST_HAS_NO_FILE", entry_id=entry_id, kind=ListKind(kind))
 
 
 def archived_content(uow: UnitOfWork, entry_id: int) -> tuple[str, bytes]:
@@ -803,14 +773,11 @@ def archived_content(uow: UnitOfWork, entry_id: int) -> tuple[str, bytes]:
             ).where(ArchiveEntry.id == entry_id)
         ).one_or_none()
     if row is None:
-        raise ListError(f"Classeur : liste n° {entry_id} introuvable.")
+        raise ListError("LIST_NOT_FOUND", entry_id=entry_id)
     _refuse_no_file(entry_id, row.kind, row.file_format)
     content = bytes(row.content)
     if hashlib.sha256(content).hexdigest() != row.sha256:
-        raise ListError(
-            f"Classeur : la liste n° {entry_id} ({row.file_name}) ne correspond plus à son "
-            "empreinte SHA-256 enregistrée : l'archive a été altérée. Prévenez la DIG / DAI."
-        )
+        raise ListError("LIST_TAMPERED", entry_id=entry_id, file_name=row.file_name)
     return row.file_name, content
 
 
@@ -862,11 +829,11 @@ def check_copy(uow: UnitOfWork, entry_id: int, path: Path) -> bool:
             )
         ).one_or_none()
     if row is None:
-        raise ListError(f"Classeur : liste n° {entry_id} introuvable.")
+        raise ListError("LIST_NOT_FOUND", entry_id=entry_id)
     _refuse_no_file(entry_id, row.kind, row.file_format)
     expected = row.sha256
     try:
         same: bool = file_sha256(Path(path)) == expected
         return same
     except OSError as exc:
-        raise ListError(f"Copie « {path} » illisible ({_reason(exc)}).") from exc
+        raise ListError("COPY_UNREADABLE", path=path, error=exc) from exc

@@ -27,7 +27,6 @@ from sbee_desk.db.models import (
     WorkOrder,
 )
 from sbee_desk.db.uow import UnitOfWork
-from sbee_desk.documents.formats import plural
 from sbee_desk.domain.audit_actions import AuditAction
 from sbee_desk.domain.enums import Decision
 from sbee_desk.domain.permissions import Action
@@ -36,12 +35,13 @@ from sbee_desk.services.actor import Actor
 from sbee_desk.services.authz import require
 from sbee_desk.services.clock import today
 from sbee_desk.services.dropped import drop_reasons
+from sbee_desk.services.errors import ServiceError
 from sbee_desk.services.r7 import Cancellation, cancel_ended
 from sbee_desk.services.rules_sql import PlansSql, candidate_select, load_plans
 
 
-class ReviewError(ValueError):
-    """Bad review action; ``str()`` is a French message. Nothing was changed."""
+class ReviewError(ServiceError, ValueError):
+    """Bad review action; nothing was changed."""
 
 
 @dataclass(frozen=True)
@@ -73,14 +73,9 @@ class RunTooOld(ReviewError):
     """Validation refused: the run is older than the plans allow (code ``RUN_TOO_OLD``;
     the data in ``age``, the faces word it; ``str()`` is the French sentence)."""
 
-    code = "RUN_TOO_OLD"
-
     def __init__(self, age: RunAge) -> None:
         self.age = age
-        super().__init__(
-            f"Ce traitement date du {age.run_on:%d/%m/%Y} (plus de {age.max_age_days} jours) : "
-            "relancez le traitement à la date du jour avant de valider."
-        )
+        super().__init__("RUN_TOO_OLD", run_on=age.run_on, max_age_days=age.max_age_days)
 
 
 @dataclass(frozen=True)
@@ -128,7 +123,7 @@ def run_age(uow: UnitOfWork, run_id: int, *, today_: dt.date | None = None) -> R
     with uow:
         run = uow.session.get(SelectionRun, run_id)
         if run is None:
-            raise ReviewError(f"Traitement n° {run_id} introuvable.")
+            raise ReviewError("RUN_NOT_FOUND", run_id=run_id)
         return _run_age(uow, run, today_ or today())
 
 
@@ -168,11 +163,11 @@ def _resolve_reason(uow: UnitOfWork, reason: str, note: str | None) -> tuple[str
     reason = (reason or "").strip()
     note = (note or "").strip()
     if not reason:
-        raise ReviewError("Motif d'exclusion obligatoire : choisissez un motif de la liste.")
+        raise ReviewError("EXCLUSION_REASON_REQUIRED")
     row = uow.session.get(ExclusionReason, reason.upper())
     if row is not None:
         if row.code == "AUTRE" and not note:
-            raise ReviewError("Motif « Autre » : précisez le motif en texte libre.")
+            raise ReviewError("OTHER_REASON_NOTE_REQUIRED")
         return row.code, f"{row.label} — {note}" if note else row.label
     return "AUTRE", f"{reason} — {note}" if note else reason
 
@@ -185,10 +180,7 @@ def _lines(uow: UnitOfWork, run_id: int, polices: list[str]) -> list[Candidate]:
     )
     missing = sorted(set(polices) - {c.police for c in rows})
     if missing:
-        raise ReviewError(
-            f"{plural(len(missing), 'police absente', 'polices absentes')} du traitement "
-            f"n° {run_id} : {', '.join(missing)}."
-        )
+        raise ReviewError("POLICES_NOT_IN_RUN", polices=missing, run_id=run_id)
     return rows
 
 
@@ -197,8 +189,7 @@ def _check_open(uow: UnitOfWork, run_id: int, bordereaux: set[str]) -> None:
         v = _validation(uow, run_id, code)
         if v is not None:
             raise ReviewError(
-                f"Le bordereau {code} a été validé par {v.validated_by} le "
-                f"{v.validated_at:%d/%m/%Y} : sa revue est figée."
+                "BORDEREAU_VALIDATED", bordereau=code, by=v.validated_by, at=v.validated_at
             )
 
 
@@ -301,20 +292,17 @@ def add_derogation(
     """Record a DG derogation (DIRECTION) and re-decide the open runs' lines (R4)."""
     reference = (reference or "").strip()
     if not reference:
-        raise ReviewError("Dérogation : la référence de la décision DG est obligatoire.")
+        raise ReviewError("DEROGATION_REFERENCE_REQUIRED")
     if decided_on > (today_ or today()):
-        raise ReviewError(
-            f"Dérogation : date de décision {decided_on:%d/%m/%Y} postérieure à aujourd'hui."
-        )
+        raise ReviewError("DEROGATION_IN_FUTURE", decided_on=decided_on)
     if valid_until is not None and valid_until < decided_on:
         raise ReviewError(
-            f"Dérogation : fin de validité {valid_until:%d/%m/%Y} antérieure à la décision "
-            f"du {decided_on:%d/%m/%Y}."
+            "DEROGATION_ENDS_BEFORE_DECISION", valid_until=valid_until, decided_on=decided_on
         )
     with uow.write():
         require(uow, actor, Action.DEROGATION)
         if uow.session.get(Contract, police) is None:
-            raise ReviewError(f"Dérogation : police « {police} » inconnue.")
+            raise ReviewError("DEROGATION_UNKNOWN_POLICE", police=police)
         derogation = Derogation(
             police=police,
             reference=reference,
@@ -397,7 +385,7 @@ def validate_bordereau(
             )
         run = session.get(SelectionRun, run_id)
         if run is None:
-            raise ReviewError(f"Traitement n° {run_id} introuvable.")
+            raise ReviewError("RUN_NOT_FOUND", run_id=run_id)
         age = _run_age(uow, run, on)
         if age.too_old:
             raise RunTooOld(age)
@@ -407,17 +395,17 @@ def validate_bordereau(
             .where(Candidate.run_id == run_id, Candidate.bordereau_code == bordereau_code)
         )
         if not total:
-            raise ReviewError(
-                f"Le bordereau {bordereau_code} n'a aucune ligne dans le traitement n° {run_id}."
-            )
+            raise ReviewError("BORDEREAU_NOT_IN_RUN", bordereau=bordereau_code, run_id=run_id)
         _check_open(uow, run_id, {bordereau_code})
         for police, reason in exclusions or []:
             code, text = _resolve_reason(uow, reason, None)
             lines = _lines(uow, run_id, [police])
             if lines[0].bordereau_code != bordereau_code:
                 raise ReviewError(
-                    f"Police {police} : elle appartient au bordereau {lines[0].bordereau_code}, "
-                    f"pas à {bordereau_code}."
+                    "POLICE_IN_OTHER_BORDEREAU",
+                    police=police,
+                    bordereau=lines[0].bordereau_code,
+                    asked=bordereau_code,
                 )
             lines[0].exclusion_code, lines[0].excluded_reason = code, text
             lines[0].excluded_by, lines[0].excluded_at = actor.login, audit.now()
@@ -431,7 +419,7 @@ def validate_bordereau(
         )
         for line in lines:
             if line.excluded_reason is not None and not line.excluded_reason.strip():
-                raise ReviewError(f"Police {line.police} : exclusion sans motif.")
+                raise ReviewError("EXCLUSION_WITHOUT_REASON", police=line.police)
         # Segregation: who recorded a derogation may not validate the bordereau using it.
         derogation_ids = [
             c.derogation_id for c in lines if c.derogation_id and not c.excluded_reason
@@ -443,10 +431,7 @@ def validate_bordereau(
                 )
             ).all()
             if own:
-                raise ReviewError(
-                    f"Séparation des tâches : vous avez enregistré la dérogation de la police "
-                    f"{own[0]} ; un autre chef doit valider ce bordereau."
-                )
+                raise ReviewError("OWN_DEROGATION", police=own[0])
         confirmed = [c for c in lines if c.excluded_reason is None]
         actionable = [
             c for c in confirmed if c.decision in (Decision.RELANCE, Decision.RESILIATION)
@@ -470,13 +455,7 @@ def validate_bordereau(
             if taken:
                 polices = sorted({t.police for t in taken})
                 runs = sorted({t.run_id for t in taken})
-                raise ReviewError(
-                    f"{plural(len(polices), 'ligne', 'lignes')} de ce bordereau "
-                    f"{'a' if len(polices) <= 1 else 'ont'} déjà leur lettre ou leur ordre, "
-                    f"validés dans le traitement n° {', '.join(map(str, runs))} "
-                    f"(polices {', '.join(polices[:5])}{'…' if len(polices) > 5 else ''}) : "
-                    "rien n'a été enregistré. Relancez le traitement pour une liste à jour."
-                )
+                raise ReviewError("LINES_ALREADY_VALIDATED", polices=polices, runs=runs)
         # R7 at validation: end the pending work of restored, paid or terminated contracts
         cancelled = cancel_ended(uow, actor, on, AuditAction.REVIEW_R7_CANCEL)
         # R7 with everything known now: still suspended and still unpaid at validation.
@@ -548,11 +527,7 @@ def validate_bordereau(
             session.flush()
         except IntegrityError as exc:
             session.rollback()
-            raise ReviewError(
-                f"Le bordereau {bordereau_code} vient d'être validé depuis un autre poste, ou "
-                "des lettres / ordres existent déjà pour ces suspensions : rien n'a été "
-                "enregistré. Rafraîchissez la page."
-            ) from exc
+            raise ReviewError("VALIDATION_RACE", bordereau=bordereau_code) from exc
         result = ValidationResult(
             run_id=run_id,
             bordereau_code=bordereau_code,

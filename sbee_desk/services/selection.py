@@ -39,11 +39,12 @@ from sbee_desk.services import audit
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.authz import require
 from sbee_desk.services.clock import today
+from sbee_desk.services.errors import ServiceError
 from sbee_desk.services.rules_sql import PlansSql, candidate_select, load_plans
 
 
-class SelectionError(Exception):
-    """Bad input for a selection; ``str()`` is a French message."""
+class SelectionError(ServiceError):
+    """Bad input for a selection; nothing changed."""
 
 
 @dataclass(frozen=True)
@@ -133,18 +134,13 @@ def run_selection(
     try:
         check_run_date(run_on, today_ or today())
     except FutureRunDate as exc:
-        raise SelectionError(
-            f"Date de traitement {run_on:%d/%m/%Y} postérieure à aujourd'hui : "
-            "la sélection se fait à une date passée ou du jour."
-        ) from exc
+        raise SelectionError("FUTURE_RUN_DATE", run_on=run_on) from exc
     with uow.write():
         require(uow, actor, Action.SELECT)
         session = uow.session
         if agency_code is not None and session.get(Agency, agency_code) is None:
-            known = (
-                ", ".join(session.scalars(select(Agency.code).order_by(Agency.code))) or "aucune"
-            )
-            raise SelectionError(f"Agence « {agency_code} » inconnue (agences connues : {known}).")
+            known = list(session.scalars(select(Agency.code).order_by(Agency.code)))
+            raise SelectionError("UNKNOWN_AGENCY", agency=agency_code, known=known)
         plans = load_plans(uow)
         snapshot = {code: plan.to_json() for code, plan in sorted(plans.items())}
         run = SelectionRun(
@@ -246,7 +242,7 @@ def reason_for(
 def _run(uow: UnitOfWork, run_id: int) -> SelectionRun:
     run = uow.session.get(SelectionRun, run_id)
     if run is None:
-        raise SelectionError(f"Traitement n° {run_id} introuvable.")
+        raise SelectionError("RUN_NOT_FOUND", run_id=run_id)
     return run
 
 

@@ -17,6 +17,7 @@ from sbee_desk.domain.permissions import Action, Role
 from sbee_desk.services import audit
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.authz import record_refusal, require
+from sbee_desk.services.errors import ServiceError
 
 #: failed logins in a row before the account is locked, and for how long
 MAX_FAILED_LOGINS = 5
@@ -26,13 +27,12 @@ MIN_PASSWORD_LENGTH = 8
 _hasher = PasswordHasher()
 
 
-class UserError(ValueError):
-    """Bad user input; ``str()`` is a French message."""
+class AccountError(ServiceError, ValueError):
+    """Bad input about an account or a staff member; nothing changed."""
 
 
-class AuthenticationFailed(Exception):
-    """Login refused; ``str()`` is a French message that never says whether the
-    login exists. Audited."""
+class AuthenticationFailed(ServiceError):
+    """Login refused; the message never says whether the login exists. Audited."""
 
 
 class StaffRole(StrEnum):
@@ -93,17 +93,15 @@ def parse_roles(raw: list[str]) -> list[Role]:
         try:
             roles.append(Role(name.strip().upper()))
         except ValueError as exc:
-            raise UserError(
-                f"Rôle « {name} » inconnu ; rôles : {', '.join(r.value for r in Role)}."
-            ) from exc
+            raise AccountError("UNKNOWN_ROLE", name=name, known=[r.value for r in Role]) from exc
     if not roles:
-        raise UserError("Un utilisateur doit avoir au moins un rôle.")
+        raise AccountError("NO_ROLE")
     return sorted(set(roles))
 
 
 def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise UserError(f"Mot de passe trop court : au moins {MIN_PASSWORD_LENGTH} caractères.")
+        raise AccountError("PASSWORD_TOO_SHORT", minimum=MIN_PASSWORD_LENGTH)
 
 
 def user_count(uow: UnitOfWork) -> int:
@@ -123,25 +121,25 @@ def create_user(
     needs no acting user (it acts as itself in the audit trail)."""
     login = login.strip()
     if not login or len(login) > 64 or any(c.isspace() for c in login):
-        raise UserError(f"Identifiant « {login} » invalide : un mot, 64 caractères au plus.")
+        raise AccountError("INVALID_LOGIN", login=login)
     if not full_name.strip():
-        raise UserError("Le nom complet est obligatoire.")
+        raise AccountError("FULL_NAME_REQUIRED")
     if not roles:
-        raise UserError("Un utilisateur doit avoir au moins un rôle.")
+        raise AccountError("NO_ROLE")
     _check_password(password)
     with uow.write():
         first = (uow.session.scalar(select(func.count()).select_from(User)) or 0) == 0
         if first:
             if Role.ADMIN not in roles:
-                raise UserError("Le premier utilisateur doit être l'administrateur (rôle ADMIN).")
+                raise AccountError("FIRST_USER_NOT_ADMIN")
             acting = Actor(login, frozenset(roles), full_name)
         else:
             if actor is None:
-                raise UserError("Indiquez l'utilisateur qui crée le compte (--user).")
+                raise AccountError("CREATOR_REQUIRED")
             require(uow, actor, Action.ADMINISTER)
             acting = actor
         if uow.session.scalars(select(User).where(User.login == login)).first():
-            raise UserError(f"L'identifiant « {login} » existe déjà.")
+            raise AccountError("LOGIN_TAKEN", login=login)
         user = User(
             login=login,
             full_name=full_name.strip(),
@@ -174,14 +172,13 @@ def authenticate(
 ) -> Actor:
     """Check a login and password; lock the account after repeated failures."""
     at = at or audit.now()
-    generic = "Identifiant ou mot de passe incorrect."
     with uow.write():
         user = uow.session.scalars(select(User).where(User.login == login)).one_or_none()
         if user is None:
             _hasher.hash(password)  # same cost whether the login exists or not
             uow.rollback()
             record_refusal(uow, login, "LOGIN", "bad_credentials")
-            raise AuthenticationFailed(generic)
+            raise AuthenticationFailed("BAD_CREDENTIALS")
         try:
             _hasher.verify(user.password_hash, password)
             good = True
@@ -201,18 +198,17 @@ def authenticate(
                 details={"reason": "bad_credentials", "failed_attempts": user.failed_attempts},
             )
             uow.commit()
-            raise AuthenticationFailed(generic)
+            raise AuthenticationFailed("BAD_CREDENTIALS")
         if locked is not None and locked > at:
             uow.rollback()
             record_refusal(uow, login, "LOGIN", "locked")
             raise AuthenticationFailed(
-                f"Compte verrouillé après {MAX_FAILED_LOGINS} échecs : réessayez après "
-                f"{locked.astimezone():%Hh%M} ou adressez-vous à l'administrateur."
+                "ACCOUNT_LOCKED", failures=MAX_FAILED_LOGINS, until=locked.astimezone()
             )
         if not user.active:
             uow.rollback()
             record_refusal(uow, login, "LOGIN", "inactive")
-            raise AuthenticationFailed("Compte désactivé : adressez-vous à l'administrateur.")
+            raise AuthenticationFailed("ACCOUNT_DISABLED")
         if user.failed_attempts or user.locked_until is not None:
             user.failed_attempts = 0
             user.locked_until = None
@@ -242,7 +238,7 @@ def update_user(
         require(uow, actor, Action.ADMINISTER)
         user = uow.session.scalars(select(User).where(User.login == login)).one_or_none()
         if user is None:
-            raise UserError(f"Utilisateur « {login} » inconnu.")
+            raise AccountError("UNKNOWN_USER", login=login)
         before = {
             "full_name": user.full_name,
             "roles": [r.role for r in user.roles],
@@ -250,7 +246,7 @@ def update_user(
         }
         if roles is not None:
             if not roles:
-                raise UserError("Un utilisateur doit avoir au moins un rôle.")
+                raise AccountError("NO_ROLE")
             wanted = {r.value for r in roles}
             user.roles = [r for r in user.roles if r.role in wanted] + [
                 UserRole(role=r) for r in sorted(wanted - {r.role for r in user.roles})
@@ -259,7 +255,7 @@ def update_user(
             user.active = active
         if full_name is not None:
             if not full_name.strip():
-                raise UserError("Le nom complet est obligatoire.")
+                raise AccountError("FULL_NAME_REQUIRED")
             user.full_name = full_name.strip()
         if password is not None:
             _check_password(password)
@@ -294,7 +290,7 @@ def _guard_last_admin(uow: UnitOfWork) -> None:
         .where(User.active.is_(True), UserRole.role == Role.ADMIN.value)
     )
     if not admins:
-        raise UserError("Il doit rester au moins un administrateur actif.")
+        raise AccountError("LAST_ADMIN")
 
 
 # --------------------------------------------------------------------------- demo
@@ -357,14 +353,14 @@ def save_staff(
     """Add or change a staff member (by matricule); ADMIN; audited."""
     matricule = matricule.strip()
     if not matricule:
-        raise UserError("Le matricule est obligatoire.")
+        raise AccountError("MATRICULE_REQUIRED")
     if not name.strip():
-        raise UserError("Le nom est obligatoire.")
+        raise AccountError("STAFF_NAME_REQUIRED")
     try:
         staff_role = StaffRole(role.strip().upper())
     except ValueError as exc:
-        raise UserError(
-            f"Fonction « {role} » inconnue ; fonctions : {', '.join(r.value for r in StaffRole)}."
+        raise AccountError(
+            "UNKNOWN_STAFF_ROLE", role=role, known=[r.value for r in StaffRole]
         ) from exc
     zone_text = ",".join(sorted({z.strip() for z in zones or [] if z.strip()}))
     with uow.write():

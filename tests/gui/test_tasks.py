@@ -64,7 +64,7 @@ def test_expected_error_is_shown_in_french(
     runner, parent = make_runner(qtbot, sqlite_db)
 
     def work(_ctx: TaskContext) -> None:
-        raise SelectionError("Agence « XYZ » inconnue (agences connues : aucune).")
+        raise SelectionError("UNKNOWN_AGENCY", agency="XYZ", known=[])
 
     task = runner.start(work, title="Traitement des relances")
     with qtbot.waitSignal(task.failed):

@@ -16,8 +16,8 @@ from sbee_desk.services.plans import update_plan
 from sbee_desk.services.selection import run_selection
 from sbee_desk.services.users import (
     MAX_FAILED_LOGINS,
+    AccountError,
     AuthenticationFailed,
-    UserError,
     authenticate,
     create_user,
     save_staff,
@@ -38,11 +38,11 @@ def refusals(db) -> list[tuple[str, str, str]]:
 
 
 def test_first_user_must_be_admin_and_needs_no_actor(db) -> None:
-    with pytest.raises(UserError, match="premier utilisateur doit être l'administrateur"):
+    with pytest.raises(AccountError, match="premier utilisateur doit être l'administrateur"):
         create_user(db.uow(), None, "chef", "Chef", [Role.CHEF_RECOUVREMENT], PASSWORD)
     info = create_user(db.uow(), None, "admin", "Admin", [Role.ADMIN], PASSWORD)
     assert info.roles == (Role.ADMIN,)
-    with pytest.raises(UserError, match="utilisateur qui crée"):
+    with pytest.raises(AccountError, match="utilisateur qui crée"):
         create_user(db.uow(), None, "chef", "Chef", [Role.CHEF_RECOUVREMENT], PASSWORD)
     admin = authenticate(db.uow(), "admin", PASSWORD)
     create_user(db.uow(), admin, "chef", "Chef", [Role.CHEF_RECOUVREMENT], PASSWORD)
@@ -90,7 +90,7 @@ def test_disabled_user_is_refused(db) -> None:
 def test_last_active_admin_cannot_be_removed(db) -> None:
     add_users(db)
     admin = authenticate(db.uow(), "admin", PASSWORD)
-    with pytest.raises(UserError, match="au moins un administrateur"):
+    with pytest.raises(AccountError, match="au moins un administrateur"):
         update_user(db.uow(), admin, "admin", active=False)
 
 

@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
 )
 
 from sbee_desk.domain.enums import ListKind
-from sbee_desk.gui import errors
 from sbee_desk.gui.changes import Change
 from sbee_desk.gui.context import AppContext
 from sbee_desk.gui.errors import UserError
@@ -49,15 +48,12 @@ from sbee_desk.gui.tasks import TaskContext
 from sbee_desk.gui.widgets import Banner, DataTable, EmptyState, PageView, row_layout
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.lists import (
-    ListError,
     RegisterEntry,
     archive_register,
     archived_content,
     check_copy,
     save_copy,
 )
-
-errors.register_expected_error(ListError)
 
 #: the search filters as you type, once typing pauses this long
 SEARCH_DELAY_MS = 150

@@ -49,8 +49,6 @@ from sbee_desk.gui.pages.print_queue_view import PrintQueueView
 from sbee_desk.gui.tasks import TaskContext
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.edition import (
-    GAP_LABELS,
-    RECIPIENT_LABELS,
     BatchInfo,
     BatchStatus,
     DocumentKind,
@@ -72,9 +70,7 @@ from sbee_desk.services.edition import (
     run_edition,
 )
 from sbee_desk.services.r7 import summary as r7_summary
-
-errors.register_expected_error(EditionError)
-errors.register_expected_error(PrintFailed)
+from sbee_desk.wording.labels import GAP_LABELS, RECIPIENT_LABELS
 
 SEARCH_DELAY_MS = 150
 #: « -2 »: the widths saved before issue #10 cut the police at 1366×768

@@ -67,8 +67,8 @@ from sbee_desk.gui.tasks import TaskContext
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.plans import PlanError, list_plans, parse_value, update_plan
 from sbee_desk.services.users import (
+    AccountError,
     StaffInfo,
-    UserError,
     UserInfo,
     create_user,
     list_staff,
@@ -76,10 +76,6 @@ from sbee_desk.services.users import (
     save_staff,
     update_user,
 )
-
-# their str() is a French message for the user (bad input, refused change)
-errors.register_expected_error(UserError)
-errors.register_expected_error(PlanError)
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 TAB_USERS, TAB_STAFF, TAB_PLANS = range(3)
@@ -453,7 +449,7 @@ class SettingsPage(Page):
     ) -> None:
         """Run ``work(actor, ctx)`` in the background, as the signed-in user.
 
-        Bad input (UserError, PlanError) goes back into ``dialog`` when there is one,
+        Bad input (AccountError, PlanError) goes back into ``dialog`` when there is one,
         else to the error dialog; a refusal (PermissionDenied) closes the dialog and
         goes to the error dialog. Either way nothing was changed.
         """
@@ -464,7 +460,7 @@ class SettingsPage(Page):
 
             def failed(exc: BaseException) -> bool:
                 self.refused.emit(str(exc))
-                if dialog is not None and isinstance(exc, UserError | PlanError):
+                if dialog is not None and isinstance(exc, AccountError | PlanError):
                     dialog.refuse(str(exc))
                     return True
                 if dialog is not None:

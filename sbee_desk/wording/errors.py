@@ -1,0 +1,333 @@
+"""The French message of every service error code.
+
+A message is a ``str.format`` template over the error's data, or a function of the
+data when the sentence needs more than substitution (a list joined, a plural).
+Each code is raised somewhere in the services; each code raised has a message
+(tests/unit/test_error_wording.py checks both).
+"""
+
+from __future__ import annotations
+
+import errno
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from sbee_desk.documents.formats import plural
+from sbee_desk.domain.enums import CATEGORY_LABELS
+from sbee_desk.domain.permissions import ACTION_LABELS
+from sbee_desk.wording.labels import PLAN_FIELD_LABELS, RECIPIENT_LABELS
+
+Template = str | Callable[[Mapping[str, Any]], str]
+
+
+def _known(data: Mapping[str, Any]) -> str:
+    return ", ".join(data["known"])
+
+
+def os_reason(exc: OSError) -> str:
+    """Why the system refused a file or a folder, in a few French words."""
+    if isinstance(exc, PermissionError):
+        return "accès refusé"
+    if isinstance(exc, NotADirectoryError | FileExistsError):
+        return "ce chemin n'est pas un dossier"
+    if exc.errno == errno.ENOSPC:
+        return "disque plein"
+    if exc.errno == errno.EROFS:
+        return "support en lecture seule"
+    return exc.strerror or str(exc)
+
+
+def _empty_list_label(data: Mapping[str, Any]) -> str:
+    # documents.lists is being split (#11): its EMPTY_LIST_LABELS moves here after
+    from sbee_desk.documents.lists import EMPTY_LIST_LABELS
+
+    return EMPTY_LIST_LABELS[data["kind"]]
+
+
+def _numbers(numbers: list[str], most: int | None = None) -> str:
+    """``00000012, 00000013`` (at most ``most`` of them, then « … »)."""
+    shown = numbers if most is None else numbers[:most]
+    more = "…" if most is not None and len(numbers) > most else ""
+    return f"{', '.join(shown)}{more}"
+
+
+def _this_or_these(numbers: list[str]) -> str:
+    return "ces numéros" if len(numbers) > 1 else "ce numéro"
+
+
+def _printed(count: int) -> str:
+    return "imprimé" if count <= 1 else "imprimés"
+
+
+_NO_DOCUMENT_OF_KIND = {
+    None: "aucune lettre ni aucun ordre édité",
+    "LETTER": "aucune lettre éditée",
+    "ORDER": "aucun ordre édité",
+}
+#: the step refused on cancelled documents (services.edition._refuse_cancelled)
+_STEP = {"print": "Impression", "handover": "Remise"}
+
+
+def _field(data: Mapping[str, Any]) -> str:
+    return PLAN_FIELD_LABELS[data["field"]]
+
+
+def _below_procedure(d: Mapping[str, Any]) -> str:
+    """The refusal of a plan change below the procedure: the plan, the field, the minimum."""
+    label = CATEGORY_LABELS[d["category"]]
+    plan = f"Plan « {label} » ({d['category'].value}) : {_field(d)}"
+    if d["minimum"] is not None:
+        why = (
+            f"ne peut pas être inférieur à {d['minimum']}, la valeur de la procédure "
+            f"({d['rule']}) ; valeur demandée : {d['value']}."
+        )
+    elif d["field"] == "exempt":
+        why = (
+            "doit rester « oui » (R4) : seule une dérogation de la Direction Générale, "
+            "enregistrée pour un contrat, permet de le résilier."
+        )
+    elif d["field"] == "reminder_first_mt":
+        why = "doit rester « oui » (R5) : tout client MT reçoit d'abord une lettre de relance."
+    else:
+        why = (
+            f"doit rester « oui » (R5) : la catégorie {label} reçoit d'abord une lettre de relance."
+        )
+    return f"{plan} {why} Rien n'a été modifié."
+
+
+MESSAGES: dict[str, Template] = {
+    # ------------------------------------------------------------- accounts, sign-in
+    "UNKNOWN_ROLE": lambda d: f"Rôle « {d['name']} » inconnu ; rôles : {_known(d)}.",
+    "NO_ROLE": "Un utilisateur doit avoir au moins un rôle.",
+    "PASSWORD_TOO_SHORT": "Mot de passe trop court : au moins {minimum} caractères.",
+    "INVALID_LOGIN": "Identifiant « {login} » invalide : un mot, 64 caractères au plus.",
+    "FULL_NAME_REQUIRED": "Le nom complet est obligatoire.",
+    "FIRST_USER_NOT_ADMIN": "Le premier utilisateur doit être l'administrateur (rôle ADMIN).",
+    "CREATOR_REQUIRED": "Indiquez l'utilisateur qui crée le compte (--user).",
+    "LOGIN_TAKEN": "L'identifiant « {login} » existe déjà.",
+    "UNKNOWN_USER": "Utilisateur « {login} » inconnu.",
+    "LAST_ADMIN": "Il doit rester au moins un administrateur actif.",
+    "MATRICULE_REQUIRED": "Le matricule est obligatoire.",
+    "STAFF_NAME_REQUIRED": "Le nom est obligatoire.",
+    "UNKNOWN_STAFF_ROLE": lambda d: f"Fonction « {d['role']} » inconnue ; fonctions : {_known(d)}.",
+    "BAD_CREDENTIALS": "Identifiant ou mot de passe incorrect.",
+    "ACCOUNT_LOCKED": (
+        "Compte verrouillé après {failures} échecs : réessayez après "
+        "{until:%Hh%M} ou adressez-vous à l'administrateur."
+    ),
+    "ACCOUNT_DISABLED": "Compte désactivé : adressez-vous à l'administrateur.",
+    # ------------------------------------------------------------------------ plans
+    "UNKNOWN_PLAN_FIELD": lambda d: (
+        f"Paramètre « {d['name']} » inconnu ; paramètres possibles : {_known(d)}."
+    ),
+    "PLAN_VALUE_NOT_YES_NO": lambda d: f"{_field(d)} : « {d['raw']} » n'est pas oui ou non.",
+    "PLAN_VALUE_NOT_INTEGER": lambda d: f"{_field(d)} : « {d['raw']} » n'est pas un nombre entier.",
+    "PLAN_VALUE_TOO_SMALL": lambda d: (
+        f"{_field(d)} : {d['value']} est trop petit (minimum {d['minimum']})."
+    ),
+    "UNKNOWN_CATEGORY": lambda d: (
+        f"Catégorie « {d['category']} » inconnue ; catégories : {_known(d)}."
+    ),
+    "UNKNOWN_PLAN_PARAMETER": "Paramètre « {name} » inconnu.",
+    "PLAN_BELOW_PROCEDURE": _below_procedure,
+    # -------------------------------------------------------------------- selection
+    "FUTURE_RUN_DATE": (
+        "Date de traitement {run_on:%d/%m/%Y} postérieure à aujourd'hui : "
+        "la sélection se fait à une date passée ou du jour."
+    ),
+    "UNKNOWN_AGENCY": lambda d: (
+        f"Agence « {d['agency']} » inconnue (agences connues : {_known(d) or 'aucune'})."
+    ),
+    "RUN_NOT_FOUND": "Traitement n° {run_id} introuvable.",
+    # ----------------------------------------------------------------------- review
+    "RUN_TOO_OLD": (
+        "Ce traitement date du {run_on:%d/%m/%Y} (plus de {max_age_days} jours) : "
+        "relancez le traitement à la date du jour avant de valider."
+    ),
+    "EXCLUSION_REASON_REQUIRED": "Motif d'exclusion obligatoire : choisissez un motif de la liste.",
+    "OTHER_REASON_NOTE_REQUIRED": "Motif « Autre » : précisez le motif en texte libre.",
+    "POLICES_NOT_IN_RUN": lambda d: (
+        f"{plural(len(d['polices']), 'police absente', 'polices absentes')} du traitement "
+        f"n° {d['run_id']} : {', '.join(d['polices'])}."
+    ),
+    "BORDEREAU_VALIDATED": (
+        "Le bordereau {bordereau} a été validé par {by} le {at:%d/%m/%Y} : sa revue est figée."
+    ),
+    "DEROGATION_REFERENCE_REQUIRED": "Dérogation : la référence de la décision DG est obligatoire.",
+    "DEROGATION_IN_FUTURE": (
+        "Dérogation : date de décision {decided_on:%d/%m/%Y} postérieure à aujourd'hui."
+    ),
+    "DEROGATION_ENDS_BEFORE_DECISION": (
+        "Dérogation : fin de validité {valid_until:%d/%m/%Y} antérieure à la décision "
+        "du {decided_on:%d/%m/%Y}."
+    ),
+    "DEROGATION_UNKNOWN_POLICE": "Dérogation : police « {police} » inconnue.",
+    "BORDEREAU_NOT_IN_RUN": (
+        "Le bordereau {bordereau} n'a aucune ligne dans le traitement n° {run_id}."
+    ),
+    "POLICE_IN_OTHER_BORDEREAU": (
+        "Police {police} : elle appartient au bordereau {bordereau}, pas à {asked}."
+    ),
+    "EXCLUSION_WITHOUT_REASON": "Police {police} : exclusion sans motif.",
+    "OWN_DEROGATION": (
+        "Séparation des tâches : vous avez enregistré la dérogation de la police "
+        "{police} ; un autre chef doit valider ce bordereau."
+    ),
+    "LINES_ALREADY_VALIDATED": lambda d: (
+        f"{plural(len(d['polices']), 'ligne', 'lignes')} de ce bordereau "
+        f"{'a' if len(d['polices']) <= 1 else 'ont'} déjà leur lettre ou leur ordre, "
+        f"validés dans le traitement n° {', '.join(map(str, d['runs']))} "
+        f"(polices {', '.join(d['polices'][:5])}{'…' if len(d['polices']) > 5 else ''}) : "
+        "rien n'a été enregistré. Relancez le traitement pour une liste à jour."
+    ),
+    "VALIDATION_RACE": (
+        "Le bordereau {bordereau} vient d'être validé depuis un autre poste, ou "
+        "des lettres / ordres existent déjà pour ces suspensions : rien n'a été "
+        "enregistré. Rafraîchissez la page."
+    ),
+    # ------------------------------------------------------------------------ lists
+    "BORDEREAU_NOT_VALIDATED": (
+        "Le bordereau {bordereau} du traitement n° {run_id} n'est pas validé : "
+        "ses listes ne peuvent pas être produites. Terminez sa revue et validez-le d'abord."
+    ),
+    "LIST_TEMPLATE_UNUSABLE": "{reason}",
+    "LIST_TARGET_IS_FOLDER": (
+        "« {target} » est un dossier : il ne peut pas être remplacé par la "
+        "liste. Renommez-le ou choisissez un autre dossier ; rien n'a été "
+        "enregistré."
+    ),
+    "LIST_FOLDER_NOT_WRITABLE": lambda d: (
+        f"Impossible d'écrire dans le dossier « {d['folder']} » ({os_reason(d['error'])}). "
+        "Choisissez un dossier où vous pouvez écrire ; rien n'a été enregistré."
+    ),
+    "LIST_FILE_LOCKED": lambda d: (
+        f"Le fichier « {d['target']} » ne peut pas être remplacé ({os_reason(d['error'])}) : "
+        "il est sans doute ouvert dans un autre programme (Excel, lecteur PDF) ou protégé. "
+        "Fermez-le puis recommencez ; rien n'a été enregistré."
+    ),
+    "UNKNOWN_LIST_KIND": lambda d: f"Type de liste « {d['kind']} » inconnu (types : {_known(d)}).",
+    "LIST_HAS_NO_FILE": lambda d: (
+        f"Classeur, n° {d['entry_id']} — {_empty_list_label(d)} : aucun fichier "
+        "n'a été produit pour cette liste (elle n'avait aucune ligne)."
+    ),
+    "LIST_NOT_FOUND": "Classeur : liste n° {entry_id} introuvable.",
+    "LIST_TAMPERED": (
+        "Classeur : la liste n° {entry_id} ({file_name}) ne correspond plus à son "
+        "empreinte SHA-256 enregistrée : l'archive a été altérée. Prévenez la DIG / DAI."
+    ),
+    "COPY_UNREADABLE": lambda d: f"Copie « {d['path']} » illisible ({os_reason(d['error'])}).",
+    # ---------------------------------------------------------- edition, print queue
+    "EDITION_TEMPLATE_UNUSABLE": "{reason} Aucun document n'a été produit.",
+    "FUTURE_EDITION_DATE": (
+        "Date d'édition {on:%d/%m/%Y} postérieure à aujourd'hui : l'édition se fait à la "
+        "date du jour ou à une date passée."
+    ),
+    "EDITION_FOLDER_NOT_WRITABLE": lambda d: (
+        f"Impossible d'écrire dans le dossier « {d['folder']} » ({os_reason(d['error'])}). "
+        "Choisissez un dossier où vous pouvez écrire ; aucun document n'a été produit."
+    ),
+    "COPY_NOT_WRITTEN": lambda d: (
+        f"Copie « {d['target']} » impossible ({os_reason(d['error'])}) : le document est "
+        "enregistré dans la base ; relancez l'édition avec --out pour écrire les copies "
+        "manquantes."
+    ),
+    "DOCUMENT_NOT_FOUND": "Document n° {document_id} introuvable.",
+    "NO_COMBINED_FILE": lambda d: (
+        f"Édition n° {d['batch_id']} : pas de fichier regroupé pour le "
+        f"{RECIPIENT_LABELS[d['recipient']]}."
+    ),
+    "BAD_DOCUMENT_NUMBER": (
+        "N° « {raw} » : un numéro de lettre ou d'ordre s'écrit avec 8 chiffres au plus "
+        "(par exemple 00000012)."
+    ),
+    "NO_DOCUMENT_NUMBER": "Aucun numéro de document indiqué.",
+    "UNKNOWN_DOCUMENT_NUMBER": lambda d: (
+        f"N° {_numbers(d['numbers'])} : {_NO_DOCUMENT_OF_KIND[d['kind']]} sous "
+        f"{_this_or_these(d['numbers'])}. Rien n'a été enregistré."
+    ),
+    "AMBIGUOUS_NUMBER": lambda d: (
+        f"N° {_numbers(d['numbers'])} : une lettre et un ordre portent "
+        f"{_this_or_these(d['numbers'])} ; précisez s'il s'agit de la lettre ou de l'ordre. "
+        "Rien n'a été enregistré."
+    ),
+    "NO_DOCUMENT_CHOSEN": "Aucun document choisi.",
+    "DOCUMENTS_NOT_FOUND": lambda d: (
+        f"{plural(len(d['ids']), 'document introuvable', 'documents introuvables')} : "
+        f"{', '.join(map(str, d['ids']))}."
+    ),
+    "DOCUMENTS_CANCELLED": lambda d: (
+        f"{_STEP[d['step']]} refusé : "
+        f"{plural(len(d['numbers']), 'document annulé', 'documents annulés')} depuis "
+        f"l'édition (R7, paiement ou rétablissement) : n° {_numbers(d['numbers'])}. "
+        "Rien n'a été enregistré."
+    ),
+    "REPRINT_REASON_REQUIRED": lambda d: (
+        f"Réimpression de {plural(len(d['numbers']), 'document', 'documents')} déjà "
+        f"{_printed(len(d['numbers']))} (n° {_numbers(d['numbers'], 5)}) : "
+        "indiquez le motif de la réimpression. Rien n'a été enregistré."
+    ),
+    "DOCUMENTS_CHANGED_ELSEWHERE": (
+        "Ces documents viennent d'être modifiés depuis un autre poste : rafraîchissez la "
+        "file d'impression. Rien n'a été enregistré."
+    ),
+    "STAFF_NOT_FOUND": "Personnel n° {staff_id} introuvable ou inactif.",
+    "HANDOVER_NOT_PRINTED": lambda d: (
+        f"Remise refusée : {plural(len(d['numbers']), 'document', 'documents')} pas encore "
+        f"{_printed(len(d['numbers']))} : n° {_numbers(d['numbers'], 5)}."
+    ),
+    "HANDOVER_WRONG_STAFF": lambda d: (
+        f"Remise refusée : {d['name']} ({d['role']}) ne reçoit pas les documents du "
+        f"{' et '.join(RECIPIENT_LABELS[r] for r in d['recipients'])} "
+        "(lettres : un releveur ; ordres : la section RPNT)."
+    ),
+    # ------------------------------------------------- import: a cell (a problem line)
+    "BAD_DATE": "date « {text} » illisible (attendu jj/mm/aaaa ou aaaa-mm-jj)",
+    "AMOUNT_NOT_WHOLE": "montant « {text} » non entier (francs CFA entiers attendus)",
+    "BAD_AMOUNT": "montant « {text} » illisible (francs CFA entiers attendus)",
+    "AMOUNT_TOO_LARGE": "montant « {text} » trop grand",
+    "NEGATIVE_AMOUNT": "montant « {text} » négatif",
+    "PAYMENT_NOT_POSITIVE": "montant « {text} » nul ou négatif (un règlement est supérieur à 0)",
+    "BAD_FLAG": "valeur « {text} » illisible (attendu oui ou non)",
+    "UNKNOWN_VOLTAGE": "tension « {text} » inconnue (attendu BT ou MT)",
+    "UNKNOWN_CELL_CATEGORY": lambda d: (
+        f"catégorie « {d['text']} » inconnue (attendu : {_known(d)})"
+    ),
+    "BAD_PERIOD": "période « {text} » illisible (attendu aaaa-mm)",
+    "TEXT_TOO_LONG": "valeur « {text} » trop longue ({limit} caractères au plus)",
+    # ------------------------------------------------- import: a source (a problem line)
+    "CSV_LINE_UNREADABLE": "ligne illisible (guillemets ?) : {error}",
+    "FILE_UNREADABLE": "fichier « {name} » illisible : {error}",
+    "FILE_NOT_UTF8": (
+        "fichier « {name} » pas en UTF-8 (caractère illisible ligne {line}) : "
+        "enregistrez-le en « CSV UTF-8 »"
+    ),
+    "PATH_NOT_FOUND": "chemin introuvable : « {path} »",
+    "NOT_A_SOURCE": "« {name} » n'est ni un dossier de fichiers CSV ni un classeur .xlsx",
+    "FOLDER_UNREADABLE": "dossier « {folder} » illisible : {error}",
+    "TWO_FILES_FOR_TABLE": "deux fichiers pour la table {table} : « {first} » et « {second} »",
+    "NO_TABLE_IN_FOLDER": lambda d: (
+        f"aucune table reconnue dans le dossier « {d['folder']} » (fichiers attendus : {_known(d)})"
+    ),
+    "WORKBOOK_UNREADABLE": "classeur « {name} » illisible : {error}",
+    "TWO_SHEETS_FOR_TABLE": "deux feuilles pour la table {table} dans « {name} »",
+    "NO_SHEET_IN_WORKBOOK": lambda d: (
+        f"aucune feuille reconnue dans « {d['name']} » (feuilles attendues : {_known(d)})"
+    ),
+    # ------------------------------------------------------------------ permissions
+    "UNKNOWN_OR_INACTIVE_USER": lambda d: (
+        f"Utilisateur « {d['login']} » inconnu ou désactivé : action refusée "
+        f"({ACTION_LABELS[d['action']]})."
+    ),
+    "ROLE_REQUIRED": lambda d: (
+        f"Action refusée : « {d['login']} » n'a pas le rôle requis pour "
+        f"{ACTION_LABELS[d['action']]}."
+    ),
+}
+
+
+def message(code: str, data: Mapping[str, Any]) -> str:
+    """The French sentence for ``code`` with ``data``."""
+    template = MESSAGES[code]
+    if callable(template):
+        return template(data)
+    return template.format(**data)
