@@ -171,7 +171,9 @@ def test_exclude_several_lines_with_a_reason_then_restore_one(
     assert selected(page) == ["P001", "P002"]  # the selection stays
     assert view.restore_action.isEnabled()
     assert "Ligne exclue" in view.detail_label.text()
-    status = view.window().statusBar()
+    window = view.window()
+    assert isinstance(window, MainWindow)
+    status = window.statusBar()
     assert status.currentMessage().startswith("2 lignes exclues du bordereau "), (
         status.currentMessage()
     )
@@ -486,9 +488,9 @@ def test_a_large_bordereau_shows_its_first_lines_then_all_keeping_the_selection(
     run_selection(known_db.uow(), ACTOR, dt.date.today())
     monkeypatch.setattr(selection_module, "FIRST_PAGE", 2)
     release = threading.Event()
-    real = selection_module.candidate_lines
+    real = candidate_lines
 
-    def slow_full_list(uow, run_id, code=None, *, offset=0, limit=None):  # type: ignore[no-untyped-def]
+    def slow_full_list(uow, run_id, code=None, *, offset=0, limit=None):
         if limit is None:
             release.wait(20)
         return real(uow, run_id, code, offset=offset, limit=limit)
@@ -528,7 +530,7 @@ def test_view_state_keeps_the_top_line(
 
 def test_the_lists_dialog_says_which_lists_had_no_line(qtbot: QtBot) -> None:
     """#10: « Aucun client à relancer » rather than an empty page archived."""
-    from sbee_desk.documents.lists import ListKind
+    from sbee_desk.domain.enums import ListKind
     from sbee_desk.gui.dialogs.review_dialogs import ListsProducedDialog
     from sbee_desk.services.lists import ArchivedList, EmptyList, ProducedLists
 

@@ -61,7 +61,7 @@ def shown(model: QSortFilterProxyModel, column: int) -> list[str]:
     return [model.index(r, column).data() for r in range(model.rowCount())]
 
 
-def save(qtbot: QtBot, page: SettingsPage, act) -> None:  # type: ignore[no-untyped-def]
+def save(qtbot: QtBot, page: SettingsPage, act) -> None:
     """Run ``act()`` and wait until the change is saved and the lists reloaded."""
     with qtbot.waitSignals([page.saved, page.loaded], timeout=20_000, order="strict"):
         act()
@@ -70,7 +70,7 @@ def save(qtbot: QtBot, page: SettingsPage, act) -> None:  # type: ignore[no-unty
 # --------------------------------------------------------------------------- models
 
 
-def test_admin_models_pass_the_model_tester(qtmodeltester, signed_db: Database) -> None:  # type: ignore[no-untyped-def]
+def test_admin_models_pass_the_model_tester(qtmodeltester, signed_db: Database) -> None:
     users = UsersModel()
     qtmodeltester.check(users)
     users.set_users(list_users(signed_db.uow()))

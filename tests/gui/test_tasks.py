@@ -106,7 +106,11 @@ def test_page_may_handle_its_own_errors(
     def work(_ctx: TaskContext) -> None:
         raise ValueError("x")
 
-    task = runner.start(work, title="Essai", on_error=lambda exc: handled.append(exc) is None)
+    def handle(exc: BaseException) -> bool:
+        handled.append(exc)
+        return True  # handled: no message box
+
+    task = runner.start(work, title="Essai", on_error=handle)
     with qtbot.waitSignal(task.failed):
         pass
     assert len(handled) == 1 and not shown_errors.shown
