@@ -140,7 +140,7 @@ def test_filters_by_user_action_police_bordereau_and_dates(
     }
     # a police named in a letter of the demonstration
     police = next(
-        page.model.entry(r).after["police"]  # type: ignore[index]
+        (page.model.entry(r).after or {})["police"]
         for r in range(page.model.rowCount())
         if page.model.entry(r).action == "demo.letter"
     )

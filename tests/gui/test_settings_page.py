@@ -174,7 +174,8 @@ def test_admin_changes_roles_deactivates_and_resets_a_password(
     _window, page = open_settings(qtbot, make_window, demo_db)
     users = page.view.users_tab
     page.select_user("agent")
-    assert page.selected_user() is not None and page.selected_user().login == "agent"  # type: ignore[union-attr]
+    selected = page.selected_user()
+    assert selected is not None and selected.login == "agent"
 
     # roles
     dialog = page.edit_user()
@@ -185,7 +186,8 @@ def test_admin_changes_roles_deactivates_and_resets_a_password(
     assert page.users_model.index(row, acols.U_ROLES).data() == (
         "Agent de contrôle d'efficacité des factures, Contrôle (DCC / DIG / DAI)"
     )
-    assert page.selected_user().login == "agent"  # type: ignore[union-attr]  # kept selected
+    selected = page.selected_user()
+    assert selected is not None and selected.login == "agent"  # kept selected
 
     # deactivate, after a confirmation that says what will happen
     assert users.active_button.text() == "Désactiver"

@@ -52,7 +52,9 @@ def test_result_arrives_on_the_ui_thread_with_its_own_session(
     with qtbot.waitSignal(task.ended):
         pass
     assert results == [42]
-    assert seen["ui_thread"] is QApplication.instance().thread()  # type: ignore[union-attr]
+    app = QApplication.instance()
+    assert app is not None
+    assert seen["ui_thread"] is app.thread()
     assert seen["worker_thread"] is not seen["ui_thread"]
     assert not runner.busy
 
