@@ -38,6 +38,7 @@ import threading
 import time
 import uuid
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from _common import BENCH_TODAY, DATA, chef, export_folder, machine, say, seconds, thousands
 from sqlalchemy import select, text, update
@@ -48,6 +49,9 @@ from sbee_desk.services.actor import Actor
 from sbee_desk.services.importing import import_export
 from sbee_desk.services.review import validate_bordereau
 from sbee_desk.services.selection import run_selection
+
+if TYPE_CHECKING:
+    from sbee_desk.documents.worker import Item
 
 #: contracts of the demo export per pending document (about 7 % of the demo's
 #: contracts get a letter or an order at the benchmark date)
@@ -214,7 +218,7 @@ def child_batch(url: str, out: Path, workers: int) -> dict[str, object]:
     }
 
 
-def _items(url: str) -> list[object]:
+def _items(url: str) -> list[Item]:
     from sbee_desk.services.edition import _load_items, _pending
     from sbee_desk.services.rules_sql import PlansSql, load_plans
 
@@ -223,7 +227,7 @@ def _items(url: str) -> list[object]:
         with db.uow() as uow:
             todo = _pending(uow, BENCH_TODAY)
             plans = PlansSql(load_plans(uow), BENCH_TODAY)
-            items: list[object] = []
+            items: list[Item] = []
             for start in range(0, len(todo), 500):
                 items += _load_items(uow, todo[start : start + 500], BENCH_TODAY, plans)
         return items
@@ -243,10 +247,9 @@ def child_raw(url: str, out: Path) -> dict[str, object]:
     before = cpu_seconds()["main_cpu"]
     start = time.perf_counter()
     for item in items:
-        pdf = render(item, texts)  # type: ignore[arg-type]
+        pdf = render(item, texts)
         name = (letter_file_name if isinstance(item, LetterData) else order_file_name)(
-            item.party.police,  # type: ignore[attr-defined]
-            item.number,  # type: ignore[attr-defined]
+            item.party.police, item.number
         )
         (out / name).write_bytes(pdf.content)
     elapsed = time.perf_counter() - start
@@ -264,6 +267,7 @@ def child_naive(url: str, count: int) -> dict[str, object]:
     from sbee_desk.documents import formal
     from sbee_desk.documents.letters import LetterData, load_letter_texts
     from sbee_desk.documents.orders import load_order_texts
+    from sbee_desk.documents.pdf import BasePDF
     from sbee_desk.documents.worker import Texts, render
 
     items = _items(url)[:count]
@@ -271,12 +275,12 @@ def child_naive(url: str, count: int) -> dict[str, object]:
     fonts = formal.font_set()
     naive = formal.FontSet(fonts.regular, fonts.bold, fonts.regular, fonts.bold, frozenset())
     original = formal.FormalPDF.get_string_width
-    formal.FormalPDF.get_string_width = formal.P.BasePDF.get_string_width  # type: ignore[method-assign]
+    formal.FormalPDF.get_string_width = BasePDF.get_string_width  # type: ignore[method-assign]
     try:
-        render(items[0], texts, naive)  # type: ignore[arg-type]
+        render(items[0], texts, naive)
         start = time.perf_counter()
         for item in items:
-            render(item, texts, naive)  # type: ignore[arg-type]
+            render(item, texts, naive)
         elapsed = time.perf_counter() - start
     finally:
         formal.FormalPDF.get_string_width = original  # type: ignore[method-assign]
@@ -290,7 +294,8 @@ def run_child(*args: str) -> dict[str, object]:
     )
     if result.returncode != 0:
         raise SystemExit(result.stderr)
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    measures: dict[str, object] = json.loads(result.stdout.strip().splitlines()[-1])
+    return measures
 
 
 # --------------------------------------------------------------------------- main

@@ -42,7 +42,6 @@ from openpyxl import Workbook, load_workbook  # noqa: E402
 from sbee_desk.documents.lists import (  # noqa: E402 - needs the sys.path entry above
     COLUMN_KEYS,
     ListDocument,
-    ListKind,
     ListLine,
     ListTexts,
     Wording,
@@ -53,7 +52,7 @@ from sbee_desk.documents.lists import (  # noqa: E402 - needs the sys.path entry
     xlsx_bytes,
 )
 from sbee_desk.documents.lists import xlsx as L  # noqa: E402 - same
-from sbee_desk.domain.enums import CustomerCategory, Decision  # noqa: E402
+from sbee_desk.domain.enums import CustomerCategory, Decision, ListKind  # noqa: E402
 
 FIRST_NAMES = ["Kossi", "Afiavi", "Rémi", "Ahouéfa", "Sènan", "Mahugnon", "Célestin", "Bénédicte"]
 LAST_NAMES = ["Hounkpatin", "Zinsou", "Dossou-Yovo", "Kpadonou", "Agbodjan", "Gbèto", "Adjovi"]
@@ -109,7 +108,7 @@ def document(lines: list[ListLine]) -> ListDocument:
     )
 
 
-def raw_rows(doc: ListDocument, texts: ListTexts) -> list[tuple]:
+def raw_rows(doc: ListDocument, texts: ListTexts) -> list[tuple[object, ...]]:
     """The same cell values as the export writes, in its column order (built untimed)."""
     wording = Wording(texts)
     order = [COLUMN_KEYS.index(c.key) for c in texts.columns[doc.kind]]
@@ -120,7 +119,7 @@ def raw_rows(doc: ListDocument, texts: ListTexts) -> list[tuple]:
     return rows
 
 
-def raw_openpyxl(rows: list[tuple]) -> bytes:
+def raw_openpyxl(rows: list[tuple[object, ...]]) -> bytes:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("Liste")
     for row in rows:

@@ -7,6 +7,8 @@ import io
 import os
 import subprocess
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -19,6 +21,17 @@ from tests.integration.test_edition_cli import DATE, export
 
 # pages are drawn by Qt: headless here (the gui conftest's setting wins when it ran first)
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@dataclass(frozen=True)
+class Cli:
+    """`sbee-desk` in this process (see :func:`cli_runner`) and the URL of its database."""
+
+    run: Callable[..., tuple[int, str, str]]
+    url: str
+
+    def __call__(self, *argv: str) -> tuple[int, str, str]:
+        return self.run(*argv)
 
 
 @pytest.fixture
@@ -53,8 +66,7 @@ def cli(db_url, tmp_path, monkeypatch, capsys, qapp, validation_clock):
             "admin",
         )
         assert code == 0, err
-    run.url = db_url
-    return run
+    return Cli(run, db_url)
 
 
 def documents(url: str) -> dict[tuple[str, str], tuple[str, int, str | None]]:

@@ -75,7 +75,7 @@ def shown_errors(monkeypatch: pytest.MonkeyPatch) -> Iterator[ErrorRecorder]:
     recorder = ErrorRecorder()
     original = errors.show_error
 
-    def record(parent, exc, action):  # type: ignore[no-untyped-def]
+    def record(parent, exc, action):
         recorder.shown.append((exc, action))
         return original(parent, exc, action)
 

@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 
 from sbee_desk.db.database import Database
-from sbee_desk.documents.lists import ListKind
+from sbee_desk.domain.enums import ListKind
 from sbee_desk.gui.models import archive as acols
 from sbee_desk.gui.models.archive import ArchiveFilterProxy, ArchiveTableModel
 from sbee_desk.gui.pages.archive_page import ArchivePage
@@ -246,7 +246,7 @@ def test_an_empty_register_says_how_lists_get_there(
     assert "Produire les listes" in page.view.empty_state.text()
 
 
-def test_archive_model(qtmodeltester) -> None:  # type: ignore[no-untyped-def]
+def test_archive_model(qtmodeltester) -> None:
     when = dt.datetime(2026, 11, 28, 10, 15, tzinfo=dt.UTC)
     entries = [
         RegisterEntry(

@@ -9,6 +9,7 @@ from sbee_desk.db.database import Database
 from sbee_desk.domain.permissions import Role
 from sbee_desk.gui.changes import Change
 from sbee_desk.gui.first_start import FirstStartChoice
+from sbee_desk.gui.pages.coming_soon import ComingSoonView
 from sbee_desk.gui.sign_in import FirstAdministratorDialog
 from sbee_desk.services.actor import Actor
 from tests.gui.conftest import ACTOR, WindowFactory
@@ -71,7 +72,9 @@ def test_demo_database_opens_on_selection(
     assert window.import_label.text().startswith("Dernier import : ")
     latest = page.runs[0]
     assert f"({latest.candidate_count:,})".replace(",", "\u202f") in window.nav_text("selection")
-    assert "Étape pas encore construite" in window.pages["reminders"].view.notice.text()
+    reminders = window.pages["reminders"].view
+    assert isinstance(reminders, ComingSoonView)
+    assert "Étape pas encore construite" in reminders.notice.text()
 
 
 def test_actions_follow_the_roles_of_who_signed_in(

@@ -44,7 +44,7 @@ LINES = [
 ]
 
 
-def test_candidate_model(qtmodeltester) -> None:  # type: ignore[no-untyped-def]
+def test_candidate_model(qtmodeltester) -> None:
     model = CandidateTableModel()
     qtmodeltester.check(model)
     model.set_lines(LINES)
@@ -61,7 +61,7 @@ def test_candidate_model(qtmodeltester) -> None:  # type: ignore[no-untyped-def]
     qtmodeltester.check(model)
 
 
-def test_candidate_filter_proxy(qtmodeltester) -> None:  # type: ignore[no-untyped-def]
+def test_candidate_filter_proxy(qtmodeltester) -> None:
     model = CandidateTableModel()
     model.set_lines(LINES)
     proxy = CandidateFilterProxy()
@@ -84,7 +84,7 @@ def test_candidate_filter_proxy(qtmodeltester) -> None:  # type: ignore[no-untyp
     assert [proxy.index(r, 0).data() for r in range(proxy.rowCount())] == ["P3"]
 
 
-def test_bordereau_model(qtmodeltester) -> None:  # type: ignore[no-untyped-def]
+def test_bordereau_model(qtmodeltester) -> None:
     model = BordereauTableModel()
     qtmodeltester.check(model)
     model.set_rows(
@@ -106,7 +106,7 @@ def test_bordereau_model(qtmodeltester) -> None:  # type: ignore[no-untyped-def]
     qtmodeltester.check(proxy)
 
 
-def test_import_models(qtmodeltester) -> None:  # type: ignore[no-untyped-def]
+def test_import_models(qtmodeltester) -> None:
     counts = ImportCountsModel()
     qtmodeltester.check(counts)
     counts.set_counts({"factures": TableCounts(10, 2, 1), "clients": TableCounts(3, 0, 0)})
@@ -144,7 +144,7 @@ def test_search_keys_prepared_ahead_only_for_the_lines_shown() -> None:
     assert [proxy.index(r, 0).data() for r in range(proxy.rowCount())] == ["P3"]
 
 
-def test_row_table_model_answers_from_its_column_specs(qtmodeltester) -> None:  # type: ignore[no-untyped-def]
+def test_row_table_model_answers_from_its_column_specs(qtmodeltester) -> None:
     model: RowTableModel[tuple[str, int]] = RowTableModel()
     model.columns = (
         Column("Nom", lambda r: r[0], tooltip=lambda r: f"nom {r[0]}"),

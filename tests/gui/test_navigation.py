@@ -11,6 +11,7 @@ from pytestqt.qtbot import QtBot
 from sbee_desk.db.database import Database
 from sbee_desk.gui.formatting import format_count
 from sbee_desk.gui.main_window import KEY_ROLE, MainWindow
+from sbee_desk.gui.pages.coming_soon import ComingSoonView
 from tests.gui.conftest import WindowFactory
 from tests.gui.test_screenshots import SIZE
 
@@ -68,6 +69,7 @@ def test_pages_not_built_yet_say_so_and_lead_to_the_pages_that_exist(
         window.go_to(key)
         page = window.pages[key]
         view = page.view
+        assert isinstance(view, ComingSoonView)
         assert window.current_page() is page
         assert view.notice.text() == "Étape pas encore construite"
         assert "n'enregistre rien" in view.detail.text()

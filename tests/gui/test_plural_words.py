@@ -9,7 +9,7 @@ from pathlib import Path
 from pytestqt.qtbot import QtBot
 
 from sbee_desk.db.database import Database
-from sbee_desk.documents.lists import ListKind
+from sbee_desk.domain.enums import ListKind
 from sbee_desk.gui.dialogs.review_dialogs import ListsProducedDialog
 from sbee_desk.services.lists import ArchivedList
 from tests.gui.conftest import WindowFactory

@@ -48,6 +48,7 @@ def test_pages_are_drawn_at_300_dpi_on_a_high_resolution_printer(
     assert len(reader.pages) == 2
     for page in reader.pages:
         (image,) = page.images
+        assert image.image is not None
         # an A4 page (595.28 × 841.89 pt) drawn at 300 dpi: 2 480 × 3 507 pixels
         assert (image.image.width, image.image.height) == (2480, 3507)
 

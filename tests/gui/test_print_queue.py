@@ -292,7 +292,7 @@ def test_edition_preview_print_reprint_hand_over_and_cancelled(
     row = page.model.row_of(cancelled.id)
     index = page.model.index(row, pcols.COL_STATUS)
     assert index.data() == "Annulé : paiement reçu"
-    assert page.model.data(index, pcols.Qt.ItemDataRole.FontRole).strikeOut()
+    assert page.model.data(index, Qt.ItemDataRole.FontRole).strikeOut()
     page.select_document(cancelled.id)
     assert not view.print_button.isEnabled()
     # the releveur's file: only the letter still due is printed

@@ -62,7 +62,7 @@ LINES = [
 ]
 
 
-def test_excluded_lines_are_said_in_words_struck_and_greyed(qtmodeltester) -> None:  # type: ignore[no-untyped-def]
+def test_excluded_lines_are_said_in_words_struck_and_greyed(qtmodeltester) -> None:
     model = CandidateTableModel()
     model.set_lines(LINES)
     qtmodeltester.check(model)
@@ -84,7 +84,7 @@ def test_excluded_lines_are_said_in_words_struck_and_greyed(qtmodeltester) -> No
     )
 
 
-def test_marking_lines_excluded_and_restored(qtmodeltester) -> None:  # type: ignore[no-untyped-def]
+def test_marking_lines_excluded_and_restored(qtmodeltester) -> None:
     model = CandidateTableModel()
     model.set_lines(LINES)
     proxy = CandidateFilterProxy()
@@ -116,7 +116,7 @@ def test_marking_lines_excluded_and_restored(qtmodeltester) -> None:  # type: ig
     assert reasons == sorted(reasons)
 
 
-def test_bordereau_model_shows_the_validation(qtmodeltester) -> None:  # type: ignore[no-untyped-def]
+def test_bordereau_model_shows_the_validation(qtmodeltester) -> None:
     model = BordereauTableModel()
     rows = [
         BordereauSummary("BT-1", "BT", "2026-09", 3, {Decision.RESILIATION: 3}, 1_500),

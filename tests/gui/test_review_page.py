@@ -25,6 +25,7 @@ from sbee_desk.gui.models import bordereaux as bcols
 from sbee_desk.gui.models import candidates as cols
 from sbee_desk.gui.pages.selection import lines as selection_module
 from sbee_desk.gui.pages.selection.page import SelectionPage
+from sbee_desk.gui.pages.selection.state import EXCLUDED_FILTER
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.authz import PermissionDenied
 from sbee_desk.services.importing import import_export
@@ -171,14 +172,16 @@ def test_exclude_several_lines_with_a_reason_then_restore_one(
     assert selected(page) == ["P001", "P002"]  # the selection stays
     assert view.restore_action.isEnabled()
     assert "Ligne exclue" in view.detail_label.text()
-    status = view.window().statusBar()
+    window = view.window()
+    assert isinstance(window, MainWindow)
+    status = window.statusBar()
     assert status.currentMessage().startswith("2 lignes exclues du bordereau "), (
         status.currentMessage()
     )
 
     # the filter shows the excluded lines, with their number
     combo = view.decision_combo
-    index = combo.findData(selection_module.EXCLUDED_FILTER)
+    index = combo.findData(EXCLUDED_FILTER)
     assert combo.itemText(index) == "Lignes exclues (2)"
     combo.setCurrentIndex(index)
     assert shown(page) == ["P001", "P002"]
@@ -486,9 +489,9 @@ def test_a_large_bordereau_shows_its_first_lines_then_all_keeping_the_selection(
     run_selection(known_db.uow(), ACTOR, dt.date.today())
     monkeypatch.setattr(selection_module, "FIRST_PAGE", 2)
     release = threading.Event()
-    real = selection_module.candidate_lines
+    real = candidate_lines
 
-    def slow_full_list(uow, run_id, code=None, *, offset=0, limit=None):  # type: ignore[no-untyped-def]
+    def slow_full_list(uow, run_id, code=None, *, offset=0, limit=None):
         if limit is None:
             release.wait(20)
         return real(uow, run_id, code, offset=offset, limit=limit)
@@ -528,7 +531,7 @@ def test_view_state_keeps_the_top_line(
 
 def test_the_lists_dialog_says_which_lists_had_no_line(qtbot: QtBot) -> None:
     """#10: « Aucun client à relancer » rather than an empty page archived."""
-    from sbee_desk.documents.lists import ListKind
+    from sbee_desk.domain.enums import ListKind
     from sbee_desk.gui.dialogs.review_dialogs import ListsProducedDialog
     from sbee_desk.services.lists import ArchivedList, EmptyList, ProducedLists
 

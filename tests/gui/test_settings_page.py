@@ -61,7 +61,7 @@ def shown(model: QSortFilterProxyModel, column: int) -> list[str]:
     return [model.index(r, column).data() for r in range(model.rowCount())]
 
 
-def save(qtbot: QtBot, page: SettingsPage, act) -> None:  # type: ignore[no-untyped-def]
+def save(qtbot: QtBot, page: SettingsPage, act) -> None:
     """Run ``act()`` and wait until the change is saved and the lists reloaded."""
     with qtbot.waitSignals([page.saved, page.loaded], timeout=20_000, order="strict"):
         act()
@@ -70,7 +70,7 @@ def save(qtbot: QtBot, page: SettingsPage, act) -> None:  # type: ignore[no-unty
 # --------------------------------------------------------------------------- models
 
 
-def test_admin_models_pass_the_model_tester(qtmodeltester, signed_db: Database) -> None:  # type: ignore[no-untyped-def]
+def test_admin_models_pass_the_model_tester(qtmodeltester, signed_db: Database) -> None:
     users = UsersModel()
     qtmodeltester.check(users)
     users.set_users(list_users(signed_db.uow()))
@@ -174,7 +174,8 @@ def test_admin_changes_roles_deactivates_and_resets_a_password(
     _window, page = open_settings(qtbot, make_window, demo_db)
     users = page.view.users_tab
     page.select_user("agent")
-    assert page.selected_user() is not None and page.selected_user().login == "agent"  # type: ignore[union-attr]
+    selected = page.selected_user()
+    assert selected is not None and selected.login == "agent"
 
     # roles
     dialog = page.edit_user()
@@ -185,7 +186,8 @@ def test_admin_changes_roles_deactivates_and_resets_a_password(
     assert page.users_model.index(row, acols.U_ROLES).data() == (
         "Agent de contrôle d'efficacité des factures, Contrôle (DCC / DIG / DAI)"
     )
-    assert page.selected_user().login == "agent"  # type: ignore[union-attr]  # kept selected
+    selected = page.selected_user()
+    assert selected is not None and selected.login == "agent"  # kept selected
 
     # deactivate, after a confirmation that says what will happen
     assert users.active_button.text() == "Désactiver"

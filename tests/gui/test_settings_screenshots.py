@@ -12,6 +12,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from sbee_desk.db.database import Database
+from sbee_desk.gui.dialogs.admin_dialogs import PlanDialog, UserDialog
 from sbee_desk.services.users import (
     AuthenticationFailed,
     authenticate,
@@ -58,8 +59,8 @@ def test_screenshots_of_the_settings_page(
 
     # the plan dialog, and a value refused in it
     dialog = page.edit_plan()
-    assert dialog is not None
-    dialog.spins["unpaid_threshold"].setValue(0)  # type: ignore[attr-defined]
+    assert isinstance(dialog, PlanDialog)
+    dialog.spins["unpaid_threshold"].setValue(0)
     dialog.save_button.click()
     qtbot.waitUntil(dialog.error_label.isVisible)
     save(dialog, "17-parametres-plan-refuse")
@@ -81,8 +82,9 @@ def test_screenshot_of_the_user_dialog(
 ) -> None:
     _window, page = open_settings(qtbot, make_window, demo_db)
     dialog = page.add_user()
-    dialog.login_edit.setText("afi")  # type: ignore[attr-defined]
-    dialog.name_edit.setText("Afi Houessou")  # type: ignore[attr-defined]
+    assert isinstance(dialog, UserDialog)
+    dialog.login_edit.setText("afi")
+    dialog.name_edit.setText("Afi Houessou")
     dialog.save_button.click()
     qtbot.waitUntil(dialog.error_label.isVisible)
     save(dialog, "15-parametres-nouvel-utilisateur")

@@ -52,7 +52,9 @@ def test_result_arrives_on_the_ui_thread_with_its_own_session(
     with qtbot.waitSignal(task.ended):
         pass
     assert results == [42]
-    assert seen["ui_thread"] is QApplication.instance().thread()  # type: ignore[union-attr]
+    app = QApplication.instance()
+    assert app is not None
+    assert seen["ui_thread"] is app.thread()
     assert seen["worker_thread"] is not seen["ui_thread"]
     assert not runner.busy
 
@@ -106,7 +108,11 @@ def test_page_may_handle_its_own_errors(
     def work(_ctx: TaskContext) -> None:
         raise ValueError("x")
 
-    task = runner.start(work, title="Essai", on_error=lambda exc: handled.append(exc) is None)
+    def handle(exc: BaseException) -> bool:
+        handled.append(exc)
+        return True  # handled: no message box
+
+    task = runner.start(work, title="Essai", on_error=handle)
     with qtbot.waitSignal(task.failed):
         pass
     assert len(handled) == 1 and not shown_errors.shown

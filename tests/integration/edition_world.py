@@ -46,9 +46,9 @@ def debtor(
     """A contract suspended on 01/10/2026 with ``invoices`` overdue unpaid invoices
     (BT ordinary: an order; MT: a letter first). Returns the invoice numbers."""
     w.contract(police, voltage=voltage, name=name)
-    customer = w.s.get(Customer, f"C{police}")
+    customer = w.s.get_one(Customer, f"C{police}")
     customer.address, customer.quartier = address, quartier
-    contract = w.s.get(Contract, police)
+    contract = w.s.get_one(Contract, police)
     contract.zone_code = zone
     contract.delivery_point = f"PDL-{police}"
     contract.meter_serial = f"CPT-{police}" if meter == "auto" else meter

@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 
 from sbee_desk.db.database import Database
+from sbee_desk.domain.audit_actions import AuditAction
 from sbee_desk.domain.permissions import Role
 from sbee_desk.services import audit
 from sbee_desk.services import audit_log as al
@@ -41,7 +42,7 @@ def record(
 ) -> None:
     monkeypatch.setattr(audit, "now", lambda: when)
     with db.uow() as uow:
-        audit.record(uow, actor, action, **fields)
+        audit.record(uow, actor, AuditAction(action), **fields)
         uow.commit()
 
 
@@ -184,7 +185,7 @@ def test_pages_newest_first_with_their_total(journal: Database) -> None:
 
 
 def test_filters_run_in_sql(journal: Database) -> None:
-    def found(**filters) -> list[int]:  # type: ignore[no-untyped-def]
+    def found(**filters) -> list[int]:
         return ids(al.audit_events(journal.uow(), DIG, limit=50, **filters))
 
     # police: candidate line (run:police), interruption key, details and after; not P1000

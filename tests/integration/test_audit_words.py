@@ -23,11 +23,13 @@ from sbee_desk.db.models import (
     StaffMember,
     Suspension,
 )
+from sbee_desk.documents.audit_export import AuditRow
 from sbee_desk.domain.audit_actions import AuditAction
 from sbee_desk.domain.permissions import Role
 from sbee_desk.services import audit
 from sbee_desk.services import audit_log as al
 from sbee_desk.services.actor import Actor
+from sbee_desk.services.audit import EventDraft
 from sbee_desk.services.authz import PermissionDenied
 from sbee_desk.services.edition import (
     DocumentKind,
@@ -76,7 +78,7 @@ def a_day_of_work(db: Database, folder: Path) -> None:
     debtor(w, "PM1", voltage="MT", name="Mairie de Sèmè-Kpodji")
     paid = debtor(w, "PPAID", voltage="MT")
     debtor(w, "PVIP")
-    w.s.get(Customer, "CPVIP").category = "VIP"
+    w.s.get_one(Customer, "CPVIP").category = "VIP"
     w.commit()
 
     # the administrator's morning
@@ -214,7 +216,7 @@ def test_objects_are_named_as_the_agency_names_them(db, tmp_path) -> None:
     a_day_of_work(db, tmp_path)
     rows = [al.audit_row(e) for e in _entries(db)]
 
-    def first(action: AuditAction) -> al.AuditRow:
+    def first(action: AuditAction) -> AuditRow:
         return next(r for r in rows if r.action == action.label)
 
     # new events carry the document's kind, number and police: no lookup to name them
@@ -267,27 +269,23 @@ def test_old_events_are_named_from_the_database_a_page_at_a_time(db, tmp_path) -
     with db.uow() as uow:
         docs = uow.session.scalars(select(EditionDocument).order_by(EditionDocument.id)).all()
         info = [(d.id, d.kind, d.number, d.police) for d in docs]
+    prints: list[EventDraft] = [
+        {
+            "action": AuditAction.EDITION_PRINT,
+            "entity": "edition_document",
+            "entity_key": str(doc_id),
+            "before": {"status": "GENERE", "print_count": 0},
+            "after": {"status": "IMPRIME", "print_count": 1},
+        }
+        for doc_id, *_ in info
+    ]
     with db.uow() as uow:
-        audit.record_many(
-            uow,
-            Actor("chef"),
-            [
-                {
-                    "action": AuditAction.EDITION_PRINT,
-                    "entity": "edition_document",
-                    "entity_key": str(doc_id),
-                    "before": {"status": "GENERE", "print_count": 0},
-                    "after": {"status": "IMPRIME", "print_count": 1},
-                }
-                for doc_id, *_ in info
-            ]
-            * 20,
-        )
+        audit.record_many(uow, Actor("chef"), prints * 20)
         uow.commit()
 
     statements: list[str] = []
 
-    def count(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+    def count(_conn, _cursor, statement, *_args) -> None:
         statements.append(statement)
 
     event.listen(db.engine, "before_cursor_execute", count)

@@ -69,12 +69,13 @@ def test_the_chain_hash_frozen_in_migration_0002_is_the_live_one() -> None:
     frozen = importlib.import_module(
         "sbee_desk.db.migrations.versions.0002_users_staff_audit_chain"
     )
+    moment = dt.datetime(2026, 11, 30, 9, 15, 2, 123456, tzinfo=dt.UTC)
     event = {
-        "id": 3, "occurred_at": dt.datetime(2026, 11, 30, 9, 15, 2, 123456, tzinfo=dt.UTC),
+        "id": 3, "occurred_at": moment,
         "actor": "chef", "action": "import", "entity": "contrats", "entity_key": "P-1",
         "before": {"zone": "Z1"}, "after": {"zone": "Z2 é"}, "details": None,
     }  # fmt: skip  # an event reads best as its few lines
-    naive = {**event, "occurred_at": event["occurred_at"].replace(tzinfo=None)}
+    naive = {**event, "occurred_at": moment.replace(tzinfo=None)}
     assert frozen.GENESIS_HASH == audit.GENESIS_HASH
     assert frozen.event_hash("ab" * 32, event) == audit.event_hash("ab" * 32, event)
     assert frozen.event_hash("ab" * 32, naive) == audit.event_hash("ab" * 32, event)

@@ -13,7 +13,8 @@ from sbee_desk.domain.enums import DropReason
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.audit import now
 from sbee_desk.services.dropped import drop_reasons
-from sbee_desk.services.selection import load_plans, run_selection
+from sbee_desk.services.rules_sql import load_plans
+from sbee_desk.services.selection import run_selection
 from tests.builders import World
 
 D = dt.date

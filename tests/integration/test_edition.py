@@ -212,7 +212,7 @@ def test_R7_after_edition_crosses_the_document_out_of_the_queue(db) -> None:
     [cancel] = check_r7(db.uow(), CHEF, today_=TODAY)
     assert cancel.police == "PB2" and cancel.document_id is not None
     docs = {d.police: d for d in list_documents(db.uow(), batch)}
-    assert docs["PB2"].cancelled and docs["PB2"].cancel_reason.startswith("Rétablissement")
+    assert docs["PB2"].cancelled and (docs["PB2"].cancel_reason or "").startswith("Rétablissement")
     assert not docs["PB1"].cancelled
     with pytest.raises(EditionError, match=r"annulé.*00000002"):
         mark_printed(db.uow(), CHEF, [docs["PB2"].id])

@@ -50,7 +50,7 @@ def test_R5_R3_the_letter_prints_the_plan_of_its_run_not_todays(db) -> None:
 def test_R4_an_order_allowed_by_a_DG_derogation_prints_its_reference_and_date(db) -> None:
     w = world(db)
     debtor(w, "PAGENT")
-    w.s.get(Customer, "CPAGENT").category = "AGENT_SBEE"
+    w.s.get_one(Customer, "CPAGENT").category = "AGENT_SBEE"
     w.derogation("PAGENT", D(2026, 11, 10), ref="DG/DCC/2026/0007")
     debtor(w, "PPLAIN")
     w.derogation("PPLAIN", D(2026, 11, 10), ref="DG/DCC/2026/0099")  # not exempt: no mention

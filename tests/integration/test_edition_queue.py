@@ -41,6 +41,7 @@ def queue(db):
     w.commit()
     validate_all(db)
     batch = run_edition(db.uow(), CHEF, today_=TODAY).batch_id
+    assert batch is not None
     staff = _staff(db)
     docs = list_documents(db.uow(), batch)
     return batch, staff, docs
@@ -55,11 +56,11 @@ def ids(docs, kind: DocumentKind) -> list[int]:
     return [d.id for d in docs if d.kind is kind]
 
 
-def audit(db, action: str) -> list[tuple[str | None, dict | None]]:
-    """(entity_key, details) of the events of ``action``."""
+def audit(db, action: str) -> list[tuple[str | None, dict]]:
+    """(entity_key, details) of the events of ``action`` (details {} when there are none)."""
     with db.uow() as uow:
         return [
-            (e.entity_key, e.details)
+            (e.entity_key, e.details or {})
             for e in uow.session.scalars(select(AuditEvent).where(AuditEvent.action == action))
         ]
 

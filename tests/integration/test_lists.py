@@ -13,9 +13,8 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy import text
 
-from sbee_desk.documents.lists import ListKind
+from sbee_desk.domain.enums import ListKind
 from sbee_desk.domain.permissions import Role
-from sbee_desk.services import lists as lists_service
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.authz import PermissionDenied
 from sbee_desk.services.lists import (
@@ -237,10 +236,11 @@ def test_copies_on_disk_match_the_archive(db, validated, tmp_path) -> None:
     produced = produce_lists(db.uow(), CHEF, validated, BT, out)
     assert sorted(os.listdir(out)) == sorted(names(BT, validated))  # no temporary left
     for p in produced:
-        assert p.path == out / p.file_name
-        assert p.path.read_bytes() == archived_content(db.uow(), p.entry_id)[1]
-        assert check_copy(db.uow(), p.entry_id, p.path)
-    changed = produced[2].path
+        path = out / p.file_name
+        assert p.path == path
+        assert path.read_bytes() == archived_content(db.uow(), p.entry_id)[1]
+        assert check_copy(db.uow(), p.entry_id, path)
+    changed = out / produced[2].file_name
     changed.write_bytes(changed.read_bytes() + b"\0")
     assert not check_copy(db.uow(), produced[2].entry_id, changed)  # flagged
     with pytest.raises(ListError, match="illisible"):
@@ -301,7 +301,7 @@ def test_file_open_elsewhere_puts_everything_back(
     """On Windows a list open in Excel cannot be renamed: simulated on the 4th file."""
     out = tmp_path / "out"
     first = produce_lists(db.uow(), CHEF, validated, BT, out)
-    before = {p.file_name: p.path.read_bytes() for p in first}
+    before = {p.file_name: (out / p.file_name).read_bytes() for p in first}
     locked = out / names(BT, validated)[3]
     real_replace = os.replace
 
@@ -310,7 +310,7 @@ def test_file_open_elsewhere_puts_everything_back(
             raise PermissionError(13, "Permission denied", str(src))
         return real_replace(src, dst)
 
-    monkeypatch.setattr(lists_service.os, "replace", replace)
+    monkeypatch.setattr(os, "replace", replace)  # as the list service calls it
     with pytest.raises(ListError, match=rf"« {locked} » ne peut pas être remplacé .*Fermez-le"):
         produce_lists(db.uow(), CHEF, validated, BT, out)
     assert count(db, "archive_entry") == 5  # the second production recorded nothing
@@ -323,7 +323,7 @@ def test_failed_commit_puts_the_old_files_back(
 ) -> None:
     out = tmp_path / "out"
     first = produce_lists(db.uow(), CHEF, validated, BT, out)
-    before = {p.file_name: p.path.read_bytes() for p in first}
+    before = {p.file_name: (out / p.file_name).read_bytes() for p in first}
 
     def fail(self) -> None:
         raise RuntimeError("la base a refusé le commit")
@@ -452,7 +452,7 @@ def test_control_list_shows_the_dg_derogation_of_a_termination(db, world) -> Non
     assert [r["Police"] for r in table(files[(ListKind.A_RESILIER, "xlsx")])] == ["PD"]
     control = {r["Police"]: r for r in table(files[(ListKind.CONTROLE, "xlsx")])}
     assert control["PD"]["Décision"] == "À résilier sur dérogation DG"
-    assert "Dérogation DG réf. DG/DCC/2026/014 du 10/11/2026" in control["PD"]["Motif"]
+    assert "Dérogation DG réf. DG/DCC/2026/014 du 10/11/2026" in str(control["PD"]["Motif"])
     assert control["PE"]["Décision"] == "Exempté (décision DG requise)"
     page = " ".join(
         PdfReader(io.BytesIO(files[(ListKind.CONTROLE, "pdf")])).pages[0].extract_text().split()

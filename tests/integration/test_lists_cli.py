@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import os
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -45,6 +47,17 @@ def export(folder: Path) -> Path:
     return folder
 
 
+@dataclass(frozen=True)
+class Cli:
+    """`sbee-desk` in this process (see :func:`cli_runner`) and the selection run it made."""
+
+    run: Callable[..., tuple[int, str, str]]
+    run_id: int
+
+    def __call__(self, *argv: str) -> tuple[int, str, str]:
+        return self.run(*argv)
+
+
 @pytest.fixture
 def cli(db_url, tmp_path, monkeypatch, capsys, validation_clock):
     """Run commands as `chef` on a database holding the export and one selection run."""
@@ -53,8 +66,7 @@ def cli(db_url, tmp_path, monkeypatch, capsys, validation_clock):
     assert run("import", str(export(tmp_path / "export")))[0] == 0
     code, out, _ = run("select", "--date", DATE)
     assert code == 0
-    run.run_id = int(out.strip())  # type: ignore[attr-defined]
-    return run
+    return Cli(run, int(out.strip()))
 
 
 def names(bordereau: str, run: int, suffixes: tuple[str, ...]) -> list[str]:

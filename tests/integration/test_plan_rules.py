@@ -13,7 +13,7 @@ from sbee_desk.cli import main
 from sbee_desk.db.database import open_database
 from sbee_desk.db.migrate import alembic_config
 from sbee_desk.domain.enums import CustomerCategory
-from sbee_desk.domain.plans import default_plans, procedure_violations
+from sbee_desk.domain.plans import PlanValues, default_plans, procedure_violations
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.plans import PlanBelowProcedure, list_plans, update_plan
 from tests.builders import PASSWORD, add_users
@@ -21,7 +21,7 @@ from tests.builders import PASSWORD, add_users
 ADMIN = Actor("admin")
 
 
-def plans(db) -> dict[str, object]:
+def plans(db) -> dict[str, PlanValues]:
     return {p.category.value: p for p in list_plans(db.uow())}
 
 

@@ -70,7 +70,7 @@ def _raised_codes() -> dict[str, list[str]]:
         builds = [
             n
             for n in calls
-            if _name(n.func) in family and "__init__" not in vars(family[_name(n.func)])
+            if (name := _name(n.func)) in family and "__init__" not in vars(family[name or ""])
         ]
         for cls_node in ast.walk(tree):
             if isinstance(cls_node, ast.ClassDef) and cls_node.name in family:
@@ -88,7 +88,8 @@ def _raised_codes() -> dict[str, list[str]]:
         problems = [
             n
             for n in calls
-            if _name(n.func) in PROBLEM_BUILDERS and len(n.args) > PROBLEM_BUILDERS[_name(n.func)]
+            if (name := _name(n.func)) in PROBLEM_BUILDERS
+            and len(n.args) > PROBLEM_BUILDERS[name or ""]
         ]
         for node in [*builds, *problems]:
             where = f"{path.relative_to(ROOT.parent)}:{node.lineno}"

@@ -10,12 +10,11 @@ import pytest
 from sbee_desk.documents.lists import (
     LineStatus,
     ListDocument,
-    ListKind,
     ListLine,
     ListTexts,
     load_list_texts,
 )
-from sbee_desk.domain.enums import CustomerCategory, Decision
+from sbee_desk.domain.enums import CustomerCategory, Decision, ListKind
 
 VALIDATED_AT = dt.datetime(2026, 11, 22, 9, 15, tzinfo=dt.UTC)
 PRODUCED_AT = dt.datetime(2026, 11, 29, 8, 30, tzinfo=dt.UTC)

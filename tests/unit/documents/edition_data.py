@@ -7,6 +7,7 @@ import io
 import re
 
 from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject
 
 from sbee_desk.documents.formal import Party, UnpaidInvoice
 from sbee_desk.documents.letters import LetterData
@@ -59,6 +60,24 @@ def pdf_text(content: bytes, page: int | None = None) -> str:
     pages = reader.pages if page is None else [reader.pages[page]]
     text = "\n".join(p.extract_text() for p in pages)
     return text.replace("\u202f", " ").replace("\u00a0", " ")
+
+
+def page_fonts(content: bytes) -> dict[str, bool]:
+    """The fonts of a PDF's first page: base name → embedded as TrueType (/FontFile2)."""
+    page = PdfReader(io.BytesIO(content)).pages[0]
+    embedded = {}
+    for ref in _dictionary(_dictionary(page["/Resources"])["/Font"]).values():
+        font = _dictionary(ref.get_object())
+        descendants = font["/DescendantFonts"]
+        assert isinstance(descendants, ArrayObject)
+        descriptor = _dictionary(_dictionary(descendants[0].get_object())["/FontDescriptor"])
+        embedded[str(font["/BaseFont"])] = "/FontFile2" in descriptor
+    return embedded
+
+
+def _dictionary(pdf_object: object) -> DictionaryObject:
+    assert isinstance(pdf_object, DictionaryObject), pdf_object
+    return pdf_object
 
 
 def one_line(text: str) -> str:

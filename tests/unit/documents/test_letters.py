@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import io
 import logging
 import re
 import shutil
 from pathlib import Path
 
 import pytest
-from pypdf import PdfReader
 
 from sbee_desk.documents import formal
-from sbee_desk.documents.formal import TemplateError, UnpaidInvoice, font_set
+from sbee_desk.documents.formal import UnpaidInvoice, font_set
 from sbee_desk.documents.letters import (
     LetterData,
     letter_file_name,
@@ -22,9 +20,16 @@ from sbee_desk.documents.letters import (
     render_letter,
 )
 from sbee_desk.documents.orders import load_order_texts
-from sbee_desk.documents.resources import ENV_REPORTS, reports_dir
+from sbee_desk.documents.resources import ENV_REPORTS, TemplateError, fonts_dir, reports_dir
 from sbee_desk.documents.worker import Texts, render_combined
-from tests.unit.documents.edition_data import NAME, letter, one_line, page_count, pdf_text
+from tests.unit.documents.edition_data import (
+    NAME,
+    letter,
+    one_line,
+    page_count,
+    page_fonts,
+    pdf_text,
+)
 
 
 @pytest.fixture(scope="module")
@@ -138,15 +143,9 @@ def test_up_to_a_year_of_invoices_keeps_the_letter_on_one_page(texts, count) -> 
 
 
 def test_fonts_are_dejavu_embedded(texts) -> None:
-    reader = PdfReader(io.BytesIO(render_letter(letter(), texts).content))
-    fonts = reader.pages[0]["/Resources"]["/Font"]
-    names = set()
-    for ref in fonts.values():
-        font = ref.get_object()
-        descendant = font["/DescendantFonts"][0].get_object()
-        assert "/FontFile2" in descendant["/FontDescriptor"]  # embedded TrueType
-        names.add(str(font["/BaseFont"]))
-    assert sorted(n.split("+")[-1] for n in names) == ["DejaVuSansBold", "DejaVuSansBook"]
+    fonts = page_fonts(render_letter(letter(), texts).content)
+    assert all(fonts.values())  # embedded TrueType
+    assert sorted(n.split("+")[-1] for n in fonts) == ["DejaVuSansBold", "DejaVuSansBook"]
 
 
 def test_a_character_outside_the_fast_subset_prints_with_the_full_font(texts, caplog) -> None:
@@ -217,7 +216,7 @@ def test_missing_text_and_broken_toml_are_clear_french_messages(tmp_path, monkey
 
 
 def test_unreadable_font_is_a_clear_french_message(tmp_path, monkeypatch) -> None:
-    shutil.copytree(formal.fonts_dir(), tmp_path / "fonts")
+    shutil.copytree(fonts_dir(), tmp_path / "fonts")
     (tmp_path / "fonts" / "DejaVuSans-Bold.ttf").write_bytes(b"not a font at all")
     monkeypatch.setattr(formal, "fonts_dir", lambda: tmp_path / "fonts")
     monkeypatch.setattr(formal, "_FONTS", {})

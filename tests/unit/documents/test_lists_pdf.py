@@ -8,8 +8,9 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from sbee_desk.documents.lists import LineStatus, ListKind, pdf_bytes
-from sbee_desk.domain.enums import Decision
+from sbee_desk.documents.lists import LineStatus, pdf_bytes
+from sbee_desk.domain.enums import Decision, ListKind
+from tests.unit.documents.edition_data import page_fonts
 
 
 def pages(content: bytes) -> list[str]:
@@ -59,18 +60,14 @@ def test_header_lines_and_totals(resilier, texts) -> None:
 
 
 def test_fonts_are_embedded_and_metadata_french(resilier, texts) -> None:
-    reader = PdfReader(io.BytesIO(pdf_bytes(resilier, texts)))
-    fonts = reader.pages[0]["/Resources"]["/Font"]
-    names = set()
-    for ref in fonts.values():
-        font = ref.get_object()
-        descendant = font["/DescendantFonts"][0].get_object()
-        descriptor = descendant["/FontDescriptor"].get_object()
-        assert "/FontFile2" in descriptor  # embedded TrueType (subset)
-        names.add(str(font["/BaseFont"]).split("+")[-1])
-    assert names == {"DejaVuSansBook", "DejaVuSansBold"}
-    assert reader.metadata.title == "Liste des clients à résilier — BT-COT-2026-09"
-    assert reader.metadata.creator == "sbee-desk"
+    content = pdf_bytes(resilier, texts)
+    fonts = page_fonts(content)
+    assert all(fonts.values())  # embedded TrueType (subset)
+    assert {n.split("+")[-1] for n in fonts} == {"DejaVuSansBook", "DejaVuSansBold"}
+    metadata = PdfReader(io.BytesIO(content)).metadata
+    assert metadata is not None
+    assert metadata.title == "Liste des clients à résilier — BT-COT-2026-09"
+    assert metadata.creator == "sbee-desk"
 
 
 def test_page_size_is_a4_landscape(resilier, texts) -> None:

@@ -8,9 +8,9 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from sbee_desk.documents.lists import Dropped, LineStatus, ListKind, xlsx_bytes
+from sbee_desk.documents.lists import Dropped, LineStatus, xlsx_bytes
 from sbee_desk.documents.lists import xlsx as L
-from sbee_desk.domain.enums import CustomerCategory, Decision, DropReason
+from sbee_desk.domain.enums import CustomerCategory, Decision, DropReason, ListKind
 
 HEADER_ROW = 6
 FIRST = 7

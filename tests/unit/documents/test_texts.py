@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from sbee_desk.documents.lists import ListKind, load_list_texts, parse_list_texts, xlsx_bytes
+from sbee_desk.documents.lists import load_list_texts, parse_list_texts, xlsx_bytes
 from sbee_desk.documents.resources import ENV_REPORTS, TemplateError, fonts_dir, reports_dir
+from sbee_desk.domain.enums import ListKind
 
 SHIPPED = Path(__file__).resolve().parents[3] / "reports" / "lists.toml"
 

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from sbee_desk.domain.enums import CustomerCategory, Decision, OrderKind, Voltage
-from sbee_desk.domain.plans import EXEMPT_CATEGORIES, default_plan, default_plans
+from sbee_desk.domain.plans import EXEMPT_CATEGORIES, PlanValues, default_plan, default_plans
 from sbee_desk.domain.rules import (
     ContractFacts,
     DerogationFact,
@@ -87,12 +87,17 @@ def _facts(**kw) -> ContractFacts:
     return ContractFacts(**{**base, **kw})
 
 
+def _decision(facts: ContractFacts, plan: PlanValues) -> Decision | None:
+    outcome = decide(facts, plan, RUN)
+    return None if outcome is None else outcome.decision
+
+
 def test_decide_R4_derogation_then_R5() -> None:
     vip = default_plan(CustomerCategory.VIP)
-    assert decide(_facts(), vip, RUN).decision is Decision.EXEMPTE
+    assert _decision(_facts(), vip) is Decision.EXEMPTE
     derog = [DerogationFact(D(2026, 11, 1))]
-    assert decide(_facts(derogations=derog), vip, RUN).decision is Decision.RESILIATION
+    assert _decision(_facts(derogations=derog), vip) is Decision.RESILIATION
     letter = LetterFact(D(2026, 11, 1), delivered_on=RUN - dt.timedelta(days=7))
     admin = default_plan(CustomerCategory.ADMINISTRATION)
-    assert decide(_facts(letter=letter), admin, RUN).decision is Decision.RESILIATION
+    assert _decision(_facts(letter=letter), admin) is Decision.RESILIATION
     assert decide(_facts(order_created_on=D(2026, 11, 2)), PLAN, RUN) is None
