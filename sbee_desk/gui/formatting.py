@@ -15,16 +15,6 @@ from PySide6.QtCore import QCoreApplication
 from sqlalchemy.engine import make_url
 
 from sbee_desk.db.database import Database
-
-# One definition of the French formats for screens and documents (Qt-free).
-# Re-exported for the views (the ``X as X`` form says so to mypy --strict).
-from sbee_desk.documents.formats import NARROW_NBSP as NARROW_NBSP
-from sbee_desk.documents.formats import NBSP as NBSP
-from sbee_desk.documents.formats import format_amount as format_amount
-from sbee_desk.documents.formats import format_count as format_count
-from sbee_desk.documents.formats import format_date as format_date
-from sbee_desk.documents.formats import local_datetime as local_datetime
-from sbee_desk.documents.formats import plural as plural
 from sbee_desk.domain.enums import (
     CATEGORY_LABELS,
     DECISION_LABELS,
@@ -33,6 +23,16 @@ from sbee_desk.domain.enums import (
     Decision,
     OrderKind,
 )
+
+# One definition of the French formats for screens and documents (Qt-free).
+# Re-exported for the views (the ``X as X`` form says so to mypy --strict).
+from sbee_desk.wording.formats import NARROW_NBSP as NARROW_NBSP
+from sbee_desk.wording.formats import NBSP as NBSP
+from sbee_desk.wording.formats import format_amount as format_amount
+from sbee_desk.wording.formats import format_count as format_count
+from sbee_desk.wording.formats import format_date as format_date
+from sbee_desk.wording.formats import local_datetime as local_datetime
+from sbee_desk.wording.formats import plural as plural
 
 #: order in which decisions are listed everywhere (most serious first)
 DECISION_ORDER: tuple[Decision, ...] = (

@@ -19,7 +19,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sbee_desk.documents.formats import plural
 from sbee_desk.importers.formats import Column, Kind, TableSpec
 from sbee_desk.importers.results import ImportProblem
 from sbee_desk.importers.values import (
@@ -31,6 +30,7 @@ from sbee_desk.importers.values import (
     parse_date,
     parser_for,
 )
+from sbee_desk.wording.formats import plural
 
 #: Beyond this many problems, the others are counted, not listed.
 MAX_PROBLEMS = 10_000

@@ -44,7 +44,6 @@ from sbee_desk.db.models import (
     WorkOrder,
 )
 from sbee_desk.db.uow import UnitOfWork
-from sbee_desk.documents.formats import clean_text
 from sbee_desk.documents.lists import (
     EMPTY_LIST_LABELS,
     FORMATS,
@@ -67,6 +66,7 @@ from sbee_desk.services.authz import require
 from sbee_desk.services.dropped import contract_facts
 from sbee_desk.services.errors import ServiceError
 from sbee_desk.services.selection import CandidateLine, candidate_lines
+from sbee_desk.wording.formats import clean_text
 
 
 class ListError(ServiceError, ValueError):

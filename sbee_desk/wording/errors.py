@@ -12,10 +12,10 @@ import errno
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from sbee_desk.documents.formats import plural
 from sbee_desk.domain.enums import CATEGORY_LABELS
 from sbee_desk.domain.permissions import ACTION_LABELS
-from sbee_desk.wording.labels import PLAN_FIELD_LABELS, RECIPIENT_LABELS
+from sbee_desk.wording.formats import plural
+from sbee_desk.wording.labels import EMPTY_LIST_LABELS, PLAN_FIELD_LABELS, RECIPIENT_LABELS
 
 Template = str | Callable[[Mapping[str, Any]], str]
 
@@ -38,9 +38,6 @@ def os_reason(exc: OSError) -> str:
 
 
 def _empty_list_label(data: Mapping[str, Any]) -> str:
-    # documents.lists is being split (#11): its EMPTY_LIST_LABELS moves here after
-    from sbee_desk.documents.lists import EMPTY_LIST_LABELS
-
     return EMPTY_LIST_LABELS[data["kind"]]
 
 

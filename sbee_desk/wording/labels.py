@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sbee_desk.domain.enums import ListKind
+
 #: the editable fields of a recovery plan and their French names
 PLAN_FIELD_LABELS: dict[str, str] = {
     "delay_bt_days": "délai après suspension BT (jours)",
@@ -32,4 +34,11 @@ GAP_LABELS: dict[str, str] = {
     "COMPTEUR": "n° de compteur",
     "DISJONCTEUR": "disjoncteur",
     "PDL": "point de livraison",
+}
+
+#: what the register says of a list with no line (no file is produced, #10)
+EMPTY_LIST_LABELS: dict[ListKind, str] = {
+    ListKind.A_RELANCER: "aucun client à relancer",
+    ListKind.A_RESILIER: "aucun contrat à résilier",
+    ListKind.CONTROLE: "aucune ligne de contrôle",
 }

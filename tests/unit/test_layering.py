@@ -59,16 +59,6 @@ EXCEPTIONS: dict[tuple[str, str], str] = {
     ("sbee_desk.importers.values", "sbee_desk.services.errors"): (
         "a cell that cannot be read is a ServiceError (BadValue), the one error family"
     ),
-    ("sbee_desk.wording.errors", "sbee_desk.documents.formats"): (
-        "plural(): the French number formatting still lives in documents.formats"
-    ),
-    ("sbee_desk.wording.errors", "sbee_desk.documents.lists"): (
-        "EMPTY_LIST_LABELS moves to wording once documents/lists is split (#11)"
-    ),
-    ("sbee_desk.gui.*", "sbee_desk.documents.formats"): (
-        "number, date and plural formatting: Qt-free, the same French wording on "
-        "screen, in the CLI and in the documents"
-    ),
     ("sbee_desk.cli", "sbee_desk.documents.formats"): (
         "number, date and plural formatting: Qt-free, the same French wording on "
         "screen, in the CLI and in the documents"

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from sbee_desk.domain.enums import CustomerCategory, Decision, DropReason, ListKind
+from sbee_desk.wording.labels import EMPTY_LIST_LABELS as EMPTY_LIST_LABELS
 
 #: file name part of each kind (import-format.md: ``<bordereau>-<run>-a-relancer.xlsx``…)
 FILE_SUFFIXES: dict[ListKind, str] = {
@@ -40,11 +41,6 @@ class LineStatus(StrEnum):
 
 
 #: what the summary and the classeur say of a list with no line: no file is produced
-EMPTY_LIST_LABELS: dict[ListKind, str] = {
-    ListKind.A_RELANCER: "aucun client à relancer",
-    ListKind.A_RESILIER: "aucun contrat à résilier",
-    ListKind.CONTROLE: "aucune ligne de contrôle",
-}
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sbee_desk.documents.formats import (
+from sbee_desk.wording.formats import (
     clean_text,
     format_amount,
     format_count,
