@@ -24,11 +24,3 @@ class CancelCode(StrEnum):
     TERMINATED_IN_EXPORT = "TERMINATED_IN_EXPORT"
     RESTORED = "RESTORED"
     PAID = "PAID"
-
-
-#: the cause in a few French words, for a summary (« annulés (paiement) »)
-CANCEL_CAUSE_WORDS: dict[CancelCode, str] = {
-    CancelCode.PAID: "paiement",
-    CancelCode.RESTORED: "rétablissement",
-    CancelCode.TERMINATED_IN_EXPORT: "résiliation dans la gestion clientèle",
-}

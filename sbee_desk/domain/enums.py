@@ -65,17 +65,7 @@ class DropReason(StrEnum):
 
 
 # French words shown to users for each code (ui-guidelines.md: never a raw code).
-DECISION_LABELS: dict[Decision, str] = {
-    Decision.RELANCE: "À relancer",
-    Decision.ATTENTE_RELANCE: "En attente de relance",
-    Decision.RESILIATION: "À résilier",
-    Decision.EXEMPTE: "Exempté (décision DG requise)",
-}
 
-ORDER_KIND_LABELS: dict[OrderKind, str] = {
-    OrderKind.DEPOSE: "Ordre de dépose",
-    OrderKind.CONTROLE_INDEX: "Ordre de contrôle d'index",
-}
 
 CATEGORY_LABELS: dict[CustomerCategory, str] = {
     CustomerCategory.ORDINAIRE: "Ordinaire",

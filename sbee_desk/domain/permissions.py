@@ -20,17 +20,6 @@ class Role(StrEnum):
     ADMIN = "ADMIN"
 
 
-ROLE_LABELS: dict[Role, str] = {
-    Role.CHEF_RECOUVREMENT: "Chef section recouvrement",
-    Role.AGENT_CONTROLE: "Agent de contrôle d'efficacité des factures",
-    Role.CHEF_RPNT: "Chef section RPNT",
-    Role.MAGASINIER: "Magasinier",
-    Role.DIRECTION: "Direction Générale",
-    Role.CONTROLE: "Contrôle (DCC / DIG / DAI)",
-    Role.ADMIN: "Administrateur",
-}
-
-
 class Action(StrEnum):
     """One line of the permission table."""
 
@@ -46,20 +35,6 @@ class Action(StrEnum):
     READ = "READ"  # read everything, reports, verify the audit trail
     ADMINISTER = "ADMINISTER"  # users, roles, staff, recovery plans, agency settings
 
-
-ACTION_LABELS: dict[Action, str] = {
-    Action.IMPORT: "importer l'export de la gestion clientèle",
-    Action.SELECT: "lancer une sélection, exclure des lignes, valider un bordereau",
-    Action.DEROGATION: "enregistrer une dérogation DG",
-    Action.EDITION: "produire les listes, lancer l'édition, imprimer, remettre les documents",
-    Action.LETTER_DELIVERY: "enregistrer la remise d'une lettre",
-    Action.DISPATCH: "répartir les ordres entre les agents",
-    Action.STORE_RETURN: "enregistrer un retour magasin",
-    Action.CRI_ENTRY: "saisir un CRI",
-    Action.CRI_COUNTERSIGN: "contresigner un CRI, déroger à R9, saisir une résiliation manuelle",
-    Action.READ: "consulter, éditer les rapports, vérifier le journal d'audit",
-    Action.ADMINISTER: "gérer les utilisateurs, rôles, personnel, plans et paramètres",
-}
 
 R = Role
 PERMISSIONS: dict[Action, frozenset[Role]] = {

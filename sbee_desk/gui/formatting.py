@@ -17,8 +17,6 @@ from sqlalchemy.engine import make_url
 from sbee_desk.db.database import Database
 from sbee_desk.domain.enums import (
     CATEGORY_LABELS,
-    DECISION_LABELS,
-    ORDER_KIND_LABELS,
     CustomerCategory,
     Decision,
     OrderKind,
@@ -33,6 +31,7 @@ from sbee_desk.wording.formats import format_count as format_count
 from sbee_desk.wording.formats import format_date as format_date
 from sbee_desk.wording.formats import local_datetime as local_datetime
 from sbee_desk.wording.formats import plural as plural
+from sbee_desk.wording.labels import DECISION_LABELS, ORDER_KIND_LABELS
 
 #: order in which decisions are listed everywhere (most serious first)
 DECISION_ORDER: tuple[Decision, ...] = (

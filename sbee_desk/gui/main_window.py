@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from sbee_desk.db.database import Database
-from sbee_desk.domain.permissions import ROLE_LABELS, Role
+from sbee_desk.domain.permissions import Role
 from sbee_desk.gui.changes import Change
 from sbee_desk.gui.context import AppContext
 from sbee_desk.gui.errors import UserError
@@ -47,6 +47,7 @@ from sbee_desk.services.actor import Actor
 from sbee_desk.services.demo import DemoResult, load_demo
 from sbee_desk.services.selection import ImportInfo, last_import, list_agencies
 from sbee_desk.services.users import DEMO_PASSWORD, DEMO_USERS, create_demo_users, user_count
+from sbee_desk.wording.labels import ROLE_LABELS
 
 #: size of the demo agency offered on first start
 FIRST_START_DEMO_CONTRACTS = 2000

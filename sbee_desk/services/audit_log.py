@@ -42,12 +42,12 @@ from sbee_desk.documents.audit_export import AuditRow, export_audit_xlsx
 from sbee_desk.documents.audit_export import ExportCancelled as ExportCancelled
 from sbee_desk.domain.audit_actions import AuditAction
 from sbee_desk.domain.enums import CATEGORY_LABELS, CustomerCategory, Decision
-from sbee_desk.domain.permissions import ACTION_LABELS, ROLE_LABELS, Action
+from sbee_desk.domain.permissions import Action
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.audit import ChainStatus, verify_chain
 from sbee_desk.services.authz import require
+from sbee_desk.wording.labels import ACTION_LABELS, PLAN_FIELD_LABELS, ROLE_LABELS
 from sbee_desk.wording.labels import DOCUMENT_STATUS_LABELS as STATUS_LABELS
-from sbee_desk.wording.labels import PLAN_FIELD_LABELS
 
 #: filters that group several actions by their prefix, and their French names
 ACTION_GROUPS: dict[str, str] = {

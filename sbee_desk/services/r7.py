@@ -46,11 +46,12 @@ from sbee_desk.db.models import (
 )
 from sbee_desk.db.uow import UnitOfWork
 from sbee_desk.domain.audit_actions import AuditAction
-from sbee_desk.domain.cancellation import CANCEL_CAUSE_WORDS, CancelCode
+from sbee_desk.domain.cancellation import CancelCode
 from sbee_desk.services import audit
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.rules_sql import PlansSql, load_plans
 from sbee_desk.wording.formats import format_date, plural
+from sbee_desk.wording.labels import CANCEL_CAUSE_WORDS
 
 #: the status of a document handed over to the releveur or the chef RPNT
 #: (``edition.DocumentStatus.REMIS``; edition imports this module, not the reverse)

@@ -13,9 +13,13 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from sbee_desk.domain.enums import CATEGORY_LABELS
-from sbee_desk.domain.permissions import ACTION_LABELS
 from sbee_desk.wording.formats import plural
-from sbee_desk.wording.labels import EMPTY_LIST_LABELS, PLAN_FIELD_LABELS, RECIPIENT_LABELS
+from sbee_desk.wording.labels import (
+    ACTION_LABELS,
+    EMPTY_LIST_LABELS,
+    PLAN_FIELD_LABELS,
+    RECIPIENT_LABELS,
+)
 
 Template = str | Callable[[Mapping[str, Any]], str]
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sbee_desk.domain.enums import ListKind
+from sbee_desk.domain.cancellation import CancelCode
+from sbee_desk.domain.enums import Decision, ListKind, OrderKind
+from sbee_desk.domain.permissions import Action, Role
 
 #: the editable fields of a recovery plan and their French names
 PLAN_FIELD_LABELS: dict[str, str] = {
@@ -41,4 +43,47 @@ EMPTY_LIST_LABELS: dict[ListKind, str] = {
     ListKind.A_RELANCER: "aucun client à relancer",
     ListKind.A_RESILIER: "aucun contrat à résilier",
     ListKind.CONTROLE: "aucune ligne de contrôle",
+}
+
+DECISION_LABELS: dict[Decision, str] = {
+    Decision.RELANCE: "À relancer",
+    Decision.ATTENTE_RELANCE: "En attente de relance",
+    Decision.RESILIATION: "À résilier",
+    Decision.EXEMPTE: "Exempté (décision DG requise)",
+}
+
+ORDER_KIND_LABELS: dict[OrderKind, str] = {
+    OrderKind.DEPOSE: "Ordre de dépose",
+    OrderKind.CONTROLE_INDEX: "Ordre de contrôle d'index",
+}
+
+ROLE_LABELS: dict[Role, str] = {
+    Role.CHEF_RECOUVREMENT: "Chef section recouvrement",
+    Role.AGENT_CONTROLE: "Agent de contrôle d'efficacité des factures",
+    Role.CHEF_RPNT: "Chef section RPNT",
+    Role.MAGASINIER: "Magasinier",
+    Role.DIRECTION: "Direction Générale",
+    Role.CONTROLE: "Contrôle (DCC / DIG / DAI)",
+    Role.ADMIN: "Administrateur",
+}
+
+ACTION_LABELS: dict[Action, str] = {
+    Action.IMPORT: "importer l'export de la gestion clientèle",
+    Action.SELECT: "lancer une sélection, exclure des lignes, valider un bordereau",
+    Action.DEROGATION: "enregistrer une dérogation DG",
+    Action.EDITION: "produire les listes, lancer l'édition, imprimer, remettre les documents",
+    Action.LETTER_DELIVERY: "enregistrer la remise d'une lettre",
+    Action.DISPATCH: "répartir les ordres entre les agents",
+    Action.STORE_RETURN: "enregistrer un retour magasin",
+    Action.CRI_ENTRY: "saisir un CRI",
+    Action.CRI_COUNTERSIGN: "contresigner un CRI, déroger à R9, saisir une résiliation manuelle",
+    Action.READ: "consulter, éditer les rapports, vérifier le journal d'audit",
+    Action.ADMINISTER: "gérer les utilisateurs, rôles, personnel, plans et paramètres",
+}
+
+#: the cause in a few French words, for a summary (« annulés (paiement) »)
+CANCEL_CAUSE_WORDS: dict[CancelCode, str] = {
+    CancelCode.PAID: "paiement",
+    CancelCode.RESTORED: "rétablissement",
+    CancelCode.TERMINATED_IN_EXPORT: "résiliation dans la gestion clientèle",
 }

@@ -19,12 +19,13 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 
 from sbee_desk.domain.enums import CustomerCategory
-from sbee_desk.domain.permissions import ROLE_LABELS, Role
+from sbee_desk.domain.permissions import Role
 from sbee_desk.domain.plans import PlanValues
 from sbee_desk.gui.formatting import category_label, format_datetime, search_key
 from sbee_desk.gui.models.base import CENTRE, LEFT, UNHANDLED, Column, RowTableModel
 from sbee_desk.services.users import STAFF_ROLE_LABELS, StaffInfo, StaffRole, UserInfo
 from sbee_desk.wording.labels import PLAN_FIELD_LABELS as FIELD_LABELS
+from sbee_desk.wording.labels import ROLE_LABELS
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
