@@ -19,9 +19,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -38,107 +37,34 @@ from sbee_desk.db.models import (
     User,
 )
 from sbee_desk.db.uow import UnitOfWork
-from sbee_desk.documents.audit_export import AuditRow, export_audit_xlsx
 from sbee_desk.documents.audit_export import ExportCancelled as ExportCancelled
-from sbee_desk.domain.audit_actions import AuditAction
-from sbee_desk.domain.enums import CATEGORY_LABELS, CustomerCategory, Decision
+from sbee_desk.documents.audit_export import export_audit_xlsx
 from sbee_desk.domain.permissions import Action
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.audit import ChainStatus, verify_chain
+from sbee_desk.services.audit_log_model import AuditChoices as AuditChoices
+from sbee_desk.services.audit_log_model import AuditEntry as AuditEntry
+from sbee_desk.services.audit_log_model import AuditFilter as AuditFilter
+from sbee_desk.services.audit_log_model import AuditPage as AuditPage
+from sbee_desk.services.audit_log_model import aware
+from sbee_desk.services.audit_words import ACTION_GROUPS as ACTION_GROUPS
+from sbee_desk.services.audit_words import AUDIT_FIELD_LABELS as AUDIT_FIELD_LABELS
+from sbee_desk.services.audit_words import WHOLE_VALUES as WHOLE_VALUES
+from sbee_desk.services.audit_words import action_choices as action_choices
+from sbee_desk.services.audit_words import action_label as action_label
+from sbee_desk.services.audit_words import audit_row as audit_row
+from sbee_desk.services.audit_words import chain_problem as chain_problem
+from sbee_desk.services.audit_words import describe_actor as describe_actor
+from sbee_desk.services.audit_words import describe_change as describe_change
+from sbee_desk.services.audit_words import describe_details as describe_details
+from sbee_desk.services.audit_words import describe_filter as describe_filter
+from sbee_desk.services.audit_words import describe_object as describe_object
 from sbee_desk.services.authz import require
-from sbee_desk.wording.labels import ACTION_LABELS, PLAN_FIELD_LABELS, ROLE_LABELS
-from sbee_desk.wording.labels import DOCUMENT_STATUS_LABELS as STATUS_LABELS
-
-#: filters that group several actions by their prefix, and their French names
-ACTION_GROUPS: dict[str, str] = {
-    "demo.*": "Démonstration (tout)",
-}
+from sbee_desk.wording.formats import plural
 
 #: rows of one page of the journal on screen
 DEFAULT_PAGE_SIZE = 200
 
-
-def action_label(code: str) -> str:
-    """French name of an action code (:mod:`sbee_desk.domain.audit_actions`) or of a
-    group filter; an unknown code is named as such, never bare."""
-    if code in ACTION_GROUPS:
-        return ACTION_GROUPS[code]
-    try:
-        return AuditAction(code).label
-    except ValueError:
-        pass
-    if code.startswith("demo."):
-        return f"Démonstration : {code.removeprefix('demo.')}"
-    return f"Autre action ({code})"
-
-
-def action_choices() -> list[tuple[str, str]]:
-    """(code, French name) of what the action filter offers: every action, in the
-    order of their definition, each group just before its first member."""
-    out: list[tuple[str, str]] = []
-    for action in AuditAction:
-        group = f"{action.value.split('.', 1)[0]}.*"
-        if group in ACTION_GROUPS and all(code != group for code, _ in out):
-            out.append((group, ACTION_GROUPS[group]))
-        out.append((action.value, action.label))
-    return out
-
-
-@dataclass(frozen=True)
-class AuditFilter:
-    """What the user asked to see; None or "" means "any"."""
-
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
-    user: str | None = None
-    #: an action code, or ``prefix.*`` for a group (``demo.*``)
-    action: str | None = None
-    police: str | None = None
-    bordereau: str | None = None
-
-
-@dataclass(frozen=True)
-class AuditEntry:
-    """One event of the journal, as plain values (no Session)."""
-
-    id: int
-    #: aware, UTC
-    occurred_at: dt.datetime
-    actor: str
-    #: full name of the user who acted, None when the login is not a user (a refused
-    #: sign-in with an unknown login)
-    actor_name: str | None
-    action: str
-    entity: str | None
-    entity_key: str | None
-    before: dict[str, Any] | None
-    after: dict[str, Any] | None
-    details: dict[str, Any] | None
-    #: what the database says today of the object, to name it when the event does not
-    #: (events written before #10): kind, number and police of a document, date of an
-    #: edition or a run, kind and bordereau of a list, names of staff ids
-    facts: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class AuditPage:
-    entries: tuple[AuditEntry, ...]
-    #: events matching the filter, all pages together
-    total: int
-    offset: int
-    limit: int
-
-
-@dataclass(frozen=True)
-class AuditChoices:
-    """What the filters offer: who acted, which actions occur."""
-
-    #: (login, full name or None), by login
-    users: tuple[tuple[str, str | None], ...]
-    actions: tuple[str, ...]
-
-
-# --------------------------------------------------------------------------- queries
 
 _E = AuditEvent
 _LIKE_ESCAPE = "\\"
@@ -227,14 +153,10 @@ def _entries_query(conditions: Sequence[ColumnElement[bool]]) -> Select[Any]:
     )
 
 
-def _aware(moment: dt.datetime) -> dt.datetime:
-    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
-
-
 def _entry(row: Any) -> AuditEntry:
     return AuditEntry(
         id=row.id,
-        occurred_at=_aware(row.occurred_at),
+        occurred_at=aware(row.occurred_at),
         actor=row.actor,
         actor_name=row.full_name,
         action=row.action,
@@ -417,484 +339,6 @@ def verify_journal(uow: UnitOfWork, actor: Actor) -> ChainStatus:
 
 # --------------------------------------------------------------------------- words
 
-_PROBLEMS = {
-    "HASH": "son contenu a été modifié après coup",
-    "LINK": "il n'est plus chaîné à l'événement précédent",
-    "GAP": "un événement a été supprimé ou inséré à cet endroit",
-    "HEAD": "les derniers événements ont été supprimés",
-}
-
-
-def chain_problem(status: ChainStatus) -> str:
-    """Why the chain does not verify, in French ("" when it holds)."""
-    if status.ok:
-        return ""
-    return _PROBLEMS.get(status.problem or "", "la vérification a échoué")
-
-
-#: French name of every field the services write in a before / after / details (one
-#: place; tests/integration/test_audit_words.py checks a day of work against it)
-AUDIT_FIELD_LABELS: dict[str, str] = {
-    **PLAN_FIELD_LABELS,
-    # users and staff
-    "full_name": "nom",
-    "roles": "rôles",
-    "active": "actif",
-    "password": "mot de passe",
-    "role": "fonction",
-    "zones": "zones",
-    # review, derogations
-    "excluded_reason": "motif d'exclusion",
-    "code": "cause",
-    "reference": "référence",
-    "decided_on": "décision du",
-    "valid_until": "valable jusqu'au",
-    "document_reference": "pièce",
-    "recomputed_lines": "lignes recalculées",
-    "run": "traitement n°",
-    "letters": "lettres",
-    "orders": "ordres",
-    "excluded": "lignes exclues",
-    "dropped_r7": "lignes retirées (R7)",
-    "exclusions": "exclusions",
-    # selection runs
-    "run_on": "date du traitement",
-    "agency": "agence",
-    "counts": "décisions",
-    "plans": "plans de recouvrement",
-    # demonstration
-    "police": "police",
-    "created_on": "créée le",
-    "delivered_on": "remise le",
-    "delivered": "lettres remises",
-    "derogations": "dérogations",
-    # lists and the classeur
-    "kind": "liste",
-    "format": "format",
-    "bordereau": "bordereau",
-    "file_name": "fichier",
-    "sha256": "empreinte",
-    "size": "taille (octets)",
-    "lines": "lignes",
-    "is_copy": "copie",
-    "out_dir": "dossier de sortie",
-    # the night edition, the print queue, the hand-over
-    "edition_on": "date d'édition",
-    "pending": "lettres et ordres à éditer",
-    "attempt": "tentative n°",
-    "documents": "documents édités",
-    "numbers": "documents",
-    "cancelled_r7": "annulés par R7",
-    "gaps": "documents avec données manquantes",
-    "combined": "fichiers regroupés",
-    "status": "état",
-    "print_count": "impressions",
-    "reprint_reason": "motif de réimpression",
-    "handed_to": "remis à",
-    "staff": "matricule",
-    # R7
-    "cancelled_on": "annulé le",
-    "cancel_reason": "motif d'annulation",
-    "document_id": "document",
-    "recall_from": "agent à rappeler",
-    # import
-    "path": "emplacement",
-    "files": "fichiers",
-    "agencies_created": "agences créées",
-    "zones_created": "zones créées",
-    "warnings": "avertissements",
-    "name": "nom",
-    "address": "adresse",
-    "quartier": "quartier",
-    "phone": "téléphone",
-    "category": "catégorie",
-    "customer_code": "code client",
-    "voltage": "tension",
-    "delivery_point": "point de livraison",
-    "meter_serial": "compteur",
-    "breaker": "disjoncteur",
-    "agency_code": "agence",
-    "zone_code": "zone",
-    "subscribed_on": "abonné le",
-    "terminated_on": "résilié le",
-    "period": "période",
-    "number": "numéro",
-    "bordereau_code": "bordereau",
-    "issued_on": "émise le",
-    "due_on": "échéance",
-    "amount": "montant",
-    "cancelled": "annulée",
-    "invoice_number": "facture",
-    "paid_on": "payée le",
-    "suspended_on": "interrompu le",
-    "restored_on": "rétabli le",
-    # refusals
-    "reason": "motif",
-    "failed_attempts": "échecs consécutifs",
-}
-
-_REFUSAL_REASONS = {
-    "bad_credentials": "identifiant ou mot de passe incorrect",
-    "locked": "compte verrouillé",
-    "inactive": "compte désactivé",
-    "role": "rôle insuffisant",
-    "unknown_or_inactive": "utilisateur inconnu ou désactivé",
-}
-
-_STAFF_ROLES = {
-    "RELEVEUR": "Releveur",
-    "AGENT_RECOUVREMENT": "Agent de recouvrement",
-    "AGENT_RPNT": "Agent RPNT",
-    "MAGASINIER": "Magasinier",
-}
-
-_LIST_KINDS = {
-    "A_RELANCER": "À relancer",
-    "A_RESILIER": "À résilier",
-    "CONTROLE": "De contrôle",
-}
-
-_IMPORT_TABLES = {
-    "clients": "Clients",
-    "contrats": "Contrats",
-    "bordereaux": "Bordereaux",
-    "factures": "Factures",
-    "reglements": "Règlements",
-    "interruptions": "Interruptions",
-}
-
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
-NARROW_NBSP = "\u202f"
-#: items of a long list shown before "… et N autres"
-_LIST_HEAD = 6
-
-#: fields whose value is worded as a whole (its inner names are not field names)
-WHOLE_VALUES = frozenset({"counts", "plans", "files", "exclusions"})
-
-_DOCUMENT_KINDS = {"LETTER": "lettre", "ORDER": "ordre"}
-#: fields whose empty list reads « aucune »
-_FEMININE = frozenset({"dropped_r7", "exclusions"})
-_R7_CAUSES = {"RESTORED": "rétablissement", "PAID": "paiement"}
-_FILE_FORMATS = {"pdf": "PDF", "xlsx": "Excel"}
-
-
-def _count(value: int) -> str:
-    return f"{value:,}".replace(",", NARROW_NBSP)
-
-
-def _label(key: str, value: Any = None) -> str:
-    if key == "counts" and value is not None and not _is_decision_counts(value):
-        return "lignes importées"
-    if key == "kind" and value in _DOCUMENT_KINDS:
-        return "document"
-    return AUDIT_FIELD_LABELS.get(key, key.replace("_", " "))
-
-
-def _scalar(value: Any) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, bool):
-        return "oui" if value else "non"
-    if isinstance(value, int):
-        return _count(value)
-    if isinstance(value, float):
-        return f"{value:g}".replace(".", ",")
-    text = str(value)
-    if _ISO_DATE.match(text):
-        return dt.date.fromisoformat(text).strftime("%d/%m/%Y")
-    if _ISO_DATETIME.match(text):
-        try:
-            moment = _aware(dt.datetime.fromisoformat(text)).astimezone()
-        except ValueError:
-            return text
-        return f"{moment:%d/%m/%Y} {moment:%H}h{moment:%M}"
-    return text
-
-
-def _enum_label(labels: dict[Any, str], code: Any) -> str:
-    for key, label in labels.items():
-        if str(key) == str(code):
-            return label
-    return str(code)
-
-
-def _head(items: list[str]) -> str:
-    if len(items) <= _LIST_HEAD:
-        return ", ".join(items)
-    rest = len(items) - _LIST_HEAD
-    return f"{', '.join(items[:_LIST_HEAD])} … et {_count(rest)} autre{'s' if rest > 1 else ''}"
-
-
-def _number(value: Any) -> str:
-    """A letter or order number as printed on it: eight digits."""
-    return f"{int(value):08d}" if str(value).isdigit() else str(value)
-
-
-def _value(key: str, value: Any, facts: dict[str, Any] | None = None) -> str:
-    """A stored value in French, according to what it is (its key); ``facts`` are
-    what the database says of the ids it holds (:func:`_read_facts`)."""
-    if key == "agency" and not value:
-        return "toutes"
-    if key == "out_dir" and not value:
-        return "aucun (listes gardées au classeur)"
-    if key == "document_id":
-        return "déjà édité" if value is not None else "pas encore édité"
-    if value is None:
-        return "—"
-    if key == "handed_to" and not isinstance(value, bool) and isinstance(value, int):
-        return ((facts or {}).get("staff") or {}).get(value) or f"personnel n° {value}"
-    if key == "status" and isinstance(value, str):
-        return _enum_label(STATUS_LABELS, value)
-    if key == "code" and isinstance(value, str) and value in _R7_CAUSES:
-        return _R7_CAUSES[value]
-    if key == "format" and isinstance(value, str):
-        return _FILE_FORMATS.get(value, value)
-    if key == "kind" and isinstance(value, str) and value in _DOCUMENT_KINDS:
-        return _DOCUMENT_KINDS[value]
-    if key == "numbers" and isinstance(value, list):  # "L00000001": letter n° 00000001
-        initials = {"L": "lettre", "O": "ordre"}
-        return _head(
-            [
-                f"{initials[str(n)[0]]} n° {str(n)[1:]}" if str(n)[:1] in initials else str(n)
-                for n in value
-            ]
-        )
-    if key == "roles" and isinstance(value, list):
-        return ", ".join(_enum_label(ROLE_LABELS, r) for r in value) or "aucun"
-    if key == "role" and isinstance(value, str):
-        return _STAFF_ROLES.get(value, value)
-    if key == "zones" and isinstance(value, str):
-        return ", ".join(z for z in value.split(",") if z) or "toute l'agence"
-    if key == "category" and isinstance(value, str):
-        return _enum_label(CATEGORY_LABELS, value)
-    if key == "kind" and isinstance(value, str):
-        return _LIST_KINDS.get(value, value)
-    if key == "reason" and isinstance(value, str):
-        return _REFUSAL_REASONS.get(value, value)
-    if key == "amount" and isinstance(value, int) and not isinstance(value, bool):
-        return f"{_count(value)}\u00a0FCFA"
-    if key == "sha256" and isinstance(value, str):
-        return f"{value[:12]}…"
-    if key == "counts" and isinstance(value, dict):
-        return _counts(value)
-    if key == "plans" and isinstance(value, dict):
-        return f"valeurs de {_count(len(value))} catégories conservées"
-    if key == "files" and isinstance(value, list):
-        return _head([str(f.get("name", f)) if isinstance(f, dict) else str(f) for f in value])
-    if key == "exclusions" and isinstance(value, list) and value:
-        return _head(
-            [
-                f"{e.get('police')} ({e.get('reason')})" if isinstance(e, dict) else str(e)
-                for e in value
-            ]
-        )
-    if isinstance(value, list):
-        return _head([_value(key, v, facts) for v in value]) or (
-            "aucune" if key in _FEMININE else "aucun"
-        )
-    if isinstance(value, dict):
-        return (
-            "(" + ", ".join(f"{_label(k)} : {_value(k, v, facts)}" for k, v in value.items()) + ")"
-        )
-    return _scalar(value)
-
-
-#: decision counts of a run, in a sentence: "21 à résilier, 5 exemptés"
-_DECISION_WORDS: dict[str, tuple[str, str]] = {
-    Decision.RESILIATION.value: ("à résilier", "à résilier"),
-    Decision.RELANCE.value: ("à relancer", "à relancer"),
-    Decision.ATTENTE_RELANCE.value: ("en attente de relance", "en attente de relance"),
-    Decision.EXEMPTE.value: ("exempté", "exemptés"),
-}
-
-
-def _is_decision_counts(value: Any) -> bool:
-    return isinstance(value, dict) and bool(value) and set(value) <= set(_DECISION_WORDS)
-
-
-def _counts(counts: dict[str, Any]) -> str:
-    """Decision counts of a run, or row counts per table of an import."""
-    if _is_decision_counts(counts):
-        parts = []
-        for code, (one, many) in _DECISION_WORDS.items():
-            if code in counts:
-                n = counts[code]
-                parts.append(f"{_scalar(n)} {one if n <= 1 else many}")
-        return ", ".join(parts)
-    parts = []
-    for table, numbers in counts.items():
-        name = _IMPORT_TABLES.get(str(table).lower(), str(table))
-        if isinstance(numbers, dict):
-            parts.append(
-                f"{name} : {_scalar(numbers.get('inserted', 0))} lignes ajoutées, "
-                f"{_scalar(numbers.get('updated', 0))} mises à jour, "
-                f"{_scalar(numbers.get('unchanged', 0))} inchangées"
-            )
-        else:
-            parts.append(f"{name} : {_scalar(numbers)}")
-    return " ; ".join(parts)
-
-
-def _pairs(values: dict[str, Any] | None, facts: dict[str, Any]) -> list[str]:
-    return [f"{_label(k, v)} : {_value(k, v, facts)}" for k, v in (values or {}).items()]
-
-
-def describe_change(entry: AuditEntry) -> str:
-    """Avant → après in French: only what changed; the new values of a creation."""
-    before = entry.before or {}
-    after = entry.after or {}
-    facts = entry.facts
-    parts: list[str] = []
-    for key in [*after, *(k for k in before if k not in after)]:
-        if key == "code" and "excluded_reason" in after:  # the reason's words say it
-            continue
-        if key in before and key in after:
-            if before[key] == after[key]:
-                continue
-            parts.append(
-                f"{_label(key)} : {_value(key, before[key], facts)} → "
-                f"{_value(key, after[key], facts)}"
-            )
-        elif key in after:
-            parts.append(f"{_label(key, after[key])} : {_value(key, after[key], facts)}")
-        else:
-            parts.append(f"{_label(key)} : {_value(key, before[key], facts)} → —")
-    return " ; ".join(parts)
-
-
-#: details the object already words (:func:`describe_object`), not repeated
-_NAMED_IN_OBJECT: dict[str, frozenset[str]] = {
-    "edition_document": frozenset({"kind", "number", "police"}),
-    "reminder_letter": frozenset({"police"}),
-    "work_order": frozenset({"police"}),
-}
-
-
-def describe_details(entry: AuditEntry) -> str:
-    named = _NAMED_IN_OBJECT.get(entry.entity or "", frozenset())
-    shown = {k: v for k, v in (entry.details or {}).items() if k not in named}
-    return " ; ".join(_pairs(shown, entry.facts))
-
-
-def describe_object(entry: AuditEntry) -> str:
-    """What the event is about, as the agency names it: "Ordre n° 00000012, police …",
-    "Édition du 22/11/2026 (n° 3)", "Bordereau BT-…". What the event does not say (the
-    events written before #10) comes from ``entry.facts``, read with the page."""
-    entity, key = entry.entity, entry.entity_key or ""
-    after = entry.after or {}
-    details = entry.details or {}
-    facts = entry.facts
-    if entity is None:
-        return "Export de la gestion clientèle" if entry.action == AuditAction.IMPORT else "—"
-    if entity == "action":
-        if key == "LOGIN":
-            return "Connexion"
-        try:
-            return f"Droit : {ACTION_LABELS[Action(key)]}"
-        except ValueError:
-            return f"Droit : {key}"
-    mentioned = after.get("police") or details.get("police") or facts.get("police")
-    of_police = f", police {mentioned}" if mentioned else ""
-    if entity == "candidate" and ":" in key:
-        run, police = key.split(":", 1)
-        return f"Contrat {police} (traitement n° {run})"
-    if entity == "recovery_plan":
-        try:
-            return f"Plan « {CATEGORY_LABELS[CustomerCategory(key)]} »"
-        except ValueError:
-            return f"Plan « {key} »"
-    if entity == "derogation":
-        if mentioned and mentioned != key:
-            return f"Dérogation DG n° {key}, police {mentioned}"
-        return f"Dérogation DG, police {key}"
-    if entity in ("reminder_letter", "work_order"):
-        word = "Lettre" if entity == "reminder_letter" else "Ordre"
-        return f"{word} n° {_number(key)}{of_police}"
-    if entity == "edition_document":
-        kind = details.get("kind") or facts.get("kind")
-        number = details.get("number") or facts.get("number")
-        word = _DOCUMENT_KINDS.get(str(kind), "document").capitalize()
-        if number:
-            return f"{word} n° {number}{of_police}"
-        return f"{word} édité (référence interne {key}){of_police}"
-    if entity == "edition_batch":
-        on = after.get("edition_on") or facts.get("edition_on")
-        return f"Édition du {_scalar(str(on))} (n° {key})" if on else f"Édition n° {key}"
-    if entity == "selection_run":
-        on = after.get("run_on") or facts.get("run_on")
-        return f"Traitement n° {key} du {_scalar(str(on))}" if on else f"Traitement n° {key}"
-    if entity == "archive_entry":
-        kind = after.get("kind") or facts.get("kind")
-        bordereau = after.get("bordereau") or facts.get("bordereau")
-        file_format = after.get("format") or facts.get("format")
-        if kind and bordereau:
-            what = _LIST_KINDS.get(str(kind), str(kind)).lower()
-            how = (
-                f" ({_FILE_FORMATS.get(str(file_format), str(file_format))})" if file_format else ""
-            )
-            return f"Liste {what}{how}, bordereau {bordereau}"
-        return f"Liste archivée n° {key}"
-    if entity == "interruptions" and "/" in key:
-        police, day = key.split("/", 1)
-        return f"Interruption, police {police} du {_scalar(day)}"
-    if entity == "reglements" and "/" in key:
-        invoice, reference = key.split("/", 1)
-        return f"Règlement {reference} de la facture {invoice}"
-    if entity == "staff":
-        name = after.get("name")
-        return f"Personnel {key}, {name}" if name else f"Personnel, matricule {key}"
-    names = {
-        "user": "Utilisateur",
-        "bordereau": "Bordereau",
-        "bordereaux": "Bordereau",
-        "contract": "Contrat",
-        "contrats": "Contrat",
-        "clients": "Client",
-        "factures": "Facture",
-        "agency": "Agence",
-    }
-    return f"{names.get(entity, entity)} {key}".strip()
-
-
-def describe_actor(entry: AuditEntry) -> str:
-    """``Rodrigue Tossou (chef)``, or the login alone when it is no user's."""
-    return f"{entry.actor_name} ({entry.actor})" if entry.actor_name else entry.actor
-
-
-# --------------------------------------------------------------------------- export
-
-
-def audit_row(entry: AuditEntry) -> AuditRow:
-    """An event worded for the Excel export (the same words as on screen)."""
-    return AuditRow(
-        id=entry.id,
-        occurred_at=entry.occurred_at,
-        user=describe_actor(entry),
-        action=action_label(entry.action),
-        object=describe_object(entry),
-        change=describe_change(entry),
-        details=describe_details(entry),
-    )
-
-
-def describe_filter(wanted: AuditFilter) -> str:
-    """The filters of an export, in French ("" when none)."""
-    parts = []
-    if wanted.date_from is not None:
-        parts.append(f"du {wanted.date_from:%d/%m/%Y}")
-    if wanted.date_to is not None:
-        parts.append(f"au {wanted.date_to:%d/%m/%Y}")
-    if wanted.user:
-        parts.append(f"utilisateur {wanted.user}")
-    if wanted.action:
-        parts.append(f"action « {action_label(wanted.action)} »")
-    if wanted.police:
-        parts.append(f"police {wanted.police.strip()}")
-    if wanted.bordereau:
-        parts.append(f"bordereau {wanted.bordereau.strip()}")
-    return ", ".join(parts)
-
 
 def export_journal(
     uow: UnitOfWork,
@@ -915,7 +359,7 @@ def export_journal(
     heading = [
         "Journal d'audit",
         f"Exporté le {when:%d/%m/%Y} à {when:%H}h{when:%M} par {actor.full_name or actor.login}"
-        f" ({actor.login}) — {_count(total)} événement{'s' if total > 1 else ''}"
+        f" ({actor.login}) — {plural(total, 'événement', 'événements')}"
         + (f" ; filtres : {filters}" if filters else " ; sans filtre"),
     ]
     rows = (audit_row(e) for e in iter_audit_events(uow.__class__(uow.engine), actor, wanted))
