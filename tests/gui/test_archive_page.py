@@ -18,8 +18,9 @@ from sbee_desk.domain.enums import ListKind
 from sbee_desk.gui.models import archive as acols
 from sbee_desk.gui.models.archive import ArchiveFilterProxy, ArchiveTableModel
 from sbee_desk.gui.pages.archive_page import ArchivePage
+from sbee_desk.services.classeur import RegisterEntry, archived_content
 from sbee_desk.services.importing import import_export
-from sbee_desk.services.lists import RegisterEntry, archived_content, produce_lists
+from sbee_desk.services.lists import produce_lists
 from sbee_desk.services.review import validate_bordereau
 from sbee_desk.services.selection import run_selection
 from tests.gui.conftest import ACTOR, WindowFactory

@@ -28,8 +28,8 @@ from sbee_desk.gui.pages.selection.page import SelectionPage
 from sbee_desk.gui.pages.selection.state import EXCLUDED_FILTER
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.authz import PermissionDenied
+from sbee_desk.services.classeur import archived_content
 from sbee_desk.services.importing import import_export
-from sbee_desk.services.lists import archived_content
 from sbee_desk.services.review import ReviewError, exclude_lines
 from sbee_desk.services.selection import candidate_lines, run_selection
 from tests.gui.conftest import ACTOR, ErrorRecorder, WindowFactory

@@ -31,6 +31,7 @@ from sbee_desk.services import audit_log as al
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.audit import EventDraft
 from sbee_desk.services.authz import PermissionDenied
+from sbee_desk.services.classeur import archive_register, save_copy
 from sbee_desk.services.edition import (
     DocumentKind,
     check_r7,
@@ -40,7 +41,7 @@ from sbee_desk.services.edition import (
     run_edition,
 )
 from sbee_desk.services.importing import import_export
-from sbee_desk.services.lists import archive_register, produce_lists, save_copy
+from sbee_desk.services.lists import produce_lists
 from sbee_desk.services.plans import update_plan
 from sbee_desk.services.review import (
     add_derogation,

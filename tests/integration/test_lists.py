@@ -17,14 +17,8 @@ from sbee_desk.domain.enums import ListKind
 from sbee_desk.domain.permissions import Role
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.authz import PermissionDenied
-from sbee_desk.services.lists import (
-    ListError,
-    archive_register,
-    archived_content,
-    check_copy,
-    produce_lists,
-    save_copy,
-)
+from sbee_desk.services.classeur import archive_register, archived_content, check_copy, save_copy
+from sbee_desk.services.lists import ListError, produce_lists
 from sbee_desk.services.review import exclude_lines, validate_bordereau
 from sbee_desk.services.selection import run_selection
 from tests.builders import World, add_user

@@ -21,7 +21,7 @@ from sbee_desk.gui.formatting import format_date, format_datetime, search_key
 from sbee_desk.gui.models import SORT_ROLE
 from sbee_desk.gui.models.base import UNHANDLED, Column, RowTableModel
 from sbee_desk.gui.style import BANNER_COLOURS
-from sbee_desk.services.lists import RegisterEntry
+from sbee_desk.services.classeur import RegisterEntry
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 

@@ -47,7 +47,7 @@ from sbee_desk.gui.pages.base import Page
 from sbee_desk.gui.tasks import TaskContext
 from sbee_desk.gui.widgets import Banner, DataTable, EmptyState, PageView, row_layout
 from sbee_desk.services.actor import Actor
-from sbee_desk.services.lists import (
+from sbee_desk.services.classeur import (
     RegisterEntry,
     archive_register,
     archived_content,

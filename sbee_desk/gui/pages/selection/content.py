@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from sbee_desk.gui.tasks import TaskContext
-from sbee_desk.services.lists import archive_register
+from sbee_desk.services.classeur import archive_register
 from sbee_desk.services.review import RunAge, ValidationInfo, run_age, validations
 from sbee_desk.services.selection import (
     BordereauSummary,

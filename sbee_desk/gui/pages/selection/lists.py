@@ -18,7 +18,8 @@ from sbee_desk.gui.modal import open_modal
 from sbee_desk.gui.pages.selection.review import SelectionReview
 from sbee_desk.gui.tasks import TaskContext
 from sbee_desk.services.actor import Actor
-from sbee_desk.services.lists import ArchivedList, produce_lists, save_copy
+from sbee_desk.services.classeur import save_copy
+from sbee_desk.services.lists import ArchivedList, produce_lists
 from sbee_desk.services.selection import RunSummary
 
 
