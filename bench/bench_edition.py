@@ -219,17 +219,17 @@ def child_batch(url: str, out: Path, workers: int) -> dict[str, object]:
 
 
 def _items(url: str) -> list[Item]:
-    from sbee_desk.services.edition import _load_items, _pending
+    from sbee_desk.services.edition.data import load_items, pending_work
     from sbee_desk.services.rules_sql import PlansSql, load_plans
 
     db = open_database(url)
     try:
         with db.uow() as uow:
-            todo = _pending(uow, BENCH_TODAY)
+            todo = pending_work(uow, BENCH_TODAY)
             plans = PlansSql(load_plans(uow), BENCH_TODAY)
             items: list[Item] = []
             for start in range(0, len(todo), 500):
-                items += _load_items(uow, todo[start : start + 500], BENCH_TODAY, plans)
+                items += load_items(uow, todo[start : start + 500], BENCH_TODAY, plans)
         return items
     finally:
         db.dispose()

@@ -65,7 +65,7 @@ _NO_DOCUMENT_OF_KIND = {
     "LETTER": "aucune lettre éditée",
     "ORDER": "aucun ordre édité",
 }
-#: the step refused on cancelled documents (services.edition._refuse_cancelled)
+#: the step refused on cancelled documents (services.print_queue._refuse_cancelled)
 _STEP = {"print": "Impression", "handover": "Remise"}
 
 

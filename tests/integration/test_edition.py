@@ -410,7 +410,8 @@ def test_a_combined_file_drawn_beside_the_documents_is_kept_only_if_it_matches(
     from concurrent.futures import Future
 
     from sbee_desk.documents.worker import SpooledFile
-    from sbee_desk.services.edition import _Run, _texts
+    from sbee_desk.services.edition.batch import BatchRun
+    from sbee_desk.services.edition.run import _texts
 
     db = sqlite_db
     w = world(db)
@@ -432,7 +433,7 @@ def test_a_combined_file_drawn_beside_the_documents_is_kept_only_if_it_matches(
         digest = hashlib.sha256(b"%PDF-drawn-early").hexdigest()
         future: Future = Future()
         future.set_result((SpooledFile(str(spooled), 2, digest), [1, 1]))
-        run = _Run(db.uow(), CHEF, _texts(), batch, TODAY, None, 0, None, None, fresh=True)
+        run = BatchRun(db.uow(), CHEF, _texts(), batch, TODAY, None, 0, None, None, fresh=True)
         run.early[Recipient.CHEF_RPNT] = (early_ids or work_ids, future)
         run.rank_and_combine()
         assert not spooled.exists()  # taken into the database, or discarded
