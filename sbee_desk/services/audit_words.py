@@ -14,7 +14,12 @@ from sbee_desk.domain.enums import CATEGORY_LABELS, CustomerCategory, Decision
 from sbee_desk.domain.permissions import Action
 from sbee_desk.services.audit import ChainStatus
 from sbee_desk.services.audit_log_model import AuditEntry, AuditFilter, aware
-from sbee_desk.wording.labels import ACTION_LABELS, PLAN_FIELD_LABELS, ROLE_LABELS
+from sbee_desk.wording.labels import (
+    ACTION_LABELS,
+    AUDIT_ACTION_LABELS,
+    PLAN_FIELD_LABELS,
+    ROLE_LABELS,
+)
 from sbee_desk.wording.labels import DOCUMENT_STATUS_LABELS as STATUS_LABELS
 
 #: filters that group several actions by their prefix, and their French names
@@ -29,7 +34,7 @@ def action_label(code: str) -> str:
     if code in ACTION_GROUPS:
         return ACTION_GROUPS[code]
     try:
-        return AuditAction(code).label
+        return AUDIT_ACTION_LABELS[AuditAction(code)]
     except ValueError:
         pass
     if code.startswith("demo."):
@@ -45,7 +50,7 @@ def action_choices() -> list[tuple[str, str]]:
         group = f"{action.value.split('.', 1)[0]}.*"
         if group in ACTION_GROUPS and all(code != group for code, _ in out):
             out.append((group, ACTION_GROUPS[group]))
-        out.append((action.value, action.label))
+        out.append((action.value, AUDIT_ACTION_LABELS[action]))
     return out
 
 

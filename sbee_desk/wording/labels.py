@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sbee_desk.domain.audit_actions import AuditAction
 from sbee_desk.domain.cancellation import CancelCode
 from sbee_desk.domain.enums import Decision, ListKind, OrderKind
 from sbee_desk.domain.permissions import Action, Role
@@ -86,4 +87,37 @@ CANCEL_CAUSE_WORDS: dict[CancelCode, str] = {
     CancelCode.PAID: "paiement",
     CancelCode.RESTORED: "rétablissement",
     CancelCode.TERMINATED_IN_EXPORT: "résiliation dans la gestion clientèle",
+}
+
+#: French name of every action, as the journal and its export show it
+AUDIT_ACTION_LABELS: dict[AuditAction, str] = {
+    AuditAction.LOGIN: "Connexion",
+    AuditAction.REFUSED: "Action refusée",
+    AuditAction.USER_CREATE: "Utilisateur créé",
+    AuditAction.USER_UPDATE: "Utilisateur modifié",
+    AuditAction.STAFF_SAVE: "Personnel enregistré",
+    AuditAction.PLAN_UPDATE: "Plan de recouvrement modifié",
+    AuditAction.IMPORT: "Import de l'export",
+    AuditAction.IMPORT_UPDATE: "Import : fiche modifiée",
+    AuditAction.IMPORT_R7_CANCEL: "Annulation R7 à l'import",
+    AuditAction.SELECTION_RUN: "Traitement des relances",
+    AuditAction.REVIEW_EXCLUDE: "Ligne exclue",
+    AuditAction.REVIEW_RESTORE: "Ligne rétablie",
+    AuditAction.REVIEW_VALIDATE: "Bordereau validé",
+    AuditAction.DEROGATION_ADD: "Dérogation DG enregistrée",
+    AuditAction.LISTS_ARCHIVE: "Listes produites et archivées",
+    AuditAction.LISTS_COPY: "Copie d'une liste archivée",
+    AuditAction.EDITION_START: "Édition de nuit lancée",
+    AuditAction.EDITION_RESUME: "Édition de nuit reprise",
+    AuditAction.EDITION_DOCUMENTS: "Lettres et ordres édités",
+    AuditAction.EDITION_FINISH: "Édition de nuit terminée",
+    AuditAction.REVIEW_R7_CANCEL: "Annulation R7 à la validation",
+    AuditAction.EDITION_R7_CANCEL: "Annulation R7 avant édition ou impression",
+    AuditAction.EDITION_PRINT: "Document imprimé",
+    AuditAction.EDITION_REPRINT: "Document réimprimé",
+    AuditAction.EDITION_HANDOVER: "Document remis",
+    AuditAction.DEMO_AGENCY: "Démonstration : agence",
+    AuditAction.DEMO_LETTER: "Démonstration : lettre de relance",
+    AuditAction.DEMO_DEROGATION: "Démonstration : dérogation DG",
+    AuditAction.DEMO_HISTORY: "Démonstration : historique",
 }

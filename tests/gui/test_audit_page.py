@@ -22,6 +22,7 @@ from sbee_desk.services.actor import Actor
 from sbee_desk.services.audit_log import DEFAULT_PAGE_SIZE, audit_events
 from sbee_desk.services.plans import update_plan
 from sbee_desk.services.users import update_user
+from sbee_desk.wording.labels import AUDIT_ACTION_LABELS
 from tests.gui.conftest import ACTOR, WindowFactory
 from tests.gui.file_dialogs import cancel_file_dialog, choose_in_file_dialog
 
@@ -122,7 +123,7 @@ def test_filters_by_user_action_police_bordereau_and_dates(
     # every action of the one definition is offered by its French name (#10)
     combo = view.action_combo
     offered = {combo.itemData(i): combo.itemText(i) for i in range(combo.count())}
-    assert all(offered[action.value] == action.label for action in AuditAction)
+    assert all(offered[a.value] == AUDIT_ACTION_LABELS[a] for a in AuditAction)
     assert offered["edition.print"] == "Document imprimé"
     assert not [text for text in offered.values() if text.startswith("Autre action")]
     view.action_combo.setCurrentIndex(view.action_combo.findData("user.create"))

@@ -58,6 +58,7 @@ from sbee_desk.services.users import (
     save_staff,
     update_user,
 )
+from sbee_desk.wording.labels import AUDIT_ACTION_LABELS
 from tests.builders import PASSWORD, add_user
 from tests.integration.edition_world import CHEF, RUN, TODAY, D, bordereaux, debtor, world
 from tests.integration.test_import import HEADERS, write_csv
@@ -218,7 +219,7 @@ def test_objects_are_named_as_the_agency_names_them(db, tmp_path) -> None:
     rows = [al.audit_row(e) for e in _entries(db)]
 
     def first(action: AuditAction) -> AuditRow:
-        return next(r for r in rows if r.action == action.label)
+        return next(r for r in rows if r.action == AUDIT_ACTION_LABELS[action])
 
     # new events carry the document's kind, number and police: no lookup to name them
     for action in (AuditAction.EDITION_PRINT, AuditAction.EDITION_HANDOVER):
