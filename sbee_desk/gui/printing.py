@@ -1,7 +1,7 @@
 """Qt printing for the command line (`sbee-desk print`, issue #10): the process's
 Qt application, a print-to-PDF-file printer and the system printer chosen by name.
 
-Here and not in ``cli.py``: nothing outside ``gui/`` (and the composition root)
+Here and not in ``sbee_desk/cli/``: nothing outside ``gui/`` (and the composition root)
 imports PySide6 (architecture.md; tests/unit/test_layering.py). The pages are drawn
 by :func:`sbee_desk.gui.dialogs.print_dialogs.print_pdfs`, the print page's own.
 """

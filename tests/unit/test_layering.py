@@ -59,15 +59,11 @@ EXCEPTIONS: dict[tuple[str, str], str] = {
     ("sbee_desk.importers.values", "sbee_desk.services.errors"): (
         "a cell that cannot be read is a ServiceError (BadValue), the one error family"
     ),
-    ("sbee_desk.cli", "sbee_desk.documents.formats"): (
-        "number, date and plural formatting: Qt-free, the same French wording on "
-        "screen, in the CLI and in the documents"
-    ),
-    ("sbee_desk.cli", "sbee_desk.gui.printing"): (
+    ("sbee_desk.cli.edition", "sbee_desk.gui.printing"): (
         "`sbee-desk print --imprimante` prints through Qt's printer; imported lazily "
         "inside the print command, so no other command loads Qt"
     ),
-    ("sbee_desk.cli", "sbee_desk.gui.dialogs.print_dialogs"): (
+    ("sbee_desk.cli.edition", "sbee_desk.gui.dialogs.print_dialogs"): (
         "`sbee-desk print` drives the same print loop as the print queue page; "
         "imported lazily inside the print command, so no other command loads Qt"
     ),
@@ -205,8 +201,12 @@ def test_the_contract_sees_the_wrong_arrows() -> None:
     assert not forbidden(Arrow("x", "sbee_desk.db.migrations.env", "sbee_desk.db.models"))
     assert not forbidden(Arrow("x", "sbee_desk.gui.context", "sbee_desk.db.database"))
     assert layer_of("sbee_desk.db.migrations.versions") == "db"  # the package, not a migration
-    lazy = imports_of(PACKAGE / "cli.py")
+    lazy = imports_of(PACKAGE / "cli" / "edition.py")
     assert any(m == "sbee_desk.gui.printing" for _, m in lazy)  # imported inside a function
+    # every module of the cli package is the CLI face, held to the face's rules
+    assert {layer_of(module_name(p)) for p in (PACKAGE / "cli").glob("*.py")} == {"cli"}
+    assert forbidden(Arrow("x", "sbee_desk.cli.admin", "sbee_desk.db.models"))
+    assert forbidden(Arrow("x", "sbee_desk.cli.data", "sbee_desk.gui.printing"))
 
 
 def test_nothing_below_gui_imports_pyside6() -> None:

@@ -1,0 +1,53 @@
+"""`sbee-desk` entry point: the GUI by default, headless sub-commands otherwise.
+
+Every step of the GUI has a command here (import-format.md, "Command line:
+stable names"). Exit status: 0 on success, 2 on bad input with French messages
+on stderr saying where and what, 1 on an unexpected failure. Nothing here
+imports Qt except the `gui` and `print` commands (lazily, in the command).
+
+The package: :mod:`.parser` (the commands and options, argparse in French),
+:mod:`.common` (exit codes, :class:`BadInput`, :func:`opened`), one module per
+area — :mod:`.data` (import, demo), :mod:`.selection` (select, derogation,
+validate, lists), :mod:`.edition` (edition, print, handover), :mod:`.admin`
+(user, staff, plan, audit). Errors are turned into a message and an exit status
+once, in :func:`main`.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+from sbee_desk.cli.common import (
+    EXIT_BAD_INPUT,
+    EXIT_FAILURE,
+    EXIT_OK,
+    BadInput,
+    cmd_gui,
+    emit,
+)
+from sbee_desk.cli.parser import build_parser
+from sbee_desk.db.engine import DatabaseError
+from sbee_desk.services.errors import ServiceError
+
+__all__ = ["BadInput", "build_parser", "main"]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        handler = cmd_gui
+    try:
+        code: int = handler(args)
+        return code
+    except (BadInput, ServiceError, DatabaseError) as exc:
+        emit(f"erreur : {exc}", err=True)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        emit("interrompu.", err=True)
+        return EXIT_FAILURE
+    except BrokenPipeError:  # output piped into `head` and the like: not an error
+        sys.stderr.close()
+        return EXIT_OK
