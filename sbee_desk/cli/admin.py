@@ -92,7 +92,8 @@ def cmd_staff_add(args: argparse.Namespace) -> int:
 
 
 def cmd_staff_list(args: argparse.Namespace) -> int:
-    from sbee_desk.services.users import STAFF_ROLE_LABELS, list_staff
+    from sbee_desk.services.users import list_staff
+    from sbee_desk.wording.labels import STAFF_ROLE_LABELS
 
     with opened(args, actor=True, may=Action.READ) as (db, _reader):
         staff = list_staff(db.uow())
@@ -128,8 +129,8 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_plan_list(args: argparse.Namespace) -> int:
-    from sbee_desk.domain.enums import CATEGORY_LABELS
     from sbee_desk.services.plans import list_plans
+    from sbee_desk.wording.labels import CATEGORY_LABELS
     from sbee_desk.wording.labels import PLAN_FIELD_LABELS as FIELD_LABELS
 
     with opened(args, actor=True, may=Action.READ) as (db, _reader):

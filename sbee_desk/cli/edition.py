@@ -352,7 +352,8 @@ def cmd_handover(args: argparse.Namespace) -> int:
         handover_candidates,
         mark_handed_over,
     )
-    from sbee_desk.services.users import STAFF_ROLE_LABELS, list_staff
+    from sbee_desk.services.users import list_staff
+    from sbee_desk.wording.labels import STAFF_ROLE_LABELS
 
     matricule = args.to.strip()
     with opened(args, actor=True, may=Action.EDITION) as (db, actor):

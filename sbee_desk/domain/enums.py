@@ -65,16 +65,3 @@ class DropReason(StrEnum):
 
 
 # French words shown to users for each code (ui-guidelines.md: never a raw code).
-
-
-CATEGORY_LABELS: dict[CustomerCategory, str] = {
-    CustomerCategory.ORDINAIRE: "Ordinaire",
-    CustomerCategory.AGENT_SBEE: "Agent SBEE",
-    CustomerCategory.VIP: "Sensible (VIP)",
-    CustomerCategory.RETRAITE_SBEE: "Retraité SBEE",
-    CustomerCategory.AGENT_CEB: "Agent CEB",
-    CustomerCategory.MEMBRE_CA_SBEE: "Membre du CA SBEE",
-    CustomerCategory.MEMBRE_HA_CEB: "Membre de la Haute Autorité CEB",
-    CustomerCategory.ADMINISTRATION: "Administration",
-    CustomerCategory.COLLECTIVITE_LOCALE: "Collectivité locale",
-}

@@ -16,7 +16,6 @@ from sqlalchemy.engine import make_url
 
 from sbee_desk.db.database import Database
 from sbee_desk.domain.enums import (
-    CATEGORY_LABELS,
     CustomerCategory,
     Decision,
     OrderKind,
@@ -31,7 +30,12 @@ from sbee_desk.wording.formats import format_count as format_count
 from sbee_desk.wording.formats import format_date as format_date
 from sbee_desk.wording.formats import local_datetime as local_datetime
 from sbee_desk.wording.formats import plural as plural
-from sbee_desk.wording.labels import DECISION_LABELS, ORDER_KIND_LABELS
+from sbee_desk.wording.labels import (
+    CATEGORY_LABELS,
+    DECISION_LABELS,
+    IMPORT_TABLE_LABELS,
+    ORDER_KIND_LABELS,
+)
 
 #: order in which decisions are listed everywhere (most serious first)
 DECISION_ORDER: tuple[Decision, ...] = (
@@ -49,15 +53,6 @@ DECISION_COUNT_WORDS: dict[Decision, tuple[str, str]] = {
     Decision.EXEMPTE: ("exempté", "exemptés"),
 }
 
-#: file stems / sheet names of import-format.md → what the user reads
-IMPORT_TABLE_LABELS: dict[str, str] = {
-    "clients": "Clients",
-    "contrats": "Contrats",
-    "bordereaux": "Bordereaux",
-    "factures": "Factures",
-    "reglements": "Règlements",
-    "interruptions": "Interruptions",
-}
 
 _MONTHS = (
     "janvier",

@@ -10,13 +10,14 @@ from typing import Any
 from sbee_desk.documents.audit_export import AuditRow
 from sbee_desk.documents.audit_export import ExportCancelled as ExportCancelled
 from sbee_desk.domain.audit_actions import AuditAction
-from sbee_desk.domain.enums import CATEGORY_LABELS, CustomerCategory, Decision
+from sbee_desk.domain.enums import CustomerCategory, Decision
 from sbee_desk.domain.permissions import Action
 from sbee_desk.services.audit import ChainStatus
 from sbee_desk.services.audit_log_model import AuditEntry, AuditFilter, aware
 from sbee_desk.wording.labels import (
     ACTION_LABELS,
     AUDIT_ACTION_LABELS,
+    CATEGORY_LABELS,
     PLAN_FIELD_LABELS,
     ROLE_LABELS,
 )

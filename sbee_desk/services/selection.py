@@ -32,7 +32,7 @@ from sbee_desk.db.models import (
 )
 from sbee_desk.db.uow import UnitOfWork
 from sbee_desk.domain.audit_actions import AuditAction
-from sbee_desk.domain.enums import CATEGORY_LABELS, CustomerCategory, Decision, OrderKind, Voltage
+from sbee_desk.domain.enums import CustomerCategory, Decision, OrderKind, Voltage
 from sbee_desk.domain.permissions import Action
 from sbee_desk.domain.rules import FutureRunDate, check_run_date
 from sbee_desk.services import audit
@@ -41,6 +41,7 @@ from sbee_desk.services.authz import require
 from sbee_desk.services.clock import today
 from sbee_desk.services.errors import ServiceError
 from sbee_desk.services.rules_sql import PlansSql, candidate_select, load_plans
+from sbee_desk.wording.labels import CATEGORY_LABELS
 
 
 class SelectionError(ServiceError):

@@ -42,14 +42,6 @@ class StaffRole(StrEnum):
     MAGASINIER = "MAGASINIER"
 
 
-STAFF_ROLE_LABELS = {
-    StaffRole.RELEVEUR: "Releveur",
-    StaffRole.AGENT_RECOUVREMENT: "Agent de recouvrement",
-    StaffRole.AGENT_RPNT: "Agent RPNT",
-    StaffRole.MAGASINIER: "Magasinier",
-}
-
-
 @dataclass(frozen=True)
 class UserInfo:
     id: int

@@ -12,10 +12,10 @@ import errno
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from sbee_desk.domain.enums import CATEGORY_LABELS
 from sbee_desk.wording.formats import plural
 from sbee_desk.wording.labels import (
     ACTION_LABELS,
+    CATEGORY_LABELS,
     EMPTY_LIST_LABELS,
     PLAN_FIELD_LABELS,
     RECIPIENT_LABELS,

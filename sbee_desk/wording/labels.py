@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sbee_desk.domain.audit_actions import AuditAction
 from sbee_desk.domain.cancellation import CancelCode
-from sbee_desk.domain.enums import Decision, ListKind, OrderKind
+from sbee_desk.domain.enums import CustomerCategory, Decision, ListKind, OrderKind
 from sbee_desk.domain.permissions import Action, Role
 
 #: the editable fields of a recovery plan and their French names
@@ -120,4 +120,42 @@ AUDIT_ACTION_LABELS: dict[AuditAction, str] = {
     AuditAction.DEMO_LETTER: "Démonstration : lettre de relance",
     AuditAction.DEMO_DEROGATION: "Démonstration : dérogation DG",
     AuditAction.DEMO_HISTORY: "Démonstration : historique",
+}
+
+CATEGORY_LABELS: dict[CustomerCategory, str] = {
+    CustomerCategory.ORDINAIRE: "Ordinaire",
+    CustomerCategory.AGENT_SBEE: "Agent SBEE",
+    CustomerCategory.VIP: "Sensible (VIP)",
+    CustomerCategory.RETRAITE_SBEE: "Retraité SBEE",
+    CustomerCategory.AGENT_CEB: "Agent CEB",
+    CustomerCategory.MEMBRE_CA_SBEE: "Membre du CA SBEE",
+    CustomerCategory.MEMBRE_HA_CEB: "Membre de la Haute Autorité CEB",
+    CustomerCategory.ADMINISTRATION: "Administration",
+    CustomerCategory.COLLECTIVITE_LOCALE: "Collectivité locale",
+}
+
+#: the staff register's functions (services.users.StaffRole: a StrEnum, so its members
+#: look up these string keys)
+STAFF_ROLE_LABELS: dict[str, str] = {
+    "RELEVEUR": "Releveur",
+    "AGENT_RECOUVREMENT": "Agent de recouvrement",
+    "AGENT_RPNT": "Agent RPNT",
+    "MAGASINIER": "Magasinier",
+}
+
+#: file stems / sheet names of import-format.md → what the user reads
+IMPORT_TABLE_LABELS: dict[str, str] = {
+    "clients": "Clients",
+    "contrats": "Contrats",
+    "bordereaux": "Bordereaux",
+    "factures": "Factures",
+    "reglements": "Règlements",
+    "interruptions": "Interruptions",
+}
+
+#: the three binders, as the agency names them
+LIST_KIND_LABELS: dict[ListKind, str] = {
+    ListKind.A_RELANCER: "À relancer",
+    ListKind.A_RESILIER: "À résilier",
+    ListKind.CONTROLE: "Contrôle",
 }

@@ -17,7 +17,8 @@ from sbee_desk.documents.formats import (
 )
 from sbee_desk.documents.lists.model import Dropped, LineStatus, ListDocument, ListLine
 from sbee_desk.documents.lists.texts import CONTROL_GROUPS, ListTexts
-from sbee_desk.domain.enums import CATEGORY_LABELS, Decision, ListKind
+from sbee_desk.domain.enums import Decision, ListKind
+from sbee_desk.wording.labels import CATEGORY_LABELS
 
 
 @dataclass(frozen=True)

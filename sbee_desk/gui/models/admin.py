@@ -23,9 +23,9 @@ from sbee_desk.domain.permissions import Role
 from sbee_desk.domain.plans import PlanValues
 from sbee_desk.gui.formatting import category_label, format_datetime, search_key
 from sbee_desk.gui.models.base import CENTRE, LEFT, UNHANDLED, Column, RowTableModel
-from sbee_desk.services.users import STAFF_ROLE_LABELS, StaffInfo, StaffRole, UserInfo
+from sbee_desk.services.users import StaffInfo, StaffRole, UserInfo
 from sbee_desk.wording.labels import PLAN_FIELD_LABELS as FIELD_LABELS
-from sbee_desk.wording.labels import ROLE_LABELS
+from sbee_desk.wording.labels import ROLE_LABELS, STAFF_ROLE_LABELS
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 

@@ -22,6 +22,7 @@ from sbee_desk.gui.models import SORT_ROLE
 from sbee_desk.gui.models.base import UNHANDLED, Column, RowTableModel
 from sbee_desk.gui.style import BANNER_COLOURS
 from sbee_desk.services.classeur import RegisterEntry
+from sbee_desk.wording.labels import LIST_KIND_LABELS
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -43,12 +44,6 @@ ENTRY_ROLE = Qt.ItemDataRole.UserRole + 2
 #: characters of the SHA-256 shown (the whole digest is in the tooltip)
 SHA_SHOWN = 12
 
-#: the three binders, as the agency names them
-LIST_KIND_LABELS: dict[ListKind, str] = {
-    ListKind.A_RELANCER: "À relancer",
-    ListKind.A_RESILIER: "À résilier",
-    ListKind.CONTROLE: "Contrôle",
-}
 FORMAT_LABELS = {"xlsx": "Excel", "pdf": "PDF"}
 #: a list with no line is in the register without a file (#10)
 EMPTY_LIST_TEXTS: dict[ListKind, str] = {
