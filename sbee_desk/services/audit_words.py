@@ -10,16 +10,25 @@ from typing import Any
 from sbee_desk.documents.audit_export import AuditRow
 from sbee_desk.documents.audit_export import ExportCancelled as ExportCancelled
 from sbee_desk.domain.audit_actions import AuditAction
-from sbee_desk.domain.enums import CustomerCategory, Decision
+from sbee_desk.domain.enums import CustomerCategory
 from sbee_desk.domain.permissions import Action
 from sbee_desk.services.audit import ChainStatus
 from sbee_desk.services.audit_log_model import AuditEntry, AuditFilter, aware
+from sbee_desk.wording.audit import AUDIT_FIELD_LABELS as AUDIT_FIELD_LABELS
+from sbee_desk.wording.audit import (
+    AUDIT_LIST_KINDS,
+    CHAIN_PROBLEMS,
+    DECISION_WORDS,
+    DOCUMENT_KINDS,
+    REFUSAL_REASONS,
+)
 from sbee_desk.wording.labels import (
     ACTION_LABELS,
     AUDIT_ACTION_LABELS,
     CATEGORY_LABELS,
-    PLAN_FIELD_LABELS,
+    IMPORT_TABLE_LABELS,
     ROLE_LABELS,
+    STAFF_ROLE_LABELS,
 )
 from sbee_desk.wording.labels import DOCUMENT_STATUS_LABELS as STATUS_LABELS
 
@@ -55,151 +64,12 @@ def action_choices() -> list[tuple[str, str]]:
     return out
 
 
-_PROBLEMS = {
-    "HASH": "son contenu a été modifié après coup",
-    "LINK": "il n'est plus chaîné à l'événement précédent",
-    "GAP": "un événement a été supprimé ou inséré à cet endroit",
-    "HEAD": "les derniers événements ont été supprimés",
-}
-
-
 def chain_problem(status: ChainStatus) -> str:
     """Why the chain does not verify, in French ("" when it holds)."""
     if status.ok:
         return ""
-    return _PROBLEMS.get(status.problem or "", "la vérification a échoué")
+    return CHAIN_PROBLEMS.get(status.problem or "", "la vérification a échoué")
 
-
-#: French name of every field the services write in a before / after / details (one
-#: place; tests/integration/test_audit_words.py checks a day of work against it)
-AUDIT_FIELD_LABELS: dict[str, str] = {
-    **PLAN_FIELD_LABELS,
-    # users and staff
-    "full_name": "nom",
-    "roles": "rôles",
-    "active": "actif",
-    "password": "mot de passe",
-    "role": "fonction",
-    "zones": "zones",
-    # review, derogations
-    "excluded_reason": "motif d'exclusion",
-    "code": "cause",
-    "reference": "référence",
-    "decided_on": "décision du",
-    "valid_until": "valable jusqu'au",
-    "document_reference": "pièce",
-    "recomputed_lines": "lignes recalculées",
-    "run": "traitement n°",
-    "letters": "lettres",
-    "orders": "ordres",
-    "excluded": "lignes exclues",
-    "dropped_r7": "lignes retirées (R7)",
-    "exclusions": "exclusions",
-    # selection runs
-    "run_on": "date du traitement",
-    "agency": "agence",
-    "counts": "décisions",
-    "plans": "plans de recouvrement",
-    # demonstration
-    "police": "police",
-    "created_on": "créée le",
-    "delivered_on": "remise le",
-    "delivered": "lettres remises",
-    "derogations": "dérogations",
-    # lists and the classeur
-    "kind": "liste",
-    "format": "format",
-    "bordereau": "bordereau",
-    "file_name": "fichier",
-    "sha256": "empreinte",
-    "size": "taille (octets)",
-    "lines": "lignes",
-    "is_copy": "copie",
-    "out_dir": "dossier de sortie",
-    # the night edition, the print queue, the hand-over
-    "edition_on": "date d'édition",
-    "pending": "lettres et ordres à éditer",
-    "attempt": "tentative n°",
-    "documents": "documents édités",
-    "numbers": "documents",
-    "cancelled_r7": "annulés par R7",
-    "gaps": "documents avec données manquantes",
-    "combined": "fichiers regroupés",
-    "status": "état",
-    "print_count": "impressions",
-    "reprint_reason": "motif de réimpression",
-    "handed_to": "remis à",
-    "staff": "matricule",
-    # R7
-    "cancelled_on": "annulé le",
-    "cancel_reason": "motif d'annulation",
-    "document_id": "document",
-    "recall_from": "agent à rappeler",
-    # import
-    "path": "emplacement",
-    "files": "fichiers",
-    "agencies_created": "agences créées",
-    "zones_created": "zones créées",
-    "warnings": "avertissements",
-    "name": "nom",
-    "address": "adresse",
-    "quartier": "quartier",
-    "phone": "téléphone",
-    "category": "catégorie",
-    "customer_code": "code client",
-    "voltage": "tension",
-    "delivery_point": "point de livraison",
-    "meter_serial": "compteur",
-    "breaker": "disjoncteur",
-    "agency_code": "agence",
-    "zone_code": "zone",
-    "subscribed_on": "abonné le",
-    "terminated_on": "résilié le",
-    "period": "période",
-    "number": "numéro",
-    "bordereau_code": "bordereau",
-    "issued_on": "émise le",
-    "due_on": "échéance",
-    "amount": "montant",
-    "cancelled": "annulée",
-    "invoice_number": "facture",
-    "paid_on": "payée le",
-    "suspended_on": "interrompu le",
-    "restored_on": "rétabli le",
-    # refusals
-    "reason": "motif",
-    "failed_attempts": "échecs consécutifs",
-}
-
-_REFUSAL_REASONS = {
-    "bad_credentials": "identifiant ou mot de passe incorrect",
-    "locked": "compte verrouillé",
-    "inactive": "compte désactivé",
-    "role": "rôle insuffisant",
-    "unknown_or_inactive": "utilisateur inconnu ou désactivé",
-}
-
-_STAFF_ROLES = {
-    "RELEVEUR": "Releveur",
-    "AGENT_RECOUVREMENT": "Agent de recouvrement",
-    "AGENT_RPNT": "Agent RPNT",
-    "MAGASINIER": "Magasinier",
-}
-
-_LIST_KINDS = {
-    "A_RELANCER": "À relancer",
-    "A_RESILIER": "À résilier",
-    "CONTROLE": "De contrôle",
-}
-
-_IMPORT_TABLES = {
-    "clients": "Clients",
-    "contrats": "Contrats",
-    "bordereaux": "Bordereaux",
-    "factures": "Factures",
-    "reglements": "Règlements",
-    "interruptions": "Interruptions",
-}
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
@@ -210,7 +80,6 @@ _LIST_HEAD = 6
 #: fields whose value is worded as a whole (its inner names are not field names)
 WHOLE_VALUES = frozenset({"counts", "plans", "files", "exclusions"})
 
-_DOCUMENT_KINDS = {"LETTER": "lettre", "ORDER": "ordre"}
 #: fields whose empty list reads « aucune »
 _FEMININE = frozenset({"dropped_r7", "exclusions"})
 _R7_CAUSES = {"RESTORED": "rétablissement", "PAID": "paiement"}
@@ -224,7 +93,7 @@ def _count(value: int) -> str:
 def _label(key: str, value: Any = None) -> str:
     if key == "counts" and value is not None and not _is_decision_counts(value):
         return "lignes importées"
-    if key == "kind" and value in _DOCUMENT_KINDS:
+    if key == "kind" and value in DOCUMENT_KINDS:
         return "document"
     return AUDIT_FIELD_LABELS.get(key, key.replace("_", " "))
 
@@ -288,8 +157,8 @@ def _value(key: str, value: Any, facts: dict[str, Any] | None = None) -> str:
         return _R7_CAUSES[value]
     if key == "format" and isinstance(value, str):
         return _FILE_FORMATS.get(value, value)
-    if key == "kind" and isinstance(value, str) and value in _DOCUMENT_KINDS:
-        return _DOCUMENT_KINDS[value]
+    if key == "kind" and isinstance(value, str) and value in DOCUMENT_KINDS:
+        return DOCUMENT_KINDS[value]
     if key == "numbers" and isinstance(value, list):  # "L00000001": letter n° 00000001
         initials = {"L": "lettre", "O": "ordre"}
         return _head(
@@ -301,15 +170,15 @@ def _value(key: str, value: Any, facts: dict[str, Any] | None = None) -> str:
     if key == "roles" and isinstance(value, list):
         return ", ".join(_enum_label(ROLE_LABELS, r) for r in value) or "aucun"
     if key == "role" and isinstance(value, str):
-        return _STAFF_ROLES.get(value, value)
+        return STAFF_ROLE_LABELS.get(value, value)
     if key == "zones" and isinstance(value, str):
         return ", ".join(z for z in value.split(",") if z) or "toute l'agence"
     if key == "category" and isinstance(value, str):
         return _enum_label(CATEGORY_LABELS, value)
     if key == "kind" and isinstance(value, str):
-        return _LIST_KINDS.get(value, value)
+        return AUDIT_LIST_KINDS.get(value, value)
     if key == "reason" and isinstance(value, str):
-        return _REFUSAL_REASONS.get(value, value)
+        return REFUSAL_REASONS.get(value, value)
     if key == "amount" and isinstance(value, int) and not isinstance(value, bool):
         return f"{_count(value)}\u00a0FCFA"
     if key == "sha256" and isinstance(value, str):
@@ -338,31 +207,22 @@ def _value(key: str, value: Any, facts: dict[str, Any] | None = None) -> str:
     return _scalar(value)
 
 
-#: decision counts of a run, in a sentence: "21 à résilier, 5 exemptés"
-_DECISION_WORDS: dict[str, tuple[str, str]] = {
-    Decision.RESILIATION.value: ("à résilier", "à résilier"),
-    Decision.RELANCE.value: ("à relancer", "à relancer"),
-    Decision.ATTENTE_RELANCE.value: ("en attente de relance", "en attente de relance"),
-    Decision.EXEMPTE.value: ("exempté", "exemptés"),
-}
-
-
 def _is_decision_counts(value: Any) -> bool:
-    return isinstance(value, dict) and bool(value) and set(value) <= set(_DECISION_WORDS)
+    return isinstance(value, dict) and bool(value) and set(value) <= set(DECISION_WORDS)
 
 
 def _counts(counts: dict[str, Any]) -> str:
     """Decision counts of a run, or row counts per table of an import."""
     if _is_decision_counts(counts):
         parts = []
-        for code, (one, many) in _DECISION_WORDS.items():
+        for code, (one, many) in DECISION_WORDS.items():
             if code in counts:
                 n = counts[code]
                 parts.append(f"{_scalar(n)} {one if n <= 1 else many}")
         return ", ".join(parts)
     parts = []
     for table, numbers in counts.items():
-        name = _IMPORT_TABLES.get(str(table).lower(), str(table))
+        name = IMPORT_TABLE_LABELS.get(str(table).lower(), str(table))
         if isinstance(numbers, dict):
             parts.append(
                 f"{name} : {_scalar(numbers.get('inserted', 0))} lignes ajoutées, "
@@ -452,7 +312,7 @@ def describe_object(entry: AuditEntry) -> str:
     if entity == "edition_document":
         kind = details.get("kind") or facts.get("kind")
         number = details.get("number") or facts.get("number")
-        word = _DOCUMENT_KINDS.get(str(kind), "document").capitalize()
+        word = DOCUMENT_KINDS.get(str(kind), "document").capitalize()
         if number:
             return f"{word} n° {number}{of_police}"
         return f"{word} édité (référence interne {key}){of_police}"
@@ -467,7 +327,7 @@ def describe_object(entry: AuditEntry) -> str:
         bordereau = after.get("bordereau") or facts.get("bordereau")
         file_format = after.get("format") or facts.get("format")
         if kind and bordereau:
-            what = _LIST_KINDS.get(str(kind), str(kind)).lower()
+            what = AUDIT_LIST_KINDS.get(str(kind), str(kind)).lower()
             how = (
                 f" ({_FILE_FORMATS.get(str(file_format), str(file_format))})" if file_format else ""
             )

@@ -1,0 +1,140 @@
+"""The French words of the journal d'audit: field names, refusal reasons, chain
+problems… (#11); :mod:`sbee_desk.services.audit_words` puts them together per event."""
+
+from __future__ import annotations
+
+from sbee_desk.domain.enums import Decision
+from sbee_desk.wording.labels import PLAN_FIELD_LABELS
+
+CHAIN_PROBLEMS = {
+    "HASH": "son contenu a été modifié après coup",
+    "LINK": "il n'est plus chaîné à l'événement précédent",
+    "GAP": "un événement a été supprimé ou inséré à cet endroit",
+    "HEAD": "les derniers événements ont été supprimés",
+}
+
+#: French name of every field the services write in a before / after / details (one
+#: place; tests/integration/test_audit_words.py checks a day of work against it)
+AUDIT_FIELD_LABELS: dict[str, str] = {
+    **PLAN_FIELD_LABELS,
+    # users and staff
+    "full_name": "nom",
+    "roles": "rôles",
+    "active": "actif",
+    "password": "mot de passe",
+    "role": "fonction",
+    "zones": "zones",
+    # review, derogations
+    "excluded_reason": "motif d'exclusion",
+    "code": "cause",
+    "reference": "référence",
+    "decided_on": "décision du",
+    "valid_until": "valable jusqu'au",
+    "document_reference": "pièce",
+    "recomputed_lines": "lignes recalculées",
+    "run": "traitement n°",
+    "letters": "lettres",
+    "orders": "ordres",
+    "excluded": "lignes exclues",
+    "dropped_r7": "lignes retirées (R7)",
+    "exclusions": "exclusions",
+    # selection runs
+    "run_on": "date du traitement",
+    "agency": "agence",
+    "counts": "décisions",
+    "plans": "plans de recouvrement",
+    # demonstration
+    "police": "police",
+    "created_on": "créée le",
+    "delivered_on": "remise le",
+    "delivered": "lettres remises",
+    "derogations": "dérogations",
+    # lists and the classeur
+    "kind": "liste",
+    "format": "format",
+    "bordereau": "bordereau",
+    "file_name": "fichier",
+    "sha256": "empreinte",
+    "size": "taille (octets)",
+    "lines": "lignes",
+    "is_copy": "copie",
+    "out_dir": "dossier de sortie",
+    # the night edition, the print queue, the hand-over
+    "edition_on": "date d'édition",
+    "pending": "lettres et ordres à éditer",
+    "attempt": "tentative n°",
+    "documents": "documents édités",
+    "numbers": "documents",
+    "cancelled_r7": "annulés par R7",
+    "gaps": "documents avec données manquantes",
+    "combined": "fichiers regroupés",
+    "status": "état",
+    "print_count": "impressions",
+    "reprint_reason": "motif de réimpression",
+    "handed_to": "remis à",
+    "staff": "matricule",
+    # R7
+    "cancelled_on": "annulé le",
+    "cancel_reason": "motif d'annulation",
+    "document_id": "document",
+    "recall_from": "agent à rappeler",
+    # import
+    "path": "emplacement",
+    "files": "fichiers",
+    "agencies_created": "agences créées",
+    "zones_created": "zones créées",
+    "warnings": "avertissements",
+    "name": "nom",
+    "address": "adresse",
+    "quartier": "quartier",
+    "phone": "téléphone",
+    "category": "catégorie",
+    "customer_code": "code client",
+    "voltage": "tension",
+    "delivery_point": "point de livraison",
+    "meter_serial": "compteur",
+    "breaker": "disjoncteur",
+    "agency_code": "agence",
+    "zone_code": "zone",
+    "subscribed_on": "abonné le",
+    "terminated_on": "résilié le",
+    "period": "période",
+    "number": "numéro",
+    "bordereau_code": "bordereau",
+    "issued_on": "émise le",
+    "due_on": "échéance",
+    "amount": "montant",
+    "cancelled": "annulée",
+    "invoice_number": "facture",
+    "paid_on": "payée le",
+    "suspended_on": "interrompu le",
+    "restored_on": "rétabli le",
+    # refusals
+    "reason": "motif",
+    "failed_attempts": "échecs consécutifs",
+}
+
+REFUSAL_REASONS = {
+    "bad_credentials": "identifiant ou mot de passe incorrect",
+    "locked": "compte verrouillé",
+    "inactive": "compte désactivé",
+    "role": "rôle insuffisant",
+    "unknown_or_inactive": "utilisateur inconnu ou désactivé",
+}
+
+AUDIT_LIST_KINDS = {
+    "A_RELANCER": "À relancer",
+    "A_RESILIER": "À résilier",
+    "CONTROLE": "De contrôle",
+}
+
+#: decision counts of a run, in a sentence: "21 à résilier, 5 exemptés"
+DECISION_WORDS: dict[str, tuple[str, str]] = {
+    Decision.RESILIATION.value: ("à résilier", "à résilier"),
+    Decision.RELANCE.value: ("à relancer", "à relancer"),
+    Decision.ATTENTE_RELANCE.value: ("en attente de relance", "en attente de relance"),
+    Decision.EXEMPTE.value: ("exempté", "exemptés"),
+}
+
+#: a document's kind in the journal's words
+DOCUMENT_KINDS = {"LETTER": "lettre", "ORDER": "ordre"}
