@@ -20,6 +20,7 @@ from sbee_desk.domain.enums import (
     Decision,
     OrderKind,
 )
+from sbee_desk.wording.formats import MONTHS
 
 # One definition of the French formats for screens and documents (Qt-free).
 # Re-exported for the views (the ``X as X`` form says so to mypy --strict).
@@ -36,6 +37,7 @@ from sbee_desk.wording.labels import (
     IMPORT_TABLE_LABELS,
     ORDER_KIND_LABELS,
 )
+from sbee_desk.wording.labels import DECISION_COUNT_WORDS as DECISION_COUNT_WORDS
 
 #: order in which decisions are listed everywhere (most serious first)
 DECISION_ORDER: tuple[Decision, ...] = (
@@ -43,30 +45,6 @@ DECISION_ORDER: tuple[Decision, ...] = (
     Decision.RELANCE,
     Decision.ATTENTE_RELANCE,
     Decision.EXEMPTE,
-)
-
-#: (singular, plural) of each decision inside a sentence: "143 à résilier, 17 exemptés"
-DECISION_COUNT_WORDS: dict[Decision, tuple[str, str]] = {
-    Decision.RESILIATION: ("à résilier", "à résilier"),
-    Decision.RELANCE: ("à relancer", "à relancer"),
-    Decision.ATTENTE_RELANCE: ("en attente de relance", "en attente de relance"),
-    Decision.EXEMPTE: ("exempté", "exemptés"),
-}
-
-
-_MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
 )
 
 
@@ -97,7 +75,7 @@ def format_period(period: str) -> str:
     """``2026-09`` → ``septembre 2026`` (left as is if not yyyy-mm)."""
     try:
         year, month = period.split("-")
-        return f"{tr(_MONTHS[int(month) - 1])} {int(year)}"
+        return f"{tr(MONTHS[int(month) - 1])} {int(year)}"
     except (ValueError, IndexError):
         return period
 

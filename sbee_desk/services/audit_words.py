@@ -18,7 +18,6 @@ from sbee_desk.wording.audit import AUDIT_FIELD_LABELS as AUDIT_FIELD_LABELS
 from sbee_desk.wording.audit import (
     AUDIT_LIST_KINDS,
     CHAIN_PROBLEMS,
-    DECISION_WORDS,
     DOCUMENT_KINDS,
     REFUSAL_REASONS,
 )
@@ -26,6 +25,7 @@ from sbee_desk.wording.labels import (
     ACTION_LABELS,
     AUDIT_ACTION_LABELS,
     CATEGORY_LABELS,
+    DECISION_COUNT_WORDS,
     IMPORT_TABLE_LABELS,
     ROLE_LABELS,
     STAFF_ROLE_LABELS,
@@ -208,14 +208,14 @@ def _value(key: str, value: Any, facts: dict[str, Any] | None = None) -> str:
 
 
 def _is_decision_counts(value: Any) -> bool:
-    return isinstance(value, dict) and bool(value) and set(value) <= set(DECISION_WORDS)
+    return isinstance(value, dict) and bool(value) and set(value) <= set(DECISION_COUNT_WORDS)
 
 
 def _counts(counts: dict[str, Any]) -> str:
     """Decision counts of a run, or row counts per table of an import."""
     if _is_decision_counts(counts):
         parts = []
-        for code, (one, many) in DECISION_WORDS.items():
+        for code, (one, many) in DECISION_COUNT_WORDS.items():
             if code in counts:
                 n = counts[code]
                 parts.append(f"{_scalar(n)} {one if n <= 1 else many}")

@@ -3,7 +3,6 @@ problems… (#11); :mod:`sbee_desk.services.audit_words` puts them together per 
 
 from __future__ import annotations
 
-from sbee_desk.domain.enums import Decision
 from sbee_desk.wording.labels import PLAN_FIELD_LABELS
 
 CHAIN_PROBLEMS = {
@@ -128,13 +127,6 @@ AUDIT_LIST_KINDS = {
     "CONTROLE": "De contrôle",
 }
 
-#: decision counts of a run, in a sentence: "21 à résilier, 5 exemptés"
-DECISION_WORDS: dict[str, tuple[str, str]] = {
-    Decision.RESILIATION.value: ("à résilier", "à résilier"),
-    Decision.RELANCE.value: ("à relancer", "à relancer"),
-    Decision.ATTENTE_RELANCE.value: ("en attente de relance", "en attente de relance"),
-    Decision.EXEMPTE.value: ("exempté", "exemptés"),
-}
 
 #: a document's kind in the journal's words
 DOCUMENT_KINDS = {"LETTER": "lettre", "ORDER": "ordre"}

@@ -19,7 +19,7 @@ EXCEL_AMOUNT_FORMAT = '#,##0" FCFA"'
 EXCEL_COUNT_FORMAT = "#,##0"
 EXCEL_DATE_FORMAT = "dd/mm/yyyy"
 
-_MONTHS = (
+MONTHS = (
     "janvier",
     "février",
     "mars",
@@ -74,7 +74,7 @@ def format_period(period: str) -> str:
     """``2026-09`` → ``septembre 2026`` (as is when not yyyy-mm)."""
     try:
         year, month = period.split("-")
-        return f"{_MONTHS[int(month) - 1]} {int(year)}"
+        return f"{MONTHS[int(month) - 1]} {int(year)}"
     except (ValueError, IndexError):
         return period
 

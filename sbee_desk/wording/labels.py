@@ -159,3 +159,11 @@ LIST_KIND_LABELS: dict[ListKind, str] = {
     ListKind.A_RESILIER: "À résilier",
     ListKind.CONTROLE: "Contrôle",
 }
+
+#: (singular, plural) of each decision inside a sentence: "143 à résilier, 17 exemptés"
+DECISION_COUNT_WORDS: dict[str, tuple[str, str]] = {
+    Decision.RESILIATION.value: ("à résilier", "à résilier"),
+    Decision.RELANCE.value: ("à relancer", "à relancer"),
+    Decision.ATTENTE_RELANCE.value: ("en attente de relance", "en attente de relance"),
+    Decision.EXEMPTE.value: ("exempté", "exemptés"),
+}
