@@ -28,7 +28,7 @@ KINDS = {"lettre": "LETTER", "ordre": "ORDER"}
 
 
 def cmd_edition(args: argparse.Namespace) -> int:
-    from sbee_desk.services.edition import Recipient, run_edition
+    from sbee_desk.services.edition import Recipient, run_edition_until_done
     from sbee_desk.wording.labels import GAP_LABELS
 
     on = parse_date(args.date) if args.date else None
@@ -43,12 +43,9 @@ def cmd_edition(args: argparse.Namespace) -> int:
 
     try:
         with opened(args, actor=True) as (db, actor):
-            result = run_edition(db.uow(), actor, on, out, workers=args.workers, progress=progress)
-            # a retry that may move into the service
-            while result.still_pending:  # an older batch was completed first
-                result = run_edition(
-                    db.uow(), actor, on, out, workers=args.workers, progress=progress
-                )
+            result = run_edition_until_done(
+                db.uow(), actor, on, out, workers=args.workers, progress=progress
+            )
     finally:
         if progress is not None:
             print(file=sys.stderr)

@@ -50,8 +50,7 @@ def cmd_derogation_add(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from sbee_desk.services.r7 import summary as r7_summary
-    from sbee_desk.services.review import ReviewError, RunTooOld, validate_bordereau, validations
-    from sbee_desk.services.selection import bordereau_summaries, line_bordereau
+    from sbee_desk.services.review import ReviewError, RunTooOld, validate_all, validate_bordereau
 
     exclusions = []
     for item in args.exclude or []:
@@ -63,31 +62,26 @@ def cmd_validate(args: argparse.Namespace) -> int:
             )
         exclusions.append((police.strip(), reason.strip()))
     with opened(args, actor=True) as (db, actor):
-        # --all: a loop over the bordereaux that may move into a service
-        if args.all:
-            done = validations(db.uow(), args.run)
-            codes = [b.code for b in bordereau_summaries(db.uow(), args.run) if b.code not in done]
-        else:
-            codes = [args.bordereau]
-        if not codes:
-            raise BadInput(f"Traitement n° {args.run} : aucun bordereau à valider.")
-        results = []
-        for code in codes:
-            mine = [
-                e
-                for e in exclusions
-                if args.bordereau or line_bordereau(db.uow(), args.run, e[0]) == code
-            ]
-            try:
-                results.append(validate_bordereau(db.uow(), actor, args.run, code, mine))
-            except RunTooOld as exc:  # the whole run, not this bordereau
-                age = exc.age
-                raise BadInput(
-                    f"Ce traitement date du {age.run_on:%d/%m/%Y} (plus de {age.max_age_days} "
-                    "jours) : relancez le traitement à la date du jour avant de valider."
-                ) from exc
-            except ReviewError as exc:
-                raise BadInput(f"{code} : {exc}") from exc
+        code = args.bordereau
+        try:
+            if args.all:
+                run = validate_all(db.uow(), actor, args.run, exclusions)
+                if run.error is not None:
+                    code = run.refused
+                    raise run.error
+                if not run.validated:
+                    raise BadInput(f"Traitement n° {args.run} : aucun bordereau à valider.")
+                results = run.validated
+            else:
+                results = [validate_bordereau(db.uow(), actor, args.run, code, exclusions)]
+        except RunTooOld as exc:  # the whole run, not this bordereau
+            age = exc.age
+            raise BadInput(
+                f"Ce traitement date du {age.run_on:%d/%m/%Y} (plus de {age.max_age_days} "
+                "jours) : relancez le traitement à la date du jour avant de valider."
+            ) from exc
+        except ReviewError as exc:
+            raise BadInput(f"{code} : {exc}") from exc
     for r in results:
         dropped = (
             f", {plural(len(r.dropped), 'retirée', 'retirées')} par R7 ({', '.join(r.dropped)})"
@@ -106,29 +100,25 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_lists(args: argparse.Namespace) -> int:
-    from sbee_desk.services.lists import produce_lists
-    from sbee_desk.services.review import validations
-    from sbee_desk.services.selection import bordereau_summaries
+    from sbee_desk.services.lists import produce_all_lists, produce_lists
 
     out = Path(args.out)
-    produced = []
     with opened(args, actor=True) as (db, actor):
-        # --all: a loop over the bordereaux that may move into a service
         if args.all:
-            all_codes = [b.code for b in bordereau_summaries(db.uow(), args.run)]
-            done = validations(db.uow(), args.run)
-            codes = [code for code in all_codes if code in done]
-            waiting = [code for code in all_codes if code not in done]
-            if not codes:
+            run = produce_all_lists(db.uow(), actor, args.run, out)
+            if not run.ready:
                 raise BadInput(
                     f"Traitement n° {args.run} : aucun bordereau validé, aucune liste à produire."
                 )
-            if waiting:
-                emit(f"Non validés, sans listes : {', '.join(waiting)}.", err=True)
+            if run.waiting:
+                emit(f"Non validés, sans listes : {', '.join(run.waiting)}.", err=True)
+            if run.error is not None:
+                raise run.error
+            produced = run.produced
         else:
-            codes = [args.bordereau]
-        for code in codes:
-            produced.append((code, produce_lists(db.uow(), actor, args.run, code, out)))
+            produced = [
+                (args.bordereau, produce_lists(db.uow(), actor, args.run, args.bordereau, out))
+            ]
     for code, files in produced:
         numbers = f"n° {files[0].entry_id} à {files[-1].entry_id}" if files else ""
         again = (

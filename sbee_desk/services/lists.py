@@ -65,7 +65,8 @@ from sbee_desk.services.actor import Actor
 from sbee_desk.services.authz import require
 from sbee_desk.services.dropped import contract_facts
 from sbee_desk.services.errors import ServiceError
-from sbee_desk.services.selection import CandidateLine, candidate_lines
+from sbee_desk.services.review import validations
+from sbee_desk.services.selection import CandidateLine, bordereau_summaries, candidate_lines
 from sbee_desk.wording.formats import clean_text
 
 
@@ -657,3 +658,37 @@ def produce_lists(
         EmptyList(entry.id, ListKind(entry.kind), entry.is_copy) for entry in entries[len(files) :]
     )
     return ProducedLists(archived, empty)
+
+
+@dataclass(frozen=True)
+class RunLists:
+    """What :func:`produce_all_lists` did: the lists produced per validated bordereau
+    (``produced``: code and files, in code order) and the bordereaux not validated, so
+    without lists (``waiting``). When one bordereau's lists could not be produced:
+    which (``refused``) and why (``error``) — those before it stay archived (one
+    transaction per bordereau), those after it were not tried. Nothing ``ready``:
+    no bordereau of the run is validated, nothing was done."""
+
+    ready: list[str]
+    waiting: list[str]
+    produced: list[tuple[str, ProducedLists]] = field(default_factory=list)
+    refused: str | None = None
+    error: ServiceError | None = None
+
+
+def produce_all_lists(
+    uow: UnitOfWork, actor: Actor, run_id: int, out_dir: Path | None = None
+) -> RunLists:
+    """Produce the lists of every validated bordereau of a run, each as
+    :func:`produce_lists` does (its own transaction), stopping at the first refused."""
+    all_codes = [b.code for b in bordereau_summaries(uow, run_id)]
+    done = validations(uow, run_id)
+    ready = [code for code in all_codes if code in done]
+    waiting = [code for code in all_codes if code not in done]
+    produced: list[tuple[str, ProducedLists]] = []
+    for code in ready:
+        try:
+            produced.append((code, produce_lists(uow, actor, run_id, code, out_dir)))
+        except ServiceError as exc:
+            return RunLists(ready, waiting, produced, code, exc)
+    return RunLists(ready, waiting, produced)

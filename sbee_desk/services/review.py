@@ -38,6 +38,7 @@ from sbee_desk.services.dropped import drop_reasons
 from sbee_desk.services.errors import ServiceError
 from sbee_desk.services.r7 import Cancellation, cancel_ended
 from sbee_desk.services.rules_sql import PlansSql, candidate_select, load_plans
+from sbee_desk.services.selection import bordereau_summaries, line_bordereau
 
 
 class ReviewError(ServiceError, ValueError):
@@ -562,3 +563,41 @@ def validate_bordereau(
         )
         uow.commit()
         return result
+
+
+@dataclass(frozen=True)
+class RunValidation:
+    """What :func:`validate_all` did: the bordereaux validated, in order; when one was
+    refused, which (``refused``) and why (``error``) — those before it stay validated
+    (one transaction per bordereau), those after it were not tried. Nothing validated
+    and no error: every bordereau of the run was already validated."""
+
+    validated: list[ValidationResult]
+    refused: str | None = None
+    error: ReviewError | None = None
+
+
+def validate_all(
+    uow: UnitOfWork,
+    actor: Actor,
+    run_id: int,
+    exclusions: list[tuple[str, str]] | None = None,
+    *,
+    today_: dt.date | None = None,
+) -> RunValidation:
+    """Validate every bordereau of a run not validated yet, in code order, each in its
+    own transaction (:func:`validate_bordereau`), stopping at the first refused.
+
+    ``exclusions`` (police, reason) go to the bordereau of their line; those of a
+    police that is no line of the run, or of a validated bordereau, are ignored.
+    """
+    done = validations(uow, run_id)
+    codes = [b.code for b in bordereau_summaries(uow, run_id) if b.code not in done]
+    results: list[ValidationResult] = []
+    for code in codes:
+        mine = [e for e in exclusions or [] if line_bordereau(uow, run_id, e[0]) == code]
+        try:
+            results.append(validate_bordereau(uow, actor, run_id, code, mine, today_=today_))
+        except ReviewError as exc:
+            return RunValidation(results, code, exc)
+    return RunValidation(results)

@@ -27,7 +27,7 @@ The modules, in the order of the steps:
 - :mod:`.data`: the pending letters and orders and the values printed on them;
 - :mod:`.copies`: copies on disk and the combined files stored with a batch;
 - :mod:`.batch`: :class:`~.batch.BatchRun`, one batch produced (chunks, pool, combined files);
-- :mod:`.run`: :func:`run_edition` and :func:`check_r7`.
+- :mod:`.run`: :func:`run_edition` (and :func:`run_edition_until_done`) and :func:`check_r7`.
 
 The print queue (:func:`list_batches`, :func:`list_documents`, :func:`document_pdf`,
 :func:`mark_printed`, :func:`mark_handed_over`…) is :mod:`sbee_desk.services.print_queue`;
@@ -60,7 +60,7 @@ from sbee_desk.services.edition.model import (
     document_number,
     print_key,
 )
-from sbee_desk.services.edition.run import check_r7, run_edition
+from sbee_desk.services.edition.run import check_r7, run_edition, run_edition_until_done
 
 if TYPE_CHECKING:
     from sbee_desk.services.print_queue import (
@@ -140,5 +140,6 @@ __all__ = [
     "print_key",
     "printable_documents",
     "run_edition",
+    "run_edition_until_done",
     "write_copy",
 ]

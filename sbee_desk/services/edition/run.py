@@ -247,6 +247,35 @@ def run_edition(
     )
 
 
+def run_edition_until_done(
+    uow: UnitOfWork,
+    actor: Actor,
+    on: dt.date | None = None,
+    out_dir: Path | None = None,
+    *,
+    workers: int | None = None,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+    today_: dt.date | None = None,
+) -> EditionResult:
+    """:func:`run_edition`, run again as long as it completed an older batch and left
+    letters or orders validated since (``still_pending``) for a new one; the result of
+    the last run (``sbee-desk edition``)."""
+    while True:
+        result = run_edition(
+            uow,
+            actor,
+            on,
+            out_dir,
+            workers=workers,
+            progress=progress,
+            cancelled=cancelled,
+            today_=today_,
+        )
+        if not result.still_pending:
+            return result
+
+
 def _still_pending(uow: UnitOfWork, on: dt.date) -> int:
     with uow:
         return len(pending_work(uow, on))
