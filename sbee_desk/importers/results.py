@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sbee_desk.services.errors import ServiceError
+
 
 @dataclass(frozen=True)
 class ImportProblem:
@@ -25,22 +27,20 @@ class ImportProblem:
         return f"{self.table}:{self.line}: {self.column}: {self.message}"
 
 
-class ImportFailed(Exception):
-    """Something is invalid: nothing was written. ``problems`` lists every problem."""
+class ImportFailed(ServiceError):
+    """Something is invalid: nothing was written. ``problems`` lists every problem
+    (data: ``count``, how many)."""
 
     def __init__(self, problems: list[ImportProblem]) -> None:
+        super().__init__("IMPORT_FAILED", count=len(problems))
         self.problems = problems
-        count = len(problems)
-        super().__init__(
-            f"Import refusé : {count} problème{'s' if count > 1 else ''}, rien n'a été écrit."
-        )
 
 
-class ImportCancelled(Exception):
+class ImportCancelled(ServiceError):
     """The import was cancelled through its ``cancelled`` callback: nothing was written."""
 
     def __init__(self) -> None:
-        super().__init__("Import annulé : rien n'a été écrit.")
+        super().__init__("IMPORT_CANCELLED")
 
 
 @dataclass(frozen=True)

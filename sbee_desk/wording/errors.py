@@ -281,6 +281,11 @@ MESSAGES: dict[str, Template] = {
         f"{' et '.join(RECIPIENT_LABELS[r] for r in d['recipients'])} "
         "(lettres : un releveur ; ordres : la section RPNT)."
     ),
+    # ----------------------------------------------------------------- import: a run
+    "IMPORT_FAILED": lambda d: (
+        f"Import refusé : {d['count']} problème{'s' if d['count'] > 1 else ''}, rien n'a été écrit."
+    ),
+    "IMPORT_CANCELLED": "Import annulé : rien n'a été écrit.",
     # ------------------------------------------------- import: a cell (a problem line)
     "BAD_DATE": "date « {text} » illisible (attendu jj/mm/aaaa ou aaaa-mm-jj)",
     "AMOUNT_NOT_WHOLE": "montant « {text} » non entier (francs CFA entiers attendus)",

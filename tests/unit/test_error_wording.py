@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 import sbee_desk
+from sbee_desk.importers.results import ImportCancelled, ImportFailed, ImportProblem
 from sbee_desk.services.errors import ServiceError
 from sbee_desk.wording.errors import MESSAGES, message
 
@@ -153,3 +154,17 @@ def test_str_of_a_service_error_is_its_french_message() -> None:
 @pytest.mark.parametrize("code", sorted(MESSAGES))
 def test_codes_are_upper_snake(code: str) -> None:
     assert CODE.match(code)
+
+
+def test_an_import_refused_or_cancelled_is_a_service_error() -> None:
+    problem = ImportProblem("factures", 3, "montant", "montant « x » illisible")
+    failed = ImportFailed([problem, problem])
+    assert isinstance(failed, ServiceError)
+    assert failed.code == "IMPORT_FAILED"
+    assert failed.problems == [problem, problem]
+    assert str(failed) == "Import refusé : 2 problèmes, rien n'a été écrit."
+    assert str(ImportFailed([problem])) == "Import refusé : 1 problème, rien n'a été écrit."
+    cancelled = ImportCancelled()
+    assert isinstance(cancelled, ServiceError)
+    assert cancelled.code == "IMPORT_CANCELLED"
+    assert str(cancelled) == "Import annulé : rien n'a été écrit."
