@@ -4,8 +4,10 @@ with its result, is :mod:`sbee_desk.services.importing`)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sbee_desk.services.errors import ServiceError
+from sbee_desk.wording.errors import message
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,11 @@ class ImportProblem:
 
     def __str__(self) -> str:
         return f"{self.table}:{self.line}: {self.column}: {self.message}"
+
+
+def problem_of(table: str, line: int, column: str, code: str, /, **data: Any) -> ImportProblem:
+    """The problem ``code`` (its words in :mod:`sbee_desk.wording.errors`) at ``table:line``."""
+    return ImportProblem(table, line, column, message(code, data))
 
 
 class ImportFailed(ServiceError):

@@ -286,6 +286,11 @@ MESSAGES: dict[str, Template] = {
         f"Import refusé : {d['count']} problème{'s' if d['count'] > 1 else ''}, rien n'a été écrit."
     ),
     "IMPORT_CANCELLED": "Import annulé : rien n'a été écrit.",
+    "EMPTY_TABLE_FILE": "{name} vide : ligne d'en-tête absente",
+    "MORE_PROBLEMS": (
+        "… et d'autres problèmes ({at_least} au moins), non listés : "
+        "corrigez ceux-ci puis relancez l'import"
+    ),
     # ------------------------------------------------- import: a cell (a problem line)
     "BAD_DATE": "date « {text} » illisible (attendu jj/mm/aaaa ou aaaa-mm-jj)",
     "AMOUNT_NOT_WHOLE": "montant « {text} » non entier (francs CFA entiers attendus)",

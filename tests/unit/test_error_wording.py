@@ -19,16 +19,16 @@ from pathlib import Path
 import pytest
 
 import sbee_desk
-from sbee_desk.importers.results import ImportCancelled, ImportFailed, ImportProblem
+from sbee_desk.importers.results import ImportCancelled, ImportFailed, ImportProblem, problem_of
 from sbee_desk.services.errors import ServiceError
 from sbee_desk.wording.errors import MESSAGES, message
 
 ROOT = Path(sbee_desk.__file__).parent
 PACKAGES = ("services", "importers")
 CODE = re.compile(r"^[A-Z][A-Z0-9_]+$")
-#: helpers of importers/sources.py that word a problem of the import report from a
-#: code: name -> index of the code among their arguments
-PROBLEM_BUILDERS = {"_fail": 1, "_problem": 1}
+#: helpers of the importers that word a problem of the import report from a code:
+#: name -> index of the code among their arguments
+PROBLEM_BUILDERS = {"_fail": 1, "_problem": 1, "problem_of": 3}
 
 
 def _modules() -> list[Path]:
@@ -168,3 +168,14 @@ def test_an_import_refused_or_cancelled_is_a_service_error() -> None:
     assert isinstance(cancelled, ServiceError)
     assert cancelled.code == "IMPORT_CANCELLED"
     assert str(cancelled) == "Import annulé : rien n'a été écrit."
+
+
+def test_a_problem_of_the_import_report_is_worded_from_its_code() -> None:
+    problem = problem_of("import", 0, "", "MORE_PROBLEMS", at_least=5)
+    assert problem == ImportProblem(
+        "import",
+        0,
+        "",
+        "… et d'autres problèmes (5 au moins), non listés : "
+        "corrigez ceux-ci puis relancez l'import",
+    )
