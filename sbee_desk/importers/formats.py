@@ -43,8 +43,7 @@ class Reference:
     """``column`` must name a row of ``table``, in the import or in the database."""
 
     column: str  # export column holding the reference
-    table: str  # referenced import table
-    message: str  # French, ``{value}`` replaced: the "unknown …" message
+    table: str  # referenced import table (its words: sbee_desk.wording.errors)
 
 
 @dataclass(frozen=True)
@@ -53,7 +52,6 @@ class TableSpec:
     model: Table
     columns: tuple[Column, ...]
     key: tuple[str, ...]  # export column names
-    noun: str  # French name of one row, for messages ("facture")
     references: tuple[Reference, ...] = ()
     #: (earlier column, later column, French message with {before} and {after})
     date_order: tuple[tuple[str, str, str], ...] = ()
@@ -83,7 +81,6 @@ def _spec(
     name: str,
     model: type,
     key: tuple[str, ...],
-    noun: str,
     columns: list[tuple[str, str, Kind, bool]],
     references: tuple[Reference, ...] = (),
     date_order: tuple[tuple[str, str, str], ...] = (),
@@ -94,7 +91,7 @@ def _spec(
         sql_type = table.c[target].type
         max_len = sql_type.length if isinstance(sql_type, String) else None
         cols.append(Column(col_name, target, kind, required, max_len))
-    return TableSpec(name, table, tuple(cols), key, noun, references, date_order)
+    return TableSpec(name, table, tuple(cols), key, references, date_order)
 
 
 T, D, A, P = Kind.TEXT, Kind.DATE, Kind.AMOUNT, Kind.POSITIVE_AMOUNT
@@ -103,7 +100,6 @@ CLIENTS = _spec(
     "clients",
     Customer,
     ("code_client",),
-    "client",
     [
         ("code_client", "code", T, True),
         ("nom", "name", T, True),
@@ -118,7 +114,6 @@ CONTRATS = _spec(
     "contrats",
     Contract,
     ("police",),
-    "contrat",
     [
         ("police", "police", T, True),
         ("code_client", "customer_code", T, True),
@@ -131,14 +126,13 @@ CONTRATS = _spec(
         ("date_abonnement", "subscribed_on", D, False),
         ("date_resiliation", "terminated_on", D, False),
     ],
-    (Reference("code_client", "clients", "client « {value} » inconnu"),),
+    (Reference("code_client", "clients"),),
 )
 
 BORDEREAUX = _spec(
     "bordereaux",
     Bordereau,
     ("bordereau",),
-    "bordereau",
     [
         ("bordereau", "code", T, True),
         ("tension", "voltage", Kind.VOLTAGE, True),
@@ -151,7 +145,6 @@ FACTURES = _spec(
     "factures",
     Invoice,
     ("facture",),
-    "facture",
     [
         ("facture", "number", T, True),
         ("police", "police", T, True),
@@ -162,8 +155,8 @@ FACTURES = _spec(
         ("annulee", "cancelled", Kind.FLAG, False),
     ],
     (
-        Reference("police", "contrats", "contrat « {value} » inconnu"),
-        Reference("bordereau", "bordereaux", "bordereau « {value} » inconnu"),
+        Reference("police", "contrats"),
+        Reference("bordereau", "bordereaux"),
     ),
 )
 
@@ -171,21 +164,19 @@ REGLEMENTS = _spec(
     "reglements",
     Payment,
     ("facture", "reference"),
-    "règlement",
     [
         ("facture", "invoice_number", T, True),
         ("date", "paid_on", D, True),
         ("montant", "amount", P, True),
         ("reference", "reference", T, True),
     ],
-    (Reference("facture", "factures", "facture « {value} » inconnue"),),
+    (Reference("facture", "factures"),),
 )
 
 INTERRUPTIONS = _spec(
     "interruptions",
     Suspension,
     ("police", "date_interruption"),
-    "interruption",
     [
         ("police", "police", T, True),
         ("date_interruption", "suspended_on", D, True),
@@ -193,8 +184,8 @@ INTERRUPTIONS = _spec(
         ("date_retablissement", "restored_on", D, False),
     ],
     (
-        Reference("police", "contrats", "contrat « {value} » inconnu"),
-        Reference("bordereau", "bordereaux", "bordereau « {value} » inconnu"),
+        Reference("police", "contrats"),
+        Reference("bordereau", "bordereaux"),
     ),
     (
         (

@@ -34,6 +34,11 @@ def problem_of(table: str, line: int, column: str, code: str, /, **data: Any) ->
     return ImportProblem(table, line, column, message(code, data))
 
 
+def warning_of(code: str, /, **data: Any) -> str:
+    """The warning ``code`` of the import report (its words in :mod:`sbee_desk.wording.errors`)."""
+    return message(code, data)
+
+
 class ImportFailed(ServiceError):
     """Something is invalid: nothing was written. ``problems`` lists every problem
     (data: ``count``, how many)."""

@@ -30,6 +30,7 @@ from sbee_desk.importers.values import (
     parse_date,
     parser_for,
 )
+from sbee_desk.wording import errors as wording
 from sbee_desk.wording.formats import plural
 
 #: Beyond this many problems, the others are counted, not listed.
@@ -52,6 +53,10 @@ class Problems:
             self.items.append(ImportProblem(table, line, column, message))
         else:
             self.overflow += 1
+
+    def add_coded(self, table: str, line: int, column: str, code: str, /, **data: Any) -> None:
+        """Add the problem ``code``, its words in :mod:`sbee_desk.wording.errors`."""
+        self.add(table, line, column, wording.message(code, data))
 
     def room(self) -> int:
         return max(self.limit - len(self.items), 0)

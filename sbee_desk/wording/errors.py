@@ -17,6 +17,7 @@ from sbee_desk.wording.labels import (
     ACTION_LABELS,
     CATEGORY_LABELS,
     EMPTY_LIST_LABELS,
+    IMPORT_ROW_NOUNS,
     PLAN_FIELD_LABELS,
     RECIPIENT_LABELS,
 )
@@ -64,6 +65,13 @@ _NO_DOCUMENT_OF_KIND = {
     None: "aucune lettre ni aucun ordre édité",
     "LETTER": "aucune lettre éditée",
     "ORDER": "aucun ordre édité",
+}
+#: a reference to a row of an import table (by its name) that exists nowhere
+_UNKNOWN_ROW = {
+    "clients": "client « {value} » inconnu",
+    "contrats": "contrat « {value} » inconnu",
+    "bordereaux": "bordereau « {value} » inconnu",
+    "factures": "facture « {value} » inconnue",
 }
 #: the step refused on cancelled documents (services.print_queue._refuse_cancelled)
 _STEP = {"print": "Impression", "handover": "Remise"}
@@ -286,6 +294,18 @@ MESSAGES: dict[str, Template] = {
         f"Import refusé : {d['count']} problème{'s' if d['count'] > 1 else ''}, rien n'a été écrit."
     ),
     "IMPORT_CANCELLED": "Import annulé : rien n'a été écrit.",
+    "FILE_IGNORED": lambda d: (
+        f"fichier « {d['name']} » ignoré : table inconnue (attendu : {_known(d)})"
+    ),
+    "SHEET_IGNORED": lambda d: (
+        f"feuille « {d['title']} » ignorée : table inconnue (attendu : {_known(d)})"
+    ),
+    "DUPLICATE_ROW": lambda d: (
+        f"{IMPORT_ROW_NOUNS[d['table']]} « {d['key']} » en double (déjà ligne {d['first_line']})"
+    ),
+    "UNKNOWN_REFERENCE": lambda d: (
+        f"{_UNKNOWN_ROW[d['table']].format(value=d['value'])} (ni dans l'import ni dans la base)"
+    ),
     "EMPTY_TABLE_FILE": "{name} vide : ligne d'en-tête absente",
     "MORE_PROBLEMS": (
         "… et d'autres problèmes ({at_least} au moins), non listés : "

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 import sbee_desk
+from sbee_desk.importers.formats import TABLES
 from sbee_desk.importers.results import ImportCancelled, ImportFailed, ImportProblem, problem_of
 from sbee_desk.services.errors import ServiceError
 from sbee_desk.wording.errors import MESSAGES, message
@@ -26,9 +27,10 @@ from sbee_desk.wording.errors import MESSAGES, message
 ROOT = Path(sbee_desk.__file__).parent
 PACKAGES = ("services", "importers")
 CODE = re.compile(r"^[A-Z][A-Z0-9_]+$")
-#: helpers of the importers that word a problem of the import report from a code:
+#: helpers of the importers that word a problem (or a warning) of the import report
+#: from a code:
 #: name -> index of the code among their arguments
-PROBLEM_BUILDERS = {"_fail": 1, "_problem": 1, "problem_of": 3}
+PROBLEM_BUILDERS = {"_fail": 1, "_problem": 1, "problem_of": 3, "add_coded": 3, "warning_of": 0}
 
 
 def _modules() -> list[Path]:
@@ -179,3 +181,13 @@ def test_a_problem_of_the_import_report_is_worded_from_its_code() -> None:
         "… et d'autres problèmes (5 au moins), non listés : "
         "corrigez ceux-ci puis relancez l'import",
     )
+
+
+def test_every_import_table_and_reference_has_its_words() -> None:
+    for spec in TABLES:
+        duplicate = message("DUPLICATE_ROW", {"table": spec.name, "key": "K", "first_line": 2})
+        assert duplicate.endswith("« K » en double (déjà ligne 2)")
+        for ref in spec.references:
+            unknown = message("UNKNOWN_REFERENCE", {"table": ref.table, "value": "V"})
+            assert unknown.endswith(" (ni dans l'import ni dans la base)")
+            assert "« V » inconnu" in unknown
