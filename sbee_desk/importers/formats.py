@@ -53,8 +53,9 @@ class TableSpec:
     columns: tuple[Column, ...]
     key: tuple[str, ...]  # export column names
     references: tuple[Reference, ...] = ()
-    #: (earlier column, later column, French message with {before} and {after})
-    date_order: tuple[tuple[str, str, str], ...] = ()
+    #: (earlier column, later column): the later date may not come first (the words:
+    #: DATES_OUT_OF_ORDER in sbee_desk.wording.errors)
+    date_order: tuple[tuple[str, str], ...] = ()
 
     def column(self, name: str) -> Column:
         for col in self.columns:
@@ -83,7 +84,7 @@ def _spec(
     key: tuple[str, ...],
     columns: list[tuple[str, str, Kind, bool]],
     references: tuple[Reference, ...] = (),
-    date_order: tuple[tuple[str, str, str], ...] = (),
+    date_order: tuple[tuple[str, str], ...] = (),
 ) -> TableSpec:
     table = _table(model)
     cols = []
@@ -187,13 +188,7 @@ INTERRUPTIONS = _spec(
         Reference("police", "contrats"),
         Reference("bordereau", "bordereaux"),
     ),
-    (
-        (
-            "date_interruption",
-            "date_retablissement",
-            "rétablissement le {after}, avant l'interruption du {before}",
-        ),
-    ),
+    (("date_interruption", "date_retablissement"),),
 )
 
 #: In dependency order: a table only refers to tables before it.

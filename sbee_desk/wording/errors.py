@@ -73,6 +73,12 @@ _UNKNOWN_ROW = {
     "bordereaux": "bordereau « {value} » inconnu",
     "factures": "facture « {value} » inconnue",
 }
+#: (import table, later date column) → a date before the earlier one
+_DATES_OUT_OF_ORDER = {
+    ("interruptions", "date_retablissement"): (
+        "rétablissement le {after}, avant l'interruption du {before}"
+    ),
+}
 #: the step refused on cancelled documents (services.print_queue._refuse_cancelled)
 _STEP = {"print": "Impression", "handover": "Remise"}
 
@@ -294,6 +300,18 @@ MESSAGES: dict[str, Template] = {
         f"Import refusé : {d['count']} problème{'s' if d['count'] > 1 else ''}, rien n'a été écrit."
     ),
     "IMPORT_CANCELLED": "Import annulé : rien n'a été écrit.",
+    "UNKNOWN_COLUMN": "{file} : colonne « {column} » inconnue, ignorée",
+    "UNNAMED_COLUMN_FILLED": (
+        "{file} : colonne n° {number} sans nom mais remplie (ligne {line} : « {text} »…), ignorée"
+    ),
+    "DUPLICATE_COLUMN": "colonne « {column} » en double dans l'en-tête",
+    "MISSING_COLUMN": "colonne obligatoire « {column} » absente",
+    "VALUES_BEYOND_LAST_COLUMN": lambda d: (
+        f"{plural(d['count'], 'valeur', 'valeurs')} au-delà de la dernière colonne "
+        f"(« {d['first']} »…) : séparateur dans une valeur ?"
+    ),
+    "VALUE_REQUIRED": "valeur obligatoire manquante",
+    "DATES_OUT_OF_ORDER": lambda d: _DATES_OUT_OF_ORDER[d["table"], d["column"]].format(**d),
     "FILE_IGNORED": lambda d: (
         f"fichier « {d['name']} » ignoré : table inconnue (attendu : {_known(d)})"
     ),

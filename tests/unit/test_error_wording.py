@@ -191,3 +191,13 @@ def test_every_import_table_and_reference_has_its_words() -> None:
             unknown = message("UNKNOWN_REFERENCE", {"table": ref.table, "value": "V"})
             assert unknown.endswith(" (ni dans l'import ni dans la base)")
             assert "« V » inconnu" in unknown
+
+
+def test_every_date_order_of_the_import_has_its_words() -> None:
+    orders = [(spec.name, after) for spec in TABLES for _before, after in spec.date_order]
+    assert orders, "no date order found: the scan is broken"
+    for table, column in orders:
+        data = {"table": table, "column": column, "before": "02/03/2026", "after": "01/03/2026"}
+        worded = message("DATES_OUT_OF_ORDER", data)
+        assert "01/03/2026" in worded
+        assert "02/03/2026" in worded
