@@ -43,8 +43,7 @@ class Reference:
     """``column`` must name a row of ``table``, in the import or in the database."""
 
     column: str  # export column holding the reference
-    table: str  # referenced import table
-    message: str  # French, ``{value}`` replaced: the "unknown …" message
+    table: str  # referenced import table (its words: sbee_desk.wording.errors)
 
 
 @dataclass(frozen=True)
@@ -53,10 +52,10 @@ class TableSpec:
     model: Table
     columns: tuple[Column, ...]
     key: tuple[str, ...]  # export column names
-    noun: str  # French name of one row, for messages ("facture")
     references: tuple[Reference, ...] = ()
-    #: (earlier column, later column, French message with {before} and {after})
-    date_order: tuple[tuple[str, str, str], ...] = ()
+    #: (earlier column, later column): the later date may not come first (the words:
+    #: DATES_OUT_OF_ORDER in sbee_desk.wording.errors)
+    date_order: tuple[tuple[str, str], ...] = ()
 
     def column(self, name: str) -> Column:
         for col in self.columns:
@@ -83,10 +82,9 @@ def _spec(
     name: str,
     model: type,
     key: tuple[str, ...],
-    noun: str,
     columns: list[tuple[str, str, Kind, bool]],
     references: tuple[Reference, ...] = (),
-    date_order: tuple[tuple[str, str, str], ...] = (),
+    date_order: tuple[tuple[str, str], ...] = (),
 ) -> TableSpec:
     table = _table(model)
     cols = []
@@ -94,7 +92,7 @@ def _spec(
         sql_type = table.c[target].type
         max_len = sql_type.length if isinstance(sql_type, String) else None
         cols.append(Column(col_name, target, kind, required, max_len))
-    return TableSpec(name, table, tuple(cols), key, noun, references, date_order)
+    return TableSpec(name, table, tuple(cols), key, references, date_order)
 
 
 T, D, A, P = Kind.TEXT, Kind.DATE, Kind.AMOUNT, Kind.POSITIVE_AMOUNT
@@ -103,7 +101,6 @@ CLIENTS = _spec(
     "clients",
     Customer,
     ("code_client",),
-    "client",
     [
         ("code_client", "code", T, True),
         ("nom", "name", T, True),
@@ -118,7 +115,6 @@ CONTRATS = _spec(
     "contrats",
     Contract,
     ("police",),
-    "contrat",
     [
         ("police", "police", T, True),
         ("code_client", "customer_code", T, True),
@@ -131,14 +127,13 @@ CONTRATS = _spec(
         ("date_abonnement", "subscribed_on", D, False),
         ("date_resiliation", "terminated_on", D, False),
     ],
-    (Reference("code_client", "clients", "client « {value} » inconnu"),),
+    (Reference("code_client", "clients"),),
 )
 
 BORDEREAUX = _spec(
     "bordereaux",
     Bordereau,
     ("bordereau",),
-    "bordereau",
     [
         ("bordereau", "code", T, True),
         ("tension", "voltage", Kind.VOLTAGE, True),
@@ -151,7 +146,6 @@ FACTURES = _spec(
     "factures",
     Invoice,
     ("facture",),
-    "facture",
     [
         ("facture", "number", T, True),
         ("police", "police", T, True),
@@ -162,8 +156,8 @@ FACTURES = _spec(
         ("annulee", "cancelled", Kind.FLAG, False),
     ],
     (
-        Reference("police", "contrats", "contrat « {value} » inconnu"),
-        Reference("bordereau", "bordereaux", "bordereau « {value} » inconnu"),
+        Reference("police", "contrats"),
+        Reference("bordereau", "bordereaux"),
     ),
 )
 
@@ -171,21 +165,19 @@ REGLEMENTS = _spec(
     "reglements",
     Payment,
     ("facture", "reference"),
-    "règlement",
     [
         ("facture", "invoice_number", T, True),
         ("date", "paid_on", D, True),
         ("montant", "amount", P, True),
         ("reference", "reference", T, True),
     ],
-    (Reference("facture", "factures", "facture « {value} » inconnue"),),
+    (Reference("facture", "factures"),),
 )
 
 INTERRUPTIONS = _spec(
     "interruptions",
     Suspension,
     ("police", "date_interruption"),
-    "interruption",
     [
         ("police", "police", T, True),
         ("date_interruption", "suspended_on", D, True),
@@ -193,16 +185,10 @@ INTERRUPTIONS = _spec(
         ("date_retablissement", "restored_on", D, False),
     ],
     (
-        Reference("police", "contrats", "contrat « {value} » inconnu"),
-        Reference("bordereau", "bordereaux", "bordereau « {value} » inconnu"),
+        Reference("police", "contrats"),
+        Reference("bordereau", "bordereaux"),
     ),
-    (
-        (
-            "date_interruption",
-            "date_retablissement",
-            "rétablissement le {after}, avant l'interruption du {before}",
-        ),
-    ),
+    (("date_interruption", "date_retablissement"),),
 )
 
 #: In dependency order: a table only refers to tables before it.

@@ -4,6 +4,10 @@ with its result, is :mod:`sbee_desk.services.importing`)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
+
+from sbee_desk.services.errors import ServiceError
+from sbee_desk.wording.errors import message
 
 
 @dataclass(frozen=True)
@@ -25,22 +29,30 @@ class ImportProblem:
         return f"{self.table}:{self.line}: {self.column}: {self.message}"
 
 
-class ImportFailed(Exception):
-    """Something is invalid: nothing was written. ``problems`` lists every problem."""
+def problem_of(table: str, line: int, column: str, code: str, /, **data: Any) -> ImportProblem:
+    """The problem ``code`` (its words in :mod:`sbee_desk.wording.errors`) at ``table:line``."""
+    return ImportProblem(table, line, column, message(code, data))
+
+
+def warning_of(code: str, /, **data: Any) -> str:
+    """The warning ``code`` of the import report (its words in :mod:`sbee_desk.wording.errors`)."""
+    return message(code, data)
+
+
+class ImportFailed(ServiceError):
+    """Something is invalid: nothing was written. ``problems`` lists every problem
+    (data: ``count``, how many)."""
 
     def __init__(self, problems: list[ImportProblem]) -> None:
+        super().__init__("IMPORT_FAILED", count=len(problems))
         self.problems = problems
-        count = len(problems)
-        super().__init__(
-            f"Import refusé : {count} problème{'s' if count > 1 else ''}, rien n'a été écrit."
-        )
 
 
-class ImportCancelled(Exception):
+class ImportCancelled(ServiceError):
     """The import was cancelled through its ``cancelled`` callback: nothing was written."""
 
     def __init__(self) -> None:
-        super().__init__("Import annulé : rien n'a été écrit.")
+        super().__init__("IMPORT_CANCELLED")
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sbee_desk.importers.formats import Column, Kind, TableSpec
-from sbee_desk.importers.results import ImportProblem
+from sbee_desk.importers.results import ImportProblem, warning_of
 from sbee_desk.importers.values import (
     CATEGORIES,
     MAX_AMOUNT_DIGITS,
@@ -30,7 +30,7 @@ from sbee_desk.importers.values import (
     parse_date,
     parser_for,
 )
-from sbee_desk.wording.formats import plural
+from sbee_desk.wording import errors as wording
 
 #: Beyond this many problems, the others are counted, not listed.
 MAX_PROBLEMS = 10_000
@@ -52,6 +52,10 @@ class Problems:
             self.items.append(ImportProblem(table, line, column, message))
         else:
             self.overflow += 1
+
+    def add_coded(self, table: str, line: int, column: str, code: str, /, **data: Any) -> None:
+        """Add the problem ``code``, its words in :mod:`sbee_desk.wording.errors`."""
+        self.add(table, line, column, wording.message(code, data))
 
     def room(self) -> int:
         return max(self.limit - len(self.items), 0)
@@ -96,14 +100,16 @@ class RowPlan:
             if not name:
                 continue
             if name not in known:
-                self.warnings.append(f"{label} : colonne « {str(raw).strip()} » inconnue, ignorée")
+                self.warnings.append(
+                    warning_of("UNKNOWN_COLUMN", file=label, column=str(raw).strip())
+                )
             elif name in positions:
-                problems.add(spec.name, 1, name, f"colonne « {name} » en double dans l'en-tête")
+                problems.add_coded(spec.name, 1, name, "DUPLICATE_COLUMN", column=name)
             else:
                 positions[name] = index
         for col in spec.columns:
             if col.required and col.name not in positions:
-                problems.add(spec.name, 1, col.name, f"colonne obligatoire « {col.name} » absente")
+                problems.add_coded(spec.name, 1, col.name, "MISSING_COLUMN", column=col.name)
         self.slots = tuple(
             _Slot(col, positions.get(col.name), parser_for(col.kind, col.max_len))
             for col in spec.columns
@@ -119,8 +125,8 @@ class RowPlan:
         #: per header position, the kind of its column (None: ignored column)
         self.kinds: tuple[Kind | None, ...] = tuple(kinds)
         self._order = [
-            (self._slot_number(before), self._slot_number(after), message)
-            for before, after, message in spec.date_order
+            (self._slot_number(before), self._slot_number(after))
+            for before, after in spec.date_order
         ]
         self._fast = self._compile()
 
@@ -137,19 +143,20 @@ class RowPlan:
         if len(row) > self.width:
             extra = [cell.strip() for cell in row[self.width :] if cell.strip()]
             if extra:
-                problems.add(
-                    table,
-                    line,
-                    "",
-                    f"{plural(len(extra), 'valeur', 'valeurs')} au-delà de la dernière colonne "
-                    f"(« {extra[0]} »…) : séparateur dans une valeur ?",
+                problems.add_coded(
+                    table, line, "", "VALUES_BEYOND_LAST_COLUMN", count=len(extra), first=extra[0]
                 )
         for index in self.unnamed:
             if index < len(row) and row[index].strip() and index not in self._unnamed_warned:
                 self._unnamed_warned.add(index)
                 self.warnings.append(
-                    f"{self.label} : colonne n° {index + 1} sans nom mais remplie "
-                    f"(ligne {line} : « {row[index].strip()} »…), ignorée"
+                    warning_of(
+                        "UNNAMED_COLUMN_FILLED",
+                        file=self.label,
+                        number=index + 1,
+                        line=line,
+                        text=row[index].strip(),
+                    )
                 )
         values: list[Any] = [line]
         for slot in self.slots:
@@ -161,7 +168,7 @@ class RowPlan:
             text = row[slot.index].strip() if slot.index < len(row) else ""
             if not text:
                 if col.required:
-                    problems.add(table, line, col.name, "valeur obligatoire manquante")
+                    problems.add_coded(table, line, col.name, "VALUE_REQUIRED")
                 values.append(default)
                 continue
             try:
@@ -169,14 +176,19 @@ class RowPlan:
             except BadValue as exc:
                 problems.add(table, line, col.name, str(exc))
                 values.append(None)
-        for before, after, message in self._order:
+        for before, after in self._order:
             first, second = values[before + 1], values[after + 1]
             if first is not None and second is not None and second < first:
-                problems.add(
+                column = self.slots[after].column.name
+                problems.add_coded(
                     table,
                     line,
-                    self.slots[after].column.name,
-                    message.format(before=_show_date(first), after=_show_date(second)),
+                    column,
+                    "DATES_OUT_OF_ORDER",
+                    table=table,
+                    column=column,
+                    before=_show_date(first),
+                    after=_show_date(second),
                 )
         return tuple(values)
 
@@ -240,7 +252,7 @@ class RowPlan:
                 body.append(f"if {var} <= 0: raise _Reject")
         for index in self.unnamed:  # a value without a column name: warn (checking path)
             body.append(f"if row[{index}].strip(): raise _Reject")
-        for before, after, _message in self._order:
+        for before, after in self._order:
             body.append(
                 f"if v{before} is not None and v{after} is not None and v{after} < v{before}: "
                 "raise _Reject"

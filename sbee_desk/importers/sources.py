@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from sbee_desk.importers.formats import TABLE_ORDER, TABLES, TABLES_BY_NAME, Kind, TableSpec
-from sbee_desk.importers.results import ImportFailed, ImportProblem
+from sbee_desk.importers.results import ImportFailed, ImportProblem, warning_of
 from sbee_desk.importers.values import detect_separator, normalize_name
 from sbee_desk.wording.errors import message
 
@@ -268,8 +268,8 @@ class Source:
     close: Callable[[], None] = lambda: None
 
 
-def _known_tables() -> str:
-    return ", ".join(spec.name for spec in TABLES)
+def _known_tables() -> list[str]:
+    return [spec.name for spec in TABLES]
 
 
 def open_source(path: Path) -> Source:
@@ -296,9 +296,7 @@ def _open_folder(folder: Path) -> Source:
             continue
         name = normalize_name(entry.stem)
         if name not in TABLES_BY_NAME:
-            warnings_.append(
-                f"fichier « {entry.name} » ignoré : table inconnue (attendu : {_known_tables()})"
-            )
+            warnings_.append(warning_of("FILE_IGNORED", name=entry.name, known=_known_tables()))
             continue
         if name in found:
             raise _fail(
@@ -342,9 +340,7 @@ def _open_workbook(path: Path) -> Source:
     for sheet in workbook.worksheets:
         name = normalize_name(sheet.title)
         if name not in TABLES_BY_NAME:
-            warnings_.append(
-                f"feuille « {sheet.title} » ignorée : table inconnue (attendu : {_known_tables()})"
-            )
+            warnings_.append(warning_of("SHEET_IGNORED", title=sheet.title, known=_known_tables()))
         elif name in found:
             workbook.close()
             raise _fail(path.name, "TWO_SHEETS_FOR_TABLE", table=name, name=path.name)

@@ -192,11 +192,14 @@ class Staging:
         kinds = [spec.column(name).kind for name in spec.key]
         for line, first_line, *key in rows:
             shown = " / ".join(str(_json(v, k)) for v, k in zip(key, kinds, strict=True))
-            problems.add(
+            problems.add_coded(
                 spec.name,
                 line,
                 spec.key[-1],
-                f"{spec.noun} « {shown} » en double (déjà ligne {first_line})",
+                "DUPLICATE_ROW",
+                table=spec.name,
+                key=shown,
+                first_line=first_line,
             )
 
     def find_unknown_references(
@@ -227,11 +230,8 @@ class Staging:
                 n=problems.room() + 1,
             ).all()
             for line, value in rows:
-                problems.add(
-                    spec.name,
-                    line,
-                    ref.column,
-                    ref.message.format(value=value) + " (ni dans l'import ni dans la base)",
+                problems.add_coded(
+                    spec.name, line, ref.column, "UNKNOWN_REFERENCE", table=ref.table, value=value
                 )
 
     # -- merge -------------------------------------------------------------------------------

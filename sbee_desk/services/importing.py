@@ -32,7 +32,13 @@ from sbee_desk.db.uow import UnitOfWork
 from sbee_desk.domain.audit_actions import AuditAction
 from sbee_desk.domain.permissions import Action
 from sbee_desk.importers.formats import TABLE_ORDER, TABLES_BY_NAME, TableSpec
-from sbee_desk.importers.results import ImportCancelled, ImportFailed, ImportProblem, TableCounts
+from sbee_desk.importers.results import (
+    ImportCancelled,
+    ImportFailed,
+    ImportProblem,
+    TableCounts,
+    problem_of,
+)
 from sbee_desk.importers.rows import Problems, RowPlan
 from sbee_desk.importers.sources import Source, SourceError, TableSource, open_source
 from sbee_desk.importers.staging import Staging
@@ -223,7 +229,7 @@ class _Run:
         if header is None or not any(cell.strip() for cell in header):
             self._broken(
                 spec,
-                ImportProblem(spec.name, 1, "", f"{table.label} vide : ligne d'en-tête absente"),
+                problem_of(spec.name, 1, "", "EMPTY_TABLE_FILE", name=table.label),
             )
             return
         plan = RowPlan(spec, header, table.label, self.problems)
@@ -283,12 +289,6 @@ class _Run:
         problems = sorted(self.problems.items, key=order)
         if self.problems.overflow:
             problems.append(
-                ImportProblem(
-                    "import",
-                    0,
-                    "",
-                    f"… et d'autres problèmes ({self.problems.overflow} au moins), non listés : "
-                    "corrigez ceux-ci puis relancez l'import",
-                )
+                problem_of("import", 0, "", "MORE_PROBLEMS", at_least=self.problems.overflow)
             )
         return problems

@@ -41,7 +41,7 @@ from sbee_desk.services.authz import require
 from sbee_desk.services.clock import today
 from sbee_desk.services.errors import ServiceError
 from sbee_desk.services.rules_sql import PlansSql, candidate_select, load_plans
-from sbee_desk.wording.labels import CATEGORY_LABELS
+from sbee_desk.wording.motifs import line_motif
 
 
 class SelectionError(ServiceError):
@@ -105,7 +105,7 @@ class CandidateLine:
     @property
     def reason(self) -> str:
         """The French motif, worded when asked (a 50 000-line bordereau opens faster)."""
-        return reason_for(
+        return line_motif(
             self.decision,
             category=self.category,
             voltage=self.voltage,
@@ -198,46 +198,6 @@ def run_selection(
 
 
 # --------------------------------------------------------------------------- reading
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word.replace(' ', 's ')}s"
-
-
-def reason_for(
-    decision: Decision,
-    *,
-    category: CustomerCategory,
-    voltage: Voltage,
-    unpaid_count: int,
-    days: int,
-    reminder_delay_days: int | None,
-    derogation_reference: str | None,
-    letter_delivered_on: dt.date | None,
-) -> str:
-    """The French motif of a line (JSON `motif`, lists, screens)."""
-    base = f"{_plural(unpaid_count, 'facture impayée')}, suspendu depuis {days} jours"
-    label = CATEGORY_LABELS[category]
-    if decision is Decision.EXEMPTE:
-        return f"{base} ; client {label} : exempté, résiliation sur dérogation DG seulement"
-    parts = [base]
-    if derogation_reference:
-        parts.append(f"dérogation DG réf. {derogation_reference}")
-    why_letter = "client MT" if voltage is Voltage.MT else f"catégorie {label}"
-    delay = reminder_delay_days
-    if decision is Decision.RELANCE:
-        parts.append(f"relance écrite préalable ({why_letter})")
-    elif decision is Decision.ATTENTE_RELANCE:
-        if letter_delivered_on is None:
-            parts.append("lettre de relance non encore remise")
-        else:
-            parts.append(
-                f"lettre de relance remise le {letter_delivered_on:%d/%m/%Y}, "
-                f"délai de {delay} jours non écoulé"
-            )
-    elif letter_delivered_on is not None:
-        parts.append(f"lettre de relance remise le {letter_delivered_on:%d/%m/%Y}")
-    return " ; ".join(parts)
 
 
 def _run(uow: UnitOfWork, run_id: int) -> SelectionRun:

@@ -17,6 +17,7 @@ from sbee_desk.wording.labels import (
     ACTION_LABELS,
     CATEGORY_LABELS,
     EMPTY_LIST_LABELS,
+    IMPORT_ROW_NOUNS,
     PLAN_FIELD_LABELS,
     RECIPIENT_LABELS,
 )
@@ -64,6 +65,19 @@ _NO_DOCUMENT_OF_KIND = {
     None: "aucune lettre ni aucun ordre édité",
     "LETTER": "aucune lettre éditée",
     "ORDER": "aucun ordre édité",
+}
+#: a reference to a row of an import table (by its name) that exists nowhere
+_UNKNOWN_ROW = {
+    "clients": "client « {value} » inconnu",
+    "contrats": "contrat « {value} » inconnu",
+    "bordereaux": "bordereau « {value} » inconnu",
+    "factures": "facture « {value} » inconnue",
+}
+#: (import table, later date column) → a date before the earlier one
+_DATES_OUT_OF_ORDER = {
+    ("interruptions", "date_retablissement"): (
+        "rétablissement le {after}, avant l'interruption du {before}"
+    ),
 }
 #: the step refused on cancelled documents (services.print_queue._refuse_cancelled)
 _STEP = {"print": "Impression", "handover": "Remise"}
@@ -280,6 +294,40 @@ MESSAGES: dict[str, Template] = {
         f"Remise refusée : {d['name']} ({d['role']}) ne reçoit pas les documents du "
         f"{' et '.join(RECIPIENT_LABELS[r] for r in d['recipients'])} "
         "(lettres : un releveur ; ordres : la section RPNT)."
+    ),
+    # ----------------------------------------------------------------- import: a run
+    "IMPORT_FAILED": lambda d: (
+        f"Import refusé : {d['count']} problème{'s' if d['count'] > 1 else ''}, rien n'a été écrit."
+    ),
+    "IMPORT_CANCELLED": "Import annulé : rien n'a été écrit.",
+    "UNKNOWN_COLUMN": "{file} : colonne « {column} » inconnue, ignorée",
+    "UNNAMED_COLUMN_FILLED": (
+        "{file} : colonne n° {number} sans nom mais remplie (ligne {line} : « {text} »…), ignorée"
+    ),
+    "DUPLICATE_COLUMN": "colonne « {column} » en double dans l'en-tête",
+    "MISSING_COLUMN": "colonne obligatoire « {column} » absente",
+    "VALUES_BEYOND_LAST_COLUMN": lambda d: (
+        f"{plural(d['count'], 'valeur', 'valeurs')} au-delà de la dernière colonne "
+        f"(« {d['first']} »…) : séparateur dans une valeur ?"
+    ),
+    "VALUE_REQUIRED": "valeur obligatoire manquante",
+    "DATES_OUT_OF_ORDER": lambda d: _DATES_OUT_OF_ORDER[d["table"], d["column"]].format(**d),
+    "FILE_IGNORED": lambda d: (
+        f"fichier « {d['name']} » ignoré : table inconnue (attendu : {_known(d)})"
+    ),
+    "SHEET_IGNORED": lambda d: (
+        f"feuille « {d['title']} » ignorée : table inconnue (attendu : {_known(d)})"
+    ),
+    "DUPLICATE_ROW": lambda d: (
+        f"{IMPORT_ROW_NOUNS[d['table']]} « {d['key']} » en double (déjà ligne {d['first_line']})"
+    ),
+    "UNKNOWN_REFERENCE": lambda d: (
+        f"{_UNKNOWN_ROW[d['table']].format(value=d['value'])} (ni dans l'import ni dans la base)"
+    ),
+    "EMPTY_TABLE_FILE": "{name} vide : ligne d'en-tête absente",
+    "MORE_PROBLEMS": (
+        "… et d'autres problèmes ({at_least} au moins), non listés : "
+        "corrigez ceux-ci puis relancez l'import"
     ),
     # ------------------------------------------------- import: a cell (a problem line)
     "BAD_DATE": "date « {text} » illisible (attendu jj/mm/aaaa ou aaaa-mm-jj)",

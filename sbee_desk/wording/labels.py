@@ -153,6 +153,16 @@ IMPORT_TABLE_LABELS: dict[str, str] = {
     "interruptions": "Interruptions",
 }
 
+#: one row of each import table, as a problem of the import names it
+IMPORT_ROW_NOUNS: dict[str, str] = {
+    "clients": "client",
+    "contrats": "contrat",
+    "bordereaux": "bordereau",
+    "factures": "facture",
+    "reglements": "règlement",
+    "interruptions": "interruption",
+}
+
 #: the three binders, as the agency names them
 LIST_KIND_LABELS: dict[ListKind, str] = {
     ListKind.A_RELANCER: "À relancer",

@@ -19,15 +19,18 @@ from pathlib import Path
 import pytest
 
 import sbee_desk
+from sbee_desk.importers.formats import TABLES
+from sbee_desk.importers.results import ImportCancelled, ImportFailed, ImportProblem, problem_of
 from sbee_desk.services.errors import ServiceError
 from sbee_desk.wording.errors import MESSAGES, message
 
 ROOT = Path(sbee_desk.__file__).parent
 PACKAGES = ("services", "importers")
 CODE = re.compile(r"^[A-Z][A-Z0-9_]+$")
-#: helpers of importers/sources.py that word a problem of the import report from a
-#: code: name -> index of the code among their arguments
-PROBLEM_BUILDERS = {"_fail": 1, "_problem": 1}
+#: helpers of the importers that word a problem (or a warning) of the import report
+#: from a code:
+#: name -> index of the code among their arguments
+PROBLEM_BUILDERS = {"_fail": 1, "_problem": 1, "problem_of": 3, "add_coded": 3, "warning_of": 0}
 
 
 def _modules() -> list[Path]:
@@ -153,3 +156,48 @@ def test_str_of_a_service_error_is_its_french_message() -> None:
 @pytest.mark.parametrize("code", sorted(MESSAGES))
 def test_codes_are_upper_snake(code: str) -> None:
     assert CODE.match(code)
+
+
+def test_an_import_refused_or_cancelled_is_a_service_error() -> None:
+    problem = ImportProblem("factures", 3, "montant", "montant « x » illisible")
+    failed = ImportFailed([problem, problem])
+    assert isinstance(failed, ServiceError)
+    assert failed.code == "IMPORT_FAILED"
+    assert failed.problems == [problem, problem]
+    assert str(failed) == "Import refusé : 2 problèmes, rien n'a été écrit."
+    assert str(ImportFailed([problem])) == "Import refusé : 1 problème, rien n'a été écrit."
+    cancelled = ImportCancelled()
+    assert isinstance(cancelled, ServiceError)
+    assert cancelled.code == "IMPORT_CANCELLED"
+    assert str(cancelled) == "Import annulé : rien n'a été écrit."
+
+
+def test_a_problem_of_the_import_report_is_worded_from_its_code() -> None:
+    problem = problem_of("import", 0, "", "MORE_PROBLEMS", at_least=5)
+    assert problem == ImportProblem(
+        "import",
+        0,
+        "",
+        "… et d'autres problèmes (5 au moins), non listés : "
+        "corrigez ceux-ci puis relancez l'import",
+    )
+
+
+def test_every_import_table_and_reference_has_its_words() -> None:
+    for spec in TABLES:
+        duplicate = message("DUPLICATE_ROW", {"table": spec.name, "key": "K", "first_line": 2})
+        assert duplicate.endswith("« K » en double (déjà ligne 2)")
+        for ref in spec.references:
+            unknown = message("UNKNOWN_REFERENCE", {"table": ref.table, "value": "V"})
+            assert unknown.endswith(" (ni dans l'import ni dans la base)")
+            assert "« V » inconnu" in unknown
+
+
+def test_every_date_order_of_the_import_has_its_words() -> None:
+    orders = [(spec.name, after) for spec in TABLES for _before, after in spec.date_order]
+    assert orders, "no date order found: the scan is broken"
+    for table, column in orders:
+        data = {"table": table, "column": column, "before": "02/03/2026", "after": "01/03/2026"}
+        worded = message("DATES_OUT_OF_ORDER", data)
+        assert "01/03/2026" in worded
+        assert "02/03/2026" in worded

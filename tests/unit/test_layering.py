@@ -59,6 +59,10 @@ EXCEPTIONS: dict[tuple[str, str], str] = {
     ("sbee_desk.importers.values", "sbee_desk.services.errors"): (
         "a cell that cannot be read is a ServiceError (BadValue), the one error family"
     ),
+    ("sbee_desk.importers.results", "sbee_desk.services.errors"): (
+        "an import refused or cancelled is a ServiceError (ImportFailed, ImportCancelled), "
+        "the one error family"
+    ),
     ("sbee_desk.cli.edition", "sbee_desk.gui.printing"): (
         "`sbee-desk print --imprimante` prints through Qt's printer; imported lazily "
         "inside the print command, so no other command loads Qt"

@@ -100,6 +100,19 @@ def test_duplicated_column_is_a_problem() -> None:
     ]
 
 
+def test_values_beyond_the_last_column_are_a_problem_of_their_line() -> None:
+    problems = Problems()
+    plan = plan_for(REGLEMENTS, ["facture", "date", "montant", "reference"], problems)
+    plan.parse([(2, ["F1", "2026-01-02", "500", "R1", "x", "y"])], problems)
+    plan.parse([(3, ["F2", "2026-01-02", "500", "R2", "z"])], problems)
+    assert [str(p) for p in problems.items] == [
+        "reglements:2: : 2 valeurs au-delà de la dernière colonne (« x »…) : "
+        "séparateur dans une valeur ?",
+        "reglements:3: : 1 valeur au-delà de la dernière colonne (« z »…) : "
+        "séparateur dans une valeur ?",
+    ]
+
+
 def test_every_problem_of_a_row_is_reported_and_the_row_still_staged() -> None:
     problems = Problems()
     plan = plan_for(FACTURES, FACTURES_HEADER, problems)

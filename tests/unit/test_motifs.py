@@ -1,0 +1,58 @@
+"""The motif of a selection line (issue #11): worded in sbee_desk.wording, the service
+only hands it the line's values."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sbee_desk.domain.enums import CustomerCategory, Decision, Voltage
+from sbee_desk.wording.motifs import line_motif
+
+
+def _motif(
+    decision: Decision,
+    *,
+    voltage: Voltage = Voltage.BT,
+    unpaid_count: int = 2,
+    derogation_reference: str | None = None,
+    letter_delivered_on: dt.date | None = None,
+) -> str:
+    return line_motif(
+        decision,
+        category=CustomerCategory.ORDINAIRE,
+        voltage=voltage,
+        unpaid_count=unpaid_count,
+        days=50,
+        reminder_delay_days=15,
+        derogation_reference=derogation_reference,
+        letter_delivered_on=letter_delivered_on,
+    )
+
+
+def test_a_line_to_terminate_names_its_unpaid_invoices_and_days() -> None:
+    assert _motif(Decision.RESILIATION) == "2 factures impayées, suspendu depuis 50 jours"
+    assert _motif(Decision.RESILIATION, unpaid_count=1) == (
+        "1 facture impayée, suspendu depuis 50 jours"
+    )
+
+
+def test_a_reminder_says_why_a_letter_comes_first() -> None:
+    assert _motif(Decision.RELANCE, voltage=Voltage.MT) == (
+        "2 factures impayées, suspendu depuis 50 jours ; relance écrite préalable (client MT)"
+    )
+
+
+def test_a_line_waiting_for_its_letter_says_since_when() -> None:
+    assert _motif(Decision.ATTENTE_RELANCE) == (
+        "2 factures impayées, suspendu depuis 50 jours ; lettre de relance non encore remise"
+    )
+    assert _motif(Decision.ATTENTE_RELANCE, letter_delivered_on=dt.date(2026, 3, 2)) == (
+        "2 factures impayées, suspendu depuis 50 jours ; lettre de relance remise le "
+        "02/03/2026, délai de 15 jours non écoulé"
+    )
+
+
+def test_a_derogation_is_named_by_its_reference() -> None:
+    assert _motif(Decision.RESILIATION, derogation_reference="DG-12") == (
+        "2 factures impayées, suspendu depuis 50 jours ; dérogation DG réf. DG-12"
+    )
