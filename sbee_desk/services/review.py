@@ -588,14 +588,20 @@ def validate_all(
     """Validate every bordereau of a run not validated yet, in code order, each in its
     own transaction (:func:`validate_bordereau`), stopping at the first refused.
 
-    ``exclusions`` (police, reason) go to the bordereau of their line; those of a
-    police that is no line of the run, or of a validated bordereau, are ignored.
+    ``exclusions`` (police, reason) go to the bordereau of their line; a police that is
+    no line of the run refuses the call before anything is validated
+    (``POLICES_NOT_IN_RUN``: bad input is never dropped silently); one of an already
+    validated bordereau has nothing left to exclude.
     """
+    home = {police: line_bordereau(uow, run_id, police) for police, _ in exclusions or []}
+    missing = sorted(police for police, code in home.items() if code is None)
+    if missing:
+        raise ReviewError("POLICES_NOT_IN_RUN", polices=missing, run_id=run_id)
     done = validations(uow, run_id)
     codes = [b.code for b in bordereau_summaries(uow, run_id) if b.code not in done]
     results: list[ValidationResult] = []
     for code in codes:
-        mine = [e for e in exclusions or [] if line_bordereau(uow, run_id, e[0]) == code]
+        mine = [e for e in exclusions or [] if home[e[0]] == code]
         try:
             results.append(validate_bordereau(uow, actor, run_id, code, mine, today_=today_))
         except ReviewError as exc:

@@ -13,7 +13,7 @@ from sbee_desk.domain.permissions import Role
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.authz import PermissionDenied
 from sbee_desk.services.lists import produce_all_lists
-from sbee_desk.services.review import validate_all, validate_bordereau, validations
+from sbee_desk.services.review import ReviewError, validate_all, validate_bordereau, validations
 from sbee_desk.services.selection import run_selection
 from tests.builders import World, add_user
 
@@ -61,7 +61,7 @@ def register_size(db) -> int:
 
 
 def test_validate_all_validates_every_open_bordereau_with_its_own_exclusions(db, run) -> None:
-    exclusions = [("PB2", "LITIGE"), ("PM1", "LITIGE"), ("NOT-A-LINE", "LITIGE")]
+    exclusions = [("PB2", "LITIGE"), ("PM1", "LITIGE")]
     done = validate_all(db.uow(), CHEF, run, exclusions, today_=TODAY)
     assert (done.refused, done.error) == (None, None)
     assert [(r.bordereau_code, r.excluded) for r in done.validated] == [(BT, 1), (MT, 1)]
@@ -70,6 +70,18 @@ def test_validate_all_validates_every_open_bordereau_with_its_own_exclusions(db,
     assert set(validations(db.uow(), run)) == {BT, MT}
     again = validate_all(db.uow(), CHEF, run, today_=TODAY)  # nothing left to validate
     assert (again.validated, again.refused, again.error) == ([], None, None)
+
+
+def test_validate_all_refuses_an_exclusion_of_a_police_not_in_the_run(db, run) -> None:
+    """Bad input is never silently dropped: a mistyped police refuses the whole call,
+    before any bordereau is validated."""
+    exclusions = [("PB2", "LITIGE"), ("NOT-A-LINE", "LITIGE")]
+    with pytest.raises(ReviewError) as refused:
+        validate_all(db.uow(), CHEF, run, exclusions, today_=TODAY)
+    assert refused.value.code == "POLICES_NOT_IN_RUN"
+    assert str(refused.value) == f"1 police absente du traitement n° {run} : NOT-A-LINE."
+    assert not validations(db.uow(), run)
+    assert excluded(db, run) == {}
 
 
 def test_validate_all_skips_validated_bordereaux(db, run) -> None:
