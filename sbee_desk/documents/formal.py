@@ -402,14 +402,24 @@ class FormalPDF(P.BasePDF):
     """A4 portrait page of a letter or an order (one document, or many one after the
     other in a combined file, each with its own page numbers)."""
 
-    def __init__(self, fonts: FontSet, *, fast: bool, title: str, author: str) -> None:
+    def __init__(
+        self,
+        fonts: FontSet,
+        *,
+        fast: bool,
+        title: str,
+        author: str,
+        created_on: dt.date | None = None,
+    ) -> None:
         # BasePDF loads the full DejaVu files; the fast subset stands in for them
         self._font_swap = (
             {str(fonts.regular): fonts.fast_regular, str(fonts.bold): fonts.fast_bold}
             if fast
             else {}
         )
-        super().__init__(title=title, author=author, margin=16.0, footer_height=8.0)
+        super().__init__(
+            title=title, author=author, margin=16.0, footer_height=8.0, created_on=created_on
+        )
         self.set_auto_page_break(True, 20)
         self._document: _DocumentPages | None = None
         self.page_label_text = "Page {page} / {pages}"

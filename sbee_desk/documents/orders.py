@@ -570,6 +570,7 @@ def order_pdf(fonts: FontSet, data: OrderData, texts: OrderTexts) -> FormalPDF:
         fast=fonts.covers(data.strings()),
         title=f"{title.capitalize()} {data.number} — police {data.party.police}",
         author=texts.header.organisation,
+        created_on=data.edition_on,
     )
 
 
