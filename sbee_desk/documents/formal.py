@@ -308,7 +308,9 @@ _FONTS: dict[str, FontSet] = {}
 
 def _read_font(path: Path) -> TTFont:
     try:
-        return TTFont(io.BytesIO(path.read_bytes()), lazy=True)
+        # the subset keeps DejaVu's own dates: saved with today's, the fonts embedded in
+        # the documents would differ from one process to the next
+        return TTFont(io.BytesIO(path.read_bytes()), lazy=True, recalcTimestamp=False)
     except FileNotFoundError as exc:
         raise TemplateError(
             f"Police de caractères « {path} » introuvable : l'installation est incomplète "

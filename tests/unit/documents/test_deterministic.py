@@ -10,8 +10,10 @@ from collections.abc import Callable
 
 import fpdf.fpdf
 import pytest
+from fontTools.ttLib.tables import _h_e_a_d
 from pypdf import PdfReader
 
+from sbee_desk.documents import formal
 from sbee_desk.documents.letters import load_letter_texts, render_letter
 from sbee_desk.documents.lists import ListDocument, ListTexts, pdf_bytes
 from sbee_desk.documents.orders import load_order_texts, render_order
@@ -45,6 +47,17 @@ class _Clock(metaclass=_ClockType):
 @pytest.fixture(autouse=True)
 def moving_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(fpdf.fpdf, "datetime", _Clock)
+    # fontTools stamps a font it saves (the fast subset) with its clock
+    seconds = iter(range(3_000_000_000, 4_000_000_000, 86_400))
+    monkeypatch.setattr(_h_e_a_d, "timestampNow", lambda: next(seconds))
+
+
+def _twice(produce: Callable[[], bytes], monkeypatch: pytest.MonkeyPatch) -> tuple[bytes, bytes]:
+    """Two productions, each as a new process makes it: its own fast font subset."""
+    monkeypatch.setattr(formal, "_FONTS", {})
+    first = produce()
+    monkeypatch.setattr(formal, "_FONTS", {})
+    return first, produce()
 
 
 @pytest.fixture(scope="module")
@@ -52,31 +65,39 @@ def edition_texts() -> Texts:
     return Texts(load_letter_texts(), load_order_texts())
 
 
-def _twice(produce: Callable[[], bytes]) -> tuple[bytes, bytes]:
-    return produce(), produce()
-
-
 def _creation_date(content: bytes) -> str | None:
     info = PdfReader(io.BytesIO(content)).metadata
     return None if info is None else info.get("/CreationDate")
 
 
-def test_a_letter_is_the_same_bytes_when_produced_again(edition_texts: Texts) -> None:
-    first, second = _twice(lambda: render_letter(letter(), edition_texts.letters).content)
+def test_a_letter_is_the_same_bytes_when_produced_again(
+    edition_texts: Texts, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, second = _twice(
+        lambda: render_letter(letter(), edition_texts.letters).content, monkeypatch
+    )
     assert first == second
     assert _creation_date(first) == "D:20261129000000Z"  # the edition date
 
 
 @pytest.mark.parametrize("kind", ["DEPOSE", "CONTROLE_INDEX"])
-def test_an_order_is_the_same_bytes_when_produced_again(edition_texts: Texts, kind: str) -> None:
-    first, second = _twice(lambda: render_order(order(kind), edition_texts.orders).content)
+def test_an_order_is_the_same_bytes_when_produced_again(
+    edition_texts: Texts, kind: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, second = _twice(
+        lambda: render_order(order(kind), edition_texts.orders).content, monkeypatch
+    )
     assert first == second
     assert _creation_date(first) == "D:20261129000000Z"
 
 
-def test_a_combined_file_is_the_same_bytes_when_produced_again(edition_texts: Texts) -> None:
+def test_a_combined_file_is_the_same_bytes_when_produced_again(
+    edition_texts: Texts, monkeypatch: pytest.MonkeyPatch
+) -> None:
     items: list[Item] = [letter(), order("DEPOSE"), order("CONTROLE_INDEX")]
-    first, second = _twice(lambda: render_combined(items, None, edition_texts, "Lot")[0].content)
+    first, second = _twice(
+        lambda: render_combined(items, None, edition_texts, "Lot")[0].content, monkeypatch
+    )
     assert first == second
     assert _creation_date(first) == "D:20261129000000Z"
 
@@ -85,7 +106,8 @@ def test_a_list_is_the_same_bytes_when_produced_again(
     make_document: Callable[..., ListDocument],
     make_line: Callable[..., object],
     texts: ListTexts,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     doc = make_document(ListKind.A_RESILIER, [make_line("P0000001"), make_line("P0000002")])
-    first, second = _twice(lambda: pdf_bytes(doc, texts))
+    first, second = _twice(lambda: pdf_bytes(doc, texts), monkeypatch)
     assert first == second
