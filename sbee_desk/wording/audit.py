@@ -1,5 +1,5 @@
 """The French words of the journal d'audit: field names, refusal reasons, chain
-problems… (#11); :mod:`sbee_desk.services.audit_words` puts them together per event."""
+problems… (#11); :mod:`sbee_desk.wording.audit_text` puts them together per event."""
 
 from __future__ import annotations
 
