@@ -130,3 +130,15 @@ AUDIT_LIST_KINDS = {
 
 #: a document's kind in the journal's words
 DOCUMENT_KINDS = {"LETTER": "lettre", "ORDER": "ordre"}
+
+#: the exported journal: its title (the sheet's name too) and its columns
+AUDIT_EXPORT_TITLE = "Journal d'audit"
+AUDIT_EXPORT_HEADERS = (
+    "N°",
+    "Date",
+    "Utilisateur",
+    "Action",
+    "Objet",
+    "Avant → après",
+    "Détails",
+)

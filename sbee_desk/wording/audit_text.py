@@ -12,13 +12,14 @@ from typing import Any, Protocol
 from sbee_desk.domain.audit_actions import AuditAction
 from sbee_desk.domain.enums import CustomerCategory
 from sbee_desk.domain.permissions import Action
-from sbee_desk.wording.audit import AUDIT_FIELD_LABELS as AUDIT_FIELD_LABELS
 from sbee_desk.wording.audit import (
+    AUDIT_EXPORT_TITLE,
     AUDIT_LIST_KINDS,
     CHAIN_PROBLEMS,
     DOCUMENT_KINDS,
     REFUSAL_REASONS,
 )
+from sbee_desk.wording.audit import AUDIT_FIELD_LABELS as AUDIT_FIELD_LABELS
 from sbee_desk.wording.formats import agree, format_count, plural
 from sbee_desk.wording.labels import (
     ACTION_LABELS,
@@ -433,7 +434,7 @@ def export_heading(
     """The two heading lines of an exported journal: its title, then when, by whom,
     how many events and which filters (``filters``: :func:`describe_filter`)."""
     return [
-        "Journal d'audit",
+        AUDIT_EXPORT_TITLE,
         f"Exporté le {when:%d/%m/%Y} à {when:%H}h{when:%M} par {actor_name or actor_login}"
         f" ({actor_login}) — {plural(total, 'événement', 'événements')}"
         + (f" ; filtres : {filters}" if filters else " ; sans filtre"),
