@@ -13,7 +13,7 @@ import pytest
 from fontTools.ttLib.tables import _h_e_a_d
 from pypdf import PdfReader
 
-from sbee_desk.documents import formal
+from sbee_desk.documents.formal import fonts as formal_fonts
 from sbee_desk.documents.letters import load_letter_texts, render_letter
 from sbee_desk.documents.lists import ListDocument, ListTexts, pdf_bytes
 from sbee_desk.documents.orders import load_order_texts, render_order
@@ -54,9 +54,9 @@ def moving_clock(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def _twice(produce: Callable[[], bytes], monkeypatch: pytest.MonkeyPatch) -> tuple[bytes, bytes]:
     """Two productions, each as a new process makes it: its own fast font subset."""
-    monkeypatch.setattr(formal, "_FONTS", {})
+    monkeypatch.setattr(formal_fonts, "_FONTS", {})
     first = produce()
-    monkeypatch.setattr(formal, "_FONTS", {})
+    monkeypatch.setattr(formal_fonts, "_FONTS", {})
     return first, produce()
 
 
