@@ -74,7 +74,7 @@ def _demo_on_real_data(data: Mapping[str, Any]) -> str:
         "Démonstration refusée : cette base contient des données réelles "
         f"({' ; '.join(found)}), et la démonstration ne se charge que dans une base vide "
         "ou ne contenant que l'agence de démonstration. Rien n'a été écrit. Chargez-la "
-        "dans une base à part (--db autre-fichier.db)."
+        "dans une base de données à part (option --db)."
     )
 
 
@@ -388,7 +388,7 @@ MESSAGES: dict[str, Template] = {
     "DEMO_USERS_MISSING": lambda d: (
         "La démonstration agit avec ses propres utilisateurs, absents de cette base ou "
         f"sans leur rôle : {', '.join(d['logins'])}. Rien n'a été écrit. Chargez la "
-        "démonstration dans une base neuve (--db autre-fichier.db)."
+        "démonstration dans une base de données neuve (option --db)."
     ),
     "DEMO_SIGN_IN_REQUIRED": (
         "Cette base a déjà des utilisateurs : connectez-vous (--user) pour charger la "

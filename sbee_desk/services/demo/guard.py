@@ -58,9 +58,7 @@ def lock(uow: UnitOfWork) -> None:
     """PostgreSQL: take the import's advisory lock, so no import commits between the
     checks and the demo (SQLite: the demo's transaction holds the write lock)."""
     if uow.dialect == "postgresql":
-        uow.session.execute(
-            text("SELECT pg_advisory_xact_lock(:key)"), {"key": IMPORT_LOCK_KEY}
-        )
+        uow.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": IMPORT_LOCK_KEY})
 
 
 def check_only_demo_data(uow: UnitOfWork) -> None:
