@@ -13,11 +13,23 @@ from sqlalchemy import func, select
 
 from sbee_desk.cli import main
 from sbee_desk.db.database import Database
-from sbee_desk.db.models import AuditEvent, Base, Derogation, ReminderLetter
+from sbee_desk.db.models import (
+    AuditEvent,
+    Base,
+    Candidate,
+    Derogation,
+    ReminderLetter,
+    WorkOrder,
+)
+from sbee_desk.domain.enums import Decision
+from sbee_desk.domain.permissions import Role
+from sbee_desk.services.actor import Actor
 from sbee_desk.services.demo import load_demo
+from sbee_desk.services.demo.history import record_demo_deliveries
 from sbee_desk.services.errors import ServiceError
 from sbee_desk.services.importing import import_export
 from sbee_desk.services.users import DEMO_PASSWORD, create_demo_users
+from tests.builders import D, World, add_user
 from tests.paths import SAMPLES
 
 TODAY = dt.date(2026, 11, 20)
@@ -116,3 +128,86 @@ def test_the_demo_history_is_recorded_by_the_demo_users_in_their_roles(db: Datab
     assert recorded_by == {"dg"}
     assert result.derogations == events[("dg", "derogation.add")] >= 1
     assert letters and all(letters)  # each letter knows its bordereau
+
+
+def test_the_demo_keeps_its_letters_in_every_state(sqlite_db: Database) -> None:
+    """Through the real services, the history still holds a letter not delivered, one
+    delivered more than the reminder delay ago, one delivered recently, a RELANCE line
+    left without a letter, and no order (the orders are left to today's treatment)."""
+    result = load_demo(sqlite_db, None, contracts=N, today=TODAY)
+    with sqlite_db.uow() as uow:
+        delivered = list(uow.session.scalars(select(ReminderLetter.delivered_on)))
+        orders = uow.session.scalar(select(func.count()).select_from(WorkOrder))
+        excluded = set(
+            uow.session.scalars(
+                select(Candidate.decision).where(
+                    Candidate.run_id == result.history_run_id,
+                    Candidate.excluded_reason.is_not(None),
+                )
+            )
+        )
+    long_ago = TODAY - dt.timedelta(days=7)
+    assert None in delivered
+    assert any(on is not None and on < long_ago for on in delivered)
+    assert any(on is not None and on >= long_ago for on in delivered)
+    assert orders == 0
+    assert Decision.RELANCE.value in excluded  # a line still without its letter
+
+
+@pytest.mark.parametrize("login", ["chef", "admin", "agent"])
+def test_the_demo_loads_again_whoever_runs_it(
+    sqlite_db: Database, login: str, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    monkeypatch.setenv("SBEE_DESK_DB", sqlite_db.url)
+    assert main(["demo", "--contracts", "40"]) == 0  # no user yet: the demo creates them
+    out, _ = capsys.readouterr()
+    assert "Utilisateurs de démonstration créés" in out
+    before = snapshot(sqlite_db)
+    monkeypatch.setenv("SBEE_DESK_USER", login)
+    monkeypatch.setenv("SBEE_DESK_PASSWORD", DEMO_PASSWORD)
+    assert main(["demo", "--contracts", "40"]) == 0
+    out, err = capsys.readouterr()
+    assert "Agence de démonstration chargée" in out and not err
+    # loaded again: the sign-in and the chef's import (which changes nothing), no
+    # history twice (R13), whoever runs it
+    with sqlite_db.uow() as uow:
+        new = list(
+            uow.session.execute(
+                select(AuditEvent.actor, AuditEvent.action).where(
+                    AuditEvent.id > before["events"][-1][0]
+                )
+            )
+        )
+    assert sorted(tuple(event) for event in new) == sorted([(login, "login"), ("chef", "import")])
+    after = snapshot(sqlite_db)
+    del after["counts"]["audit_event"], before["counts"]["audit_event"]
+    del after["events"], before["events"]
+    after["counts"].pop("audit_head", None)
+    before["counts"].pop("audit_head", None)
+    assert after == before
+
+
+def test_the_demo_refuses_a_database_without_its_users(db: Database) -> None:
+    with db.uow() as uow:
+        add_user(uow.session, "boss", Role.ADMIN)
+        uow.commit()
+    before = snapshot(db)
+    with pytest.raises(ServiceError) as refused:
+        load_demo(db, Actor("boss", frozenset({Role.ADMIN})), contracts=5, today=TODAY)
+    assert refused.value.code == "DEMO_USERS_MISSING"
+    assert "chef, agent, dg, admin" in str(refused.value)
+    assert snapshot(db) == before
+
+
+def test_the_demo_deliveries_touch_only_demo_letters(sqlite_db: Database) -> None:
+    """The one direct write of the demo's history refuses a letter of a real contract."""
+    load_demo(sqlite_db, None, contracts=N, today=TODAY)
+    world = World(sqlite_db, agency="AG-REELLE")
+    police = world.contract("9900000001")
+    letter = world.letter(police, world.suspension(police, D(2026, 9, 1)), D(2026, 11, 10))
+    world.commit()
+    agent = Actor("agent", frozenset({Role.AGENT_CONTROLE}))
+    before = snapshot(sqlite_db)
+    with pytest.raises(RuntimeError):
+        record_demo_deliveries(sqlite_db, agent, {letter: TODAY})
+    assert snapshot(sqlite_db) == before
