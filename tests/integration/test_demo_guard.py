@@ -122,6 +122,7 @@ def test_the_demo_history_is_recorded_by_the_demo_users_in_their_roles(db: Datab
         by_action.setdefault(action, set()).add(actor)
     assert by_action["import"] == {"chef"}
     assert by_action["selection.run"] == {"chef"}
+    assert by_action["review.exclude"] == {"chef"}  # the lines left without letter
     assert by_action["review.validate"] == {"chef"}  # the letters come from a validation
     assert by_action["derogation.add"] == {"dg"}  # the Direction Générale user (R4)
     assert by_action["staff.save"] == {"admin"}

@@ -55,7 +55,7 @@ from sbee_desk.services.demo.agencies import (
     STAFF_NAMES,
 )
 from sbee_desk.services.demo.guard import DemoActors
-from sbee_desk.services.review import add_derogation, validate_bordereau
+from sbee_desk.services.review import add_derogation, exclude_lines, validate_bordereau
 from sbee_desk.services.selection import run_selection
 from sbee_desk.services.users import StaffRole, save_staff
 
@@ -112,16 +112,23 @@ def record_history(
         elif fate == "delivered_recently":
             delivered_on = today - dt.timedelta(days=1 + int(rng.random() * 5))
         delivery[police] = delivered_on
-    # step 1: the chef validates, the day of the run, the bordereaux holding those
-    # lines; he excludes their other lines to act on (letter not sent yet: address to
-    # check; order: a promise of payment), so the letters are exactly those above
-    for code in sorted({code for police, code, _ in actionable if police in delivery}):
-        exclusions = [
-            (police, _NO_LETTER_REASON if decision == Decision.RELANCE.value else _NO_ORDER_REASON)
-            for police, line_code, decision in actionable
-            if line_code == code and police not in delivery
+    # step 1: the chef reviews the run and validates, that day, the bordereaux holding
+    # those lines; he first excludes their other lines to act on (letter not sent yet:
+    # address to check; order: a promise of payment), so the letters are those above
+    validated = {code for police, code, _ in actionable if police in delivery}
+    for reason, decisions in (
+        (_NO_LETTER_REASON, {Decision.RELANCE.value}),
+        (_NO_ORDER_REASON, {Decision.RESILIATION.value}),
+    ):
+        others = [
+            police
+            for police, code, decision in actionable
+            if code in validated and police not in delivery and decision in decisions
         ]
-        validate_bordereau(db.uow(), actors.chef, run.run_id, code, exclusions, today_=history_on)
+        if others:
+            exclude_lines(db.uow(), actors.chef, run.run_id, others, reason)
+    for code in sorted(validated):
+        validate_bordereau(db.uow(), actors.chef, run.run_id, code, today_=history_on)
     with db.uow() as uow:
         letters = {
             police: letter_id

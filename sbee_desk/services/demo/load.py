@@ -103,6 +103,8 @@ def load_demo(
     with db.uow() as uow:  # refuse at once, before writing the export
         guard.check_only_demo_data(uow)
         if guard.has_users(uow):
+            if actor is None:
+                raise DemoRefused("DEMO_SIGN_IN_REQUIRED")
             guard.demo_actors(uow)
     with tempfile.TemporaryDirectory(prefix="sbee-demo-") as tmp:
         folder = Path(tmp)
