@@ -19,7 +19,7 @@ from sqlalchemy import and_, func, or_, select, text
 
 from sbee_desk.db.models import Agency, Contract, Customer, User
 from sbee_desk.db.uow import UnitOfWork
-from sbee_desk.domain.permissions import Role
+from sbee_desk.domain.permissions import Action, Role, allowed
 from sbee_desk.importers.staging import IMPORT_LOCK_KEY
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.authz import current_roles
@@ -45,12 +45,14 @@ class DemoActors:
     admin: Actor
 
 
-#: login -> the role it acts in
+#: login -> the role it acts in, and what it does in the demo: checked here, so no
+#: service refuses them inside the demo's transaction (a refusal is audited in a
+#: transaction of its own, which would wait for the demo's on SQLite)
 _ACTING = {
-    "chef": Role.CHEF_RECOUVREMENT,
-    "agent": Role.AGENT_CONTROLE,
-    "dg": Role.DIRECTION,
-    "admin": Role.ADMIN,
+    "chef": (Role.CHEF_RECOUVREMENT, (Action.IMPORT, Action.SELECT)),
+    "agent": (Role.AGENT_CONTROLE, (Action.LETTER_DELIVERY,)),
+    "dg": (Role.DIRECTION, (Action.DEROGATION,)),
+    "admin": (Role.ADMIN, (Action.ADMINISTER,)),
 }
 
 
@@ -106,9 +108,9 @@ def demo_actors(uow: UnitOfWork) -> DemoActors:
     names = {login: name for login, name, _ in DEMO_USERS}
     actors: dict[str, Actor] = {}
     missing: list[str] = []
-    for login, role in _ACTING.items():
+    for login, (role, actions) in _ACTING.items():
         roles = current_roles(uow, login)
-        if roles is None or role not in roles:
+        if roles is None or role not in roles or not all(allowed([role], a) for a in actions):
             missing.append(login)
         else:
             actors[login] = Actor(login, frozenset({role}), names.get(login, login))
