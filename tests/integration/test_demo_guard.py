@@ -212,3 +212,17 @@ def test_the_demo_deliveries_touch_only_demo_letters(sqlite_db: Database) -> Non
     with pytest.raises(RuntimeError):
         record_demo_deliveries(sqlite_db, agent, {letter: TODAY})
     assert snapshot(sqlite_db) == before
+
+
+def test_a_real_contract_under_a_demo_agency_code_is_real_data(db: Database) -> None:
+    """An agency of the same code as a demo one does not make its contracts demo data."""
+    create_demo_users(db.uow())
+    world = World(db, agency="COT-CENTRE")
+    world.contract("9900000001")
+    world.commit()
+    before = snapshot(db)
+    with pytest.raises(ServiceError) as refused:
+        load_demo(db, Actor("chef", frozenset({Role.CHEF_RECOUVREMENT})), contracts=5, today=TODAY)
+    assert refused.value.code == "DEMO_ON_REAL_DATA"
+    assert "(1 contrat hors démonstration)" in str(refused.value)
+    assert snapshot(db) == before
