@@ -57,6 +57,27 @@ def _this_or_these(numbers: list[str]) -> str:
     return agree(len(numbers), "ce numéro", "ces numéros")
 
 
+def _demo_on_real_data(data: Mapping[str, Any]) -> str:
+    """The demo refused: what real data the database holds (issue #12)."""
+    found = []
+    agencies = list(data["agencies"])
+    if agencies:
+        more = data["more_agencies"]
+        others = f" et {plural(more, 'autre', 'autres')}" if more else ""
+        noun = "agence" if len(agencies) + more == 1 else "agences"
+        found.append(f"{noun} {', '.join(agencies)}{others}")
+    if data["contracts"]:
+        found.append(f"{plural(data['contracts'], 'contrat', 'contrats')} hors démonstration")
+    if data["customers"]:
+        found.append(f"{plural(data['customers'], 'client', 'clients')} sans contrat")
+    return (
+        "Démonstration refusée : cette base contient des données réelles "
+        f"({' ; '.join(found)}), et la démonstration ne se charge que dans une base vide "
+        "ou ne contenant que l'agence de démonstration. Rien n'a été écrit. Chargez-la "
+        "dans une base de données à part (option --db)."
+    )
+
+
 def _printed(count: int) -> str:
     return agree(count, "imprimé", "imprimés")
 
@@ -361,6 +382,17 @@ MESSAGES: dict[str, Template] = {
     "TWO_SHEETS_FOR_TABLE": "deux feuilles pour la table {table} dans « {name} »",
     "NO_SHEET_IN_WORKBOOK": lambda d: (
         f"aucune feuille reconnue dans « {d['name']} » (feuilles attendues : {_known(d)})"
+    ),
+    # ------------------------------------------------------------------ demo (#12)
+    "DEMO_ON_REAL_DATA": _demo_on_real_data,
+    "DEMO_USERS_MISSING": lambda d: (
+        "La démonstration agit avec ses propres utilisateurs, absents de cette base ou "
+        f"sans leur rôle : {', '.join(d['logins'])}. Rien n'a été écrit. Chargez la "
+        "démonstration dans une base de données neuve (option --db)."
+    ),
+    "DEMO_SIGN_IN_REQUIRED": (
+        "Cette base a déjà des utilisateurs : connectez-vous (--user) pour charger la "
+        "démonstration. Rien n'a été écrit."
     ),
     # ------------------------------------------------------------------ permissions
     "UNKNOWN_OR_INACTIVE_USER": lambda d: (
