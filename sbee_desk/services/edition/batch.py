@@ -15,10 +15,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import Select, Table, and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from sbee_desk.db.models import EditionBatch, EditionCombinedFile, EditionDocument
+from sbee_desk.db.models import (
+    EditionBatch,
+    EditionCombinedFile,
+    EditionDocument,
+    ReminderLetter,
+    WorkOrder,
+)
 from sbee_desk.db.uow import UnitOfWork
 from sbee_desk.documents.formal import Rendered
 from sbee_desk.documents.formats import format_date
@@ -50,12 +56,30 @@ from sbee_desk.services.edition.model import (
     combined_file_name,
     print_key,
 )
+from sbee_desk.services.r7 import serialise_with_r7
 from sbee_desk.services.rules_sql import PlansSql, load_plans
 
 #: Below this many documents the pool's start-up (about a second) is not worth it.
 POOL_THRESHOLD = 40
 #: Documents per chunk: bounds (the chunk size adapts to the batch and the workers).
 CHUNK_MIN, CHUNK_MAX = 4, 64
+
+
+def _produced_or_cancelled(
+    uow: UnitOfWork,
+    model: type[ReminderLetter] | type[WorkOrder],
+    doc_column: Any,
+    ids: list[int],
+) -> set[int]:
+    """Of the letters (orders) ``ids``: those with a document already, or cancelled."""
+    if not ids:
+        return set()
+    session = uow.session
+    done = set(session.scalars(select(doc_column).where(doc_column.in_(ids))))
+    done |= set(
+        session.scalars(select(model.id).where(model.id.in_(ids), model.cancelled_on.is_not(None)))
+    )
+    return done
 
 
 @dataclass
@@ -124,29 +148,17 @@ class BatchRun:
         now = audit.now()
         with uow.write():
             session = uow.session
+            # R7 wins: under the lock every cancellation takes, leave out what was
+            # cancelled since the chunk was read (#12); a cancellation committing
+            # after this transaction waits for it and flags what it stores
+            serialise_with_r7(uow)
             letter_ids = [i.letter_id for i in items if isinstance(i, LetterData)]
             order_ids = [i.order_id for i in items if isinstance(i, OrderData)]
-            done_letters = (
-                set(
-                    session.scalars(
-                        select(EditionDocument.letter_id).where(
-                            EditionDocument.letter_id.in_(letter_ids)
-                        )
-                    )
-                )
-                if letter_ids
-                else set()
+            done_letters = _produced_or_cancelled(
+                uow, ReminderLetter, EditionDocument.letter_id, letter_ids
             )
-            done_orders = (
-                set(
-                    session.scalars(
-                        select(EditionDocument.order_id).where(
-                            EditionDocument.order_id.in_(order_ids)
-                        )
-                    )
-                )
-                if order_ids
-                else set()
+            done_orders = _produced_or_cancelled(
+                uow, WorkOrder, EditionDocument.order_id, order_ids
             )
             rows: list[dict[str, Any]] = []
             gaps: list[GapReport] = []
@@ -323,7 +335,30 @@ class BatchRun:
         return len(items)
 
     def rank_and_combine(self) -> list[CombinedInfo]:
-        """Print ranks over the whole batch, then each recipient's combined file."""
+        """Print ranks over the whole batch, then each recipient's combined file.
+
+        R7 wins (#12): a combined file is drawn from the live documents (neither they
+        nor their letter / order cancelled) and stored only if, under the lock every
+        cancellation takes, they are still the live ones; else it is drawn again. A
+        stored file made stale by cancellations since is drawn again (or removed when
+        nothing is left) as long as none of its documents was printed or handed over:
+        once used, it stays as it was, marked stale, and the print queue prints the
+        live documents one by one."""
+        self._rank()
+        jobs: list[_Combined] = []
+        for recipient in Recipient:
+            job = self._draw(recipient, self.early.pop(recipient, None))
+            if job is not None:
+                jobs.append(job)
+        while jobs:  # one file at a time in memory: each is let go once stored
+            job = jobs.pop(0)
+            if not self._store(job):  # cancelled meanwhile: drawn again
+                again = self._draw(job.recipient, None)
+                if again is not None:
+                    jobs.append(again)
+        return combined_files(self.uow, self.batch_id)
+
+    def _rank(self) -> None:
         uow = self.uow
         with uow.write():
             session = uow.session
@@ -357,96 +392,215 @@ class BatchRun:
                     .values(print_rank=bindparam("rank")),
                     changes,
                 )
-            existing = set(
-                session.scalars(
-                    select(EditionCombinedFile.recipient).where(
-                        EditionCombinedFile.batch_id == self.batch_id
+                uow.commit()
+
+    def _live(self, recipient: Recipient) -> Select[Any]:
+        """The recipient's documents that are to be printed, in print order."""
+        d = EditionDocument
+        lt, wo = ReminderLetter.__table__, WorkOrder.__table__
+        return (
+            select(d.id, d.pages, d.letter_id, d.order_id, d.payload, d.kind)
+            .outerjoin(lt, lt.c.id == d.letter_id)
+            .outerjoin(wo, wo.c.id == d.order_id)
+            .where(
+                d.batch_id == self.batch_id,
+                d.recipient == recipient.value,
+                d.cancelled.is_(False),
+                lt.c.cancelled_on.is_(None),
+                wo.c.cancelled_on.is_(None),
+            )
+            .order_by(d.print_rank, d.id)
+        )
+
+    def _draw(
+        self,
+        recipient: Recipient,
+        early: tuple[list[int], Future[tuple[SpooledFile, list[int]]]] | None,
+    ) -> _Combined | None:
+        """Start drawing ``recipient``'s combined file (None: nothing to draw)."""
+        uow = self.uow
+        d = EditionDocument
+        with uow:
+            session = uow.session
+            stored = session.execute(
+                select(EditionCombinedFile.file_name, EditionCombinedFile.documents).where(
+                    EditionCombinedFile.batch_id == self.batch_id,
+                    EditionCombinedFile.recipient == recipient.value,
+                )
+            ).one_or_none()
+            docs = session.execute(
+                self._live(recipient).with_only_columns(d.id, d.pages, d.letter_id, d.order_id)
+            ).all()
+            if stored is not None:
+                used = session.scalar(
+                    select(func.count()).where(
+                        d.batch_id == self.batch_id,
+                        d.recipient == recipient.value,
+                        or_(d.print_count > 0, d.status != DocumentStatus.GENERE.value),
                     )
                 )
-            )
-            uow.commit()
-        jobs: list[tuple[Recipient, str, int, Any]] = []
-        for recipient in Recipient:
-            early = self.early.pop(recipient, None)
-            if recipient.value in existing:
-                continue
-            theirs = (
-                EditionDocument.batch_id == self.batch_id,
-                EditionDocument.recipient == recipient.value,
-                EditionDocument.cancelled.is_(False),
-            )
-            with uow:
-                docs = uow.session.execute(
-                    select(
-                        EditionDocument.pages, EditionDocument.letter_id, EditionDocument.order_id
-                    )
-                    .where(*theirs)
-                    .order_by(EditionDocument.print_rank)
-                ).all()
-            if not docs:
-                continue
-            name = combined_file_name(self.batch_id, self.on, recipient)
-            pages = [d.pages for d in docs]
+                if stored.documents == len(docs) or used:
+                    if early is not None:
+                        early[1].result()[0].discard()
+                    return None
+        name = (
+            stored.file_name
+            if stored is not None
+            else combined_file_name(self.batch_id, self.on, recipient)
+        )
+        ids = tuple(r.id for r in docs)
+        if not docs:
             if early is not None:
-                ids, future = early
-                drawn, drawn_pages = future.result()
-                del early, future  # the file is held by ``drawn`` (or ``jobs``) only
-                # the same documents, in the same order, paginated the same: keep it
-                if ids == [d.letter_id or d.order_id for d in docs] and drawn_pages == pages:
-                    jobs.append((recipient, name, len(docs), drawn))
-                    continue
-                drawn.discard()
-            # the documents' values only now (a few kilobytes each: not held for nothing)
-            with uow:
-                items: list[Item] = [
-                    LetterData.from_payload(payload)
-                    if kind == DocumentKind.LETTER.value
-                    else OrderData.from_payload(payload)
-                    for payload, kind in uow.session.execute(
-                        select(EditionDocument.payload, EditionDocument.kind)
-                        .where(*theirs)
-                        .order_by(EditionDocument.print_rank)
-                    )
-                ]
-            title = self.combined_title(recipient)
-            if self.workers > 0 and len(items) >= POOL_THRESHOLD:
-                job: Any = self.get_pool().submit(
-                    render_combined_task, items, pages, title, self.spool_dir()
+                early[1].result()[0].discard()
+            return None if stored is None else _Combined(recipient, name, ids, None)
+        pages = [r.pages for r in docs]
+        if early is not None:
+            work_ids, future = early
+            drawn, drawn_pages = future.result()
+            del early, future  # the file is held by ``drawn`` (or the job) only
+            # the same documents, in the same order, paginated the same: keep it
+            if work_ids == [r.letter_id or r.order_id for r in docs] and drawn_pages == pages:
+                return _Combined(recipient, name, ids, drawn)
+            drawn.discard()
+        # the documents' values only now (a few kilobytes each: not held for nothing)
+        with uow:
+            items: list[Item] = [
+                LetterData.from_payload(r.payload)
+                if r.kind == DocumentKind.LETTER.value
+                else OrderData.from_payload(r.payload)
+                for r in uow.session.execute(self._live(recipient))
+            ]
+        if [i.letter_id if isinstance(i, LetterData) else i.order_id for i in items] != [
+            r.letter_id or r.order_id for r in docs
+        ]:
+            return self._draw(recipient, None)  # cancelled between the two reads
+        title = self.combined_title(recipient)
+        if self.workers > 0 and len(items) >= POOL_THRESHOLD:
+            job: Any = self.get_pool().submit(
+                render_combined_task, items, pages, title, self.spool_dir()
+            )
+        else:
+            job = render_combined(items, pages, self.texts, title)[0]
+        return _Combined(recipient, name, ids, job)
+
+    def _store(self, job: _Combined) -> bool:
+        """Store a combined file drawn, if its documents are still the live ones (under
+        the R7 lock); False when they are not (it must be drawn again)."""
+        uow = self.uow
+        rendered: Rendered | None = None
+        if job.job is not None:
+            done = job.job.result()[0] if isinstance(job.job, Future) else job.job
+            rendered = done.take() if isinstance(done, SpooledFile) else done
+            del done
+        job.job = None
+        written = False
+        with uow.write():
+            session = uow.session
+            serialise_with_r7(uow)
+            live = tuple(
+                session.scalars(
+                    self._live(recipient=job.recipient).with_only_columns(EditionDocument.id)
                 )
+            )
+            if live != job.ids:
+                return False
+            row = session.scalars(
+                select(EditionCombinedFile).where(
+                    EditionCombinedFile.batch_id == self.batch_id,
+                    EditionCombinedFile.recipient == job.recipient.value,
+                )
+            ).one_or_none()
+            if row is None and rendered is not None:
+                session.add(
+                    EditionCombinedFile(
+                        batch_id=self.batch_id,
+                        recipient=job.recipient.value,
+                        file_name=job.name,
+                        sha256=rendered.sha256,
+                        content=rendered.content,
+                        pages=rendered.pages,
+                        documents=len(job.ids),
+                        created_at=audit.now(),
+                    )
+                )
+                try:
+                    uow.commit()
+                    written = True
+                except IntegrityError:  # a concurrent run stored it meanwhile
+                    pass
+            elif row is not None and row.documents != len(job.ids):
+                # stale: documents of it were cancelled since (and none printed)
+                audit.record(
+                    uow,
+                    self.actor,
+                    AuditAction.EDITION_R7_CANCEL,
+                    entity="edition_combined_file",
+                    entity_key=str(row.id),
+                    before={"documents": row.documents, "sha256": row.sha256},
+                    after={
+                        "documents": len(job.ids),
+                        "sha256": rendered.sha256 if rendered is not None else None,
+                    },
+                    details={"batch_id": self.batch_id, "file_name": row.file_name},
+                )
+                if rendered is None:
+                    session.delete(row)
+                else:
+                    row.sha256, row.content = rendered.sha256, rendered.content
+                    row.pages, row.documents = rendered.pages, len(job.ids)
+                    row.created_at = audit.now()
+                uow.commit()
+                written = True
+        if self.out_dir is not None and written:
+            if rendered is None:
+                (self.out_dir / job.name).unlink(missing_ok=True)
             else:
-                job = render_combined(items, pages, self.texts, title)[0]
-            del items
-            jobs.append((recipient, name, len(docs), job))
-        while jobs:  # one file at a time in memory: each is let go once stored
-            recipient, name, count, job = jobs.pop(0)
-            done = job.result()[0] if isinstance(job, Future) else job
-            rendered: Rendered = done.take() if isinstance(done, SpooledFile) else done
-            del job, done
-            with uow.write():
-                taken = uow.session.scalar(
-                    select(EditionCombinedFile.id).where(
-                        EditionCombinedFile.batch_id == self.batch_id,
-                        EditionCombinedFile.recipient == recipient.value,
-                    )
-                )
-                if taken is None:
-                    uow.session.add(
-                        EditionCombinedFile(
-                            batch_id=self.batch_id,
-                            recipient=recipient.value,
-                            file_name=name,
-                            sha256=rendered.sha256,
-                            content=rendered.content,
-                            pages=rendered.pages,
-                            documents=count,
-                            created_at=audit.now(),
-                        )
-                    )
-                    try:
-                        uow.commit()
-                    except IntegrityError:  # a concurrent run stored it meanwhile
-                        taken = 0
-            if self.out_dir is not None and taken is None:
-                write_copy(self.out_dir, name, rendered.content)
+                write_copy(self.out_dir, job.name, rendered.content)
                 self.files += 1
-        return combined_files(uow, self.batch_id)
+        return True
+
+
+def stale_combined(uow: UnitOfWork) -> list[tuple[int, dt.date]]:
+    """The batches (id, edition date) of which a stored combined file holds documents
+    cancelled since (R7) while none of its recipient's documents was printed or handed
+    over: :meth:`BatchRun.rank_and_combine` draws them again."""
+    d, f = EditionDocument, EditionCombinedFile
+    lt, wo = ReminderLetter.__table__, WorkOrder.__table__
+    live = (
+        select(d.batch_id, d.recipient, func.count().label("n"))
+        .outerjoin(lt, lt.c.id == d.letter_id)
+        .outerjoin(wo, wo.c.id == d.order_id)
+        .where(d.cancelled.is_(False), lt.c.cancelled_on.is_(None), wo.c.cancelled_on.is_(None))
+        .group_by(d.batch_id, d.recipient)
+        .subquery()
+    )
+    used = (
+        select(d.id)
+        .where(
+            d.batch_id == f.batch_id,
+            d.recipient == f.recipient,
+            or_(d.print_count > 0, d.status != DocumentStatus.GENERE.value),
+        )
+        .exists()
+    )
+    with uow:
+        rows = uow.session.execute(
+            select(EditionBatch.id, EditionBatch.edition_on)
+            .join(f, f.batch_id == EditionBatch.id)
+            .outerjoin(live, and_(live.c.batch_id == f.batch_id, live.c.recipient == f.recipient))
+            .where(f.documents != func.coalesce(live.c.n, 0), ~used)
+            .distinct()
+            .order_by(EditionBatch.id)
+        ).all()
+    return [(r.id, r.edition_on) for r in rows]
+
+
+@dataclass
+class _Combined:
+    """A recipient's combined file being drawn: its documents (ids, in print order) and
+    the drawing (a pool job, the file, or None: no document left, remove it)."""
+
+    recipient: Recipient
+    name: str
+    ids: tuple[int, ...]
+    job: Any

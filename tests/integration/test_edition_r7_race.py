@@ -1,0 +1,255 @@
+"""R7 wins over printing, whatever the interleaving of an import and the night edition
+(#12): an order or letter cancelled by an import is never in a document or combined
+file produced after the cancellation committed; what was produced before is flagged.
+
+The interleavings are driven step by step, no sleeps: the import runs from the
+edition's own progress hook (between two chunks) or right after a combined file was
+drawn and before it is stored; the lock test pauses the edition inside its chunk
+transaction on a :class:`threading.Event`."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select, text
+
+from sbee_desk.db.models import AuditEvent, EditionDocument, WorkOrder
+from sbee_desk.services.edition import (
+    Recipient,
+    combined_pdf,
+    list_batches,
+    list_documents,
+    printable_documents,
+    run_edition,
+)
+from sbee_desk.services.edition import batch as batch_module
+from sbee_desk.services.importing import import_export
+from tests.integration.edition_world import CHEF, TODAY, debtor, pdf_text, validate_all, world
+from tests.integration.test_import import HEADERS, write_csv
+
+#: twelve BT contracts with an order each, printed in this order (same zone, quartier,
+#: address): chunks of four documents
+POLICES = [f"PR{k:02d}" for k in range(1, 13)]
+#: the contracts the day's export shows restored: two already produced when it lands
+#: (PR03, PR04, in the first chunk), the others not yet
+RESTORED = POLICES[2:10]
+
+
+def _orders(db) -> None:
+    w = world(db)
+    for police in POLICES:
+        debtor(w, police)
+    w.commit()
+    validate_all(db)
+
+
+def _export(folder: Path, polices: list[str] = RESTORED) -> Path:
+    write_csv(
+        folder,
+        "interruptions",
+        HEADERS["interruptions"],
+        [[p, "01/10/2026", "BT-2026-09", "21/11/2026"] for p in polices],
+    )
+    return folder
+
+
+def _import(db, folder: Path) -> int:
+    result = import_export(db.uow(), CHEF, _export(folder), today_=TODAY)
+    return len(result.r7_cancelled)
+
+
+def _documents(db) -> dict[str, tuple[bool, bool]]:
+    """police → (document flagged cancelled, its order cancelled)."""
+    with db.uow() as uow:
+        rows = uow.session.execute(
+            select(EditionDocument.police, EditionDocument.cancelled, WorkOrder.cancelled_on).join(
+                WorkOrder, WorkOrder.id == EditionDocument.order_id
+            )
+        ).all()
+    return {r.police: (r.cancelled, r.cancelled_on is not None) for r in rows}
+
+
+def _combined_polices(db, batch_id: int) -> set[str]:
+    content = combined_pdf(db.uow(), batch_id, Recipient.CHEF_RPNT)[1]
+    shown = pdf_text(content)
+    return {p for p in POLICES if p in shown}
+
+
+def _assert_cancellation_won(db, batch_id: int, out: Path | None = None) -> None:
+    docs = _documents(db)
+    # every document of a cancelled order is flagged, none of a live one
+    assert {p for p, (flag, _) in docs.items() if flag} == {
+        p for p, (_, work) in docs.items() if work
+    }
+    live = set(POLICES) - set(RESTORED)
+    assert _combined_polices(db, batch_id) == live
+    name, _content, stale = combined_pdf(db.uow(), batch_id, Recipient.CHEF_RPNT)
+    assert not stale
+    assert {d.police for d in list_documents(db.uow(), batch_id) if not d.cancelled} == live
+    printable = printable_documents(db.uow(), batch_id, Recipient.CHEF_RPNT)
+    assert len(printable) == len(live)
+    if out is not None:
+        shown = pdf_text((out / name).read_bytes())
+        assert {p for p in POLICES if p in shown} == live
+        # a copy on disk only for the documents stored
+        copies = {p for p in POLICES for f in out.glob("*.pdf") if p in f.name}
+        assert copies == set(docs)
+
+
+def test_R7_an_import_between_two_chunks_of_the_edition_wins_over_printing(db, tmp_path) -> None:
+    """The issue's interleaving: the edition has read its pending orders and produced
+    the first chunk when the import restoring eight of them commits."""
+    _orders(db)
+    cancelled: list[int] = []
+
+    def between_chunks(done: int, total: int) -> None:
+        if done == 4 and not cancelled:  # the first chunk (PR01..PR04) is stored
+            cancelled.append(_import(db, tmp_path / "j2"))
+
+    result = run_edition(
+        db.uow(),
+        CHEF,
+        out_dir=tmp_path / "out",
+        workers=0,
+        progress=between_chunks,
+        today_=TODAY,
+    )
+    assert cancelled == [len(RESTORED)]
+    assert result.batch_id is not None and not result.interrupted
+    _assert_cancellation_won(db, result.batch_id, tmp_path / "out")
+    # produced after the cancellation: none; before it (PR03, PR04): kept, flagged
+    assert set(_documents(db)) == {*POLICES[:4], *POLICES[10:]}
+    assert result.orders == 6
+    # what the batch says of itself counts them
+    [batch] = list_batches(db.uow())
+    assert batch.cancelled_documents == 2
+
+
+def test_R7_an_import_between_drawing_and_storing_the_combined_file_wins(
+    db, tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every document is produced, the orders' combined file is drawn; the import
+    cancelling eight of them commits before it is stored: it is drawn again."""
+    _orders(db)
+    real = batch_module.render_combined
+    imported: list[int] = []
+
+    def draw_then_import(*args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        drawn = real(*args, **kwargs)  # type: ignore[arg-type]
+        if not imported:
+            imported.append(_import(db, tmp_path / "j2"))
+        return drawn
+
+    monkeypatch.setattr(batch_module, "render_combined", draw_then_import)
+    result = run_edition(db.uow(), CHEF, out_dir=tmp_path / "out", workers=0, today_=TODAY)
+    assert imported == [len(RESTORED)]
+    assert result.batch_id is not None
+    _assert_cancellation_won(db, result.batch_id, tmp_path / "out")
+    [combined] = result.combined
+    assert combined.documents == 4 and not combined.stale
+
+
+def _cancel_behind_the_back(db, polices: list[str]) -> None:
+    """What the defect left: orders cancelled, their documents not flagged."""
+    with db.engine.begin() as conn:
+        for police in polices:
+            conn.execute(
+                text(
+                    "UPDATE work_order SET cancelled_on = :on, "
+                    "cancel_reason = 'Rétablissement du 21/11/2026 (R7)' WHERE police = :p"
+                ),
+                {"on": TODAY, "p": police},
+            )
+
+
+def test_R7_a_rerun_repairs_what_an_earlier_interleaving_left(db, tmp_path) -> None:
+    """Documents left unflagged and a combined file holding cancelled orders (as the
+    defect left them, before anything was printed): the next run flags the documents
+    and draws the combined file again without them."""
+    _orders(db)
+    out = tmp_path / "out"
+    first = run_edition(db.uow(), CHEF, out_dir=out, workers=0, today_=TODAY)
+    assert first.batch_id is not None
+    _cancel_behind_the_back(db, RESTORED)
+    rerun = run_edition(db.uow(), CHEF, out_dir=out, workers=0, today_=TODAY)
+    assert rerun.batch_id is None  # nothing new to produce
+    _assert_cancellation_won(db, first.batch_id, out)
+    with db.uow() as uow:
+        repairs = [
+            (e.entity, e.details, e.before, e.after)
+            for e in uow.session.scalars(
+                select(AuditEvent).where(AuditEvent.action == "edition.r7_cancel")
+            )
+        ]
+    flagged = sorted(d["police"] for entity, d, _, _ in repairs if entity == "edition_document")
+    assert flagged == RESTORED
+    [redrawn] = [(b, a) for entity, _, b, a in repairs if entity == "edition_combined_file"]
+    assert (redrawn[0]["documents"], redrawn[1]["documents"]) == (12, 4)
+    # and once repaired, the next run has nothing left to do
+    again = run_edition(db.uow(), CHEF, out_dir=out, workers=0, today_=TODAY)
+    assert (again.batch_id, again.files_written) == (None, 0)
+
+
+# ------------------------------------------------------------------ the lock (threads)
+
+
+@pytest.fixture
+def paused_chunk(
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[tuple[threading.Event, threading.Event]]:
+    """Pause the edition inside its first chunk transaction, once it holds the R7
+    lock: ``(inside, release)``."""
+    inside, release = threading.Event(), threading.Event()
+    real: Callable[..., None] = batch_module.serialise_with_r7
+
+    def hold(uow) -> None:  # type: ignore[no-untyped-def]
+        real(uow)
+        if not inside.is_set():
+            inside.set()
+            assert release.wait(60)
+
+    monkeypatch.setattr(batch_module, "serialise_with_r7", hold)
+    yield inside, release
+    release.set()
+
+
+def test_R7_an_import_committing_while_a_chunk_is_being_stored_waits_for_it(
+    db, tmp_path, paused_chunk
+) -> None:
+    """The chunk transaction holds the R7 lock: the import's cancellation waits until
+    the chunk is committed, then flags its documents (no window between the check and
+    the insert)."""
+    inside, release = paused_chunk
+    _orders(db)
+    results: dict[str, object] = {}
+
+    def edition() -> None:
+        try:
+            results["edition"] = run_edition(db.uow(), CHEF, workers=0, today_=TODAY)
+        except Exception as exc:  # reported below
+            results["edition"] = exc
+
+    def importing() -> None:
+        try:
+            results["import"] = _import(db, tmp_path / "j2")
+        except Exception as exc:  # reported below
+            results["import"] = exc
+
+    first = threading.Thread(target=edition)
+    first.start()
+    assert inside.wait(60)
+    second = threading.Thread(target=importing)
+    second.start()
+    # the import cannot finish while the chunk transaction is open
+    second.join(1)
+    assert second.is_alive()
+    release.set()
+    first.join(120)
+    second.join(120)
+    assert results["import"] == len(RESTORED), results
+    edition_result = results["edition"]
+    assert not isinstance(edition_result, Exception), edition_result
+    _assert_cancellation_won(db, edition_result.batch_id)  # type: ignore[attr-defined]
