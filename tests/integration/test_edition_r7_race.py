@@ -253,3 +253,55 @@ def test_R7_an_import_committing_while_a_chunk_is_being_stored_waits_for_it(
     edition_result = results["edition"]
     assert not isinstance(edition_result, Exception), edition_result
     _assert_cancellation_won(db, edition_result.batch_id)  # type: ignore[attr-defined]
+
+
+def test_R7_an_import_while_documents_are_being_marked_printed_flags_them(
+    db, tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Printing records its documents, the import cancelling some of them lands before
+    it commits: neither deadlocks; the import waits, then flags the printed documents
+    (and says nothing is in the field yet); the print queue no longer offers them."""
+    from sbee_desk.services import print_queue
+
+    _orders(db)
+    batch_id = run_edition(db.uow(), CHEF, workers=0, today_=TODAY).batch_id
+    assert batch_id is not None
+    ids = [d.id for d in list_documents(db.uow(), batch_id)]
+    flushed, release = threading.Event(), threading.Event()
+    real_flush = print_queue._flush
+
+    def flush_then_wait(uow) -> None:  # type: ignore[no-untyped-def]
+        real_flush(uow)  # the documents' rows are now locked by this transaction
+        flushed.set()
+        assert release.wait(60)
+
+    monkeypatch.setattr(print_queue, "_flush", flush_then_wait)
+    results: dict[str, object] = {}
+
+    def printing() -> None:
+        try:
+            results["print"] = print_queue.mark_printed(db.uow(), CHEF, ids)
+        except Exception as exc:  # reported below
+            results["print"] = exc
+
+    def importing() -> None:
+        try:
+            results["import"] = _import(db, tmp_path / "j2")
+        except Exception as exc:  # reported below
+            results["import"] = exc
+
+    first = threading.Thread(target=printing)
+    first.start()
+    assert flushed.wait(60)
+    second = threading.Thread(target=importing)
+    second.start()
+    second.join(1)
+    assert second.is_alive()  # waits for the printing to commit
+    release.set()
+    first.join(120)
+    second.join(120)
+    assert results == {"print": len(POLICES), "import": len(RESTORED)}, results
+    docs = _documents(db)
+    assert {p for p, (flag, _) in docs.items() if flag} == set(RESTORED)
+    live = {d.police for d in list_documents(db.uow(), batch_id) if not d.cancelled}
+    assert live == set(POLICES) - set(RESTORED)
