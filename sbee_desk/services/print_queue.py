@@ -26,7 +26,6 @@ from sbee_desk.domain.permissions import Action
 from sbee_desk.services import audit
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.authz import require
-from sbee_desk.services.r7 import serialise_with_r7
 from sbee_desk.services.edition.copies import combined_files
 from sbee_desk.services.edition.model import (
     STAFF_ROLE_OF,
@@ -39,6 +38,7 @@ from sbee_desk.services.edition.model import (
     Recipient,
     StaffChoice,
 )
+from sbee_desk.services.r7 import serialise_with_r7
 
 
 def batch_exists(uow: UnitOfWork, batch_id: int) -> bool:

@@ -10,13 +10,16 @@ transaction on a :class:`threading.Event`."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select, text
 
 from sbee_desk.db.models import AuditEvent, EditionDocument, WorkOrder
+from sbee_desk.db.uow import UnitOfWork
+from sbee_desk.documents.worker import render_combined
 from sbee_desk.services.edition import (
     Recipient,
     combined_pdf,
@@ -27,6 +30,7 @@ from sbee_desk.services.edition import (
 )
 from sbee_desk.services.edition import batch as batch_module
 from sbee_desk.services.importing import import_export
+from sbee_desk.services.r7 import serialise_with_r7
 from tests.integration.edition_world import CHEF, TODAY, debtor, pdf_text, validate_all, world
 from tests.integration.test_import import HEADERS, write_csv
 
@@ -134,11 +138,10 @@ def test_R7_an_import_between_drawing_and_storing_the_combined_file_wins(
     """Every document is produced, the orders' combined file is drawn; the import
     cancelling eight of them commits before it is stored: it is drawn again."""
     _orders(db)
-    real = batch_module.render_combined
     imported: list[int] = []
 
-    def draw_then_import(*args: object, **kwargs: object):  # type: ignore[no-untyped-def]
-        drawn = real(*args, **kwargs)  # type: ignore[arg-type]
+    def draw_then_import(*args: Any, **kwargs: Any) -> Any:
+        drawn = render_combined(*args, **kwargs)
         if not imported:
             imported.append(_import(db, tmp_path / "j2"))
         return drawn
@@ -203,10 +206,9 @@ def paused_chunk(
     """Pause the edition inside its first chunk transaction, once it holds the R7
     lock: ``(inside, release)``."""
     inside, release = threading.Event(), threading.Event()
-    real: Callable[..., None] = batch_module.serialise_with_r7
 
-    def hold(uow) -> None:  # type: ignore[no-untyped-def]
-        real(uow)
+    def hold(uow: UnitOfWork) -> None:
+        serialise_with_r7(uow)
         if not inside.is_set():
             inside.set()
             assert release.wait(60)
@@ -270,7 +272,7 @@ def test_R7_an_import_while_documents_are_being_marked_printed_flags_them(
     flushed, release = threading.Event(), threading.Event()
     real_flush = print_queue._flush
 
-    def flush_then_wait(uow) -> None:  # type: ignore[no-untyped-def]
+    def flush_then_wait(uow: UnitOfWork) -> None:
         real_flush(uow)  # the documents' rows are now locked by this transaction
         flushed.set()
         assert release.wait(60)
