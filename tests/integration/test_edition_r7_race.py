@@ -29,6 +29,7 @@ from sbee_desk.services.edition import (
     run_edition,
 )
 from sbee_desk.services.edition import batch as batch_module
+from sbee_desk.services.edition import combined as combined_module
 from sbee_desk.services.importing import import_export
 from sbee_desk.services.r7 import serialise_with_r7
 from tests.integration.edition_world import CHEF, TODAY, debtor, pdf_text, validate_all, world
@@ -146,7 +147,7 @@ def test_R7_an_import_between_drawing_and_storing_the_combined_file_wins(
             imported.append(_import(db, tmp_path / "j2"))
         return drawn
 
-    monkeypatch.setattr(batch_module, "render_combined", draw_then_import)
+    monkeypatch.setattr(combined_module, "render_combined", draw_then_import)
     result = run_edition(db.uow(), CHEF, out_dir=tmp_path / "out", workers=0, today_=TODAY)
     assert imported == [len(RESTORED)]
     assert result.batch_id is not None

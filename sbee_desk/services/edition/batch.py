@@ -13,14 +13,13 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Select, Table, and_, bindparam, func, insert, or_, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from sbee_desk.db.models import (
     EditionBatch,
-    EditionCombinedFile,
     EditionDocument,
     ReminderLetter,
     WorkOrder,
@@ -37,13 +36,13 @@ from sbee_desk.documents.worker import (
     init_worker,
     render,
     render_chunk,
-    render_combined,
     render_combined_task,
 )
 from sbee_desk.domain.audit_actions import AuditAction
 from sbee_desk.services import audit
 from sbee_desk.services.actor import Actor
-from sbee_desk.services.edition.copies import combined_files, write_copy
+from sbee_desk.services.edition.combined import rank_and_combine
+from sbee_desk.services.edition.copies import write_copy
 from sbee_desk.services.edition.data import Pending, load_items
 from sbee_desk.services.edition.model import (
     RECIPIENT_OF,
@@ -53,8 +52,6 @@ from sbee_desk.services.edition.model import (
     GapReport,
     Progress,
     Recipient,
-    combined_file_name,
-    print_key,
 )
 from sbee_desk.services.r7 import serialise_with_r7
 from sbee_desk.services.rules_sql import PlansSql, load_plans
@@ -246,7 +243,7 @@ class BatchRun:
         reader = UnitOfWork(self.uow.engine)
         with reader:
             plans = PlansSql(load_plans(reader), self.on)
-        use_pool = self.workers > 0 and total >= POOL_THRESHOLD
+        use_pool = self.pooled(total)
         lanes = max(1, self.workers)
         size = min(CHUNK_MAX, max(CHUNK_MIN, math.ceil(total / (lanes * 8))))
         early = use_pool and self.fresh
@@ -334,273 +331,10 @@ class BatchRun:
                 self.letter_pages[item.letter_id] = pdf.pages
         return len(items)
 
+    def pooled(self, documents: int) -> bool:
+        """Whether so many documents (or a combined file of them) are drawn in the pool."""
+        return self.workers > 0 and documents >= POOL_THRESHOLD
+
     def rank_and_combine(self) -> list[CombinedInfo]:
-        """Print ranks over the whole batch, then each recipient's combined file.
-
-        R7 wins (#12): a combined file is drawn from the live documents (neither they
-        nor their letter / order cancelled) and stored only if, under the lock every
-        cancellation takes, they are still the live ones; else it is drawn again. A
-        stored file made stale by cancellations since is drawn again (or removed when
-        nothing is left) as long as none of its documents was printed or handed over:
-        once used, it stays as it was, marked stale, and the print queue prints the
-        live documents one by one."""
-        self._rank()
-        jobs: list[_Combined] = []
-        for recipient in Recipient:
-            job = self._draw(recipient, self.early.pop(recipient, None))
-            if job is not None:
-                jobs.append(job)
-        while jobs:  # one file at a time in memory: each is let go once stored
-            job = jobs.pop(0)
-            if not self._store(job):  # cancelled meanwhile: drawn again
-                again = self._draw(job.recipient, None)
-                if again is not None:
-                    jobs.append(again)
-        return combined_files(self.uow, self.batch_id)
-
-    def _rank(self) -> None:
-        uow = self.uow
-        with uow.write():
-            session = uow.session
-            rows = session.execute(
-                select(
-                    EditionDocument.id,
-                    EditionDocument.recipient,
-                    EditionDocument.print_rank,
-                    EditionDocument.zone_code,
-                    EditionDocument.quartier,
-                    EditionDocument.address,
-                    EditionDocument.police,
-                ).where(EditionDocument.batch_id == self.batch_id)
-            ).all()
-            changes = []
-            for recipient in Recipient:
-                mine = sorted(
-                    (r for r in rows if r.recipient == recipient.value),
-                    key=lambda r: print_key(r.zone_code, r.quartier, r.address, r.police),
-                )
-                changes += [
-                    {"doc_id": r.id, "rank": rank}
-                    for rank, r in enumerate(mine, 1)
-                    if r.print_rank != rank
-                ]
-            if changes:
-                table = cast(Table, EditionDocument.__table__)
-                session.execute(
-                    update(table)
-                    .where(table.c.id == bindparam("doc_id"))
-                    .values(print_rank=bindparam("rank")),
-                    changes,
-                )
-                uow.commit()
-
-    def _live(self, recipient: Recipient) -> Select[Any]:
-        """The recipient's documents that are to be printed, in print order."""
-        d = EditionDocument
-        lt, wo = ReminderLetter.__table__, WorkOrder.__table__
-        return (
-            select(d.id, d.pages, d.letter_id, d.order_id, d.payload, d.kind)
-            .outerjoin(lt, lt.c.id == d.letter_id)
-            .outerjoin(wo, wo.c.id == d.order_id)
-            .where(
-                d.batch_id == self.batch_id,
-                d.recipient == recipient.value,
-                d.cancelled.is_(False),
-                lt.c.cancelled_on.is_(None),
-                wo.c.cancelled_on.is_(None),
-            )
-            .order_by(d.print_rank, d.id)
-        )
-
-    def _draw(
-        self,
-        recipient: Recipient,
-        early: tuple[list[int], Future[tuple[SpooledFile, list[int]]]] | None,
-    ) -> _Combined | None:
-        """Start drawing ``recipient``'s combined file (None: nothing to draw)."""
-        uow = self.uow
-        d = EditionDocument
-        with uow:
-            session = uow.session
-            stored = session.execute(
-                select(EditionCombinedFile.file_name, EditionCombinedFile.documents).where(
-                    EditionCombinedFile.batch_id == self.batch_id,
-                    EditionCombinedFile.recipient == recipient.value,
-                )
-            ).one_or_none()
-            docs = session.execute(
-                self._live(recipient).with_only_columns(d.id, d.pages, d.letter_id, d.order_id)
-            ).all()
-            if stored is not None:
-                used = session.scalar(
-                    select(func.count()).where(
-                        d.batch_id == self.batch_id,
-                        d.recipient == recipient.value,
-                        or_(d.print_count > 0, d.status != DocumentStatus.GENERE.value),
-                    )
-                )
-                if stored.documents == len(docs) or used:
-                    if early is not None:
-                        early[1].result()[0].discard()
-                    return None
-        name = (
-            stored.file_name
-            if stored is not None
-            else combined_file_name(self.batch_id, self.on, recipient)
-        )
-        ids = tuple(r.id for r in docs)
-        if not docs:
-            if early is not None:
-                early[1].result()[0].discard()
-            return None if stored is None else _Combined(recipient, name, ids, None)
-        pages = [r.pages for r in docs]
-        if early is not None:
-            work_ids, future = early
-            drawn, drawn_pages = future.result()
-            del early, future  # the file is held by ``drawn`` (or the job) only
-            # the same documents, in the same order, paginated the same: keep it
-            if work_ids == [r.letter_id or r.order_id for r in docs] and drawn_pages == pages:
-                return _Combined(recipient, name, ids, drawn)
-            drawn.discard()
-        # the documents' values only now (a few kilobytes each: not held for nothing)
-        with uow:
-            items: list[Item] = [
-                LetterData.from_payload(r.payload)
-                if r.kind == DocumentKind.LETTER.value
-                else OrderData.from_payload(r.payload)
-                for r in uow.session.execute(self._live(recipient))
-            ]
-        if [i.letter_id if isinstance(i, LetterData) else i.order_id for i in items] != [
-            r.letter_id or r.order_id for r in docs
-        ]:
-            return self._draw(recipient, None)  # cancelled between the two reads
-        title = self.combined_title(recipient)
-        if self.workers > 0 and len(items) >= POOL_THRESHOLD:
-            job: Any = self.get_pool().submit(
-                render_combined_task, items, pages, title, self.spool_dir()
-            )
-        else:
-            job = render_combined(items, pages, self.texts, title)[0]
-        return _Combined(recipient, name, ids, job)
-
-    def _store(self, job: _Combined) -> bool:
-        """Store a combined file drawn, if its documents are still the live ones (under
-        the R7 lock); False when they are not (it must be drawn again)."""
-        uow = self.uow
-        rendered: Rendered | None = None
-        if job.job is not None:
-            done = job.job.result()[0] if isinstance(job.job, Future) else job.job
-            rendered = done.take() if isinstance(done, SpooledFile) else done
-            del done
-        job.job = None
-        written = False
-        with uow.write():
-            session = uow.session
-            serialise_with_r7(uow)
-            live = tuple(
-                session.scalars(
-                    self._live(recipient=job.recipient).with_only_columns(EditionDocument.id)
-                )
-            )
-            if live != job.ids:
-                return False
-            row = session.scalars(
-                select(EditionCombinedFile).where(
-                    EditionCombinedFile.batch_id == self.batch_id,
-                    EditionCombinedFile.recipient == job.recipient.value,
-                )
-            ).one_or_none()
-            if row is None and rendered is not None:
-                session.add(
-                    EditionCombinedFile(
-                        batch_id=self.batch_id,
-                        recipient=job.recipient.value,
-                        file_name=job.name,
-                        sha256=rendered.sha256,
-                        content=rendered.content,
-                        pages=rendered.pages,
-                        documents=len(job.ids),
-                        created_at=audit.now(),
-                    )
-                )
-                try:
-                    uow.commit()
-                    written = True
-                except IntegrityError:  # a concurrent run stored it meanwhile
-                    pass
-            elif row is not None and row.documents != len(job.ids):
-                # stale: documents of it were cancelled since (and none printed)
-                audit.record(
-                    uow,
-                    self.actor,
-                    AuditAction.EDITION_R7_CANCEL,
-                    entity="edition_combined_file",
-                    entity_key=str(row.id),
-                    before={"documents": row.documents, "sha256": row.sha256},
-                    after={
-                        "documents": len(job.ids),
-                        "sha256": rendered.sha256 if rendered is not None else None,
-                    },
-                    details={"batch_id": self.batch_id, "file_name": row.file_name},
-                )
-                if rendered is None:
-                    session.delete(row)
-                else:
-                    row.sha256, row.content = rendered.sha256, rendered.content
-                    row.pages, row.documents = rendered.pages, len(job.ids)
-                    row.created_at = audit.now()
-                uow.commit()
-                written = True
-        if self.out_dir is not None and written:
-            if rendered is None:
-                (self.out_dir / job.name).unlink(missing_ok=True)
-            else:
-                write_copy(self.out_dir, job.name, rendered.content)
-                self.files += 1
-        return True
-
-
-def stale_combined(uow: UnitOfWork) -> list[tuple[int, dt.date]]:
-    """The batches (id, edition date) of which a stored combined file holds documents
-    cancelled since (R7) while none of its recipient's documents was printed or handed
-    over: :meth:`BatchRun.rank_and_combine` draws them again."""
-    d, f = EditionDocument, EditionCombinedFile
-    lt, wo = ReminderLetter.__table__, WorkOrder.__table__
-    live = (
-        select(d.batch_id, d.recipient, func.count().label("n"))
-        .outerjoin(lt, lt.c.id == d.letter_id)
-        .outerjoin(wo, wo.c.id == d.order_id)
-        .where(d.cancelled.is_(False), lt.c.cancelled_on.is_(None), wo.c.cancelled_on.is_(None))
-        .group_by(d.batch_id, d.recipient)
-        .subquery()
-    )
-    used = (
-        select(d.id)
-        .where(
-            d.batch_id == f.batch_id,
-            d.recipient == f.recipient,
-            or_(d.print_count > 0, d.status != DocumentStatus.GENERE.value),
-        )
-        .exists()
-    )
-    with uow:
-        rows = uow.session.execute(
-            select(EditionBatch.id, EditionBatch.edition_on)
-            .join(f, f.batch_id == EditionBatch.id)
-            .outerjoin(live, and_(live.c.batch_id == f.batch_id, live.c.recipient == f.recipient))
-            .where(f.documents != func.coalesce(live.c.n, 0), ~used)
-            .distinct()
-            .order_by(EditionBatch.id)
-        ).all()
-    return [(r.id, r.edition_on) for r in rows]
-
-
-@dataclass
-class _Combined:
-    """A recipient's combined file being drawn: its documents (ids, in print order) and
-    the drawing (a pool job, the file, or None: no document left, remove it)."""
-
-    recipient: Recipient
-    name: str
-    ids: tuple[int, ...]
-    job: Any
+        """Print ranks, then each recipient's combined file (:mod:`.combined`)."""
+        return rank_and_combine(self)

@@ -25,7 +25,8 @@ from sbee_desk.services import audit
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.authz import require
 from sbee_desk.services.clock import today
-from sbee_desk.services.edition.batch import BatchRun, stale_combined
+from sbee_desk.services.edition.batch import BatchRun
+from sbee_desk.services.edition.combined import stale_combined
 from sbee_desk.services.edition.copies import prepare_out, sync_copies
 from sbee_desk.services.edition.data import pending_work
 from sbee_desk.services.edition.model import (
