@@ -43,9 +43,9 @@ POLICES = [f"PR{k:02d}" for k in range(1, 13)]
 RESTORED = POLICES[2:10]
 
 
-def _orders(db) -> None:
+def _orders(db, polices: list[str] = POLICES) -> None:
     w = world(db)
-    for police in POLICES:
+    for police in polices:
         debtor(w, police)
     w.commit()
     validate_all(db)
@@ -61,8 +61,8 @@ def _export(folder: Path, polices: list[str] = RESTORED) -> Path:
     return folder
 
 
-def _import(db, folder: Path) -> int:
-    result = import_export(db.uow(), CHEF, _export(folder), today_=TODAY)
+def _import(db, folder: Path, polices: list[str] = RESTORED) -> int:
+    result = import_export(db.uow(), CHEF, _export(folder, polices), today_=TODAY)
     return len(result.r7_cancelled)
 
 
@@ -77,20 +77,26 @@ def _documents(db) -> dict[str, tuple[bool, bool]]:
     return {r.police: (r.cancelled, r.cancelled_on is not None) for r in rows}
 
 
-def _combined_polices(db, batch_id: int) -> set[str]:
+def _combined_polices(db, batch_id: int, polices: list[str] = POLICES) -> set[str]:
     content = combined_pdf(db.uow(), batch_id, Recipient.CHEF_RPNT)[1]
     shown = pdf_text(content)
-    return {p for p in POLICES if p in shown}
+    return {p for p in polices if p in shown}
 
 
-def _assert_cancellation_won(db, batch_id: int, out: Path | None = None) -> None:
+def _assert_cancellation_won(
+    db,
+    batch_id: int,
+    out: Path | None = None,
+    polices: list[str] = POLICES,
+    restored: list[str] = RESTORED,
+) -> None:
     docs = _documents(db)
     # every document of a cancelled order is flagged, none of a live one
     assert {p for p, (flag, _) in docs.items() if flag} == {
         p for p, (_, work) in docs.items() if work
     }
-    live = set(POLICES) - set(RESTORED)
-    assert _combined_polices(db, batch_id) == live
+    live = set(polices) - set(restored)
+    assert _combined_polices(db, batch_id, polices) == live
     name, _content, stale = combined_pdf(db.uow(), batch_id, Recipient.CHEF_RPNT)
     assert not stale
     assert {d.police for d in list_documents(db.uow(), batch_id) if not d.cancelled} == live
@@ -98,9 +104,9 @@ def _assert_cancellation_won(db, batch_id: int, out: Path | None = None) -> None
     assert len(printable) == len(live)
     if out is not None:
         shown = pdf_text((out / name).read_bytes())
-        assert {p for p in POLICES if p in shown} == live
+        assert {p for p in polices if p in shown} == live
         # a copy on disk only for the documents stored
-        copies = {p for p in POLICES for f in out.glob("*.pdf") if p in f.name}
+        copies = {p for p in polices for f in out.glob("*.pdf") if p in f.name}
         assert copies == set(docs)
 
 
@@ -154,6 +160,56 @@ def test_R7_an_import_between_drawing_and_storing_the_combined_file_wins(
     _assert_cancellation_won(db, result.batch_id, tmp_path / "out")
     [combined] = result.combined
     assert combined.documents == 4 and not combined.stale
+
+
+def test_R7_an_import_while_worker_processes_render_wins_over_printing(sqlite_db, tmp_path) -> None:
+    """The same with the pool: chunks already rendered by the workers from the values
+    read before the import, and the combined file drawn beside them, are checked
+    again when stored."""
+    db = sqlite_db
+    polices = [f"PW{k:03d}" for k in range(48)]
+    restored = polices[1:48:3]  # spread over every chunk
+    _orders(db, polices)
+    cancelled: list[int] = []
+
+    def first_chunk_stored(done: int, total: int) -> None:
+        if done and not cancelled:
+            cancelled.append(_import(db, tmp_path / "j2", restored))
+
+    result = run_edition(
+        db.uow(),
+        CHEF,
+        out_dir=tmp_path / "out",
+        workers=2,
+        progress=first_chunk_stored,
+        today_=TODAY,
+    )
+    assert cancelled == [len(restored)] and result.workers == 2
+    assert result.batch_id is not None and not result.interrupted
+    _assert_cancellation_won(db, result.batch_id, tmp_path / "out", polices, restored)
+    assert result.orders < len(polices)  # what was cancelled before it was stored: left out
+
+
+def test_R7_a_combined_file_already_used_stays_as_printed_and_is_marked_stale(db, tmp_path) -> None:
+    """Cancelled after the orders were printed: the documents are flagged, the combined
+    file is left as it was printed (stale, not offered), its copy not written again."""
+    from sbee_desk.services.edition import combined_files, mark_printed
+
+    _orders(db)
+    out = tmp_path / "out"
+    first = run_edition(db.uow(), CHEF, out_dir=out, workers=0, today_=TODAY)
+    assert first.batch_id is not None
+    [printed] = first.combined
+    mark_printed(db.uow(), CHEF, [d.id for d in list_documents(db.uow(), first.batch_id)])
+    assert _import(db, tmp_path / "j2") == len(RESTORED)
+    (out / printed.file_name).unlink()
+    again = run_edition(db.uow(), CHEF, out_dir=out, workers=0, today_=TODAY)
+    assert again.batch_id is None
+    [combined] = combined_files(db.uow(), first.batch_id)
+    assert combined.sha256 == printed.sha256 and combined.stale
+    assert combined_pdf(db.uow(), first.batch_id, Recipient.CHEF_RPNT)[2]  # stale
+    assert not (out / printed.file_name).exists()
+    assert len(printable_documents(db.uow(), first.batch_id)) == len(POLICES) - len(RESTORED)
 
 
 def _cancel_behind_the_back(db, polices: list[str]) -> None:
