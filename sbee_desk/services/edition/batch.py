@@ -1,7 +1,8 @@
 """One batch being produced (:class:`BatchRun`): the pending documents rendered a chunk
 at a time — by a ``spawn`` process pool for large batches (plain values in, bytes out;
 never ``fork``: the process may already run Qt or database threads) — each chunk saved
-in its own transaction, then the print ranks and each recipient's combined file."""
+in its own transaction, leaving out what R7 cancelled since it was read (#12); then
+the print ranks and each recipient's combined file (:mod:`.combined`)."""
 
 from __future__ import annotations
 
