@@ -299,6 +299,7 @@ def _flag_documents_of_cancelled_work(uow: UnitOfWork, actor: Actor, action: Aud
             d.id,
             d.police,
             d.kind,
+            d.number,
             func.coalesce(lt.c.cancelled_on, wo.c.cancelled_on).label("cancelled_on"),
             func.coalesce(lt.c.cancel_reason, wo.c.cancel_reason).label("reason"),
         )
@@ -329,9 +330,12 @@ def _flag_documents_of_cancelled_work(uow: UnitOfWork, actor: Actor, action: Aud
                 "action": action,
                 "entity": d.__tablename__,
                 "entity_key": str(row.id),
-                "before": {"cancelled": False},
-                "after": {"cancelled": True, "cancelled_on": row.cancelled_on.isoformat()},
-                "details": {"police": row.police, "kind": row.kind, "repair": True},
+                "before": {"cancelled_on": None},
+                "after": {
+                    "cancelled_on": row.cancelled_on.isoformat(),
+                    "cancel_reason": row.reason,
+                },
+                "details": {"kind": row.kind, "number": row.number, "police": row.police},
             }
         )
     audit.record_many(uow, actor, events)

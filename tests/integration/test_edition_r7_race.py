@@ -20,6 +20,9 @@ from sqlalchemy import select, text
 from sbee_desk.db.models import AuditEvent, EditionDocument, WorkOrder
 from sbee_desk.db.uow import UnitOfWork
 from sbee_desk.documents.worker import render_combined
+from sbee_desk.domain.permissions import Role
+from sbee_desk.services import audit_log as al
+from sbee_desk.services.actor import Actor
 from sbee_desk.services.edition import (
     Recipient,
     combined_pdf,
@@ -246,8 +249,18 @@ def test_R7_a_rerun_repairs_what_an_earlier_interleaving_left(db, tmp_path) -> N
         ]
     flagged = sorted(d["police"] for entity, d, _, _ in repairs if entity == "edition_document")
     assert flagged == RESTORED
-    [redrawn] = [(b, a) for entity, _, b, a in repairs if entity == "edition_combined_file"]
+    [redrawn] = [(b, a) for entity, _, b, a in repairs if entity == "edition_batch"]
     assert (redrawn[0]["documents"], redrawn[1]["documents"]) == (12, 4)
+    # the journal words them in French
+    reader = Actor("chef", frozenset({Role.CHEF_RECOUVREMENT}), "Utilisateur chef")
+    for entry in al.iter_audit_events(db.uow(), reader, al.AuditFilter()):
+        if entry.action != "edition.r7_cancel":
+            continue
+        for values in (entry.before, entry.after, entry.details):
+            assert set(values or {}) <= set(al.AUDIT_FIELD_LABELS), values
+        row = al.audit_row(entry)
+        for shown in (row.object, row.change, row.details):
+            assert "edition_" not in shown and "ORDER" not in shown, shown
     # and once repaired, the next run has nothing left to do
     again = run_edition(db.uow(), CHEF, out_dir=out, workers=0, today_=TODAY)
     assert (again.batch_id, again.files_written) == (None, 0)

@@ -273,14 +273,14 @@ def _store(run: BatchRun, job: _Combined) -> bool:
                 uow,
                 run.actor,
                 AuditAction.EDITION_R7_CANCEL,
-                entity="edition_combined_file",
-                entity_key=str(row.id),
+                entity="edition_batch",
+                entity_key=str(run.batch_id),
                 before={"documents": row.documents, "sha256": row.sha256},
                 after={
                     "documents": len(job.ids),
                     "sha256": rendered.sha256 if rendered is not None else None,
                 },
-                details={"batch_id": run.batch_id, "file_name": row.file_name},
+                details={"file_name": row.file_name},
             )
             if rendered is None:
                 session.delete(row)
