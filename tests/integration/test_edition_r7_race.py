@@ -35,6 +35,7 @@ from sbee_desk.services.edition import batch as batch_module
 from sbee_desk.services.edition import combined as combined_module
 from sbee_desk.services.importing import import_export
 from sbee_desk.services.r7 import serialise_with_r7
+from sbee_desk.wording.audit import AUDIT_FIELD_LABELS
 from tests.integration.edition_world import CHEF, TODAY, debtor, pdf_text, validate_all, world
 from tests.integration.test_import import HEADERS, write_csv
 
@@ -257,7 +258,7 @@ def test_R7_a_rerun_repairs_what_an_earlier_interleaving_left(db, tmp_path) -> N
         if entry.action != "edition.r7_cancel":
             continue
         for values in (entry.before, entry.after, entry.details):
-            assert set(values or {}) <= set(al.AUDIT_FIELD_LABELS), values
+            assert set(values or {}) <= set(AUDIT_FIELD_LABELS), values
         row = al.audit_row(entry)
         for shown in (row.object, row.change, row.details):
             assert "edition_" not in shown and "ORDER" not in shown, shown
