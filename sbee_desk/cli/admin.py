@@ -47,9 +47,8 @@ def cmd_user_add(args: argparse.Namespace) -> int:
 
 
 def cmd_user_list(args: argparse.Namespace) -> int:
-    from sbee_desk.services.users import list_users
-
     from sbee_desk.services.audit import now
+    from sbee_desk.services.users import list_users
 
     with opened(args, actor=True, may=Action.READ) as (db, _reader):
         users = list_users(db.uow())
