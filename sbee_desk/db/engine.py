@@ -36,9 +36,9 @@ PRIVATE_UMASK = 0o077
 PRIVATE_FILE_MODE = 0o600
 PRIVATE_FOLDER_MODE = 0o700
 
-#: PostgreSQL: the longest one statement may run (an import's largest statement takes
-#: well under a minute on a million rows); ``SBEE_DESK_STATEMENT_TIMEOUT`` in seconds
-#: changes it, 0 lifts it
+#: PostgreSQL: the longest one statement may run — generous, it bounds one statement of
+#: an import, not the import; ``SBEE_DESK_STATEMENT_TIMEOUT`` in seconds changes it,
+#: 0 lifts it
 ENV_STATEMENT_TIMEOUT = "SBEE_DESK_STATEMENT_TIMEOUT"
 STATEMENT_TIMEOUT_S = 600
 #: how often a server working on a long statement checks that its client is still

@@ -21,6 +21,7 @@ from sbee_desk.services.actor import Actor
 from sbee_desk.services.authz import PermissionDenied
 from sbee_desk.services.plans import list_plans
 from sbee_desk.services.users import (
+    DEMO_PASSWORD,
     AuthenticationFailed,
     StaffRole,
     authenticate,
@@ -198,7 +199,7 @@ def test_admin_changes_roles_deactivates_and_resets_a_password(
     assert page.users_model.index(row, acols.U_ACTIVE).data() == "Non"
     assert users.active_button.text() == "Réactiver"
     with pytest.raises(AuthenticationFailed, match="désactivé"):
-        authenticate(demo_db.uow(), "agent", "demo-sbee")
+        authenticate(demo_db.uow(), "agent", DEMO_PASSWORD)
     save(qtbot, page, users.active_button.click)  # reactivating needs no confirmation
     assert page.users_model.index(row, acols.U_ACTIVE).data() == "Oui"
 
