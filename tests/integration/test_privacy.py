@@ -248,8 +248,8 @@ def test_a_killed_client_leaves_no_session_working(db_url: str) -> None:
         "from sbee_desk.db.engine import create_db_engine\n"
         "engine = create_db_engine(sys.argv[1])\n"
         "with engine.connect() as conn:\n"
-        "    conn.exec_driver_sql(\"SET application_name = '%s'\")\n"
-        "    conn.exec_driver_sql('SELECT pg_sleep(120)')\n" % marker
+        f"    conn.exec_driver_sql(\"SET application_name = '{marker}'\")\n"
+        "    conn.exec_driver_sql('SELECT pg_sleep(120)')\n"
     )
     child = subprocess.Popen(
         [sys.executable, "-c", probe, db_url],
