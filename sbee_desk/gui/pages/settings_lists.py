@@ -256,7 +256,7 @@ class SettingsLists(Page):
         )
         if locked:
             text += " " + self.tr(
-                "{locked} après des échecs de connexion : « Déverrouiller » lève le verrou."
+                "{locked} après des échecs de connexion (l'administrateur peut déverrouiller)."
             ).format(
                 locked=plural(locked, self.tr("compte verrouillé"), self.tr("comptes verrouillés"))
             )
