@@ -179,14 +179,16 @@ def _postgresql_session(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.autocommit = True
     cursor = dbapi_connection.cursor()
     try:
-        cursor.execute("SET jit = off")
-        cursor.execute(f"SET statement_timeout = '{statement_timeout_seconds()}s'")
-        cursor.execute(f"SET tcp_keepalives_idle = {KEEPALIVES['keepalives_idle']}")
-        cursor.execute(f"SET tcp_keepalives_interval = {KEEPALIVES['keepalives_interval']}")
-        cursor.execute(f"SET tcp_keepalives_count = {KEEPALIVES['keepalives_count']}")
+        settings = [
+            "SET jit = off",
+            f"SET statement_timeout = '{statement_timeout_seconds()}s'",
+            f"SET tcp_keepalives_idle = {KEEPALIVES['keepalives_idle']}",
+            f"SET tcp_keepalives_interval = {KEEPALIVES['keepalives_interval']}",
+            f"SET tcp_keepalives_count = {KEEPALIVES['keepalives_count']}",
+        ]
         if dbapi_connection.info.server_version >= 140000:
-            interval = CLIENT_CHECK_INTERVAL_S
-            cursor.execute(f"SET client_connection_check_interval = '{interval}s'")
+            settings.append(f"SET client_connection_check_interval = '{CLIENT_CHECK_INTERVAL_S}s'")
+        cursor.execute("; ".join(settings))  # one round trip
     finally:
         cursor.close()
         dbapi_connection.autocommit = autocommit
