@@ -23,6 +23,7 @@ from sbee_desk.db.database import Database
 from sbee_desk.db.engine import (
     CLIENT_CHECK_INTERVAL_S,
     KEEPALIVES,
+    DatabaseError,
     create_db_engine,
     default_data_folder,
 )
@@ -283,3 +284,10 @@ def test_a_killed_client_leaves_no_session_working(db_url: str) -> None:
             child.kill()
             child.wait()
         watcher.dispose()
+
+
+@pytest.mark.parametrize("raw", ["dix minutes", "-5"])
+def test_a_bad_statement_timeout_setting_is_refused_in_french(monkeypatch, raw: str) -> None:
+    monkeypatch.setenv("SBEE_DESK_STATEMENT_TIMEOUT", raw)
+    with pytest.raises(DatabaseError, match="n'est pas un nombre de secondes"):
+        create_db_engine("postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
