@@ -152,6 +152,12 @@ MESSAGES: dict[str, Template] = {
         "{until:%Hh%M} ou adressez-vous à l'administrateur."
     ),
     "ACCOUNT_DISABLED": "Compte désactivé : adressez-vous à l'administrateur.",
+    # -------------------------------------------- passwords and lockouts (#12)
+    "PASSWORD_BLANK": (
+        "Mot de passe vide ou fait seulement d'espaces : choisissez-en un d'au moins "
+        "{minimum} caractères."
+    ),
+    "NOT_LOCKED": "Le compte « {login} » n'est pas verrouillé : rien à déverrouiller.",
     # ------------------------------------------------------------------------ plans
     "UNKNOWN_PLAN_FIELD": lambda d: (
         f"Paramètre « {d['name']} » inconnu ; paramètres possibles : {_known(d)}."
