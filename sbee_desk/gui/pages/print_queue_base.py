@@ -55,7 +55,7 @@ from sbee_desk.services.edition import (
     document_pdf,
     list_batches,
     list_documents,
-    run_edition,
+    run_edition_until_done,
 )
 from sbee_desk.wording.labels import GAP_LABELS
 
@@ -497,7 +497,11 @@ class PrintQueueBase(Page):
         on = dt.date.today()
 
         def work(ctx: TaskContext) -> EditionResult:
-            return run_edition(ctx.uow(), actor, on, progress=ctx.progress, cancelled=ctx.cancelled)
+            # as `sbee-desk edition`: an interrupted batch completed, what was validated
+            # since is edited in a new batch, in the same click (#11)
+            return run_edition_until_done(
+                ctx.uow(), actor, on, progress=ctx.progress, cancelled=ctx.cancelled
+            )
 
         self._set_busy(True)
         task = self.ctx.tasks.start(
