@@ -44,7 +44,7 @@ from sbee_desk.services.lists import ArchivedList, ProducedLists
 from sbee_desk.services.review import ValidationResult
 from sbee_desk.services.selection import CandidateLine
 
-#: the reason code whose free text is mandatory (services.review._resolve_reason)
+#: the reason code whose free text is mandatory (services.review_base.resolve_reason)
 OTHER_REASON = "AUTRE"
 #: lines named one by one in a dialog; beyond, "et N autres"
 NAMED_LINES = 5

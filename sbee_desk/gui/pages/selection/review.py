@@ -40,7 +40,7 @@ from sbee_desk.services.selection import CandidateLine, RunSummary
 
 
 def exclusion_text(label: str, note: str) -> str:
-    """How the service words an exclusion (services.review._resolve_reason)."""
+    """How the service words an exclusion (services.review_base.resolve_reason)."""
     return f"{label} — {note}" if note else label
 
 
