@@ -15,12 +15,8 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QMessageBox
 
 from sbee_desk.gui.changes import Change
-from sbee_desk.gui.dialogs.review_dialogs import (
-    DerogationDialog,
-    ExclusionDialog,
-    ValidationBox,
-    validation_result_text,
-)
+from sbee_desk.gui.dialogs.review_dialogs import DerogationDialog, ExclusionDialog
+from sbee_desk.gui.dialogs.validation_dialogs import ValidationBox, validation_result_text
 from sbee_desk.gui.formatting import plural
 from sbee_desk.gui.modal import open_modal
 from sbee_desk.gui.pages.selection.content import RunContent
