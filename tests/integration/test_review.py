@@ -212,10 +212,12 @@ def test_a_validation_that_ends_during_another_is_seen_by_it(db, world, monkeypa
         debtor(world, f"P{k:02d}")
     world.commit()
     run_a, run_b = select(db), select(db)
-    b_checked, a_done = threading.Event(), threading.Event()
+    a_checked, b_checked, a_done = threading.Event(), threading.Event(), threading.Event()
 
     def checked(*args, **kwargs) -> None:
         check_open(*args, **kwargs)
+        if threading.current_thread().name == "A":
+            a_checked.set()
         if threading.current_thread().name == "B":
             b_checked.set()
 
@@ -242,6 +244,9 @@ def test_a_validation_that_ends_during_another_is_seen_by_it(db, world, monkeypa
     a = threading.Thread(target=validate, args=("A", CHEF, run_a), name="A")
     b = threading.Thread(target=validate, args=("B", Actor("chef2"), run_b), name="B")
     a.start()
+    # B starts once A's validation is open (on a loaded machine B could otherwise take
+    # the write lock first and A would be the one to find the lines taken)
+    assert a_checked.wait(timeout=30)
     b.start()
     a.join()
     b.join()
