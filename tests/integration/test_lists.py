@@ -595,3 +595,43 @@ def test_bordereau_codes_that_read_alike_get_a_file_each(db, world, tmp_path) ->
     again = produce_lists(db.uow(), CHEF, run, LOOKALIKES[0], out)
     assert [p.file_name for p in again] == file_names[:2]
     assert sorted(os.listdir(out)) == sorted(file_names)
+
+
+def test_a_name_the_register_already_gives_another_bordereau_gets_a_suffix(
+    db, world, tmp_path
+) -> None:
+    """#12: the register may hold a name given before names were made distinct (here
+    `BT/R/2026/04`'s lists, recorded as `BT_R_2026_04-…`): `BT_R_2026_04`'s lists then
+    get `~2`, recorded as such, and never replace the other bordereau's files."""
+    for k, code in enumerate(LOOKALIKES[:2]):
+        world.s.add(Bordereau(code=code, voltage="BT", agency_code=world.agency, period="2026-04"))
+        world.s.flush()
+        sus = debtor(world, f"PL{k}")
+        world.s.execute(update(Suspension).where(Suspension.id == sus).values(bordereau_code=code))
+    world.commit()
+    run = run_selection(db.uow(), CHEF, RUN, today_=TODAY).run_id
+    out = tmp_path / "out"
+    for code in LOOKALIKES[:2]:
+        validate_bordereau(db.uow(), CHEF, run, code, today_=TODAY)
+    old = produce_lists(db.uow(), CHEF, run, LOOKALIKES[0], out)
+    plain = [f"BT_R_2026_04-{run}-a-resilier.{fmt}" for fmt in ("xlsx", "pdf")]
+    with db.uow() as uow:  # as an older version named them
+        for entry, name in zip(old, plain, strict=True):
+            uow.session.execute(
+                text("UPDATE archive_entry SET file_name = :n WHERE id = :id"),
+                {"n": name, "id": entry.entry_id},
+            )
+            os.replace(out / entry.file_name, out / name)
+        uow.commit()
+
+    produced = produce_lists(db.uow(), CHEF, run, LOOKALIKES[1], out)
+
+    assert [p.file_name for p in produced] == [
+        f"BT_R_2026_04-{run}-a-resilier~2.{fmt}" for fmt in ("xlsx", "pdf")
+    ]
+    for entry, name in zip(old, plain, strict=True):
+        assert check_copy(db.uow(), entry.entry_id, out / name)  # not replaced
+    for p in produced:
+        assert check_copy(db.uow(), p.entry_id, out / p.file_name)
+    again = produce_lists(db.uow(), CHEF, run, LOOKALIKES[1], out)
+    assert [p.file_name for p in again] == [p.file_name for p in produced]

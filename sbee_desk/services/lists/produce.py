@@ -44,6 +44,30 @@ class _File:
     line_count: int
 
 
+def names_of_others(uow: UnitOfWork, run_id: int, bordereau_code: str) -> set[str]:
+    """The file names (case folded) the register gives the run's other bordereaux; only
+    the run's: its number is in every name."""
+    rows = uow.session.scalars(
+        select(ArchiveEntry.file_name).where(
+            ArchiveEntry.run_id == run_id,
+            ArchiveEntry.bordereau_code != bordereau_code,
+            ArchiveEntry.file_format != NO_FILE,
+        )
+    )
+    return {name.casefold() for name in rows}
+
+
+def distinct_name(name: str, taken: set[str]) -> str:
+    """``name``, or ``name~2``, ``~3``… (before the extension) if the register already
+    gives it to another bordereau (a name recorded before names were made distinct,
+    #12; :func:`~sbee_desk.documents.lists.list_file_name` makes them distinct now)."""
+    stem, _, extension = name.rpartition(".")
+    candidate, n = name, 2
+    while candidate.casefold() in taken:
+        candidate, n = f"{stem}~{n}.{extension}", n + 1
+    return candidate
+
+
 def produce_lists(
     uow: UnitOfWork,
     actor: Actor,
@@ -63,6 +87,7 @@ def produce_lists(
         require(uow, actor, Action.EDITION)
         context = list_context(uow, run_id, bordereau_code)
         produced_by = person(uow, actor.login)
+        taken = names_of_others(uow, run_id, bordereau_code)
     by_kind = list_lines(uow, run_id, bordereau_code, context.plan_snapshot)
     texts = list_texts()
     produced_at = audit.now()
@@ -95,7 +120,7 @@ def produce_lists(
         )
         for file_format in FORMATS:
             content = render(document, texts, file_format)
-            name = list_file_name(bordereau_code, run_id, kind, file_format)
+            name = distinct_name(list_file_name(bordereau_code, run_id, kind, file_format), taken)
             files.append(_File(kind, file_format, name, content, len(by_kind[kind])))
     # the lists without a line: one register entry each, no file
     records = [*files, *(_File(kind, NO_FILE, "", b"", 0) for kind in empty_kinds)]
