@@ -130,4 +130,6 @@ def validation_clock(monkeypatch) -> dt.date:
     older than the plans allow is refused (issue #10), and the fixed exports' runs
     must not age with the real date."""
     monkeypatch.setattr("sbee_desk.services.review.today", lambda: VALIDATION_DAY)
+    # the review actions' clock too (a derogation decided after it is refused)
+    monkeypatch.setattr("sbee_desk.services.review_actions.today", lambda: VALIDATION_DAY)
     return VALIDATION_DAY

@@ -5,12 +5,16 @@ Validation turns the confirmed lines of a bordereau into the pending work of ste
 after checking R7 with everything known at that moment, and freezes the review.
 Letters and orders are unique per suspension (R13): a second validation, from
 another run or another workstation, cannot create them twice.
+
+This module is validation (and a run's age); the review actions before it —
+exclusions, DG derogations — are :mod:`review_actions`, the error and the result
+objects :mod:`review_base`. Their public names are re-exported here.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy import func, insert, literal, select
 from sqlalchemy import text as sql_text
@@ -19,9 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sbee_desk.db.models import (
     BordereauValidation,
     Candidate,
-    Contract,
     Derogation,
-    ExclusionReason,
     ReminderLetter,
     SelectionRun,
     WorkOrder,
@@ -35,83 +37,41 @@ from sbee_desk.services.actor import Actor
 from sbee_desk.services.authz import require
 from sbee_desk.services.clock import today
 from sbee_desk.services.dropped import drop_reasons
-from sbee_desk.services.errors import ServiceError
-from sbee_desk.services.r7 import Cancellation, cancel_ended
+from sbee_desk.services.r7 import cancel_ended
+from sbee_desk.services.review_actions import add_derogation, exclude_lines, restore_lines
+from sbee_desk.services.review_base import (
+    DerogationInfo,
+    ReviewError,
+    RunAge,
+    RunTooOld,
+    ValidationInfo,
+    ValidationResult,
+    check_open,
+    exclusion_reasons,
+    lines_of,
+    resolve_reason,
+    validations,
+)
 from sbee_desk.services.rules_sql import PlansSql, candidate_select, load_plans
 from sbee_desk.services.selection import bordereau_summaries, line_bordereau
 
-
-class ReviewError(ServiceError, ValueError):
-    """Bad review action; nothing was changed."""
-
-
-@dataclass(frozen=True)
-class RunAge:
-    """How old a run is at a date, against the plans' ``validation_max_age_days``.
-
-    Where the setting lives: a field of the recovery plan (business-rules.md: a
-    decision is a plan setting), default 7 days, changed by the administrator like
-    any plan value. A run is one treatment at one date, so the strictest plan (the
-    smallest value among today's plans) applies to all its bordereaux; today's
-    plans, not the run's snapshot: it is a rule about validating now.
-    """
-
-    run_id: int
-    run_on: dt.date
-    on: dt.date
-    max_age_days: int
-
-    @property
-    def days(self) -> int:
-        return (self.on - self.run_on).days
-
-    @property
-    def too_old(self) -> bool:
-        return self.days > self.max_age_days
-
-
-class RunTooOld(ReviewError):
-    """Validation refused: the run is older than the plans allow (code ``RUN_TOO_OLD``;
-    the data in ``age``, the faces word it; ``str()`` is the French sentence)."""
-
-    def __init__(self, age: RunAge) -> None:
-        self.age = age
-        super().__init__("RUN_TOO_OLD", run_on=age.run_on, max_age_days=age.max_age_days)
-
-
-@dataclass(frozen=True)
-class ValidationResult:
-    run_id: int
-    bordereau_code: str
-    letters: int
-    orders: int
-    excluded: int
-    #: lines no longer candidates at validation (R7: restored or paid meanwhile)
-    dropped: list[str]
-    waiting: int
-    exempt: int
-    #: R7 at validation: letters and orders (of any bordereau) it cancelled
-    cancelled: list[Cancellation] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class ValidationInfo:
-    bordereau_code: str
-    validated_by: str
-    validated_at: dt.datetime
-    letters: int
-    orders: int
-
-
-@dataclass(frozen=True)
-class DerogationInfo:
-    id: int
-    police: str
-    reference: str
-    decided_on: dt.date
-    valid_until: dt.date | None
-    recorded_by: str
-    recomputed_lines: int
+__all__ = [
+    "DerogationInfo",
+    "ReviewError",
+    "RunAge",
+    "RunTooOld",
+    "RunValidation",
+    "ValidationInfo",
+    "ValidationResult",
+    "add_derogation",
+    "exclude_lines",
+    "exclusion_reasons",
+    "restore_lines",
+    "run_age",
+    "validate_all",
+    "validate_bordereau",
+    "validations",
+]
 
 
 def _run_age(uow: UnitOfWork, run: SelectionRun, on: dt.date) -> RunAge:
@@ -126,229 +86,6 @@ def run_age(uow: UnitOfWork, run_id: int, *, today_: dt.date | None = None) -> R
         if run is None:
             raise ReviewError("RUN_NOT_FOUND", run_id=run_id)
         return _run_age(uow, run, today_ or today())
-
-
-def exclusion_reasons(uow: UnitOfWork) -> list[tuple[str, str]]:
-    with uow:
-        rows = uow.session.scalars(
-            select(ExclusionReason)
-            .where(ExclusionReason.active.is_(True))
-            .order_by(ExclusionReason.label)
-        )
-        return [(r.code, r.label) for r in rows]
-
-
-def _validation(uow: UnitOfWork, run_id: int, bordereau: str) -> BordereauValidation | None:
-    return uow.session.scalars(
-        select(BordereauValidation).where(
-            BordereauValidation.run_id == run_id, BordereauValidation.bordereau_code == bordereau
-        )
-    ).one_or_none()
-
-
-def validations(uow: UnitOfWork, run_id: int) -> dict[str, ValidationInfo]:
-    with uow:
-        rows = uow.session.scalars(
-            select(BordereauValidation).where(BordereauValidation.run_id == run_id)
-        )
-        return {
-            v.bordereau_code: ValidationInfo(
-                v.bordereau_code, v.validated_by, v.validated_at, v.letters, v.orders
-            )
-            for v in rows
-        }
-
-
-def _resolve_reason(uow: UnitOfWork, reason: str, note: str | None) -> tuple[str, str]:
-    """(code, text) from a code of the list or free text; refuses an empty reason."""
-    reason = (reason or "").strip()
-    note = (note or "").strip()
-    if not reason:
-        raise ReviewError("EXCLUSION_REASON_REQUIRED")
-    row = uow.session.get(ExclusionReason, reason.upper())
-    if row is not None:
-        if row.code == "AUTRE" and not note:
-            raise ReviewError("OTHER_REASON_NOTE_REQUIRED")
-        return row.code, f"{row.label} — {note}" if note else row.label
-    return "AUTRE", f"{reason} — {note}" if note else reason
-
-
-def _lines(uow: UnitOfWork, run_id: int, polices: list[str]) -> list[Candidate]:
-    rows = list(
-        uow.session.scalars(
-            select(Candidate).where(Candidate.run_id == run_id, Candidate.police.in_(polices))
-        )
-    )
-    missing = sorted(set(polices) - {c.police for c in rows})
-    if missing:
-        raise ReviewError("POLICES_NOT_IN_RUN", polices=missing, run_id=run_id)
-    return rows
-
-
-def _check_open(uow: UnitOfWork, run_id: int, bordereaux: set[str]) -> None:
-    for code in sorted(bordereaux):
-        v = _validation(uow, run_id, code)
-        if v is not None:
-            raise ReviewError(
-                "BORDEREAU_VALIDATED", bordereau=code, by=v.validated_by, at=v.validated_at
-            )
-
-
-def exclude_lines(
-    uow: UnitOfWork,
-    actor: Actor,
-    run_id: int,
-    polices: list[str],
-    reason: str,
-    note: str | None = None,
-) -> int:
-    """Exclude lines from a run (mandatory reason). Returns the number excluded."""
-    with uow.write():
-        require(uow, actor, Action.SELECT)
-        code, text = _resolve_reason(uow, reason, note)
-        lines = _lines(uow, run_id, polices)
-        _check_open(uow, run_id, {c.bordereau_code for c in lines})
-        at = audit.now()
-        for line in lines:
-            before = {"excluded_reason": line.excluded_reason}
-            line.exclusion_code, line.excluded_reason = code, text
-            line.excluded_by, line.excluded_at = actor.login, at
-            audit.record(
-                uow,
-                actor,
-                AuditAction.REVIEW_EXCLUDE,
-                entity="candidate",
-                entity_key=f"{run_id}:{line.police}",
-                before=before,
-                after={"excluded_reason": text, "code": code},
-            )
-        uow.commit()
-        return len(lines)
-
-
-def restore_lines(uow: UnitOfWork, actor: Actor, run_id: int, polices: list[str]) -> int:
-    """Bring excluded lines back (confirmed again)."""
-    with uow.write():
-        require(uow, actor, Action.SELECT)
-        lines = _lines(uow, run_id, polices)
-        _check_open(uow, run_id, {c.bordereau_code for c in lines})
-        for line in lines:
-            if line.excluded_reason is None:
-                continue
-            audit.record(
-                uow,
-                actor,
-                AuditAction.REVIEW_RESTORE,
-                entity="candidate",
-                entity_key=f"{run_id}:{line.police}",
-                before={"excluded_reason": line.excluded_reason},
-                after={"excluded_reason": None},
-            )
-            line.exclusion_code = line.excluded_reason = line.excluded_by = None
-            line.excluded_at = None
-        uow.commit()
-        return len(lines)
-
-
-def _recompute(uow: UnitOfWork, run: SelectionRun, polices: list[str]) -> int:
-    """Re-decide some lines of an open run with today's derogations (R4)."""
-    plans = PlansSql(load_plans(uow), run.run_on)
-    fresh = {
-        row.police: row
-        for row in uow.session.execute(
-            candidate_select(run.id, plans, run.agency_code, polices)
-        ).mappings()
-    }
-    changed = 0
-    for line in _lines_if_present(uow, run.id, polices):
-        row = fresh.get(line.police)
-        if row is None:
-            continue
-        if (line.decision, line.derogation_id) != (row["decision"], row["derogation_id"]):
-            line.decision, line.derogation_id = row["decision"], row["derogation_id"]
-            line.letter_id = row["letter_id"]
-            changed += 1
-    return changed
-
-
-def _lines_if_present(uow: UnitOfWork, run_id: int, polices: list[str]) -> list[Candidate]:
-    return list(
-        uow.session.scalars(
-            select(Candidate).where(Candidate.run_id == run_id, Candidate.police.in_(polices))
-        )
-    )
-
-
-def add_derogation(
-    uow: UnitOfWork,
-    actor: Actor,
-    police: str,
-    reference: str,
-    decided_on: dt.date,
-    valid_until: dt.date | None = None,
-    document_reference: str | None = None,
-    *,
-    today_: dt.date | None = None,
-) -> DerogationInfo:
-    """Record a DG derogation (DIRECTION) and re-decide the open runs' lines (R4)."""
-    reference = (reference or "").strip()
-    if not reference:
-        raise ReviewError("DEROGATION_REFERENCE_REQUIRED")
-    if decided_on > (today_ or today()):
-        raise ReviewError("DEROGATION_IN_FUTURE", decided_on=decided_on)
-    if valid_until is not None and valid_until < decided_on:
-        raise ReviewError(
-            "DEROGATION_ENDS_BEFORE_DECISION", valid_until=valid_until, decided_on=decided_on
-        )
-    with uow.write():
-        require(uow, actor, Action.DEROGATION)
-        if uow.session.get(Contract, police) is None:
-            raise ReviewError("DEROGATION_UNKNOWN_POLICE", police=police)
-        derogation = Derogation(
-            police=police,
-            reference=reference,
-            decided_on=decided_on,
-            valid_until=valid_until,
-            document_reference=(document_reference or "").strip() or None,
-            recorded_by=actor.login,
-            recorded_at=audit.now(),
-        )
-        uow.session.add(derogation)
-        uow.session.flush()
-        # Re-decide this contract's lines in every run whose bordereau is not validated.
-        open_run_ids = uow.session.scalars(
-            select(Candidate.run_id)
-            .where(Candidate.police == police)
-            .where(
-                ~select(BordereauValidation.id)
-                .where(
-                    BordereauValidation.run_id == Candidate.run_id,
-                    BordereauValidation.bordereau_code == Candidate.bordereau_code,
-                )
-                .exists()
-            )
-            .distinct()
-        ).all()
-        open_runs = [uow.session.get_one(SelectionRun, run_id) for run_id in open_run_ids]
-        changed = sum(_recompute(uow, run, [police]) for run in open_runs)
-        audit.record(
-            uow,
-            actor,
-            AuditAction.DEROGATION_ADD,
-            entity="derogation",
-            entity_key=police,
-            after={
-                "reference": reference,
-                "decided_on": decided_on.isoformat(),
-                "valid_until": valid_until.isoformat() if valid_until else None,
-                "document_reference": derogation.document_reference,
-            },
-            details={"recomputed_lines": changed},
-        )
-        uow.commit()
-        return DerogationInfo(
-            derogation.id, police, reference, decided_on, valid_until, actor.login, changed
-        )
 
 
 #: PostgreSQL advisory-lock space of the validations (one lock per bordereau code)
@@ -397,10 +134,10 @@ def validate_bordereau(
         )
         if not total:
             raise ReviewError("BORDEREAU_NOT_IN_RUN", bordereau=bordereau_code, run_id=run_id)
-        _check_open(uow, run_id, {bordereau_code})
+        check_open(uow, run_id, {bordereau_code})
         for police, reason in exclusions or []:
-            code, text = _resolve_reason(uow, reason, None)
-            lines = _lines(uow, run_id, [police])
+            code, text = resolve_reason(uow, reason, None)
+            lines = lines_of(uow, run_id, [police])
             if lines[0].bordereau_code != bordereau_code:
                 raise ReviewError(
                     "POLICE_IN_OTHER_BORDEREAU",

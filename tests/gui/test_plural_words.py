@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from sbee_desk.db.database import Database
 from sbee_desk.domain.enums import ListKind
-from sbee_desk.gui.dialogs.review_dialogs import ListsProducedDialog
+from sbee_desk.gui.dialogs.validation_dialogs import ListsProducedDialog
 from sbee_desk.services.lists import ArchivedList
 from tests.gui.conftest import WindowFactory
 from tests.gui.test_archive_page import archived_db, open_archive  # noqa: F401 - fixture

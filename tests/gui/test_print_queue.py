@@ -510,3 +510,37 @@ def test_the_number_column_sorts_numerically(validated_db: Database) -> None:
         ("00000010", "Lettre"),
         ("00000100", "Lettre"),
     ]
+
+
+def test_the_page_edits_what_was_validated_after_an_interrupted_edition(
+    qtbot: QtBot, make_window: WindowFactory, signed_db: Database, tmp_path: Path
+) -> None:
+    """#11: « Lancer l'édition » runs the edition as `sbee-desk edition` does
+    (``run_edition_until_done``): it completes yesterday's interrupted batch, then edits
+    what was validated since in a new batch, in one click (it stopped after the first)."""
+    from sbee_desk.services.edition import BatchStatus, list_batches, run_edition
+
+    today = dt.date.today()  # the page edits at the system's date, as in the agency
+    yesterday = today - dt.timedelta(days=1)
+    import_export(signed_db.uow(), ACTOR, write_known_export(tmp_path / "export", yesterday))
+    run = run_selection(signed_db.uow(), ACTOR, yesterday, today_=yesterday).run_id
+    validate_bordereau(signed_db.uow(), ACTOR, run, BT, today_=yesterday)
+    stopped = run_edition(
+        signed_db.uow(), ACTOR, yesterday, workers=0, cancelled=lambda: True, today_=yesterday
+    )
+    assert stopped.interrupted and stopped.batch_id is not None
+    validate_bordereau(signed_db.uow(), ACTOR, run, MT, today_=today)  # after that edition
+
+    page, _ = open_queue(qtbot, make_window, signed_db, tmp_path)
+    with qtbot.waitSignal(page.edition_finished, timeout=60_000) as blocker:
+        page.view.run_button.click()
+    result = blocker.args[0]
+    assert result.batch_id != stopped.batch_id and not result.interrupted
+    assert result.edition_on == today
+    batches = sorted(list_batches(signed_db.uow()), key=lambda b: b.id)
+    assert [(b.edition_on, b.status) for b in batches] == [
+        (yesterday, BatchStatus.TERMINE),
+        (today, BatchStatus.TERMINE),
+    ]
+    assert sum(b.letters + b.orders for b in batches) == 3
+    qtbot.waitUntil(lambda: page.view.batch_list.count() == 2, timeout=20_000)

@@ -10,7 +10,7 @@ from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtGui import QFont
 
 from sbee_desk.domain.enums import CustomerCategory, Decision, OrderKind, Voltage
-from sbee_desk.gui.dialogs.review_dialogs import validation_result_text, validation_summary
+from sbee_desk.gui.dialogs.validation_dialogs import validation_result_text, validation_summary
 from sbee_desk.gui.models import SORT_ROLE
 from sbee_desk.gui.models import bordereaux as bcols
 from sbee_desk.gui.models import candidates as cols

@@ -532,7 +532,7 @@ def test_view_state_keeps_the_top_line(
 def test_the_lists_dialog_says_which_lists_had_no_line(qtbot: QtBot) -> None:
     """#10: « Aucun client à relancer » rather than an empty page archived."""
     from sbee_desk.domain.enums import ListKind
-    from sbee_desk.gui.dialogs.review_dialogs import ListsProducedDialog
+    from sbee_desk.gui.dialogs.validation_dialogs import ListsProducedDialog
     from sbee_desk.services.lists import ArchivedList, EmptyList, ProducedLists
 
     when = dt.datetime(2026, 11, 28, 10, 15, tzinfo=dt.UTC)

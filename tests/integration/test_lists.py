@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
-from sqlalchemy import text
+from sqlalchemy import text, update
 
+from sbee_desk.db.models import Bordereau, Suspension
 from sbee_desk.domain.enums import ListKind
 from sbee_desk.domain.permissions import Role
 from sbee_desk.services.actor import Actor
@@ -555,3 +556,82 @@ def test_an_empty_list_is_not_archived_as_an_empty_page(db, world, tmp_path) -> 
     with pytest.raises(ListError, match="aucun client à relancer : aucun fichier"):
         archived_content(db.uow(), register[-1].entry_id)
     assert count(db, "audit_event", "WHERE action = 'lists.archive'") == 5
+
+
+#: codes that once gave one file name for two bordereaux, or a hidden file (#12)
+LOOKALIKES = ("BT/R/2026/04", "BT_R_2026_04", "bt_r_2026_04", ".BT-R")
+
+
+def test_bordereau_codes_that_read_alike_get_a_file_each(db, world, tmp_path) -> None:
+    """#12: `BT/R/2026/04` and `BT_R_2026_04` wrote the same file (the second replaced
+    the first while the register kept two entries); a code starting with `.` wrote a
+    hidden file. Each list gets its own visible name, the one the register records."""
+    for k, code in enumerate(LOOKALIKES):
+        world.s.add(Bordereau(code=code, voltage="BT", agency_code=world.agency, period="2026-04"))
+        world.s.flush()
+        sus = debtor(world, f"PL{k}")
+        world.s.execute(update(Suspension).where(Suspension.id == sus).values(bordereau_code=code))
+    world.commit()
+    run = run_selection(db.uow(), CHEF, RUN, today_=TODAY).run_id
+    out = tmp_path / "out"
+    produced = []
+    for code in LOOKALIKES:
+        validate_bordereau(db.uow(), CHEF, run, code, today_=TODAY)
+        produced += list(produce_lists(db.uow(), CHEF, run, code, out))
+    file_names = [p.file_name for p in produced]
+    assert len(file_names) == 2 * len(LOOKALIKES)  # à résilier, xlsx and pdf
+    # distinct even where case does not count (Windows, macOS), none hidden
+    assert len({n.casefold() for n in file_names}) == len(file_names)
+    assert not [n for n in file_names if n.startswith(".")]
+    assert sorted(os.listdir(out)) == sorted(file_names)
+    # a plain code keeps its plain name
+    assert f"BT_R_2026_04-{run}-a-resilier.xlsx" in file_names
+    register = {r.entry_id: r for r in archive_register(db.uow(), run_id=run) if r.has_file}
+    for p in produced:
+        assert register[p.entry_id].file_name == p.file_name
+        assert archived_content(db.uow(), p.entry_id)[0] == p.file_name
+        assert check_copy(db.uow(), p.entry_id, out / p.file_name)
+    # producing again writes the same names (copies replace their own file only)
+    again = produce_lists(db.uow(), CHEF, run, LOOKALIKES[0], out)
+    assert [p.file_name for p in again] == file_names[:2]
+    assert sorted(os.listdir(out)) == sorted(file_names)
+
+
+def test_a_name_the_register_already_gives_another_bordereau_gets_a_suffix(
+    db, world, tmp_path
+) -> None:
+    """#12: the register may hold a name given before names were made distinct (here
+    `BT/R/2026/04`'s lists, recorded as `BT_R_2026_04-…`): `BT_R_2026_04`'s lists then
+    get `~2`, recorded as such, and never replace the other bordereau's files."""
+    for k, code in enumerate(LOOKALIKES[:2]):
+        world.s.add(Bordereau(code=code, voltage="BT", agency_code=world.agency, period="2026-04"))
+        world.s.flush()
+        sus = debtor(world, f"PL{k}")
+        world.s.execute(update(Suspension).where(Suspension.id == sus).values(bordereau_code=code))
+    world.commit()
+    run = run_selection(db.uow(), CHEF, RUN, today_=TODAY).run_id
+    out = tmp_path / "out"
+    for code in LOOKALIKES[:2]:
+        validate_bordereau(db.uow(), CHEF, run, code, today_=TODAY)
+    old = produce_lists(db.uow(), CHEF, run, LOOKALIKES[0], out)
+    plain = [f"BT_R_2026_04-{run}-a-resilier.{fmt}" for fmt in ("xlsx", "pdf")]
+    with db.uow() as uow:  # as an older version named them
+        for entry, name in zip(old, plain, strict=True):
+            uow.session.execute(
+                text("UPDATE archive_entry SET file_name = :n WHERE id = :id"),
+                {"n": name, "id": entry.entry_id},
+            )
+            os.replace(out / entry.file_name, out / name)
+        uow.commit()
+
+    produced = produce_lists(db.uow(), CHEF, run, LOOKALIKES[1], out)
+
+    assert [p.file_name for p in produced] == [
+        f"BT_R_2026_04-{run}-a-resilier~2.{fmt}" for fmt in ("xlsx", "pdf")
+    ]
+    for entry, name in zip(old, plain, strict=True):
+        assert check_copy(db.uow(), entry.entry_id, out / name)  # not replaced
+    for p in produced:
+        assert check_copy(db.uow(), p.entry_id, out / p.file_name)
+    again = produce_lists(db.uow(), CHEF, run, LOOKALIKES[1], out)
+    assert [p.file_name for p in again] == [p.file_name for p in produced]

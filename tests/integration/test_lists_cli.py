@@ -19,8 +19,10 @@ from tests.builders import cli_runner
 DATE = "2026-11-20"
 
 
-def export(folder: Path) -> Path:
-    """An ordinary BT customer to terminate, an MT town hall to remind, an exempt agent."""
+def export(folder: Path, bt: str = "BT-09", mt: str = "MT-09", bt2: str | None = None) -> Path:
+    """An ordinary BT customer to terminate, an MT town hall to remind, an exempt agent;
+    ``bt`` and ``mt``: the codes of their bordereaux; with ``bt2``, one more ordinary BT
+    customer to terminate, on that bordereau."""
     folder.mkdir(parents=True)
     tables = {
         "clients": "code_client;nom;adresse;quartier;telephone;categorie\n"
@@ -42,6 +44,20 @@ def export(folder: Path) -> Path:
         "interruptions": "police;date_interruption;bordereau;date_retablissement\n"
         "P1;2026-10-01;BT-09;\nP2;2026-10-01;MT-09;\nP3;2026-10-01;BT-09;\n",
     }
+    tables = {
+        name: content.replace("BT-09", "\0BT").replace("MT-09", mt).replace("\0BT", bt)
+        for name, content in tables.items()
+    }
+    if bt2 is not None:
+        more = {
+            "clients": "C4;Codjo Ahouansou;Lot 4 Akpakpa;Akpakpa;;ORDINAIRE\n",
+            "contrats": "P4;C4;BT;PDL4;CPT4;DJ4;AG;Z1\n",
+            "bordereaux": f"{bt2};BT;AG;2026-09\n",
+            "factures": f"F7;P4;{bt2};2026-07-01;2026-07-16;30 000;non\n"
+            f"F8;P4;{bt2};2026-08-01;2026-08-16;30 000;non\n",
+            "interruptions": f"P4;2026-10-01;{bt2};\n",
+        }
+        tables = {name: content + more.get(name, "") for name, content in tables.items()}
     for name, content in tables.items():
         (folder / f"{name}.csv").write_text(content, encoding="utf-8")
     return folder
@@ -157,3 +173,38 @@ def test_bad_input_exits_2_in_french(cli, tmp_path) -> None:
     )
     assert code == 2
     assert "n'a pas le rôle requis" in err
+
+
+@pytest.mark.parametrize(
+    ("bt", "bt2"), [("BT/R/2026/04", "BT_R_2026_04"), ("bt-09", "BT-09"), (".BT-09", "BT-10")]
+)
+def test_bordereaux_whose_codes_read_alike_get_a_file_each(
+    db_url, tmp_path, monkeypatch, capsys, validation_clock, bt, bt2
+) -> None:
+    """#12: `BT/R/2026/04` and `BT_R_2026_04` both wrote `BT_R_2026_04-1-a-resilier…`, the
+    second replacing the first; `.BT-09` wrote hidden files. Each list now has a file of
+    its own, visible, under the name the command prints and the register records."""
+    cli = cli_runner(db_url, monkeypatch, capsys)
+    assert cli("import", str(export(tmp_path / "export", bt, "MT-09", bt2)))[0] == 0
+    code, out, _ = cli("select", "--date", DATE)
+    run = out.strip()
+    for bordereau in (bt, bt2):
+        assert cli("validate", "--run", run, "--bordereau", bordereau)[0] == 0
+    folder = tmp_path / "listes"
+    code, stdout, err = cli("lists", "--run", run, "--all", "--out", str(folder))
+    assert code == 0, err
+    files = os.listdir(folder)
+    # à résilier and contrôle (bt), à résilier (bt2); xlsx and pdf
+    assert len({f.casefold() for f in files}) == len(files) == 6
+    assert not [f for f in files if f.startswith(".")]
+    db = open_database(db_url)
+    try:
+        with db.engine.connect() as conn:
+            registered = conn.execute(
+                text("SELECT file_name FROM archive_entry WHERE file_format <> ''")
+            ).scalars()
+            assert sorted(registered) == sorted(files)
+    finally:
+        db.dispose()
+    for name in files:
+        assert f"  {name} (" in stdout

@@ -206,19 +206,20 @@ def test_a_validation_that_ends_during_another_is_seen_by_it(db, world, monkeypa
     line gone (A's orders) and "validated" the bordereau with all its lines dropped.
     The validations of one bordereau now follow each other: B sees A's orders."""
     import sbee_desk.services.review as review
+    from sbee_desk.services.review_base import check_open
 
     for k in range(5):
         debtor(world, f"P{k:02d}")
     world.commit()
     run_a, run_b = select(db), select(db)
-    b_checked, a_done = threading.Event(), threading.Event()
-    check_open = review._check_open
+    a_checked, b_checked, a_done = threading.Event(), threading.Event(), threading.Event()
 
-    def checked(*args, **kwargs):
-        result = check_open(*args, **kwargs)
+    def checked(*args, **kwargs) -> None:
+        check_open(*args, **kwargs)
+        if threading.current_thread().name == "A":
+            a_checked.set()
         if threading.current_thread().name == "B":
             b_checked.set()
-        return result
 
     def rechecked(*args, **kwargs):
         if threading.current_thread().name == "A":
@@ -227,7 +228,7 @@ def test_a_validation_that_ends_during_another_is_seen_by_it(db, world, monkeypa
             a_done.wait(timeout=10)
         return candidate_select(*args, **kwargs)
 
-    monkeypatch.setattr(review, "_check_open", checked)
+    monkeypatch.setattr(review, "check_open", checked)  # as validation calls it
     monkeypatch.setattr(review, "candidate_select", rechecked)
     outcomes: dict[str, object] = {}
 
@@ -243,6 +244,9 @@ def test_a_validation_that_ends_during_another_is_seen_by_it(db, world, monkeypa
     a = threading.Thread(target=validate, args=("A", CHEF, run_a), name="A")
     b = threading.Thread(target=validate, args=("B", Actor("chef2"), run_b), name="B")
     a.start()
+    # B starts once A's validation is open (on a loaded machine B could otherwise take
+    # the write lock first and A would be the one to find the lines taken)
+    assert a_checked.wait(timeout=30)
     b.start()
     a.join()
     b.join()

@@ -4,6 +4,7 @@ around them (plain values, no Session), and the names of the files they become."
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -19,12 +20,29 @@ FILE_SUFFIXES: dict[ListKind, str] = {
     ListKind.CONTROLE: "controle",
 }
 FORMATS = ("xlsx", "pdf")
-_UNSAFE_IN_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+_UNSAFE_IN_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
+#: a bordereau code written as it is in a file name: capitals, digits, ``.``, ``_``, ``-``
+_PLAIN_CODE = re.compile(r"[A-Z0-9][A-Z0-9._-]{0,63}")
+_READABLE_LENGTH = 64
 
 
 def list_file_name(bordereau_code: str, run_id: int, kind: ListKind, file_format: str) -> str:
-    """``BT-COT-2026-09-7-a-resilier.pdf``; characters no file system accepts become ``_``."""
-    code = _UNSAFE_IN_NAME.sub("_", bordereau_code)
+    """``BT-COT-2026-09-7-a-resilier.pdf``: one name per code, run, list and format.
+
+    A code that is not plain (:data:`_PLAIN_CODE`) could share its name with another
+    or hide its file (#12): characters no file system accepts (``BT/R/2026/04`` and
+    ``BT_R_2026_04``), small letters (Windows and macOS do not tell ``bt`` from
+    ``BT``), a leading dot (a hidden file), a very long code. It is written readable
+    (those characters as ``_``, no leading dot, cut) followed by ``~`` and the start of
+    its SHA-256: ``BT_R_2026_04~1c0f7a2b-7-a-resilier.pdf``. The name is the same each
+    time the lists are produced again, and the register records it.
+    """
+    if _PLAIN_CODE.fullmatch(bordereau_code):
+        code = bordereau_code
+    else:
+        readable = _UNSAFE_IN_NAME.sub("_", bordereau_code)[:_READABLE_LENGTH].lstrip(". ")
+        digest = hashlib.sha256(bordereau_code.encode("utf-8", "surrogatepass")).hexdigest()
+        code = f"{readable}~{digest[:8]}"
     return f"{code}-{run_id}-{FILE_SUFFIXES[kind]}.{file_format}"
 
 

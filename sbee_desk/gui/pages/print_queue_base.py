@@ -6,14 +6,14 @@ chosen batch's documents with their status, previews the selected document (QtPd
 prints documents or a recipient's file through the system print dialog and only
 then records them printed (a reprint needs a reason), and records the hand-over to
 a releveur or the section RPNT. Cancelled documents (R7) are crossed out and never
-printed.
+printed. The actions are :class:`~print_queue_page.PrintQueuePage`'s; the printing
+helpers are in :mod:`print_queue_printing`, the words in :mod:`print_queue_words`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from PySide6.QtCore import (
     QBuffer,
@@ -26,38 +26,38 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtPdf import QPdfDocument
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QListWidgetItem, QWidget
 
 from sbee_desk.domain.permissions import Action
 from sbee_desk.gui.changes import Change
 from sbee_desk.gui.context import AppContext
-from sbee_desk.gui.dialogs.print_dialogs import (
-    HandoverDialog,
-    ReprintReasonDialog,
-)
-from sbee_desk.gui.formatting import format_date, plural
-from sbee_desk.gui.modal import open_modal
+from sbee_desk.gui.formatting import plural
 from sbee_desk.gui.models import print_queue as pcols
 from sbee_desk.gui.models.print_queue import PrintQueueModel, PrintQueueProxy
 from sbee_desk.gui.pages.base import Page
+from sbee_desk.gui.pages.print_queue_printing import agency_printer
 from sbee_desk.gui.pages.print_queue_view import PrintQueueView
+from sbee_desk.gui.pages.print_queue_words import (
+    batch_text,
+    batch_tip,
+    document_detail,
+    documents_status,
+    edition_outcome,
+)
 from sbee_desk.gui.tasks import TaskContext
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.edition import (
     BatchInfo,
-    BatchStatus,
     DocumentKind,
     DocumentRow,
     DocumentStatus,
     EditionResult,
-    StaffChoice,
     document_pdf,
     list_batches,
     list_documents,
-    run_edition,
+    run_edition_until_done,
 )
-from sbee_desk.wording.labels import GAP_LABELS
 
 SEARCH_DELAY_MS = 150
 #: « -2 »: the widths saved before issue #10 cut the police at 1366×768
@@ -90,52 +90,6 @@ def column_widths(table: QWidget) -> dict[int, int]:
     widths = {c: metrics.horizontalAdvance(t) + COLUMN_PADDING for c, t in COLUMN_SAMPLES.items()}
     widths[pcols.COL_NUMBER] += SORT_INDICATOR
     return widths
-
-
-def system_print_dialog(printer: QPrinter, parent: QWidget, done: Callable[[bool], None]) -> None:
-    """The system's print dialog over ``printer``; ``done(True)`` once accepted."""
-    dialog = QPrintDialog(printer, parent)
-    dialog.setObjectName("printDialog")
-    dialog.setWindowTitle(parent.tr("Imprimer"))
-    # a page range would print part of a document yet mark it all printed
-    dialog.setOption(QPrintDialog.PrintDialogOption.PrintPageRange, False)
-    dialog.setOption(QPrintDialog.PrintDialogOption.PrintSelection, False)
-    dialog.setOption(QPrintDialog.PrintDialogOption.PrintCurrentPage, False)
-    open_modal(dialog, done)
-
-
-def reason_dialog(count: int, parent: QWidget, done: Callable[[str | None], None]) -> None:
-    dialog = ReprintReasonDialog(count, parent)
-    open_modal(dialog, lambda ok: done(dialog.reason if ok else None))
-
-
-def staff_dialog(
-    who: str,
-    count: int,
-    choices: list[StaffChoice],
-    parent: QWidget,
-    done: Callable[[int | None], None],
-) -> None:
-    dialog = HandoverDialog(who, count, choices, parent)
-    open_modal(dialog, lambda ok: done(dialog.staff_id if ok else None))
-
-
-def agency_printer() -> QPrinter:
-    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-    printer.setDocName("SBEE — file d'impression")
-    return printer
-
-
-@dataclass(frozen=True)
-class PrintJob:
-    title: str
-    ids: list[int]
-    contents: list[bytes]
-    reason: str | None
-    #: what R7 cancelled just before printing (business-rules.md R7), in French
-    r7_summary: str = ""
-    #: documents chosen but cancelled by that check: not printed
-    dropped: int = 0
 
 
 class PrintQueueBase(Page):
@@ -225,9 +179,9 @@ class PrintQueueBase(Page):
         blist.blockSignals(True)
         blist.clear()
         for batch in batches:
-            item = QListWidgetItem(self._batch_text(batch))
+            item = QListWidgetItem(batch_text(batch, self.tr))
             item.setData(BATCH_ROLE, batch.id)
-            item.setToolTip(self._batch_tip(batch))
+            item.setToolTip(batch_tip(batch, self.tr))
             blist.addItem(item)
         blist.blockSignals(False)
         self._update_badge()
@@ -249,34 +203,6 @@ class PrintQueueBase(Page):
         if self.current_batch() is not None and wanted == self.current_batch_id():
             self._load_documents()  # the same batch: reload its documents
         self.batches_loaded.emit()
-
-    def _batch_text(self, batch: BatchInfo) -> str:
-        status = self.tr("terminée") if batch.status == BatchStatus.TERMINE else self.tr("en cours")
-        text = self.tr("Édition du {date}\n{status} — {letters}, {orders}").format(
-            date=format_date(batch.edition_on),
-            status=status,
-            letters=plural(batch.letters, self.tr("lettre"), self.tr("lettres")),
-            orders=plural(batch.orders, self.tr("ordre"), self.tr("ordres")),
-        )
-        printed = batch.by_status.get(DocumentStatus.IMPRIME, 0)
-        text += self.tr("\n{g} à imprimer · {p} · {r} remis").format(
-            g=batch.by_status.get(DocumentStatus.GENERE, 0),
-            p=plural(printed, self.tr("imprimé"), self.tr("imprimés")),
-            r=batch.by_status.get(DocumentStatus.REMIS, 0),
-        )
-        if batch.cancelled_documents:
-            text += self.tr("\n{c} depuis l'édition").format(
-                c=plural(batch.cancelled_documents, self.tr("annulé"), self.tr("annulés"))
-            )
-        return text
-
-    def _batch_tip(self, batch: BatchInfo) -> str:
-        tip = self.tr("Lancée par {who}").format(who=batch.started_by)
-        if batch.gaps:
-            tip += self.tr(" — {n} avec un manque").format(
-                n=plural(batch.gaps, self.tr("document imprimé"), self.tr("documents imprimés"))
-            )
-        return tip
 
     def current_batch_id(self) -> int | None:
         item = self.view.batch_list.currentItem()
@@ -339,24 +265,11 @@ class PrintQueueBase(Page):
         self._update_actions()
 
     def _update_status(self) -> None:
-        rows = self.model.rows
-        if not rows:
+        text = documents_status(self.model.rows, self.tr)
+        if text:
+            self.view.status_label.setText(text)
+        else:
             self.view.status_label.clear()
-            return
-        live = [r for r in rows if not r.cancelled]
-        counts = {s: sum(1 for r in live if r.status == s) for s in DocumentStatus}
-        text = self.tr("{n} : {g}, {p}, {r}").format(
-            n=plural(len(rows), self.tr("document"), self.tr("documents")),
-            g=plural(counts[DocumentStatus.GENERE], self.tr("généré"), self.tr("générés")),
-            p=plural(counts[DocumentStatus.IMPRIME], self.tr("imprimé"), self.tr("imprimés")),
-            r=plural(counts[DocumentStatus.REMIS], self.tr("remis"), self.tr("remis")),
-        )
-        cancelled = len(rows) - len(live)
-        if cancelled:
-            text += self.tr(" ; {c} depuis l'édition, exclus de l'impression").format(
-                c=plural(cancelled, self.tr("annulé"), self.tr("annulés"))
-            )
-        self.view.status_label.setText(text + ".")
 
     def _update_badge(self) -> None:
         waiting = sum(b.by_status.get(DocumentStatus.GENERE, 0) for b in self.batches[:1])
@@ -403,19 +316,7 @@ class PrintQueueBase(Page):
 
     def detail_text(self, row: DocumentRow) -> str:
         """The current document in full: what the narrow columns may cut."""
-        place = ", ".join(p for p in (row.address, row.quartier) if p) or self.tr("adresse —")
-        zone = self.tr(" (zone {zone})").format(zone=row.zone_code) if row.zone_code else ""
-        return self.tr(
-            "{kind} n° {number} — police {police} — {customer}\n{place}{zone} — {status}"
-        ).format(
-            kind=pcols.kind_label(row),
-            number=row.number,
-            police=row.police,
-            customer=row.customer_name,
-            place=place,
-            zone=zone,
-            status=pcols.status_label(row),
-        )
+        return document_detail(row, self.tr)
 
     def _load_preview(self, row: DocumentRow) -> None:
         self._preview_id = row.id
@@ -497,7 +398,11 @@ class PrintQueueBase(Page):
         on = dt.date.today()
 
         def work(ctx: TaskContext) -> EditionResult:
-            return run_edition(ctx.uow(), actor, on, progress=ctx.progress, cancelled=ctx.cancelled)
+            # as `sbee-desk edition`: an interrupted batch completed, what was validated
+            # since is edited in a new batch, in the same click (#11)
+            return run_edition_until_done(
+                ctx.uow(), actor, on, progress=ctx.progress, cancelled=ctx.cancelled
+            )
 
         self._set_busy(True)
         task = self.ctx.tasks.start(
@@ -514,44 +419,7 @@ class PrintQueueBase(Page):
 
     def _edition_done(self, result: EditionResult) -> None:
         banner = self.view.banner
-        if result.batch_id is None:
-            banner.show_message(
-                "info", self.tr("Rien à éditer : aucune lettre ni aucun ordre en attente.")
-            )
-        elif result.interrupted:
-            banner.show_message(
-                "warning",
-                self.tr(
-                    "Édition interrompue après {n} : ce qui est produit est "
-                    "conservé, relancez l'édition pour la terminer."
-                ).format(n=plural(result.produced, self.tr("document"), self.tr("documents"))),
-            )
-        else:
-            text = self.tr("Édition terminée : {letters} et {orders} produits.").format(
-                letters=plural(result.letters, self.tr("lettre"), self.tr("lettres")),
-                orders=plural(result.orders, self.tr("ordre"), self.tr("ordres")),
-            )
-            if result.cancelled:
-                text += self.tr(" {n} avant l'édition (R7).").format(
-                    n=plural(
-                        len(result.cancelled),
-                        self.tr("document annulé"),
-                        self.tr("documents annulés"),
-                    )
-                )
-            if result.gaps:
-                missing = sorted({GAP_LABELS.get(g, g) for gap in result.gaps for g in gap.gaps})
-                text += self.tr(
-                    " {n} avec une information manquante ({what}) : à compléter à la main."
-                ).format(
-                    n=plural(
-                        len(result.gaps),
-                        self.tr("document imprimé"),
-                        self.tr("documents imprimés"),
-                    ),
-                    what=", ".join(missing),
-                )
-            banner.show_message("success", text)
+        banner.show_message(*edition_outcome(result, self.tr))
         self.message.emit(banner.text())
         self.data_changed.emit(Change.EDITION)
         self.refresh()

@@ -5,7 +5,8 @@ chosen batch's documents with their status, previews the selected document (QtPd
 prints documents or a recipient's file through the system print dialog and only
 then records them printed (a reprint needs a reason), and records the hand-over to
 a releveur or the section RPNT. Cancelled documents (R7) are crossed out and never
-printed. Loading, filters and preview are in :mod:`print_queue_base` (#11).
+printed. Loading, filters and preview are in :mod:`print_queue_base`, the printing
+helpers in :mod:`print_queue_printing`, the words in :mod:`print_queue_words` (#11).
 """
 
 from __future__ import annotations
@@ -23,9 +24,9 @@ from sbee_desk.gui.dialogs.print_dialogs import (
 )
 from sbee_desk.gui.errors import UserError
 from sbee_desk.gui.formatting import plural
-from sbee_desk.gui.pages.print_queue_base import (
+from sbee_desk.gui.pages.print_queue_base import PrintQueueBase
+from sbee_desk.gui.pages.print_queue_printing import (
     PrintJob,
-    PrintQueueBase,
     reason_dialog,
     staff_dialog,
     system_print_dialog,

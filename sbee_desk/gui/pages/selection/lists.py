@@ -12,7 +12,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog
 
 from sbee_desk.gui.changes import Change
-from sbee_desk.gui.dialogs.review_dialogs import ListsProducedDialog
+from sbee_desk.gui.dialogs.validation_dialogs import ListsProducedDialog
 from sbee_desk.gui.file_dialogs import ask_directory
 from sbee_desk.gui.modal import open_modal
 from sbee_desk.gui.pages.selection.review import SelectionReview

@@ -15,12 +15,8 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QMessageBox
 
 from sbee_desk.gui.changes import Change
-from sbee_desk.gui.dialogs.review_dialogs import (
-    DerogationDialog,
-    ExclusionDialog,
-    ValidationBox,
-    validation_result_text,
-)
+from sbee_desk.gui.dialogs.review_dialogs import DerogationDialog, ExclusionDialog
+from sbee_desk.gui.dialogs.validation_dialogs import ValidationBox, validation_result_text
 from sbee_desk.gui.formatting import plural
 from sbee_desk.gui.modal import open_modal
 from sbee_desk.gui.pages.selection.content import RunContent
@@ -40,7 +36,7 @@ from sbee_desk.services.selection import CandidateLine, RunSummary
 
 
 def exclusion_text(label: str, note: str) -> str:
-    """How the service words an exclusion (services.review._resolve_reason)."""
+    """How the service words an exclusion (services.review_base.resolve_reason)."""
     return f"{label} — {note}" if note else label
 
 

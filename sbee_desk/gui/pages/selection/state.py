@@ -19,9 +19,8 @@ from PySide6.QtWidgets import QMessageBox
 from sbee_desk.domain.enums import Decision
 from sbee_desk.domain.permissions import Action
 from sbee_desk.gui.context import AppContext
-from sbee_desk.gui.dialogs.review_dialogs import (
-    DerogationDialog,
-    ExclusionDialog,
+from sbee_desk.gui.dialogs.review_dialogs import DerogationDialog, ExclusionDialog
+from sbee_desk.gui.dialogs.validation_dialogs import (
     ListsProducedDialog,
     ValidationBox,
     work_created,
