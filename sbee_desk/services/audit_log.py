@@ -40,8 +40,9 @@ from sbee_desk.db.uow import UnitOfWork
 from sbee_desk.documents.audit_export import ExportCancelled as ExportCancelled
 from sbee_desk.documents.audit_export import export_audit_xlsx
 from sbee_desk.domain.permissions import Action
+from sbee_desk.services import audit_anchor
 from sbee_desk.services.actor import Actor
-from sbee_desk.services.audit import ChainStatus, verify_chain
+from sbee_desk.services.audit import ChainStatus, chain_head, verify_chain
 from sbee_desk.services.audit_log_model import AuditChoices as AuditChoices
 from sbee_desk.services.audit_log_model import AuditEntry as AuditEntry
 from sbee_desk.services.audit_log_model import AuditFilter as AuditFilter
@@ -362,11 +363,16 @@ def export_journal(
         f" ({actor.login}) — {plural(total, 'événement', 'événements')}"
         + (f" ; filtres : {filters}" if filters else " ; sans filtre"),
     ]
+    with uow:
+        journal = chain_head(uow)  # printed on the export (#12)
     rows = (audit_row(e) for e in iter_audit_events(uow.__class__(uow.engine), actor, wanted))
-    return export_audit_xlsx(
+    written = export_audit_xlsx(
         rows,
         path,
         heading=heading,
+        journal=journal,
         progress=(lambda done: progress(done, total)) if progress is not None else None,
         cancelled=cancelled,
     )
+    audit_anchor.publish_quietly(uow, audit_anchor.AnchorReason.EXPORT)
+    return written

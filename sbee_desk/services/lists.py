@@ -60,7 +60,7 @@ from sbee_desk.documents.resources import TemplateError
 from sbee_desk.domain.audit_actions import AuditAction
 from sbee_desk.domain.enums import Decision, DropReason, ListKind
 from sbee_desk.domain.permissions import Action
-from sbee_desk.services import audit
+from sbee_desk.services import audit, audit_anchor
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.authz import require
 from sbee_desk.services.dropped import contract_facts
@@ -517,6 +517,7 @@ def produce_lists(
         require(uow, actor, Action.EDITION)
         context = _context(uow, run_id, bordereau_code)
         produced_by = _person(uow, actor.login)
+        journal = audit.chain_head(uow)  # printed on each list (#12)
     by_kind = _list_lines(uow, run_id, bordereau_code, context.plan_snapshot)
     texts = _texts()
     produced_at = audit.now()
@@ -546,6 +547,7 @@ def produce_lists(
             produced_at=produced_at,
             lines=by_kind[kind],
             reminder_delays=reminder_delays,
+            journal=journal,
         )
         for file_format in FORMATS:
             content = render(document, texts, file_format)
@@ -637,6 +639,7 @@ def produce_lists(
     finally:
         if staged is not None:
             staged.discard()
+    audit_anchor.publish_quietly(uow, audit_anchor.AnchorReason.LISTS)  # #12
     archived = tuple(
         ArchivedList(
             entry_id=entry.id,

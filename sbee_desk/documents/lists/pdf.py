@@ -70,6 +70,16 @@ class _ListPDF(P.BasePDF):
         self.lefts = [self.l_margin + sum(self.widths[:i]) for i in range(len(self.widths))]
         self.set_auto_page_break(False, self.b_margin)  # pages break by hand, between rows
 
+    def footer(self) -> None:
+        """The page's footer, and below it the audit chain's head (#12)."""
+        super().footer()
+        if self.head.journal:
+            self.set_font(P.FONT, "", 6.5)
+            self.set_text_color(*P.MUTED)
+            baseline = self.h - self.b_margin + 3 + 7.5
+            self.text(self.l_margin, baseline, P.fit_text(self, self.head.journal, self.epw))
+            self.set_text_color(*P.INK)
+
     def _natural(self, texts: Iterable[str]) -> float:
         """Width of the widest of ``texts`` (measured: the few longest), with the padding."""
         longest = heapq.nlargest(_MEASURED, set(texts), key=len)
