@@ -63,6 +63,10 @@ MIN_HASH_PREFIX = 8
 _HEX = re.compile(r"^[0-9a-f]+$")
 
 
+class AnchorError(ServiceError):
+    """An anchor or anchors file that cannot be written or read."""
+
+
 class AnchorReason(StrEnum):
     """Why an anchor was written (its last field in the file)."""
 
@@ -225,7 +229,7 @@ def publish(uow: UnitOfWork, reason: AnchorReason, path: Path | None = None) -> 
     try:
         _append_line(target, anchor.line())
     except OSError as exc:
-        raise ServiceError("ANCHOR_NOT_WRITTEN", path=str(target), reason=os_reason(exc)) from exc
+        raise AnchorError("ANCHOR_NOT_WRITTEN", path=str(target), reason=os_reason(exc)) from exc
     return anchor
 
 
@@ -264,7 +268,7 @@ def parse_anchor(text: str, source: str = "--anchor") -> Anchor:
         or len(digest) > 64
         or len(digest) < MIN_HASH_PREFIX
     ):
-        raise ServiceError("ANCHOR_INVALID", text=text, source=source, shortest=MIN_HASH_PREFIX)
+        raise AnchorError("ANCHOR_INVALID", text=text, source=source, shortest=MIN_HASH_PREFIX)
     return Anchor(event=int(number), hash=digest, source=source)
 
 
@@ -275,7 +279,7 @@ def _parse_line(raw: str, source: str) -> Anchor | None:
     if len(fields) == 1:
         try:
             return parse_anchor(fields[0], source)
-        except ServiceError:
+        except AnchorError:
             return None
     if len(fields) != 6:
         return None
@@ -295,7 +299,7 @@ def read_anchors(path: Path) -> tuple[list[Anchor], list[Finding]]:
     except FileNotFoundError:
         raise
     except OSError as exc:
-        raise ServiceError("ANCHORS_UNREADABLE", path=str(path), reason=os_reason(exc)) from exc
+        raise AnchorError("ANCHORS_UNREADABLE", path=str(path), reason=os_reason(exc)) from exc
     anchors: list[Anchor] = []
     bad: list[Finding] = []
     for number, raw in enumerate(data.decode("utf-8", "replace").splitlines(), start=1):
@@ -350,7 +354,7 @@ def verify_with_anchors(
         try:
             anchors, extra_bad = read_anchors(extra)
         except FileNotFoundError as exc:
-            raise ServiceError("ANCHORS_UNREADABLE", path=str(extra), reason="introuvable") from exc
+            raise AnchorError("ANCHORS_UNREADABLE", path=str(extra), reason="introuvable") from exc
         in_default += anchors
         bad += extra_bad
     notes += bad
