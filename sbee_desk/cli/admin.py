@@ -122,7 +122,7 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     if status.ok:
         checked = plural(chain.events, "événement vérifié", "événements vérifiés")
         anchors = plural(len(status.checked), "ancre concordante", "ancres concordantes")
-        emit(f"Journal d'audit intègre : {checked}, {anchors}.")
+        emit(f"Journal d'audit intègre : {checked}" + (f", {anchors}." if status.checked else "."))
         for line in notes:
             emit(line)
         return EXIT_OK

@@ -132,6 +132,18 @@ class AnchoredStatus:
     def ok(self) -> bool:
         return self.chain.ok and not self.problems
 
+    def as_chain_status(self) -> ChainStatus:
+        """The first problem in the chain's own terms (for the Journal d'audit page):
+        an anchored event gone is the end of the journal removed (HEAD), another hash
+        is a changed content (HASH), another database at this place is HEAD too."""
+        if not self.chain.ok or not self.problems:
+            return self.chain
+        first = self.problems[0]
+        event = int(first.data.get("event") or 1)
+        return ChainStatus(
+            self.chain.events, event, "HASH" if first.code == "REWRITTEN" else "HEAD"
+        )
+
 
 # --------------------------------------------------------------------------- where
 
@@ -386,10 +398,10 @@ def verify_with_anchors(
         stored_count = _stored_count(uow)
         for anchor in ours:
             finding = _check(uow, anchor, stored_count)
-            if finding is None:
-                checked.append(anchor)
-            else:
+            if finding is not None:
                 problems.append(finding)
+                continue
+            checked.append(anchor)
             if len(anchor.hash) < 64:
                 notes.append(
                     Finding(

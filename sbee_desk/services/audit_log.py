@@ -42,7 +42,7 @@ from sbee_desk.documents.audit_export import export_audit_xlsx
 from sbee_desk.domain.permissions import Action
 from sbee_desk.services import audit_anchor
 from sbee_desk.services.actor import Actor
-from sbee_desk.services.audit import ChainStatus, chain_head, verify_chain
+from sbee_desk.services.audit import ChainStatus, chain_head
 from sbee_desk.services.audit_log_model import AuditChoices as AuditChoices
 from sbee_desk.services.audit_log_model import AuditEntry as AuditEntry
 from sbee_desk.services.audit_log_model import AuditFilter as AuditFilter
@@ -332,10 +332,11 @@ def audit_choices(uow: UnitOfWork, actor: Actor) -> AuditChoices:
 
 
 def verify_journal(uow: UnitOfWork, actor: Actor) -> ChainStatus:
-    """Recompute the chain of the journal (any role: READ)."""
+    """Recompute the chain of the journal and check it against the anchors file
+    (#12: a journal cut, wiped or rewritten whole) (any role: READ)."""
     with uow:
         require(uow, actor, Action.READ)
-    return verify_chain(uow)
+    return audit_anchor.verify_with_anchors(uow).as_chain_status()
 
 
 # --------------------------------------------------------------------------- words

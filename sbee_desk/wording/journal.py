@@ -22,12 +22,17 @@ def _where(data: Mapping[str, Any]) -> str:
     return f" ({data['source']})" if data.get("source") else ""
 
 
+def _holding(count: int) -> str:
+    if count == 0:
+        return "qui est vide"
+    return f"qui n'en compte que {plural(count, 'événement', 'événements')}"
+
+
 #: an anchor that does not hold (the journal was cut, wiped or rewritten)
 ANCHOR_PROBLEMS = {
     "TRUNCATED": lambda d: (
         f"l'ancre de l'événement n° {d['event']}{_where(d)} n'est plus dans le journal, "
-        f"qui n'en compte que {plural(d['count'], 'événement', 'événements')} : "
-        "la fin du journal a été supprimée"
+        f"{_holding(d['count'])} : la fin du journal a été supprimée"
     ),
     "REWRITTEN": lambda d: (
         f"l'événement n° {d['event']} n'a plus l'empreinte ancrée{_where(d)} "

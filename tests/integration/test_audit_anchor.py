@@ -16,11 +16,12 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy import text
 
+from sbee_desk.db.models import AuditEvent
 from sbee_desk.domain.audit_actions import AuditAction
 from sbee_desk.services import audit, audit_anchor
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.audit_anchor import AnchorReason
-from tests.builders import cli_runner
+from tests.builders import add_users, cli_runner
 from tests.integration.test_lists_cli import DATE, export
 
 ACTOR = Actor("chef")
@@ -80,7 +81,7 @@ def rewrite(db, event: int) -> None:
     with db.engine.begin() as conn:
         drop_triggers(conn, db.engine.dialect.name)
         conn.execute(text("UPDATE audit_event SET actor = 'quelquun' WHERE id = :i"), {"i": event})
-        table = audit.AuditEvent.__table__
+        table = AuditEvent.__table__
         rows = conn.execute(table.select().order_by(table.c.id)).mappings().all()
         prev = audit.GENESIS_HASH
         for row in rows:
@@ -155,6 +156,19 @@ def test_a_rewritten_chain_with_recomputed_hashes_is_found(db, anchors) -> None:
     assert audit.verify_chain(db.uow()).ok
     status = audit_anchor.verify_with_anchors(db.uow())
     assert not status.ok and codes(status) == ["REWRITTEN"]
+
+
+def test_the_journal_page_sees_a_wiped_trail(db, anchors) -> None:
+    """The Journal d'audit page's check (verify_journal) uses the anchors too."""
+    from sbee_desk.services import audit_log
+
+    add_users(db)
+    write_events(db, 6)
+    audit_anchor.publish(db.uow(), AnchorReason.COMMAND)
+    assert audit_log.verify_journal(db.uow(), ACTOR).ok
+    wipe(db)
+    status = audit_log.verify_journal(db.uow(), ACTOR)
+    assert (status.ok, status.problem, status.first_broken) == (False, "HEAD", 6)
 
 
 def test_a_cut_journal_grown_again_past_its_anchor_is_found(db, anchors) -> None:
