@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal, overload
 
 from sbee_desk.db.database import Database, open_database
 from sbee_desk.services.actor import ENV_PASSWORD, Actor, login_from_environment
+from sbee_desk.wording.formats import plural as plural  # the one French plural
 
 if TYPE_CHECKING:
     from sbee_desk.domain.permissions import Action
@@ -39,13 +40,6 @@ def parse_date(raw: str, what: str = "--date") -> dt.date:
         f"{what} : date « {raw} » illisible ; écrivez-la aaaa-mm-jj ou jj/mm/aaaa "
         "(par exemple 2026-11-30)."
     )
-
-
-def plural(count: int, singular: str, plural_form: str) -> str:
-    """« 1 lettre », « 3 lettres » (in French 0 and 1 take the singular)."""
-    from sbee_desk.wording.formats import format_count
-
-    return f"{format_count(count)} {singular if count <= 1 else plural_form}"
 
 
 def emit(text: str = "", *, err: bool = False) -> None:

@@ -25,12 +25,13 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from sbee_desk.documents.formats import EXCEL_COUNT_FORMAT, clean_text, local_datetime
 from sbee_desk.domain.journal_mark import JournalMark
+from sbee_desk.wording.audit import AUDIT_EXPORT_HEADERS, AUDIT_EXPORT_TITLE
 from sbee_desk.wording.journal import journal_line
 
 #: date and time of an event in Excel (the workstation's local time)
 EXCEL_DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
-SHEET_TITLE = "Journal d'audit"
-HEADERS = ("N°", "Date", "Utilisateur", "Action", "Objet", "Avant → après", "Détails")
+SHEET_TITLE = AUDIT_EXPORT_TITLE
+HEADERS = AUDIT_EXPORT_HEADERS
 WIDTHS = (9, 17, 30, 30, 34, 70, 70)
 #: Excel refuses longer cell texts
 MAX_CELL_TEXT = 32_000

@@ -488,6 +488,7 @@ def letter_pdf(fonts: FontSet, data: LetterData, texts: LetterTexts) -> FormalPD
         fast=fast,
         title=f"{texts.letter['title'].capitalize()} {data.number} — police {p.police}",
         author=texts.header.organisation,
+        created_on=data.edition_on,
     )
     return pdf
 

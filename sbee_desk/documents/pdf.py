@@ -9,11 +9,12 @@ own content; :func:`wrap_text` and :func:`fit_text` help placing text in cells
 
 from __future__ import annotations
 
+import datetime as dt
 import zlib
 from typing import Any
 
 from fpdf import FPDF
-from fpdf.output import OutputProducer, PDFPage
+from fpdf.output import OutputProducer, PDFInfo, PDFPage
 from fpdf.syntax import Name
 
 from sbee_desk.documents.resources import fonts_dir
@@ -29,6 +30,10 @@ HEADER_FILL = (31, 78, 121)
 HEADER_INK = (255, 255, 255)
 ZEBRA_FILL = (242, 245, 248)
 TOTAL_FILL = (222, 229, 237)
+
+#: what fpdf2 hashes into the file identifier of a document given no date of its own
+#: (the clock would make two runs on the same data differ)
+_UNDATED = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
 
 class _Deflated(bytearray):
@@ -56,9 +61,19 @@ class _CompactOutput(OutputProducer):
             stream.filter = Name("FlateDecode")
         return objects
 
+    def _add_info(self) -> PDFInfo:
+        info = super()._add_info()
+        if not getattr(self.fpdf, "dated", True):
+            info.creation_date = None  # type: ignore[assignment]  # no date rather than a false one
+        return info
+
 
 class BasePDF(FPDF):
-    """A4, millimetres, DejaVu Sans (regular and bold) embedded, footer with page numbers."""
+    """A4, millimetres, DejaVu Sans (regular and bold) embedded, footer with page numbers.
+
+    Deterministic: the same drawing gives the same bytes, whenever it is made. The
+    creation date is ``created_on`` — the document's own date (its edition date),
+    midnight UTC — never the clock; a document given none carries no creation date."""
 
     def __init__(
         self,
@@ -70,8 +85,13 @@ class BasePDF(FPDF):
         page_label: str = "Page {page} / {pages}",
         margin: float = 10.0,
         footer_height: float = 9.0,
+        created_on: dt.date | None = None,
     ) -> None:
         super().__init__(orientation="L" if landscape else "P", unit="mm", format="A4")
+        self.dated = False
+        self.creation_date = _UNDATED
+        if created_on is not None:
+            self.set_creation_date(dt.datetime.combine(created_on, dt.time(), dt.UTC))
         folder = fonts_dir()
         self.add_font(FONT, "", str(folder / "DejaVuSans.ttf"))
         self.add_font(FONT, "B", str(folder / "DejaVuSans-Bold.ttf"))
@@ -86,6 +106,10 @@ class BasePDF(FPDF):
         self.set_lang("fr")
         self.set_text_color(*INK)
         self.set_draw_color(*RULE)
+
+    def set_creation_date(self, date: dt.datetime | None = None) -> None:
+        super().set_creation_date(date)
+        self.dated = True
 
     @property
     def content_width(self) -> float:

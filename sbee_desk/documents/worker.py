@@ -76,7 +76,14 @@ def _draw_combined(
     fonts = font_set()
     fast = all(fonts.covers(item.strings()) for item in items)
     counts = list(pages) if pages is not None else paginate(items, texts, fonts)
-    pdf = FormalPDF(fonts, fast=fast, title=title, author=texts.letters.header.organisation)
+    pdf = FormalPDF(
+        fonts,
+        fast=fast,
+        title=title,
+        author=texts.letters.header.organisation,
+        # the batch's edition date (every item of a combined file shares it)
+        created_on=max((item.edition_on for item in items), default=None),
+    )
     for item, count in zip(items, counts, strict=True):
         if isinstance(item, LetterData):
             draw_letter(pdf, item, texts.letters, count)

@@ -1,10 +1,10 @@
 """The action codes of the journal d'audit: the one definition, and their French names.
 
 Why here, in the domain, and not in ``services.audit``: the codes are a closed
-vocabulary shared by every writer (services, importer, demo) and by the reader
-(``services.audit_log``, the journal page, its Excel export), like the other
-vocabularies of :mod:`sbee_desk.domain.enums`; the domain imports nothing, so any
-layer may name an action without pulling the database in. ``services.audit.record``
+vocabulary shared by every writer (services, importer, demo) and by the readers
+(``services.audit_log``, ``wording.audit_text``, the journal page, its Excel export),
+like the other vocabularies of :mod:`sbee_desk.domain.enums`; the domain imports
+nothing, so any layer may name an action without pulling the database in. ``services.audit.record``
 and ``record_many`` take an :class:`AuditAction`, so mypy refuses a bare string and
 the journal never holds a code without a French name (tests/unit/domain checks both).
 

@@ -1,4 +1,4 @@
-"""Reading the journal d'audit: filtered pages of events, and their French words.
+"""Reading the journal d'audit: filtered pages of events, and their export.
 
 Every role may read the journal (business-rules.md, Permissions: "read
 everything, … verify the audit trail"); the functions still check READ, so a
@@ -10,9 +10,8 @@ disabled or unknown user reads nothing. Filters run in SQL, set-based:
   ``"police": "…"`` in the before / after / details of an event;
 * ``bordereau`` likewise: the key of bordereau events and ``"bordereau": "…"``.
 
-:func:`action_label` names every action code (defined once, with its French name,
-in :mod:`sbee_desk.domain.audit_actions`); the ``describe_*`` functions word an
-event for the screen and for the Excel export.
+The French words of an event (its action, object, change, details) are put together
+in :mod:`sbee_desk.wording.audit_text`, for the screen and for the Excel export.
 """
 
 from __future__ import annotations
@@ -37,8 +36,8 @@ from sbee_desk.db.models import (
     User,
 )
 from sbee_desk.db.uow import UnitOfWork
+from sbee_desk.documents.audit_export import AuditRow, export_audit_xlsx
 from sbee_desk.documents.audit_export import ExportCancelled as ExportCancelled
-from sbee_desk.documents.audit_export import export_audit_xlsx
 from sbee_desk.domain.permissions import Action
 from sbee_desk.services import audit_anchor
 from sbee_desk.services.actor import Actor
@@ -48,20 +47,16 @@ from sbee_desk.services.audit_log_model import AuditEntry as AuditEntry
 from sbee_desk.services.audit_log_model import AuditFilter as AuditFilter
 from sbee_desk.services.audit_log_model import AuditPage as AuditPage
 from sbee_desk.services.audit_log_model import aware
-from sbee_desk.services.audit_words import ACTION_GROUPS as ACTION_GROUPS
-from sbee_desk.services.audit_words import AUDIT_FIELD_LABELS as AUDIT_FIELD_LABELS
-from sbee_desk.services.audit_words import WHOLE_VALUES as WHOLE_VALUES
-from sbee_desk.services.audit_words import action_choices as action_choices
-from sbee_desk.services.audit_words import action_label as action_label
-from sbee_desk.services.audit_words import audit_row as audit_row
-from sbee_desk.services.audit_words import chain_problem as chain_problem
-from sbee_desk.services.audit_words import describe_actor as describe_actor
-from sbee_desk.services.audit_words import describe_change as describe_change
-from sbee_desk.services.audit_words import describe_details as describe_details
-from sbee_desk.services.audit_words import describe_filter as describe_filter
-from sbee_desk.services.audit_words import describe_object as describe_object
 from sbee_desk.services.authz import require
-from sbee_desk.wording.formats import plural
+from sbee_desk.wording.audit_text import (
+    action_label,
+    describe_actor,
+    describe_change,
+    describe_details,
+    describe_filter,
+    describe_object,
+    export_heading,
+)
 
 #: rows of one page of the journal on screen
 DEFAULT_PAGE_SIZE = 200
@@ -339,7 +334,20 @@ def verify_journal(uow: UnitOfWork, actor: Actor) -> ChainStatus:
     return audit_anchor.verify_with_anchors(uow).as_chain_status()
 
 
-# --------------------------------------------------------------------------- words
+# --------------------------------------------------------------------------- export
+
+
+def audit_row(entry: AuditEntry) -> AuditRow:
+    """An event worded for the Excel export (the same words as on screen)."""
+    return AuditRow(
+        id=entry.id,
+        occurred_at=entry.occurred_at,
+        user=describe_actor(entry),
+        action=action_label(entry.action),
+        object=describe_object(entry),
+        change=describe_change(entry),
+        details=describe_details(entry),
+    )
 
 
 def export_journal(
@@ -357,13 +365,7 @@ def export_journal(
     """
     total = count_audit_events(uow, actor, wanted)
     when = dt.datetime.now().astimezone()
-    filters = describe_filter(wanted)
-    heading = [
-        "Journal d'audit",
-        f"Exporté le {when:%d/%m/%Y} à {when:%H}h{when:%M} par {actor.full_name or actor.login}"
-        f" ({actor.login}) — {plural(total, 'événement', 'événements')}"
-        + (f" ; filtres : {filters}" if filters else " ; sans filtre"),
-    ]
+    heading = export_heading(when, actor.full_name, actor.login, total, describe_filter(wanted))
     with uow:
         journal = chain_head(uow)  # printed on the export (#12)
     rows = (audit_row(e) for e in iter_audit_events(uow.__class__(uow.engine), actor, wanted))

@@ -1,5 +1,5 @@
 """The French words of the journal d'audit: field names, refusal reasons, chain
-problems… (#11); :mod:`sbee_desk.services.audit_words` puts them together per event."""
+problems… (#11); :mod:`sbee_desk.wording.audit_text` puts them together per event."""
 
 from __future__ import annotations
 
@@ -130,3 +130,15 @@ AUDIT_LIST_KINDS = {
 
 #: a document's kind in the journal's words
 DOCUMENT_KINDS = {"LETTER": "lettre", "ORDER": "ordre"}
+
+#: the exported journal: its title (the sheet's name too) and its columns
+AUDIT_EXPORT_TITLE = "Journal d'audit"
+AUDIT_EXPORT_HEADERS = (
+    "N°",
+    "Date",
+    "Utilisateur",
+    "Action",
+    "Objet",
+    "Avant → après",
+    "Détails",
+)

@@ -12,7 +12,7 @@ import errno
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from sbee_desk.wording.formats import plural
+from sbee_desk.wording.formats import agree, plural
 from sbee_desk.wording.labels import (
     ACTION_LABELS,
     CATEGORY_LABELS,
@@ -54,11 +54,11 @@ def _numbers(numbers: list[str], most: int | None = None) -> str:
 
 
 def _this_or_these(numbers: list[str]) -> str:
-    return "ces numéros" if len(numbers) > 1 else "ce numéro"
+    return agree(len(numbers), "ce numéro", "ces numéros")
 
 
 def _printed(count: int) -> str:
-    return "imprimé" if count <= 1 else "imprimés"
+    return agree(count, "imprimé", "imprimés")
 
 
 _NO_DOCUMENT_OF_KIND = {
@@ -190,7 +190,7 @@ MESSAGES: dict[str, Template] = {
     ),
     "LINES_ALREADY_VALIDATED": lambda d: (
         f"{plural(len(d['polices']), 'ligne', 'lignes')} de ce bordereau "
-        f"{'a' if len(d['polices']) <= 1 else 'ont'} déjà leur lettre ou leur ordre, "
+        f"{agree(len(d['polices']), 'a', 'ont')} déjà leur lettre ou leur ordre, "
         f"validés dans le traitement n° {', '.join(map(str, d['runs']))} "
         f"(polices {', '.join(d['polices'][:5])}{'…' if len(d['polices']) > 5 else ''}) : "
         "rien n'a été enregistré. Relancez le traitement pour une liste à jour."
@@ -297,7 +297,7 @@ MESSAGES: dict[str, Template] = {
     ),
     # ----------------------------------------------------------------- import: a run
     "IMPORT_FAILED": lambda d: (
-        f"Import refusé : {d['count']} problème{'s' if d['count'] > 1 else ''}, rien n'a été écrit."
+        f"Import refusé : {plural(d['count'], 'problème', 'problèmes')}, rien n'a été écrit."
     ),
     "IMPORT_CANCELLED": "Import annulé : rien n'a été écrit.",
     "UNKNOWN_COLUMN": "{file} : colonne « {column} » inconnue, ignorée",

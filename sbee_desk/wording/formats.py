@@ -40,10 +40,16 @@ def format_count(value: int) -> str:
     return f"{value:,}".replace(",", NARROW_NBSP)
 
 
+def agree(count: int, singular: str, plural_form: str) -> str:
+    """The form agreeing with ``count``: in French 0 and 1 take the singular (« 0 facture
+    impayée », « 1 lettre », « 3 lettres »). The one rule of every wording's plurals."""
+    return singular if count <= 1 else plural_form
+
+
 def plural(count: int, singular: str, plural_form: str) -> str:
-    """``1 lettre``, ``3 lettres``: French agreement, 0 and 1 take the singular
-    (never « lettre(s) », issue #10)."""
-    return f"{format_count(count)} {singular if count <= 1 else plural_form}"
+    """``1 lettre``, ``3 lettres``: the count and its agreeing word (:func:`agree`;
+    never « lettre(s) », issue #10)."""
+    return f"{format_count(count)} {agree(count, singular, plural_form)}"
 
 
 def format_amount(value: int) -> str:

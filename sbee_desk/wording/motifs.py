@@ -7,11 +7,8 @@ from __future__ import annotations
 import datetime as dt
 
 from sbee_desk.domain.enums import CustomerCategory, Decision, Voltage
+from sbee_desk.wording.formats import plural
 from sbee_desk.wording.labels import CATEGORY_LABELS
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word.replace(' ', 's ')}s"
 
 
 def line_motif(
@@ -26,7 +23,8 @@ def line_motif(
     letter_delivered_on: dt.date | None,
 ) -> str:
     """The French motif of a selection line (JSON ``motif``, lists, screens)."""
-    base = f"{_plural(unpaid_count, 'facture impayée')}, suspendu depuis {days} jours"
+    unpaid = plural(unpaid_count, "facture impayée", "factures impayées")
+    base = f"{unpaid}, suspendu depuis {plural(days, 'jour', 'jours')}"
     label = CATEGORY_LABELS[category]
     if decision is Decision.EXEMPTE:
         return f"{base} ; client {label} : exempté, résiliation sur dérogation DG seulement"
@@ -43,7 +41,7 @@ def line_motif(
         else:
             parts.append(
                 f"lettre de relance remise le {letter_delivered_on:%d/%m/%Y}, "
-                f"délai de {delay} jours non écoulé"
+                f"délai de {plural(delay or 0, 'jour', 'jours')} non écoulé"
             )
     elif letter_delivered_on is not None:
         parts.append(f"lettre de relance remise le {letter_delivered_on:%d/%m/%Y}")

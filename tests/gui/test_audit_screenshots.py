@@ -20,7 +20,6 @@ from sbee_desk.db.database import Database
 from sbee_desk.domain.enums import Decision
 from sbee_desk.domain.permissions import Role
 from sbee_desk.gui.models.audit import COL_ACTION, COL_CHANGE, COL_DETAILS
-from sbee_desk.services.audit_log import AUDIT_FIELD_LABELS
 from sbee_desk.services.authz import PermissionDenied
 from sbee_desk.services.edition import (
     DocumentKind,
@@ -40,6 +39,7 @@ from sbee_desk.services.users import (
     save_staff,
     update_user,
 )
+from sbee_desk.wording.audit import AUDIT_FIELD_LABELS
 from tests.gui.conftest import WindowFactory
 from tests.gui.test_audit_page import ADMIN, DIG, break_chain, open_journal
 from tests.gui.test_screenshots import SIZE, save

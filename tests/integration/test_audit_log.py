@@ -18,6 +18,7 @@ from sbee_desk.services import audit_log as al
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.authz import PermissionDenied
 from sbee_desk.services.users import update_user
+from sbee_desk.wording import audit_text as words
 from tests.builders import add_users
 
 CHEF = Actor("chef", frozenset({Role.CHEF_RECOUVREMENT}), "Utilisateur chef")
@@ -181,7 +182,7 @@ def test_pages_newest_first_with_their_total(journal: Database) -> None:
     }
     assert al.audit_events(journal.uow(), DIG, limit=1).entries[0].actor_name == "Utilisateur chef"
     unknown = al.audit_events(journal.uow(), DIG, action="refused").entries[0]
-    assert unknown.actor_name is None and al.describe_actor(unknown) == "inconnu"
+    assert unknown.actor_name is None and words.describe_actor(unknown) == "inconnu"
 
 
 def test_filters_run_in_sql(journal: Database) -> None:
@@ -212,10 +213,10 @@ def test_reading_needs_an_active_user_and_the_refusal_is_audited(journal: Databa
     refusal = al.audit_events(journal.uow(), CHEF, limit=1).entries[0]
     assert (refusal.actor, refusal.action, refusal.entity_key) == ("controle", "refused", "READ")
     assert refusal.details == {"reason": "unknown_or_inactive"}
-    assert al.describe_object(refusal) == (
+    assert words.describe_object(refusal) == (
         "Droit : consulter, éditer les rapports, vérifier le journal d'audit"
     )
-    assert al.describe_details(refusal) == "motif : utilisateur inconnu ou désactivé"
+    assert words.describe_details(refusal) == "motif : utilisateur inconnu ou désactivé"
     for read in (al.verify_journal, al.audit_choices):
         with pytest.raises(PermissionDenied):
             read(journal.uow(), DIG)
@@ -257,9 +258,9 @@ def test_every_event_is_worded_in_french(journal: Database) -> None:
     assert rows[11].object == "Lettre n° 00000001, police P100"
     # no code shown bare: every action has its French name (tests/unit/domain/
     # test_audit_actions.py checks each), unknown ones say so
-    assert al.action_label("demo.*") == "Démonstration (tout)"
-    assert al.action_label("demo.nouveau") == "Démonstration : nouveau"
-    assert al.action_label("x.y") == "Autre action (x.y)"
+    assert words.action_label("demo.*") == "Démonstration (tout)"
+    assert words.action_label("demo.nouveau") == "Démonstration : nouveau"
+    assert words.action_label("x.y") == "Autre action (x.y)"
 
 
 def test_choices_and_chain(journal: Database) -> None:
@@ -269,7 +270,7 @@ def test_choices_and_chain(journal: Database) -> None:
     assert dict(choices.users)["chef"] == "Utilisateur chef"
     assert "plan.update" in choices.actions and "demo.letter" in choices.actions
     status = al.verify_journal(journal.uow(), DIG)
-    assert status.ok and status.events == 11 and al.chain_problem(status) == ""
+    assert status.ok and status.events == 11 and words.chain_problem(status) == ""
 
 
 def test_iteration_reads_every_event_by_batches(journal: Database) -> None:

@@ -58,6 +58,7 @@ from sbee_desk.services.users import (
     save_staff,
     update_user,
 )
+from sbee_desk.wording import audit_text as words
 from sbee_desk.wording.labels import AUDIT_ACTION_LABELS
 from tests.builders import PASSWORD, add_user
 from tests.integration.edition_world import CHEF, RUN, TODAY, D, bordereaux, debtor, world
@@ -170,7 +171,7 @@ def _keys(values: Any, key: str | None = None) -> Iterator[str]:
     value is worded field by field), except the few values worded as a whole."""
     if isinstance(values, dict):
         for name, value in values.items():
-            if key in al.WHOLE_VALUES:
+            if key in words.WHOLE_VALUES:
                 continue
             yield name
             yield from _keys(value, name)
@@ -191,7 +192,7 @@ def test_every_action_and_field_of_a_day_of_work_reads_in_french(db, tmp_path) -
             for e in entries
             for values in (e.before, e.after, e.details)
             for name in _keys(values)
-            if name not in al.AUDIT_FIELD_LABELS
+            if name not in words.AUDIT_FIELD_LABELS
         }
     )
     assert unlabelled == []
@@ -297,7 +298,7 @@ def test_old_events_are_named_from_the_database_a_page_at_a_time(db, tmp_path) -
         event.remove(db.engine, "before_cursor_execute", count)
     assert page.total >= 20 * len(info) and len(page.entries) >= 20 * len(info)
     assert len(statements) <= 8, statements
-    names = {al.describe_object(e) for e in page.entries if not e.details}
+    names = {words.describe_object(e) for e in page.entries if not e.details}
     kinds = {DocumentKind.ORDER.value: "Ordre", DocumentKind.LETTER.value: "Lettre"}
     assert names == {
         f"{kinds[kind]} n° {number}, police {police}" for _id, kind, number, police in info
@@ -325,7 +326,7 @@ def test_a_document_gone_from_the_database_is_still_named(db) -> None:
         uow.commit()
     add_user_chef(db)
     page = al.audit_events(db.uow(), READER, newest_first=False)
-    assert [al.describe_object(e) for e in page.entries] == [
+    assert [words.describe_object(e) for e in page.entries] == [
         "Document n° 00000012, police P1",
         "Édition n° 9",
     ]

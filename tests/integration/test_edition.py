@@ -502,7 +502,8 @@ def test_a_missing_template_or_an_unreadable_font_is_reported_before_anything(
 ) -> None:
     import shutil
 
-    from sbee_desk.documents import formal, resources
+    from sbee_desk.documents import resources
+    from sbee_desk.documents.formal import fonts as formal_fonts
 
     db = sqlite_db
     w = world(db)
@@ -519,7 +520,7 @@ def test_a_missing_template_or_an_unreadable_font_is_reported_before_anything(
         edition(db)
     shutil.copy(shipped / "letters.toml", root / "reports")
     (root / "resources" / "fonts" / "DejaVuSans.ttf").write_bytes(b"\x00\x01\x00\x00broken")
-    monkeypatch.setattr(formal, "_FONTS", {})
+    monkeypatch.setattr(formal_fonts, "_FONTS", {})
     with pytest.raises(EditionError, match=r"Police de caractères.*DejaVuSans\.ttf.*illisible"):
         edition(db)
     assert count(db, "edition_batch") == 0 and count(db, "edition_document") == 0

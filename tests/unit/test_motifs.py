@@ -14,6 +14,7 @@ def _motif(
     *,
     voltage: Voltage = Voltage.BT,
     unpaid_count: int = 2,
+    days: int = 50,
     derogation_reference: str | None = None,
     letter_delivered_on: dt.date | None = None,
 ) -> str:
@@ -22,7 +23,7 @@ def _motif(
         category=CustomerCategory.ORDINAIRE,
         voltage=voltage,
         unpaid_count=unpaid_count,
-        days=50,
+        days=days,
         reminder_delay_days=15,
         derogation_reference=derogation_reference,
         letter_delivered_on=letter_delivered_on,
@@ -55,4 +56,15 @@ def test_a_line_waiting_for_its_letter_says_since_when() -> None:
 def test_a_derogation_is_named_by_its_reference() -> None:
     assert _motif(Decision.RESILIATION, derogation_reference="DG-12") == (
         "2 factures impayées, suspendu depuis 50 jours ; dérogation DG réf. DG-12"
+    )
+
+
+def test_a_motif_counts_in_french_zero_and_one_are_singular() -> None:
+    """« 0 facture impayée », « 1 jour »: the one French plural of the wording (#11),
+    not « 0 factures impayées »."""
+    assert _motif(Decision.RESILIATION, unpaid_count=0, days=1) == (
+        "0 facture impayée, suspendu depuis 1 jour"
+    )
+    assert _motif(Decision.RESILIATION, unpaid_count=0, days=0) == (
+        "0 facture impayée, suspendu depuis 0 jour"
     )

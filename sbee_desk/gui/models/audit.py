@@ -12,8 +12,8 @@ from PySide6.QtGui import QBrush, QColor
 from sbee_desk.domain.audit_actions import AuditAction
 from sbee_desk.gui.formatting import local_datetime
 from sbee_desk.gui.models.base import LEFT, UNHANDLED, Column, RowTableModel
-from sbee_desk.services.audit_log import (
-    AuditEntry,
+from sbee_desk.services.audit_log import AuditEntry
+from sbee_desk.wording.audit_text import (
     action_label,
     describe_actor,
     describe_change,

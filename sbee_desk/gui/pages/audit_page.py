@@ -34,17 +34,19 @@ from sbee_desk.services.audit_log import (
     AuditFilter,
     AuditPage,
     ExportCancelled,
-    action_choices,
-    action_label,
     audit_choices,
     audit_events,
+    export_journal,
+    verify_journal,
+)
+from sbee_desk.wording.audit_text import (
+    action_choices,
+    action_label,
     chain_problem,
     describe_actor,
     describe_change,
     describe_details,
     describe_object,
-    export_journal,
-    verify_journal,
 )
 
 #: typing in a filter field waits this long before reading the journal again

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from sbee_desk.documents import formal
 from sbee_desk.documents.formal import UnpaidInvoice, font_set
+from sbee_desk.documents.formal import fonts as formal_fonts
 from sbee_desk.documents.letters import (
     LetterData,
     letter_file_name,
@@ -218,8 +218,8 @@ def test_missing_text_and_broken_toml_are_clear_french_messages(tmp_path, monkey
 def test_unreadable_font_is_a_clear_french_message(tmp_path, monkeypatch) -> None:
     shutil.copytree(fonts_dir(), tmp_path / "fonts")
     (tmp_path / "fonts" / "DejaVuSans-Bold.ttf").write_bytes(b"not a font at all")
-    monkeypatch.setattr(formal, "fonts_dir", lambda: tmp_path / "fonts")
-    monkeypatch.setattr(formal, "_FONTS", {})
+    monkeypatch.setattr(formal_fonts, "fonts_dir", lambda: tmp_path / "fonts")
+    monkeypatch.setattr(formal_fonts, "_FONTS", {})
     with pytest.raises(
         TemplateError, match=r"Police de caractères « .*DejaVuSans-Bold\.ttf » illisible"
     ):

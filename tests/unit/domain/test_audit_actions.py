@@ -7,7 +7,7 @@ import ast
 from pathlib import Path
 
 from sbee_desk.domain.audit_actions import AuditAction
-from sbee_desk.services.audit_log import action_choices, action_label
+from sbee_desk.wording.audit_text import action_choices, action_label
 from sbee_desk.wording.labels import AUDIT_ACTION_LABELS
 
 ROOT = Path(__file__).resolve().parents[3]

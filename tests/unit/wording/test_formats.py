@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 from sbee_desk.wording.formats import (
+    agree,
     clean_text,
     format_amount,
     format_count,
     format_date,
     format_datetime,
     format_period,
+    plural,
 )
 
 
@@ -36,3 +38,13 @@ def test_clean_text_keeps_one_printable_line() -> None:
     assert clean_text("Lot 3\tcarré 5\r\nAkpakpa\x0b") == "Lot 3 carré 5  Akpakpa"
     assert clean_text("Zinsou épouse Agbodjan") == "Zinsou épouse Agbodjan"
     assert clean_text(None) == ""
+
+
+def test_french_plural_zero_and_one_take_the_singular() -> None:
+    assert agree(0, "lettre", "lettres") == "lettre"
+    assert agree(1, "lettre", "lettres") == "lettre"
+    assert agree(2, "lettre", "lettres") == "lettres"
+    assert plural(0, "facture impayée", "factures impayées") == "0 facture impayée"
+    assert plural(1, "facture impayée", "factures impayées") == "1 facture impayée"
+    assert plural(3, "facture impayée", "factures impayées") == "3 factures impayées"
+    assert plural(1500, "jour", "jours") == "1\u202f500 jours"

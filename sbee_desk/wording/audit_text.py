@@ -1,26 +1,26 @@
-"""The French words of the journal d'audit: each event's object, change and details
-worded for the screen and the Excel export (split from :mod:`audit_log`, #11)."""
+"""The journal d'audit in French: each event's action, object, change and details, the
+filters of an export, the chain's problem — for the screen and the Excel export alike
+(moved from ``services``, #11). Plain values in, French out: the services read the
+events, the words are put together here."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+from typing import Any, Protocol
 
-from sbee_desk.documents.audit_export import AuditRow
-from sbee_desk.documents.audit_export import ExportCancelled as ExportCancelled
 from sbee_desk.domain.audit_actions import AuditAction
 from sbee_desk.domain.enums import CustomerCategory
 from sbee_desk.domain.permissions import Action
-from sbee_desk.services.audit import ChainStatus
-from sbee_desk.services.audit_log_model import AuditEntry, AuditFilter, aware
-from sbee_desk.wording.audit import AUDIT_FIELD_LABELS as AUDIT_FIELD_LABELS
 from sbee_desk.wording.audit import (
+    AUDIT_EXPORT_TITLE,
     AUDIT_LIST_KINDS,
     CHAIN_PROBLEMS,
     DOCUMENT_KINDS,
     REFUSAL_REASONS,
 )
+from sbee_desk.wording.audit import AUDIT_FIELD_LABELS as AUDIT_FIELD_LABELS
+from sbee_desk.wording.formats import agree, format_count, plural
 from sbee_desk.wording.labels import (
     ACTION_LABELS,
     AUDIT_ACTION_LABELS,
@@ -31,6 +31,58 @@ from sbee_desk.wording.labels import (
     STAFF_ROLE_LABELS,
 )
 from sbee_desk.wording.labels import DOCUMENT_STATUS_LABELS as STATUS_LABELS
+
+
+class AuditEvent(Protocol):
+    """What the words read of an event (``services.audit_log.AuditEntry``)."""
+
+    @property
+    def occurred_at(self) -> dt.datetime: ...
+    @property
+    def actor(self) -> str: ...
+    @property
+    def actor_name(self) -> str | None: ...
+    @property
+    def action(self) -> str: ...
+    @property
+    def entity(self) -> str | None: ...
+    @property
+    def entity_key(self) -> str | None: ...
+    @property
+    def before(self) -> dict[str, Any] | None: ...
+    @property
+    def after(self) -> dict[str, Any] | None: ...
+    @property
+    def details(self) -> dict[str, Any] | None: ...
+    @property
+    def facts(self) -> dict[str, Any]: ...
+
+
+class AuditWanted(Protocol):
+    """What the words read of the filters of an export (``AuditFilter``)."""
+
+    @property
+    def date_from(self) -> dt.date | None: ...
+    @property
+    def date_to(self) -> dt.date | None: ...
+    @property
+    def user(self) -> str | None: ...
+    @property
+    def action(self) -> str | None: ...
+    @property
+    def police(self) -> str | None: ...
+    @property
+    def bordereau(self) -> str | None: ...
+
+
+class ChainCheck(Protocol):
+    """What the words read of the chain's verification (``services.audit.ChainStatus``)."""
+
+    @property
+    def ok(self) -> bool: ...
+    @property
+    def problem(self) -> str | None: ...
+
 
 #: filters that group several actions by their prefix, and their French names
 ACTION_GROUPS: dict[str, str] = {
@@ -64,7 +116,7 @@ def action_choices() -> list[tuple[str, str]]:
     return out
 
 
-def chain_problem(status: ChainStatus) -> str:
+def chain_problem(status: ChainCheck) -> str:
     """Why the chain does not verify, in French ("" when it holds)."""
     if status.ok:
         return ""
@@ -73,7 +125,6 @@ def chain_problem(status: ChainStatus) -> str:
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
-NARROW_NBSP = "\u202f"
 #: items of a long list shown before "… et N autres"
 _LIST_HEAD = 6
 
@@ -84,10 +135,6 @@ WHOLE_VALUES = frozenset({"counts", "plans", "files", "exclusions"})
 _FEMININE = frozenset({"dropped_r7", "exclusions"})
 _R7_CAUSES = {"RESTORED": "rétablissement", "PAID": "paiement"}
 _FILE_FORMATS = {"pdf": "PDF", "xlsx": "Excel"}
-
-
-def _count(value: int) -> str:
-    return f"{value:,}".replace(",", NARROW_NBSP)
 
 
 def _label(key: str, value: Any = None) -> str:
@@ -104,7 +151,7 @@ def _scalar(value: Any) -> str:
     if isinstance(value, bool):
         return "oui" if value else "non"
     if isinstance(value, int):
-        return _count(value)
+        return format_count(value)
     if isinstance(value, float):
         return f"{value:g}".replace(".", ",")
     text = str(value)
@@ -112,7 +159,10 @@ def _scalar(value: Any) -> str:
         return dt.date.fromisoformat(text).strftime("%d/%m/%Y")
     if _ISO_DATETIME.match(text):
         try:
-            moment = aware(dt.datetime.fromisoformat(text)).astimezone()
+            moment = dt.datetime.fromisoformat(text)
+            moment = (
+                moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment
+            ).astimezone()
         except ValueError:
             return text
         return f"{moment:%d/%m/%Y} {moment:%H}h{moment:%M}"
@@ -130,7 +180,7 @@ def _head(items: list[str]) -> str:
     if len(items) <= _LIST_HEAD:
         return ", ".join(items)
     rest = len(items) - _LIST_HEAD
-    return f"{', '.join(items[:_LIST_HEAD])} … et {_count(rest)} autre{'s' if rest > 1 else ''}"
+    return f"{', '.join(items[:_LIST_HEAD])} … et {plural(rest, 'autre', 'autres')}"
 
 
 def _number(value: Any) -> str:
@@ -180,13 +230,13 @@ def _value(key: str, value: Any, facts: dict[str, Any] | None = None) -> str:
     if key == "reason" and isinstance(value, str):
         return REFUSAL_REASONS.get(value, value)
     if key == "amount" and isinstance(value, int) and not isinstance(value, bool):
-        return f"{_count(value)}\u00a0FCFA"
+        return f"{format_count(value)}\u00a0FCFA"
     if key == "sha256" and isinstance(value, str):
         return f"{value[:12]}…"
     if key == "counts" and isinstance(value, dict):
         return _counts(value)
     if key == "plans" and isinstance(value, dict):
-        return f"valeurs de {_count(len(value))} catégories conservées"
+        return f"valeurs de {format_count(len(value))} catégories conservées"
     if key == "files" and isinstance(value, list):
         return _head([str(f.get("name", f)) if isinstance(f, dict) else str(f) for f in value])
     if key == "exclusions" and isinstance(value, list) and value:
@@ -218,7 +268,7 @@ def _counts(counts: dict[str, Any]) -> str:
         for code, (one, many) in DECISION_COUNT_WORDS.items():
             if code in counts:
                 n = counts[code]
-                parts.append(f"{_scalar(n)} {one if n <= 1 else many}")
+                parts.append(f"{_scalar(n)} {agree(n, one, many)}")
         return ", ".join(parts)
     parts = []
     for table, numbers in counts.items():
@@ -238,7 +288,7 @@ def _pairs(values: dict[str, Any] | None, facts: dict[str, Any]) -> list[str]:
     return [f"{_label(k, v)} : {_value(k, v, facts)}" for k, v in (values or {}).items()]
 
 
-def describe_change(entry: AuditEntry) -> str:
+def describe_change(entry: AuditEvent) -> str:
     """Avant → après in French: only what changed; the new values of a creation."""
     before = entry.before or {}
     after = entry.after or {}
@@ -269,13 +319,13 @@ _NAMED_IN_OBJECT: dict[str, frozenset[str]] = {
 }
 
 
-def describe_details(entry: AuditEntry) -> str:
+def describe_details(entry: AuditEvent) -> str:
     named = _NAMED_IN_OBJECT.get(entry.entity or "", frozenset())
     shown = {k: v for k, v in (entry.details or {}).items() if k not in named}
     return " ; ".join(_pairs(shown, entry.facts))
 
 
-def describe_object(entry: AuditEntry) -> str:
+def describe_object(entry: AuditEvent) -> str:
     """What the event is about, as the agency names it: "Ordre n° 00000012, police …",
     "Édition du 22/11/2026 (n° 3)", "Bordereau BT-…". What the event does not say (the
     events written before #10) comes from ``entry.facts``, read with the page."""
@@ -355,28 +405,12 @@ def describe_object(entry: AuditEntry) -> str:
     return f"{names.get(entity, entity)} {key}".strip()
 
 
-def describe_actor(entry: AuditEntry) -> str:
+def describe_actor(entry: AuditEvent) -> str:
     """``Rodrigue Tossou (chef)``, or the login alone when it is no user's."""
     return f"{entry.actor_name} ({entry.actor})" if entry.actor_name else entry.actor
 
 
-# --------------------------------------------------------------------------- export
-
-
-def audit_row(entry: AuditEntry) -> AuditRow:
-    """An event worded for the Excel export (the same words as on screen)."""
-    return AuditRow(
-        id=entry.id,
-        occurred_at=entry.occurred_at,
-        user=describe_actor(entry),
-        action=action_label(entry.action),
-        object=describe_object(entry),
-        change=describe_change(entry),
-        details=describe_details(entry),
-    )
-
-
-def describe_filter(wanted: AuditFilter) -> str:
+def describe_filter(wanted: AuditWanted) -> str:
     """The filters of an export, in French ("" when none)."""
     parts = []
     if wanted.date_from is not None:
@@ -392,3 +426,16 @@ def describe_filter(wanted: AuditFilter) -> str:
     if wanted.bordereau:
         parts.append(f"bordereau {wanted.bordereau.strip()}")
     return ", ".join(parts)
+
+
+def export_heading(
+    when: dt.datetime, actor_name: str | None, actor_login: str, total: int, filters: str
+) -> list[str]:
+    """The two heading lines of an exported journal: its title, then when, by whom,
+    how many events and which filters (``filters``: :func:`describe_filter`)."""
+    return [
+        AUDIT_EXPORT_TITLE,
+        f"Exporté le {when:%d/%m/%Y} à {when:%H}h{when:%M} par {actor_name or actor_login}"
+        f" ({actor_login}) — {plural(total, 'événement', 'événements')}"
+        + (f" ; filtres : {filters}" if filters else " ; sans filtre"),
+    ]

@@ -1,238 +1,21 @@
-"""Ordre de dépose (BT) and ordre de contrôle d'index (MT) — R6, R9, R10, R11.
-
-One A4 page the field agent carries and completes by hand: the order number as
-a Code 128 barcode (scanned at the store return and at CRI entry) and in clear;
-customer, address, quartier, zone, police, delivery point, meter serial and
-breaker; a summary of the debt; the work to do and the visit window (R9,
-08h00–14h30); the CRI to complete (visit date and time, index, meter and breaker
-removed, remarks with tick boxes — panneau pourri, PdL déjà résilié, compteur
-inaccessible, refus d'accès, autre —); the signatures of the agent and of the chef
-section recouvrement; for a removal, the store keeper's mention « compteur (et
-disjoncteur) retourné(s) au magasin le ../../.... » (R10). An MT order is an
-index check only: no removal, no store box. A termination allowed by a DG
-derogation (R4) names it under the title: reference and date. Every word comes from
-``reports/orders.toml``; a value missing from the export prints as such.
-"""
+"""Drawing an order on its one A4 page: title and barcode, customer grid, debt, the
+work to do (R9 window), the CRI to complete, signatures and the store mention (R10)."""
 
 from __future__ import annotations
-
-import datetime as dt
-import re
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
 from sbee_desk.documents import pdf as P
 from sbee_desk.documents.amount_words import amount_in_words
 from sbee_desk.documents.barcode import draw_code128, total_modules
-from sbee_desk.documents.formal import (
-    HEADER_SPEC,
-    FontSet,
-    FormalPDF,
-    HeaderTexts,
-    Party,
-    Rendered,
-    blank,
-    font_set,
-    load_texts,
-)
+from sbee_desk.documents.formal import FontSet, FormalPDF, Rendered, blank, font_set
 from sbee_desk.documents.formats import format_amount, format_date, format_period
-
-TEXTS_FILE = "orders.toml"
-DEPOSE = "DEPOSE"
-CONTROLE_INDEX = "CONTROLE_INDEX"
-KINDS = (DEPOSE, CONTROLE_INDEX)
-#: R9 — removal visits between 08:00 and 14:30
-FIELD_WINDOW = (dt.time(8, 0), dt.time(14, 30))
-_UNSAFE_IN_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f\s]')
-
-GAP_ADDRESS = "ADRESSE"
-GAP_QUARTIER = "QUARTIER"
-GAP_ZONE = "ZONE"
-GAP_METER = "COMPTEUR"
-GAP_BREAKER = "DISJONCTEUR"
-GAP_DELIVERY_POINT = "PDL"
-
-
-def order_file_name(police: str, number: str) -> str:
-    """``ordre-<police>-<number>.pdf`` (import-format.md)."""
-    return f"ordre-{_UNSAFE_IN_NAME.sub('_', police)}-{number}.pdf"
-
-
-def format_time(value: dt.time) -> str:
-    """``08h00`` (ui-guidelines.md)."""
-    return f"{value:%H}h{value:%M}"
-
-
-@dataclass(frozen=True, slots=True)
-class OrderData:
-    order_id: int
-    #: the order number printed in clear and carried by the barcode (digits only)
-    number: str
-    kind: str  # DEPOSE (BT) or CONTROLE_INDEX (MT)
-    edition_on: dt.date
-    party: Party
-    #: R4 — the DG derogation that allowed terminating an exempt customer, if any
-    derogation_reference: str | None = None
-    derogation_on: dt.date | None = None
-
-    def gaps(self) -> list[str]:
-        """What the export did not give (printed as such, reported in the batch summary)."""
-        p = self.party
-        out = []
-        if blank(p.address):
-            out.append(GAP_ADDRESS)
-        if blank(p.quartier):
-            out.append(GAP_QUARTIER)
-        if blank(p.zone_code):
-            out.append(GAP_ZONE)
-        if blank(p.meter_serial):
-            out.append(GAP_METER)
-        if self.kind == DEPOSE and blank(p.breaker):
-            out.append(GAP_BREAKER)
-        if blank(p.delivery_point):
-            out.append(GAP_DELIVERY_POINT)
-        return out
-
-    def strings(self) -> list[str | None]:
-        p = self.party
-        return [
-            p.customer_name,
-            p.address,
-            p.quartier,
-            p.police,
-            p.delivery_point,
-            p.agency_name,
-            p.customer_code,
-            p.zone_code,
-            p.meter_serial,
-            p.breaker,
-            p.phone,
-            p.bordereau_code,
-            self.number,
-            self.derogation_reference,
-            *(i.number for i in p.invoices),
-        ]
-
-    def to_payload(self) -> dict[str, Any]:
-        return {
-            "order_id": self.order_id,
-            "number": self.number,
-            "kind": self.kind,
-            "edition_on": self.edition_on.isoformat(),
-            "party": self.party.to_payload(),
-            "derogation_reference": self.derogation_reference,
-            "derogation_on": self.derogation_on.isoformat() if self.derogation_on else None,
-        }
-
-    @classmethod
-    def from_payload(cls, data: dict[str, Any]) -> OrderData:
-        derogation_on = data.get("derogation_on")  # absent from payloads before #10
-        return cls(
-            order_id=int(data["order_id"]),
-            number=str(data["number"]),
-            kind=str(data["kind"]),
-            edition_on=dt.date.fromisoformat(data["edition_on"]),
-            party=Party.from_payload(data["party"]),
-            derogation_reference=data.get("derogation_reference"),
-            derogation_on=dt.date.fromisoformat(derogation_on) if derogation_on else None,
-        )
-
-
-# --------------------------------------------------------------------------- texts
-
-_N = frozenset
-_TEXT: tuple[str, frozenset[str]] = ("str", _N())
-_LABELS = (
-    "customer",
-    "customer_code",
-    "address",
-    "quartier",
-    "zone",
-    "police",
-    "delivery_point",
-    "voltage",
-    "meter",
-    "breaker",
-    "phone",
-    "suspended_on",
-    "bordereau",
+from sbee_desk.documents.orders.model import (
+    DEPOSE,
+    FIELD_WINDOW,
+    KINDS,
+    OrderData,
+    format_time,
 )
-_SPEC: dict[str, dict[str, tuple[str, frozenset[str]]]] = {
-    "header": HEADER_SPEC,
-    "order": {
-        "title_DEPOSE": _TEXT,
-        "title_CONTROLE_INDEX": _TEXT,
-        "subtitle_DEPOSE": _TEXT,
-        "subtitle_CONTROLE_INDEX": _TEXT,
-        "number": ("str", _N({"number"})),
-        "issued": ("str", _N({"date", "bordereau"})),
-        "derogation": ("str", _N({"reference", "date"})),
-        "barcode_caption": ("opt", _N()),
-    },
-    "fields": {key: _TEXT for key in (*_LABELS, "title")},
-    "debt": {
-        "title": ("str", _N({"date"})),
-        "summary": ("str", _N({"unpaid_count", "suspended_on"})),
-        "more": ("str", _N({"count"})),
-        "total": ("str", _N({"total"})),
-        "words": ("str", _N({"total_words"})),
-    },
-    "work": {
-        "title": _TEXT,
-        "DEPOSE": ("list", _N()),
-        "CONTROLE_INDEX": ("list", _N()),
-        "window": ("str", _N({"start", "end"})),
-        "payment": ("opt", _N()),
-    },
-    "cri": {
-        "title": _TEXT,
-        "visit_date": _TEXT,
-        "visit_time": _TEXT,
-        "done": _TEXT,
-        "yes": _TEXT,
-        "no": _TEXT,
-        "agent": _TEXT,
-        "index": _TEXT,
-        "meter_seen": _TEXT,
-        "removed_DEPOSE": ("list", _N()),
-        "removed_CONTROLE_INDEX": ("list", _N()),
-        "remarks": _TEXT,
-        "remark_boxes": ("list", _N()),
-        "observations": _TEXT,
-    },
-    "signatures": {"agent": _TEXT, "chef": _TEXT, "caption": ("opt", _N())},
-    "store": {"title": _TEXT, "returned": _TEXT, "sheet": _TEXT, "keeper": _TEXT},
-    "gaps": {
-        key: _TEXT
-        for key in ("address", "quartier", "zone", "meter", "breaker", "delivery_point", "phone")
-    },
-    "footer": {
-        "text": ("str", _N({"title", "number", "police"})),
-        "page": ("str", _N({"page", "pages"})),
-    },
-}
-
-
-@dataclass(frozen=True)
-class OrderTexts:
-    """The wording of the orders (``reports/orders.toml``), checked when read."""
-
-    source: Path
-    header: HeaderTexts
-    sections: dict[str, dict[str, Any]]
-
-    def __getitem__(self, section: str) -> dict[str, Any]:
-        return self.sections[section]
-
-
-def load_order_texts() -> OrderTexts:
-    """Read and check ``reports/orders.toml``; TemplateError (French) names the problem."""
-    path, sections = load_texts(TEXTS_FILE, _SPEC)
-    return OrderTexts(path, HeaderTexts.from_section(path, sections["header"]), sections)
-
-
-# --------------------------------------------------------------------------- drawing
+from sbee_desk.documents.orders.texts import OrderTexts
 
 _GRID_ROW = 9.6
 _BARCODE_MODULE = 0.33  # mm: the narrowest bar
@@ -570,6 +353,7 @@ def order_pdf(fonts: FontSet, data: OrderData, texts: OrderTexts) -> FormalPDF:
         fast=fonts.covers(data.strings()),
         title=f"{title.capitalize()} {data.number} — police {data.party.police}",
         author=texts.header.organisation,
+        created_on=data.edition_on,
     )
 
 
