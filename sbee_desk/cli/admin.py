@@ -138,8 +138,12 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
             f"({what}).",
             err=True,
         )
-    for problem in status.problems:
+    shown = 5  # the first anchors in defect (one per list, edition… after a cut)
+    for problem in status.problems[:shown]:
         emit(f"Journal d'audit ALTÉRÉ : {anchor_problem(problem.code, problem.data)}.", err=True)
+    if len(status.problems) > shown:
+        more = plural(len(status.problems) - shown, "autre ancre", "autres ancres")
+        emit(f"  … et {more} en défaut.", err=True)
     for line in notes:
         emit(line, err=True)
     return EXIT_BAD_INPUT

@@ -378,10 +378,14 @@ def verify_with_anchors(
         identity = database_identity(uow)
         count = audit.chain_head(uow).event
         ours: list[Anchor] = list(found)
+        foreign: set[str] = set()
         for anchor in in_default:
             if not anchor.database or (identity is not None and anchor.database == identity):
                 ours.append(anchor)
             elif location and anchor.location == location:
+                if anchor.database in foreign:  # one problem per other identity
+                    continue
+                foreign.add(anchor.database)
                 problems.append(
                     Finding(
                         "FOREIGN",
@@ -396,7 +400,11 @@ def verify_with_anchors(
                 others += 1
         # the stored count can itself have been rewound: the events actually stored
         stored_count = _stored_count(uow)
+        seen: set[tuple[int, str]] = set()
         for anchor in ours:
+            if (anchor.event, anchor.hash) in seen:  # the same head anchored twice
+                continue
+            seen.add((anchor.event, anchor.hash))
             finding = _check(uow, anchor, stored_count)
             if finding is not None:
                 problems.append(finding)

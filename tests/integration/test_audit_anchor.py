@@ -324,3 +324,19 @@ def test_lists_print_the_head_and_anchor_it(cli, anchors, tmp_path) -> None:
     # a printed list is an anchor: checked by hand
     code, out, _ = cli("audit", "verify", "--anchor", f"{event}:{digest}")
     assert code == 0, out
+
+
+def test_many_anchors_in_defect_are_summed_up(cli, db_url, anchors) -> None:
+    from sbee_desk.db.database import open_database
+
+    for _ in range(8):
+        assert cli("audit", "anchor")[0] == 0
+    db = open_database(db_url)
+    try:
+        cut_last(db, 10)
+    finally:
+        db.dispose()
+    code, _, err = cli("audit", "verify")
+    assert code == 2
+    assert err.count("Journal d'audit ALTÉRÉ") == 5
+    assert "… et 4 autres ancres en défaut." in err  # the import's anchor, then 8
