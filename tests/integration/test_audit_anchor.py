@@ -340,3 +340,14 @@ def test_many_anchors_in_defect_are_summed_up(cli, db_url, anchors) -> None:
     assert code == 2
     assert err.count("Journal d'audit ALTÉRÉ") == 5
     assert "… et 4 autres ancres en défaut." in err  # the import's anchor, then 8
+
+
+def test_an_edition_run_anchors_the_chain(cli, anchors, tmp_path) -> None:
+    code, out, _ = cli("select", "--date", DATE)
+    assert cli("validate", "--run", out.strip(), "--all")[0] == 0
+    code, _, err = cli("edition", "--out", str(tmp_path / "edition"))
+    assert code == 0, err
+    last = anchors.read_text(encoding="utf-8").splitlines()[-1].split("\t")
+    assert last[5] == "edition"
+    code, out, _ = cli("audit", "verify")
+    assert code == 0 and "ancres concordantes" in out
