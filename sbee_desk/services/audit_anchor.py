@@ -216,20 +216,21 @@ def current_anchor(uow: UnitOfWork, reason: AnchorReason) -> Anchor:
 
 def _append_line(path: Path, line: str) -> None:
     """Append ``line`` in one write, on a line of its own, and sync it (created
-    readable by its owner only)."""
+    readable by its owner only on POSIX; portable: no pread, Windows has none)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
-    try:
-        size = os.fstat(fd).st_size
+    flags = os.O_RDWR | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0)
+    with os.fdopen(os.open(path, flags, 0o600), "a+b") as handle:
+        size = handle.seek(0, os.SEEK_END)
         text = line
         if size == 0:
             text = HEADER + line
-        elif os.pread(fd, 1, size - 1) != b"\n":  # a line cut short: never glue to it
-            text = "\n" + line
-        os.write(fd, text.encode("utf-8"))
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+        else:
+            handle.seek(size - 1)
+            if handle.read(1) != b"\n":  # a line cut short: never glue to it
+                text = "\n" + line
+        handle.write(text.encode("utf-8"))  # append mode: always at the end
+        handle.flush()
+        os.fsync(handle.fileno())
 
 
 def publish(uow: UnitOfWork, reason: AnchorReason, path: Path | None = None) -> Anchor:

@@ -351,3 +351,15 @@ def test_an_edition_run_anchors_the_chain(cli, anchors, tmp_path) -> None:
     assert last[5] == "edition"
     code, out, _ = cli("audit", "verify")
     assert code == 0 and "ancres concordantes" in out
+
+
+def test_a_line_cut_short_is_not_glued_to_the_next_anchor(db, anchors) -> None:
+    write_events(db, 2)
+    audit_anchor.publish(db.uow(), AnchorReason.COMMAND)
+    with anchors.open("ab") as handle:
+        handle.write(b"2026-12-05T06:00:00Z\tcoupee")  # a write interrupted mid-line
+    write_events(db, 1)
+    audit_anchor.publish(db.uow(), AnchorReason.COMMAND)
+    status = audit_anchor.verify_with_anchors(db.uow())
+    assert status.ok and len(status.checked) == 2
+    assert [n.code for n in status.notes] == ["BAD_LINE"]
