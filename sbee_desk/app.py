@@ -15,7 +15,7 @@ from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from sbee_desk.db.database import Database, open_database
-from sbee_desk.db.engine import DatabaseError
+from sbee_desk.db.engine import DatabaseError, use_private_umask
 from sbee_desk.gui.main_window import MainWindow
 from sbee_desk.gui.settings import APPLICATION, DISPLAY_NAME, ORGANIZATION, Settings
 from sbee_desk.gui.sign_in import SignInDialog
@@ -100,6 +100,7 @@ def build_main_window(db: Database, actor: Actor | None) -> MainWindow:
 
 def run_gui(db_url: str | None, user: str | None) -> int:
     """Open the main window on ``db_url`` as ``user``; the exit status of the app."""
+    use_private_umask()  # the database, exports and PDFs: their owner's only (#12)
     app = create_application()
     db = open_or_explain(db_url)
     if db is None:

@@ -26,14 +26,20 @@ from sbee_desk.cli.common import (
     cmd_gui,
     emit,
 )
-from sbee_desk.cli.parser import build_parser
-from sbee_desk.db.engine import DatabaseError
+from sbee_desk.cli.parser import build_parser, password_on_command_line
+from sbee_desk.db.engine import DatabaseError, use_private_umask
 from sbee_desk.services.errors import ServiceError
 
 __all__ = ["BadInput", "build_parser", "main"]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # what the process creates (database, exports, PDFs) is its owner's only (#12)
+    use_private_umask()
+    refusal = password_on_command_line(sys.argv[1:] if argv is None else argv)
+    if refusal is not None:
+        emit(f"sbee-desk : erreur : {refusal}", err=True)
+        return EXIT_BAD_INPUT
     parser = build_parser()
     args = parser.parse_args(argv)
     handler = getattr(args, "handler", None)

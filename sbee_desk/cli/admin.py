@@ -47,13 +47,30 @@ def cmd_user_add(args: argparse.Namespace) -> int:
 
 
 def cmd_user_list(args: argparse.Namespace) -> int:
+    from sbee_desk.services.audit import now
     from sbee_desk.services.users import list_users
 
     with opened(args, actor=True, may=Action.READ) as (db, _reader):
         users = list_users(db.uow())
+    at = now()
     for u in users:
         state = "actif" if u.active else "désactivé"
-        emit(f"{u.login:<12} {u.full_name:<30} {state:<10} {', '.join(r.value for r in u.roles)}")
+        line = f"{u.login:<12} {u.full_name:<30} {state:<10} {', '.join(r.value for r in u.roles)}"
+        if u.locked_until is not None and u.locked_at(at):
+            line += (
+                f"  VERROUILLÉ jusqu'à {u.locked_until.astimezone():%d/%m/%Y %Hh%M} "
+                f"({plural(u.failed_attempts, 'échec', 'échecs')} de connexion)"
+            )
+        emit(line)
+    return EXIT_OK
+
+
+def cmd_user_unlock(args: argparse.Namespace) -> int:
+    from sbee_desk.services.users import unlock_user
+
+    with opened(args, actor=True) as (db, actor):
+        unlock_user(db.uow(), actor, args.login)
+    emit(f"Compte « {args.login} » déverrouillé (mot de passe inchangé).")
     return EXIT_OK
 
 
@@ -68,7 +85,7 @@ def cmd_user_set(args: argparse.Namespace) -> int:
             roles=parse_roles(args.role) if args.role else None,
             active={"oui": True, "non": False}[args.active] if args.active else None,
             full_name=args.name,
-            password=_read_new_password() if args.password else None,
+            password=_read_new_password() if args.new_password else None,
         )
     emit(f"Utilisateur « {args.login} » modifié.")
     return EXIT_OK

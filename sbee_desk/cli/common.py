@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
@@ -46,18 +47,57 @@ def emit(text: str = "", *, err: bool = False) -> None:
     print(text, file=sys.stderr if err else sys.stdout)
 
 
-def _read_password(prompt: str = "Mot de passe : ") -> str:
-    """SBEE_DESK_PASSWORD, else a prompt on a terminal."""
-    import getpass
-    import os
+#: a file holding the acting user's password (first line), owner-only: the night
+#: scheduler's way to sign in without the password in its command or environment
+ENV_PASSWORD_FILE = "SBEE_DESK_PASSWORD_FILE"
 
+
+def read_password_file(raw: str) -> str:
+    """The first line of the password file ``raw``, refused when others may read it
+    (POSIX: any group or other permission bit) — never echoing what it holds."""
+    import stat
+    from pathlib import Path
+
+    path = Path(raw).expanduser()
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise BadInput(f"Fichier de mot de passe « {path} » : ce n'est pas un fichier.")
+        if os.name == "posix" and info.st_mode & 0o077:
+            raise BadInput(
+                f"Fichier de mot de passe « {path} » lisible par d'autres que son "
+                f"propriétaire (droits {stat.S_IMODE(info.st_mode):04o}) : rendez-le "
+                f"privé (chmod 600 « {path} ») ; rien n'a été fait."
+            )
+        with path.open(encoding="utf-8") as handle:
+            line = handle.readline()
+    except FileNotFoundError as exc:
+        raise BadInput(f"Fichier de mot de passe « {path} » introuvable.") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "illisible"
+        raise BadInput(f"Fichier de mot de passe « {path} » illisible ({reason}).") from exc
+    password = line.rstrip("\r\n")
+    if not password:
+        raise BadInput(f"Fichier de mot de passe « {path} » vide : le mot de passe en 1re ligne.")
+    return password
+
+
+def _read_password(args: argparse.Namespace, prompt: str = "Mot de passe : ") -> str:
+    """--password-file, else $SBEE_DESK_PASSWORD_FILE, else $SBEE_DESK_PASSWORD, else a
+    prompt on a terminal. Never the command line (it shows in the process list)."""
+    import getpass
+
+    file = getattr(args, "password_file", None) or os.environ.get(ENV_PASSWORD_FILE)
+    if file:
+        return read_password_file(file)
     password = os.environ.get(ENV_PASSWORD)
     if password is not None:
         return password
     if sys.stdin is not None and sys.stdin.isatty():
         return getpass.getpass(prompt)
     raise BadInput(
-        f"Mot de passe absent : définissez {ENV_PASSWORD} ou lancez la commande dans un terminal."
+        f"Mot de passe absent : définissez {ENV_PASSWORD} (ou --password-file FICHIER) ou "
+        "lancez la commande dans un terminal."
     )
 
 
@@ -74,7 +114,7 @@ def acting_user(args: argparse.Namespace, db: Database) -> Actor:
     login = login_from_environment(getattr(args, "user", None))
     if not login:
         raise BadInput("Indiquez l'utilisateur agissant : --user LOGIN ou SBEE_DESK_USER.")
-    return authenticate(db.uow(), login, _read_password())
+    return authenticate(db.uow(), login, _read_password(args))
 
 
 @overload

@@ -47,21 +47,18 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from sbee_desk.services.demo import load_demo
-    from sbee_desk.services.users import DEMO_PASSWORD, DEMO_USERS, create_demo_users, user_count
+    from sbee_desk.services.users import DEMO_PASSWORD, DEMO_USERS, user_count
 
     if args.contracts < 1:
         raise BadInput(f"--contracts : {args.contracts} ; il faut au moins 1 contrat.")
     with opened(args) as db:
-        if user_count(db.uow()) == 0:
-            actor = create_demo_users(db.uow())
-            emit(
-                f"Utilisateurs de démonstration créés (mot de passe de chacun : {DEMO_PASSWORD}) :"
-            )
-            for login, name, roles in DEMO_USERS:
-                emit(f"  {login:<10} {name} — {', '.join(r.value for r in roles)}")
-        else:
-            actor = acting_user(args, db)
+        # no user yet: the demo creates its users, in its one transaction
+        actor = acting_user(args, db) if user_count(db.uow()) else None
         result = load_demo(db, actor, contracts=args.contracts)
+    if result.users_created:
+        emit(f"Utilisateurs de démonstration créés (mot de passe de chacun : {DEMO_PASSWORD}) :")
+        for login, name, roles in DEMO_USERS:
+            emit(f"  {login:<10} {name} — {', '.join(r.value for r in roles)}")
     rows = ", ".join(f"{n} {table}" for table, n in result.rows.items())
     emit(f"Agence de démonstration chargée au {result.today:%d/%m/%Y} : {rows}.")
     emit(

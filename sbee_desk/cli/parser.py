@@ -21,6 +21,7 @@ from sbee_desk.cli.admin import (
     cmd_user_add,
     cmd_user_list,
     cmd_user_set,
+    cmd_user_unlock,
 )
 from sbee_desk.cli.common import EXIT_BAD_INPUT, cmd_gui
 from sbee_desk.cli.data import cmd_demo, cmd_import
@@ -126,11 +127,56 @@ class _Parser(argparse.ArgumentParser):
             return super().format_help()
 
     def error(self, message: str) -> NoReturn:
+        message = _without_secrets(message)
         self.print_usage(sys.stderr)
         self.exit(
             EXIT_BAD_INPUT,
             _fr("%(prog)s: error: %(message)s\n") % {"prog": self.prog, "message": message},
         )
+
+
+#: options that take the acting user's password from somewhere else than the command
+#: line: allowed, their value is a path or nothing
+_PASSWORD_OPTIONS_ALLOWED = {"--password-file", "--new-password"}
+
+
+def _looks_like_password_option(name: str) -> bool:
+    name = name.lower()
+    return name.startswith(("--pass", "--mot-de-passe", "--mdp", "--new-pass", "--pwd"))
+
+
+def password_on_command_line(argv: Sequence[str]) -> str | None:
+    """The refusal of a password given on the command line (``--password X``,
+    ``--password=X``, ``--new-password=X``…), worded without the value; else None.
+    A command line shows in the process list and the shell's history."""
+    for token in argv:
+        if token == "--":
+            break
+        name, has_value, _value = token.partition("=")
+        if not _looks_like_password_option(name):
+            continue
+        if name in _PASSWORD_OPTIONS_ALLOWED and not (has_value and name == "--new-password"):
+            continue
+        return (
+            f"{name} refusé : un mot de passe ne se donne jamais sur la ligne de commande "
+            "(il se lit dans la liste des processus et l'historique). Utilisez la variable "
+            "SBEE_DESK_PASSWORD, l'option --password-file FICHIER (lisible par vous seul) "
+            "ou l'invite du terminal ; rien n'a été fait."
+        )
+    return None
+
+
+def _without_secrets(message: str) -> str:
+    """An argparse error never repeats the password of the environment (someone who
+    typed it as an argument by mistake)."""
+    import os
+
+    from sbee_desk.services.actor import ENV_PASSWORD
+
+    secret = os.environ.get(ENV_PASSWORD) or ""
+    if len(secret) >= 4:
+        message = message.replace(secret, "***")
+    return message
 
 
 def _integer(text: str) -> int:
@@ -155,6 +201,14 @@ def build_parser() -> argparse.ArgumentParser:
         default=argparse.SUPPRESS,
         metavar="LOGIN",
         help="utilisateur agissant (sinon $SBEE_DESK_USER)",
+    )
+    common.add_argument(
+        "--password-file",
+        default=argparse.SUPPRESS,
+        metavar="FICHIER",
+        help="fichier (lisible par son seul propriétaire) dont la 1re ligne est le mot de "
+        "passe de l'utilisateur agissant ; sinon $SBEE_DESK_PASSWORD_FILE, "
+        "$SBEE_DESK_PASSWORD, ou une invite dans un terminal",
     )
     parser = _Parser(
         prog="sbee-desk",
@@ -335,9 +389,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--role", action="append", metavar="RÔLE", help="remplace les rôles")
     p.add_argument("--active", choices=["oui", "non"])
     p.add_argument(
-        "--password", action="store_true", help="nouveau mot de passe, lu sur l'entrée standard"
+        "--new-password",
+        action="store_true",
+        help="nouveau mot de passe, lu sur l'entrée standard (ou demandé dans un terminal)",
     )
     p.set_defaults(handler=cmd_user_set)
+    p = user_sub.add_parser(
+        "unlock",
+        parents=[common],
+        help="déverrouiller un compte bloqué après des échecs de connexion (ADMIN)",
+    )
+    p.add_argument("login", metavar="LOGIN")
+    p.set_defaults(handler=cmd_user_unlock)
 
     staff = sub.add_parser("staff", help="personnel de terrain (releveurs, agents, magasiniers)")
     staff_sub = staff.add_subparsers(dest="staff_command", metavar="ACTION", parser_class=_Parser)

@@ -26,6 +26,8 @@ class AuditAction(StrEnum):
     REFUSED = "refused"
     USER_CREATE = "user.create"
     USER_UPDATE = "user.update"
+    USER_LOCK = "user.lock"
+    USER_UNLOCK = "user.unlock"
     STAFF_SAVE = "staff.save"
     PLAN_UPDATE = "plan.update"
     # import of the gestion-clientèle export

@@ -46,7 +46,7 @@ from sbee_desk.gui.tasks import TaskContext, TaskRunner
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.demo import DemoResult, load_demo
 from sbee_desk.services.selection import ImportInfo, last_import, list_agencies
-from sbee_desk.services.users import DEMO_PASSWORD, DEMO_USERS, create_demo_users, user_count
+from sbee_desk.services.users import DEMO_PASSWORD, DEMO_USERS, user_count
 from sbee_desk.wording.labels import ROLE_LABELS
 
 #: size of the demo agency offered on first start
@@ -316,12 +316,19 @@ class MainWindow(QMainWindow):
                 # the export is written first; its import then runs without progress
                 ctx.progress(*((done, total) if done < total else (0, 0)))
 
+            # no user yet: the demo creates its users, in its one transaction; the demo
+            # refuses a database holding real data (its words shown as they are)
             created = user_count(ctx.uow()) == 0
-            actor = create_demo_users(ctx.uow()) if created else signed_in
-            if actor is None:
+            if not created and signed_in is None:
                 raise UserError(tr("Connectez-vous pour charger la démonstration."))
-            result = load_demo(ctx.db, actor, contracts=contracts, progress=progress)
-            return actor, created, result
+            result = load_demo(
+                ctx.db, None if created else signed_in, contracts=contracts, progress=progress
+            )
+            if result.users_created:  # the demo's chef works on
+                login, name, roles = next(user for user in DEMO_USERS if user[0] == "chef")
+                return Actor(login, frozenset(roles), name), True, result
+            assert signed_in is not None
+            return signed_in, False, result
 
         self.ctx.tasks.start(
             run,

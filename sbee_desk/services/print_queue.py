@@ -38,6 +38,7 @@ from sbee_desk.services.edition.model import (
     Recipient,
     StaffChoice,
 )
+from sbee_desk.services.r7 import serialise_with_r7
 
 
 def batch_exists(uow: UnitOfWork, batch_id: int) -> bool:
@@ -352,6 +353,9 @@ def mark_printed(
     reason = (reprint_reason or "").strip()
     with uow.write():
         require(uow, actor, Action.EDITION)
+        # first the lock R7 takes: the check below sees any cancellation committed, and
+        # one committing later waits (taken last, by the audit, it could deadlock)
+        serialise_with_r7(uow)
         docs = _documents(uow, document_ids)
         _refuse_cancelled(uow, docs, "print")
         again = [d for d in docs if d.print_count > 0]
@@ -413,6 +417,7 @@ def mark_handed_over(
     releveur, orders to the section RPNT (role AGENT_RPNT in the register). Audited."""
     with uow.write():
         require(uow, actor, Action.EDITION)
+        serialise_with_r7(uow)  # as mark_printed
         docs = _documents(uow, document_ids)
         staff = uow.session.get(StaffMember, staff_id)
         if staff is None or not staff.active:

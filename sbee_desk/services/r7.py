@@ -14,6 +14,16 @@ the lines it validates (:mod:`sbee_desk.services.review`). A letter or order
 already produced keeps its document, marked cancelled: the print queue shows it
 struck out and refuses to print it.
 
+Cancellation wins over printing, whatever the interleaving (#12): every transaction
+that cancels (:func:`cancel_ended`), stores documents or stores a combined file first
+calls :func:`serialise_with_r7` — on PostgreSQL the audit head's row lock, on
+SQLite the database write lock — and the edition checks again, under that lock, that
+what it stores is not cancelled. So either the cancellation commits first and the
+edition leaves the cancelled work out, or the documents commit first and the
+cancellation, which waits for them, flags them. :func:`cancel_ended` also flags the
+documents of work cancelled before that lock existed (a database an earlier version
+left inconsistent): a later import, edition or print check repairs them.
+
 The procedure also ends when the export shows the contract terminated in gestion
 clientèle (``date_resiliation``, R1): :class:`~sbee_desk.domain.cancellation.CancelCode`
 names the cause (``TERMINATED_IN_EXPORT``, ``RESTORED``, ``PAID``). "The procedure
@@ -31,9 +41,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import and_, func, literal, or_, select, update
+from sqlalchemy import and_, func, literal, or_, select, text, update
 
 from sbee_desk.db.models import (
+    AuditHead,
     Contract,
     Customer,
     EditionDocument,
@@ -63,7 +74,30 @@ class DocumentKind(StrEnum):
     ORDER = "ORDER"
 
 
-__all__ = ["CancelCode", "Cancellation", "DocumentKind", "cancel_ended", "summary"]
+__all__ = [
+    "CancelCode",
+    "Cancellation",
+    "DocumentKind",
+    "cancel_ended",
+    "serialise_with_r7",
+    "summary",
+]
+
+
+def serialise_with_r7(uow: UnitOfWork) -> None:
+    """Inside a write transaction: wait until no other transaction that cancels work
+    (R7) or stores documents is open, and keep the others waiting until this one ends.
+
+    The lock is the one every audited change already takes: the ``audit_head`` row on
+    PostgreSQL (``FOR UPDATE``; read committed, so the statements that follow see what
+    the others committed), the database write lock on SQLite (a write that changes
+    nothing; already held by an IMMEDIATE transaction). One lock, taken first or
+    already held: no deadlock with the import, which holds it from its first audit
+    event to its commit, R7 included."""
+    if uow.dialect == "postgresql":
+        uow.session.execute(select(AuditHead.id).where(AuditHead.id == 1).with_for_update()).all()
+    else:
+        uow.session.execute(text("UPDATE app_meta SET value = value WHERE 1 = 0"))
 
 
 @dataclass(frozen=True)
@@ -179,6 +213,8 @@ def cancel_ended(
     """R7 inside an open write unit of work: cancel, mark documents, audit (one event
     ``action`` per letter or order cancelled, with before/after)."""
     session = uow.session
+    serialise_with_r7(uow)
+    _flag_documents_of_cancelled_work(uow, actor, action)
     ended = ended_work(uow, on)
     if not ended:
         return []
@@ -195,16 +231,6 @@ def cancel_ended(
         for start in range(0, len(mine), 500):
             part = mine[start : start + 500]
             ids = [e[1] for e in part]
-            docs: dict[int | None, int] = {}
-            in_field: dict[int | None, str] = {}
-            for work_id, doc_id, status, holder in session.execute(
-                select(doc_column, EditionDocument.id, EditionDocument.status, StaffMember.name)
-                .outerjoin(StaffMember, StaffMember.id == EditionDocument.handed_to)
-                .where(doc_column.in_(ids))
-            ):
-                docs[work_id] = doc_id
-                if kind is DocumentKind.ORDER and status == HANDED_OVER:
-                    in_field[work_id] = holder or "?"
             for code in CancelCode:
                 for reason in sorted({e[4] for e in part if e[3] is code}):
                     same = [e[1] for e in part if e[3] is code and e[4] == reason]
@@ -223,6 +249,18 @@ def cancel_ended(
                             version=EditionDocument.version + 1,
                         )
                     )
+            # read after the updates: a document committed (or handed over) meanwhile
+            # by another transaction was waited for and is seen here
+            docs: dict[int | None, int] = {}
+            in_field: dict[int | None, str] = {}
+            for work_id, doc_id, status, holder in session.execute(
+                select(doc_column, EditionDocument.id, EditionDocument.status, StaffMember.name)
+                .outerjoin(StaffMember, StaffMember.id == EditionDocument.handed_to)
+                .where(doc_column.in_(ids))
+            ):
+                docs[work_id] = doc_id
+                if kind is DocumentKind.ORDER and status == HANDED_OVER:
+                    in_field[work_id] = holder or "?"
             for _, work_id, police, code, reason in part:
                 recall = in_field.get(work_id)
                 out.append(
@@ -247,6 +285,61 @@ def cancel_ended(
                 )
     audit.record_many(uow, actor, events)
     return out
+
+
+def _flag_documents_of_cancelled_work(uow: UnitOfWork, actor: Actor, action: AuditAction) -> int:
+    """Flag the documents whose letter or order is cancelled but which are not flagged
+    yet (left so by an interleaving an earlier version did not serialise): one audit
+    event each (``repair``). Returns how many."""
+    session = uow.session
+    d = EditionDocument
+    lt, wo = ReminderLetter.__table__, WorkOrder.__table__
+    stale = session.execute(
+        select(
+            d.id,
+            d.police,
+            d.kind,
+            d.number,
+            func.coalesce(lt.c.cancelled_on, wo.c.cancelled_on).label("cancelled_on"),
+            func.coalesce(lt.c.cancel_reason, wo.c.cancel_reason).label("reason"),
+        )
+        .outerjoin(lt, lt.c.id == d.letter_id)
+        .outerjoin(wo, wo.c.id == d.order_id)
+        .where(
+            d.cancelled.is_(False),
+            or_(lt.c.cancelled_on.is_not(None), wo.c.cancelled_on.is_not(None)),
+        )
+        .order_by(d.id)
+    ).all()
+    if not stale:
+        return 0
+    events: list[audit.EventDraft] = []
+    for row in stale:
+        session.execute(
+            update(d)
+            .where(d.id == row.id)
+            .values(
+                cancelled=True,
+                cancelled_on=row.cancelled_on,
+                cancel_reason=(row.reason or "")[:200] or None,
+                version=d.version + 1,
+            )
+        )
+        events.append(
+            {
+                "action": action,
+                "entity": d.__tablename__,
+                "entity_key": str(row.id),
+                "before": {"cancelled_on": None},
+                "after": {
+                    "cancelled_on": row.cancelled_on.isoformat(),
+                    "cancel_reason": row.reason,
+                },
+                "details": {"kind": row.kind, "number": row.number, "police": row.police},
+            }
+        )
+    audit.record_many(uow, actor, events)
+    return len(stale)
 
 
 def summary(cancelled: list[Cancellation]) -> str:

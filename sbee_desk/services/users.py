@@ -22,7 +22,8 @@ from sbee_desk.services.errors import ServiceError
 #: failed logins in a row before the account is locked, and for how long
 MAX_FAILED_LOGINS = 5
 LOCKOUT = dt.timedelta(minutes=15)
-MIN_PASSWORD_LENGTH = 8
+#: the rule applies when a password is set: an older, shorter one still signs in
+MIN_PASSWORD_LENGTH = 10
 
 _hasher = PasswordHasher()
 
@@ -50,6 +51,12 @@ class UserInfo:
     roles: tuple[Role, ...]
     active: bool
     locked_until: dt.datetime | None
+    #: failed sign-ins in a row since the last good one
+    failed_attempts: int = 0
+
+    def locked_at(self, at: dt.datetime) -> bool:
+        """Locked after failed sign-ins, and still so at ``at``."""
+        return self.locked_until is not None and self.locked_until > at
 
 
 @dataclass(frozen=True)
@@ -76,6 +83,7 @@ def _info(user: User) -> UserInfo:
         tuple(Role(r.role) for r in user.roles),
         user.active,
         _aware(user.locked_until),
+        user.failed_attempts,
     )
 
 
@@ -92,6 +100,9 @@ def parse_roles(raw: list[str]) -> list[Role]:
 
 
 def _check_password(password: str) -> None:
+    """The rule for a new password: not blank, at least MIN_PASSWORD_LENGTH characters."""
+    if not password.strip():
+        raise AccountError("PASSWORD_BLANK", minimum=MIN_PASSWORD_LENGTH)
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError("PASSWORD_TOO_SHORT", minimum=MIN_PASSWORD_LENGTH)
 
@@ -179,6 +190,9 @@ def authenticate(
         locked = _aware(user.locked_until)
         if not good:
             user.failed_attempts += 1
+            locks_now = user.failed_attempts >= MAX_FAILED_LOGINS and not (
+                locked is not None and locked > at
+            )
             if user.failed_attempts >= MAX_FAILED_LOGINS:
                 user.locked_until = at + LOCKOUT
             audit.record(
@@ -189,6 +203,18 @@ def authenticate(
                 entity_key="LOGIN",
                 details={"reason": "bad_credentials", "failed_attempts": user.failed_attempts},
             )
+            if locks_now:  # the journal shows the lock itself, for the administrator
+                audit.record(
+                    uow,
+                    Actor(login),
+                    AuditAction.USER_LOCK,
+                    entity="user",
+                    entity_key=login,
+                    details={
+                        "failed_attempts": user.failed_attempts,
+                        "locked_until": (at + LOCKOUT).isoformat(timespec="seconds"),
+                    },
+                )
             uow.commit()
             raise AuthenticationFailed("BAD_CREDENTIALS")
         if locked is not None and locked > at:
@@ -274,6 +300,40 @@ def update_user(
         return _info(user)
 
 
+def unlock_user(
+    uow: UnitOfWork, actor: Actor, login: str, *, at: dt.datetime | None = None
+) -> UserInfo:
+    """Lift a lockout after failed sign-ins (ADMIN), audited with the count of failures.
+    The password is unchanged; a user who is not locked is refused (NOT_LOCKED)."""
+    at = at or audit.now()
+    with uow.write():
+        require(uow, actor, Action.ADMINISTER)
+        user = uow.session.scalars(select(User).where(User.login == login)).one_or_none()
+        if user is None:
+            raise AccountError("UNKNOWN_USER", login=login)
+        locked = _aware(user.locked_until)
+        if locked is None or locked <= at:
+            raise AccountError("NOT_LOCKED", login=login)
+        before = {
+            "failed_attempts": user.failed_attempts,
+            "locked_until": locked.isoformat(timespec="seconds"),
+        }
+        user.failed_attempts = 0
+        user.locked_until = None
+        uow.session.flush()
+        audit.record(
+            uow,
+            actor,
+            AuditAction.USER_UNLOCK,
+            entity="user",
+            entity_key=login,
+            before=before,
+            after={"failed_attempts": 0, "locked_until": None},
+        )
+        uow.commit()
+        return _info(user)
+
+
 def _guard_last_admin(uow: UnitOfWork) -> None:
     admins = uow.session.scalar(
         select(func.count())
@@ -289,7 +349,7 @@ def _guard_last_admin(uow: UnitOfWork) -> None:
 
 #: The demo agency's users, one per role (README: "Utilisateurs de démonstration").
 #: ``nuit`` is the dedicated user the night edition runs as.
-DEMO_PASSWORD = "demo-sbee"
+DEMO_PASSWORD = "demo-sbee-2026"
 DEMO_USERS: list[tuple[str, str, tuple[Role, ...]]] = [
     ("chef", "Rodrigue Tossou", (Role.CHEF_RECOUVREMENT,)),
     ("agent", "Afiavi Houngbédji", (Role.AGENT_CONTROLE,)),

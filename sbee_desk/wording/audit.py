@@ -21,6 +21,7 @@ AUDIT_FIELD_LABELS: dict[str, str] = {
     "roles": "rôles",
     "active": "actif",
     "password": "mot de passe",
+    "locked_until": "verrouillé jusqu'au",
     "role": "fonction",
     "zones": "zones",
     # review, derogations

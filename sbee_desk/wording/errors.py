@@ -57,6 +57,27 @@ def _this_or_these(numbers: list[str]) -> str:
     return agree(len(numbers), "ce numéro", "ces numéros")
 
 
+def _demo_on_real_data(data: Mapping[str, Any]) -> str:
+    """The demo refused: what real data the database holds (issue #12)."""
+    found = []
+    agencies = list(data["agencies"])
+    if agencies:
+        more = data["more_agencies"]
+        others = f" et {plural(more, 'autre', 'autres')}" if more else ""
+        noun = "agence" if len(agencies) + more == 1 else "agences"
+        found.append(f"{noun} {', '.join(agencies)}{others}")
+    if data["contracts"]:
+        found.append(f"{plural(data['contracts'], 'contrat', 'contrats')} hors démonstration")
+    if data["customers"]:
+        found.append(f"{plural(data['customers'], 'client', 'clients')} sans contrat")
+    return (
+        "Démonstration refusée : cette base contient des données réelles "
+        f"({' ; '.join(found)}), et la démonstration ne se charge que dans une base vide "
+        "ou ne contenant que l'agence de démonstration. Rien n'a été écrit. Chargez-la "
+        "dans une base de données à part (option --db)."
+    )
+
+
 def _printed(count: int) -> str:
     return agree(count, "imprimé", "imprimés")
 
@@ -131,6 +152,12 @@ MESSAGES: dict[str, Template] = {
         "{until:%Hh%M} ou adressez-vous à l'administrateur."
     ),
     "ACCOUNT_DISABLED": "Compte désactivé : adressez-vous à l'administrateur.",
+    # -------------------------------------------- passwords and lockouts (#12)
+    "PASSWORD_BLANK": (
+        "Mot de passe vide ou fait seulement d'espaces : choisissez-en un d'au moins "
+        "{minimum} caractères."
+    ),
+    "NOT_LOCKED": "Le compte « {login} » n'est pas verrouillé : rien à déverrouiller.",
     # ------------------------------------------------------------------------ plans
     "UNKNOWN_PLAN_FIELD": lambda d: (
         f"Paramètre « {d['name']} » inconnu ; paramètres possibles : {_known(d)}."
@@ -361,6 +388,17 @@ MESSAGES: dict[str, Template] = {
     "TWO_SHEETS_FOR_TABLE": "deux feuilles pour la table {table} dans « {name} »",
     "NO_SHEET_IN_WORKBOOK": lambda d: (
         f"aucune feuille reconnue dans « {d['name']} » (feuilles attendues : {_known(d)})"
+    ),
+    # ------------------------------------------------------------------ demo (#12)
+    "DEMO_ON_REAL_DATA": _demo_on_real_data,
+    "DEMO_USERS_MISSING": lambda d: (
+        "La démonstration agit avec ses propres utilisateurs, absents de cette base ou "
+        f"sans leur rôle : {', '.join(d['logins'])}. Rien n'a été écrit. Chargez la "
+        "démonstration dans une base de données neuve (option --db)."
+    ),
+    "DEMO_SIGN_IN_REQUIRED": (
+        "Cette base a déjà des utilisateurs : connectez-vous (--user) pour charger la "
+        "démonstration. Rien n'a été écrit."
     ),
     # ------------------------------------------------------------------ permissions
     "UNKNOWN_OR_INACTIVE_USER": lambda d: (

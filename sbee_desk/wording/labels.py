@@ -95,6 +95,8 @@ AUDIT_ACTION_LABELS: dict[AuditAction, str] = {
     AuditAction.REFUSED: "Action refusée",
     AuditAction.USER_CREATE: "Utilisateur créé",
     AuditAction.USER_UPDATE: "Utilisateur modifié",
+    AuditAction.USER_LOCK: "Compte verrouillé après des échecs de connexion",
+    AuditAction.USER_UNLOCK: "Compte déverrouillé par l'administrateur",
     AuditAction.STAFF_SAVE: "Personnel enregistré",
     AuditAction.PLAN_UPDATE: "Plan de recouvrement modifié",
     AuditAction.IMPORT: "Import de l'export",

@@ -53,7 +53,7 @@ def test_first_start_loads_the_demo_with_its_users(
     assert window.ctx.actor is not None and window.ctx.actor.login == "chef"
     assert window.user_label.text() == "Utilisateur : Rodrigue Tossou"
     accounts = window.findChild(QMessageBox, "demoAccounts")
-    assert accounts is not None and "demo-sbee" in accounts.text()
+    assert accounts is not None and "demo-sbee-2026" in accounts.text()
     accounts.close()
     page = window.selection_page
     qtbot.waitUntil(lambda: bool(page.runs) and window.agency_label.text() != "Agence : aucune")

@@ -21,6 +21,8 @@ from sbee_desk.services.actor import Actor
 from sbee_desk.services.authz import PermissionDenied
 from sbee_desk.services.plans import list_plans
 from sbee_desk.services.users import (
+    DEMO_PASSWORD,
+    MAX_FAILED_LOGINS,
     AuthenticationFailed,
     StaffRole,
     authenticate,
@@ -140,7 +142,7 @@ def test_admin_adds_a_user_and_bad_input_changes_nothing(
     with qtbot.waitSignal(page.refused, timeout=20_000):
         dialog.save_button.click()
     assert dialog.isVisible()
-    assert dialog.error_label.text() == "Mot de passe trop court : au moins 8 caractères."
+    assert dialog.error_label.text() == "Mot de passe trop court : au moins 10 caractères."
     assert len(list_users(demo_db.uow())) == count
     assert audit_rows(demo_db, "user.create")[-1][1] != "releve2"
 
@@ -198,7 +200,7 @@ def test_admin_changes_roles_deactivates_and_resets_a_password(
     assert page.users_model.index(row, acols.U_ACTIVE).data() == "Non"
     assert users.active_button.text() == "Réactiver"
     with pytest.raises(AuthenticationFailed, match="désactivé"):
-        authenticate(demo_db.uow(), "agent", "demo-sbee")
+        authenticate(demo_db.uow(), "agent", DEMO_PASSWORD)
     save(qtbot, page, users.active_button.click)  # reactivating needs no confirmation
     assert page.users_model.index(row, acols.U_ACTIVE).data() == "Oui"
 
@@ -213,6 +215,30 @@ def test_admin_changes_roles_deactivates_and_resets_a_password(
     updates = audit_rows(demo_db, "user.update")
     assert [actor for actor, _key, _details in updates[-4:]] == ["admin"] * 4
     assert all(key == "agent" for _actor, key, _details in updates[-4:])
+
+
+def test_admin_sees_a_locked_account_and_unlocks_it(
+    qtbot: QtBot, make_window: WindowFactory, demo_db: Database
+) -> None:
+    """Anyone may lock « nuit » with five wrong passwords: the page shows it (#12)."""
+    for _ in range(MAX_FAILED_LOGINS):
+        with pytest.raises(AuthenticationFailed):
+            authenticate(demo_db.uow(), "nuit", "mauvais-mot-de-passe")
+    _window, page = open_settings(qtbot, make_window, demo_db)
+    users = page.view.users_tab
+    assert "1 compte verrouillé après des échecs de connexion" in users.status_label.text()
+    row = page.users_model.row_of("nuit")
+    assert page.users_model.index(row, acols.U_LOCKED).data()  # until when
+    page.select_user("chef")
+    assert not users.unlock_button.isEnabled()  # not locked: nothing to lift
+    page.select_user("nuit")
+    assert users.unlock_button.isEnabled() and users.unlock_button in page.action_buttons()
+    save(qtbot, page, users.unlock_button.click)
+    assert page.users_model.index(row, acols.U_LOCKED).data() == ""
+    assert "verrouillé" not in users.status_label.text()
+    assert not users.unlock_button.isEnabled()
+    assert authenticate(demo_db.uow(), "nuit", DEMO_PASSWORD).login == "nuit"
+    assert audit_rows(demo_db, "user.unlock")[-1][:2] == ("admin", "nuit")
 
 
 def test_the_last_administrator_cannot_be_deactivated(

@@ -46,7 +46,7 @@ def test_screenshots_of_the_settings_page(
     window, page = open_settings(qtbot, make_window, demo_db)
     window.resize(*SIZE)
     view = page.view
-    page.select_user("agent")
+    page.select_user("magasin")  # the locked one: « Déverrouiller » is offered
     save(window, "15-parametres-utilisateurs")
 
     view.tabs.setCurrentWidget(view.staff_tab)

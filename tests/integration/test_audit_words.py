@@ -52,10 +52,12 @@ from sbee_desk.services.review import (
 )
 from sbee_desk.services.selection import run_selection
 from sbee_desk.services.users import (
+    MAX_FAILED_LOGINS,
     AuthenticationFailed,
     authenticate,
     create_user,
     save_staff,
+    unlock_user,
     update_user,
 )
 from sbee_desk.wording import audit_text as words
@@ -93,6 +95,10 @@ def a_day_of_work(db: Database, folder: Path) -> None:
     authenticate(db.uow(), "chef", PASSWORD)
     with contextlib.suppress(AuthenticationFailed):
         authenticate(db.uow(), "chef", "mauvais mot de passe")
+    for _ in range(MAX_FAILED_LOGINS):  # someone locks caisse; the administrator unlocks it
+        with contextlib.suppress(AuthenticationFailed):
+            authenticate(db.uow(), "caisse", "mauvais mot de passe")
+    unlock_user(db.uow(), ADMIN, "caisse")
     with contextlib.suppress(PermissionDenied):
         update_plan(db.uow(), CHEF, "VIP", {"exempt": False})
 

@@ -123,7 +123,8 @@ class UsersModel(RowTableModel[UserInfo]):
         if not self.locked(user):
             return None
         return self.tr(
-            "Verrouillé après des échecs de connexion : un nouveau mot de passe le déverrouille."
+            "Verrouillé après des échecs de connexion : « Déverrouiller » (ou un nouveau mot "
+            "de passe) le déverrouille tout de suite."
         )
 
     def cell_data(self, user: UserInfo, column: int, role: int) -> Any:

@@ -50,10 +50,17 @@ class UsersTab(QWidget):
         self.active_button.setObjectName("toggleUser")
         self.password_button = QPushButton(self.tr("Nouveau mot de passe…"))
         self.password_button.setObjectName("resetPassword")
+        self.unlock_button = QPushButton(self.tr("Déverrouiller"))
+        self.unlock_button.setObjectName("unlockUser")
+        self.unlock_button.setToolTip(
+            self.tr("Lever le verrou posé après des échecs de connexion (mot de passe inchangé)")
+        )
         self.search_edit = _search("userSearch", self.tr("Rechercher : identifiant, nom, rôle"))
+        self.search_edit.setMinimumWidth(140)  # five buttons beside it, at 1100 pixels
         for button in (self.add_button, self.edit_button, self.active_button):
             toolbar.addWidget(button)
         toolbar.addWidget(self.password_button)
+        toolbar.addWidget(self.unlock_button)
         toolbar.addStretch(1)
         toolbar.addWidget(self.search_edit, 1)
         layout.addLayout(toolbar)

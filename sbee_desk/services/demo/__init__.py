@@ -5,8 +5,11 @@
   for those agencies, depending only on (contracts, today, seed);
 - :mod:`.history`: the history an agency would have (an earlier selection run,
   reminder letters, DG derogations) and its field staff;
+- :mod:`.guard`: what the demo checks before writing anything — only demo data in
+  the database, its own users present in their roles (:class:`DemoRefused`);
+- :mod:`.transaction`: the demo's one transaction, all or nothing;
 - :mod:`.load`: :func:`load_demo`, the export imported through the real importer,
-  then the history recorded.
+  then the history recorded, all in that transaction.
 """
 
 from sbee_desk.services.demo.agencies import AGENCIES, DemoAgency
@@ -19,6 +22,7 @@ from sbee_desk.services.demo.export import (
     Progress,
     write_demo_export,
 )
+from sbee_desk.services.demo.guard import DemoRefused
 from sbee_desk.services.demo.history import demo_field_staff
 from sbee_desk.services.demo.load import DEFAULT_CONTRACTS, DemoResult, load_demo
 
@@ -31,6 +35,7 @@ __all__ = [
     "MONTHS",
     "TABLES",
     "DemoAgency",
+    "DemoRefused",
     "DemoResult",
     "Progress",
     "demo_field_staff",

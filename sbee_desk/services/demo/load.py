@@ -7,6 +7,13 @@ staff and records the history an agency would have
 every decision (RELANCE, ATTENTE_RELANCE, RESILIATION, EXEMPTE). Loading the
 demo again re-imports the same export (nothing changes) and records no history
 or staff twice.
+
+The demo never touches real data (issue #12): it loads only into an empty
+database or one holding only the demo agencies, and acts as its own users
+(:mod:`sbee_desk.services.demo.guard`, checked before anything is written); all
+of it — the demo users when the database has none, the import, the history — is
+one transaction (:mod:`sbee_desk.services.demo.transaction`): a refusal, a failure
+or a cancellation at any step leaves the database as it was.
 """
 
 from __future__ import annotations
@@ -20,14 +27,19 @@ from pathlib import Path
 from sbee_desk.db.database import Database
 from sbee_desk.services import clock
 from sbee_desk.services.actor import Actor
+from sbee_desk.services.demo import guard
 from sbee_desk.services.demo.export import DEFAULT_SEED, Progress, write_demo_export
+from sbee_desk.services.demo.guard import DemoRefused
 from sbee_desk.services.demo.history import (
+    History,
     hire_field_staff,
     name_agencies,
     previous_history,
     record_history,
 )
+from sbee_desk.services.demo.transaction import one_transaction
 from sbee_desk.services.importing import ImportCancelled, import_export
+from sbee_desk.services.users import create_demo_users
 
 DEFAULT_CONTRACTS = 2000
 
@@ -47,11 +59,13 @@ class DemoResult:
     derogations: int
     #: field staff added to the staff register (none when loaded again)
     staff: int = 0
+    #: the demo users were created (the database had no user)
+    users_created: bool = False
 
 
 def load_demo(
     db: Database,
-    actor: Actor,
+    actor: Actor | None,
     *,
     contracts: int = DEFAULT_CONTRACTS,
     today: dt.date | None = None,
@@ -61,14 +75,19 @@ def load_demo(
 ) -> DemoResult:
     """Import a demo agency of ``contracts`` contracts and give it some history.
 
-    ``actor`` imports and runs the selection: a chef section recouvrement (the
-    services check it). See :mod:`sbee_desk.services.demo`. ``progress(done, 1000)``
-    is called along the way (writing the export, then importing it); ``cancelled()`` is checked
-    as often and stops the demo with :class:`sbee_desk.services.importing.ImportCancelled`
-    before anything is written. Raises :class:`sbee_desk.services.importing.ImportFailed` if
-    the importer refuses the export (a defect of one of the two). Loading the demo
-    again into the same database re-imports the export (nothing changes) and records
-    no run, letter or derogation twice (R13).
+    ``actor`` is who loads the demo (any user of the database); ``None`` on a database
+    without users: the demo users are created first (``DemoResult.users_created``).
+    The demo's own users act (see :mod:`sbee_desk.services.demo.guard`). Refused with
+    :class:`~sbee_desk.services.demo.guard.DemoRefused` — nothing written — on a
+    database holding other data than the demo's (``DEMO_ON_REAL_DATA``), whose demo
+    users are missing (``DEMO_USERS_MISSING``), or with users but no ``actor``
+    (``DEMO_SIGN_IN_REQUIRED``). ``progress(done, 1000)`` is called along the way
+    (writing the export, then importing it); ``cancelled()`` is checked as often and
+    stops the demo with :class:`sbee_desk.services.importing.ImportCancelled`, nothing
+    written. Raises :class:`sbee_desk.services.importing.ImportFailed` if the importer
+    refuses the export (a defect of one of the two). Loading the demo again into the
+    same database re-imports the export (nothing changes) and records no run, letter
+    or derogation twice (R13). All or nothing: one transaction.
     """
     today = today or clock.today()
 
@@ -81,20 +100,27 @@ def load_demo(
 
         return callback
 
+    with db.uow() as uow:  # refuse at once, before writing the export
+        guard.check_only_demo_data(uow)
+        if guard.has_users(uow):
+            if actor is None:
+                raise DemoRefused("DEMO_SIGN_IN_REQUIRED")
+            guard.demo_actors(uow)
     with tempfile.TemporaryDirectory(prefix="sbee-demo-") as tmp:
         folder = Path(tmp)
         rows = write_demo_export(
             folder, contracts=contracts, today=today, seed=seed, progress=report(0, 250)
         )
-        import_export(db.uow(), actor, folder, progress=report(250, 700), cancelled=cancelled)
-    name_agencies(db, actor)
-    staff = hire_field_staff(db)
-    previous = previous_history(db)
-    if previous is not None:  # loaded before: the history is there already (R13)
-        return DemoResult(today, rows, previous[0], previous[1], 0, 0, 0, staff)
-    history = record_history(db, actor, today=today, seed=seed)
+        with one_transaction(db) as tx:
+            history, previous, staff, users_created = _load(
+                tx, actor, folder, today, seed, report(250, 700), cancelled
+            )
     if progress is not None:
         progress(1000, 1000)
+    if history is None:
+        assert previous is not None
+        run_id, run_on = previous
+        return DemoResult(today, rows, run_id, run_on, 0, 0, 0, staff, users_created)
     return DemoResult(
         today=today,
         rows=rows,
@@ -104,4 +130,37 @@ def load_demo(
         letters_delivered=history.letters_delivered,
         derogations=history.derogations,
         staff=staff,
+        users_created=users_created,
     )
+
+
+def _load(
+    tx: Database,
+    actor: Actor | None,
+    folder: Path,
+    today: dt.date,
+    seed: int,
+    progress: Progress,
+    cancelled: Callable[[], bool] | None,
+) -> tuple[History | None, tuple[int, dt.date] | None, int, bool]:
+    """The demo in its transaction ``tx``: the checks again (now under the lock), then
+    the demo users if need be, the import, the staff and the history."""
+    with tx.uow() as uow:
+        guard.lock(uow)
+        guard.check_only_demo_data(uow)
+        users_created = not guard.has_users(uow)
+        uow.commit()  # releases the savepoint: the lock is the transaction's
+    if users_created:
+        actor = create_demo_users(tx.uow())
+    elif actor is None:
+        raise DemoRefused("DEMO_SIGN_IN_REQUIRED")
+    with tx.uow() as uow:
+        actors = guard.demo_actors(uow)
+    import_export(tx.uow(), actors.chef, folder, progress=progress, cancelled=cancelled)
+    name_agencies(tx, actors.admin)
+    staff = hire_field_staff(tx, actors.admin)
+    previous = previous_history(tx)
+    if previous is not None:  # loaded before: the history is there already (R13)
+        return None, previous, staff, users_created
+    history = record_history(tx, actors, actor, today=today, seed=seed)
+    return history, None, staff, users_created

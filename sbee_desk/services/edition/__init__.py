@@ -21,12 +21,21 @@
 5. with ``out_dir``, writes copies: each under a temporary name, then renamed, so
    a file with its final name is always whole; a rerun rewrites missing copies.
 
+R7 wins over printing whatever the interleaving with an import (#12): each chunk and
+each combined file is stored under the lock every cancellation takes
+(:func:`sbee_desk.services.r7.serialise_with_r7`) after checking again that its
+letters and orders are not cancelled — what was cancelled since it was read is left
+out; documents stored before a cancellation are flagged by it. A combined file that
+later cancellations made stale is drawn again by the next run while none of its
+documents was printed (:mod:`.combined`); once used it stays as printed, marked stale.
+
 The modules, in the order of the steps:
 
 - :mod:`.model`: the error, the enums, the result objects;
 - :mod:`.data`: the pending letters and orders and the values printed on them;
 - :mod:`.copies`: copies on disk and the combined files stored with a batch;
-- :mod:`.batch`: :class:`~.batch.BatchRun`, one batch produced (chunks, pool, combined files);
+- :mod:`.batch`: :class:`~.batch.BatchRun`, one batch produced (chunks, pool);
+- :mod:`.combined`: the combined files of a batch (drawn, checked, stored, redrawn);
 - :mod:`.run`: :func:`run_edition` (and :func:`run_edition_until_done`) and :func:`check_r7`.
 
 The print queue (:func:`list_batches`, :func:`list_documents`, :func:`document_pdf`,

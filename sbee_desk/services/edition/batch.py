@@ -1,7 +1,8 @@
 """One batch being produced (:class:`BatchRun`): the pending documents rendered a chunk
 at a time — by a ``spawn`` process pool for large batches (plain values in, bytes out;
 never ``fork``: the process may already run Qt or database threads) — each chunk saved
-in its own transaction, then the print ranks and each recipient's combined file."""
+in its own transaction, leaving out what R7 cancelled since it was read (#12); then
+the print ranks and each recipient's combined file (:mod:`.combined`)."""
 
 from __future__ import annotations
 
@@ -13,12 +14,17 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from sbee_desk.db.models import EditionBatch, EditionCombinedFile, EditionDocument
+from sbee_desk.db.models import (
+    EditionBatch,
+    EditionDocument,
+    ReminderLetter,
+    WorkOrder,
+)
 from sbee_desk.db.uow import UnitOfWork
 from sbee_desk.documents.formal import Rendered
 from sbee_desk.documents.formats import format_date
@@ -31,13 +37,13 @@ from sbee_desk.documents.worker import (
     init_worker,
     render,
     render_chunk,
-    render_combined,
     render_combined_task,
 )
 from sbee_desk.domain.audit_actions import AuditAction
 from sbee_desk.services import audit
 from sbee_desk.services.actor import Actor
-from sbee_desk.services.edition.copies import combined_files, write_copy
+from sbee_desk.services.edition.combined import rank_and_combine
+from sbee_desk.services.edition.copies import write_copy
 from sbee_desk.services.edition.data import Pending, load_items
 from sbee_desk.services.edition.model import (
     RECIPIENT_OF,
@@ -47,15 +53,31 @@ from sbee_desk.services.edition.model import (
     GapReport,
     Progress,
     Recipient,
-    combined_file_name,
-    print_key,
 )
+from sbee_desk.services.r7 import serialise_with_r7
 from sbee_desk.services.rules_sql import PlansSql, load_plans
 
 #: Below this many documents the pool's start-up (about a second) is not worth it.
 POOL_THRESHOLD = 40
 #: Documents per chunk: bounds (the chunk size adapts to the batch and the workers).
 CHUNK_MIN, CHUNK_MAX = 4, 64
+
+
+def _produced_or_cancelled(
+    uow: UnitOfWork,
+    model: type[ReminderLetter] | type[WorkOrder],
+    doc_column: Any,
+    ids: list[int],
+) -> set[int]:
+    """Of the letters (orders) ``ids``: those with a document already, or cancelled."""
+    if not ids:
+        return set()
+    session = uow.session
+    done = set(session.scalars(select(doc_column).where(doc_column.in_(ids))))
+    done |= set(
+        session.scalars(select(model.id).where(model.id.in_(ids), model.cancelled_on.is_not(None)))
+    )
+    return done
 
 
 @dataclass
@@ -124,29 +146,17 @@ class BatchRun:
         now = audit.now()
         with uow.write():
             session = uow.session
+            # R7 wins: under the lock every cancellation takes, leave out what was
+            # cancelled since the chunk was read (#12); a cancellation committing
+            # after this transaction waits for it and flags what it stores
+            serialise_with_r7(uow)
             letter_ids = [i.letter_id for i in items if isinstance(i, LetterData)]
             order_ids = [i.order_id for i in items if isinstance(i, OrderData)]
-            done_letters = (
-                set(
-                    session.scalars(
-                        select(EditionDocument.letter_id).where(
-                            EditionDocument.letter_id.in_(letter_ids)
-                        )
-                    )
-                )
-                if letter_ids
-                else set()
+            done_letters = _produced_or_cancelled(
+                uow, ReminderLetter, EditionDocument.letter_id, letter_ids
             )
-            done_orders = (
-                set(
-                    session.scalars(
-                        select(EditionDocument.order_id).where(
-                            EditionDocument.order_id.in_(order_ids)
-                        )
-                    )
-                )
-                if order_ids
-                else set()
+            done_orders = _produced_or_cancelled(
+                uow, WorkOrder, EditionDocument.order_id, order_ids
             )
             rows: list[dict[str, Any]] = []
             gaps: list[GapReport] = []
@@ -234,7 +244,7 @@ class BatchRun:
         reader = UnitOfWork(self.uow.engine)
         with reader:
             plans = PlansSql(load_plans(reader), self.on)
-        use_pool = self.workers > 0 and total >= POOL_THRESHOLD
+        use_pool = self.pooled(total)
         lanes = max(1, self.workers)
         size = min(CHUNK_MAX, max(CHUNK_MIN, math.ceil(total / (lanes * 8))))
         early = use_pool and self.fresh
@@ -322,131 +332,10 @@ class BatchRun:
                 self.letter_pages[item.letter_id] = pdf.pages
         return len(items)
 
+    def pooled(self, documents: int) -> bool:
+        """Whether so many documents (or a combined file of them) are drawn in the pool."""
+        return self.workers > 0 and documents >= POOL_THRESHOLD
+
     def rank_and_combine(self) -> list[CombinedInfo]:
-        """Print ranks over the whole batch, then each recipient's combined file."""
-        uow = self.uow
-        with uow.write():
-            session = uow.session
-            rows = session.execute(
-                select(
-                    EditionDocument.id,
-                    EditionDocument.recipient,
-                    EditionDocument.print_rank,
-                    EditionDocument.zone_code,
-                    EditionDocument.quartier,
-                    EditionDocument.address,
-                    EditionDocument.police,
-                ).where(EditionDocument.batch_id == self.batch_id)
-            ).all()
-            changes = []
-            for recipient in Recipient:
-                mine = sorted(
-                    (r for r in rows if r.recipient == recipient.value),
-                    key=lambda r: print_key(r.zone_code, r.quartier, r.address, r.police),
-                )
-                changes += [
-                    {"doc_id": r.id, "rank": rank}
-                    for rank, r in enumerate(mine, 1)
-                    if r.print_rank != rank
-                ]
-            if changes:
-                table = cast(Table, EditionDocument.__table__)
-                session.execute(
-                    update(table)
-                    .where(table.c.id == bindparam("doc_id"))
-                    .values(print_rank=bindparam("rank")),
-                    changes,
-                )
-            existing = set(
-                session.scalars(
-                    select(EditionCombinedFile.recipient).where(
-                        EditionCombinedFile.batch_id == self.batch_id
-                    )
-                )
-            )
-            uow.commit()
-        jobs: list[tuple[Recipient, str, int, Any]] = []
-        for recipient in Recipient:
-            early = self.early.pop(recipient, None)
-            if recipient.value in existing:
-                continue
-            theirs = (
-                EditionDocument.batch_id == self.batch_id,
-                EditionDocument.recipient == recipient.value,
-                EditionDocument.cancelled.is_(False),
-            )
-            with uow:
-                docs = uow.session.execute(
-                    select(
-                        EditionDocument.pages, EditionDocument.letter_id, EditionDocument.order_id
-                    )
-                    .where(*theirs)
-                    .order_by(EditionDocument.print_rank)
-                ).all()
-            if not docs:
-                continue
-            name = combined_file_name(self.batch_id, self.on, recipient)
-            pages = [d.pages for d in docs]
-            if early is not None:
-                ids, future = early
-                drawn, drawn_pages = future.result()
-                del early, future  # the file is held by ``drawn`` (or ``jobs``) only
-                # the same documents, in the same order, paginated the same: keep it
-                if ids == [d.letter_id or d.order_id for d in docs] and drawn_pages == pages:
-                    jobs.append((recipient, name, len(docs), drawn))
-                    continue
-                drawn.discard()
-            # the documents' values only now (a few kilobytes each: not held for nothing)
-            with uow:
-                items: list[Item] = [
-                    LetterData.from_payload(payload)
-                    if kind == DocumentKind.LETTER.value
-                    else OrderData.from_payload(payload)
-                    for payload, kind in uow.session.execute(
-                        select(EditionDocument.payload, EditionDocument.kind)
-                        .where(*theirs)
-                        .order_by(EditionDocument.print_rank)
-                    )
-                ]
-            title = self.combined_title(recipient)
-            if self.workers > 0 and len(items) >= POOL_THRESHOLD:
-                job: Any = self.get_pool().submit(
-                    render_combined_task, items, pages, title, self.spool_dir()
-                )
-            else:
-                job = render_combined(items, pages, self.texts, title)[0]
-            del items
-            jobs.append((recipient, name, len(docs), job))
-        while jobs:  # one file at a time in memory: each is let go once stored
-            recipient, name, count, job = jobs.pop(0)
-            done = job.result()[0] if isinstance(job, Future) else job
-            rendered: Rendered = done.take() if isinstance(done, SpooledFile) else done
-            del job, done
-            with uow.write():
-                taken = uow.session.scalar(
-                    select(EditionCombinedFile.id).where(
-                        EditionCombinedFile.batch_id == self.batch_id,
-                        EditionCombinedFile.recipient == recipient.value,
-                    )
-                )
-                if taken is None:
-                    uow.session.add(
-                        EditionCombinedFile(
-                            batch_id=self.batch_id,
-                            recipient=recipient.value,
-                            file_name=name,
-                            sha256=rendered.sha256,
-                            content=rendered.content,
-                            pages=rendered.pages,
-                            documents=count,
-                            created_at=audit.now(),
-                        )
-                    )
-                    try:
-                        uow.commit()
-                    except IntegrityError:  # a concurrent run stored it meanwhile
-                        taken = 0
-            if self.out_dir is not None and taken is None:
-                write_copy(self.out_dir, name, rendered.content)
-                self.files += 1
-        return combined_files(uow, self.batch_id)
+        """Print ranks, then each recipient's combined file (:mod:`.combined`)."""
+        return rank_and_combine(self)

@@ -54,8 +54,11 @@ def _needs_copy(folder: Path, name: str, size: int) -> bool:
 
 
 def sync_copies(uow: UnitOfWork, batch_id: int, folder: Path) -> int:
-    """Write the batch's copies missing from ``folder`` (or of the wrong size)."""
+    """Write the batch's copies missing from ``folder`` (or of the wrong size); not a
+    combined file holding documents cancelled since (R7): printed already, it stays
+    as it was in the database, marked stale."""
     written = 0
+    stale = {c.recipient.value for c in combined_files(uow, batch_id) if c.stale}
     with uow:
         session = uow.session
         sizes = session.execute(
@@ -75,6 +78,8 @@ def sync_copies(uow: UnitOfWork, batch_id: int, folder: Path) -> int:
         for combined in session.scalars(
             select(EditionCombinedFile).where(EditionCombinedFile.batch_id == batch_id)
         ):
+            if combined.recipient in stale:
+                continue
             if _needs_copy(folder, combined.file_name, len(combined.content)):
                 write_copy(folder, combined.file_name, combined.content)
                 written += 1

@@ -26,6 +26,7 @@ from sbee_desk.services.actor import Actor
 from sbee_desk.services.authz import require
 from sbee_desk.services.clock import today
 from sbee_desk.services.edition.batch import BatchRun
+from sbee_desk.services.edition.combined import stale_combined
 from sbee_desk.services.edition.copies import prepare_out, sync_copies
 from sbee_desk.services.edition.data import pending_work
 from sbee_desk.services.edition.model import (
@@ -176,11 +177,11 @@ def run_edition(
         uow.commit()
 
     if batch_id is None:
-        files = 0
+        files = _redraw_stale(uow, actor, texts, out_dir, workers)
         with uow:
             latest = uow.session.scalar(select(func.max(EditionBatch.id)))
         if out_dir is not None and latest is not None:
-            files = sync_copies(uow, latest, out_dir)
+            files += sync_copies(uow, latest, out_dir)
         return EditionResult(
             None, on, False, 0, 0, 0, cancellations, [], [], out_dir, files, workers
         )
@@ -227,6 +228,8 @@ def run_edition(
             _stop_pool(run.pool, kill=not complete)
         if run.spool is not None:
             shutil.rmtree(run.spool, ignore_errors=True)
+    if complete:
+        run.files += _redraw_stale(uow, actor, texts, out_dir, workers)
     if out_dir is not None and complete:
         run.files += sync_copies(uow, batch_id, out_dir)
     audit_anchor.publish_quietly(uow, audit_anchor.AnchorReason.EDITION)  # #12
@@ -246,6 +249,25 @@ def run_edition(
         workers=workers if run.pool is not None else 0,
         interrupted=not complete,
     )
+
+
+def _redraw_stale(
+    uow: UnitOfWork, actor: Actor, texts: Texts, out_dir: Path | None, workers: int
+) -> int:
+    """Draw again the combined files that documents cancelled since (R7) made stale,
+    while unused (:func:`~.batch.stale_combined`); the copies written."""
+    files = 0
+    for batch_id, on in stale_combined(uow):
+        run = BatchRun(uow, actor, texts, batch_id, on, out_dir, workers, None, None)
+        try:
+            run.rank_and_combine()
+        finally:
+            if run.pool is not None:
+                _stop_pool(run.pool, kill=False)
+            if run.spool is not None:
+                shutil.rmtree(run.spool, ignore_errors=True)
+        files += run.files
+    return files
 
 
 def run_edition_until_done(

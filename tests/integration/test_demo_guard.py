@@ -1,0 +1,228 @@
+"""The demo never touches real data (issue #12): it loads only into an empty database
+or one holding only the demo agencies, all or nothing whoever runs it, and its
+history goes through the real services with the demo's own users in their roles."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from sbee_desk.cli import main
+from sbee_desk.db.database import Database
+from sbee_desk.db.models import (
+    AuditEvent,
+    Base,
+    Candidate,
+    Derogation,
+    ReminderLetter,
+    WorkOrder,
+)
+from sbee_desk.domain.enums import Decision
+from sbee_desk.domain.permissions import Role
+from sbee_desk.services.actor import Actor
+from sbee_desk.services.demo import load_demo
+from sbee_desk.services.demo.history import record_demo_deliveries
+from sbee_desk.services.errors import ServiceError
+from sbee_desk.services.importing import import_export
+from sbee_desk.services.users import DEMO_PASSWORD, create_demo_users
+from tests.builders import D, World, add_user
+from tests.paths import SAMPLES
+
+TODAY = dt.date(2026, 11, 20)
+N = 400
+
+
+def snapshot(db: Database) -> dict[str, Any]:
+    """Rows per table and the audit trail's events: what a refusal must leave as is."""
+    with db.uow() as uow:
+        counts = {
+            table.name: uow.session.scalar(select(func.count()).select_from(table))
+            for table in Base.metadata.sorted_tables
+        }
+        events = list(uow.session.execute(select(AuditEvent.id, AuditEvent.action)))
+    return {"counts": counts, "events": [tuple(e) for e in events]}
+
+
+@pytest.fixture
+def real_db(db: Database) -> Database:
+    """The demo users, then a real export imported by the chef."""
+    chef = create_demo_users(db.uow())
+    import_export(db.uow(), chef, SAMPLES / "export-csv")
+    return db
+
+
+@pytest.mark.parametrize("login", ["chef", "admin"])
+def test_demo_on_a_real_import_is_refused_and_writes_nothing(
+    real_db: Database, login: str, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    before = snapshot(real_db)
+    monkeypatch.setenv("SBEE_DESK_DB", real_db.url)
+    monkeypatch.setenv("SBEE_DESK_USER", login)
+    monkeypatch.setenv("SBEE_DESK_PASSWORD", DEMO_PASSWORD)
+    code = main(["demo", "--contracts", "5"])
+    out, err = capsys.readouterr()
+    assert code == 2
+    assert "démonstration" in err and "Rien n'a été écrit" in err, err
+    assert "Agence de démonstration chargée" not in out
+    # the login's audit event is the command's own: nothing else is written
+    after = snapshot(real_db)
+    logins = [e for e in after["events"] if e not in before["events"]]
+    assert {action for _, action in logins} <= {"login"}
+    after["counts"]["audit_event"] -= len(logins)
+    after["events"] = [e for e in after["events"] if e not in logins]
+    after["counts"].pop("audit_head", None)
+    before["counts"].pop("audit_head", None)
+    assert after == before
+
+
+def test_the_demo_service_refuses_real_data_whoever_runs_it(real_db: Database) -> None:
+    before = snapshot(real_db)
+    with pytest.raises(ServiceError) as refused:
+        load_demo(real_db, None, contracts=5, today=TODAY)
+    assert refused.value.code == "DEMO_ON_REAL_DATA"
+    assert "Rien n'a été écrit" in str(refused.value)
+    assert snapshot(real_db) == before
+
+
+def test_a_failure_after_the_import_rolls_back_the_whole_demo(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = snapshot(db)
+
+    def broken(*_args: Any, **_kwargs: Any) -> None:
+        raise ServiceError("DEROGATION_REFERENCE_REQUIRED")
+
+    monkeypatch.setattr("sbee_desk.services.demo.history.add_derogation", broken)
+    with pytest.raises(ServiceError):
+        load_demo(db, None, contracts=N, today=TODAY)
+    assert snapshot(db) == before  # not even the demo users
+
+
+def test_the_demo_history_is_recorded_by_the_demo_users_in_their_roles(db: Database) -> None:
+    result = load_demo(db, None, contracts=N, today=TODAY)
+    assert result.users_created
+    with db.uow() as uow:
+        events = Counter(
+            (actor, action)
+            for actor, action in uow.session.execute(select(AuditEvent.actor, AuditEvent.action))
+        )
+        recorded_by = set(uow.session.scalars(select(Derogation.recorded_by)))
+        letters = list(uow.session.scalars(select(ReminderLetter.bordereau_code)))
+    actions = {action for _, action in events}
+    assert "demo.derogation" not in actions
+    assert "demo.letter" not in actions or all(
+        actor == "agent" for actor, action in events if action == "demo.letter"
+    )
+    by_action: dict[str, set[str]] = {}
+    for actor, action in events:
+        by_action.setdefault(action, set()).add(actor)
+    assert by_action["import"] == {"chef"}
+    assert by_action["selection.run"] == {"chef"}
+    assert by_action["review.exclude"] == {"chef"}  # the lines left without letter
+    assert by_action["review.validate"] == {"chef"}  # the letters come from a validation
+    assert by_action["derogation.add"] == {"dg"}  # the Direction Générale user (R4)
+    assert by_action["staff.save"] == {"admin"}
+    assert recorded_by == {"dg"}
+    assert result.derogations == events[("dg", "derogation.add")] >= 1
+    assert letters and all(letters)  # each letter knows its bordereau
+
+
+def test_the_demo_keeps_its_letters_in_every_state(sqlite_db: Database) -> None:
+    """Through the real services, the history still holds a letter not delivered, one
+    delivered more than the reminder delay ago, one delivered recently, a RELANCE line
+    left without a letter, and no order (the orders are left to today's treatment)."""
+    result = load_demo(sqlite_db, None, contracts=N, today=TODAY)
+    with sqlite_db.uow() as uow:
+        delivered = list(uow.session.scalars(select(ReminderLetter.delivered_on)))
+        orders = uow.session.scalar(select(func.count()).select_from(WorkOrder))
+        excluded = set(
+            uow.session.scalars(
+                select(Candidate.decision).where(
+                    Candidate.run_id == result.history_run_id,
+                    Candidate.excluded_reason.is_not(None),
+                )
+            )
+        )
+    long_ago = TODAY - dt.timedelta(days=7)
+    assert None in delivered
+    assert any(on is not None and on < long_ago for on in delivered)
+    assert any(on is not None and on >= long_ago for on in delivered)
+    assert orders == 0
+    assert Decision.RELANCE.value in excluded  # a line still without its letter
+
+
+@pytest.mark.parametrize("login", ["chef", "admin", "agent"])
+def test_the_demo_loads_again_whoever_runs_it(
+    sqlite_db: Database, login: str, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    monkeypatch.setenv("SBEE_DESK_DB", sqlite_db.url)
+    assert main(["demo", "--contracts", "40"]) == 0  # no user yet: the demo creates them
+    out, _ = capsys.readouterr()
+    assert "Utilisateurs de démonstration créés" in out
+    before = snapshot(sqlite_db)
+    monkeypatch.setenv("SBEE_DESK_USER", login)
+    monkeypatch.setenv("SBEE_DESK_PASSWORD", DEMO_PASSWORD)
+    assert main(["demo", "--contracts", "40"]) == 0
+    out, err = capsys.readouterr()
+    assert "Agence de démonstration chargée" in out and not err
+    # loaded again: the sign-in and the chef's import (which changes nothing), no
+    # history twice (R13), whoever runs it
+    with sqlite_db.uow() as uow:
+        new = list(
+            uow.session.execute(
+                select(AuditEvent.actor, AuditEvent.action).where(
+                    AuditEvent.id > before["events"][-1][0]
+                )
+            )
+        )
+    assert sorted(tuple(event) for event in new) == sorted([(login, "login"), ("chef", "import")])
+    after = snapshot(sqlite_db)
+    del after["counts"]["audit_event"], before["counts"]["audit_event"]
+    del after["events"], before["events"]
+    after["counts"].pop("audit_head", None)
+    before["counts"].pop("audit_head", None)
+    assert after == before
+
+
+def test_the_demo_refuses_a_database_without_its_users(db: Database) -> None:
+    with db.uow() as uow:
+        add_user(uow.session, "boss", Role.ADMIN)
+        uow.commit()
+    before = snapshot(db)
+    with pytest.raises(ServiceError) as refused:
+        load_demo(db, Actor("boss", frozenset({Role.ADMIN})), contracts=5, today=TODAY)
+    assert refused.value.code == "DEMO_USERS_MISSING"
+    assert "chef, agent, dg, admin" in str(refused.value)
+    assert snapshot(db) == before
+
+
+def test_the_demo_deliveries_touch_only_demo_letters(sqlite_db: Database) -> None:
+    """The one direct write of the demo's history refuses a letter of a real contract."""
+    load_demo(sqlite_db, None, contracts=N, today=TODAY)
+    world = World(sqlite_db, agency="AG-REELLE")
+    police = world.contract("9900000001")
+    letter = world.letter(police, world.suspension(police, D(2026, 9, 1)), D(2026, 11, 10))
+    world.commit()
+    agent = Actor("agent", frozenset({Role.AGENT_CONTROLE}))
+    before = snapshot(sqlite_db)
+    with pytest.raises(RuntimeError):
+        record_demo_deliveries(sqlite_db, agent, {letter: TODAY})
+    assert snapshot(sqlite_db) == before
+
+
+def test_a_real_contract_under_a_demo_agency_code_is_real_data(db: Database) -> None:
+    """An agency of the same code as a demo one does not make its contracts demo data."""
+    create_demo_users(db.uow())
+    world = World(db, agency="COT-CENTRE")
+    world.contract("9900000001")
+    world.commit()
+    before = snapshot(db)
+    with pytest.raises(ServiceError) as refused:
+        load_demo(db, Actor("chef", frozenset({Role.CHEF_RECOUVREMENT})), contracts=5, today=TODAY)
+    assert refused.value.code == "DEMO_ON_REAL_DATA"
+    assert "(1 contrat hors démonstration)" in str(refused.value)
+    assert snapshot(db) == before
