@@ -37,10 +37,10 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-import platformdirs
 from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import IntegrityError
 
+from sbee_desk.db.engine import default_data_folder, private_folder
 from sbee_desk.db.models import AppMeta, AuditEvent
 from sbee_desk.db.uow import UnitOfWork
 from sbee_desk.services import audit
@@ -154,7 +154,7 @@ def anchors_path() -> Path:
     named = os.environ.get(ENV_ANCHORS)
     if named:
         return Path(named).expanduser()
-    return Path(platformdirs.user_data_dir("sbee-desk", appauthor=False)) / FILE_NAME
+    return default_data_folder() / FILE_NAME
 
 
 def database_location(engine: Engine) -> str:
@@ -217,7 +217,7 @@ def current_anchor(uow: UnitOfWork, reason: AnchorReason) -> Anchor:
 def _append_line(path: Path, line: str) -> None:
     """Append ``line`` in one write, on a line of its own, and sync it (created
     readable by its owner only on POSIX; portable: no pread, Windows has none)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(path.parent)
     flags = os.O_RDWR | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0)
     with os.fdopen(os.open(path, flags, 0o600), "a+b") as handle:
         size = handle.seek(0, os.SEEK_END)
