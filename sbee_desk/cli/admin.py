@@ -1,4 +1,4 @@
-"""The administration commands: `user`, `staff`, `plan` and `audit verify`."""
+"""The administration commands: `user`, `staff`, `plan`, `audit verify` and `audit anchor`."""
 
 from __future__ import annotations
 
@@ -124,25 +124,60 @@ def cmd_staff_list(args: argparse.Namespace) -> int:
 
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
-    from sbee_desk.services.audit import verify_chain
+    """The chain, then every anchor found (anchors file, ``--anchors``, ``--anchor``)."""
+    from pathlib import Path
+
+    from sbee_desk.services.audit_anchor import parse_anchor, verify_with_anchors
+    from sbee_desk.wording.journal import anchor_note, anchor_problem
+
+    given = [parse_anchor(text) for text in args.anchor or []]
+    files = [Path(name) for name in args.anchors or []]
+    with opened(args, actor=True, may=Action.READ) as (db, _reader):
+        status = verify_with_anchors(db.uow(), given, files)
+    chain = status.chain
+    notes = [f"  Non vérifié : {anchor_note(n.code, n.data)}." for n in status.notes]
+    if status.ok:
+        checked = plural(chain.events, "événement vérifié", "événements vérifiés")
+        anchors = plural(len(status.checked), "ancre concordante", "ancres concordantes")
+        emit(f"Journal d'audit intègre : {checked}" + (f", {anchors}." if status.checked else "."))
+        for line in notes:
+            emit(line)
+        return EXIT_OK
+    if not chain.ok:
+        what = {
+            "HASH": "son contenu a été modifié",
+            "LINK": "il ne suit pas l'événement précédent",
+            "GAP": "il manque (supprimé)",
+            "HEAD": "la fin du journal a été supprimée ou modifiée",
+        }[chain.problem or "HASH"]
+        emit(
+            f"Journal d'audit ALTÉRÉ : premier événement en défaut n° {chain.first_broken} "
+            f"({what}).",
+            err=True,
+        )
+    shown = 5  # the first anchors in defect (one per list, edition… after a cut)
+    for problem in status.problems[:shown]:
+        emit(f"Journal d'audit ALTÉRÉ : {anchor_problem(problem.code, problem.data)}.", err=True)
+    if len(status.problems) > shown:
+        more = plural(len(status.problems) - shown, "autre ancre", "autres ancres")
+        emit(f"  … et {more} en défaut.", err=True)
+    for line in notes:
+        emit(line, err=True)
+    return EXIT_BAD_INPUT
+
+
+def cmd_audit_anchor(args: argparse.Namespace) -> int:
+    """Append the chain's head to the anchors file and print it (to copy elsewhere)."""
+    from sbee_desk.domain.journal_mark import JournalMark
+    from sbee_desk.services.audit_anchor import AnchorReason, anchors_path, publish
+    from sbee_desk.wording.journal import journal_line
 
     with opened(args, actor=True, may=Action.READ) as (db, _reader):
-        status = verify_chain(db.uow())
-    if status.ok:
-        checked = plural(status.events, "événement vérifié", "événements vérifiés")
-        emit(f"Journal d'audit intègre : {checked}.")
-        return EXIT_OK
-    what = {
-        "HASH": "son contenu a été modifié",
-        "LINK": "il ne suit pas l'événement précédent",
-        "GAP": "il manque (supprimé)",
-        "HEAD": "la fin du journal a été supprimée ou modifiée",
-    }[status.problem or "HASH"]
-    emit(
-        f"Journal d'audit ALTÉRÉ : premier événement en défaut n° {status.first_broken} ({what}).",
-        err=True,
-    )
-    return EXIT_BAD_INPUT
+        anchor = publish(db.uow(), AnchorReason.COMMAND)
+    emit(f"{journal_line(JournalMark(anchor.event, anchor.hash))}.")
+    emit(f"Ancre ajoutée à {anchors_path()}.")
+    emit(f"Pour vérifier plus tard : sbee-desk audit verify --anchor {anchor.event}:{anchor.hash}")
+    return EXIT_OK
 
 
 def cmd_plan_list(args: argparse.Namespace) -> int:

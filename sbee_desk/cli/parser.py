@@ -12,6 +12,7 @@ from typing import Any, NoReturn
 
 from sbee_desk import __version__
 from sbee_desk.cli.admin import (
+    cmd_audit_anchor,
     cmd_audit_verify,
     cmd_plan_list,
     cmd_plan_set,
@@ -423,7 +424,25 @@ def build_parser() -> argparse.ArgumentParser:
     audit_sub = audit_p.add_subparsers(dest="audit_command", metavar="ACTION", parser_class=_Parser)
     audit_sub.required = True
     p = audit_sub.add_parser("verify", parents=[common], help="vérifier l'intégrité du journal")
+    p.add_argument(
+        "--anchor",
+        action="append",
+        metavar="N:EMPREINTE",
+        help="ancre à vérifier en plus du fichier d'ancres : numéro d'événement et empreinte "
+        "imprimés sur une liste ou un rapport (répétable)",
+    )
+    p.add_argument(
+        "--anchors",
+        action="append",
+        metavar="FICHIER",
+        help="autre fichier d'ancres (une copie gardée ailleurs, des lignes N:EMPREINTE) "
+        "(répétable)",
+    )
     p.set_defaults(handler=cmd_audit_verify)
+    p = audit_sub.add_parser(
+        "anchor", parents=[common], help="ancrer la tête du journal dans le fichier d'ancres"
+    )
+    p.set_defaults(handler=cmd_audit_anchor)
 
     plan = sub.add_parser("plan", help="plans de recouvrement (paramètres des règles)")
     plan_sub = plan.add_subparsers(dest="plan_command", metavar="ACTION", parser_class=_Parser)

@@ -24,7 +24,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from sbee_desk.documents.formats import EXCEL_COUNT_FORMAT, clean_text, local_datetime
+from sbee_desk.domain.journal_mark import JournalMark
 from sbee_desk.wording.audit import AUDIT_EXPORT_HEADERS, AUDIT_EXPORT_TITLE
+from sbee_desk.wording.journal import journal_line
 
 #: date and time of an event in Excel (the workstation's local time)
 EXCEL_DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
@@ -67,12 +69,15 @@ def export_audit_xlsx(
     path: Path,
     *,
     heading: Sequence[str] = (),
+    journal: JournalMark | None = None,
     progress: Callable[[int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> int:
     """Write ``events`` to ``path`` (.xlsx); return how many rows were written.
 
-    ``heading``: lines written above the table (title, filters, chain status).
+    ``heading``: lines written above the table (title, filters, chain status);
+    ``journal``: the chain's head when the export began, written under them and in
+    the printed footer (#12).
     ``progress(rows)`` is called every few hundred rows; ``cancelled()`` true stops
     the export (:class:`ExportCancelled`) and leaves no file behind.
     """
@@ -80,6 +85,11 @@ def export_audit_xlsx(
     temp = path.with_name(f"{path.name}.part")
     workbook = Workbook(write_only=True)
     sheet: WriteOnlyWorksheet = workbook.create_sheet(SHEET_TITLE)
+    if journal is not None:
+        heading = [*heading, journal_line(journal)]
+        sheet.oddFooter.center.text = journal_line(journal).replace("&", "&&")
+        sheet.oddFooter.center.size = 7
+        workbook.properties.description = journal_line(journal)
     for column, width in enumerate(WIDTHS, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
     sheet.freeze_panes = f"A{len(heading) + 2}"

@@ -6,6 +6,12 @@ and its own hash over its content, so :func:`verify_chain` finds any event
 changed, removed or inserted by hand. Writing an event first updates the single
 ``audit_head`` row, which serialises writers from several workstations into
 one chain (a row lock on PostgreSQL, the database write lock on SQLite).
+
+Someone holding the database file can still drop the triggers, rewrite the events
+and recompute every hash with :func:`event_hash`: the chain alone then verifies.
+So its head (:func:`chain_head`) is also published outside the database — printed
+on lists and reports, appended to the anchors file, written to backups — and
+``audit verify`` checks the journal against those anchors (services/audit_anchor.py).
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from sqlalchemy import insert, select, update
 from sbee_desk.db.models import AuditEvent, AuditHead
 from sbee_desk.db.uow import UnitOfWork
 from sbee_desk.domain.audit_actions import AuditAction
+from sbee_desk.domain.journal_mark import JournalMark
 from sbee_desk.services.actor import Actor
 
 GENESIS_HASH = "0" * 64
@@ -196,3 +203,21 @@ def verify_chain(uow: UnitOfWork) -> ChainStatus:
         if head is None or head.last_id != count or head.last_hash != prev:
             return ChainStatus(count, count + 1 if head and head.last_id > count else count, "HEAD")
         return ChainStatus(count, None, None)
+
+
+def chain_head(uow: UnitOfWork) -> JournalMark:
+    """The head of the chain (last event number and hash), read in the open unit of
+    work: what lists, reports and anchors publish."""
+    head = uow.session.execute(
+        select(AuditHead.last_id, AuditHead.last_hash).where(AuditHead.id == 1)
+    ).one_or_none()
+    if head is None:
+        return JournalMark(0, GENESIS_HASH)
+    return JournalMark(int(head.last_id), str(head.last_hash))
+
+
+def stored_hash(uow: UnitOfWork, event: int) -> str | None:
+    """The hash stored for event ``event`` (None: no such event), in the open unit of work."""
+    table = AuditEvent.__table__
+    found = uow.session.execute(select(table.c.hash).where(table.c.id == event)).scalar()
+    return None if found is None else str(found)

@@ -39,8 +39,9 @@ from sbee_desk.db.uow import UnitOfWork
 from sbee_desk.documents.audit_export import AuditRow, export_audit_xlsx
 from sbee_desk.documents.audit_export import ExportCancelled as ExportCancelled
 from sbee_desk.domain.permissions import Action
+from sbee_desk.services import audit_anchor
 from sbee_desk.services.actor import Actor
-from sbee_desk.services.audit import ChainStatus, verify_chain
+from sbee_desk.services.audit import ChainStatus, chain_head
 from sbee_desk.services.audit_log_model import AuditChoices as AuditChoices
 from sbee_desk.services.audit_log_model import AuditEntry as AuditEntry
 from sbee_desk.services.audit_log_model import AuditFilter as AuditFilter
@@ -326,10 +327,11 @@ def audit_choices(uow: UnitOfWork, actor: Actor) -> AuditChoices:
 
 
 def verify_journal(uow: UnitOfWork, actor: Actor) -> ChainStatus:
-    """Recompute the chain of the journal (any role: READ)."""
+    """Recompute the chain of the journal and check it against the anchors file
+    (#12: a journal cut, wiped or rewritten whole) (any role: READ)."""
     with uow:
         require(uow, actor, Action.READ)
-    return verify_chain(uow)
+    return audit_anchor.verify_with_anchors(uow).as_chain_status()
 
 
 # --------------------------------------------------------------------------- export
@@ -364,11 +366,16 @@ def export_journal(
     total = count_audit_events(uow, actor, wanted)
     when = dt.datetime.now().astimezone()
     heading = export_heading(when, actor.full_name, actor.login, total, describe_filter(wanted))
+    with uow:
+        journal = chain_head(uow)  # printed on the export (#12)
     rows = (audit_row(e) for e in iter_audit_events(uow.__class__(uow.engine), actor, wanted))
-    return export_audit_xlsx(
+    written = export_audit_xlsx(
         rows,
         path,
         heading=heading,
+        journal=journal,
         progress=(lambda done: progress(done, total)) if progress is not None else None,
         cancelled=cancelled,
     )
+    audit_anchor.publish_quietly(uow, audit_anchor.AnchorReason.EXPORT)
+    return written

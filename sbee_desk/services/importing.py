@@ -42,7 +42,7 @@ from sbee_desk.importers.results import (
 from sbee_desk.importers.rows import Problems, RowPlan
 from sbee_desk.importers.sources import Source, SourceError, TableSource, open_source
 from sbee_desk.importers.staging import Staging
-from sbee_desk.services import audit
+from sbee_desk.services import audit, audit_anchor
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.authz import require
 from sbee_desk.services.clock import today
@@ -117,6 +117,7 @@ def import_export(
             uow.commit()
         finally:
             source.close()
+    audit_anchor.publish_quietly(uow, audit_anchor.AnchorReason.IMPORT)  # #12
     return result
 
 

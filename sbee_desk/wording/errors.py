@@ -409,6 +409,16 @@ MESSAGES: dict[str, Template] = {
         f"Action refusée : « {d['login']} » n'a pas le rôle requis pour "
         f"{ACTION_LABELS[d['action']]}."
     ),
+    # ------------------------------------------------------------------ audit anchors (#12)
+    "ANCHOR_NOT_WRITTEN": (
+        "Ancre du journal d'audit non écrite dans « {path} » : {reason}. Le journal n'est "
+        "pas ancré hors de la base tant que ce fichier ne peut pas être écrit."
+    ),
+    "ANCHOR_INVALID": (
+        "{source} : ancre « {text} » illisible ; écrivez N:EMPREINTE, le numéro d'événement "
+        "et au moins {shortest} caractères de l'empreinte imprimée (par exemple 1234:3f2a9c1b)."
+    ),
+    "ANCHORS_UNREADABLE": "Fichier d'ancres « {path} » illisible : {reason}.",
 }
 
 

@@ -253,8 +253,9 @@ def test_export_writes_every_event_of_the_filters(
     assert page.view.status_label.text() == f"Journal exporté : 8 événements dans « {path} »."
     rows = list(openpyxl.load_workbook(path).active.iter_rows(values_only=True))
     assert "filtres : action « Utilisateur créé »" in rows[1][0]
-    assert [r[3] for r in rows[3:]] == ["Utilisateur créé"] * 8
-    assert all(isinstance(r[1], dt.datetime) for r in rows[3:])
+    assert rows[2][0].startswith("Journal d'audit : événement n° ")  # the chain's head (#12)
+    assert [r[3] for r in rows[4:]] == ["Utilisateur créé"] * 8
+    assert all(isinstance(r[1], dt.datetime) for r in rows[4:])
 
     # the next export is proposed in that folder; cancelling it exports nothing
     answers: list[str] = []

@@ -301,18 +301,23 @@ def test_export_to_excel_with_real_dates(journal: Database, tmp_path: Path) -> N
     assert rows[0][0] == "Journal d'audit"
     assert "par Utilisateur controle (controle)" in rows[1][0]
     assert "9 événements ; filtres : du 03/11/2026" in rows[1][0]
-    assert rows[2] == ("N°", "Date", "Utilisateur", "Action", "Objet", "Avant → après", "Détails")
-    first = rows[3]
+    # the chain's head when exported (#12), in the sheet and in its printed footer
+    with journal.uow() as uow:
+        head = audit.chain_head(uow)
+    assert rows[2][0] == f"Journal d'audit : événement n° 11, empreinte {head.hash}"
+    assert head.hash in sheet.oddFooter.center.text
+    assert rows[3] == ("N°", "Date", "Utilisateur", "Action", "Objet", "Avant → après", "Détails")
+    first = rows[4]
     assert first[0] == 11 and first[1] == at(DAY3, 14).astimezone().replace(tzinfo=None)
     assert isinstance(first[1], dt.datetime)
-    assert sheet.cell(4, 2).number_format == "dd/mm/yyyy hh:mm"
+    assert sheet.cell(5, 2).number_format == "dd/mm/yyyy hh:mm"
     assert first[2:5] == (
         "Utilisateur chef (chef)",
         "Démonstration : lettre de relance",
         "Lettre n° 00000001, police P100",
     )
-    assert len(rows) == 3 + 9 and sheet.freeze_panes == "A4"
-    assert sheet.auto_filter.ref == "A3:G12"
+    assert len(rows) == 4 + 9 and sheet.freeze_panes == "A5"
+    assert sheet.auto_filter.ref == "A4:G13"
 
 
 def test_a_cancelled_export_leaves_no_file(journal: Database, tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ from sbee_desk.documents.formats import (
 from sbee_desk.documents.lists.model import Dropped, LineStatus, ListDocument, ListLine
 from sbee_desk.documents.lists.texts import CONTROL_GROUPS, ListTexts
 from sbee_desk.domain.enums import Decision, ListKind
+from sbee_desk.wording.journal import journal_line
 from sbee_desk.wording.labels import CATEGORY_LABELS
 
 
@@ -36,6 +37,8 @@ class Header:
     running: str
     summary: str
     breakdown: str  # control list: how many lines of each group
+    #: « Journal d'audit : événement n° N, empreinte … » (#12), "" without a head
+    journal: str = ""
 
 
 def reminder_delay(doc: ListDocument, texts: ListTexts) -> str:
@@ -98,6 +101,7 @@ def header(doc: ListDocument, texts: ListTexts) -> Header:
         running=h["running"].format(**values),
         summary=summary,
         breakdown=breakdown,
+        journal=journal_line(doc.journal) if doc.journal is not None else "",
     )
 
 

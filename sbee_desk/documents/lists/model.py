@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from sbee_desk.domain.enums import CustomerCategory, Decision, DropReason, ListKind
+from sbee_desk.domain.journal_mark import JournalMark
 from sbee_desk.wording.labels import EMPTY_LIST_LABELS as EMPTY_LIST_LABELS
 
 #: file name part of each kind (import-format.md: ``<bordereau>-<run>-a-relancer.xlsx``…)
@@ -121,3 +122,5 @@ class ListDocument:
     lines: Sequence[ListLine]
     #: the run's reminder delay (R5) per category code, from its plan snapshot
     reminder_delays: Mapping[str, int] = field(default_factory=dict)
+    #: the audit chain's head when the list was produced, printed in its footer (#12)
+    journal: JournalMark | None = None

@@ -55,6 +55,7 @@ class _ListPDF(P.BasePDF):
             author=f"{head.organisation} — {head.agency}",
             footer_left=f"{head.running} · {head.produced}",
             page_label=texts.header["page"],
+            created_on=doc.produced_at.date(),  # never the wall clock (#11)
         )
         self.doc, self.texts, self.head = doc, texts, head
         self.columns = texts.columns[doc.kind]
@@ -69,6 +70,16 @@ class _ListPDF(P.BasePDF):
         self.widths = self._widths()
         self.lefts = [self.l_margin + sum(self.widths[:i]) for i in range(len(self.widths))]
         self.set_auto_page_break(False, self.b_margin)  # pages break by hand, between rows
+
+    def footer(self) -> None:
+        """The page's footer, and below it the audit chain's head (#12)."""
+        super().footer()
+        if self.head.journal:
+            self.set_font(P.FONT, "", 6.5)
+            self.set_text_color(*P.MUTED)
+            baseline = self.h - self.b_margin + 3 + 7.5
+            self.text(self.l_margin, baseline, P.fit_text(self, self.head.journal, self.epw))
+            self.set_text_color(*P.INK)
 
     def _natural(self, texts: Iterable[str]) -> float:
         """Width of the widest of ``texts`` (measured: the few longest), with the padding."""

@@ -140,7 +140,11 @@ def write_xlsx(doc: ListDocument, texts: ListTexts, target: Any) -> None:
             Font(size=10),
         ),
         (
-            " ".join(f"{part}." for part in (head.subtitle, head.summary, head.breakdown) if part),
+            " ".join(
+                f"{part}."
+                for part in (head.subtitle, head.summary, head.breakdown, head.journal)
+                if part
+            ),
             Font(italic=True, size=10, color="404040"),
         ),
     ]
@@ -248,6 +252,10 @@ def write_xlsx(doc: ListDocument, texts: ListTexts, target: Any) -> None:
     ws.oddHeader.right.size = 8
     ws.oddFooter.left.text = _hf(head.produced)
     ws.oddFooter.left.size = 8
+    if head.journal:  # the audit chain's head on every printed page (#12)
+        ws.oddFooter.center.text = _hf(head.journal)
+        ws.oddFooter.center.size = 7
+        wb.properties.description = head.journal
     ws.oddFooter.right.text = _hf(texts.header["page"]).format(page="&P", pages="&N")
     ws.oddFooter.right.size = 8
     wb.save(target)

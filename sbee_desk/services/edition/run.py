@@ -21,7 +21,7 @@ from sbee_desk.documents.resources import TemplateError
 from sbee_desk.documents.worker import Texts
 from sbee_desk.domain.audit_actions import AuditAction
 from sbee_desk.domain.permissions import Action
-from sbee_desk.services import audit
+from sbee_desk.services import audit, audit_anchor
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.authz import require
 from sbee_desk.services.clock import today
@@ -232,6 +232,7 @@ def run_edition(
         run.files += _redraw_stale(uow, actor, texts, out_dir, workers)
     if out_dir is not None and complete:
         run.files += sync_copies(uow, batch_id, out_dir)
+    audit_anchor.publish_quietly(uow, audit_anchor.AnchorReason.EDITION)  # #12
     return EditionResult(
         batch_id=batch_id,
         edition_on=pending_on,

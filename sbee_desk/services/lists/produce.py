@@ -24,7 +24,7 @@ from sbee_desk.documents.lists import (
 from sbee_desk.domain.audit_actions import AuditAction
 from sbee_desk.domain.enums import ListKind
 from sbee_desk.domain.permissions import Action
-from sbee_desk.services import audit
+from sbee_desk.services import audit, audit_anchor
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.authz import require
 from sbee_desk.services.errors import ServiceError
@@ -87,6 +87,7 @@ def produce_lists(
         require(uow, actor, Action.EDITION)
         context = list_context(uow, run_id, bordereau_code)
         produced_by = person(uow, actor.login)
+        journal = audit.chain_head(uow)  # printed on each list (#12)
         taken = names_of_others(uow, run_id, bordereau_code)
     by_kind = list_lines(uow, run_id, bordereau_code, context.plan_snapshot)
     texts = list_texts()
@@ -117,6 +118,7 @@ def produce_lists(
             produced_at=produced_at,
             lines=by_kind[kind],
             reminder_delays=reminder_delays,
+            journal=journal,
         )
         for file_format in FORMATS:
             content = render(document, texts, file_format)
@@ -208,6 +210,7 @@ def produce_lists(
     finally:
         if staged is not None:
             staged.discard()
+    audit_anchor.publish_quietly(uow, audit_anchor.AnchorReason.LISTS)  # #12
     archived = tuple(
         ArchivedList(
             entry_id=entry.id,
