@@ -1,0 +1,59 @@
+"""Step 3 — Relances: the reminder letters' delivery (business-rules.md R5).
+
+The faces (Relances page, ``sbee-desk letters``) and the demo call these."""
+
+from sbee_desk.services.letters.model import (
+    DEFAULT_REMINDER_DELAY_DAYS,
+    DEFAULT_UNDELIVERED_ALERT_DAYS,
+    CorrectionDenied,
+    LetterCounts,
+    LetterError,
+    LetterFilter,
+    LetterRow,
+    LetterStatus,
+    ReleveurChoice,
+    letter_number,
+    parse_number,
+)
+from sbee_desk.services.letters.query import (
+    deadline,
+    find_letters,
+    is_overdue,
+    letter_counts,
+    letter_filters,
+    list_letters,
+    releveurs,
+)
+from sbee_desk.services.letters.record import (
+    KEEP,
+    correct_delivery,
+    deliver,
+    order_retry,
+    record_impossible,
+)
+
+__all__ = [
+    "DEFAULT_REMINDER_DELAY_DAYS",
+    "DEFAULT_UNDELIVERED_ALERT_DAYS",
+    "KEEP",
+    "CorrectionDenied",
+    "LetterCounts",
+    "LetterError",
+    "LetterFilter",
+    "LetterRow",
+    "LetterStatus",
+    "ReleveurChoice",
+    "correct_delivery",
+    "deadline",
+    "deliver",
+    "find_letters",
+    "is_overdue",
+    "letter_counts",
+    "letter_filters",
+    "letter_number",
+    "list_letters",
+    "order_retry",
+    "parse_number",
+    "record_impossible",
+    "releveurs",
+]
