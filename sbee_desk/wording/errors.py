@@ -357,8 +357,7 @@ MESSAGES: dict[str, Template] = {
         "dans le registre du personnel."
     ),
     "LETTER_TEXT_TOO_LONG": lambda d: (
-        f"{_LETTER_FIELDS.get(d['field'], d['field'])} trop long "
-        f"({d['limit']} caractères au plus)."
+        f"{_LETTER_FIELDS.get(d['field'], d['field'])} trop long ({d['limit']} caractères au plus)."
     ),
     "LETTER_CHANGED_ELSEWHERE": (
         "Cette lettre vient d'être modifiée sur un autre poste : rien n'a été enregistré. "

@@ -181,3 +181,13 @@ DECISION_COUNT_WORDS: dict[str, tuple[str, str]] = {
     Decision.ATTENTE_RELANCE.value: ("en attente de relance", "en attente de relance"),
     Decision.EXEMPTE.value: ("exempté", "exemptés"),
 }
+
+#: step 3: the letters' statuses (services.letters.LetterStatus: a StrEnum, so its
+#: members key this table)
+LETTER_STATUS_LABELS: dict[str, str] = {
+    "A_EDITER": "À éditer",
+    "A_REMETTRE": "À remettre",
+    "REMISE": "Remise",
+    "IMPOSSIBLE": "Remise impossible",
+    "ANNULEE": "Annulée",
+}

@@ -12,6 +12,7 @@ from tests.builders import World, add_user
 
 D = dt.date
 EDITED = D(2026, 11, 23)
+VALIDATED = D(2026, 11, 20)
 TODAY = D(2026, 11, 25)
 CHEF = Actor("chef")
 AGENT = Actor("agent")
@@ -40,7 +41,7 @@ def letter(
     handed_to: str | None = "R001",
     agency: str | None = None,
     cancelled_on: dt.date | None = None,
-    created_on: dt.date = D(2026, 11, 20),
+    created_on: dt.date = VALIDATED,
 ) -> str:
     """An MT contract suspended on 01/10/2026 with its letter validated on ``created_on``,
     edited on ``edited_on`` (None: not yet) and handed to ``handed_to``; its number."""

@@ -71,7 +71,7 @@ def test_r5_delivery_records_date_recipient_releveur_and_audits(db) -> None:
     assert row.deadline == D(2026, 12, 1)  # R5: 7 days after delivery
     (event,) = _events(db, "letter.deliver")
     assert event.actor == "agent" and event.entity_key == n
-    assert event.after["delivered_on"] == "2026-11-24"
+    assert event.after is not None and event.after["delivered_on"] == "2026-11-24"
 
 
 def test_r5_delivery_by_another_releveur(db) -> None:
@@ -99,7 +99,11 @@ def test_r5_impossible_delivery_starts_the_delay_like_a_delivery(db) -> None:
     n = letter(w, "P1")
     w.commit()
     row = record_impossible(
-        db.uow(), CHEF, n, D(2026, 11, 24), "adresse introuvable même au dossier client",
+        db.uow(),
+        CHEF,
+        n,
+        D(2026, 11, 24),
+        "adresse introuvable même au dossier client",
         today_=TODAY,
     )
     assert row.status is LetterStatus.IMPOSSIBLE
@@ -221,8 +225,8 @@ def test_r5_only_the_chef_corrects_a_recorded_delivery_with_a_reason(db) -> None
     row = correct_delivery(db.uow(), CHEF, n, "erreur de date", on=EDITED, today_=TODAY)
     assert row.delivered_on == EDITED and row.deadline == D(2026, 11, 30)
     (event,) = _events(db, "letter.correct")
-    assert event.before["delivered_on"] == TODAY.isoformat()
-    assert event.details["reason"] == "erreur de date"
+    assert event.before is not None and event.before["delivered_on"] == TODAY.isoformat()
+    assert event.details is not None and event.details["reason"] == "erreur de date"
     row = correct_delivery(db.uow(), CHEF, n, "coupon scanné par erreur", undo=True, today_=TODAY)
     assert row.status is LetterStatus.A_REMETTRE and row.deadline is None
 
@@ -241,6 +245,6 @@ def test_r5_filters_and_search(db) -> None:
     assert numbers(search="p200") == [b]
     assert numbers(search=a.lstrip("0")) == [a]
     assert numbers(search="client p1") == [a]
-    r2 = [r for r in list_letters(db.uow(), today_=TODAY) if r.number == b][0].releveur_id
+    r2 = next(r for r in list_letters(db.uow(), today_=TODAY) if r.number == b).releveur_id
     assert numbers(releveur_id=r2) == [b]
     assert numbers(zone="Z1") == [a, b]

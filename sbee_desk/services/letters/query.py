@@ -40,34 +40,34 @@ contract = Contract.__table__
 customer = Customer.__table__
 staff = StaffMember.__table__
 
-STATUS: ColumnElement[Any] = case(
+status_sql: ColumnElement[Any] = case(
     (lt.c.cancelled_on.is_not(None), LetterStatus.ANNULEE.value),
     (lt.c.impossible_reason.is_not(None), LetterStatus.IMPOSSIBLE.value),
     (lt.c.delivered_on.is_not(None), LetterStatus.REMISE.value),
     (doc.c.id.is_(None), LetterStatus.A_EDITER.value),
     else_=LetterStatus.A_REMETTRE.value,
 )
-RELEVEUR_ID: ColumnElement[Any] = func.coalesce(lt.c.delivered_by, doc.c.handed_to)
+releveur_sql: ColumnElement[Any] = func.coalesce(lt.c.delivered_by, doc.c.handed_to)
 
 _FROM = (
     lt.join(contract, contract.c.police == lt.c.police)
     .join(customer, customer.c.code == contract.c.customer_code)
     .outerjoin(doc, doc.c.letter_id == lt.c.id)
     .outerjoin(batch, batch.c.id == doc.c.batch_id)
-    .outerjoin(staff, staff.c.id == RELEVEUR_ID)
+    .outerjoin(staff, staff.c.id == releveur_sql)
 )
 
 
 def _where(flt: LetterFilter) -> list[ColumnElement[Any]]:
     where: list[ColumnElement[Any]] = []
     if flt.status is not None:
-        where.append(STATUS == flt.status.value)
+        where.append(status_sql == flt.status.value)
     if flt.bordereau:
         where.append(lt.c.bordereau_code == flt.bordereau)
     if flt.zone:
         where.append(contract.c.zone_code == flt.zone)
     if flt.releveur_id is not None:
-        where.append(RELEVEUR_ID == flt.releveur_id)
+        where.append(releveur_sql == flt.releveur_id)
     if flt.agency:
         where.append(contract.c.agency_code == flt.agency)
     text = (flt.search or "").strip().casefold()
@@ -152,7 +152,7 @@ _COLUMNS = (
     contract.c.agency_code,
     lt.c.bordereau_code,
     lt.c.run_id,
-    STATUS.label("status"),
+    status_sql.label("status"),
     lt.c.created_on,
     batch.c.edition_on,
     lt.c.delivered_on,
@@ -240,9 +240,7 @@ def find_letters(
     with uow:
         for start in range(0, len(wanted), 500):
             stmt = (
-                select(*_COLUMNS)
-                .select_from(_FROM)
-                .where(lt.c.id.in_(wanted[start : start + 500]))
+                select(*_COLUMNS).select_from(_FROM).where(lt.c.id.in_(wanted[start : start + 500]))
             )
             out.update((r.id, r) for r in _rows(uow, stmt, on))
     return out
@@ -258,15 +256,16 @@ def letter_counts(
         by_status = {
             LetterStatus(status): n
             for status, n in uow.session.execute(
-                select(STATUS, func.count()).select_from(_FROM).where(*where).group_by(STATUS)
+                select(status_sql, func.count())
+                .select_from(_FROM)
+                .where(*where)
+                .group_by(status_sql)
             )
         }
         pending = uow.session.execute(
-            select(
-                lt.c.run_id, customer.c.category, batch.c.edition_on, lt.c.attempt_on
-            )
+            select(lt.c.run_id, customer.c.category, batch.c.edition_on, lt.c.attempt_on)
             .select_from(_FROM)
-            .where(STATUS == LetterStatus.A_REMETTRE.value, *where)
+            .where(status_sql == LetterStatus.A_REMETTRE.value, *where)
         ).all()
         snapshots = _delays(uow, (r.run_id for r in pending))
         current = _current_delays(uow) if pending else {}

@@ -58,8 +58,9 @@ def _text(value: str | None, limit: int, field: str) -> str | None:
 class _Letter:
     """A letter being recorded, with what the checks read."""
 
-    def __init__(self, row: ReminderLetter, edited_on: dt.date | None, handed_to: int | None,
-                 agency: str) -> None:
+    def __init__(
+        self, row: ReminderLetter, edited_on: dt.date | None, handed_to: int | None, agency: str
+    ) -> None:
         self.row = row
         self.edited_on = edited_on
         self.handed_to = handed_to
@@ -72,7 +73,9 @@ class _Letter:
 
 def _load(uow: UnitOfWork, ids: Sequence[int]) -> list[_Letter]:
     session = uow.session
-    rows = {r.id: r for r in session.scalars(select(ReminderLetter).where(ReminderLetter.id.in_(ids)))}
+    rows = {
+        r.id: r for r in session.scalars(select(ReminderLetter).where(ReminderLetter.id.in_(ids)))
+    }
     missing = [letter_number(i) for i in ids if i not in rows]
     if missing:
         raise LetterError("LETTER_UNKNOWN", numbers=missing)
@@ -91,9 +94,11 @@ def _load(uow: UnitOfWork, ids: Sequence[int]) -> list[_Letter]:
             )
         ).all()
     )
-    return [
-        _Letter(rows[i], *edition.get(i, (None, None)), agencies[rows[i].police]) for i in ids
-    ]
+    out = []
+    for i in ids:
+        edited_on, handed_to = edition.get(i, (None, None))
+        out.append(_Letter(rows[i], edited_on, handed_to, agencies[rows[i].police]))
+    return out
 
 
 def _check_open(letter: _Letter, agency: str | None) -> None:
@@ -199,7 +204,9 @@ def deliver(
             row.delivered_on, row.delivered_to = on, delivered_to
             row.delivered_by = staff.id if staff is not None else letter.handed_to
             row.recorded_by, row.recorded_at = actor.login, at
-            releveur = staff.matricule if staff is not None else matricules.get(row.delivered_by or 0)
+            releveur = (
+                staff.matricule if staff is not None else matricules.get(row.delivered_by or 0)
+            )
             events.append(
                 {
                     "action": AuditAction.LETTER_DELIVER,
@@ -341,7 +348,9 @@ def correct_delivery(
             raise LetterError("LETTER_NOT_DELIVERED", number=letter.number)
         if row.cancelled_on is not None:
             raise LetterError(
-                "LETTER_CANCELLED", number=letter.number, on=row.cancelled_on,
+                "LETTER_CANCELLED",
+                number=letter.number,
+                on=row.cancelled_on,
                 reason=row.cancel_reason,
             )
         before = _state(row)

@@ -26,9 +26,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column("delivered_to", sa.String(length=200), nullable=True))
         batch.add_column(sa.Column("delivered_by", sa.Integer(), nullable=True))
         batch.add_column(sa.Column("impossible_reason", sa.String(length=300), nullable=True))
-        batch.add_column(
-            sa.Column("attempts", sa.Integer(), server_default="1", nullable=False)
-        )
+        batch.add_column(sa.Column("attempts", sa.Integer(), server_default="1", nullable=False))
         batch.add_column(sa.Column("attempt_on", sa.Date(), nullable=True))
         batch.add_column(sa.Column("attempt_note", sa.Text(), nullable=True))
         batch.add_column(
