@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sbee_desk.db.models import EditionBatch, EditionDocument, StaffMember
+from sbee_desk.db.models import EditionBatch, EditionDocument, StaffMember, User
 from sbee_desk.domain.permissions import Role
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.audit import now
@@ -20,8 +20,9 @@ AGENT = Actor("agent")
 
 def world(db) -> World:
     w = World(db)
-    add_user(w.s, "agent", Role.AGENT_CONTROLE)
-    add_user(w.s, "rpnt", Role.CHEF_RPNT)
+    for login, role in (("agent", Role.AGENT_CONTROLE), ("rpnt", Role.CHEF_RPNT)):
+        if w.s.query(User).filter_by(login=login).first() is None:
+            add_user(w.s, login, role)
     for matricule, name in (("R001", "Releveur Un"), ("R002", "Releveur Deux")):
         w.s.add(StaffMember(matricule=matricule, name=name, role="RELEVEUR", zones=""))
     w.s.add(StaffMember(matricule="A001", name="Agent Un", role="AGENT_RECOUVREMENT", zones=""))

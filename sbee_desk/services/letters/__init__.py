@@ -28,6 +28,7 @@ from sbee_desk.services.letters.record import (
     KEEP,
     correct_delivery,
     deliver,
+    open_for_delivery,
     order_retry,
     record_impossible,
 )
@@ -52,6 +53,7 @@ __all__ = [
     "letter_filters",
     "letter_number",
     "list_letters",
+    "open_for_delivery",
     "order_retry",
     "parse_number",
     "record_impossible",

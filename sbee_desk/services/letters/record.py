@@ -171,6 +171,20 @@ def _finish(uow: UnitOfWork, actor: Actor, events: list[audit.EventDraft]) -> No
     uow.commit()
 
 
+def open_for_delivery(
+    uow: UnitOfWork, number: str, *, agency: str | None = None, today_: dt.date | None = None
+) -> LetterRow:
+    """The letter of a typed or scanned number, if its delivery may be recorded now;
+    otherwise the LetterError :func:`deliver` would raise (unknown, another agency's,
+    cancelled, already recorded, not edited). Reads only."""
+    ids = _ids([number])
+    now = today_ or today()
+    with uow:
+        (letter,) = _load(uow, ids)
+        _check_open(letter, agency)
+    return find_letters(uow, ids, today_=now)[ids[0]]
+
+
 def deliver(
     uow: UnitOfWork,
     actor: Actor,
