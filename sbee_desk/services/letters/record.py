@@ -352,7 +352,7 @@ def correct_delivery(
         roles = current_roles(uow, actor.login) or frozenset()
         if Role.CHEF_RECOUVREMENT not in roles:
             uow.session.rollback()
-            record_refusal(uow, actor.login, "LETTER_CORRECTION", "role")
+            record_refusal(uow, actor.login, Action.LETTER_DELIVERY.value, "chef_only")
             raise CorrectionDenied(
                 "LETTER_CORRECTION_CHEF_ONLY", login=actor.login, action=Action.LETTER_DELIVERY
             )
