@@ -114,6 +114,22 @@ def cmd_letters_correct(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_letters_difficulties(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from sbee_desk.services.letters import export_address_difficulties
+
+    out = Path(args.out)
+    if out.suffix.lower() != ".xlsx":
+        raise BadInput(f"--out : « {args.out} » : le fichier doit finir par .xlsx.")
+    if not out.parent.is_dir():
+        raise BadInput(f"--out : dossier « {out.parent} » introuvable.")
+    with opened(args) as db:
+        count = export_address_difficulties(db.uow(), out)
+    emit(f"{plural(count, 'difficulté', 'difficultés')} d'adresse écrites dans {out}.")
+    return EXIT_OK
+
+
 def add_commands(
     sub: Any, common: argparse.ArgumentParser, parser_class: type[argparse.ArgumentParser]
 ) -> None:
@@ -181,3 +197,11 @@ def add_commands(
     p.add_argument("--by", metavar="MATRICULE", help="releveur")
     p.add_argument("--undo", action="store_true", help="annuler la remise enregistrée")
     p.set_defaults(handler=cmd_letters_correct)
+
+    p = letters_sub.add_parser(
+        "difficulties",
+        parents=[common],
+        help="difficultés d'adresse pour la gestion clientèle (classeur Excel)",
+    )
+    p.add_argument("--out", required=True, metavar="FICHIER", help="fichier .xlsx à écrire")
+    p.set_defaults(handler=cmd_letters_difficulties)

@@ -58,7 +58,7 @@ def _recorded(db) -> int:
         )
 
 
-def test_r5_letters_cli_over_several_days(db, db_url, monkeypatch, capsys, clock) -> None:
+def test_r5_letters_cli_over_several_days(db, db_url, monkeypatch, capsys, clock, tmp_path) -> None:
     run = cli_runner(db_url, monkeypatch, capsys)  # its users first
     w = world(db)
     for police in ("M1", "M2", "M3"):
@@ -124,6 +124,14 @@ def test_r5_letters_cli_over_several_days(db, db_url, monkeypatch, capsys, clock
     assert code == 0, err
     m3 = _letters(run, "--status", "A_REMETTRE")["M3"]
     assert m3["attempts"] == 2 and m3["overdue"] is False
+
+    # the address difficulties for the gestion clientèle
+    out = tmp_path / "difficultes.xlsx"
+    code, out_text, err = run("letters", "difficulties", "--out", str(out))
+    assert code == 0 and out.is_file(), err
+    assert "2 difficultés" in out_text  # the impossible one and the new attempt
+    code, _out, err = run("letters", "difficulties", "--out", str(tmp_path / "x.csv"))
+    assert code == 2 and ".xlsx" in err
 
     with db.uow() as uow:
         actions = list(

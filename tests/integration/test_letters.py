@@ -248,3 +248,37 @@ def test_r5_filters_and_search(db) -> None:
     r2 = next(r for r in list_letters(db.uow(), today_=TODAY) if r.number == b).releveur_id
     assert numbers(releveur_id=r2) == [b]
     assert numbers(zone="Z1") == [a, b]
+
+
+def test_r5_difficulties_customer_file_and_address_export(db, tmp_path) -> None:
+    import openpyxl
+
+    from sbee_desk.db.models import Contract, Customer, Invoice, Payment
+    from sbee_desk.services.letters import customer_file, export_address_difficulties
+
+    w = world(db)
+    a = letter(w, "P1")
+    b = letter(w, "P2")
+    letter(w, "P3")
+    customer = w.s.get_one(Customer, "CP1")
+    customer.address, customer.phone = "Lot 12, Carré 3", "97 00 00 01"
+    w.contract("P1B", voltage="BT")
+    w.s.get_one(Contract, "P1B").customer_code = "CP1"
+    number = w.s.scalars(select(Invoice.number).where(Invoice.police == "P1")).first()
+    w.s.add(Payment(invoice_number=number, reference="R-1", paid_on=D(2026, 11, 2), amount=500))
+    w.commit()
+    file = customer_file(db.uow(), a, today_=TODAY)
+    assert file.phone == "97 00 00 01" and file.address == "Lot 12, Carré 3"
+    assert [c.police for c in file.contracts] == ["P1", "P1B"]
+    assert file.last_payment_on == D(2026, 11, 2) and file.last_payment_amount == 500
+
+    record_impossible(db.uow(), CHEF, a, TODAY, "adresse introuvable", today_=TODAY)
+    order_retry(db.uow(), CHEF, b, note="derrière l'école", today_=TODAY)
+    out = tmp_path / "difficultes.xlsx"
+    assert export_address_difficulties(db.uow(), out, today_=TODAY) == 2
+    sheet = openpyxl.load_workbook(out).active
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=4)]
+    assert [(r[0], r[8], r[9]) for r in rows] == [
+        ("P1", "Remise impossible le 25/11/2026", "adresse introuvable"),
+        ("P2", "Nouvelle présentation le 25/11/2026", "derrière l'école"),
+    ]

@@ -2,6 +2,13 @@
 
 The faces (Relances page, ``sbee-desk letters``) and the demo call these."""
 
+from sbee_desk.services.letters.difficulties import (
+    ContractFact,
+    CustomerFile,
+    address_difficulties,
+    customer_file,
+    export_address_difficulties,
+)
 from sbee_desk.services.letters.model import (
     DEFAULT_REMINDER_DELAY_DAYS,
     DEFAULT_UNDELIVERED_ALERT_DAYS,
@@ -37,16 +44,21 @@ __all__ = [
     "DEFAULT_REMINDER_DELAY_DAYS",
     "DEFAULT_UNDELIVERED_ALERT_DAYS",
     "KEEP",
+    "ContractFact",
     "CorrectionDenied",
+    "CustomerFile",
     "LetterCounts",
     "LetterError",
     "LetterFilter",
     "LetterRow",
     "LetterStatus",
     "ReleveurChoice",
+    "address_difficulties",
     "correct_delivery",
+    "customer_file",
     "deadline",
     "deliver",
+    "export_address_difficulties",
     "find_letters",
     "is_overdue",
     "letter_counts",
