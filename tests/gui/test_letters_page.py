@@ -10,7 +10,7 @@ import datetime as dt
 import pytest
 from PySide6.QtCore import Qt, SignalInstance
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -18,10 +18,11 @@ from sbee_desk.db.database import Database
 from sbee_desk.db.models import ReminderLetter
 from sbee_desk.gui.main_window import MainWindow
 from sbee_desk.gui.models.letters import LettersModel, delay_text
-from sbee_desk.gui.pages.letters_dialogs import qdate
+from sbee_desk.gui.pages.letters_dialogs import DifficultyDialog, qdate
 from sbee_desk.gui.pages.letters_page import LettersPage
 from sbee_desk.services.letters import list_letters
 from tests.gui.conftest import WindowFactory
+from tests.gui.file_dialogs import choose_in_file_dialog
 from tests.gui.test_screenshots import SCREENSHOTS
 from tests.integration.letters_world import TODAY, D, letter, world
 
@@ -184,3 +185,36 @@ def test_letters_page_screenshot_demo(
     QApplication.processEvents()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     assert window.grab().save(str(SCREENSHOTS / "12-relances-demo.png"), "PNG")
+
+
+def test_r5_difficulty_shows_the_customer_file_then_records_impossible(
+    qtbot: QtBot, make_window: WindowFactory, letters_db: Database, tmp_path
+) -> None:
+    page = _open(qtbot, make_window, letters_db)
+    page.select_letter(2)
+    assert page.view.difficulty_button.isEnabled()
+    with qtbot.waitSignal(page.difficulty_shown, timeout=10_000) as shown:
+        page.view.difficulty_button.click()
+    dialog = shown.args[0]
+    assert isinstance(dialog, DifficultyDialog)
+    assert dialog.file.contracts[0].police == "P1002"
+    dialog.date_edit.setDate(qdate(D(2026, 11, 24)))
+    dialog.impossible_radio.setChecked(True)
+    assert not dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).isEnabled()
+    dialog.reason_combo.setCurrentText("Adresse introuvable même au dossier client")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    assert dialog.grab().save(str(SCREENSHOTS / "12-relances-difficulte.png"), "PNG")
+    with qtbot.waitSignal(page.recorded, timeout=10_000):
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    row = page.model.row(page.model.row_of(2))
+    assert row.impossible_reason == "Adresse introuvable même au dossier client"
+    assert delay_text(row) == "résiliable à partir du 01/12/2026"
+
+    # the address difficulties for the gestion clientèle
+    out = tmp_path / "difficultes.xlsx"
+    window = page.parent()
+    assert isinstance(window, MainWindow)
+    page.view.export_button.click()
+    with qtbot.waitSignal(page.exported, timeout=10_000):
+        choose_in_file_dialog(qtbot, window, out)
+    assert out.is_file()

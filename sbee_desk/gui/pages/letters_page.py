@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QComboBox
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import QComboBox
 from sbee_desk.domain.permissions import Action, Role
 from sbee_desk.gui.changes import Change
 from sbee_desk.gui.context import AppContext
+from sbee_desk.gui.file_dialogs import ask_save_file
 from sbee_desk.gui.formatting import format_date, plural
 from sbee_desk.gui.modal import open_modal
 from sbee_desk.gui.models import letters as cols
@@ -28,6 +30,7 @@ from sbee_desk.gui.models.letters import OVERDUE, LettersModel, LettersProxy, ta
 from sbee_desk.gui.pages.base import Page
 from sbee_desk.gui.pages.letters_dialogs import (
     CorrectDialog,
+    DifficultyDialog,
     ImpossibleDialog,
     RetryDialog,
     pydate,
@@ -38,12 +41,15 @@ from sbee_desk.gui.tasks import TaskContext
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.errors import ServiceError
 from sbee_desk.services.letters import (
+    CustomerFile,
     LetterError,
     LetterRow,
     LetterStatus,
     ReleveurChoice,
     correct_delivery,
+    customer_file,
     deliver,
+    export_address_difficulties,
     list_letters,
     open_for_delivery,
     order_retry,
@@ -91,6 +97,10 @@ class LettersPage(Page):
     recorded = Signal(object)
     #: the entry refused a number or a save: the French message
     refused = Signal(str)
+    #: the difficulty dialog is open (the dialog)
+    difficulty_shown = Signal(object)
+    #: the address difficulties were written (the path)
+    exported = Signal(str)
 
     def __init__(self, ctx: AppContext, parent: QObject | None = None) -> None:
         super().__init__(ctx, parent)
@@ -106,6 +116,7 @@ class LettersPage(Page):
         self.current: LetterRow | None = None
         self.last_date: dt.date | None = None
         self._releveurs: list[ReleveurChoice] = []
+        self.difficulty_dialog: DifficultyDialog | None = None
 
         self.search_timer = QTimer(self)
         self.search_timer.setSingleShot(True)
@@ -120,6 +131,8 @@ class LettersPage(Page):
         view.save_requested.connect(self.save)
         view.save_button.clicked.connect(self.save)
         view.entry_cancelled.connect(self.clear_entry)
+        view.difficulty_button.clicked.connect(self.ask_difficulty)
+        view.export_button.clicked.connect(self.ask_export)
         view.impossible_button.clicked.connect(self.ask_impossible)
         view.retry_button.clicked.connect(self.ask_retry)
         view.correct_button.clicked.connect(self.ask_correct)
@@ -273,6 +286,7 @@ class LettersPage(Page):
             LetterStatus.IMPOSSIBLE,
         )
         view.impossible_button.setEnabled(may and pending)
+        view.difficulty_button.setEnabled(may and pending)
         view.retry_button.setEnabled(may and pending)
         view.correct_button.setEnabled(may and chef and done)
         if not may:
@@ -399,6 +413,87 @@ class LettersPage(Page):
         self.view.focus_number()
 
     # -- actions on a letter ------------------------------------------------------------------
+    def ask_difficulty(self) -> None:
+        """The customer file of the letter, then a new attempt or an impossible delivery."""
+        letter = self._target()
+        if letter is None:
+            return
+        number = letter.number
+        self.ctx.tasks.start(
+            lambda ctx: customer_file(ctx.uow(), number),
+            title=self.tr("Lecture du dossier client"),
+            on_success=self._show_difficulty,
+            key="letters/file",
+        )
+
+    def _show_difficulty(self, file: CustomerFile) -> None:
+        letter = file.letter
+        dialog = DifficultyDialog(file, pydate(self.view.date_edit.date()), self.view)
+        self.difficulty_dialog = dialog
+
+        def answered(ok: bool) -> None:
+            if not ok:
+                return
+            if dialog.impossible:
+                on, reason = dialog.on(), dialog.reason()
+                self._act(
+                    lambda ctx, actor: record_impossible(
+                        ctx.uow(), actor, letter.number, on, reason
+                    ),
+                    self.tr("Remise impossible"),
+                    self.tr("lettre n° {number} : remise impossible enregistrée.").format(
+                        number=letter.number
+                    ),
+                )
+            else:
+                note, reprint = dialog.note_edit.text(), dialog.reprint_check.isChecked()
+                self._act(
+                    lambda ctx, actor: order_retry(
+                        ctx.uow(), actor, letter.number, note=note, reprint=reprint
+                    ),
+                    self.tr("Nouvelle présentation"),
+                    self.tr("lettre n° {number} : nouvelle présentation demandée.").format(
+                        number=letter.number
+                    ),
+                )
+
+        open_modal(dialog, answered)
+        self.difficulty_shown.emit(dialog)
+
+    def ask_export(self) -> None:
+        """The address difficulties for the gestion clientèle, in an Excel workbook."""
+        name = f"difficultes-adresse-{dt.date.today():%Y-%m-%d}.xlsx"
+        folder = self.ctx.settings.text("letters/export_folder", str(Path.home()))
+
+        def chosen(path: str) -> None:
+            self.ctx.settings.set_text("letters/export_folder", str(Path(path).parent))
+            self.ctx.tasks.start(
+                lambda ctx: export_address_difficulties(ctx.uow(), Path(path)),
+                title=self.tr("Difficultés d'adresse"),
+                on_success=lambda count: self._exported(path, count),
+                key="letters/export",
+            )
+
+        ask_save_file(
+            self.view,
+            self.tr("Difficultés d'adresse pour la gestion clientèle"),
+            str(Path(folder) / name),
+            self.tr("Classeur Excel (*.xlsx)"),
+            chosen,
+        )
+
+    def _exported(self, path: str, count: int) -> None:
+        self.view.entry_banner.show_message(
+            "success",
+            self.tr("<b>Enregistré :</b> {count} dans {path}.").format(
+                count=plural(
+                    count, self.tr("difficulté d'adresse"), self.tr("difficultés d'adresse")
+                ),
+                path=_escape(path),
+            ),
+        )
+        self.exported.emit(path)
+
     def ask_impossible(self) -> None:
         letter = self._target()
         if letter is None:

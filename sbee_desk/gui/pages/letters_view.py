@@ -130,15 +130,25 @@ class LettersView(PageView):
             line.installEventFilter(keys)
 
         toolbar = row_layout()
+        self.difficulty_button = QPushButton(self.tr("Difficulté (dossier client)…"))
+        self.difficulty_button.setObjectName("difficulty")
         self.impossible_button = QPushButton(self.tr("Remise impossible…"))
         self.impossible_button.setObjectName("impossible")
         self.retry_button = QPushButton(self.tr("Nouvelle présentation…"))
         self.retry_button.setObjectName("retry")
         self.correct_button = QPushButton(self.tr("Corriger la remise…"))
         self.correct_button.setObjectName("correct")
-        for button in (self.impossible_button, self.retry_button, self.correct_button):
+        self.export_button = QPushButton(self.tr("Difficultés d'adresse (Excel)…"))
+        self.export_button.setObjectName("exportDifficulties")
+        for button in (
+            self.difficulty_button,
+            self.impossible_button,
+            self.retry_button,
+            self.correct_button,
+        ):
             toolbar.addWidget(button)
         toolbar.addStretch(1)
+        toolbar.addWidget(self.export_button)
         layout.addLayout(toolbar)
 
         self.tabs = QTabBar()
