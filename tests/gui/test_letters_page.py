@@ -169,7 +169,7 @@ def test_letters_page_screenshot(
     window = page.parent()
     assert isinstance(window, MainWindow)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    assert window.grab().save(str(SCREENSHOTS / "12-relances.png"), "PNG")
+    assert window.grab().save(str(SCREENSHOTS / "30-relances.png"), "PNG")
 
 
 def test_letters_page_screenshot_demo(
@@ -184,7 +184,7 @@ def test_letters_page_screenshot_demo(
     page.view.tabs.setCurrentIndex(tab_all)
     QApplication.processEvents()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    assert window.grab().save(str(SCREENSHOTS / "12-relances-demo.png"), "PNG")
+    assert window.grab().save(str(SCREENSHOTS / "30-relances-demo.png"), "PNG")
 
 
 def test_r5_difficulty_shows_the_customer_file_then_records_impossible(
@@ -203,7 +203,7 @@ def test_r5_difficulty_shows_the_customer_file_then_records_impossible(
     assert not dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).isEnabled()
     dialog.reason_combo.setCurrentText("Adresse introuvable même au dossier client")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    assert dialog.grab().save(str(SCREENSHOTS / "12-relances-difficulte.png"), "PNG")
+    assert dialog.grab().save(str(SCREENSHOTS / "30-relances-difficulte.png"), "PNG")
     with qtbot.waitSignal(page.recorded, timeout=10_000):
         dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
     row = page.model.row(page.model.row_of(2))
