@@ -16,10 +16,12 @@ from sqlalchemy import select
 
 from sbee_desk.db.database import Database
 from sbee_desk.db.models import ReminderLetter
+from sbee_desk.domain.permissions import Role
 from sbee_desk.gui.main_window import MainWindow
 from sbee_desk.gui.models.letters import LettersModel, delay_text
 from sbee_desk.gui.pages.letters_dialogs import DifficultyDialog, qdate
 from sbee_desk.gui.pages.letters_page import LettersPage
+from sbee_desk.services.actor import Actor
 from sbee_desk.services.letters import list_letters
 from tests.gui.conftest import WindowFactory
 from tests.gui.file_dialogs import choose_in_file_dialog
@@ -218,3 +220,21 @@ def test_r5_difficulty_shows_the_customer_file_then_records_impossible(
     with qtbot.waitSignal(page.exported, timeout=10_000):
         choose_in_file_dialog(qtbot, window, out)
     assert out.is_file()
+
+
+def test_everyone_reads_only_chef_and_agent_de_controle_record(
+    qtbot: QtBot, make_window: WindowFactory, letters_db: Database
+) -> None:
+    reader = Actor("dg", frozenset({Role.DIRECTION}), "Gérard Adjovi")
+    window = make_window(letters_db, reader)
+    window.go_to("reminders")
+    page = window.letters_page
+    qtbot.waitUntil(lambda: page.model.rowCount() == 3, timeout=10_000)
+    assert not page.view.entry.isEnabled()
+    assert "Réservé" in page.view.entry.toolTip()
+    agent = Actor("agent", frozenset({Role.AGENT_CONTROLE}), "Afiavi Houngbédji")
+    window.set_actor(agent)
+    assert page.view.entry.isEnabled()
+    page.select_letter(1)
+    assert page.view.difficulty_button.isEnabled()
+    assert not page.view.correct_button.isEnabled()  # nothing delivered yet, and not chef

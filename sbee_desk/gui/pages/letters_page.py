@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QComboBox
+from PySide6.QtWidgets import QApplication, QComboBox
 
 from sbee_desk.domain.permissions import Action, Role
 from sbee_desk.gui.changes import Change
@@ -178,8 +178,9 @@ class LettersPage(Page):
         self._recount()
         self._update_actions()
         self.loaded.emit()
-        if self.view.isVisible() and not self.view.number_edit.hasFocus():
-            self.view.focus_number()
+        focused = QApplication.focusWidget()
+        if self.view.isVisible() and (focused is None or not self.view.isAncestorOf(focused)):
+            self.view.focus_number()  # the page shown: ready for the first slip
 
     def _fill_filters(self) -> None:
         view, rows = self.view, self.model.rows
@@ -289,10 +290,9 @@ class LettersPage(Page):
         view.difficulty_button.setEnabled(may and pending)
         view.retry_button.setEnabled(may and pending)
         view.correct_button.setEnabled(may and chef and done)
-        if not may:
-            view.entry.setToolTip(
-                self.tr("Réservé au chef section recouvrement et à l'agent de contrôle.")
-            )
+        view.entry.setToolTip(
+            "" if may else self.tr("Réservé au chef section recouvrement et à l'agent de contrôle.")
+        )
 
     def _open_selected(self) -> None:
         letter = self.selected_letter()
