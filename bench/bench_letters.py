@@ -188,7 +188,8 @@ def main() -> None:
             f"{label:>15} : médiane {ms(statistics.median(values))}, "
             f"95 % {ms(percentile(values, 0.95))}, pire {ms(max(values))}"
         )
-    print(f"{len(ids)} scans enregistrés en {seconds(sum(scans))}")
+    worst = max(range(len(scans)), key=scans.__getitem__)
+    print(f"{len(ids)} scans enregistrés en {seconds(sum(scans))} (le pire : scan n° {worst + 1})")
     print(
         f"liste de la page : {seconds(list_time)} ; compte de la navigation : "
         f"{seconds(count_time)} ({counts.waiting} à remettre)"
