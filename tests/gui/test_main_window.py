@@ -119,6 +119,9 @@ def test_a_change_marks_stale_only_the_pages_that_show_it(
     # a plan changed: the selection reloads too, the print queue does not
     with qtbot.waitSignal(window.selection_page.overview_loaded, timeout=20_000):
         assert stale_after("settings", Change.PLANS) == {"audit"}
+    # a letter delivered: the selection reloads at once (its motifs say « remise le »)
+    with qtbot.waitSignal(window.selection_page.overview_loaded, timeout=20_000):
+        assert stale_after("reminders", Change.LETTERS) == {"audit"}
     # an import: every page showing the export or what R7 cancels
     assert {"data", "edition", "audit"} <= stale_after("selection", Change.EXPORT)
     assert "archive" not in stale_after("data", Change.EXPORT | Change.EDITION)
