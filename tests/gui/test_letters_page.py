@@ -125,6 +125,10 @@ def test_r5_refusals_show_in_the_entry_which_keeps_the_focus(
     assert "postérieure à aujourd'hui" in view.entry_banner.text()
     assert view.date_edit.hasFocus()
     assert _delivered_on(letters_db, 2) is None
+    # Esc: the entry is emptied, ready for the next slip
+    QTest.keyClick(view.date_edit, Qt.Key.Key_Escape)
+    assert view.number_edit.text() == "" and page.current is None
+    assert view.number_edit.hasFocus()
 
 
 def test_r5_the_overdue_letter_is_shown_and_counted(
