@@ -282,3 +282,36 @@ def test_r5_difficulties_customer_file_and_address_export(db, tmp_path) -> None:
         ("P1", "Remise impossible le 25/11/2026", "adresse introuvable"),
         ("P2", "Nouvelle présentation le 25/11/2026", "derrière l'école"),
     ]
+
+
+def test_r5_a_slip_recorded_at_the_same_time_on_another_workstation(db, monkeypatch) -> None:
+    """Two workstations scan the same slip: the second is refused, nothing doubled
+    (optimistic lock; on SQLite the write lock already serialises them)."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite: the IMMEDIATE transaction serialises the two scans")
+    from sqlalchemy import text
+
+    from sbee_desk.services.letters import record
+
+    w = world(db)
+    n = letter(w, "P1")
+    w.commit()
+    real = record._check_date
+
+    def elsewhere(letter_, on, now) -> None:
+        with db.engine.begin() as conn:  # the other workstation, committed meanwhile
+            conn.execute(
+                text(
+                    "UPDATE reminder_letter SET delivered_on = :on, version = version + 1 "
+                    "WHERE id = :id"
+                ),
+                {"on": EDITED, "id": int(n)},
+            )
+        real(letter_, on, now)
+
+    monkeypatch.setattr(record, "_check_date", elsewhere)
+    with pytest.raises(LetterError) as caught:
+        deliver(db.uow(), CHEF, [n], TODAY, today_=TODAY)
+    assert caught.value.code == "LETTER_CHANGED_ELSEWHERE"
+    assert _one(db, n).delivered_on == EDITED
+    assert _events(db, "letter.deliver") == []
