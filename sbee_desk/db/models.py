@@ -321,6 +321,26 @@ class ReminderLetter(Base):
     delivered_on: Mapped[dt.date | None] = mapped_column(Date)
     cancelled_on: Mapped[dt.date | None] = mapped_column(Date)
     cancel_reason: Mapped[str | None] = mapped_column(String(200))
+    #: step 3 (migration 0009): who received it (« client », « gardien »… free text)
+    delivered_to: Mapped[str | None] = mapped_column(String(200))
+    #: the releveur who delivered it (staff register)
+    delivered_by: Mapped[int | None] = mapped_column(ForeignKey("staff_member.id"))
+    #: set when the delivery was recorded as impossible (R5: counts as a delivery)
+    impossible_reason: Mapped[str | None] = mapped_column(String(300))
+    #: presentations ordered: 1, then one more per new attempt ordered by the chef
+    attempts: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    #: the day the current attempt started (None: the edition); the 15-day alert runs
+    #: from it
+    attempt_on: Mapped[dt.date | None] = mapped_column(Date)
+    #: the chef's note for the releveur on the latest new attempt
+    attempt_note: Mapped[str | None] = mapped_column(Text)
+    #: a new attempt asked for the letter to be reprinted « 2e présentation »
+    reprint_asked: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    recorded_by: Mapped[str | None] = mapped_column(String(64))
+    recorded_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class WorkOrder(Base):

@@ -52,6 +52,11 @@ class AuditAction(StrEnum):
     EDITION_PRINT = "edition.print"
     EDITION_REPRINT = "edition.reprint"
     EDITION_HANDOVER = "edition.handover"
+    # step 3: the letters' delivery (relances)
+    LETTER_DELIVER = "letter.deliver"
+    LETTER_IMPOSSIBLE = "letter.impossible"
+    LETTER_RETRY = "letter.retry"
+    LETTER_CORRECT = "letter.correct"
     # the demonstration agency (scripts/demo)
     DEMO_AGENCY = "demo.agency"
     DEMO_LETTER = "demo.letter"

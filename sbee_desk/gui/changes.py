@@ -23,10 +23,12 @@ class Change(Flag):
     LISTS = auto()
     #: step 2: edition batches, documents printed, handed over or cancelled
     EDITION = auto()
+    #: step 3: letters delivered, impossible, new attempts, corrections
+    LETTERS = auto()
     #: users and the staff register
     PEOPLE = auto()
     #: recovery plans
     PLANS = auto()
 
     NOTHING = 0
-    ALL = EXPORT | RUNS | REVIEW | LISTS | EDITION | PEOPLE | PLANS
+    ALL = EXPORT | RUNS | REVIEW | LISTS | EDITION | LETTERS | PEOPLE | PLANS

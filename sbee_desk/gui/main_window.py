@@ -36,6 +36,7 @@ from sbee_desk.gui.pages.audit_page import AuditLogPage
 from sbee_desk.gui.pages.base import Page
 from sbee_desk.gui.pages.coming_soon import ComingSoonPage, Link
 from sbee_desk.gui.pages.data_page import DataPage
+from sbee_desk.gui.pages.letters_page import LettersPage
 from sbee_desk.gui.pages.print_queue_page import PrintQueuePage
 from sbee_desk.gui.pages.selection.page import SelectionPage
 from sbee_desk.gui.pages.settings_page import SettingsPage
@@ -129,6 +130,8 @@ class MainWindow(QMainWindow):
         self._add_page(self.selection_page)
         self.print_queue_page = PrintQueuePage(self.ctx, self)
         self._add_page(self.print_queue_page)
+        self.letters_page = LettersPage(self.ctx, self)
+        self._add_page(self.letters_page)
         coming_soon = [
             ComingSoonPage(self.ctx, key, number, label, title, purpose, self, links)
             for key, number, label, title, purpose, links in _coming_soon_steps()
@@ -244,8 +247,9 @@ class MainWindow(QMainWindow):
         self._show_overview(overview)
         self._ready = True
         self.current_page().activate()
-        if self.selection_page.stale:
-            self.selection_page.refresh()  # its badge shows in the navigation
+        for page in (self.selection_page, self.letters_page):
+            if page.stale:
+                page.refresh()  # its badge shows in the navigation
         self.ready.emit()
         if overview.empty:
             self.ask_first_start()
@@ -286,8 +290,9 @@ class MainWindow(QMainWindow):
                 page.changed(what)
         if what & Change.EXPORT:
             self.refresh_overview()
-        if source is not self.selection_page and self.selection_page.stale:
-            self.selection_page.refresh()  # keep its badge true
+        for page in (self.selection_page, self.letters_page):
+            if source is not page and page.stale:
+                page.refresh()  # keep its badge true
 
     # -- first start -----------------------------------------------------------------------
     def ask_first_start(self) -> FirstStartDialog:
@@ -417,28 +422,6 @@ def _coming_soon_steps() -> list[tuple[str, int | None, str, str, str, list[Link
     edition, selection, archive = "edition", "selection", "archive"
     audit, settings = "audit", "settings"
     return [
-        (
-            "reminders",
-            3,
-            tr("Relances"),
-            tr("3. Relances"),
-            tr(
-                "Enregistrera la remise des lettres de relance par les releveurs (date, ou "
-                "difficulté de remise) : le délai de 7 jours avant résiliation court à "
-                "partir de la remise."
-            ),
-            [
-                (
-                    edition,
-                    tr(
-                        "Imprimer les lettres de relance et les remettre aux releveurs "
-                        "(« Imprimer le lot du releveur »)."
-                    ),
-                ),
-                (selection, tr("Voir, bordereau par bordereau, les lignes à relancer.")),
-                (audit, tr("Retrouver qui a imprimé ou remis chaque lettre, et quand.")),
-            ],
-        ),
         (
             "dispatch",
             4,

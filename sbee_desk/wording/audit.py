@@ -109,6 +109,15 @@ AUDIT_FIELD_LABELS: dict[str, str] = {
     "paid_on": "payée le",
     "suspended_on": "interrompu le",
     "restored_on": "rétabli le",
+    # step 3: the letters' delivery
+    "delivered_to": "remise à",
+    "delivered_by": "releveur (fiche du registre)",
+    "impossible_reason": "motif de remise impossible",
+    "attempts": "présentations",
+    "releveur": "releveur",
+    "note": "note pour le releveur",
+    "reprint": "à réimprimer « 2e présentation »",
+    "undo": "remise annulée",
     # refusals
     "reason": "motif",
     "failed_attempts": "échecs consécutifs",
@@ -120,6 +129,7 @@ REFUSAL_REASONS = {
     "inactive": "compte désactivé",
     "role": "rôle insuffisant",
     "unknown_or_inactive": "utilisateur inconnu ou désactivé",
+    "chef_only": "réservé au chef section recouvrement (correction d'une remise)",
 }
 
 AUDIT_LIST_KINDS = {

@@ -42,6 +42,9 @@ def os_reason(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
+_LETTER_FIELDS = {"to": "« Remise à »", "reason": "Le motif", "note": "La note"}
+
+
 def _empty_list_label(data: Mapping[str, Any]) -> str:
     return EMPTY_LIST_LABELS[data["kind"]]
 
@@ -321,6 +324,71 @@ MESSAGES: dict[str, Template] = {
         f"Remise refusée : {d['name']} ({d['role']}) ne reçoit pas les documents du "
         f"{' et '.join(RECIPIENT_LABELS[r] for r in d['recipients'])} "
         "(lettres : un releveur ; ordres : la section RPNT)."
+    ),
+    # ------------------------------------------------- step 3: the letters' delivery
+    "LETTER_BAD_NUMBER": (
+        "N° de lettre « {raw} » illisible : tapez ou scannez les 8 chiffres imprimés sur "
+        "la lettre (par exemple 00000012)."
+    ),
+    "LETTER_NO_NUMBER": "Aucun numéro de lettre indiqué.",
+    "LETTER_NUMBER_TWICE": lambda d: (
+        f"Lettre n° {_numbers(d['numbers'])} indiquée deux fois : rien n'a été enregistré."
+    ),
+    "LETTER_UNKNOWN": lambda d: (
+        f"Lettre n° {_numbers(d['numbers'], 10)} inconnue : aucune lettre de relance ne "
+        f"porte {_this_or_these(d['numbers'])}. Vérifiez le numéro du coupon."
+    ),
+    "LETTER_OTHER_AGENCY": (
+        "Lettre n° {number} : elle appartient à l'agence {agency}, pas à l'agence "
+        "{expected}. Rien n'a été enregistré."
+    ),
+    "LETTER_CANCELLED": lambda d: (
+        f"Lettre n° {d['number']} annulée le {d['on']:%d/%m/%Y}"
+        + (f" ({d['reason']})" if d.get("reason") else "")
+        + " : sa remise ne s'enregistre pas."
+    ),
+    "LETTER_ALREADY_DELIVERED": (
+        "Lettre n° {number} déjà remise le {on:%d/%m/%Y} (coupon scanné deux fois ?). "
+        "Seul le chef section peut corriger une remise."
+    ),
+    "LETTER_ALREADY_IMPOSSIBLE": (
+        "Lettre n° {number} : remise déjà enregistrée impossible le {on:%d/%m/%Y}. "
+        "Seul le chef section peut corriger une remise."
+    ),
+    "LETTER_NOT_EDITED": (
+        "Lettre n° {number} pas encore éditée : elle ne peut pas avoir été remise. "
+        "Lancez l'édition de nuit."
+    ),
+    "LETTER_NOT_DELIVERED": "Lettre n° {number} : aucune remise enregistrée à corriger.",
+    "LETTER_DATE_FUTURE": (
+        "Lettre n° {number} : date de remise {on:%d/%m/%Y} postérieure à aujourd'hui "
+        "({today:%d/%m/%Y})."
+    ),
+    "LETTER_DATE_BEFORE_EDITION": (
+        "Lettre n° {number} : date de remise {on:%d/%m/%Y} antérieure à son édition "
+        "du {edited_on:%d/%m/%Y}."
+    ),
+    "LETTER_REASON_REQUIRED": (
+        "Lettre n° {number} : indiquez pourquoi la remise est impossible (adresse "
+        "introuvable même au dossier client, refus…)."
+    ),
+    "LETTER_CORRECTION_REASON_REQUIRED": (
+        "Lettre n° {number} : indiquez le motif de la correction."
+    ),
+    "LETTER_CORRECTION_CHEF_ONLY": (
+        "Correction refusée : seul le chef section recouvrement corrige une remise "
+        "enregistrée (« {login} » n'a pas ce rôle)."
+    ),
+    "LETTER_UNKNOWN_RELEVEUR": (
+        "Releveur « {matricule} » inconnu : aucun releveur actif ne porte ce matricule "
+        "dans le registre du personnel."
+    ),
+    "LETTER_TEXT_TOO_LONG": lambda d: (
+        f"{_LETTER_FIELDS.get(d['field'], d['field'])} trop long ({d['limit']} caractères au plus)."
+    ),
+    "LETTER_CHANGED_ELSEWHERE": (
+        "Cette lettre vient d'être modifiée sur un autre poste : rien n'a été enregistré. "
+        "Rouvrez-la et recommencez."
     ),
     # ----------------------------------------------------------------- import: a run
     "IMPORT_FAILED": lambda d: (

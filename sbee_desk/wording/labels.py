@@ -118,6 +118,10 @@ AUDIT_ACTION_LABELS: dict[AuditAction, str] = {
     AuditAction.EDITION_PRINT: "Document imprimé",
     AuditAction.EDITION_REPRINT: "Document réimprimé",
     AuditAction.EDITION_HANDOVER: "Document remis",
+    AuditAction.LETTER_DELIVER: "Lettre de relance remise",
+    AuditAction.LETTER_IMPOSSIBLE: "Remise de lettre impossible",
+    AuditAction.LETTER_RETRY: "Nouvelle présentation de lettre",
+    AuditAction.LETTER_CORRECT: "Remise de lettre corrigée",
     AuditAction.DEMO_AGENCY: "Démonstration : agence",
     AuditAction.DEMO_LETTER: "Démonstration : lettre de relance",
     AuditAction.DEMO_DEROGATION: "Démonstration : dérogation DG",
@@ -178,4 +182,14 @@ DECISION_COUNT_WORDS: dict[str, tuple[str, str]] = {
     Decision.RELANCE.value: ("à relancer", "à relancer"),
     Decision.ATTENTE_RELANCE.value: ("en attente de relance", "en attente de relance"),
     Decision.EXEMPTE.value: ("exempté", "exemptés"),
+}
+
+#: step 3: the letters' statuses (services.letters.LetterStatus: a StrEnum, so its
+#: members key this table)
+LETTER_STATUS_LABELS: dict[str, str] = {
+    "A_EDITER": "À éditer",
+    "A_REMETTRE": "À remettre",
+    "REMISE": "Remise",
+    "IMPOSSIBLE": "Remise impossible",
+    "ANNULEE": "Annulée",
 }

@@ -72,9 +72,9 @@ def test_demo_database_opens_on_selection(
     assert window.import_label.text().startswith("Dernier import : ")
     latest = page.runs[0]
     assert f"({latest.candidate_count:,})".replace(",", "\u202f") in window.nav_text("selection")
-    reminders = window.pages["reminders"].view
-    assert isinstance(reminders, ComingSoonView)
-    assert "Étape pas encore construite" in reminders.notice.text()
+    dispatch = window.pages["dispatch"].view
+    assert isinstance(dispatch, ComingSoonView)
+    assert "Étape pas encore construite" in dispatch.notice.text()
 
 
 def test_actions_follow_the_roles_of_who_signed_in(
@@ -119,6 +119,9 @@ def test_a_change_marks_stale_only_the_pages_that_show_it(
     # a plan changed: the selection reloads too, the print queue does not
     with qtbot.waitSignal(window.selection_page.overview_loaded, timeout=20_000):
         assert stale_after("settings", Change.PLANS) == {"audit"}
+    # a letter delivered: the selection reloads at once (its motifs say « remise le »)
+    with qtbot.waitSignal(window.selection_page.overview_loaded, timeout=20_000):
+        assert stale_after("reminders", Change.LETTERS) == {"audit"}
     # an import: every page showing the export or what R7 cancels
     assert {"data", "edition", "audit"} <= stale_after("selection", Change.EXPORT)
     assert "archive" not in stale_after("data", Change.EXPORT | Change.EDITION)

@@ -41,6 +41,12 @@ from sbee_desk.services.edition import (
     run_edition,
 )
 from sbee_desk.services.importing import import_export
+from sbee_desk.services.letters import (
+    correct_delivery,
+    deliver,
+    order_retry,
+    record_impossible,
+)
 from sbee_desk.services.lists import produce_lists
 from sbee_desk.services.plans import update_plan
 from sbee_desk.services.review import (
@@ -166,6 +172,17 @@ def a_day_of_work(db: Database, folder: Path) -> None:
             )
         uow.commit()
     check_r7(db.uow(), CHEF, today_=TODAY)
+
+    # step 3: the slips come back (#13)
+    live = [d for d in letters if not d.cancelled]
+    assert len(live) >= 1
+    n = live[0].number
+    deliver(db.uow(), CHEF, [n], TODAY, to="gardien", today_=TODAY)
+    correct_delivery(db.uow(), CHEF, n, "coupon scanné par erreur", undo=True, today_=TODAY)
+    order_retry(db.uow(), CHEF, n, note="voir le gardien", reprint=True, today_=TODAY)
+    record_impossible(db.uow(), CHEF, n, TODAY, "adresse introuvable", today_=TODAY)
+    with contextlib.suppress(PermissionDenied):
+        correct_delivery(db.uow(), Actor("caisse"), n, "essai", undo=True, today_=TODAY)
 
 
 def _entries(db: Database) -> list[al.AuditEntry]:

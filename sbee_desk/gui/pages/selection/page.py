@@ -71,7 +71,10 @@ BORDEREAU_WIDTHS = {
 
 class SelectionPage(SelectionLists):
     key = "selection"
-    depends_on = Change.EXPORT | Change.RUNS | Change.REVIEW | Change.PLANS | Change.EDITION
+    # LETTERS: a line's motif says when its letter was delivered (R5)
+    depends_on = (
+        Change.EXPORT | Change.RUNS | Change.REVIEW | Change.PLANS | Change.EDITION | Change.LETTERS
+    )
     number = 1
     view: SelectionView
 

@@ -1,0 +1,61 @@
+"""Step 3 — the delivery of reminder letters (#13).
+
+``reminder_letter`` gets who received it, the releveur, an impossible delivery's
+reason, the attempts ordered by the chef (count, start, note, reprint asked), who
+recorded it and when, and a version for optimistic locking (two workstations
+scanning the same slip). Existing letters: one attempt, version 1.
+
+Revision ID: 0009
+Revises: 0008
+Create Date: 2026-12-05
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0009"
+down_revision = "0008"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("reminder_letter") as batch:
+        batch.add_column(sa.Column("delivered_to", sa.String(length=200), nullable=True))
+        batch.add_column(sa.Column("delivered_by", sa.Integer(), nullable=True))
+        batch.add_column(sa.Column("impossible_reason", sa.String(length=300), nullable=True))
+        batch.add_column(sa.Column("attempts", sa.Integer(), server_default="1", nullable=False))
+        batch.add_column(sa.Column("attempt_on", sa.Date(), nullable=True))
+        batch.add_column(sa.Column("attempt_note", sa.Text(), nullable=True))
+        batch.add_column(
+            sa.Column("reprint_asked", sa.Boolean(), server_default="0", nullable=False)
+        )
+        batch.add_column(sa.Column("recorded_by", sa.String(length=64), nullable=True))
+        batch.add_column(sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=True))
+        batch.add_column(sa.Column("version", sa.Integer(), server_default="1", nullable=False))
+        batch.create_foreign_key(
+            "fk_reminder_letter_delivered_by_staff_member",
+            "staff_member",
+            ["delivered_by"],
+            ["id"],
+        )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("reminder_letter") as batch:
+        batch.drop_constraint("fk_reminder_letter_delivered_by_staff_member", type_="foreignkey")
+        for column in (
+            "version",
+            "recorded_at",
+            "recorded_by",
+            "reprint_asked",
+            "attempt_note",
+            "attempt_on",
+            "attempts",
+            "impossible_reason",
+            "delivered_by",
+            "delivered_to",
+        ):
+            batch.drop_column(column)

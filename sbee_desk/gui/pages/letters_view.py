@@ -1,0 +1,230 @@
+"""Layout of the « 3. Relances » page (issue #13): the delivery entry (keyboard and
+scanner first), the actions on the selected letter, the letters by status."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QDate, QEvent, QObject, Qt, Signal, SignalInstance
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QFrame,
+    QGridLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSizePolicy,
+    QStackedWidget,
+    QTabBar,
+    QWidget,
+)
+
+from sbee_desk.gui.models.letters import OVERDUE
+from sbee_desk.gui.widgets import Banner, DataTable, EmptyState, PageView, row_layout
+from sbee_desk.services.letters import LetterStatus
+
+#: the tabs, in this order: (filter value or None for all, tab object name)
+TABS: tuple[tuple[str | None, str], ...] = (
+    (LetterStatus.A_REMETTRE.value, "tabPending"),
+    (OVERDUE, "tabOverdue"),
+    (LetterStatus.REMISE.value, "tabDelivered"),
+    (LetterStatus.IMPOSSIBLE.value, "tabImpossible"),
+    (LetterStatus.A_EDITER.value, "tabToEdit"),
+    (LetterStatus.ANNULEE.value, "tabCancelled"),
+    (None, "tabAll"),
+)
+#: who usually receives the letter (free text too)
+RECIPIENTS = ("client", "proche", "gardien", "voisin", "employé", "secrétariat")
+
+
+class _EnterKeys(QObject):
+    """Enter in a field of the entry saves; Esc clears it (ui-guidelines: keyboard first)."""
+
+    def __init__(self, enter: SignalInstance, escape: SignalInstance, parent: QObject) -> None:
+        super().__init__(parent)
+        self._enter, self._escape = enter, escape
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self._enter.emit()
+                return True
+            if event.key() == Qt.Key.Key_Escape:
+                self._escape.emit()
+                return True
+        return False
+
+
+class LettersView(PageView):
+    #: Enter in the date, « remise à » or releveur field
+    save_requested = Signal()
+    #: Esc in the entry
+    entry_cancelled = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = self.page_layout
+        self.header = self.add_header(
+            self.tr("3. Relances — remise des lettres"),
+            self.tr(
+                "Scannez ou tapez le numéro de chaque coupon revenu signé, vérifiez la date, "
+                "puis Entrée : la remise est enregistrée et le numéro suivant attendu. Le "
+                "délai de 7 jours avant résiliation court à partir de la remise (R5)."
+            ),
+        )
+
+        self.entry = QFrame()
+        self.entry.setObjectName("deliveryEntry")
+        self.entry.setFrameShape(QFrame.Shape.StyledPanel)
+        grid = QGridLayout(self.entry)
+        grid.setContentsMargins(10, 6, 10, 6)
+        grid.setHorizontalSpacing(8)
+        grid.setVerticalSpacing(4)
+        self.number_edit = QLineEdit()
+        self.number_edit.setObjectName("letterNumber")
+        self.number_edit.setPlaceholderText(self.tr("N° du coupon (scanner)"))
+        self.number_edit.setMaxLength(12)
+        self.number_edit.setMinimumWidth(150)
+        self.date_edit = QDateEdit()
+        self.date_edit.setObjectName("deliveredOn")
+        self.date_edit.setDisplayFormat("dd/MM/yyyy")
+        self.date_edit.setCalendarPopup(True)
+        self.date_edit.setDate(QDate.currentDate())
+        self.to_combo = QComboBox()
+        self.to_combo.setObjectName("deliveredTo")
+        self.to_combo.setEditable(True)
+        self.to_combo.addItem("")
+        for who in RECIPIENTS:
+            self.to_combo.addItem(who)
+        self.to_combo.setMinimumContentsLength(12)
+        self.releveur_combo = QComboBox()
+        self.releveur_combo.setObjectName("releveur")
+        self.releveur_combo.setMinimumContentsLength(18)
+        self.releveur_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.save_button = QPushButton(self.tr("Enregistrer la remise (Entrée)"))
+        self.save_button.setObjectName("primary")
+        labels = (
+            (self.tr("N° de la &lettre :"), self.number_edit),
+            (self.tr("Remise le :"), self.date_edit),
+            (self.tr("Remise à :"), self.to_combo),
+            (self.tr("Releveur :"), self.releveur_combo),
+        )
+        for column, (text, field) in enumerate(labels):
+            label = QLabel(text)
+            label.setBuddy(field)
+            grid.addWidget(label, 0, column)
+            grid.addWidget(field, 1, column)
+        grid.addWidget(self.save_button, 1, len(labels))
+        grid.setColumnStretch(len(labels) + 1, 1)
+        self.entry_banner = Banner()
+        self.entry_banner.setObjectName("entryBanner")
+        grid.addWidget(self.entry_banner, 2, 0, 1, len(labels) + 2)
+        layout.addWidget(self.entry)
+        keys = _EnterKeys(self.save_requested, self.entry_cancelled, self)
+        for field in (self.date_edit, self.to_combo, self.releveur_combo):
+            field.installEventFilter(keys)
+        line = self.to_combo.lineEdit()
+        if line is not None:
+            line.installEventFilter(keys)
+
+        toolbar = row_layout()
+        self.difficulty_button = QPushButton(self.tr("Difficulté (dossier client)…"))
+        self.difficulty_button.setObjectName("difficulty")
+        self.impossible_button = QPushButton(self.tr("Remise impossible…"))
+        self.impossible_button.setObjectName("impossible")
+        self.retry_button = QPushButton(self.tr("Nouvelle présentation…"))
+        self.retry_button.setObjectName("retry")
+        self.correct_button = QPushButton(self.tr("Corriger la remise…"))
+        self.correct_button.setObjectName("correct")
+        self.export_button = QPushButton(self.tr("Difficultés d'adresse (Excel)…"))
+        self.export_button.setObjectName("exportDifficulties")
+        for button in (
+            self.difficulty_button,
+            self.impossible_button,
+            self.retry_button,
+            self.correct_button,
+        ):
+            toolbar.addWidget(button)
+        toolbar.addStretch(1)
+        toolbar.addWidget(self.export_button)
+        layout.addLayout(toolbar)
+
+        self.tabs = QTabBar()
+        self.tabs.setObjectName("statusTabs")
+        self.tabs.setDrawBase(False)
+        self.tabs.setExpanding(False)
+        # room above the capitals: « À remettre » keeps its accent
+        self.tabs.setStyleSheet("QTabBar::tab { padding: 5px 10px 4px 10px; }")
+        for value, _name in TABS:
+            index = self.tabs.addTab("")
+            self.tabs.setTabData(index, value)
+        layout.addWidget(self.tabs)
+
+        filters = row_layout()
+        self.bordereau_combo = QComboBox()
+        self.bordereau_combo.setObjectName("bordereauFilter")
+        self.zone_combo = QComboBox()
+        self.zone_combo.setObjectName("zoneFilter")
+        self.releveur_filter = QComboBox()
+        self.releveur_filter.setObjectName("releveurFilter")
+        self.search_edit = QLineEdit()
+        self.search_edit.setObjectName("search")
+        self.search_edit.setPlaceholderText(
+            self.tr("Rechercher un n°, une police, un client, une adresse (Ctrl+F)")
+        )
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.shown_label = QLabel()
+        self.shown_label.setObjectName("shownCount")
+        for text, combo in (
+            (self.tr("Bordereau :"), self.bordereau_combo),
+            (self.tr("Zone :"), self.zone_combo),
+            (self.tr("Releveur :"), self.releveur_filter),
+        ):
+            label = QLabel(text)
+            label.setBuddy(combo)
+            filters.addWidget(label)
+            filters.addWidget(combo)
+            filters.addSpacing(6)
+        filters.addWidget(self.search_edit, 1)
+        filters.addWidget(self.shown_label)
+        layout.addLayout(filters)
+
+        self.stack = QStackedWidget()
+        self.empty_state = EmptyState()
+        self.table = DataTable()
+        self.table.setObjectName("letters")
+        self.table.setSelectionMode(DataTable.SelectionMode.SingleSelection)
+        self.table.setSortingEnabled(True)
+        self.stack.addWidget(self.empty_state)
+        self.stack.addWidget(self.table)
+        layout.addWidget(self.stack, 1)
+
+        self.status_label = QLabel()
+        self.status_label.setObjectName("pageStatus")
+        self.status_label.setWordWrap(True)
+        layout.addWidget(self.status_label)
+
+        self.find_shortcut = QShortcut(QKeySequence.StandardKey.Find, self)
+        self.find_shortcut.activated.connect(self._focus_search)
+        self.setTabOrder(self.number_edit, self.date_edit)
+        self.setTabOrder(self.date_edit, self.to_combo)
+        self.setTabOrder(self.to_combo, self.releveur_combo)
+        self.setTabOrder(self.releveur_combo, self.save_button)
+
+    def _focus_search(self) -> None:
+        self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_edit.selectAll()
+
+    def focus_number(self) -> None:
+        self.number_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.number_edit.selectAll()
+
+    def show_empty(self, text: str) -> None:
+        self.empty_state.setText(text)
+        self.stack.setCurrentWidget(self.empty_state)
+
+    def show_table(self) -> None:
+        self.stack.setCurrentWidget(self.table)
