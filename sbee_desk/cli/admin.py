@@ -16,6 +16,7 @@ from sbee_desk.cli.common import (
     plural,
 )
 from sbee_desk.domain.permissions import Action
+from sbee_desk.wording.audit import CHAIN_PROBLEMS
 
 
 def _read_new_password() -> str:
@@ -144,12 +145,7 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
             emit(line)
         return EXIT_OK
     if not chain.ok:
-        what = {
-            "HASH": "son contenu a été modifié",
-            "LINK": "il ne suit pas l'événement précédent",
-            "GAP": "il manque (supprimé)",
-            "HEAD": "la fin du journal a été supprimée ou modifiée",
-        }[chain.problem or "HASH"]
+        what = CHAIN_PROBLEMS.get(chain.problem or "", CHAIN_PROBLEMS["HASH"])
         emit(
             f"Journal d'audit ALTÉRÉ : premier événement en défaut n° {chain.first_broken} "
             f"({what}).",
