@@ -61,8 +61,7 @@ from sbee_desk.domain.cancellation import CancelCode
 from sbee_desk.services import audit
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.rules_sql import PlansSql, load_plans
-from sbee_desk.wording.formats import format_date, plural
-from sbee_desk.wording.labels import CANCEL_CAUSE_WORDS
+from sbee_desk.wording import r7 as words
 
 #: the status of a document handed over to the releveur or the chef RPNT
 #: (``edition.DocumentStatus.REMIS``; edition imports this module, not the reverse)
@@ -187,20 +186,13 @@ def ended_work(
         threshold = plan.unpaid_threshold if plan is not None else 1
         if row.terminated_on is not None and row.terminated_on <= on:
             code = CancelCode.TERMINATED_IN_EXPORT
-            reason = (
-                f"Contrat résilié le {format_date(row.terminated_on)} dans la gestion "
-                "clientèle (R7)"
-            )
+            reason = words.terminated_reason(row.terminated_on)
         elif row.restored_on is not None and row.restored_on <= on:
             code = CancelCode.RESTORED
-            reason = f"Rétablissement du {format_date(row.restored_on)} (R7)"
+            reason = words.restored_reason(row.restored_on)
         elif row.unpaid < threshold:
             code = CancelCode.PAID
-            reason = (
-                f"Factures réglées : {plural(row.unpaid, 'impayé échu', 'impayés échus')} au "
-                f"{format_date(on)}, "
-                f"seuil {threshold} (R7)"
-            )
+            reason = words.paid_reason(row.unpaid, on, threshold)
         else:
             continue
         ended.append((DocumentKind(row.kind), row.id, row.police, code, reason))
@@ -343,29 +335,14 @@ def _flag_documents_of_cancelled_work(uow: UnitOfWork, actor: Actor, action: Aud
 
 
 def summary(cancelled: list[Cancellation]) -> str:
-    """One French sentence for the user: what R7 just cancelled ("" for nothing)."""
-    if not cancelled:
-        return ""
+    """One French sentence for the user: what R7 just cancelled ("" for nothing); its
+    words are in :mod:`sbee_desk.wording.r7`."""
     letters = sum(c.kind is DocumentKind.LETTER for c in cancelled)
-    orders = len(cancelled) - letters
-    parts = []
-    if letters:
-        parts.append(f"{letters} lettre{'s' if letters > 1 else ''} de relance")
-    if orders:
-        parts.append(f"{orders} ordre{'s' if orders > 1 else ''}")
-    ending = ("e" if not orders else "") + ("s" if len(cancelled) > 1 else "")
-    causes = [
-        CANCEL_CAUSE_WORDS[code]
-        for code in CANCEL_CAUSE_WORDS
-        if any(c.code is code for c in cancelled)
-    ]
-    cause = ", ".join(causes[:-1]) + " ou " + causes[-1] if len(causes) > 1 else causes[0]
-    text = f"R7 : {' et '.join(parts)} annulé{ending} ({cause}), motif au journal d'audit."
-    recalls = sorted({c.recall_from for c in cancelled if c.recall_from is not None})
-    if recalls:
-        n = sum(c.recall_from is not None for c in cancelled)
-        text += (
-            f" {n} ordre{'s' if n > 1 else ''} déjà remis sur le terrain : "
-            f"rappelez {', '.join(recalls)}."
-        )
-    return text
+    recalled = [c.recall_from for c in cancelled if c.recall_from is not None]
+    return words.cancellation_summary(
+        letters,
+        len(cancelled) - letters,
+        {c.code for c in cancelled},
+        len(recalled),
+        sorted(set(recalled)),
+    )
