@@ -197,7 +197,9 @@ class RowPlan:
                 values.append(slot.parse(text))
             except BadValue as exc:
                 problems.add(table, line, col.name, str(exc))
-                values.append(None)
+                # staged without its control characters (never written: the import
+                # fails), so the rows that refer to it are not reported unknown too
+                values.append(CONTROL.sub("", text) if exc.code == "CONTROL_CHARACTER" else None)
         for before, after in self._order:
             first, second = values[before + 1], values[after + 1]
             if first is not None and second is not None and second < first:

@@ -298,10 +298,10 @@ def test_a_nul_at_the_start_of_an_invoice_line_is_reported_on_that_line(
     export = base_export()
     export["factures"][0][0] = "\x00F1"
     problems = problems_of(db, write_export(tmp_path / "export", export))
-    assert problems[0] == (
+    assert problems == [
         "factures:2: facture: valeur « \\x00F1 » : caractère de contrôle U+0000 interdit "
         "(fichier endommagé ?)"
-    )
+    ]
 
 
 @pytest.mark.parametrize("char", ["\x01", "\x1b", "\x7f", "\x85"])
