@@ -24,11 +24,7 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from bench._common import say, scratch_database  # noqa: E402 - needs the sys.path entry
+from _common import ROOT, say, scratch_database
 
 LIMIT_MB = 500
 MAIN = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
@@ -78,7 +74,7 @@ def _streamed(pieces: Callable[[], object]) -> Callable[[zipfile.ZipFile, str], 
 
 def _header_sheet(extra_rows: Callable[[], object] | None = None) -> Callable[..., None]:
     def pieces() -> object:
-        yield f"<worksheet {MAIN}><sheetData><row r=\"1\">".encode()
+        yield f'<worksheet {MAIN}><sheetData><row r="1">'.encode()
         for n, name in enumerate(CLIENTS):
             yield f'<c r="{chr(65 + n)}1" t="inlineStr"><is><t>{name}</t></is></c>'.encode()
         yield b"</row>"
@@ -110,7 +106,7 @@ def strings_count(folder: Path, rows: int) -> Path:
 
     def pieces() -> object:
         yield f"<sst {MAIN}>".encode()
-        for start in range(0, 4_000_000, 100_000):
+        for start in range(0, 3_500_000, 100_000):
             yield b"".join(b"<si><t>%d</t></si>" % n for n in range(start, start + 100_000))
         yield b"</sst>"
 
@@ -131,6 +127,19 @@ def zip_bomb(folder: Path, rows: int) -> Path:
     parts = _skeleton(strings=False)
     parts["xl/worksheets/sheet1.xml"] = _header_sheet(extra)
     return _zip(folder / "zip-bomb.xlsx", parts)
+
+
+def rows_bomb(folder: Path, rows: int) -> Path:
+    """900 MB of blank rows, under the size limits: refused past Excel's row limit."""
+
+    def extra() -> object:
+        block = b"<row/>" * 100_000
+        for _ in range((900 << 20) // len(block)):
+            yield block
+
+    parts = _skeleton(strings=False)
+    parts["xl/worksheets/sheet1.xml"] = _header_sheet(extra)
+    return _zip(folder / "rows-bomb.xlsx", parts)
 
 
 def giant_cell(folder: Path, rows: int) -> Path:
@@ -202,7 +211,7 @@ def xlsx_rows(folder: Path, rows: int) -> Path:
         yield b"</sst>"
 
     def sheet() -> object:
-        yield f"<worksheet {MAIN}><sheetData><row r=\"1\">".encode()
+        yield f'<worksheet {MAIN}><sheetData><row r="1">'.encode()
         yield b"".join(b'<c r="%c1" t="s"><v>%d</v></c>' % (65 + n, n) for n in range(6))
         yield b"</row>"
         for start in range(0, rows, 10_000):
@@ -228,6 +237,7 @@ CASES: dict[str, tuple[Callable[[Path, int], Path], str]] = {
     "strings-bomb": (strings_bomb, "refused"),
     "strings-count": (strings_count, "refused"),
     "zip-bomb": (zip_bomb, "refused"),
+    "rows-bomb": (rows_bomb, "refused"),
     "giant-cell": (giant_cell, "refused"),
     "wide-rows": (wide_rows, "refused"),
     "csv-one-line": (csv_one_line, "refused"),
@@ -237,10 +247,10 @@ CASES: dict[str, tuple[Callable[[Path, int], Path], str]] = {
 
 CHILD = """
 import json, resource, sys, time
-sys.path.insert(0, sys.argv[3])
+sys.path[:0] = [sys.argv[3], sys.argv[3] + "/bench"]
 from sbee_desk.db.database import open_database
 from sbee_desk.services.importing import ImportFailed, import_export
-from bench._common import chef
+from _common import chef
 db = open_database(sys.argv[1])
 actor = chef(db)
 start = time.perf_counter()
@@ -290,9 +300,13 @@ def main(argv: list[str] | None = None) -> int:
     print("|---|---:|---|---|---:|---:|")
     for name in args.case or list(CASES):
         report = run_case(name, args.rows, args.db)
-        ok = report.get("outcome") == report.get("expected") and float(
-            report.get("peak_mb", 1e9)  # type: ignore[arg-type]
-        ) <= LIMIT_MB
+        ok = (
+            report.get("outcome") == report.get("expected")
+            and float(
+                report.get("peak_mb", 1e9)  # type: ignore[arg-type]
+            )
+            <= LIMIT_MB
+        )
         failed |= not ok
         print(
             f"| {name} | {report.get('file_mb')} | {report.get('expected')} | "

@@ -26,8 +26,10 @@ import posixpath
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
-from typing import Any, cast
-from xml.etree.ElementTree import Element, ParseError, XMLPullParser
+from typing import Any
+
+from lxml import etree
+from lxml.etree import XMLPullParser
 
 from sbee_desk.importers.results import WorkbookError
 
@@ -37,10 +39,11 @@ MAX_MEMBERS = 10_000
 MAX_TOTAL_BYTES = 2 << 30
 #: one worksheet, uncompressed (a full 1 048 576-row sheet of the export is ~500 MB)
 MAX_SHEET_BYTES = 1 << 30
-#: the shared strings, uncompressed
-MAX_STRINGS_BYTES = 64 << 20
-#: the shared strings, counted
-MAX_STRINGS = 2_000_000
+#: the shared strings, uncompressed (a 1 048 576-row sheet of clients, as Excel writes
+#: it, holds ~2 million distinct texts in ~70 MB)
+MAX_STRINGS_BYTES = 96 << 20
+#: the shared strings, counted (~80 bytes of memory each)
+MAX_STRINGS = 3_000_000
 #: any other part read (workbook, relationships, styles), uncompressed
 MAX_PART_BYTES = 16 << 20
 #: one text run between two tags: a cell of the export is a few dozen characters
@@ -67,15 +70,25 @@ _REL_ID = (
 _BUILTIN_DATE_FORMATS = frozenset({*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)})
 
 
-def _local(tag: str) -> str:
-    return tag.rpartition("}")[2]
+_LOCAL: dict[str, str] = {}
 
 
-def _stream(archive: zipfile.ZipFile, name: str, limit: int) -> Iterator[tuple[str, Element]]:
-    """``(event, element)`` of part ``name``, each block checked before it is parsed.
+def _local(tag: object) -> str:
+    """The tag without its namespace (``""`` for a comment or a processing instruction)."""
+    if not isinstance(tag, str):
+        return ""
+    name = _LOCAL.get(tag)
+    if name is None:
+        name = _LOCAL[tag] = tag.rpartition("}")[2] if len(_LOCAL) < 1000 else tag
+    return name
 
-    Every element is cleared from its parent once ended: the caller reads an
-    element's attributes at ``start`` and its text at ``end``.
+
+def _stream(archive: zipfile.ZipFile, name: str, limit: int) -> Iterator[Any]:
+    """The elements of part ``name`` as each ends, each block checked before it is parsed.
+
+    When the caller is done with an element (its attributes and children are all
+    there), its earlier siblings are dropped: the tree never holds more than the
+    path to the current element and the last child of each of its ancestors.
     """
     try:
         info = archive.getinfo(name)
@@ -83,53 +96,55 @@ def _stream(archive: zipfile.ZipFile, name: str, limit: int) -> Iterator[tuple[s
         raise WorkbookError("XLSX_PART_MISSING", part=name) from None
     if info.file_size > limit:
         raise WorkbookError("XLSX_PART_TOO_LARGE", part=name, size=info.file_size, limit=limit)
-    parser: XMLPullParser[Element] = XMLPullParser(events=("start", "end"))
-    stack: list[Element] = []
+    parser = XMLPullParser(
+        events=("end",), resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+    )
     tail = b""
     run = 0  # bytes since the last "<", carried over blocks
     try:
         with archive.open(info) as part:
-            while block := part.read(BLOCK):
-                window = tail + block
-                if b"<!DOCTYPE" in window or b"<![CDATA[" in window or b"<!ENTITY" in window:
-                    raise WorkbookError("XLSX_DTD", part=name)
-                tail = block[-16:]
-                pieces = block.split(b"<")
-                if len(pieces) == 1:
-                    run += len(block)
-                else:
-                    run = max(run + len(pieces[0]), max(map(len, pieces[1:-1]), default=0))
-                    if run <= MAX_TEXT_BYTES:
-                        run = len(pieces[-1])
-                if run > MAX_TEXT_BYTES:
-                    raise WorkbookError("XLSX_TEXT_TOO_LONG", part=name, limit=MAX_TEXT_BYTES)
-                parser.feed(block)
-                for event, element in _events(parser):
-                    yield event, element
-                    if event == "start":
-                        stack.append(element)
+            while True:
+                block = part.read(BLOCK)
+                if block:
+                    window = tail + block
+                    if b"<!DOCTYPE" in window or b"<![CDATA[" in window or b"<!ENTITY" in window:
+                        raise WorkbookError("XLSX_DTD", part=name)
+                    tail = block[-16:]
+                    pieces = block.split(b"<")
+                    if len(pieces) == 1:
+                        run += len(block)
                     else:
-                        if stack:
-                            stack.pop()
-                        if stack:
-                            stack[-1].clear()
-                        else:
-                            element.clear()
-            parser.close()
-            yield from _events(parser)
+                        run = max(run + len(pieces[0]), max(map(len, pieces[1:-1]), default=0))
+                        if run <= MAX_TEXT_BYTES:
+                            run = len(pieces[-1])
+                    if run > MAX_TEXT_BYTES:
+                        raise WorkbookError("XLSX_TEXT_TOO_LONG", part=name, limit=MAX_TEXT_BYTES)
+                    parser.feed(block)
+                else:
+                    parser.close()
+                for _event, element in parser.read_events():
+                    yield element
+                    parent = element.getparent()
+                    if parent is not None:
+                        while element.getprevious() is not None:
+                            del parent[0]
+                if not block:
+                    return
     except WorkbookError:
         raise
-    except ParseError as exc:
+    except etree.XMLSyntaxError as exc:
         line = exc.position[0] if getattr(exc, "position", None) else 0
         raise WorkbookError("XLSX_PART_DAMAGED", part=name, line=line) from None
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError):
+    except (
+        etree.LxmlError,
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        OSError,
+        ValueError,
+        NotImplementedError,
+    ):
         raise WorkbookError("XLSX_PART_DAMAGED", part=name, line=0) from None
-
-
-def _events(parser: XMLPullParser[Element]) -> Iterator[tuple[str, Element]]:
-    """The parser's start and end events (its other kinds are not asked for)."""
-    for item in parser.read_events():
-        yield cast(tuple[str, Element], item)
 
 
 def _relationships(archive: zipfile.ZipFile, part: str) -> dict[str, str]:
@@ -139,8 +154,8 @@ def _relationships(archive: zipfile.ZipFile, part: str) -> dict[str, str]:
     if rels not in archive.NameToInfo:
         return {}
     targets: dict[str, str] = {}
-    for event, element in _stream(archive, rels, MAX_PART_BYTES):
-        if event == "start" and _local(element.tag) == "Relationship":
+    for element in _stream(archive, rels, MAX_PART_BYTES):
+        if _local(element.tag) == "Relationship":
             target = element.get("Target", "")
             if element.get("TargetMode") == "External":
                 continue
@@ -192,9 +207,7 @@ class Workbook:
         self.epoch = dt.datetime(1899, 12, 30)
         #: sheet title → part name, in the workbook's order
         self.sheets: dict[str, str] = {}
-        for event, element in _stream(self.archive, main, MAX_PART_BYTES):
-            if event != "start":
-                continue
+        for element in _stream(self.archive, main, MAX_PART_BYTES):
             tag = _local(element.tag)
             if tag == "workbookPr" and element.get("date1904") in ("1", "true"):
                 self.epoch = dt.datetime(1904, 1, 1)
@@ -223,16 +236,13 @@ class Workbook:
         custom: dict[int, bool] = {}
         dates: set[int] = set()
         index = -1
-        in_xfs = False
-        for event, element in _stream(self.archive, part, MAX_PART_BYTES):
+        for element in _stream(self.archive, part, MAX_PART_BYTES):
             tag = _local(element.tag)
-            if tag == "cellXfs":
-                in_xfs = event == "start"
-            elif event == "start" and tag == "numFmt":
+            if tag == "numFmt":
                 fmt_id = _int(element.get("numFmtId"))
                 if fmt_id is not None:
                     custom[fmt_id] = bool(is_date_format(element.get("formatCode", "")))
-            elif event == "start" and tag == "xf" and in_xfs:
+            elif tag == "xf" and _local(element.getparent().tag) == "cellXfs":
                 index += 1
                 fmt = _int(element.get("numFmtId")) or 0
                 if custom.get(fmt, fmt in _BUILTIN_DATE_FORMATS):
@@ -243,17 +253,13 @@ class Workbook:
         if part is None or part not in self.archive.NameToInfo:
             return []
         strings: list[str] = []
-        texts: list[str] = []
-        phonetic = 0
-        for event, element in _stream(self.archive, part, MAX_STRINGS_BYTES):
+        texts = _Texts()
+        for element in _stream(self.archive, part, MAX_STRINGS_BYTES):
             tag = _local(element.tag)
-            if tag == "rPh":
-                phonetic += 1 if event == "start" else -1
-            elif event == "end" and tag == "t" and not phonetic:
-                texts.append(element.text or "")
-            elif event == "end" and tag == "si":
-                strings.append("".join(texts)[:MAX_CELL_CHARS])
-                texts.clear()
+            if tag == "t":
+                texts.add(element)
+            elif tag == "si":
+                strings.append(texts.pop())
                 if len(strings) > MAX_STRINGS:
                     raise WorkbookError("XLSX_TOO_MANY_STRINGS", limit=MAX_STRINGS)
         return strings
@@ -270,45 +276,41 @@ class Workbook:
         date_styles = self.date_styles
         number = 0
         values: list[object] = []
-        extra = 0
-        cells = 0
-        column = 0
-        cell_type = ""
-        style = 0
+        extra = cells = column = 0
+        current: Any = None  # the row element the cells belong to
         value: str | None = None
-        inline: list[str] = []
-        in_row = False
-        for event, element in _stream(self.archive, part, MAX_SHEET_BYTES):
+        inline = _Texts()
+        for element in _stream(self.archive, part, MAX_SHEET_BYTES):
             tag = _local(element.tag)
-            if event == "start":
-                if tag == "c" and in_row:
-                    ref = element.get("r")
-                    column = _column(ref) if ref else column + 1
-                    cell_type = element.get("t", "n")
-                    style = _int(element.get("s")) or 0
-                    value = None
-                    inline.clear()
-                    cells += 1
-                    if cells > MAX_ROW_CELLS:
-                        raise WorkbookError("XLSX_ROW_TOO_WIDE", row=number, limit=MAX_ROW_CELLS)
-                elif tag == "row":
-                    if in_row:
-                        raise WorkbookError("XLSX_PART_DAMAGED", part=part, line=0)
-                    in_row = True
-                    given = _int(element.get("r"))
-                    number = given if given is not None else number + 1
-                    if number > MAX_SHEET_ROWS or number < 1:
-                        raise WorkbookError("XLSX_TOO_MANY_ROWS", limit=MAX_SHEET_ROWS)
-                    values = []
-                    extra = cells = column = 0
-                continue
             if tag == "v":
                 value = element.text
             elif tag == "t":
-                inline.append(element.text or "")
-            elif tag == "c" and in_row:
+                inline.add(element)
+            elif tag == "c":
+                row = element.getparent()
+                if row is None or _local(row.tag) != "row":
+                    continue
+                if row is not current:
+                    current = row
+                    number = _row_number(row, number)
+                    values = []
+                    extra = cells = column = 0
+                cells += 1
+                if cells > MAX_ROW_CELLS:
+                    raise WorkbookError("XLSX_ROW_TOO_WIDE", row=number, limit=MAX_ROW_CELLS)
+                ref = element.get("r")
+                column = _column(ref) if ref else column + 1
+                text, value = value, None
                 try:
-                    cell = _cell(cell_type, value, inline, style, strings, date_styles, self.epoch)
+                    cell = _cell(
+                        element.get("t", "n"),
+                        text,
+                        inline.pop(),
+                        _int(element.get("s")) or 0,
+                        strings,
+                        date_styles,
+                        self.epoch,
+                    )
                 except (ValueError, IndexError, OverflowError):
                     raise WorkbookError("XLSX_BAD_CELL", row=number, column=column) from None
                 if cell is None or not 1 <= column <= MAX_SHEET_COLUMNS:
@@ -323,15 +325,49 @@ class Workbook:
                     values.extend([None] * (limit - len(values)))
                     values.append(cell)
             elif tag == "row":
-                in_row = False
+                if element is not current:  # a row without cells
+                    number = _row_number(element, number)
+                    values = []
+                current = None
                 if values:
                     yield number, values
+                values = []
+
+
+class _Texts:
+    """The ``t`` elements of one string (rich text has several), the phonetic hints
+    (``rPh``) left out, up to :data:`MAX_CELL_CHARS` characters."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.size = 0
+
+    def add(self, element: Any) -> None:
+        parent = element.getparent()
+        if self.size < MAX_CELL_CHARS and (parent is None or _local(parent.tag) != "rPh"):
+            text = element.text or ""
+            self.parts.append(text)
+            self.size += len(text)
+
+    def pop(self) -> str:
+        text = "".join(self.parts)[:MAX_CELL_CHARS]
+        self.parts.clear()
+        self.size = 0
+        return text
+
+
+def _row_number(row: Any, previous: int) -> int:
+    given = _int(row.get("r"))
+    number = given if given is not None else previous + 1
+    if number > MAX_SHEET_ROWS or number < 1:
+        raise WorkbookError("XLSX_TOO_MANY_ROWS", limit=MAX_SHEET_ROWS)
+    return number
 
 
 def _cell(
     cell_type: str,
     value: str | None,
-    inline: list[str],
+    inline: str | None,
     style: int,
     strings: list[str],
     date_styles: frozenset[int],
@@ -339,7 +375,7 @@ def _cell(
 ) -> object:
     """The value of one cell; raises ValueError / IndexError when it makes no sense."""
     if cell_type == "inlineStr":
-        return "".join(inline)[:MAX_CELL_CHARS] if inline else None
+        return inline or None
     if value is None:
         return None
     if cell_type == "s":

@@ -16,6 +16,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+from lxml import etree
 from sqlalchemy import select
 
 from sbee_desk.db.database import Database
@@ -143,7 +144,7 @@ def test_a_file_that_is_no_workbook_says_so_in_french(
     ]
 
 
-class CountingParser(xlsx.XMLPullParser):  # type: ignore[misc]
+class CountingParser(etree.XMLPullParser):  # type: ignore[misc]
     """Counts the bytes handed to any XML parser."""
 
     fed = 0
