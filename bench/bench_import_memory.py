@@ -106,7 +106,7 @@ def strings_count(folder: Path, rows: int) -> Path:
 
     def pieces() -> object:
         yield f"<sst {MAIN}>".encode()
-        for start in range(0, 3_500_000, 100_000):
+        for start in range(0, 3_000_000, 100_000):
             yield b"".join(b"<si><t>%d</t></si>" % n for n in range(start, start + 100_000))
         yield b"</sst>"
 

@@ -4,9 +4,11 @@
 the files read with their SHA-256, and warnings about what is ignored. Each
 :class:`TableSource` then streams its rows as ``(line, cells)`` where ``line`` is
 the physical line of the file (header = 1) or the sheet's row number, and the
-cells are text: the CSV is read by the C ``csv`` module, workbook cells (Excel
-dates, numbers, text) are turned into the text the CSV would hold. Nothing is
-kept in memory but the row being read.
+cells are text: the CSV is split by ``str.split`` or the C ``csv`` module, workbook
+cells (read by the bounded :mod:`sbee_desk.importers.xlsx`: Excel dates, numbers,
+text) are turned into the text the CSV would hold. Nothing is kept in memory but one
+chunk of rows, bounded in rows and in characters whatever the file; anything that
+cannot be read is a :class:`SourceError` worded in French, never a library's text.
 """
 
 from __future__ import annotations

@@ -86,8 +86,9 @@ class Staging:
     """The staging tables of one import, on the connection of its transaction."""
 
     #: SQLite page cache (KiB) per schema while importing: index builds and merges of
-    #: millions of rows thrash the default 2 MiB. Restored afterwards.
-    SQLITE_CACHE_KIB = 128 * 1024
+    #: millions of rows thrash the default 2 MiB. Restored afterwards. Two schemas (main,
+    #: temp) at most this each: part of the import's 500 MB budget (bench_import_memory).
+    SQLITE_CACHE_KIB = 64 * 1024
 
     def __init__(self, connection: Connection) -> None:
         self.connection = connection

@@ -42,8 +42,8 @@ MAX_SHEET_BYTES = 1 << 30
 #: the shared strings, uncompressed (a 1 048 576-row sheet of clients, as Excel writes
 #: it, holds ~2 million distinct texts in ~70 MB)
 MAX_STRINGS_BYTES = 96 << 20
-#: the shared strings, counted (~80 bytes of memory each)
-MAX_STRINGS = 3_000_000
+#: the shared strings, counted (~65 bytes of memory each)
+MAX_STRINGS = 2_500_000
 #: any other part read (workbook, relationships, styles), uncompressed
 MAX_PART_BYTES = 16 << 20
 #: one text run between two tags: a cell of the export is a few dozen characters
