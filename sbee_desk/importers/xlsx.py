@@ -42,8 +42,12 @@ MAX_SHEET_BYTES = 1 << 30
 #: the shared strings, uncompressed (a 1 048 576-row sheet of clients, as Excel writes
 #: it, holds ~2 million distinct texts in ~70 MB)
 MAX_STRINGS_BYTES = 96 << 20
-#: the shared strings, counted (~65 bytes of memory each)
+#: the shared strings, counted
 MAX_STRINGS = 2_500_000
+#: the shared strings' memory, estimated as they are read (a Python string costs about
+#: 80 bytes plus its characters): the largest part of the import's 500 MB budget
+MAX_STRINGS_MEMORY = 192 << 20
+_STRING_COST = 80
 #: any other part read (workbook, relationships, styles), uncompressed
 MAX_PART_BYTES = 16 << 20
 #: one text run between two tags: a cell of the export is a few dozen characters
@@ -254,12 +258,17 @@ class Workbook:
             return []
         strings: list[str] = []
         texts = _Texts()
+        memory = 0
         for element in _stream(self.archive, part, MAX_STRINGS_BYTES):
             tag = _local(element.tag)
             if tag == "t":
                 texts.add(element)
             elif tag == "si":
-                strings.append(texts.pop())
+                text = texts.pop()
+                strings.append(text)
+                memory += _STRING_COST + len(text)
+                if memory > MAX_STRINGS_MEMORY:
+                    raise WorkbookError("XLSX_STRINGS_TOO_LARGE", limit=MAX_STRINGS_MEMORY)
                 if len(strings) > MAX_STRINGS:
                     raise WorkbookError("XLSX_TOO_MANY_STRINGS", limit=MAX_STRINGS)
         return strings

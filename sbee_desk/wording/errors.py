@@ -418,6 +418,10 @@ MESSAGES: dict[str, Template] = {
         f"{_size(d['limit'])}"
     ),
     "XLSX_TOO_MANY_STRINGS": "classeur « {name} » refusé : plus de {limit} textes différents",
+    "XLSX_STRINGS_TOO_LARGE": lambda d: (
+        f"classeur « {d['name']} » refusé : ses textes occuperaient plus de "
+        f"{_size(d['limit'])} en mémoire"
+    ),
     "XLSX_NO_SHEET": "classeur « {name} » sans aucune feuille",
     "XLSX_ROW_TOO_WIDE": "{sheet} : ligne de plus de {limit} cellules",
     "XLSX_TOO_MANY_ROWS": "{sheet} : plus de {limit} lignes (la limite d'Excel)",

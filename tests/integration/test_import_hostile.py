@@ -217,6 +217,17 @@ def test_too_many_shared_strings_are_refused_while_counted(
     ]
 
 
+def test_shared_strings_beyond_their_memory_budget_are_refused(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(xlsx, "MAX_STRINGS_MEMORY", 100_000)
+    bomb = with_strings(workbook(tmp_path), shared_strings(5000))
+    assert problems_of(db, bomb) == [
+        "bomb.xlsx:0: : classeur « bomb.xlsx » refusé : ses textes occuperaient plus de "
+        "97,7 Ko en mémoire"
+    ]
+
+
 def test_a_zip_bomb_is_refused_on_its_declared_sizes(
     db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, counting: type[CountingParser]
 ) -> None:
