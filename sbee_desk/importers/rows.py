@@ -321,7 +321,10 @@ def _raise_reject() -> Any:
 
 
 #: the spellings of ``annulee`` the fast path knows (others: :func:`parse_flag`)
-_FAST_FLAGS = {"non": False, "oui": True, "NON": False, "OUI": True, "Non": False, "Oui": True}
+_FAST_FLAGS = {
+    **{spelling: False for spelling in ("non", "NON", "Non", "0", "faux", "FAUX", "Faux")},
+    **{spelling: True for spelling in ("oui", "OUI", "Oui", "1", "vrai", "VRAI", "Vrai")},
+}
 #: distinct dates are few (days of a few years): remember their ISO form
 _DATE_CACHE_SIZE = 100_000
 
