@@ -39,6 +39,14 @@ def os_reason(exc: OSError) -> str:
         return "disque plein"
     if exc.errno == errno.EROFS:
         return "support en lecture seule"
+    if isinstance(exc, IsADirectoryError):
+        return "c'est un dossier"
+    if isinstance(exc, FileNotFoundError):
+        return "introuvable"
+    if exc.errno == errno.EIO:
+        return "erreur de lecture du support (disque ou clé USB endommagé ?)"
+    if exc.errno == errno.ENAMETOOLONG:
+        return "nom trop long"
     return exc.strerror or str(exc)
 
 
