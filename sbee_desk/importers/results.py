@@ -43,9 +43,19 @@ class ImportFailed(ServiceError):
     """Something is invalid: nothing was written. ``problems`` lists every problem
     (data: ``count``, how many)."""
 
-    def __init__(self, problems: list[ImportProblem]) -> None:
-        super().__init__("IMPORT_FAILED", count=len(problems))
+    def __init__(self, problems: list[ImportProblem], total: int | None = None) -> None:
+        """``total``: how many problems were found, when ``problems`` lists only some
+        (its last line then says how many more)."""
+        count = len(problems) if total is None else total
+        super().__init__("IMPORT_FAILED", count=count)
         self.problems = problems
+        self.total = count
+
+
+class WorkbookError(ServiceError):
+    """A workbook that cannot be read or is refused (:mod:`sbee_desk.importers.xlsx`):
+    the reader adds the file's ``name`` and, for a sheet, its ``sheet`` label to the
+    data before wording it."""
 
 
 class ImportCancelled(ServiceError):

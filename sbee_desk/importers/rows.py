@@ -23,17 +23,23 @@ from sbee_desk.importers.formats import Column, Kind, TableSpec
 from sbee_desk.importers.results import ImportProblem, warning_of
 from sbee_desk.importers.values import (
     CATEGORIES,
+    CONTROL,
     MAX_AMOUNT_DIGITS,
     VOLTAGES,
     BadValue,
     normalize_name,
     parse_date,
     parser_for,
+    shown,
 )
 from sbee_desk.wording import errors as wording
 
 #: Beyond this many problems, the others are counted, not listed.
-MAX_PROBLEMS = 10_000
+MAX_PROBLEMS = 200
+#: a header wider than this is refused (the widest table has 10 columns)
+MAX_COLUMNS = 1_000
+#: unknown columns warned about one by one, per file; the others are counted
+MAX_COLUMN_WARNINGS = 20
 
 Staged = tuple[Any, ...]
 Row = tuple[int, list[str]]
@@ -56,6 +62,10 @@ class Problems:
     def add_coded(self, table: str, line: int, column: str, code: str, /, **data: Any) -> None:
         """Add the problem ``code``, its words in :mod:`sbee_desk.wording.errors`."""
         self.add(table, line, column, wording.message(code, data))
+
+    def count_more(self, count: int) -> None:
+        """``count`` more problems, found but not listed (the list is full)."""
+        self.overflow += count
 
     def room(self) -> int:
         return max(self.limit - len(self.items), 0)
@@ -95,18 +105,25 @@ class RowPlan:
             i for i, raw in enumerate(header) if not normalize_name(raw)
         )
         self._unnamed_warned: set[int] = set()
+        unknown = 0
         for index, raw in enumerate(header):
             name = normalize_name(raw)
             if not name:
                 continue
             if name not in known:
-                self.warnings.append(
-                    warning_of("UNKNOWN_COLUMN", file=label, column=str(raw).strip())
-                )
+                unknown += 1
+                if unknown <= MAX_COLUMN_WARNINGS:
+                    self.warnings.append(
+                        warning_of("UNKNOWN_COLUMN", file=label, column=shown(str(raw).strip()))
+                    )
             elif name in positions:
                 problems.add_coded(spec.name, 1, name, "DUPLICATE_COLUMN", column=name)
             else:
                 positions[name] = index
+        if unknown > MAX_COLUMN_WARNINGS:
+            self.warnings.append(
+                warning_of("UNKNOWN_COLUMNS_MORE", file=label, count=unknown - MAX_COLUMN_WARNINGS)
+            )
         for col in spec.columns:
             if col.required and col.name not in positions:
                 problems.add_coded(spec.name, 1, col.name, "MISSING_COLUMN", column=col.name)
@@ -144,7 +161,12 @@ class RowPlan:
             extra = [cell.strip() for cell in row[self.width :] if cell.strip()]
             if extra:
                 problems.add_coded(
-                    table, line, "", "VALUES_BEYOND_LAST_COLUMN", count=len(extra), first=extra[0]
+                    table,
+                    line,
+                    "",
+                    "VALUES_BEYOND_LAST_COLUMN",
+                    count=len(extra),
+                    first=shown(extra[0]),
                 )
         for index in self.unnamed:
             if index < len(row) and row[index].strip() and index not in self._unnamed_warned:
@@ -155,7 +177,7 @@ class RowPlan:
                         file=self.label,
                         number=index + 1,
                         line=line,
-                        text=row[index].strip(),
+                        text=shown(row[index].strip()),
                     )
                 )
         values: list[Any] = [line]
@@ -175,7 +197,9 @@ class RowPlan:
                 values.append(slot.parse(text))
             except BadValue as exc:
                 problems.add(table, line, col.name, str(exc))
-                values.append(None)
+                # staged without its control characters (never written: the import
+                # fails), so the rows that refer to it are not reported unknown too
+                values.append(CONTROL.sub("", text) if exc.code == "CONTROL_CHARACTER" else None)
         for before, after in self._order:
             first, second = values[before + 1], values[after + 1]
             if first is not None and second is not None and second < first:
@@ -209,6 +233,7 @@ class RowPlan:
             "VOLTAGES": {v: v for v in VOLTAGES},
             "CATEGORIES": {c: c for c in CATEGORIES},
             "DATES": {},
+            "CONTROL": CONTROL.search,
         }
         env["date"] = _date_cache(env["DATES"])
         body: list[str] = []
@@ -263,7 +288,7 @@ def fast(out, chunk):
     append = out.append
     rejected = []
     for line, row in chunk:
-        if len(row) != {self.width}:
+        if len(row) != {self.width} or CONTROL("".join(row)):
             rejected.append((line, row))
             continue
         try:
@@ -296,7 +321,10 @@ def _raise_reject() -> Any:
 
 
 #: the spellings of ``annulee`` the fast path knows (others: :func:`parse_flag`)
-_FAST_FLAGS = {"non": False, "oui": True, "NON": False, "OUI": True, "Non": False, "Oui": True}
+_FAST_FLAGS = {
+    **{spelling: False for spelling in ("non", "NON", "Non", "0", "faux", "FAUX", "Faux")},
+    **{spelling: True for spelling in ("oui", "OUI", "Oui", "1", "vrai", "VRAI", "Vrai")},
+}
 #: distinct dates are few (days of a few years): remember their ISO form
 _DATE_CACHE_SIZE = 100_000
 

@@ -86,8 +86,9 @@ class Staging:
     """The staging tables of one import, on the connection of its transaction."""
 
     #: SQLite page cache (KiB) per schema while importing: index builds and merges of
-    #: millions of rows thrash the default 2 MiB. Restored afterwards.
-    SQLITE_CACHE_KIB = 128 * 1024
+    #: millions of rows thrash the default 2 MiB. Restored afterwards. Two schemas (main,
+    #: temp) at most this each: part of the import's 500 MB budget (bench_import_memory).
+    SQLITE_CACHE_KIB = 64 * 1024
 
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
@@ -174,6 +175,17 @@ class Staging:
 
     # -- checks ------------------------------------------------------------------------------
 
+    def _listed(self, sql: str, problems: Problems) -> list[tuple[Any, ...]]:
+        """The rows of a check to list (as many as ``problems`` has room for), the
+        others counted. ``sql`` ends with ``total`` (``count(*) OVER ()``) and ``LIMIT :n``."""
+        room = problems.room()
+        rows = self._exec(sql, n=max(room, 1)).all()
+        if not rows:
+            return []
+        listed = [tuple(row[:-1]) for row in rows[:room]]
+        problems.count_more(int(rows[0][-1]) - len(listed))
+        return listed
+
     def find_duplicates(self, spec: TableSpec, problems: Problems) -> None:
         """Every repeated key, reported on its second (third…) occurrence."""
         if spec.name in self.unique:
@@ -181,14 +193,15 @@ class Staging:
         keys = spec.key_targets
         not_null = " AND ".join(f"{k} IS NOT NULL" for k in keys)
         join = " AND ".join(f"s.{k} = d.{k}" for k in keys)
-        rows = self._exec(
-            f"SELECT s.line, d.first_line, {', '.join('s.' + k for k in keys)} "
+        rows = self._listed(
+            f"SELECT s.line, d.first_line, {', '.join('s.' + k for k in keys)}, "
+            f"count(*) OVER () AS total "
             f"FROM {spec.staging} s JOIN ("
             f"  SELECT {', '.join(keys)}, min(line) AS first_line FROM {spec.staging}"
             f"  WHERE {not_null} GROUP BY {', '.join(keys)} HAVING count(*) > 1"
             f") d ON {join} WHERE s.line > d.first_line ORDER BY s.line LIMIT :n",
-            n=problems.room() + 1,
-        ).all()
+            problems,
+        )
         kinds = [spec.column(name).kind for name in spec.key]
         for line, first_line, *key in rows:
             shown = " / ".join(str(_json(v, k)) for v, k in zip(key, kinds, strict=True))
@@ -224,11 +237,11 @@ class Staging:
             clauses.append(
                 f"NOT EXISTS (SELECT 1 FROM {target.model.name} m WHERE m.{key} = s.{column})"
             )
-            rows = self._exec(
-                f"SELECT s.line, s.{column} FROM {spec.staging} s "
+            rows = self._listed(
+                f"SELECT s.line, s.{column}, count(*) OVER () AS total FROM {spec.staging} s "
                 f"WHERE {' AND '.join(clauses)} ORDER BY s.line LIMIT :n",
-                n=problems.room() + 1,
-            ).all()
+                problems,
+            )
             for line, value in rows:
                 problems.add_coded(
                     spec.name, line, ref.column, "UNKNOWN_REFERENCE", table=ref.table, value=value

@@ -17,10 +17,35 @@ from collections.abc import Callable
 from sbee_desk.domain.enums import CustomerCategory, Voltage
 from sbee_desk.importers.formats import Kind
 from sbee_desk.services.errors import ServiceError
+from sbee_desk.wording.errors import message
+
+#: characters no text of the export may hold: C0 controls but tab and line breaks (the
+#: XML rule, so a workbook and a CSV agree), DEL and the C1 controls. PostgreSQL refuses
+#: NUL outright; the others are a damaged file, never a name or an address.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+#: a value quoted in a message is cut beyond this many characters
+MAX_SHOWN = 80
+
+
+def shown(text: str) -> str:
+    """A value as a message quotes it: control characters made visible (``\\x00``),
+    cut to :data:`MAX_SHOWN` characters."""
+    cut = text[: MAX_SHOWN + 1]
+    if CONTROL.search(cut):
+        cut = CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", cut)
+    if len(text) > MAX_SHOWN:
+        return f"{cut[:MAX_SHOWN]}… ({len(text)} caractères)"
+    return cut
 
 
 class BadValue(ServiceError, ValueError):
-    """A cell that cannot be read (data: ``text``, the cell); ``str()`` is French."""
+    """A cell that cannot be read (data: ``text``, the cell as shown); ``str()`` is French."""
+
+    def __str__(self) -> str:
+        text = self.data.get("text")
+        if isinstance(text, str):
+            return message(self.code, {**self.data, "text": shown(text)})
+        return super().__str__()
 
 
 _fromisoformat = dt.date.fromisoformat
@@ -28,6 +53,8 @@ _SHORT_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})\Z")
 _PERIOD = re.compile(r"\d{4}-(0[1-9]|1[0-2])\Z")
 #: thousands separators accepted in amounts: space, no-break space, narrow and thin spaces
 _THOUSANDS = str.maketrans("", "", " \u00a0\u202f\u2009")
+#: a zero decimal part, as spreadsheets write whole amounts
+_ZERO_DECIMALS = (",00", ".00", ",0", ".0")
 #: 15 digits: far above any FCFA amount, far below the 64-bit limit of the database
 MAX_AMOUNT_DIGITS = 15
 
@@ -67,8 +94,16 @@ def parse_date(text: str) -> str:
 
 
 def parse_amount(text: str) -> int:
-    """Whole FCFA, spaces as thousands separators: ``125 000`` → 125000. May be negative."""
+    """Whole FCFA, spaces as thousands separators: ``125 000`` → 125000. May be negative.
+
+    A zero decimal part, as a spreadsheet writes it, is accepted: ``74802,00``,
+    ``74802.0``; any other decimal part is refused.
+    """
     digits = text if text.isdigit() else text.translate(_THOUSANDS)
+    for zero in _ZERO_DECIMALS:
+        if digits.endswith(zero):
+            digits = digits[: -len(zero)]
+            break
     body = digits[1:] if digits[:1] == "-" else digits
     if not (body.isascii() and body.isdigit()):
         if any(sep in body for sep in ".,") and body.replace(".", "").replace(",", "").isdigit():
@@ -93,11 +128,12 @@ def parse_payment_amount(text: str) -> int:
     return amount
 
 
-_FLAGS = {"oui": True, "non": False}
+_FLAGS = {"oui": True, "non": False, "1": True, "0": False, "vrai": True, "faux": False}
 
 
 def parse_flag(text: str) -> bool:
-    """``oui`` / ``non``, in any case (an empty cell, ``non``, never reaches here)."""
+    """``oui``/``non``, ``1``/``0``, ``vrai``/``faux``, in any case (an empty cell,
+    ``non``, never reaches here)."""
     try:
         return _FLAGS[text.lower()]
     except KeyError:
@@ -125,14 +161,17 @@ def parse_period(text: str) -> str:
 
 
 def text_parser(max_len: int | None) -> Callable[[str], str]:
-    """Text cells are taken as they are (stripped), within the model's length."""
-    if max_len is None:
-        return str
+    """Text cells are taken as they are (stripped), within the model's length and
+    without control characters."""
     limit = max_len
+    search = CONTROL.search
 
     def parse_text(text: str) -> str:
-        if len(text) > limit:
+        if limit is not None and len(text) > limit:
             raise BadValue("TEXT_TOO_LONG", text=text, limit=limit)
+        found = search(text)
+        if found:
+            raise BadValue("CONTROL_CHARACTER", text=text, char=f"U+{ord(found.group()):04X}")
         return text
 
     return parse_text
@@ -164,5 +203,5 @@ def normalize_name(name: object) -> str:
 
 
 def detect_separator(header_line: str) -> str:
-    """``;`` or ``,``: whichever the header line uses most (``;`` when neither)."""
-    return "," if header_line.count(",") > header_line.count(";") else ";"
+    """``;``, ``,`` or tab: whichever the header line uses most (``;`` when tied or none)."""
+    return max(";,\t", key=header_line.count)

@@ -39,7 +39,7 @@ from sbee_desk.importers.results import (
     TableCounts,
     problem_of,
 )
-from sbee_desk.importers.rows import Problems, RowPlan
+from sbee_desk.importers.rows import MAX_COLUMNS, Problems, RowPlan
 from sbee_desk.importers.sources import Source, SourceError, TableSource, open_source
 from sbee_desk.importers.staging import Staging
 from sbee_desk.services import audit, audit_anchor
@@ -190,7 +190,7 @@ class _Run:
         for spec in staging.tables.values():
             staging.find_unknown_references(spec, self.problems, skip=self.broken)
         if self.problems:
-            raise ImportFailed(self.sorted_problems())
+            raise ImportFailed(self.sorted_problems(), total=len(self.problems))
 
         agencies, zones = staging.create_agencies_and_zones()
         counts: dict[str, TableCounts] = {}
@@ -227,10 +227,19 @@ class _Run:
         except SourceError as exc:
             self._broken(spec, exc.problem)
             return
+        self.warnings.extend(table.warnings)  # read as Windows-1252…
         if header is None or not any(cell.strip() for cell in header):
             self._broken(
                 spec,
                 problem_of(spec.name, 1, "", "EMPTY_TABLE_FILE", name=table.label),
+            )
+            return
+        if len(header) > MAX_COLUMNS:
+            self._broken(
+                spec,
+                problem_of(
+                    spec.name, 1, "", "TOO_MANY_COLUMNS", count=len(header), limit=MAX_COLUMNS
+                ),
             )
             return
         plan = RowPlan(spec, header, table.label, self.problems)
@@ -290,6 +299,6 @@ class _Run:
         problems = sorted(self.problems.items, key=order)
         if self.problems.overflow:
             problems.append(
-                problem_of("import", 0, "", "MORE_PROBLEMS", at_least=self.problems.overflow)
+                problem_of("import", 0, "", "MORE_PROBLEMS", count=self.problems.overflow)
             )
         return problems

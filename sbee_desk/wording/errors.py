@@ -39,10 +39,26 @@ def os_reason(exc: OSError) -> str:
         return "disque plein"
     if exc.errno == errno.EROFS:
         return "support en lecture seule"
+    if isinstance(exc, IsADirectoryError):
+        return "c'est un dossier"
+    if isinstance(exc, FileNotFoundError):
+        return "introuvable"
+    if exc.errno == errno.EIO:
+        return "erreur de lecture du support (disque ou clé USB endommagé ?)"
+    if exc.errno == errno.ENAMETOOLONG:
+        return "nom trop long"
     return exc.strerror or str(exc)
 
 
 _LETTER_FIELDS = {"to": "« Remise à »", "reason": "Le motif", "note": "La note"}
+
+
+def _size(count: int) -> str:
+    """A size in bytes, as a person reads it: « 64 Mo »."""
+    for unit, scale in (("Go", 1 << 30), ("Mo", 1 << 20), ("Ko", 1 << 10)):
+        if count >= scale:
+            return f"{count / scale:.3g} {unit}".replace(".", ",")
+    return f"{count} octets"
 
 
 def _empty_list_label(data: Mapping[str, Any]) -> str:
@@ -420,9 +436,9 @@ MESSAGES: dict[str, Template] = {
         f"{_UNKNOWN_ROW[d['table']].format(value=d['value'])} (ni dans l'import ni dans la base)"
     ),
     "EMPTY_TABLE_FILE": "{name} vide : ligne d'en-tête absente",
-    "MORE_PROBLEMS": (
-        "… et d'autres problèmes ({at_least} au moins), non listés : "
-        "corrigez ceux-ci puis relancez l'import"
+    "MORE_PROBLEMS": lambda d: (
+        f"… et {d['count']} {'autre problème' if d['count'] == 1 else 'autres problèmes'}, "
+        "non listés : corrigez ceux-ci puis relancez l'import"
     ),
     # ------------------------------------------------- import: a cell (a problem line)
     "BAD_DATE": "date « {text} » illisible (attendu jj/mm/aaaa ou aaaa-mm-jj)",
@@ -439,20 +455,18 @@ MESSAGES: dict[str, Template] = {
     "BAD_PERIOD": "période « {text} » illisible (attendu aaaa-mm)",
     "TEXT_TOO_LONG": "valeur « {text} » trop longue ({limit} caractères au plus)",
     # ------------------------------------------------- import: a source (a problem line)
-    "CSV_LINE_UNREADABLE": "ligne illisible (guillemets ?) : {error}",
-    "FILE_UNREADABLE": "fichier « {name} » illisible : {error}",
-    "FILE_NOT_UTF8": (
-        "fichier « {name} » pas en UTF-8 (caractère illisible ligne {line}) : "
-        "enregistrez-le en « CSV UTF-8 »"
-    ),
+    "CSV_LINE_UNREADABLE": "ligne illisible : valeur entre guillemets mal formée ou trop longue",
+    "FILE_UNREADABLE": lambda d: f"fichier « {d['name']} » illisible : {os_reason(d['error'])}",
     "PATH_NOT_FOUND": "chemin introuvable : « {path} »",
     "NOT_A_SOURCE": "« {name} » n'est ni un dossier de fichiers CSV ni un classeur .xlsx",
-    "FOLDER_UNREADABLE": "dossier « {folder} » illisible : {error}",
+    "FOLDER_UNREADABLE": lambda d: f"dossier « {d['folder']} » illisible : {os_reason(d['error'])}",
     "TWO_FILES_FOR_TABLE": "deux fichiers pour la table {table} : « {first} » et « {second} »",
     "NO_TABLE_IN_FOLDER": lambda d: (
         f"aucune table reconnue dans le dossier « {d['folder']} » (fichiers attendus : {_known(d)})"
     ),
-    "WORKBOOK_UNREADABLE": "classeur « {name} » illisible : {error}",
+    "WORKBOOK_UNREADABLE": lambda d: (
+        f"classeur « {d['name']} » illisible : {os_reason(d['error'])}"
+    ),
     "TWO_SHEETS_FOR_TABLE": "deux feuilles pour la table {table} dans « {name} »",
     "NO_SHEET_IN_WORKBOOK": lambda d: (
         f"aucune feuille reconnue dans « {d['name']} » (feuilles attendues : {_known(d)})"
@@ -468,6 +482,64 @@ MESSAGES: dict[str, Template] = {
         "Cette base a déjà des utilisateurs : connectez-vous (--user) pour charger la "
         "démonstration. Rien n'a été écrit."
     ),
+    # ------------------------ import: any file, bounded (issue #12: bombs, damage, encodings)
+    "FILE_UNDECODABLE": (
+        "fichier « {name} » illisible ligne {line} : caractère ni UTF-8 ni Windows-1252 "
+        "(enregistrez-le en « CSV UTF-8 »)"
+    ),
+    "FILE_READ_AS_CP1252": (
+        "{name} : pas en UTF-8, lu en Windows-1252 (l'encodage du « CSV (séparateur : "
+        "point-virgule) » d'Excel) : vérifiez les accents"
+    ),
+    "CSV_UNCLOSED_QUOTE": lambda d: (
+        f"guillemet ouvert ligne {d['line']} et jamais refermé ("
+        + ("fin du fichier atteinte" if d["eof"] else f"{d['limit']} lignes lues")
+        + ") : le reste du fichier n'est pas lu"
+    ),
+    "CSV_LINE_TOO_LONG": "ligne de plus de {limit} caractères : est-ce bien un fichier CSV ?",
+    "TOO_MANY_COLUMNS": "en-tête de {count} colonnes ({limit} au plus)",
+    "UNKNOWN_COLUMNS_MORE": "{file} : et {count} autres colonnes inconnues, ignorées",
+    "CONTROL_CHARACTER": (
+        "valeur « {text} » : caractère de contrôle {char} interdit (fichier endommagé ?)"
+    ),
+    "NOT_A_TABLE_FILE": lambda d: (
+        f"« {d['name']} » ne correspond à aucune table (fichiers attendus : {_known(d)})"
+    ),
+    "XLSX_NOT_A_ZIP": (
+        "classeur « {name} » illisible : ce n'est pas un classeur Excel .xlsx valide "
+        "(fichier endommagé ou tronqué ?)"
+    ),
+    "XLSX_TOO_MANY_PARTS": "classeur « {name} » refusé : {count} éléments ({limit} au plus)",
+    "XLSX_TOO_LARGE": lambda d: (
+        f"classeur « {d['name']} » refusé : {_size(d['size'])} une fois décompressé "
+        f"({_size(d['limit'])} au plus)"
+    ),
+    "XLSX_PART_TOO_LARGE": lambda d: (
+        f"classeur « {d['name']} » refusé : « {d['part']} » fait {_size(d['size'])} une fois "
+        f"décompressé ({_size(d['limit'])} au plus)"
+    ),
+    "XLSX_PART_MISSING": "classeur « {name} » endommagé : « {part} » absent",
+    "XLSX_PART_DAMAGED": lambda d: (
+        f"classeur « {d['name']} » endommagé : « {d['part']} » tronqué ou corrompu"
+        + (f" (vers la ligne {d['line']} de son XML)" if d["line"] else "")
+    ),
+    "XLSX_DTD": (
+        "classeur « {name} » refusé : « {part} » contient une déclaration DTD ou CDATA, "
+        "qu'Excel n'écrit jamais"
+    ),
+    "XLSX_TEXT_TOO_LONG": lambda d: (
+        f"classeur « {d['name']} » refusé : « {d['part']} » contient un texte de plus de "
+        f"{_size(d['limit'])}"
+    ),
+    "XLSX_TOO_MANY_STRINGS": "classeur « {name} » refusé : plus de {limit} textes différents",
+    "XLSX_STRINGS_TOO_LARGE": lambda d: (
+        f"classeur « {d['name']} » refusé : ses textes occuperaient plus de "
+        f"{_size(d['limit'])} en mémoire"
+    ),
+    "XLSX_NO_SHEET": "classeur « {name} » sans aucune feuille",
+    "XLSX_ROW_TOO_WIDE": "{sheet} : ligne de plus de {limit} cellules",
+    "XLSX_TOO_MANY_ROWS": "{sheet} : plus de {limit} lignes (la limite d'Excel)",
+    "XLSX_BAD_CELL": "{sheet} : cellule n° {column} illisible (classeur endommagé ?)",
     # ------------------------------------------------------------------ permissions
     "UNKNOWN_OR_INACTIVE_USER": lambda d: (
         f"Utilisateur « {d['login']} » inconnu ou désactivé : action refusée "

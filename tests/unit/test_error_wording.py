@@ -173,13 +173,12 @@ def test_an_import_refused_or_cancelled_is_a_service_error() -> None:
 
 
 def test_a_problem_of_the_import_report_is_worded_from_its_code() -> None:
-    problem = problem_of("import", 0, "", "MORE_PROBLEMS", at_least=5)
+    problem = problem_of("import", 0, "", "MORE_PROBLEMS", count=5)
     assert problem == ImportProblem(
         "import",
         0,
         "",
-        "… et d'autres problèmes (5 au moins), non listés : "
-        "corrigez ceux-ci puis relancez l'import",
+        "… et 5 autres problèmes, non listés : corrigez ceux-ci puis relancez l'import",
     )
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -72,14 +74,33 @@ def test_empty_file_has_no_header(tmp_path: Path) -> None:
     assert rows == []
 
 
-def test_latin1_file_is_reported_at_its_first_bad_line(tmp_path: Path) -> None:
-    lines = ["facture;police"] + [f"F{i};P{i}" for i in range(2, 3000)] + ["F3000;Pé"]
+def test_a_file_not_in_utf8_is_read_as_windows_1252_with_a_warning(tmp_path: Path) -> None:
+    lines = ["facture;police"] + [f"F{i};P{i}" for i in range(2, 3000)] + ["F3000;Pé€"]
+    table = csv_file(tmp_path, "\n".join(lines).encode("cp1252"))
+    _, rows = read_all(table)
+    assert rows[-1] == (3000, ["F3000", "Pé€"])
+    assert table.warnings[0].startswith("factures.csv : pas en UTF-8, lu en Windows-1252")
+
+
+def test_a_byte_undefined_in_windows_1252_is_reported_at_its_line(tmp_path: Path) -> None:
+    lines = ["facture;police"] + [f"F{i};P{i}" for i in range(2, 3000)] + ["F3000;P\x81"]
     table = csv_file(tmp_path, "\n".join(lines).encode("latin-1"))
     with pytest.raises(SourceError) as caught:
         read_all(table)
     problem = caught.value.problem
     assert (problem.table, problem.line) == ("factures", 3000)
-    assert "UTF-8" in problem.message
+    assert "ni UTF-8 ni Windows-1252" in problem.message
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-8-sig"])
+def test_a_bom_says_the_encoding(tmp_path: Path, encoding: str) -> None:
+    content = "facture\tpolice\r\nF1\tPé\r\n"
+    raw = content.encode(encoding)
+    if encoding == "utf-16-le":
+        raw = codecs.BOM_UTF16_LE + raw
+    header, rows = read_all(csv_file(tmp_path, raw))
+    assert header == ["facture", "police"]
+    assert rows == [(2, ["F1", "Pé"])]
 
 
 def test_unclosed_quote_is_reported(tmp_path: Path) -> None:
@@ -87,6 +108,7 @@ def test_unclosed_quote_is_reported(tmp_path: Path) -> None:
     with pytest.raises(SourceError) as caught:
         read_all(table)
     assert caught.value.problem.line == 2
+    assert caught.value.problem.message.startswith("guillemet ouvert ligne 2 et jamais refermé")
 
 
 @pytest.mark.parametrize(
@@ -128,7 +150,7 @@ def test_folder_without_known_table_is_one_problem(tmp_path: Path) -> None:
 
 
 def test_a_file_that_is_not_a_workbook_is_one_problem(tmp_path: Path) -> None:
-    path = tmp_path / "export.csv"
+    path = tmp_path / "export.txt"
     path.write_text("facture;police\n")
     assert "ni un dossier de fichiers CSV ni un classeur .xlsx" in problem_of(path)
 
@@ -167,3 +189,61 @@ def test_workbook_sheets_are_tables_and_unknown_sheets_are_warned(tmp_path: Path
         assert source.files[0][0] == "export.xlsx"
     finally:
         source.close()
+
+
+_MAIN = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def test_an_excel_workbook_with_shared_strings_dates_and_1904_epoch_is_read(
+    tmp_path: Path,
+) -> None:
+    """What Excel writes (openpyxl writes inline strings): shared strings with rich
+    runs and phonetics, a custom date format, the 1904 date system."""
+    parts = {
+        "_rels/.rels": (
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="r1" Type="{_RELS}/officeDocument" Target="xl/workbook.xml"/>'
+            "</Relationships>"
+        ),
+        "xl/workbook.xml": (
+            f'<workbook {_MAIN} xmlns:r="{_RELS}"><workbookPr date1904="1"/>'
+            '<sheets><sheet name="Factures" sheetId="1" r:id="rId1"/></sheets></workbook>'
+        ),
+        "xl/_rels/workbook.xml.rels": (
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{_RELS}/worksheet" Target="worksheets/sheet1.xml"/>'
+            f'<Relationship Id="rId2" Type="{_RELS}/sharedStrings" Target="sharedStrings.xml"/>'
+            f'<Relationship Id="rId3" Type="{_RELS}/styles" Target="styles.xml"/>'
+            "</Relationships>"
+        ),
+        "xl/sharedStrings.xml": (
+            f"<sst {_MAIN}><si><t>facture</t></si><si><t>date_emission</t></si>"
+            "<si><r><t>F</t></r><r><t>1</t></r><rPh><t>ignored</t></rPh></si></sst>"
+        ),
+        "xl/styles.xml": (
+            f'<styleSheet {_MAIN}><numFmts count="1"><numFmt numFmtId="164" '
+            'formatCode="dd/mm/yyyy"/></numFmts><cellXfs count="2"><xf numFmtId="0"/>'
+            '<xf numFmtId="164"/></cellXfs></styleSheet>'
+        ),
+        "xl/worksheets/sheet1.xml": (
+            f'<worksheet {_MAIN}><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c>'
+            '<c r="B1" t="s"><v>1</v></c></row><row r="3"><c r="A3" t="s"><v>2</v></c>'
+            '<c r="B3" s="1"><v>44000</v></c><c r="D3"><v>12.5</v></c></row>'
+            "</sheetData></worksheet>"
+        ),
+    }
+    path = tmp_path / "export.xlsx"
+    with zipfile.ZipFile(path, "w") as book:
+        for name, xml in parts.items():
+            book.writestr(name, xml)
+    source = open_source(path)
+    try:
+        (table,) = source.tables
+        with table:
+            assert table.header() == ["facture", "date_emission"]
+            rows = [row for chunk in table.chunks([Kind.TEXT, Kind.DATE], 10) for row in chunk]
+    finally:
+        source.close()
+    # 44000 days after 1904-01-01; the value beyond the header is kept to be reported
+    assert rows == [(3, ["F1", "2024-06-19", "12.5"])]

@@ -73,10 +73,17 @@ def test_amounts_accept_spaces_as_thousands_separators(text: str, amount: int) -
     assert parse_amount(text) == amount
 
 
-@pytest.mark.parametrize("text", ["125000,50", "12.5", "125 000,00", "1.000"])
+@pytest.mark.parametrize("text", ["125000,50", "12.5", "125 000,05", "1.000", "1,000"])
 def test_decimal_amounts_are_refused(text: str) -> None:
     with pytest.raises(BadValue, match="non entier"):
         parse_amount(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "amount"), [("74802,00", 74802), ("74802.00", 74802), ("125 000,0", 125000)]
+)
+def test_a_zero_decimal_part_as_spreadsheets_write_it_is_accepted(text: str, amount: int) -> None:
+    assert parse_amount(text) == amount
 
 
 @pytest.mark.parametrize("text", ["abc", "1e5", "12F", "+500", "--5", "-", "١٢٣", "12_000"])
@@ -110,6 +117,13 @@ def test_payment_amount_must_be_positive(text: str) -> None:
     ("text", "value"), [("oui", True), ("non", False), ("OUI", True), ("Non", False)]
 )
 def test_annulee_is_oui_or_non_in_any_case(text: str, value: bool) -> None:
+    assert parse_flag(text) is value
+
+
+@pytest.mark.parametrize(
+    ("text", "value"), [("1", True), ("0", False), ("vrai", True), ("FAUX", False)]
+)
+def test_annulee_may_be_one_zero_or_vrai_faux(text: str, value: bool) -> None:
     assert parse_flag(text) is value
 
 
