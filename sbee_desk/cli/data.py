@@ -26,7 +26,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             for p in failed.problems:
                 emit(f"{p.table}:{p.line}: {p.column}: {p.message}", err=True)
             emit(
-                f"Import refusé : {plural(len(failed.problems), 'problème', 'problèmes')}, rien "
+                f"Import refusé : {plural(failed.total, 'problème', 'problèmes')}, rien "
                 "n'a été enregistré. "
                 "Corrigez le fichier puis relancez l'import.",
                 err=True,

@@ -211,3 +211,20 @@ def test_an_import_that_ends_procedures_says_what_R7_cancelled(
     assert "barrés dans « 2 Édition et impression »" in banner.text()
     window.resize(*SIZE)
     save(window, "13-donnees-import-r7")
+
+
+def test_a_flood_of_problems_counts_them_all_in_the_banner(
+    qtbot: QtBot, make_window: WindowFactory, signed_db: Database, tmp_path: Path
+) -> None:
+    """The list stops at 200 problems (#12); the banner says how many were found."""
+    from tests.integration.test_import import HEADERS, write_csv
+
+    folder = tmp_path / "flood"
+    rows = [[f"C{n}", f"Client {n}", "", "", "", "PATRON"] for n in range(1000)]
+    write_csv(folder, "clients", HEADERS["clients"], rows)
+    window = open_data_page(qtbot, make_window, signed_db)
+    page = window.data_page
+    with qtbot.waitSignal(page.import_finished, timeout=20_000):
+        page.import_path(folder)
+    assert page.view.problems_table.model().rowCount() == 201
+    assert "1\u202f000 problèmes trouvés" in page.view.banner.text()

@@ -516,3 +516,34 @@ def test_the_command_exits_2_with_french_words_for_a_damaged_workbook(
     assert "Traceback" not in result.stderr
     assert re.search(r"^clients:\d+: : classeur « cut\.xlsx » endommagé", result.stderr, re.M)
     assert counts(db)["customer"] == 0
+
+
+def test_the_command_counts_every_problem_not_only_those_listed(
+    db_url: str, db: Database, tmp_path: Path
+) -> None:
+    folder = tmp_path / "export"
+    rows = [[f"C{n}", f"Client {n}", "", "", "", "PATRON"] for n in range(1000)]
+    write_csv(folder, "clients", HEADERS["clients"], rows)
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "SBEE_DESK_DB": db_url,
+        "SBEE_DESK_USER": "chef",
+        "SBEE_DESK_PASSWORD": PASSWORD,
+        "QT_QPA_PLATFORM": "none",
+    }
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from sbee_desk.cli import main; sys.exit(main(['import', sys.argv[1]]))",
+            str(folder),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2, result.stderr
+    # 1 000 with the thousands separator of the wording (a narrow no-break space)
+    assert re.search(r"Import refusé : 1\s000 problèmes", result.stderr), result.stderr[-500:]

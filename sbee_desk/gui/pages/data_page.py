@@ -206,7 +206,7 @@ class DataPage(Page):
         self.problems_model.set_problems(exc.problems)
         view.problems_table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.problems_proxy.sort(-1)
-        count = len(exc.problems)
+        count = exc.total  # all found, not only the 200 listed (#12)
         view.banner.show_message(
             "error",
             self.tr(
