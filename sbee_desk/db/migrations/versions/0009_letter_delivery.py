@@ -22,25 +22,35 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("reminder_letter") as batch:
-        batch.add_column(sa.Column("delivered_to", sa.String(length=200), nullable=True))
-        batch.add_column(sa.Column("delivered_by", sa.Integer(), nullable=True))
-        batch.add_column(sa.Column("impossible_reason", sa.String(length=300), nullable=True))
-        batch.add_column(sa.Column("attempts", sa.Integer(), server_default="1", nullable=False))
-        batch.add_column(sa.Column("attempt_on", sa.Date(), nullable=True))
-        batch.add_column(sa.Column("attempt_note", sa.Text(), nullable=True))
-        batch.add_column(
-            sa.Column("reprint_asked", sa.Boolean(), server_default="0", nullable=False)
+    # Columns added in place, never by recreating the table (batch mode): on SQLite a
+    # recreated reminder_letter is dropped under the edition documents that refer to
+    # it, which the foreign keys refuse as soon as a letter was edited (#13).
+    table = "reminder_letter"
+    op.add_column(table, sa.Column("delivered_to", sa.String(length=200), nullable=True))
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute(
+            "ALTER TABLE reminder_letter ADD COLUMN delivered_by INTEGER CONSTRAINT "
+            "fk_reminder_letter_delivered_by_staff_member REFERENCES staff_member (id)"
         )
-        batch.add_column(sa.Column("recorded_by", sa.String(length=64), nullable=True))
-        batch.add_column(sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=True))
-        batch.add_column(sa.Column("version", sa.Integer(), server_default="1", nullable=False))
-        batch.create_foreign_key(
+    else:
+        op.add_column(table, sa.Column("delivered_by", sa.Integer(), nullable=True))
+        op.create_foreign_key(
             "fk_reminder_letter_delivered_by_staff_member",
+            table,
             "staff_member",
             ["delivered_by"],
             ["id"],
         )
+    op.add_column(table, sa.Column("impossible_reason", sa.String(length=300), nullable=True))
+    op.add_column(table, sa.Column("attempts", sa.Integer(), server_default="1", nullable=False))
+    op.add_column(table, sa.Column("attempt_on", sa.Date(), nullable=True))
+    op.add_column(table, sa.Column("attempt_note", sa.Text(), nullable=True))
+    op.add_column(
+        table, sa.Column("reprint_asked", sa.Boolean(), server_default="0", nullable=False)
+    )
+    op.add_column(table, sa.Column("recorded_by", sa.String(length=64), nullable=True))
+    op.add_column(table, sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=True))
+    op.add_column(table, sa.Column("version", sa.Integer(), server_default="1", nullable=False))
 
 
 def downgrade() -> None:
