@@ -80,6 +80,12 @@ class Cancellation:
     recall_from: str | None = None
 
 
+def _status(model: type[ReminderLetter] | type[WorkOrder]) -> dict[str, str]:
+    """An order cancelled gets the status ANNULE; its open assignment, if it was in an
+    agent's hands, makes it « à rappeler » (services.dispatch.recalls)."""
+    return {"status": "ANNULE"} if model is WorkOrder else {}
+
+
 def ended_work(
     uow: UnitOfWork, on: dt.date
 ) -> list[tuple[DocumentKind, int, str, CancelCode, str]]:
@@ -211,7 +217,7 @@ def cancel_ended(
                     session.execute(
                         update(model)
                         .where(model.id.in_(same), model.cancelled_on.is_(None))
-                        .values(cancelled_on=on, cancel_reason=reason)
+                        .values(cancelled_on=on, cancel_reason=reason, **_status(model))
                     )
                     session.execute(
                         update(EditionDocument)

@@ -18,7 +18,7 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from sbee_desk.db.models import EditionBatch, EditionCombinedFile, EditionDocument
+from sbee_desk.db.models import EditionBatch, EditionCombinedFile, EditionDocument, WorkOrder
 from sbee_desk.db.uow import UnitOfWork
 from sbee_desk.documents.formal import Rendered
 from sbee_desk.documents.formats import format_date
@@ -199,6 +199,13 @@ class BatchRun:
                 )
             if rows:
                 session.execute(insert(EditionDocument), rows)
+                edited = [r["order_id"] for r in rows if r["order_id"] is not None]
+                if edited:  # an order edited waits for an agent (step 4, #14)
+                    session.execute(
+                        update(WorkOrder)
+                        .where(WorkOrder.id.in_(edited), WorkOrder.status == "A_EDITER")
+                        .values(status="A_REPARTIR")
+                    )
                 letters = sum(r["kind"] == DocumentKind.LETTER.value for r in rows)
                 session.execute(
                     update(EditionBatch)
