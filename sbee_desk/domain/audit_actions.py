@@ -50,6 +50,13 @@ class AuditAction(StrEnum):
     EDITION_PRINT = "edition.print"
     EDITION_REPRINT = "edition.reprint"
     EDITION_HANDOVER = "edition.handover"
+    # step 4: dispatch of the orders to the agents de recouvrement
+    DISPATCH_ASSIGN = "dispatch.assign"
+    DISPATCH_REASSIGN = "dispatch.reassign"
+    DISPATCH_UNASSIGN = "dispatch.unassign"
+    DISPATCH_RECALL = "dispatch.recall"
+    DISPATCH_SHEETS = "dispatch.sheets"
+    SETTING_UPDATE = "setting.update"
     # the demonstration agency (scripts/demo)
     DEMO_AGENCY = "demo.agency"
     DEMO_LETTER = "demo.letter"

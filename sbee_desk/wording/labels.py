@@ -116,6 +116,12 @@ AUDIT_ACTION_LABELS: dict[AuditAction, str] = {
     AuditAction.EDITION_PRINT: "Document imprimé",
     AuditAction.EDITION_REPRINT: "Document réimprimé",
     AuditAction.EDITION_HANDOVER: "Document remis",
+    AuditAction.DISPATCH_ASSIGN: "Ordre réparti à un agent",
+    AuditAction.DISPATCH_REASSIGN: "Ordre déplacé vers un autre agent ou un autre jour",
+    AuditAction.DISPATCH_UNASSIGN: "Ordre repris à son agent",
+    AuditAction.DISPATCH_RECALL: "Agent rappelé (ordre annulé sur le terrain)",
+    AuditAction.DISPATCH_SHEETS: "Feuilles de route produites",
+    AuditAction.SETTING_UPDATE: "Paramètres de l'agence modifiés",
     AuditAction.DEMO_AGENCY: "Démonstration : agence",
     AuditAction.DEMO_LETTER: "Démonstration : lettre de relance",
     AuditAction.DEMO_DEROGATION: "Démonstration : dérogation DG",
@@ -176,4 +182,26 @@ DECISION_COUNT_WORDS: dict[str, tuple[str, str]] = {
     Decision.RELANCE.value: ("à relancer", "à relancer"),
     Decision.ATTENTE_RELANCE.value: ("en attente de relance", "en attente de relance"),
     Decision.EXEMPTE.value: ("exempté", "exemptés"),
+}
+
+#: an order's status (domain.dispatch.OrderStatus), as the Répartition page shows it
+ORDER_STATUS_LABELS: dict[str, str] = {
+    "A_EDITER": "à éditer",
+    "A_REPARTIR": "à répartir",
+    "REPARTI": "réparti",
+    "NON_EXECUTE": "non exécuté",
+    "EXECUTE": "exécuté",
+    "CONTRESIGNE": "contresigné",
+    "ANNULE": "annulé",
+}
+#: why the proposal left an order « non répartie » (domain.dispatch.Unplaced)
+UNPLACED_LABELS: dict[str, str] = {
+    "NO_ZONE": "contrat sans zone et aucun agent couvrant toute l'agence",
+    "NO_AGENT_FOR_ZONE": "aucun agent pour la zone {zone}",
+    "CAPACITY_REACHED": "capacité atteinte pour la zone {zone}",
+}
+#: the agency's dispatch settings (services.dispatch.model, keys of agency_setting)
+SETTING_LABELS: dict[str, str] = {
+    "dispatch.daily_capacity": "capacité journalière d'un agent (visites)",
+    "dispatch.max_attempts": "tentatives avant décision du chef",
 }
