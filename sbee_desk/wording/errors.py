@@ -313,7 +313,7 @@ MESSAGES: dict[str, Template] = {
     ),
     "NOT_A_FIELD_AGENT": lambda d: (
         f"{d['name']} ({d['matricule']}) est "
-        f"{STAFF_ROLE_LABELS.get(d['role'], d['role']).lower()} : les ordres se répartissent "
+        f"{str(STAFF_ROLE_LABELS.get(d['role'], d['role'])).lower()} : les ordres se répartissent "
         "entre les agents de recouvrement. Rien n'a été enregistré."
     ),
     "AGENT_INACTIVE": (

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, insert, select, update
+from sqlalchemy import CursorResult, and_, insert, select, update
 
 from sbee_desk.db.models import OrderAssignment, StaffMember, WorkOrder
 from sbee_desk.db.uow import UnitOfWork
@@ -109,7 +109,9 @@ def propose_dispatch(uow: UnitOfWork, on: dt.date) -> Proposal:
         ]
     plan = propose(
         (
-            WaitingOrder(o.id, o.zone, o.quartier, print_key(o.zone, o.quartier, o.address, o.police))
+            WaitingOrder(
+                o.id, o.zone, o.quartier, print_key(o.zone, o.quartier, o.address, o.police)
+            )
             for o in waiting
         ),
         [AgentDay(a.staff_id, a.matricule, frozenset(a.zones), a.load) for a in team],
@@ -121,7 +123,12 @@ def propose_dispatch(uow: UnitOfWork, on: dt.date) -> Proposal:
         ProposedVisit(by_id[order_id], staff_id, matricule[staff_id])
         for order_id, staff_id in plan.assigned.items()
     ]
-    visits.sort(key=lambda v: (v.matricule, print_key(v.order.zone, v.order.quartier, v.order.address, v.order.police)))
+    visits.sort(
+        key=lambda v: (
+            v.matricule,
+            print_key(v.order.zone, v.order.quartier, v.order.address, v.order.police),
+        )
+    )
     left = [LeftOrder(by_id[x.order_id], x.reason, x.zone) for x in plan.left]
     return Proposal(on, capacity, visits, left, team, dict(plan.loads))
 
@@ -218,7 +225,9 @@ def _assign(
                 zones=sorted(outside[staff_id]),
                 agent_zones=sorted(z for z in member.zones.split(",") if z),
             )
-        assigned, moved, unchanged = [], [], []
+        assigned: list[str] = []
+        moved: list[str] = []
+        unchanged: list[str] = []
         groups: dict[tuple[int, int], list[int]] = {}
         for order_id, staff_id in pairs:
             order = orders[order_id]
@@ -237,7 +246,8 @@ def _assign(
         for (staff_id, version), ids in groups.items():
             for start in range(0, len(ids), 500):
                 part = ids[start : start + 500]
-                done = session.execute(
+                done = _run(
+                    uow,
                     update(WorkOrder)
                     .where(
                         WorkOrder.id.in_(part),
@@ -251,7 +261,7 @@ def _assign(
                         visit_on=on,
                         dispatch_version=WorkOrder.dispatch_version + 1,
                     )
-                    .execution_options(synchronize_session=False)
+                    .execution_options(synchronize_session=False),
                 )
                 if done.rowcount != len(part):
                     _conflict(uow, [orders[i].number for i in part])
@@ -320,6 +330,11 @@ def _state(order: OrderRow) -> dict[str, Any]:
     }
 
 
+def _run(uow: UnitOfWork, statement: Any) -> CursorResult[Any]:
+    """Execute an UPDATE; its result tells the rows it changed."""
+    return cast(CursorResult[Any], uow.session.execute(statement))
+
+
 def _conflict(uow: UnitOfWork, numbers: list[str]) -> None:
     uow.session.rollback()
     raise DispatchError("ORDER_CHANGED_ELSEWHERE", numbers=numbers)
@@ -363,7 +378,8 @@ def unassign(uow: UnitOfWork, actor: Actor, ids: Sequence[int], reason: str = ""
         events: list[audit.EventDraft] = []
         for order in held:
             back = OrderStatus.NON_EXECUTE if order.attempts else OrderStatus.A_REPARTIR
-            done = uow.session.execute(
+            done = _run(
+                uow,
                 update(WorkOrder)
                 .where(
                     WorkOrder.id == order.id,
@@ -376,7 +392,7 @@ def unassign(uow: UnitOfWork, actor: Actor, ids: Sequence[int], reason: str = ""
                     visit_on=None,
                     dispatch_version=WorkOrder.dispatch_version + 1,
                 )
-                .execution_options(synchronize_session=False)
+                .execution_options(synchronize_session=False),
             )
             if done.rowcount != 1:
                 _conflict(uow, [order.number])

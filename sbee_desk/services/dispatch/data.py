@@ -8,7 +8,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import and_, func, select
 
 from sbee_desk.db.models import (
     AgencySetting,
@@ -43,7 +43,7 @@ def _open_assignment() -> Any:
     )
 
 
-def order_query() -> Select[Any]:
+def order_query() -> Any:
     """The columns of :class:`OrderRow`, for every order (filter it further)."""
     edited = (
         select(EditionDocument.order_id, func.min(EditionDocument.created_at).label("edited_at"))
