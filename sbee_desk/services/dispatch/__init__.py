@@ -5,7 +5,7 @@ agent's route sheet, and calls back the agents holding an order cancelled by R7.
 - :mod:`.model`: the error, the settings, the result objects;
 - :mod:`.data`: the orders with their status and holder, the agents and their load,
   the pending recalls, the settings (reads);
-- :mod:`.assign`: the automatic proposal (``domain.dispatch.propose``), its
+- :mod:`.assignment`: the automatic proposal (``domain.dispatch.propose``), its
   confirmation, assignment by hand, moves, taking orders back (audited; two
   workstations on the same order: the second is refused);
 - :mod:`.recalls`: recording that an agent was called back (R7);
@@ -15,7 +15,7 @@ agent's route sheet, and calls back the agents holding an order cancelled by R7.
 
 from __future__ import annotations
 
-from sbee_desk.services.dispatch.assign import (
+from sbee_desk.services.dispatch.assignment import (
     assign,
     confirm,
     dispatch_auto,

@@ -17,7 +17,7 @@ from sbee_desk.services import audit
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.authz import require
 from sbee_desk.services.dispatch import data
-from sbee_desk.services.dispatch.assign import end_open
+from sbee_desk.services.dispatch.assignment import end_open
 from sbee_desk.services.dispatch.model import DispatchError, Recall
 
 

@@ -86,13 +86,14 @@ def route_sheets(uow: UnitOfWork, actor: Actor, on: dt.date) -> list[SheetFile]:
             s.id: s
             for s in session.scalars(select(StaffMember).where(StaffMember.id.in_(staff_ids)))
         }
-        meters = dict(
-            session.execute(
+        meters = {
+            police: serial
+            for police, serial in session.execute(
                 select(Contract.police, Contract.meter_serial).where(
                     Contract.police.in_({r.police for r in rows})
                 )
             )
-        )
+        }
         due = amounts_due(uow, sorted({r.police for r in rows}), on)
         agency_code, agency_name = _agency(uow, rows)
         name = texts.agencies.get(agency_code or "") or agency_name
