@@ -1,0 +1,67 @@
+"""Two workstations assigning the same order at once, on PostgreSQL (#14): one wins,
+the other is refused with a French message, nothing is lost or doubled."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from sqlalchemy import func, select
+
+from sbee_desk.db.models import AuditEvent, OrderAssignment
+from sbee_desk.services import audit
+from sbee_desk.services.dispatch import DispatchError, assign, list_orders
+from sbee_desk.services.dispatch import data as dispatch_data
+from tests.integration.dispatch_world import CHEF, RPNT, TOMORROW, DispatchWorld, clock
+
+__all__ = ["clock"]
+
+
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+def test_two_workstations_assign_the_same_order_one_wins(db, clock, monkeypatch) -> None:
+    world = DispatchWorld(db)
+    a1, a2 = world.agent("A001", "Z1"), world.agent("A002", "Z1")
+    order = world.order()
+    world.commit()
+    both_read = threading.Barrier(2, timeout=20)
+    read = dispatch_data.orders_by_ids
+
+    def read_then_wait(uow, ids):
+        rows = read(uow, ids)
+        both_read.wait()  # each workstation has read the order waiting before either writes
+        return rows
+
+    monkeypatch.setattr(dispatch_data, "orders_by_ids", read_then_wait)
+    outcomes: dict[str, object] = {}
+
+    def workstation(name, actor, staff_id) -> None:
+        try:
+            outcomes[name] = assign(db.uow(), actor, TOMORROW, [order], staff_id)
+        except Exception as exc:  # noqa: BLE001 - the test reads it
+            outcomes[name] = exc
+
+    threads = [
+        threading.Thread(target=workstation, args=("chef", CHEF, a1)),
+        threading.Thread(target=workstation, args=("rpnt", RPNT, a2)),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    refusals = [o for o in outcomes.values() if isinstance(o, DispatchError)]
+    wins = [o for o in outcomes.values() if not isinstance(o, Exception)]
+    assert len(refusals) == 1 and len(wins) == 1, outcomes
+    assert refusals[0].code == "ORDER_CHANGED_ELSEWHERE"
+    assert str(refusals[0]) == (
+        f"Ordre n° {order:08d} : il vient d'être réparti ou modifié depuis un autre poste. "
+        "Rien n'a été enregistré : rafraîchissez la répartition."
+    )
+    winner = "A002" if isinstance(outcomes["chef"], Exception) else "A001"
+    assert list_orders(db.uow())[0].agent_matricule == winner
+    with db.uow() as uow:
+        assert uow.session.scalar(select(func.count()).select_from(OrderAssignment)) == 1
+        assert (
+            uow.session.scalar(select(func.count()).where(AuditEvent.action == "dispatch.assign"))
+            == 1
+        )
+    assert audit.verify_chain(db.uow()).first_broken is None
