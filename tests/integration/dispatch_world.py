@@ -26,12 +26,13 @@ def clock(monkeypatch) -> dt.date:
 
 
 class DispatchWorld:
-    def __init__(self, db) -> None:
+    def __init__(self, db, *, users: bool = True) -> None:
         self.w = World(db)
         s = self.w.s
-        add_user(s, "rpnt", Role.CHEF_RPNT)
-        add_user(s, "agent", Role.AGENT_CONTROLE)
-        add_user(s, "admin", Role.ADMIN)
+        if users:  # besides ``chef`` (tests.builders.cli_runner adds its own)
+            add_user(s, "rpnt", Role.CHEF_RPNT)
+            add_user(s, "agent", Role.AGENT_CONTROLE)
+            add_user(s, "admin", Role.ADMIN)
         for zone in ("Z2", "T07"):
             s.add(Zone(agency_code=self.w.agency, code=zone))
         s.flush()
