@@ -31,7 +31,7 @@ WORDS = {
     "total": "Total : {visits} — {amount} dû",
     "sign_agent": "L'agent, au départ (heure et signature)",
     "sign_chef": "Le chef de section, au retour (heure et signature)",
-    "produced": "Éditée le {on} par {by}",
+    "produced": "Établie par {by}",
     "page": "Page {page} / {pages}",
 }
 KIND_WORDS = {OrderKind.DEPOSE.value: "Dépose", OrderKind.CONTROLE_INDEX.value: "Contrôle d'index"}

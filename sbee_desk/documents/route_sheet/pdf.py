@@ -28,7 +28,7 @@ class _SheetPDF(P.BasePDF):
             footer_left=sheet.running()
             + (f" — {WORDS['copy']}" if sheet.copy else "")
             + " · "
-            + WORDS["produced"].format(on=format_date(sheet.visit_on), by=sheet.produced_by),
+            + WORDS["produced"].format(by=sheet.produced_by),
             page_label=WORDS["page"],
             created_on=sheet.visit_on,
         )

@@ -27,6 +27,7 @@ from sbee_desk.domain.dispatch import (
     AgentDay,
     AssignmentEnd,
     OrderStatus,
+    ProposalPlan,
     WaitingOrder,
     propose,
 )
@@ -38,6 +39,7 @@ from sbee_desk.services.clock import today
 from sbee_desk.services.dispatch import data
 from sbee_desk.services.dispatch.model import (
     FIELD_AGENT_ROLE,
+    AgentRow,
     AssignResult,
     DispatchError,
     LeftOrder,
@@ -96,6 +98,23 @@ def _check_date(on: dt.date) -> None:
 def propose_dispatch(uow: UnitOfWork, on: dt.date) -> Proposal:
     """The automatic proposal for ``on`` (``domain.dispatch.propose``): nothing is
     written; :func:`confirm` records it (or the chef's adjusted version)."""
+    capacity, team, waiting = proposal_inputs(uow, on)
+    plan = propose(
+        (
+            WaitingOrder(
+                o.id, o.zone, o.quartier, print_key(o.zone, o.quartier, o.address, o.police)
+            )
+            for o in waiting
+        ),
+        [AgentDay(a.staff_id, a.matricule, frozenset(a.zones), a.load) for a in team],
+        capacity,
+    )
+    return proposal_of(on, capacity, team, waiting, plan)
+
+
+def proposal_inputs(uow: UnitOfWork, on: dt.date) -> tuple[int, list[AgentRow], list[OrderRow]]:
+    """What the proposal reads: the capacity, the active agents with the load of ``on``,
+    the orders waiting for an agent."""
     with uow:
         capacity = data.settings(uow).daily_capacity
         team = data.agents(uow, on)
@@ -107,16 +126,13 @@ def propose_dispatch(uow: UnitOfWork, on: dt.date) -> Proposal:
                 .order_by(WorkOrder.id)
             )
         ]
-    plan = propose(
-        (
-            WaitingOrder(
-                o.id, o.zone, o.quartier, print_key(o.zone, o.quartier, o.address, o.police)
-            )
-            for o in waiting
-        ),
-        [AgentDay(a.staff_id, a.matricule, frozenset(a.zones), a.load) for a in team],
-        capacity,
-    )
+    return capacity, team, waiting
+
+
+def proposal_of(
+    on: dt.date, capacity: int, team: list[AgentRow], waiting: list[OrderRow], plan: ProposalPlan
+) -> Proposal:
+    """The result object of a plan: the visits by agent in route order, the orders left."""
     by_id = {o.id: o for o in waiting}
     matricule = {a.staff_id: a.matricule for a in team}
     visits = [
