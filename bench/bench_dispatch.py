@@ -31,10 +31,8 @@ from _common import (
 from sqlalchemy import text
 
 from sbee_desk.db.database import Database, open_database
-from sbee_desk.domain.dispatch import AgentDay, ProposalPlan, WaitingOrder, propose
 from sbee_desk.services.dispatch import Proposal
-from sbee_desk.services.dispatch.assignment import proposal_inputs, proposal_of
-from sbee_desk.services.edition.model import print_key
+from sbee_desk.services.dispatch.assignment import plan_of, proposal_inputs, proposal_of
 
 ZONES = 30
 QUARTIERS = 400
@@ -54,6 +52,8 @@ def build(db: Database, url: str, contracts: int, orders: int, agents: int) -> N
     """The synthetic agency: ``contracts`` contracts, ``orders`` of them with an edited
     order waiting for an agent, ``agents`` agents de recouvrement over the zones."""
     step = contracts // orders
+    #: the police of order i: one contract in each slice of ``step``, zones varied
+    police = "'P' || CAST((i - 1) * :step + 1 + (i * 7) % :step AS TEXT)"
     now = dt.datetime(2026, 11, 29, 8, tzinfo=dt.UTC)
     with db.engine.begin() as conn:
         run = conn.execute
@@ -94,7 +94,7 @@ def build(db: Database, url: str, contracts: int, orders: int, agents: int) -> N
         run(
             text(
                 "INSERT INTO suspension (id, police, suspended_on, bordereau_code) "
-                "SELECT i, 'P' || CAST((i - 1) * :step + 1 + (i * 7) % :step AS TEXT), :on, 'BT-2026-09' "
+                f"SELECT i, {police}, :on, 'BT-2026-09' "
                 f"FROM {series(url, str(orders))}"
             ),
             {"step": step, "on": dt.date(2026, 10, 1)},
@@ -103,7 +103,7 @@ def build(db: Database, url: str, contracts: int, orders: int, agents: int) -> N
             text(
                 "INSERT INTO work_order (id, police, suspension_id, run_id, kind, created_on, "
                 "status, attempts, dispatch_version, bordereau_code) "
-                "SELECT i, 'P' || CAST((i - 1) * :step + 1 + (i * 7) % :step AS TEXT), i, 1, 'DEPOSE', :on, 'A_REPARTIR', "
+                f"SELECT i, {police}, i, 1, 'DEPOSE', :on, 'A_REPARTIR', "
                 f"0, 0, 'BT-2026-09' FROM {series(url, str(orders))}"
             ),
             {"step": step, "on": BENCH_TODAY},
@@ -121,7 +121,7 @@ def build(db: Database, url: str, contracts: int, orders: int, agents: int) -> N
                 "INSERT INTO edition_document (batch_id, kind, order_id, order_kind, number, "
                 "police, customer_name, recipient, print_rank, file_name, sha256, content, "
                 "pages, payload, created_at, status, print_count, cancelled, version) "
-                "SELECT 1, 'ORDER', i, 'DEPOSE', CAST(i AS TEXT), 'P' || CAST((i - 1) * :step + 1 + (i * 7) % :step AS TEXT), "
+                f"SELECT 1, 'ORDER', i, 'DEPOSE', CAST(i AS TEXT), {police}, "
                 "'Client', 'CHEF_RPNT', i, 'ordre.pdf', '0', :blob, 1, '{}', :now, 'REMIS', 1, "
                 f":no, 1 FROM {series(url, str(orders))}"
             ),
@@ -149,22 +149,9 @@ def build(db: Database, url: str, contracts: int, orders: int, agents: int) -> N
 
 def one_round(db: Database, on: dt.date) -> tuple[float, float, float, Proposal]:
     """(reads, assignment, model) seconds of one proposal, and the proposal."""
-    t_read, (capacity, team, waiting) = timed(lambda: proposal_inputs(db.uow(), on))
-
-    def assignment() -> ProposalPlan:
-        return propose(
-            [
-                WaitingOrder(
-                    o.id, o.zone, o.quartier, print_key(o.zone, o.quartier, o.address, o.police)
-                )
-                for o in waiting
-            ],
-            [AgentDay(a.staff_id, a.matricule, frozenset(a.zones), a.load) for a in team],
-            capacity,
-        )
-
-    t_plan, plan = timed(assignment)
-    t_model, proposal = timed(lambda: proposal_of(on, capacity, team, waiting, plan))
+    t_read, (settings, team, waiting) = timed(lambda: proposal_inputs(db.uow(), on))
+    t_plan, plan = timed(lambda: plan_of(settings, team, waiting))
+    t_model, proposal = timed(lambda: proposal_of(on, settings.daily_capacity, team, waiting, plan))
     return t_read, t_plan, t_model, proposal
 
 

@@ -55,6 +55,7 @@ class AuditAction(StrEnum):
     DISPATCH_REASSIGN = "dispatch.reassign"
     DISPATCH_UNASSIGN = "dispatch.unassign"
     DISPATCH_RECALL = "dispatch.recall"
+    DISPATCH_CLOSE = "dispatch.close"
     DISPATCH_SHEETS = "dispatch.sheets"
     SETTING_UPDATE = "setting.update"
     # the demonstration agency (scripts/demo)

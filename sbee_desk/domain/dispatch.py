@@ -16,7 +16,9 @@ Rules of the proposal (issue #14):
   with the least load (then the fewest zones, then the matricule);
 - the zones with the fewest covering agents are served first (they have no choice);
 - an order that fits nobody stays « non répartie » with its reason: no agent for its
-  zone, or every agent of its zone at capacity.
+  zone, or every agent of its zone at capacity;
+- an order whose visits failed (« non exécuté ») as many times as the agency allows
+  is not proposed: the chef decides (keep trying, by hand, or close it with a reason).
 """
 
 from __future__ import annotations
@@ -58,6 +60,7 @@ class Unplaced(StrEnum):
     NO_ZONE = "NO_ZONE"  # the contract has no zone and no agent covers the whole agency
     NO_AGENT_FOR_ZONE = "NO_AGENT_FOR_ZONE"  # no active agent covers its zone
     CAPACITY_REACHED = "CAPACITY_REACHED"  # every agent of its zone is full that day
+    ATTEMPTS_EXHAUSTED = "ATTEMPTS_EXHAUSTED"  # visits failed as often as allowed: chef decides
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,8 @@ class WaitingOrder:
     quartier: str | None
     #: sort key of the route (zone, quartier, address, police)
     route_key: tuple[object, ...] = ()
+    #: visits already failed (« non exécuté »)
+    attempts: int = 0
 
 
 @dataclass(frozen=True)
@@ -101,13 +106,19 @@ class ProposalPlan:
 
 
 def propose(
-    orders: Iterable[WaitingOrder], agents: Sequence[AgentDay], capacity: int
+    orders: Iterable[WaitingOrder],
+    agents: Sequence[AgentDay],
+    capacity: int,
+    max_attempts: int | None = None,
 ) -> ProposalPlan:
     """The automatic proposal (see the module's rules); deterministic."""
     loads = {a.staff_id: a.load for a in agents}
     plan = ProposalPlan(loads=loads)
     groups: dict[tuple[str | None, str], list[WaitingOrder]] = {}
     for order in orders:
+        if max_attempts is not None and order.attempts >= max_attempts:
+            plan.left.append(Left(order.order_id, Unplaced.ATTEMPTS_EXHAUSTED, order.zone))
+            continue
         quartier = (order.quartier or "").strip().casefold()
         groups.setdefault((order.zone, quartier), []).append(order)
     covering: dict[str | None, list[AgentDay]] = {}

@@ -350,6 +350,13 @@ MESSAGES: dict[str, Template] = {
         f"Ordre n° {_numbers(d['numbers'], 5)} : aucun rappel d'agent en attente. "
         "Rien n'a été enregistré."
     ),
+    "CLOSE_REASON_REQUIRED": "Clôture d'un ordre : le motif est obligatoire.",
+    "ORDER_NOT_CLOSABLE": lambda d: (
+        "Clôture refusée : seul un ordre non exécuté après "
+        f"{plural(d['limit'], 'tentative', 'tentatives')} peut être clos ; "
+        + ", ".join(f"n° {n} ({plural(a, 'tentative', 'tentatives')})" for n, a in d["orders"][:10])
+        + ". Rien n'a été enregistré."
+    ),
     "SETTING_TOO_SMALL": lambda d: (
         f"{SETTING_LABELS[d['key']].capitalize()} : {d['value']} est trop petit "
         f"(minimum {d['minimum']}). Rien n'a été modifié."

@@ -120,6 +120,7 @@ AUDIT_ACTION_LABELS: dict[AuditAction, str] = {
     AuditAction.DISPATCH_REASSIGN: "Ordre déplacé vers un autre agent ou un autre jour",
     AuditAction.DISPATCH_UNASSIGN: "Ordre repris à son agent",
     AuditAction.DISPATCH_RECALL: "Agent rappelé (ordre annulé sur le terrain)",
+    AuditAction.DISPATCH_CLOSE: "Ordre clos après les tentatives permises",
     AuditAction.DISPATCH_SHEETS: "Feuilles de route produites",
     AuditAction.SETTING_UPDATE: "Paramètres de l'agence modifiés",
     AuditAction.DEMO_AGENCY: "Démonstration : agence",
@@ -199,6 +200,7 @@ UNPLACED_LABELS: dict[str, str] = {
     "NO_ZONE": "contrat sans zone et aucun agent couvrant toute l'agence",
     "NO_AGENT_FOR_ZONE": "aucun agent pour la zone {zone}",
     "CAPACITY_REACHED": "capacité atteinte pour la zone {zone}",
+    "ATTEMPTS_EXHAUSTED": "visites échouées autant que permis : au chef de décider",
 }
 #: the agency's dispatch settings (services.dispatch.model, keys of agency_setting)
 SETTING_LABELS: dict[str, str] = {

@@ -238,3 +238,39 @@ def test_agents_list_their_load_of_the_day(db, world) -> None:
     assign(db.uow(), CHEF, TOMORROW, ids, a1)
     assert [(a.matricule, a.load) for a in list_agents(db.uow(), TOMORROW)] == [("A001", 2)]
     assert [a.load for a in list_agents(db.uow(), TODAY)] == [0]
+
+
+# --------------------------------------------------------------------------- attempts
+
+
+def test_attempts_the_chef_keeps_trying_or_closes_the_order(db, world) -> None:
+    from sqlalchemy import update as sql_update
+
+    from sbee_desk.services.dispatch import close_order
+
+    a1 = world.agent("A001", "Z1")
+    again = world.order(status="NON_EXECUTE")
+    exhausted = world.order(status="NON_EXECUTE")
+    world.commit()
+    with db.uow() as uow:
+        uow.session.execute(sql_update(WorkOrder).where(WorkOrder.id == again).values(attempts=1))
+        uow.session.execute(
+            sql_update(WorkOrder).where(WorkOrder.id == exhausted).values(attempts=3)
+        )
+        uow.commit()
+    proposal = propose_dispatch(db.uow(), TOMORROW)
+    assert [v.order.id for v in proposal.visits] == [again]
+    assert [(x.order.id, x.reason) for x in proposal.left] == [
+        (exhausted, Unplaced.ATTEMPTS_EXHAUSTED)
+    ]
+    text = refused(lambda: close_order(db.uow(), CHEF, [again], "compteur introuvable"))
+    assert f"n° {again:08d} (1 tentative)" in text
+    assert "motif" in refused(lambda: close_order(db.uow(), CHEF, [exhausted], " "))
+    assert close_order(db.uow(), CHEF, [exhausted], "compteur introuvable", TODAY) == 1
+    row = {o.id: o for o in list_orders(db.uow())}[exhausted]
+    assert (row.status, row.cancel_reason) == (OrderStatus.ANNULE, "compteur introuvable")
+    # keeping on trying: the chef gives it by hand; taken back, it waits NON_EXECUTE
+    assign(db.uow(), CHEF, TOMORROW, [again], a1)
+    unassign(db.uow(), CHEF, [again])
+    assert statuses(db)[again] == "NON_EXECUTE"
+    assert AuditAction.DISPATCH_CLOSE.value in actions(db)

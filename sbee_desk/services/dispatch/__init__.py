@@ -8,6 +8,7 @@ agent's route sheet, and calls back the agents holding an order cancelled by R7.
 - :mod:`.assignment`: the automatic proposal (``domain.dispatch.propose``), its
   confirmation, assignment by hand, moves, taking orders back (audited; two
   workstations on the same order: the second is refused);
+- :mod:`.attempts`: closing an order whose visits failed as often as allowed;
 - :mod:`.recalls`: recording that an agent was called back (R7);
 - :mod:`.sheets`: the route sheets of a day (PDF and Excel);
 - :mod:`.settings`: the agency's daily capacity and attempts.
@@ -24,6 +25,7 @@ from sbee_desk.services.dispatch.assignment import (
     propose_dispatch,
     unassign,
 )
+from sbee_desk.services.dispatch.attempts import close_order
 from sbee_desk.services.dispatch.data import list_agents, list_orders, list_recalls
 from sbee_desk.services.dispatch.model import (
     AgentRow,
@@ -54,6 +56,7 @@ __all__ = [
     "Recall",
     "SheetFile",
     "assign",
+    "close_order",
     "confirm",
     "dispatch_auto",
     "dispatch_settings",

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import CursorResult, and_, insert, select, update
+from sqlalchemy import and_, insert, select, update
 
 from sbee_desk.db.models import OrderAssignment, StaffMember, WorkOrder
 from sbee_desk.db.uow import UnitOfWork
@@ -42,6 +42,7 @@ from sbee_desk.services.dispatch.model import (
     AgentRow,
     AssignResult,
     DispatchError,
+    DispatchSettings,
     LeftOrder,
     OrderRow,
     Proposal,
@@ -98,25 +99,39 @@ def _check_date(on: dt.date) -> None:
 def propose_dispatch(uow: UnitOfWork, on: dt.date) -> Proposal:
     """The automatic proposal for ``on`` (``domain.dispatch.propose``): nothing is
     written; :func:`confirm` records it (or the chef's adjusted version)."""
-    capacity, team, waiting = proposal_inputs(uow, on)
-    plan = propose(
+    settings, team, waiting = proposal_inputs(uow, on)
+    plan = plan_of(settings, team, waiting)
+    return proposal_of(on, settings.daily_capacity, team, waiting, plan)
+
+
+def plan_of(
+    settings: DispatchSettings, team: Sequence[AgentRow], waiting: Sequence[OrderRow]
+) -> ProposalPlan:
+    """``domain.dispatch.propose`` over the rows read."""
+    return propose(
         (
             WaitingOrder(
-                o.id, o.zone, o.quartier, print_key(o.zone, o.quartier, o.address, o.police)
+                o.id,
+                o.zone,
+                o.quartier,
+                print_key(o.zone, o.quartier, o.address, o.police),
+                o.attempts,
             )
             for o in waiting
         ),
         [AgentDay(a.staff_id, a.matricule, frozenset(a.zones), a.load) for a in team],
-        capacity,
+        settings.daily_capacity,
+        settings.max_attempts,
     )
-    return proposal_of(on, capacity, team, waiting, plan)
 
 
-def proposal_inputs(uow: UnitOfWork, on: dt.date) -> tuple[int, list[AgentRow], list[OrderRow]]:
-    """What the proposal reads: the capacity, the active agents with the load of ``on``,
+def proposal_inputs(
+    uow: UnitOfWork, on: dt.date
+) -> tuple[DispatchSettings, list[AgentRow], list[OrderRow]]:
+    """What the proposal reads: the settings, the active agents with the load of ``on``,
     the orders waiting for an agent."""
     with uow:
-        capacity = data.settings(uow).daily_capacity
+        settings = data.settings(uow)
         team = data.agents(uow, on)
         waiting = [
             data.order_row(r)
@@ -126,7 +141,7 @@ def proposal_inputs(uow: UnitOfWork, on: dt.date) -> tuple[int, list[AgentRow], 
                 .order_by(WorkOrder.id)
             )
         ]
-    return capacity, team, waiting
+    return settings, team, waiting
 
 
 def proposal_of(
@@ -262,7 +277,7 @@ def _assign(
         for (staff_id, version), ids in groups.items():
             for start in range(0, len(ids), 500):
                 part = ids[start : start + 500]
-                done = _run(
+                done = data.run_update(
                     uow,
                     update(WorkOrder)
                     .where(
@@ -346,11 +361,6 @@ def _state(order: OrderRow) -> dict[str, Any]:
     }
 
 
-def _run(uow: UnitOfWork, statement: Any) -> CursorResult[Any]:
-    """Execute an UPDATE; its result tells the rows it changed."""
-    return cast(CursorResult[Any], uow.session.execute(statement))
-
-
 def _conflict(uow: UnitOfWork, numbers: list[str]) -> None:
     uow.session.rollback()
     raise DispatchError("ORDER_CHANGED_ELSEWHERE", numbers=numbers)
@@ -394,7 +404,7 @@ def unassign(uow: UnitOfWork, actor: Actor, ids: Sequence[int], reason: str = ""
         events: list[audit.EventDraft] = []
         for order in held:
             back = OrderStatus.NON_EXECUTE if order.attempts else OrderStatus.A_REPARTIR
-            done = _run(
+            done = data.run_update(
                 uow,
                 update(WorkOrder)
                 .where(

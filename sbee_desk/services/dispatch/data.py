@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import CursorResult, and_, func, select
 
 from sbee_desk.db.models import (
     AgencySetting,
@@ -236,3 +236,8 @@ def settings(uow: UnitOfWork) -> DispatchSettings:
         except ValueError:
             continue
     return DispatchSettings(values[CAPACITY_KEY], values[MAX_ATTEMPTS_KEY])
+
+
+def run_update(uow: UnitOfWork, statement: Any) -> CursorResult[Any]:
+    """Execute an UPDATE; its result tells the rows it changed (``rowcount``)."""
+    return cast(CursorResult[Any], uow.session.execute(statement))

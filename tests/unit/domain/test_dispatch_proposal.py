@@ -124,3 +124,13 @@ def test_the_proposal_is_deterministic() -> None:
     assert (
         propose(waiting, team, 12).assigned == propose(list(reversed(waiting)), team, 12).assigned
     )
+
+
+def test_an_order_whose_visits_failed_as_often_as_allowed_is_left_to_the_chef() -> None:
+    waiting = [
+        WaitingOrder(1, "Z1", "Q", attempts=2),
+        WaitingOrder(2, "Z1", "Q", attempts=3),
+    ]
+    plan = propose(waiting, [agent(1, "Z1")], 12, max_attempts=3)
+    assert plan.assigned == {1: 1}
+    assert [(x.order_id, x.reason) for x in plan.left] == [(2, Unplaced.ATTEMPTS_EXHAUSTED)]

@@ -74,9 +74,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name="pk_order_assignment"),
     )
     op.create_index("ix_order_assignment_order", "order_assignment", ["order_id"])
-    op.create_index(
-        "ix_order_assignment_staff_visit", "order_assignment", ["staff_id", "visit_on"]
-    )
+    op.create_index("ix_order_assignment_staff_visit", "order_assignment", ["staff_id", "visit_on"])
     op.create_table(
         "route_sheet",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
