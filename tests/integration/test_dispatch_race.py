@@ -37,7 +37,7 @@ def test_two_workstations_assign_the_same_order_one_wins(db, clock, monkeypatch)
     def workstation(name, actor, staff_id) -> None:
         try:
             outcomes[name] = assign(db.uow(), actor, TOMORROW, [order], staff_id)
-        except Exception as exc:  # noqa: BLE001 - the test reads it
+        except Exception as exc:  # the test reads it
             outcomes[name] = exc
 
     threads = [

@@ -82,9 +82,9 @@ def test_a_reprint_is_marked_copy_and_recalls_come_first() -> None:
 
 def test_same_sheet_same_bytes() -> None:
     assert pdf_bytes(sheet()) == pdf_bytes(sheet())
-    assert PdfReader(io.BytesIO(pdf_bytes(sheet()))).metadata.creation_date.date() == dt.date(
-        2026, 12, 7
-    )
+    metadata = PdfReader(io.BytesIO(pdf_bytes(sheet()))).metadata
+    assert metadata is not None and metadata.creation_date is not None
+    assert metadata.creation_date.date() == dt.date(2026, 12, 7)
 
 
 def test_a_long_sheet_breaks_pages_and_keeps_the_signatures_with_the_last_rows() -> None:
@@ -125,8 +125,10 @@ def test_the_bars_of_the_first_visit_read_as_its_order_number(tmp_path: Path) ->
     # the order column (17–47 mm from the left), the first row's bars (61–69 mm down)
     x, y, w, h = (round(v * dpmm) for v in (17.2, 61, 29.6, 8))
     subprocess.run(
-        ["pdftoppm", "-gray", "-r", "300", "-f", "1", "-l", "1", "-x", str(x), "-y", str(y)]
-        + ["-W", str(w), "-H", str(h), "-png", str(pdf), str(tmp_path / "box")],
+        [
+            *("pdftoppm", "-gray", "-r", "300", "-f", "1", "-l", "1", "-x", str(x), "-y", str(y)),
+            *("-W", str(w), "-H", str(h), "-png", str(pdf), str(tmp_path / "box")),
+        ],
         check=True,
     )
     image = Image.open(next(tmp_path.glob("box*.png"))).convert("L")

@@ -90,7 +90,7 @@ def test_a_quartier_goes_to_one_agent() -> None:
         [agent(1, "Z1"), agent(2, "Z1")],
         12,
     )
-    by_quartier = {}
+    by_quartier: dict[str | None, set[int]] = {}
     for o in orders([("Z1", "Akpakpa", 4), ("Z1", "Fidjrosse", 3), ("Z1", "Cadjehoun", 3)]):
         by_quartier.setdefault(o.quartier, set()).add(plan.assigned[o.order_id])
     assert all(len(agents) == 1 for agents in by_quartier.values())
