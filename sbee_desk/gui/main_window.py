@@ -36,6 +36,7 @@ from sbee_desk.gui.pages.audit_page import AuditLogPage
 from sbee_desk.gui.pages.base import Page
 from sbee_desk.gui.pages.coming_soon import ComingSoonPage, Link
 from sbee_desk.gui.pages.data_page import DataPage
+from sbee_desk.gui.pages.dispatch_page import DispatchPage
 from sbee_desk.gui.pages.print_queue_page import PrintQueuePage
 from sbee_desk.gui.pages.selection.page import SelectionPage
 from sbee_desk.gui.pages.settings_page import SettingsPage
@@ -133,7 +134,10 @@ class MainWindow(QMainWindow):
             ComingSoonPage(self.ctx, key, number, label, title, purpose, self, links)
             for key, number, label, title, purpose, links in _coming_soon_steps()
         ]
+        self.dispatch_page = DispatchPage(self.ctx, self)
         for page in coming_soon[:-1]:
+            if page.number is not None and page.number > 4 and "dispatch" not in self.pages:
+                self._add_page(self.dispatch_page)  # step 4 in its place (#14)
             self._add_page(page)
         self._add_section(tr("SUIVI ET ADMINISTRATION"))
         self._add_page(coming_soon[-1])  # the dashboard
@@ -430,27 +434,6 @@ def _coming_soon_steps() -> list[tuple[str, int | None, str, str, str, list[Link
                 ),
                 (selection, tr("Voir, bordereau par bordereau, les lignes à relancer.")),
                 (audit, tr("Retrouver qui a imprimé ou remis chaque lettre, et quand.")),
-            ],
-        ),
-        (
-            "dispatch",
-            4,
-            tr("Répartition"),
-            tr("4. Répartition des ordres"),
-            tr(
-                "Répartira les ordres de dépose et de contrôle d'index entre les agents de "
-                "recouvrement, par zone, pour des visites entre 08h00 et 14h30."
-            ),
-            [
-                (
-                    edition,
-                    tr(
-                        "Imprimer les ordres de dépose et de contrôle d'index et les remettre "
-                        "au chef RPNT (« Imprimer le lot du chef RPNT »)."
-                    ),
-                ),
-                (settings, tr("Voir le personnel de terrain : agents de recouvrement et zones.")),
-                (archive, tr("Rouvrir les listes à résilier de chaque bordereau.")),
             ],
         ),
         (

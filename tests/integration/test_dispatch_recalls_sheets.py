@@ -48,7 +48,7 @@ def test_an_edited_order_waits_for_an_agent_and_r7_in_the_field_asks_a_recall(db
     run_edition(db.uow(), ew.CHEF, workers=0, today_=ew.TODAY)
     orders = list_orders(db.uow())
     assert {o.status.value for o in orders} == {"A_REPARTIR"}
-    assert orders[0].edited_on is not None and (orders[0].age(TODAY) or 0) >= 0
+    assert orders[0].edited_on is not None  # its age counts from the edition
     with db.uow() as uow:
         uow.session.add(
             StaffMember(matricule="A001", name="Agent Un", role="AGENT_RECOUVREMENT", zones="Z1")
