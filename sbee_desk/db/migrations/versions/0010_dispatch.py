@@ -22,21 +22,37 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("work_order") as batch:
-        batch.add_column(
-            sa.Column("status", sa.String(length=20), server_default="A_EDITER", nullable=False)
+    # Columns added in place, never by recreating the table (batch mode): on SQLite a
+    # recreated work_order would be dropped under the edition documents that refer to
+    # it, which the foreign keys refuse as soon as an order was edited.
+    op.add_column(
+        "work_order",
+        sa.Column("status", sa.String(length=20), server_default="A_EDITER", nullable=False),
+    )
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute(
+            "ALTER TABLE work_order ADD COLUMN agent_id INTEGER "
+            "CONSTRAINT fk_work_order_agent_id_staff_member REFERENCES staff_member (id)"
         )
-        batch.add_column(sa.Column("agent_id", sa.Integer(), nullable=True))
-        batch.add_column(sa.Column("visit_on", sa.Date(), nullable=True))
-        batch.add_column(sa.Column("attempts", sa.Integer(), server_default="0", nullable=False))
-        batch.add_column(
-            sa.Column("dispatch_version", sa.Integer(), server_default="0", nullable=False)
+    else:
+        op.add_column("work_order", sa.Column("agent_id", sa.Integer(), nullable=True))
+        op.create_foreign_key(
+            "fk_work_order_agent_id_staff_member",
+            "work_order",
+            "staff_member",
+            ["agent_id"],
+            ["id"],
         )
-        batch.create_foreign_key(
-            "fk_work_order_agent_id_staff_member", "staff_member", ["agent_id"], ["id"]
-        )
-        batch.create_index("ix_work_order_status", ["status"])
-        batch.create_index("ix_work_order_agent_visit", ["agent_id", "visit_on"])
+    op.add_column("work_order", sa.Column("visit_on", sa.Date(), nullable=True))
+    op.add_column(
+        "work_order", sa.Column("attempts", sa.Integer(), server_default="0", nullable=False)
+    )
+    op.add_column(
+        "work_order",
+        sa.Column("dispatch_version", sa.Integer(), server_default="0", nullable=False),
+    )
+    op.create_index("ix_work_order_status", "work_order", ["status"])
+    op.create_index("ix_work_order_agent_visit", "work_order", ["agent_id", "visit_on"])
     order = sa.table(
         "work_order",
         sa.column("id", sa.Integer),
