@@ -7,7 +7,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
 import sys
 import uuid
 from pathlib import Path
@@ -264,22 +263,15 @@ def _writable(folder: Path) -> Path:
     return folder
 
 
-def _write(folder: Path, name: str, content: bytes) -> None:
-    temporary = folder / f".{name}.{uuid.uuid4().hex[:8]}.tmp"
-    temporary.write_bytes(content)
-    os.replace(temporary, folder / name)
-
-
 def _sheets(db: Database, actor: Any, on: dt.date, folder: Path) -> int:
-    from sbee_desk.services.dispatch import route_sheets
+    from sbee_desk.services.dispatch import route_sheets, write_sheet_files
 
     files = route_sheets(db.uow(), actor, on)
+    write_sheet_files(folder, files)
     if not files:
         emit(f"Aucune visite ni aucun rappel pour le {on:%d/%m/%Y} : aucune feuille de route.")
         return EXIT_OK
     for f in files:
-        _write(folder, f.pdf_name, f.pdf)
-        _write(folder, f.xlsx_name, f.xlsx)
         copy = " (copie)" if f.copy else ""
         recalls = f", {plural(f.recalls, 'rappel', 'rappels')}" if f.recalls else ""
         emit(f"{f.pdf_name} et .xlsx{copy} : {plural(f.visits, 'visite', 'visites')}{recalls}.")

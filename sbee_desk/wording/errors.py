@@ -350,6 +350,11 @@ MESSAGES: dict[str, Template] = {
         f"Ordre n° {_numbers(d['numbers'], 5)} : aucun rappel d'agent en attente. "
         "Rien n'a été enregistré."
     ),
+    "SHEET_NOT_WRITTEN": lambda d: (
+        f"Feuilles de route : impossible d'écrire dans le dossier « {d['folder']} » "
+        f"({os_reason(d['error'])}). Choisissez un dossier où vous pouvez écrire, puis "
+        "recommencez (les feuilles suivantes seront des copies)."
+    ),
     "CLOSE_REASON_REQUIRED": "Clôture d'un ordre : le motif est obligatoire.",
     "ORDER_NOT_CLOSABLE": lambda d: (
         "Clôture refusée : seul un ordre non exécuté après "

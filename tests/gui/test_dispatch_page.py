@@ -83,6 +83,15 @@ def test_propose_adjust_and_confirm(
     assert held[moved] == ("A002", DAY)
     assert sum(1 for m, d in held.values() if d == DAY) == 4
 
+    with qtbot.waitSignal(page.sheets_written, timeout=20_000) as written:
+        page.write_sheets_to(str(tmp_path / "feuilles"))  # the folder chosen in the dialog
+    names = sorted(Path(p).name for p in written.args[0])
+    assert names == [
+        f"feuille-de-route-{m}-2026-12-07.{ext}"
+        for m in ("A001", "A002")
+        for ext in ("pdf", "xlsx")
+    ]
+
     with qtbot.waitSignal(page.recalled, timeout=20_000):
         qtbot.mouseClick(page.view.recall_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not page.view.recall_banner.isVisible())

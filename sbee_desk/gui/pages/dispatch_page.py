@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from pathlib import Path
 
 from PySide6.QtCore import QDate, QObject, Qt, Signal
 from PySide6.QtWidgets import (
@@ -22,6 +23,7 @@ from sbee_desk.domain.dispatch import WAITING
 from sbee_desk.domain.permissions import Action
 from sbee_desk.gui.changes import Change
 from sbee_desk.gui.context import AppContext
+from sbee_desk.gui.file_dialogs import ask_directory
 from sbee_desk.gui.formatting import format_date, plural
 from sbee_desk.gui.models import dispatch as dcols
 from sbee_desk.gui.models.dispatch import AgentsModel, DispatchLine, OrdersModel
@@ -41,6 +43,8 @@ from sbee_desk.services.dispatch import (
     list_recalls,
     propose_dispatch,
     record_recall,
+    route_sheets,
+    write_sheet_files,
 )
 from sbee_desk.wording.labels import UNPLACED_LABELS
 
@@ -94,6 +98,11 @@ class DispatchView(PageView):
         self.give_button = QPushButton(self.tr("Confier la sélection"))
         self.give_button.setObjectName("give")
         self.give_button.setToolTip(self.tr("Confie les ordres choisis à l'agent de la liste."))
+        self.sheets_button = QPushButton(self.tr("Feuilles de route…"))
+        self.sheets_button.setObjectName("sheets")
+        self.sheets_button.setToolTip(
+            self.tr("Écrit la feuille de route (PDF et Excel) de chaque agent pour ce jour.")
+        )
         self.confirm_button = QPushButton(self.tr("Confirmer la répartition"))
         self.confirm_button.setObjectName("primary")
         toolbar.addWidget(self.date_label)
@@ -103,6 +112,7 @@ class DispatchView(PageView):
         toolbar.addWidget(self.agent_combo)
         toolbar.addWidget(self.give_button)
         toolbar.addStretch(1)
+        toolbar.addWidget(self.sheets_button)
         toolbar.addWidget(self.confirm_button)
         layout.addLayout(toolbar)
 
@@ -138,6 +148,8 @@ class DispatchPage(Page):
     confirmed = Signal(int)
     #: call-backs were recorded
     recalled = Signal(int)
+    #: route sheets written (their paths)
+    sheets_written = Signal(list)
 
     def __init__(self, ctx: AppContext, parent: QObject | None = None) -> None:
         super().__init__(ctx, parent)
@@ -156,6 +168,7 @@ class DispatchPage(Page):
         view.give_button.clicked.connect(self.give_selected)
         view.confirm_button.clicked.connect(self.confirm_lines)
         view.recall_button.clicked.connect(self.record_recalls)
+        view.sheets_button.clicked.connect(self.ask_sheets_folder)
         view.orders_table.selectionModel().selectionChanged.connect(self._update_actions)
         self._update_actions()
 
@@ -317,6 +330,53 @@ class DispatchPage(Page):
         self.recalled.emit(count)
         self.refresh()
 
+    def ask_sheets_folder(self) -> None:
+        start = self.ctx.settings.text("dispatch/folder") or str(Path.home())
+        ask_directory(
+            self.view,
+            self.tr("Dossier des feuilles de route"),
+            start,
+            self.write_sheets_to,
+        )
+
+    def write_sheets_to(self, folder: str) -> None:
+        """The route sheets of the day, written in ``folder`` (audited; reprints are
+        copies)."""
+        self.ctx.settings.set_text("dispatch/folder", folder)
+        on = self.visit_on
+
+        def start(actor: Actor) -> None:
+            def write(ctx: TaskContext) -> list[str]:
+                files = route_sheets(ctx.uow(), actor, on)
+                return [str(p) for p in write_sheet_files(Path(folder), files)]
+
+            self.ctx.tasks.start(
+                write,
+                title=self.tr("Feuilles de route du {day}").format(day=format_date(on)),
+                on_success=self._sheets_written,
+            )
+
+        self.ctx.with_actor(start)
+
+    def _sheets_written(self, paths: list[str]) -> None:
+        if not paths:
+            self.message.emit(
+                self.tr("Aucune visite ni aucun rappel pour le {day} : aucune feuille.").format(
+                    day=format_date(self.visit_on)
+                )
+            )
+        else:
+            self.message.emit(
+                self.tr("{sheets} dans {folder}.").format(
+                    sheets=plural(
+                        len(paths) // 2, self.tr("feuille de route"), self.tr("feuilles de route")
+                    ),
+                    folder=str(Path(paths[0]).parent),
+                )
+            )
+        self.data_changed.emit(Change.DISPATCH)
+        self.sheets_written.emit(paths)
+
     # -- state ---------------------------------------------------------------------------
     def _update_status(self) -> None:
         lines = self.orders.rows
@@ -347,6 +407,7 @@ class DispatchPage(Page):
             may and any(x.staff_id is not None for x in self.orders.rows)
         )
         view.recall_button.setEnabled(may)
+        view.sheets_button.setEnabled(may)
 
     def actor_changed(self) -> None:
         self._update_actions()

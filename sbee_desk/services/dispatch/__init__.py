@@ -42,7 +42,7 @@ from sbee_desk.services.dispatch.model import (
 )
 from sbee_desk.services.dispatch.recalls import record_recall
 from sbee_desk.services.dispatch.settings import dispatch_settings, set_dispatch_settings
-from sbee_desk.services.dispatch.sheets import route_sheets
+from sbee_desk.services.dispatch.sheets import route_sheets, write_sheet_files
 
 __all__ = [
     "AgentRow",
@@ -71,4 +71,5 @@ __all__ = [
     "set_dispatch_settings",
     "sheet_stem",
     "unassign",
+    "write_sheet_files",
 ]

@@ -6,7 +6,10 @@ production of an agent's sheet for a day is the original; the next ones are mark
 from __future__ import annotations
 
 import datetime as dt
+import os
+import uuid
 from collections import defaultdict
+from pathlib import Path
 
 from sqlalchemy import func, select
 
@@ -30,7 +33,7 @@ from sbee_desk.services import audit
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.authz import require
 from sbee_desk.services.dispatch import data
-from sbee_desk.services.dispatch.model import OrderRow, SheetFile, sheet_stem
+from sbee_desk.services.dispatch.model import DispatchError, OrderRow, SheetFile, sheet_stem
 from sbee_desk.services.edition.model import print_key
 
 
@@ -201,3 +204,20 @@ def _agency(uow: UnitOfWork, rows: list[OrderRow]) -> tuple[str | None, str | No
             .where(Contract.police == rows[0].police)
         ).first()
     return (found[0], found[1]) if found else (None, None)
+
+
+def write_sheet_files(folder: Path, files: list[SheetFile]) -> list[Path]:
+    """Write each sheet's PDF and Excel file in ``folder`` (created if needed), each
+    under a temporary name then renamed: a file with its final name is always whole."""
+    written: list[Path] = []
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for f in files:
+            for name, content in ((f.pdf_name, f.pdf), (f.xlsx_name, f.xlsx)):
+                temporary = folder / f".{name}.{uuid.uuid4().hex[:8]}.tmp"
+                temporary.write_bytes(content)
+                os.replace(temporary, folder / name)
+                written.append(folder / name)
+    except OSError as exc:
+        raise DispatchError("SHEET_NOT_WRITTEN", folder=folder, error=exc) from exc
+    return written
