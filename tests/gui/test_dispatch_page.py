@@ -76,11 +76,25 @@ def test_propose_adjust_and_confirm(
     moved = page.orders.row(row).order.number
     assert page.orders.row(row).matricule == "A002"
 
+    # …and drags another one onto A001's row (the drop the view hands to the model)
+    other = next(
+        r
+        for r in range(page.orders.rowCount())
+        if page.orders.row(r).matricule == "A002" and r != row
+    )
+    dragged = page.orders.mimeData([page.orders.index(other, 0)])
+    a001 = page.agents.row_where(lambda a: a.matricule == "A001")
+    page.agents.dropMimeData(dragged, Qt.DropAction.MoveAction, -1, -1, page.agents.index(a001, 0))
+    assert page.orders.row(other).matricule == "A001"
+    assert page.agents.index(a001, 4).data() == "2 / 12"
+    dropped = page.orders.row(other).order.number
+
     with qtbot.waitSignal(page.confirmed, timeout=20_000) as confirmed:
         qtbot.mouseClick(page.view.confirm_button, Qt.MouseButton.LeftButton)
     assert confirmed.args == [4]
     held = {o.number: (o.agent_matricule, o.visit_on) for o in list_orders(signed_db.uow())}
     assert held[moved] == ("A002", DAY)
+    assert held[dropped] == ("A001", DAY)
     assert sum(1 for m, d in held.values() if d == DAY) == 4
 
     with qtbot.waitSignal(page.sheets_written, timeout=20_000) as written:

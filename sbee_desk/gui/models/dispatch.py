@@ -4,10 +4,20 @@ proposal or the chef gives them, or why nobody), and the agents with their load.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt
+from PySide6.QtCore import (
+    QByteArray,
+    QCoreApplication,
+    QMimeData,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QColor, QFont
 
 from sbee_desk.gui.models.base import RIGHT, UNHANDLED, Column, RowTableModel
@@ -17,6 +27,8 @@ from sbee_desk.wording.labels import ORDER_STATUS_LABELS
 COL_NUMBER, COL_POLICE, COL_CUSTOMER, COL_ZONE, COL_QUARTIER, COL_AGE, COL_STATUS, COL_AGENT = (
     range(8)
 )
+#: what a drag of orders carries: their rows in the orders table, comma-separated
+ORDER_ROWS_MIME = "application/x-sbee-desk-order-rows"
 LEFT_COLOUR = "#9a2a2a"
 GIVEN_COLOUR = "#1e7a3c"
 
@@ -77,6 +89,20 @@ class OrdersModel(RowTableModel[DispatchLine]):
             return font
         return UNHANDLED
 
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        return flags | Qt.ItemFlag.ItemIsDragEnabled if index.isValid() else flags
+
+    def mimeTypes(self) -> list[str]:
+        return [ORDER_ROWS_MIME]
+
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
+        """The rows dragged (to an agent of the agents table)."""
+        data = QMimeData()
+        rows = sorted({i.row() for i in indexes if i.isValid()})
+        data.setData(ORDER_ROWS_MIME, QByteArray(",".join(map(str, rows)).encode()))
+        return data
+
     def give(self, rows: list[int], staff_id: int, matricule: str) -> None:
         """The chef moves these rows to an agent (before confirming)."""
         for row in rows:
@@ -87,6 +113,9 @@ class OrdersModel(RowTableModel[DispatchLine]):
 
 
 class AgentsModel(RowTableModel[AgentRow]):
+    #: orders dropped on an agent: (rows of the orders table, staff id)
+    orders_dropped = Signal(list, int)
+
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         #: staff id → visits given in the page (proposal and moves), not yet confirmed
@@ -110,6 +139,35 @@ class AgentsModel(RowTableModel[AgentRow]):
                 align=RIGHT,
             ),
         )
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        return flags | Qt.ItemFlag.ItemIsDropEnabled if index.isValid() else flags
+
+    def mimeTypes(self) -> list[str]:
+        return [ORDER_ROWS_MIME]
+
+    def supportedDropActions(self) -> Qt.DropAction:
+        return Qt.DropAction.MoveAction | Qt.DropAction.CopyAction
+
+    def dropMimeData(
+        self,
+        data: QMimeData,
+        action: Qt.DropAction,
+        row: int,
+        column: int,
+        parent: QModelIndex | QPersistentModelIndex,
+    ) -> bool:
+        """Orders dropped on an agent's row: they go to that agent."""
+        target = parent.row() if parent.isValid() else row
+        if not data.hasFormat(ORDER_ROWS_MIME) or not 0 <= target < len(self._rows):
+            return False
+        text = bytes(data.data(ORDER_ROWS_MIME).data()).decode()
+        rows = [int(r) for r in text.split(",") if r]
+        if not rows:
+            return False
+        self.orders_dropped.emit(rows, self._rows[target].staff_id)
+        return False  # nothing to remove from the orders table: the page updates it
 
     def set_planned(self, planned: dict[int, int], capacity: int) -> None:
         self.beginResetModel()

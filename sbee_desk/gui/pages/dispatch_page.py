@@ -120,8 +120,15 @@ class DispatchView(PageView):
         self.orders_table = DataTable()
         self.orders_table.setObjectName("orders")
         self.orders_table.setSortingEnabled(False)
+        # orders are moved to an agent by dragging them onto his row, or from the keyboard
+        # (select, choose the agent, « Confier la sélection »)
+        self.orders_table.setDragEnabled(True)
+        self.orders_table.setDragDropMode(DataTable.DragDropMode.DragOnly)
         self.agents_table = DataTable()
         self.agents_table.setObjectName("agents")
+        self.agents_table.setAcceptDrops(True)
+        self.agents_table.setDragDropMode(DataTable.DragDropMode.DropOnly)
+        self.agents_table.setDropIndicatorShown(True)
         self.splitter.addWidget(self.orders_table)
         self.splitter.addWidget(self.agents_table)
         self.splitter.setStretchFactor(0, 3)
@@ -169,6 +176,7 @@ class DispatchPage(Page):
         view.confirm_button.clicked.connect(self.confirm_lines)
         view.recall_button.clicked.connect(self.record_recalls)
         view.sheets_button.clicked.connect(self.ask_sheets_folder)
+        self.agents.orders_dropped.connect(self.give_rows)
         view.orders_table.selectionModel().selectionChanged.connect(self._update_actions)
         self._update_actions()
 
@@ -274,9 +282,13 @@ class DispatchPage(Page):
         return sorted({i.row() for i in self.view.orders_table.selectionModel().selectedRows()})
 
     def give_selected(self) -> None:
-        rows = self.selected_rows()
         staff_id = self.view.agent_combo.currentData()
-        if not rows or staff_id is None:
+        if staff_id is not None:
+            self.give_rows(self.selected_rows(), staff_id)
+
+    def give_rows(self, rows: list[int], staff_id: int) -> None:
+        """Orders of these rows to this agent (before confirming): keyboard or drop."""
+        if not rows or not self.ctx.may(Action.DISPATCH):
             return
         matricule = next(a.matricule for a in self.agents.rows if a.staff_id == staff_id)
         self.orders.give(rows, staff_id, matricule)
