@@ -211,6 +211,13 @@ def cancel_ended(
                 docs[work_id] = doc_id
                 if kind is DocumentKind.ORDER and status == HANDED_OVER:
                     in_field[work_id] = holder or "?"
+            if kind is DocumentKind.ORDER:  # given to an agent de recouvrement (step 4)
+                for work_id, agent in session.execute(
+                    select(WorkOrder.id, StaffMember.name)
+                    .join(StaffMember, StaffMember.id == WorkOrder.agent_id)
+                    .where(WorkOrder.id.in_(ids), WorkOrder.status == "REPARTI")
+                ):
+                    in_field[work_id] = agent
             for code in CancelCode:
                 for reason in sorted({e[4] for e in part if e[3] is code}):
                     same = [e[1] for e in part if e[3] is code and e[4] == reason]

@@ -20,6 +20,7 @@ from sbee_desk.services.dispatch import (
     route_sheets,
 )
 from sbee_desk.services.edition import check_r7, run_edition
+from sbee_desk.services.r7 import summary as r7_summary
 from tests.integration import edition_world as ew
 from tests.integration.dispatch_world import CHEF, TODAY, TOMORROW, DispatchWorld, clock
 
@@ -61,6 +62,9 @@ def test_an_edited_order_waits_for_an_agent_and_r7_in_the_field_asks_a_recall(db
     restore(db, waiting)
     cancelled = check_r7(db.uow(), CHEF, TODAY)
     assert {c.work_id for c in cancelled} == {held, waiting}
+    # the R7 summary names whom to call back: the agent holding it
+    assert {c.work_id: c.recall_from for c in cancelled}[held] == "Agent Un"
+    assert "rappelez Agent Un" in r7_summary(cancelled)
     rows = {o.id: o for o in list_orders(db.uow())}
     assert rows[held].status.value == "ANNULE" and rows[held].to_recall
     assert rows[held].agent_matricule == "A001"
