@@ -42,8 +42,8 @@ def record_recall(
                     "action": AuditAction.DISPATCH_RECALL,
                     "entity": "work_order",
                     "entity_key": str(r.order_id),
-                    "before": {"recall": "pending", "agent": r.matricule},
-                    "after": {"recall": "done"},
+                    "before": {"recall_pending": True, "agent": r.matricule},
+                    "after": {"recall_pending": False},
                     "details": {"police": r.police, "number": r.number, "note": text},
                 }
                 for r in done
