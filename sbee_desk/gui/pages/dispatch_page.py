@@ -78,6 +78,7 @@ class DispatchView(PageView):
         self.recall_button.setToolTip(
             self.tr("Enregistre que les agents de ces ordres annulés ont été rappelés.")
         )
+        self.recall_button.hide()  # shown with the recalls
         recall_row = row_layout()
         recall_row.addWidget(self.recall_banner, 1)
         recall_row.addWidget(self.recall_button, 0, Qt.AlignmentFlag.AlignTop)
@@ -135,7 +136,7 @@ class DispatchView(PageView):
         self.splitter.setStretchFactor(1, 2)
         layout.addWidget(self.splitter, 1)
 
-        self.status_label = QLabel()
+        self.status_label = QLabel(self.tr("Chargement…"))
         self.status_label.setObjectName("pageStatus")
         self.status_label.setWordWrap(True)
         layout.addWidget(self.status_label)
