@@ -4,10 +4,12 @@ assignment by hand (or a move to another agent or day), taking an order back.
 Every change is one write transaction, audited one event per order; a refusal
 (:class:`DispatchError`, French words in ``wording.errors``) changes nothing.
 
-Two workstations assigning the same order at once: each change is a conditional
-``UPDATE … WHERE dispatch_version = <the version read>``; the second finds no row
-(PostgreSQL makes it wait for the first one's commit, then re-reads the row), its
-whole transaction is rolled back and it is refused with the orders' numbers.
+Two workstations assigning the same order at once: each change expects the dispatch
+version it read (the page's proposal, or a read just before the change), takes the
+writers' lock (``data.serialise_writers``: the audit head, as R7 does — never an
+order row first, so no deadlock with a cancellation), reads the orders again and
+refuses, with their numbers, those another workstation changed meanwhile; the UPDATE
+itself is conditional on that version too. Nothing is recorded by the refused one.
 """
 
 from __future__ import annotations
@@ -215,12 +217,16 @@ def _assign(
     outside_zones: Iterable[str],
 ) -> AssignResult:
     confirmed = {z.strip() for z in outside_zones}
+    # what the chef saw (the page), else the orders as they are now: read before the
+    # lock, so that a change committed meanwhile by another workstation is detected
+    expected = dict(seen) if seen is not None else data.versions(uow, [i for i, _ in pairs])
     with uow.write():
         require(uow, actor, Action.DISPATCH)
         _check_date(on)
         if not pairs:
             return AssignResult(on, [], [], [], {})
         session = uow.session
+        data.serialise_writers(uow)
         orders = data.orders_by_ids(uow, [i for i, _ in pairs])
         staff = {
             s.id: s
@@ -262,7 +268,7 @@ def _assign(
         groups: dict[tuple[int, int], list[int]] = {}
         for order_id, staff_id in pairs:
             order = orders[order_id]
-            if seen is not None and order_id in seen and seen[order_id] != order.version:
+            if order_id in expected and expected[order_id] != order.version:
                 _conflict(uow, [order.number])
             if (
                 order.status is OrderStatus.REPARTI
@@ -395,6 +401,7 @@ def unassign(uow: UnitOfWork, actor: Actor, ids: Sequence[int], reason: str = ""
     note = reason.strip() or None
     with uow.write():
         require(uow, actor, Action.DISPATCH)
+        data.serialise_writers(uow)
         orders = data.orders_by_ids(uow, ids)
         held = [orders[i] for i in ids if orders[i].status is OrderStatus.REPARTI]
         if len(held) != len(ids):

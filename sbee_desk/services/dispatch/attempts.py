@@ -34,6 +34,7 @@ def close_order(
     day = on or today()
     with uow.write():
         require(uow, actor, Action.DISPATCH)
+        data.serialise_writers(uow)
         limit = data.settings(uow).max_attempts
         orders = data.orders_by_ids(uow, ids)
         refused = [

@@ -12,6 +12,7 @@ from sqlalchemy import CursorResult, and_, func, select
 
 from sbee_desk.db.models import (
     AgencySetting,
+    AuditHead,
     Contract,
     Customer,
     EditionDocument,
@@ -241,3 +242,30 @@ def settings(uow: UnitOfWork) -> DispatchSettings:
 def run_update(uow: UnitOfWork, statement: Any) -> CursorResult[Any]:
     """Execute an UPDATE; its result tells the rows it changed (``rowcount``)."""
     return cast(CursorResult[Any], uow.session.execute(statement))
+
+
+def serialise_writers(uow: UnitOfWork) -> None:
+    """First thing in a dispatch write transaction: the lock every audited change takes
+    (the audit head's row on PostgreSQL; SQLite's IMMEDIATE transaction already holds
+    the database's). Taken before any order row, as R7 and the import take it, so a
+    dispatch and a cancellation never wait for each other in opposite orders (a
+    deadlock). Main's ``services.r7.serialise_with_r7`` is the same lock."""
+    if uow.dialect == "postgresql":
+        uow.session.execute(select(AuditHead.id).where(AuditHead.id == 1).with_for_update()).all()
+
+
+def versions(uow: UnitOfWork, ids: Iterable[int]) -> dict[int, int]:
+    """id → dispatch version of these orders now (their own short read): what a change
+    expects to find when its write transaction has the lock."""
+    wanted = sorted(set(ids))
+    out: dict[int, int] = {}
+    with uow:
+        for start in range(0, len(wanted), 500):
+            part = wanted[start : start + 500]
+            out.update(
+                (i, v)
+                for i, v in uow.session.execute(
+                    select(WorkOrder.id, WorkOrder.dispatch_version).where(WorkOrder.id.in_(part))
+                )
+            )
+    return out

@@ -28,6 +28,7 @@ def record_recall(
     text = note.strip() or None
     with uow.write():
         require(uow, actor, Action.DISPATCH)
+        data.serialise_writers(uow)
         pending = {r.order_id: r for r in data.pending_recalls(uow)}
         missing = [i for i in ids if i not in pending]
         if missing:
