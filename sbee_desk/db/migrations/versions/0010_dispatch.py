@@ -6,7 +6,7 @@ cancelled order (R7), A_REPARTIR for an order already edited (it has a document)
 A_EDITER otherwise.
 
 Revision ID: 0010
-Revises: 0008 (re-chained after 0009 at merge)
+Revises: 0009 (re-chained after 0009 at merge)
 Create Date: 2026-12-05
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010"
-down_revision = "0008"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
