@@ -25,6 +25,7 @@ from sbee_desk.cli.admin import (
 )
 from sbee_desk.cli.common import EXIT_BAD_INPUT, cmd_gui
 from sbee_desk.cli.data import cmd_demo, cmd_import
+from sbee_desk.cli.dispatch import add_parsers as add_dispatch_parsers
 from sbee_desk.cli.edition import KINDS, cmd_edition, cmd_handover, cmd_print
 from sbee_desk.cli.letters import add_commands as add_letters_commands
 from sbee_desk.cli.selection import cmd_derogation_add, cmd_lists, cmd_select, cmd_validate
@@ -364,6 +365,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     add_letters_commands(sub, common, _Parser)
+    add_dispatch_parsers(sub, common, _Parser)
 
     user = sub.add_parser("user", help="utilisateurs (qui se connectent)")
     user_sub = user.add_subparsers(dest="user_command", metavar="ACTION", parser_class=_Parser)

@@ -347,7 +347,11 @@ class WorkOrder(Base):
     """Ordre de dépose (BT) or ordre de contrôle d'index (MT)."""
 
     __tablename__ = "work_order"
-    __table_args__ = (UniqueConstraint("suspension_id", name="uq_work_order_suspension"),)
+    __table_args__ = (
+        UniqueConstraint("suspension_id", name="uq_work_order_suspension"),
+        Index("ix_work_order_status", "status"),
+        Index("ix_work_order_agent_visit", "agent_id", "visit_on"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     bordereau_code: Mapped[str | None] = mapped_column(ForeignKey("bordereau.code"))
@@ -358,6 +362,67 @@ class WorkOrder(Base):
     created_on: Mapped[dt.date] = mapped_column(Date)
     cancelled_on: Mapped[dt.date | None] = mapped_column(Date)
     cancel_reason: Mapped[str | None] = mapped_column(String(200))
+    #: ``domain.dispatch.OrderStatus`` (migration 0010): A_EDITER until edited, then
+    #: A_REPARTIR, REPARTI (``agent_id`` + ``visit_on``), NON_EXECUTE, EXECUTE,
+    #: CONTRESIGNE; ANNULE with ``cancelled_on`` (R7)
+    status: Mapped[str] = mapped_column(String(20), default="A_EDITER", server_default="A_EDITER")
+    #: the agent de recouvrement holding it (REPARTI), and the day of the visit
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("staff_member.id"))
+    visit_on: Mapped[dt.date | None] = mapped_column(Date)
+    #: visits the CRI reported « non exécuté » (back to dispatch)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: bumped by every dispatch change: two workstations assigning the same order at
+    #: once, the second one's conditional UPDATE finds no row and is refused
+    dispatch_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class OrderAssignment(Base):
+    """One assignment of an order to an agent for a day: the order's history of
+    dispatch. Open while ``ended_at`` is empty; an order cancelled (R7) while its
+    assignment is open is « à rappeler » until the chef records the call-back."""
+
+    __tablename__ = "order_assignment"
+    __table_args__ = (
+        Index("ix_order_assignment_order", "order_id"),
+        Index("ix_order_assignment_staff_visit", "staff_id", "visit_on"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("work_order.id"))
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_member.id"))
+    visit_on: Mapped[dt.date] = mapped_column(Date)
+    assigned_by: Mapped[str] = mapped_column(String(64))
+    assigned_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    ended_by: Mapped[str | None] = mapped_column(String(64))
+    #: ``domain.dispatch.AssignmentEnd``
+    end_reason: Mapped[str | None] = mapped_column(String(20))
+    note: Mapped[str | None] = mapped_column(String(300))
+
+
+class RouteSheet(Base):
+    """Feuille de route of an agent for a day: produced once, later prints are copies."""
+
+    __tablename__ = "route_sheet"
+    __table_args__ = (UniqueConstraint("staff_id", "visit_on", name="uq_route_sheet_staff"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_member.id"))
+    visit_on: Mapped[dt.date] = mapped_column(Date)
+    first_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    first_by: Mapped[str] = mapped_column(String(64))
+    prints: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class AgencySetting(Base):
+    """A setting of the agency (the administrator's): key → value, as text."""
+
+    __tablename__ = "agency_setting"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
+    updated_by: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
 
 class User(Base):

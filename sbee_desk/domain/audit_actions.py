@@ -57,6 +57,14 @@ class AuditAction(StrEnum):
     LETTER_IMPOSSIBLE = "letter.impossible"
     LETTER_RETRY = "letter.retry"
     LETTER_CORRECT = "letter.correct"
+    # step 4: dispatch of the orders to the agents de recouvrement
+    DISPATCH_ASSIGN = "dispatch.assign"
+    DISPATCH_REASSIGN = "dispatch.reassign"
+    DISPATCH_UNASSIGN = "dispatch.unassign"
+    DISPATCH_RECALL = "dispatch.recall"
+    DISPATCH_CLOSE = "dispatch.close"
+    DISPATCH_SHEETS = "dispatch.sheets"
+    SETTING_UPDATE = "setting.update"
     # the demonstration agency (scripts/demo)
     DEMO_AGENCY = "demo.agency"
     DEMO_LETTER = "demo.letter"

@@ -29,6 +29,8 @@ class Change(Flag):
     PEOPLE = auto()
     #: recovery plans
     PLANS = auto()
+    #: step 4: orders given to agents, moved, taken back, recalls, route sheets
+    DISPATCH = auto()
 
     NOTHING = 0
-    ALL = EXPORT | RUNS | REVIEW | LISTS | EDITION | LETTERS | PEOPLE | PLANS
+    ALL = EXPORT | RUNS | REVIEW | LISTS | EDITION | LETTERS | PEOPLE | PLANS | DISPATCH

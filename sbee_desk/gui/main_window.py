@@ -36,6 +36,7 @@ from sbee_desk.gui.pages.audit_page import AuditLogPage
 from sbee_desk.gui.pages.base import Page
 from sbee_desk.gui.pages.coming_soon import ComingSoonPage, Link
 from sbee_desk.gui.pages.data_page import DataPage
+from sbee_desk.gui.pages.dispatch_page import DispatchPage
 from sbee_desk.gui.pages.letters_page import LettersPage
 from sbee_desk.gui.pages.print_queue_page import PrintQueuePage
 from sbee_desk.gui.pages.selection.page import SelectionPage
@@ -132,6 +133,8 @@ class MainWindow(QMainWindow):
         self._add_page(self.print_queue_page)
         self.letters_page = LettersPage(self.ctx, self)
         self._add_page(self.letters_page)
+        self.dispatch_page = DispatchPage(self.ctx, self)
+        self._add_page(self.dispatch_page)
         coming_soon = [
             ComingSoonPage(self.ctx, key, number, label, title, purpose, self, links)
             for key, number, label, title, purpose, links in _coming_soon_steps()
@@ -422,27 +425,6 @@ def _coming_soon_steps() -> list[tuple[str, int | None, str, str, str, list[Link
     edition, selection, archive = "edition", "selection", "archive"
     audit, settings = "audit", "settings"
     return [
-        (
-            "dispatch",
-            4,
-            tr("Répartition"),
-            tr("4. Répartition des ordres"),
-            tr(
-                "Répartira les ordres de dépose et de contrôle d'index entre les agents de "
-                "recouvrement, par zone, pour des visites entre 08h00 et 14h30."
-            ),
-            [
-                (
-                    edition,
-                    tr(
-                        "Imprimer les ordres de dépose et de contrôle d'index et les remettre "
-                        "au chef RPNT (« Imprimer le lot du chef RPNT »)."
-                    ),
-                ),
-                (settings, tr("Voir le personnel de terrain : agents de recouvrement et zones.")),
-                (archive, tr("Rouvrir les listes à résilier de chaque bordereau.")),
-            ],
-        ),
         (
             "store_return",
             5,

@@ -113,6 +113,12 @@ class Cancellation:
     recall_from: str | None = None
 
 
+def _status(model: type[ReminderLetter] | type[WorkOrder]) -> dict[str, str]:
+    """An order cancelled gets the status ANNULE; its open assignment, if it was in an
+    agent's hands, makes it « à rappeler » (services.dispatch.recalls)."""
+    return {"status": "ANNULE"} if model is WorkOrder else {}
+
+
 def ended_work(
     uow: UnitOfWork, on: dt.date
 ) -> list[tuple[DocumentKind, int, str, CancelCode, str]]:
@@ -223,13 +229,22 @@ def cancel_ended(
         for start in range(0, len(mine), 500):
             part = mine[start : start + 500]
             ids = [e[1] for e in part]
+            # read before the updates below set the status to ANNULE
+            agents: dict[int | None, str] = {}
+            if kind is DocumentKind.ORDER:  # given to an agent de recouvrement (step 4)
+                for work_id, agent in session.execute(
+                    select(WorkOrder.id, StaffMember.name)
+                    .join(StaffMember, StaffMember.id == WorkOrder.agent_id)
+                    .where(WorkOrder.id.in_(ids), WorkOrder.status == "REPARTI")
+                ):
+                    agents[work_id] = agent
             for code in CancelCode:
                 for reason in sorted({e[4] for e in part if e[3] is code}):
                     same = [e[1] for e in part if e[3] is code and e[4] == reason]
                     session.execute(
                         update(model)
                         .where(model.id.in_(same), model.cancelled_on.is_(None))
-                        .values(cancelled_on=on, cancel_reason=reason)
+                        .values(cancelled_on=on, cancel_reason=reason, **_status(model))
                     )
                     session.execute(
                         update(EditionDocument)
@@ -253,6 +268,7 @@ def cancel_ended(
                 docs[work_id] = doc_id
                 if kind is DocumentKind.ORDER and status == HANDED_OVER:
                     in_field[work_id] = holder or "?"
+            in_field.update(agents)  # the agent holding it is the one to call back
             for _, work_id, police, code, reason in part:
                 recall = in_field.get(work_id)
                 out.append(

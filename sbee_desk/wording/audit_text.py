@@ -27,6 +27,7 @@ from sbee_desk.wording.labels import (
     CATEGORY_LABELS,
     DECISION_COUNT_WORDS,
     IMPORT_TABLE_LABELS,
+    ORDER_STATUS_LABELS,
     ROLE_LABELS,
     STAFF_ROLE_LABELS,
 )
@@ -202,7 +203,7 @@ def _value(key: str, value: Any, facts: dict[str, Any] | None = None) -> str:
     if key == "handed_to" and not isinstance(value, bool) and isinstance(value, int):
         return ((facts or {}).get("staff") or {}).get(value) or f"personnel n° {value}"
     if key == "status" and isinstance(value, str):
-        return _enum_label(STATUS_LABELS, value)
+        return _enum_label({**STATUS_LABELS, **ORDER_STATUS_LABELS}, value)
     if key == "code" and isinstance(value, str) and value in _R7_CAUSES:
         return _R7_CAUSES[value]
     if key == "format" and isinstance(value, str):
@@ -389,6 +390,10 @@ def describe_object(entry: AuditEvent) -> str:
     if entity == "reglements" and "/" in key:
         invoice, reference = key.split("/", 1)
         return f"Règlement {reference} de la facture {invoice}"
+    if entity == "route_sheet":
+        return f"Feuilles de route du {_scalar(key)}"
+    if entity == "agency_setting":
+        return "Paramètres de la répartition"
     if entity == "staff":
         name = after.get("name")
         return f"Personnel {key}, {name}" if name else f"Personnel, matricule {key}"

@@ -18,8 +18,11 @@ from sbee_desk.wording.labels import (
     CATEGORY_LABELS,
     EMPTY_LIST_LABELS,
     IMPORT_ROW_NOUNS,
+    ORDER_STATUS_LABELS,
     PLAN_FIELD_LABELS,
     RECIPIENT_LABELS,
+    SETTING_LABELS,
+    STAFF_ROLE_LABELS,
 )
 
 Template = str | Callable[[Mapping[str, Any]], str]
@@ -405,6 +408,74 @@ MESSAGES: dict[str, Template] = {
     "LETTER_CHANGED_ELSEWHERE": (
         "Cette lettre vient d'être modifiée sur un autre poste : rien n'a été enregistré. "
         "Rouvrez-la et recommencez."
+    ),
+    # -------------------------------------------------------------------- dispatch
+    "VISIT_DATE_PAST": (
+        "Date de visite {on:%d/%m/%Y} passée (nous sommes le {today:%d/%m/%Y}) : les ordres "
+        "se répartissent pour aujourd'hui ou un jour à venir. Rien n'a été enregistré."
+    ),
+    "NO_ORDER_CHOSEN": "Aucun ordre indiqué.",
+    "UNKNOWN_ORDER_NUMBER": lambda d: (
+        f"N° {_numbers(d['numbers'])} : aucun ordre sous {_this_or_these(d['numbers'])}. "
+        "Rien n'a été enregistré."
+    ),
+    "UNKNOWN_MATRICULE": (
+        "Matricule « {matricule} » inconnu du registre du personnel. Rien n'a été enregistré."
+    ),
+    "NOT_A_FIELD_AGENT": lambda d: (
+        f"{d['name']} ({d['matricule']}) est "
+        f"{str(STAFF_ROLE_LABELS.get(d['role'], d['role'])).lower()} : les ordres se répartissent "
+        "entre les agents de recouvrement. Rien n'a été enregistré."
+    ),
+    "AGENT_INACTIVE": (
+        "{name} ({matricule}) est inactif dans le registre du personnel : il ne peut pas "
+        "recevoir d'ordres. Rien n'a été enregistré."
+    ),
+    "AGENT_OUTSIDE_ZONE": lambda d: (
+        f"{d['name']} ({d['matricule']}) ne couvre pas "
+        f"{agree(len(d['zones']), 'la zone', 'les zones')} {', '.join(d['zones'])} "
+        f"(ses zones : {', '.join(d['agent_zones'])}) : confirmez en nommant "
+        f"{agree(len(d['zones']), 'la zone', 'les zones')} pour lui confier ces ordres quand "
+        "même. Rien n'a été enregistré."
+    ),
+    "ORDER_NOT_DISPATCHABLE": lambda d: (
+        f"{plural(len(d['orders']), 'ordre', 'ordres')} ne "
+        f"{agree(len(d['orders']), 'peut', 'peuvent')} pas être "
+        f"{agree(len(d['orders']), 'réparti', 'répartis')} : "
+        + ", ".join(f"n° {n} ({ORDER_STATUS_LABELS[s]})" for n, s in d["orders"][:10])
+        + ("…" if len(d["orders"]) > 10 else "")
+        + ". Rien n'a été enregistré."
+    ),
+    "ORDER_CHANGED_ELSEWHERE": lambda d: (
+        f"Ordre n° {_numbers(d['numbers'], 5)} : "
+        f"{agree(len(d['numbers']), 'il vient', 'ils viennent')} d'être "
+        f"{agree(len(d['numbers']), 'réparti ou modifié', 'répartis ou modifiés')} depuis un "
+        "autre poste. Rien n'a été enregistré : rafraîchissez la répartition."
+    ),
+    "ORDER_NOT_ASSIGNED": lambda d: (
+        f"Ordre n° {_numbers(d['numbers'], 5)} : "
+        f"{agree(len(d['numbers']), 'il n’est', 'ils ne sont')} pas "
+        f"{agree(len(d['numbers']), 'réparti', 'répartis')}. Rien n'a été enregistré."
+    ),
+    "NO_RECALL_PENDING": lambda d: (
+        f"Ordre n° {_numbers(d['numbers'], 5)} : aucun rappel d'agent en attente. "
+        "Rien n'a été enregistré."
+    ),
+    "SHEET_NOT_WRITTEN": lambda d: (
+        f"Feuilles de route : impossible d'écrire dans le dossier « {d['folder']} » "
+        f"({os_reason(d['error'])}). Choisissez un dossier où vous pouvez écrire, puis "
+        "recommencez (les feuilles suivantes seront des copies)."
+    ),
+    "CLOSE_REASON_REQUIRED": "Clôture d'un ordre : le motif est obligatoire.",
+    "ORDER_NOT_CLOSABLE": lambda d: (
+        "Clôture refusée : seul un ordre non exécuté après "
+        f"{plural(d['limit'], 'tentative', 'tentatives')} peut être clos ; "
+        + ", ".join(f"n° {n} ({plural(a, 'tentative', 'tentatives')})" for n, a in d["orders"][:10])
+        + ". Rien n'a été enregistré."
+    ),
+    "SETTING_TOO_SMALL": lambda d: (
+        f"{SETTING_LABELS[d['key']].capitalize()} : {d['value']} est trop petit "
+        f"(minimum {d['minimum']}). Rien n'a été modifié."
     ),
     # ----------------------------------------------------------------- import: a run
     "IMPORT_FAILED": lambda d: (

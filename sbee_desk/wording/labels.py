@@ -122,6 +122,13 @@ AUDIT_ACTION_LABELS: dict[AuditAction, str] = {
     AuditAction.LETTER_IMPOSSIBLE: "Remise de lettre impossible",
     AuditAction.LETTER_RETRY: "Nouvelle présentation de lettre",
     AuditAction.LETTER_CORRECT: "Remise de lettre corrigée",
+    AuditAction.DISPATCH_ASSIGN: "Ordre réparti à un agent",
+    AuditAction.DISPATCH_REASSIGN: "Ordre déplacé vers un autre agent ou un autre jour",
+    AuditAction.DISPATCH_UNASSIGN: "Ordre repris à son agent",
+    AuditAction.DISPATCH_RECALL: "Agent rappelé (ordre annulé sur le terrain)",
+    AuditAction.DISPATCH_CLOSE: "Ordre clos après les tentatives permises",
+    AuditAction.DISPATCH_SHEETS: "Feuilles de route produites",
+    AuditAction.SETTING_UPDATE: "Paramètres de l'agence modifiés",
     AuditAction.DEMO_AGENCY: "Démonstration : agence",
     AuditAction.DEMO_LETTER: "Démonstration : lettre de relance",
     AuditAction.DEMO_DEROGATION: "Démonstration : dérogation DG",
@@ -192,4 +199,26 @@ LETTER_STATUS_LABELS: dict[str, str] = {
     "REMISE": "Remise",
     "IMPOSSIBLE": "Remise impossible",
     "ANNULEE": "Annulée",
+}
+#: an order's status (domain.dispatch.OrderStatus), as the Répartition page shows it
+ORDER_STATUS_LABELS: dict[str, str] = {
+    "A_EDITER": "à éditer",
+    "A_REPARTIR": "à répartir",
+    "REPARTI": "réparti",
+    "NON_EXECUTE": "non exécuté",
+    "EXECUTE": "exécuté",
+    "CONTRESIGNE": "contresigné",
+    "ANNULE": "annulé",
+}
+#: why the proposal left an order « non répartie » (domain.dispatch.Unplaced)
+UNPLACED_LABELS: dict[str, str] = {
+    "NO_ZONE": "contrat sans zone et aucun agent couvrant toute l'agence",
+    "NO_AGENT_FOR_ZONE": "aucun agent pour la zone {zone}",
+    "CAPACITY_REACHED": "capacité atteinte pour la zone {zone}",
+    "ATTEMPTS_EXHAUSTED": "visites échouées autant que permis : au chef de décider",
+}
+#: the agency's dispatch settings (services.dispatch.model, keys of agency_setting)
+SETTING_LABELS: dict[str, str] = {
+    "dispatch.daily_capacity": "capacité journalière d'un agent (visites)",
+    "dispatch.max_attempts": "tentatives avant décision du chef",
 }

@@ -108,14 +108,16 @@ def test_a_change_marks_stale_only_the_pages_that_show_it(
         window.pages[source].data_changed.emit(what)
         return {key for key, page in window.pages.items() if page.stale}
 
-    # a user or a staff member saved: the journal only (and not the page that saved)
-    assert stale_after("settings", Change.PEOPLE) == {"audit"}
+    # a user or a staff member saved: the journal and the répartition (its agents), not
+    # the page that saved
+    assert stale_after("settings", Change.PEOPLE) == {"audit", "dispatch"}
     # lists produced: the classeur and the journal
     assert stale_after("selection", Change.LISTS) == {"archive", "audit"}
-    # documents printed: the journal stale; the selection (it shows the cancellations)
-    # reloaded at once to keep its navigation count true; not the classeur
+    # documents printed: the journal and the répartition (orders edited) stale; the
+    # selection (it shows the cancellations) reloaded at once to keep its navigation
+    # count true; not the classeur
     with qtbot.waitSignal(window.selection_page.overview_loaded, timeout=20_000):
-        assert stale_after("edition", Change.EDITION) == {"audit"}
+        assert stale_after("edition", Change.EDITION) == {"audit", "dispatch"}
     # a plan changed: the selection reloads too, the print queue does not
     with qtbot.waitSignal(window.selection_page.overview_loaded, timeout=20_000):
         assert stale_after("settings", Change.PLANS) == {"audit"}

@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 import openpyxl
 from sqlalchemy import event, select, update
@@ -22,6 +23,7 @@ from sbee_desk.db.models import (
     Payment,
     StaffMember,
     Suspension,
+    WorkOrder,
 )
 from sbee_desk.documents.audit_export import AuditRow
 from sbee_desk.domain.audit_actions import AuditAction
@@ -32,6 +34,17 @@ from sbee_desk.services.actor import Actor
 from sbee_desk.services.audit import EventDraft
 from sbee_desk.services.authz import PermissionDenied
 from sbee_desk.services.classeur import archive_register, save_copy
+from sbee_desk.services.dispatch import (
+    assign,
+    close_order,
+    dispatch_auto,
+    field_agent,
+    list_orders,
+    record_recall,
+    route_sheets,
+    set_dispatch_settings,
+    unassign,
+)
 from sbee_desk.services.edition import (
     DocumentKind,
     check_r7,
@@ -162,6 +175,7 @@ def a_day_of_work(db: Database, folder: Path) -> None:
         staff = {s.matricule: s.id for s in uow.session.scalars(select(StaffMember))}
     mark_handed_over(db.uow(), CHEF, [d.id for d in orders], staff["RPNT-01"])
     mark_handed_over(db.uow(), CHEF, [d.id for d in letters], staff["REL-01"])
+    dispatched = a_day_of_dispatch(db)
     # PB2 pays everything after its order went out: R7 cancels it, the agent is called back
     with db.uow() as uow:
         for number in uow.session.scalars(select(Invoice.number).where(Invoice.police == "PB2")):
@@ -172,6 +186,32 @@ def a_day_of_work(db: Database, folder: Path) -> None:
             )
         uow.commit()
     check_r7(db.uow(), CHEF, today_=TODAY)
+    record_recall(db.uow(), CHEF, [dispatched["PB2"]], "appelé à 10 h")
+
+
+def a_day_of_dispatch(db: Database) -> dict[str, int]:
+    """Step 4 (#14): agents, the capacity, the proposal confirmed, a move, an order taken
+    back, one closed after its failed visits, the route sheets. Police → order id."""
+    save_staff(db.uow(), ADMIN, "A012", "Koffi Agbodjan", "AGENT_RECOUVREMENT", ["Z1"], True)
+    save_staff(db.uow(), ADMIN, "A013", "Bio Sanni", "AGENT_RECOUVREMENT", ["Z1"], True)
+    set_dispatch_settings(db.uow(), ADMIN, daily_capacity=10)
+    visit = D(2026, 11, 23)
+    with patch("sbee_desk.services.dispatch.assignment.today", lambda: TODAY):
+        dispatch_auto(db.uow(), CHEF, visit)
+        rows = {o.police: o for o in list_orders(db.uow())}
+        other = "A013" if rows["PB1"].agent_matricule == "A012" else "A012"
+        assign(db.uow(), CHEF, visit, [rows["PB1"].id], field_agent(db.uow(), other))
+        unassign(db.uow(), CHEF, [rows["PB3"].id], "agent malade")
+    with db.uow() as uow:  # PB3's visits failed three times (the CRI's, to come)
+        uow.session.execute(
+            update(WorkOrder)
+            .where(WorkOrder.id == rows["PB3"].id)
+            .values(status="NON_EXECUTE", attempts=3)
+        )
+        uow.commit()
+    close_order(db.uow(), CHEF, [rows["PB3"].id], "compteur introuvable", TODAY)
+    route_sheets(db.uow(), CHEF, visit)
+    return {police: row.id for police, row in rows.items()}
 
     # step 3: the slips come back (#13)
     live = [d for d in letters if not d.cancelled]
@@ -274,7 +314,9 @@ def test_objects_are_named_as_the_agency_names_them(db, tmp_path) -> None:
     assert re.fullmatch(r"(Ordre|Lettre) n° \d{8}, police (PREST|PPAID)", cancelled.object)
     recalled = first(AuditAction.EDITION_R7_CANCEL)
     assert recalled.object.startswith("Ordre n° 0000000") and "police PB2" in recalled.object
-    assert "agent à rappeler : Sèna Agbodjan" in recalled.details
+    # handed to the RPNT's Sèna Agbodjan, then given to the agent de recouvrement
+    # Koffi Agbodjan for his round (#14): he is the one to call back
+    assert "agent à rappeler : Koffi Agbodjan" in recalled.details
     assert "cause : paiement" in recalled.details
     assert "document : déjà édité" in recalled.details
     archived = first(AuditAction.LISTS_ARCHIVE)

@@ -209,6 +209,13 @@ class BatchRun:
                 )
             if rows:
                 session.execute(insert(EditionDocument), rows)
+                edited = [r["order_id"] for r in rows if r["order_id"] is not None]
+                if edited:  # an order edited waits for an agent (step 4, #14)
+                    session.execute(
+                        update(WorkOrder)
+                        .where(WorkOrder.id.in_(edited), WorkOrder.status == "A_EDITER")
+                        .values(status="A_REPARTIR")
+                    )
                 letters = sum(r["kind"] == DocumentKind.LETTER.value for r in rows)
                 session.execute(
                     update(EditionBatch)
