@@ -232,12 +232,12 @@ def cancel_ended(
             # read before the updates below set the status to ANNULE
             agents: dict[int | None, str] = {}
             if kind is DocumentKind.ORDER:  # given to an agent de recouvrement (step 4)
-                for work_id, agent in session.execute(
+                for order_id, agent in session.execute(
                     select(WorkOrder.id, StaffMember.name)
                     .join(StaffMember, StaffMember.id == WorkOrder.agent_id)
                     .where(WorkOrder.id.in_(ids), WorkOrder.status == "REPARTI")
                 ):
-                    agents[work_id] = agent
+                    agents[order_id] = agent
             for code in CancelCode:
                 for reason in sorted({e[4] for e in part if e[3] is code}):
                     same = [e[1] for e in part if e[3] is code and e[4] == reason]

@@ -83,7 +83,7 @@ AUDIT_FIELD_LABELS: dict[str, str] = {
     "visit_on": "visite le",
     "outside_zone": "hors de ses zones (confirmé)",
     "recall_pending": "agent à rappeler",
-    "note": "précision",
+    "note": "note",
     "attempts": "tentatives",
     "daily_capacity": "capacité journalière (visites)",
     "max_attempts": "tentatives permises",
@@ -126,9 +126,7 @@ AUDIT_FIELD_LABELS: dict[str, str] = {
     "delivered_to": "remise à",
     "delivered_by": "releveur (fiche du registre)",
     "impossible_reason": "motif de remise impossible",
-    "attempts": "présentations",
     "releveur": "releveur",
-    "note": "note pour le releveur",
     "reprint": "à réimprimer « 2e présentation »",
     "undo": "remise annulée",
     # refusals

@@ -175,6 +175,16 @@ def a_day_of_work(db: Database, folder: Path) -> None:
         staff = {s.matricule: s.id for s in uow.session.scalars(select(StaffMember))}
     mark_handed_over(db.uow(), CHEF, [d.id for d in orders], staff["RPNT-01"])
     mark_handed_over(db.uow(), CHEF, [d.id for d in letters], staff["REL-01"])
+    # step 3: the slips come back (#13)
+    live = [d for d in letters if not d.cancelled]
+    assert len(live) >= 1
+    n = live[0].number
+    deliver(db.uow(), CHEF, [n], TODAY, to="gardien", today_=TODAY)
+    correct_delivery(db.uow(), CHEF, n, "coupon scanné par erreur", undo=True, today_=TODAY)
+    order_retry(db.uow(), CHEF, n, note="voir le gardien", reprint=True, today_=TODAY)
+    record_impossible(db.uow(), CHEF, n, TODAY, "adresse introuvable", today_=TODAY)
+    with contextlib.suppress(PermissionDenied):
+        correct_delivery(db.uow(), Actor("caisse"), n, "essai", undo=True, today_=TODAY)
     dispatched = a_day_of_dispatch(db)
     # PB2 pays everything after its order went out: R7 cancels it, the agent is called back
     with db.uow() as uow:
@@ -212,17 +222,6 @@ def a_day_of_dispatch(db: Database) -> dict[str, int]:
     close_order(db.uow(), CHEF, [rows["PB3"].id], "compteur introuvable", TODAY)
     route_sheets(db.uow(), CHEF, visit)
     return {police: row.id for police, row in rows.items()}
-
-    # step 3: the slips come back (#13)
-    live = [d for d in letters if not d.cancelled]
-    assert len(live) >= 1
-    n = live[0].number
-    deliver(db.uow(), CHEF, [n], TODAY, to="gardien", today_=TODAY)
-    correct_delivery(db.uow(), CHEF, n, "coupon scanné par erreur", undo=True, today_=TODAY)
-    order_retry(db.uow(), CHEF, n, note="voir le gardien", reprint=True, today_=TODAY)
-    record_impossible(db.uow(), CHEF, n, TODAY, "adresse introuvable", today_=TODAY)
-    with contextlib.suppress(PermissionDenied):
-        correct_delivery(db.uow(), Actor("caisse"), n, "essai", undo=True, today_=TODAY)
 
 
 def _entries(db: Database) -> list[al.AuditEntry]:
