@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from sqlalchemy import update
 
-from sbee_desk.db.models import WorkOrder
+from sbee_desk.db.models import EditionDocument, WorkOrder
 from sbee_desk.db.uow import UnitOfWork
 from sbee_desk.domain.audit_actions import AuditAction
 from sbee_desk.domain.dispatch import OrderStatus
@@ -65,6 +65,19 @@ def close_order(
             if done.rowcount != 1:
                 uow.session.rollback()
                 raise DispatchError("ORDER_CHANGED_ELSEWHERE", numbers=[o.number])
+            # its printed order is void too (never offered for printing again), flagged
+            # here with the close's own reason, not later as an R7 repair
+            uow.session.execute(
+                update(EditionDocument)
+                .where(EditionDocument.order_id == o.id, EditionDocument.cancelled.is_(False))
+                .values(
+                    cancelled=True,
+                    cancelled_on=day,
+                    cancel_reason=text[:200],
+                    version=EditionDocument.version + 1,
+                )
+                .execution_options(synchronize_session=False)
+            )
             events.append(
                 {
                     "action": AuditAction.DISPATCH_CLOSE,
