@@ -414,6 +414,107 @@ class RouteSheet(Base):
     prints: Mapped[int] = mapped_column(Integer, default=1)
 
 
+class StockSheet(Base):
+    """Fiche de mouvement de stock: the store's receipt of removed equipment, numbered
+    per agency and year by sbee-desk (``number`` « FMS-<agence>-<année>-<n° sur 5> »)
+    or typed from the store's own book (``typed``), steps 5 (#15)."""
+
+    __tablename__ = "stock_sheet"
+    __table_args__ = (UniqueConstraint("agency_code", "year", "seq", name="uq_stock_sheet_seq"),)
+
+    number: Mapped[str] = mapped_column(String(32), primary_key=True)
+    agency_code: Mapped[str] = mapped_column(ForeignKey("agency.code"))
+    year: Mapped[int] = mapped_column(Integer)
+    #: the sequence number of a sheet numbered by sbee-desk; NULL for a typed number
+    seq: Mapped[int | None] = mapped_column(Integer)
+    typed: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    issued_on: Mapped[dt.date] = mapped_column(Date)
+    keeper_id: Mapped[int | None] = mapped_column(ForeignKey("staff_member.id"))
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class StoreReturn(Base):
+    """Retour magasin of an order's equipment (R10): one per order, on a stock sheet.
+    A serial that differs from the contract's carries its explanation."""
+
+    __tablename__ = "store_return"
+    __table_args__ = (
+        UniqueConstraint("order_id", name="uq_store_return_order"),
+        Index("ix_store_return_sheet", "sheet_number"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("work_order.id"))
+    sheet_number: Mapped[str] = mapped_column(ForeignKey("stock_sheet.number"))
+    returned_on: Mapped[dt.date] = mapped_column(Date)
+    meter_serial: Mapped[str | None] = mapped_column(String(64))
+    breaker_serial: Mapped[str | None] = mapped_column(String(64))
+    #: why a received serial differs from the contract's (shown on the control report)
+    mismatch_note: Mapped[str | None] = mapped_column(String(300))
+    keeper_id: Mapped[int | None] = mapped_column(ForeignKey("staff_member.id"))
+    recorded_by: Mapped[str] = mapped_column(String(64))
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class InterventionReport(Base):
+    """Compte-rendu d'intervention (CRI) of one visit of an order, entered from the
+    paper by the agent de contrôle, countersigned by the chef (steps 6, R9, R11).
+    A « non exécuté » sends the order back to dispatch; the next visit is another CRI
+    (``attempt``)."""
+
+    __tablename__ = "intervention_report"
+    __table_args__ = (
+        UniqueConstraint("order_id", "attempt", name="uq_intervention_report_attempt"),
+        Index("ix_intervention_report_countersign", "countersigned_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("work_order.id"))
+    #: 1 for the first visit, then one more per « non exécuté »
+    attempt: Mapped[int] = mapped_column(Integer)
+    visit_on: Mapped[dt.date] = mapped_column(Date)
+    #: the time of the visit (« HH:MM »): outside 08:00–14:30 flags it (R9)
+    visit_time: Mapped[str] = mapped_column(String(5))
+    agent_id: Mapped[int] = mapped_column(ForeignKey("staff_member.id"))
+    done: Mapped[bool] = mapped_column(Boolean)
+    index_read: Mapped[int | None] = mapped_column(BigInteger)
+    meter_serial_found: Mapped[str | None] = mapped_column(String(64))
+    meter_removed: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    breaker_removed: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    #: the paper's tick boxes, codes joined by « , » (domain: remark codes)
+    remarks: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    note: Mapped[str | None] = mapped_column(String(500))
+    mismatch_note: Mapped[str | None] = mapped_column(String(300))
+    outside_window: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    entered_by: Mapped[str] = mapped_column(String(64))
+    entered_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    countersigned_by: Mapped[str | None] = mapped_column(String(64))
+    countersigned_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    #: the chef's reason for countersigning a flagged CRI (R9 window, no store return)
+    override_reason: Mapped[str | None] = mapped_column(String(300))
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+
+class ContractTermination(Base):
+    """The termination of a contract (résiliation, R11): one per contract, enforced by
+    the database (R13). ``cause`` IMPAYES for the procedure (with its order and CRI),
+    or an R8 cause (FRAUDE, CONDITIONS, AUTRE) with its reason."""
+
+    __tablename__ = "contract_termination"
+    __table_args__ = (UniqueConstraint("police", name="uq_contract_termination_police"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    police: Mapped[str] = mapped_column(ForeignKey("contract.police"))
+    terminated_on: Mapped[dt.date] = mapped_column(Date)
+    cause: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str | None] = mapped_column(String(300))
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("work_order.id"))
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("intervention_report.id"))
+    recorded_by: Mapped[str] = mapped_column(String(64))
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
 class AgencySetting(Base):
     """A setting of the agency (the administrator's): key → value, as text."""
 
