@@ -46,6 +46,17 @@ def test_propose_adjust_and_confirm(
     with qtbot.waitSignal(page.loaded, timeout=20_000):
         page.view.date_edit.setDate(QDate(DAY.year, DAY.month, DAY.day))
     assert page.orders.rowCount() == 5
+    # by zone, quartier and bordereau, the bordereau shown
+    assert [(o.order.zone, o.order.quartier) for o in page.orders.rows] == [
+        ("T07", "Cadjèhoun"),
+        ("Z1", "Akpakpa"),
+        ("Z1", "Akpakpa"),
+        ("Z1", "Fidjrossè"),
+        ("Z2", "Gbegamey"),
+    ]
+    header = page.orders.headerData(dcols.COL_BORDEREAU, Qt.Orientation.Horizontal)
+    assert header == "Bordereau"
+    assert page.orders.index(0, dcols.COL_BORDEREAU).data() not in (None, "")
     assert page.view.recall_banner.isVisible()
     assert "À rappeler — ne pas intervenir" in page.view.recall_banner.text()
 

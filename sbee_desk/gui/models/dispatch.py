@@ -24,9 +24,17 @@ from sbee_desk.gui.models.base import RIGHT, UNHANDLED, Column, RowTableModel
 from sbee_desk.services.dispatch import AgentRow, OrderRow
 from sbee_desk.wording.labels import ORDER_STATUS_LABELS
 
-COL_NUMBER, COL_POLICE, COL_CUSTOMER, COL_ZONE, COL_QUARTIER, COL_AGE, COL_STATUS, COL_AGENT = (
-    range(8)
-)
+(
+    COL_NUMBER,
+    COL_POLICE,
+    COL_CUSTOMER,
+    COL_ZONE,
+    COL_QUARTIER,
+    COL_BORDEREAU,
+    COL_AGE,
+    COL_STATUS,
+    COL_AGENT,
+) = range(9)
 #: what a drag of orders carries: their rows in the orders table, comma-separated
 ORDER_ROWS_MIME = "application/x-sbee-desk-order-rows"
 LEFT_COLOUR = "#9a2a2a"
@@ -58,6 +66,7 @@ class OrdersModel(RowTableModel[DispatchLine]):
             Column(tr("Client"), lambda x: x.order.customer_name),
             Column(tr("Zone"), lambda x: x.order.zone or "—"),
             Column(tr("Quartier"), lambda x: x.order.quartier or "—"),
+            Column(tr("Bordereau"), lambda x: x.order.bordereau or "—"),
             Column(
                 tr("Âge (j)"),
                 lambda x: "" if x.order.age(self.on) is None else str(x.order.age(self.on)),

@@ -54,6 +54,7 @@ ORDER_WIDTHS = {
     dcols.COL_CUSTOMER: 135,
     dcols.COL_ZONE: 42,
     dcols.COL_QUARTIER: 88,
+    dcols.COL_BORDEREAU: 88,
     dcols.COL_AGE: 52,
     dcols.COL_STATUS: 78,
 }
@@ -214,6 +215,10 @@ class DispatchPage(Page):
         recalls, waiting, team, capacity = data
         self.recalls = recalls
         self.orders.on = self.visit_on
+        # by zone, quartier and bordereau, as the chef shares them (#14)
+        waiting = sorted(
+            waiting, key=lambda o: (o.zone or "", o.quartier or "", o.bordereau or "", o.number)
+        )
         self.orders.set_rows([DispatchLine(o) for o in waiting])
         self.agents.set_rows(team)
         self.agents.set_planned({}, capacity)
