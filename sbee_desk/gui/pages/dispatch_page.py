@@ -51,13 +51,22 @@ from sbee_desk.wording.labels import UNPLACED_LABELS
 ORDER_WIDTHS = {
     dcols.COL_NUMBER: 72,
     dcols.COL_POLICE: 78,
-    dcols.COL_CUSTOMER: 135,
+    dcols.COL_CUSTOMER: 120,
     dcols.COL_ZONE: 42,
-    dcols.COL_QUARTIER: 88,
-    dcols.COL_BORDEREAU: 88,
+    dcols.COL_QUARTIER: 80,
+    dcols.COL_BORDEREAU: 70,
     dcols.COL_AGE: 52,
     dcols.COL_STATUS: 78,
 }
+
+
+def _by_place(lines: list[DispatchLine]) -> list[DispatchLine]:
+    """The orders by zone, quartier and bordereau, as the chef shares them (#14)."""
+    return sorted(
+        lines,
+        key=lambda x: (x.order.zone or "", x.order.quartier or "", x.order.bordereau or "",
+                       x.order.number),
+    )  # fmt: skip
 
 
 class DispatchView(PageView):
@@ -215,11 +224,7 @@ class DispatchPage(Page):
         recalls, waiting, team, capacity = data
         self.recalls = recalls
         self.orders.on = self.visit_on
-        # by zone, quartier and bordereau, as the chef shares them (#14)
-        waiting = sorted(
-            waiting, key=lambda o: (o.zone or "", o.quartier or "", o.bordereau or "", o.number)
-        )
-        self.orders.set_rows([DispatchLine(o) for o in waiting])
+        self.orders.set_rows(_by_place([DispatchLine(o) for o in waiting]))
         self.agents.set_rows(team)
         self.agents.set_planned({}, capacity)
         combo = self.view.agent_combo
@@ -270,7 +275,7 @@ class DispatchPage(Page):
             DispatchLine(x.order, left_reason=UNPLACED_LABELS[x.reason].format(zone=x.zone or "—"))
             for x in proposal.left
         ]
-        self.orders.set_rows(lines)
+        self.orders.set_rows(_by_place(lines))
         self.agents.set_rows(proposal.agents)
         self._update_planned(proposal.capacity)
         self._update_status()
