@@ -22,6 +22,7 @@ from pypdf import PdfReader
 
 from sbee_desk import __version__
 from sbee_desk.services.users import DEMO_PASSWORD
+from tests.unit.documents.edition_data import page_fonts
 
 ROOT = Path(__file__).resolve().parents[2]
 BUNDLE = ROOT / "dist" / "sbee-desk"
@@ -109,12 +110,8 @@ def test_the_demo_a_selection_and_the_night_edition_with_accents(frozen: Frozen)
     reader = PdfReader(letters[0])
     text = " ".join(reader.pages[0].extract_text().split())
     assert "Société Béninoise d’Énergie Électrique (SBEE)" in text
-    fonts = {
-        str(font["/BaseFont"])
-        for page in reader.pages[:1]
-        for font in page["/Resources"]["/Font"].values()
-    }
-    assert any("DejaVu" in name for name in fonts), fonts  # the bundled font, embedded
+    fonts = page_fonts(letters[0].read_bytes())
+    assert fonts and all("DejaVu" in name and embedded for name, embedded in fonts.items()), fonts
 
     log = (frozen.home / "logs" / "sbee-desk.log").read_text(encoding="utf-8")
     assert "fin : edition (" in log and DEMO_PASSWORD not in log
