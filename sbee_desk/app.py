@@ -16,7 +16,7 @@ import sys
 from types import TracebackType
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTimer, QTranslator
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from sbee_desk.db.database import Database, open_database
 from sbee_desk.db.engine import DatabaseError, use_private_umask
@@ -104,7 +104,7 @@ def build_main_window(db: Database, actor: Actor | None) -> MainWindow:
     return window
 
 
-def install_excepthook(window: MainWindow) -> None:
+def install_excepthook(window: QWidget) -> None:
     """An exception no page handled (raised in a slot: Qt hands it to
     ``sys.excepthook``) is logged and shown in the error box; the window stays open."""
 

@@ -111,6 +111,15 @@ class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
             os.chmod(self.baseFilename, 0o600)
         return stream
 
+    def doRollover(self) -> None:
+        """Rotate; when the file cannot be renamed (Windows, while another sbee-desk
+        process — the window, the night edition — has it open), write on in it."""
+        try:
+            super().doRollover()
+        except OSError:
+            if self.stream is None:
+                self.stream = self._open()
+
 
 # -- set-up --------------------------------------------------------------------------------
 def setup_logging(face: str) -> Path | None:

@@ -4,10 +4,13 @@ détails… » with where the log is — never the password in it."""
 
 from __future__ import annotations
 
+import sys
+
 from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from sbee_desk import logs
+from sbee_desk.app import install_excepthook
 from sbee_desk.db.database import Database
 from sbee_desk.gui import errors
 from sbee_desk.gui.sign_in import SignInDialog
@@ -104,3 +107,26 @@ def test_a_sign_in_is_logged_without_the_login_or_the_password(
     assert "refusé : connexion (" in text and "fin : connexion (" in text
     assert "pas-le-bon-42" not in text and DEMO_PASSWORD not in text
     assert "Rodrigue Tossou" not in text  # the user's name
+
+
+def test_an_error_raised_outside_a_task_is_logged_and_shown(
+    qtbot: QtBot, monkeypatch, shown_errors: ErrorRecorder
+) -> None:
+    """A button's action that raises (Qt hands it to sys.excepthook): the box, the log,
+    and the window stays open."""
+    shown_errors.expect()
+    logs.setup_logging("gui")
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # restored after the test
+    window = QWidget()
+    qtbot.addWidget(window)
+    window.show()
+    install_excepthook(window)
+    try:
+        raise LookupError("bouton cassé")
+    except LookupError as exc:
+        sys.excepthook(type(exc), exc, exc.__traceback__)
+    box = window.findChild(QMessageBox, "errorBox")
+    assert box is not None and str(logs.log_path()) in box.informativeText()
+    assert window.isVisible()
+    assert "LookupError: bouton cassé" in read_log()
+    box.close()

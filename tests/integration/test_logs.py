@@ -138,3 +138,21 @@ def test_a_hard_crash_leaves_its_trace_in_the_log_folder(tmp_path) -> None:
     trace = (tmp_path / "crash" / "crash.log").read_text(encoding="utf-8")
     assert "Fatal Python error: Segmentation fault" in trace
     assert "line 4" in trace  # the line that crashed
+
+
+def test_a_log_that_cannot_be_renamed_is_written_on(tmp_path, monkeypatch) -> None:
+    """Windows cannot rename a file another process holds open (the window and the night
+    edition at once): the lines go on into the same file, none is lost."""
+    monkeypatch.setenv(logs.ENV_LOG_DIR, str(tmp_path / "busy"))
+    monkeypatch.setattr(logs, "MAX_BYTES", 500)
+
+    def rename_refused(_source: str, _dest: str) -> None:
+        raise PermissionError(13, "Le processus ne peut pas accéder au fichier")
+
+    monkeypatch.setattr(logs.PrivateRotatingFileHandler, "rotator", staticmethod(rename_refused))
+    logs.setup_logging("test")
+    for n in range(30):
+        with logs.operation(f"opération {n}"):
+            pass
+    assert "fin : opération 29 (" in read_log()
+    assert not (tmp_path / "busy" / "sbee-desk.log.1").exists()
