@@ -139,6 +139,10 @@ def setup_logging(face: str) -> Path | None:
             _handler = None
         try:
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            if not os.environ.get(ENV_LOG_DIR) and os.name == "posix":
+                # the platform's folder is the user's own: narrowed if an older run left
+                # it wider (a folder named by SBEE_DESK_LOG_DIR keeps its own rights)
+                os.chmod(path.parent, 0o700)
             handler = PrivateRotatingFileHandler(
                 path, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8"
             )

@@ -156,3 +156,15 @@ def test_a_log_that_cannot_be_renamed_is_written_on(tmp_path, monkeypatch) -> No
             pass
     assert "fin : opération 29 (" in read_log()
     assert not (tmp_path / "busy" / "sbee-desk.log.1").exists()
+
+
+@posix_only
+def test_the_platform_log_folder_is_narrowed_to_its_owner(tmp_path, monkeypatch) -> None:
+    monkeypatch.delenv(logs.ENV_LOG_DIR)
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    folder = logs.log_dir()
+    assert folder.is_relative_to(tmp_path / "state")
+    folder.mkdir(parents=True, mode=0o755)
+    folder.chmod(0o755)  # left wider by an older run
+    logs.setup_logging("test")
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
