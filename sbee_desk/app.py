@@ -4,21 +4,27 @@
 French strings), the settings, the database (opened and migrated; a database
 that cannot be used is explained in a French message box, exit status 2), the
 main window. ``sbee-desk`` without arguments and ``sbee-desk gui`` call it.
+The log (:mod:`sbee_desk.logs`) is set up first; an error no page handled (raised
+in a slot) is logged and shown in the error box, the window stays open.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import sys
+from types import TracebackType
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTimer, QTranslator
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from sbee_desk.db.database import Database, open_database
 from sbee_desk.db.engine import DatabaseError, use_private_umask
+from sbee_desk.gui import errors
 from sbee_desk.gui.main_window import MainWindow
 from sbee_desk.gui.settings import APPLICATION, DISPLAY_NAME, ORGANIZATION, Settings
 from sbee_desk.gui.sign_in import SignInDialog
+from sbee_desk.logs import log_path, setup_logging
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.users import user_count
 
@@ -98,9 +104,52 @@ def build_main_window(db: Database, actor: Actor | None) -> MainWindow:
     return window
 
 
-def run_gui(db_url: str | None, user: str | None) -> int:
-    """Open the main window on ``db_url`` as ``user``; the exit status of the app."""
+def install_excepthook(window: QWidget) -> None:
+    """An exception no page handled (raised in a slot: Qt hands it to
+    ``sys.excepthook``) is logged and shown in the error box; the window stays open."""
+
+    def show(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            sys.__excepthook__(kind, exc, tb)
+            return
+        errors.show_error(window, exc, QCoreApplication.translate("App", "Action en cours"))
+
+    sys.excepthook = show
+
+
+#: ``gui --smoke`` (hidden, for the packaging test): gives up after this long
+SMOKE_TIMEOUT_MS = 120_000
+
+
+def smoke_report(window: MainWindow) -> None:
+    """``gui --smoke``: once the window is ready, print what it shows (JSON) and quit."""
+
+    def report() -> None:
+        print(
+            json.dumps(
+                {
+                    "platform": QApplication.platformName(),
+                    "title": window.windowTitle(),
+                    "visible": window.isVisible(),
+                    "selection": window.nav_text("selection"),
+                    "log": str(log_path()),
+                },
+                ensure_ascii=False,
+            ),
+            flush=True,
+        )
+        window.close()
+        QApplication.exit(0)
+
+    window.ready.connect(lambda: QTimer.singleShot(0, report))
+    QTimer.singleShot(SMOKE_TIMEOUT_MS, lambda: QApplication.exit(3))
+
+
+def run_gui(db_url: str | None, user: str | None, smoke: bool = False) -> int:
+    """Open the main window on ``db_url`` as ``user``; the exit status of the app.
+    ``smoke``: quit as soon as the window is ready, after printing what it shows."""
     use_private_umask()  # the database, exports and PDFs: their owner's only (#12)
+    setup_logging("gui")
     app = create_application()
     db = open_or_explain(db_url)
     if db is None:
@@ -110,6 +159,9 @@ def run_gui(db_url: str | None, user: str | None) -> int:
         if not go_on:
             return 0
         window = build_main_window(db, actor)
+        install_excepthook(window)
+        if smoke:
+            smoke_report(window)
         status = app.exec()
         del window
         return int(status)

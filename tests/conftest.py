@@ -112,10 +112,11 @@ def sqlite_db(sqlite_template: Path, tmp_path: Path) -> Iterator[Database]:
 
 @pytest.fixture(autouse=True)
 def _isolated_user_folders(tmp_path_factory: pytest.TempPathFactory, monkeypatch) -> None:
-    """No test ever touches the real user's data folder or database."""
+    """No test ever touches the real user's data folder, database or log."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.setenv("SBEE_DESK_LOG_DIR", str(home / "logs"))  # sbee_desk.logs
     monkeypatch.delenv("SBEE_DESK_DB", raising=False)
     monkeypatch.delenv("SBEE_DESK_USER", raising=False)
 

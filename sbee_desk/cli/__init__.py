@@ -16,7 +16,7 @@ once, in :func:`main`.
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from sbee_desk.cli.common import (
     EXIT_BAD_INPUT,
@@ -28,14 +28,28 @@ from sbee_desk.cli.common import (
 )
 from sbee_desk.cli.parser import build_parser, password_on_command_line
 from sbee_desk.db.engine import DatabaseError, use_private_umask
+from sbee_desk.logs import log as operations_log
+from sbee_desk.logs import operation, setup_logging
 from sbee_desk.services.errors import ServiceError
 
 __all__ = ["BadInput", "build_parser", "main"]
 
 
+#: errors that carry a French message for the user: a refusal, not a defect
+EXPECTED: tuple[type[BaseException], ...] = (BadInput, ServiceError, DatabaseError)
+
+
+def command_name(handler: Callable[..., int]) -> str:
+    """The command as the log names it (``cmd_user_add`` → ``user add``): its words
+    only, never its arguments (they may hold a name)."""
+    name = getattr(handler, "__name__", "commande")
+    return name.removeprefix("cmd_").replace("_", " ")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     # what the process creates (database, exports, PDFs) is its owner's only (#12)
     use_private_umask()
+    setup_logging("cli")  # after the umask: the log folder is its owner's only too
     refusal = password_on_command_line(sys.argv[1:] if argv is None else argv)
     if refusal is not None:
         emit(f"sbee-desk : erreur : {refusal}", err=True)
@@ -46,9 +60,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if handler is None:
         handler = cmd_gui
     try:
-        code: int = handler(args)
+        name = command_name(handler)
+        with operation(name, expected=EXPECTED):
+            code: int = handler(args)
+        if code != EXIT_OK:
+            operations_log.warning("%s : code de sortie %d", name, code)
         return code
-    except (BadInput, ServiceError, DatabaseError) as exc:
+    except EXPECTED as exc:
         emit(f"erreur : {exc}", err=True)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:

@@ -159,4 +159,6 @@ def cmd_gui(args: argparse.Namespace) -> int:
     """The default command: the desktop application."""
     from sbee_desk.app import run_gui
 
-    return run_gui(getattr(args, "db", None), getattr(args, "user", None))
+    return run_gui(
+        getattr(args, "db", None), getattr(args, "user", None), getattr(args, "smoke", False)
+    )

@@ -235,7 +235,9 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(handler=handler)
         return p
 
-    add("gui", cmd_gui, "ouvrir l'application de bureau")
+    p = add("gui", cmd_gui, "ouvrir l'application de bureau")
+    # for the packaging test: open the window, print what it shows (JSON), quit
+    p.add_argument("--smoke", action="store_true", help=argparse.SUPPRESS)
 
     p = add(
         "import", cmd_import, "importer l'export de la gestion clientèle (dossier CSV ou .xlsx)"

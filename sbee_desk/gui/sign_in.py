@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from sbee_desk.db.database import Database
 from sbee_desk.domain.permissions import Role
 from sbee_desk.gui.formatting import database_label
+from sbee_desk.logs import operation
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.users import (
     AccountError,
@@ -83,7 +84,9 @@ class SignInDialog(QDialog):
             self._refuse(self.tr("Indiquez votre identifiant."))
             return
         try:
-            self.actor = authenticate(self.db.uow(), login, self.password_edit.text())
+            # logged without the login (sbee_desk.logs: no names in the log)
+            with operation("connexion", expected=(AuthenticationFailed,)):
+                self.actor = authenticate(self.db.uow(), login, self.password_edit.text())
         except AuthenticationFailed as exc:
             self._refuse(str(exc))
             return

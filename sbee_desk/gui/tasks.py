@@ -46,6 +46,7 @@ from sbee_desk.db.database import Database
 from sbee_desk.db.uow import UnitOfWork
 from sbee_desk.gui import errors
 from sbee_desk.gui.formatting import format_count
+from sbee_desk.logs import operation
 
 log = logging.getLogger(__name__)
 
@@ -161,7 +162,13 @@ class _Worker(QRunnable):
 
     def run(self) -> None:
         try:
-            result = self._fn(self._context)
+            # its start, end, duration or failure in the log (sbee_desk.logs)
+            with operation(
+                f"tâche « {self._task.title} »",
+                expected=errors.EXPECTED_ERRORS,
+                cancelled=self._cancel_exceptions,
+            ):
+                result = self._fn(self._context)
         except self._cancel_exceptions:
             self._task.outcome_from_worker.emit("cancelled", None, "")
         except Exception as exc:  # every failure must reach the UI thread
@@ -357,8 +364,6 @@ class TaskRunner(QObject):
         else:
             handled = task.on_error(payload) if task.on_error is not None else False
             if not handled:
-                if details:
-                    log.debug("task %r failed:\n%s", task.title, details)
                 errors.show_error(self.dialog_parent, payload, task.title)
             task.failed.emit(payload)
 

@@ -36,9 +36,9 @@ ROOT = "sbee_desk"
 #: application's name and version, importable by every layer but ``domain``)
 LAYERS: dict[str, set[str]] = {
     "main": {"main", "cli"},
-    "app": {"app", "gui", "services", "db", "wording", "domain", "root"},
-    "cli": {"cli", "app", "services", "db", "wording", "domain", "root"},
-    "gui": {"gui", "services", "db", "wording", "domain", "root"},
+    "app": {"app", "gui", "services", "db", "wording", "domain", "root", "logs"},
+    "cli": {"cli", "app", "services", "db", "wording", "domain", "root", "logs"},
+    "gui": {"gui", "services", "db", "wording", "domain", "root", "logs"},
     "services": {"services", "importers", "documents", "db", "wording", "domain", "root"},
     "importers": {"importers", "documents", "db", "wording", "domain"},
     "documents": {"documents", "wording", "domain"},
@@ -46,6 +46,8 @@ LAYERS: dict[str, set[str]] = {
     "wording": {"wording", "domain"},
     "domain": {"domain"},
     "migrations": set(),
+    # the log file and the operations' log lines (``sbee_desk/logs.py``), for the faces
+    "logs": {"logs", "root"},
 }
 
 FACES = {"main", "app", "cli", "gui"}
