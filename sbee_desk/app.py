@@ -15,6 +15,7 @@ from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from sbee_desk.db.database import Database, open_database
+from sbee_desk.services.backup import daily_backup_if_due
 from sbee_desk.db.engine import DatabaseError, use_private_umask
 from sbee_desk.gui.main_window import MainWindow
 from sbee_desk.gui.settings import APPLICATION, DISPLAY_NAME, ORGANIZATION, Settings
@@ -105,6 +106,7 @@ def run_gui(db_url: str | None, user: str | None) -> int:
     db = open_or_explain(db_url)
     if db is None:
         return EXIT_DATABASE
+    daily_backup_if_due(db.engine)  # the first start of the day backs the base up (#17)
     try:
         go_on, actor = sign_in(db, user)
         if not go_on:
