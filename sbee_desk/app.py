@@ -15,12 +15,12 @@ from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from sbee_desk.db.database import Database, open_database
-from sbee_desk.services.backup import daily_backup_if_due
 from sbee_desk.db.engine import DatabaseError, use_private_umask
 from sbee_desk.gui.main_window import MainWindow
 from sbee_desk.gui.settings import APPLICATION, DISPLAY_NAME, ORGANIZATION, Settings
 from sbee_desk.gui.sign_in import SignInDialog
 from sbee_desk.services.actor import Actor
+from sbee_desk.services.backup import daily_backup_if_due
 from sbee_desk.services.users import user_count
 
 #: exit status when the database cannot be used (as the commands: bad input → 2)

@@ -26,9 +26,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
             from sbee_desk.cli.common import acting_user
 
             actor = acting_user(args, db)
-            chosen = set_settings(
-                db.uow(), actor, folder=args.folder, keep_days=args.keep_days
-            )
+            chosen = set_settings(db.uow(), actor, folder=args.folder, keep_days=args.keep_days)
             emit(
                 f"Sauvegardes : dossier « {chosen.folder} », conservées "
                 f"{plural(chosen.keep_days, 'jour', 'jours')}."
@@ -40,7 +38,12 @@ def cmd_backup(args: argparse.Namespace) -> int:
     if anchor:
         emit(f"Journal d'audit ancré : événement n° {anchor['event']}, empreinte {anchor['hash']}.")
     if result.removed:
-        emit(f"{plural(result.removed, 'ancienne sauvegarde supprimée', 'anciennes sauvegardes supprimées')}.")
+        emit(
+            plural(
+                result.removed, "ancienne sauvegarde supprimée", "anciennes sauvegardes supprimées"
+            )
+            + "."
+        )
     return EXIT_OK
 
 
@@ -50,7 +53,9 @@ def describe_backup(info: object) -> str:
     from sbee_desk.wording.backup import backup_summary
 
     assert isinstance(info, BackupInfo)
-    return backup_summary(info.taken_at, info.app_version, info.agencies, info.counts, info.audit_events)
+    return backup_summary(
+        info.taken_at, info.app_version, info.agencies, info.counts, info.audit_events
+    )
 
 
 def cmd_restore(args: argparse.Namespace) -> int:

@@ -448,14 +448,36 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(handler=cmd_audit_anchor)
 
-    p = add("backup", cmd_backup, "sauvegarder la base (SQLite : copie cohérente ; PostgreSQL : pg_dump)")
-    p.add_argument("--out", metavar="FICHIER", help="fichier de la sauvegarde (défaut : dossier des sauvegardes)")
-    p.add_argument("--folder", metavar="DOSSIER", help="administrateur : choisir le dossier des sauvegardes automatiques (\"\" : dossier de données)")
-    p.add_argument("--keep-days", type=_integer, metavar="JOURS", help="administrateur : jours de conservation des sauvegardes automatiques")
+    p = add(
+        "backup",
+        cmd_backup,
+        "sauvegarder la base (SQLite : copie cohérente ; PostgreSQL : pg_dump)",
+    )
+    p.add_argument(
+        "--out",
+        metavar="FICHIER",
+        help="fichier de la sauvegarde (défaut : dossier des sauvegardes)",
+    )
+    p.add_argument(
+        "--folder",
+        metavar="DOSSIER",
+        help="administrateur : choisir le dossier des sauvegardes automatiques "
+        '("" : dossier de données)',
+    )
+    p.add_argument(
+        "--keep-days",
+        type=_integer,
+        metavar="JOURS",
+        help="administrateur : jours de conservation des sauvegardes automatiques",
+    )
     p = add("restore", cmd_restore, "restaurer une sauvegarde (administrateur ; SQLite)")
     p.add_argument("file", metavar="FICHIER", help="la sauvegarde à restaurer")
     p.add_argument("--yes", action="store_true", help="ne pas demander de confirmation (scripts)")
-    add("doctor", cmd_doctor, "vérifier l'installation (base, journal, disque, polices, imprimantes, sauvegardes)")
+    add(
+        "doctor",
+        cmd_doctor,
+        "vérifier l'installation (base, journal, disque, polices, imprimantes, sauvegardes)",
+    )
 
     plan = sub.add_parser("plan", help="plans de recouvrement (paramètres des règles)")
     plan_sub = plan.add_subparsers(dest="plan_command", metavar="ACTION", parser_class=_Parser)

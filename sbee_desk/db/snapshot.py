@@ -89,7 +89,7 @@ def _connection(path: Path, timeout: float = 15.0) -> Iterator[sqlite3.Connectio
 def _meta(conn: Any, key: str) -> str | None:
     cursor = conn.cursor()
     try:
-        cursor.execute(f"SELECT value FROM app_meta WHERE key = '{key}'")  # noqa: S608 - constants
+        cursor.execute(f"SELECT value FROM app_meta WHERE key = '{key}'")
         row = cursor.fetchone()
     except Exception:
         return None
@@ -148,7 +148,7 @@ def read_facts(conn: Any) -> dict[str, Any]:
         finally:
             cursor.close()
     facts["counts"] = {
-        name: int(_scalar(conn, f"SELECT count(*) FROM {name}"))  # noqa: S608 - constants
+        name: int(_scalar(conn, f"SELECT count(*) FROM {name}"))
         for name in COUNTED
         if name in tables
     }

@@ -446,9 +446,7 @@ def verify_with_anchors(
     return AnchoredStatus(chain, tuple(checked), tuple(problems), tuple(notes), default)
 
 
-def _without_replaced(
-    anchors: list[Anchor], location: str
-) -> tuple[list[Anchor], dict[str, Any]]:
+def _without_replaced(anchors: list[Anchor], location: str) -> tuple[list[Anchor], dict[str, Any]]:
     """The anchors not replaced by a later restore line of this location (#17): an
     anchor written before a restore line, beyond the restored event or of another
     identity, no longer applies; what was replaced (count, last restore) for the note."""

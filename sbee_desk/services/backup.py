@@ -253,7 +253,7 @@ def _pg_dump(
     partial = target.with_name(target.name + ".partial")
     try:
         private_folder(target.parent)
-        done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)  # noqa: S603
+        done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
         if done.returncode != 0:
             words = (done.stderr.strip().splitlines() or ["pg_dump a échoué"])[-1]
             raise BackupError("BACKUP_PG_DUMP_FAILED", reason=words)

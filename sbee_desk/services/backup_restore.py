@@ -85,20 +85,16 @@ class RestoreResult:
     audit_event: int
 
 
-def _refuse(code: str, path: Path, **data: Any) -> BackupError:
-    return BackupError(code, path=str(path), **data)
-
-
 def _header(path: Path) -> bytes:
     try:
         with path.open("rb") as handle:
             return handle.read(16)
     except FileNotFoundError as exc:
-        raise _refuse("RESTORE_NOT_FOUND", path) from exc
+        raise BackupError("RESTORE_NOT_FOUND", path=str(path)) from exc
     except OSError as exc:
         from sbee_desk.wording.errors import os_reason
 
-        raise _refuse("RESTORE_UNREADABLE", path, reason=os_reason(exc)) from exc
+        raise BackupError("RESTORE_UNREADABLE", path=str(path), reason=os_reason(exc)) from exc
 
 
 def inspect_backup(path: Path, engine: Engine) -> BackupInfo:
@@ -109,12 +105,12 @@ def inspect_backup(path: Path, engine: Engine) -> BackupInfo:
         raise BackupError("RESTORE_POSTGRESQL", database=str(engine.url.database))
     path = path.expanduser().resolve()
     if path == live:
-        raise _refuse("RESTORE_ITSELF", path)
+        raise BackupError("RESTORE_ITSELF", path=str(path))
     header = _header(path)
     if header.startswith(PG_DUMP_HEADER):
-        raise _refuse("RESTORE_PG_DUMP", path)
+        raise BackupError("RESTORE_PG_DUMP", path=str(path))
     if header != SQLITE_HEADER:
-        raise _refuse("RESTORE_NOT_DATABASE", path)
+        raise BackupError("RESTORE_NOT_DATABASE", path=str(path))
     copy = live.with_name(f".{live.name}.restauration-{now().strftime('%Y%m%d-%H%M%S')}")
     try:
         _copy_for_checks(path, copy)
@@ -132,13 +128,13 @@ def _copy_for_checks(path: Path, copy: Path) -> None:
         ) as source:
             result = source.execute("PRAGMA integrity_check").fetchall()
             if [tuple(r) for r in result] != [("ok",)]:
-                raise _refuse("RESTORE_DAMAGED", path, detail=str(result[0][0])[:120])
+                raise BackupError("RESTORE_DAMAGED", path=str(path), detail=str(result[0][0])[:120])
             with contextlib.closing(sqlite3.connect(str(copy), isolation_level=None)) as target:
                 source.backup(target)
                 target.execute("PRAGMA journal_mode=DELETE")
         make_private(copy)
     except sqlite3.DatabaseError as exc:
-        raise _refuse("RESTORE_DAMAGED", path, detail=str(exc)) from exc
+        raise BackupError("RESTORE_DAMAGED", path=str(path), detail=str(exc)) from exc
     except OSError as exc:
         from sbee_desk.wording.errors import os_reason
 
@@ -150,14 +146,16 @@ def _copy_for_checks(path: Path, copy: Path) -> None:
 def _check_copy(path: Path, copy: Path, engine: Engine) -> BackupInfo:
     with contextlib.closing(sqlite3.connect(str(copy), isolation_level=None)) as conn:
         facts = read_facts(conn)
-        manifest_row = conn.execute(
-            "SELECT value FROM app_meta WHERE key = ?", (META_MANIFEST,)
-        ).fetchone() if facts["application"] else None
+        manifest_row = (
+            conn.execute("SELECT value FROM app_meta WHERE key = ?", (META_MANIFEST,)).fetchone()
+            if facts["application"]
+            else None
+        )
     if facts["application"] != "sbee-desk" or not facts["schema_revision"]:
-        raise _refuse("RESTORE_NOT_SBEE", path)
+        raise BackupError("RESTORE_NOT_SBEE", path=str(path))
     known = {rev.revision for rev in script_directory().walk_revisions()}
     if facts["schema_revision"] not in known:
-        raise _refuse("RESTORE_NEWER", path, revision=facts["schema_revision"])
+        raise BackupError("RESTORE_NEWER", path=str(path), revision=facts["schema_revision"])
     raw = engine.raw_connection()
     try:
         current = read_facts(raw.dbapi_connection)
@@ -165,16 +163,19 @@ def _check_copy(path: Path, copy: Path, engine: Engine) -> BackupInfo:
         raw.close()
     ours, theirs = set(current["agencies"]), set(facts["agencies"])
     if ours and theirs and ours.isdisjoint(theirs):
-        raise _refuse(
-            "RESTORE_OTHER_AGENCY", path, backup=sorted(theirs), current=sorted(ours)
+        raise BackupError(
+            "RESTORE_OTHER_AGENCY", path=str(path), backup=sorted(theirs), current=sorted(ours)
         )
     copy_engine = create_db_engine(f"sqlite:///{copy}")
     try:
         if facts["counts"].get("audit_event") is not None and facts["audit_head"]:
             chain = audit.verify_chain(UnitOfWork(copy_engine))
             if not chain.ok:
-                raise _refuse(
-                    "RESTORE_CHAIN_BROKEN", path, event=chain.first_broken, problem=chain.problem
+                raise BackupError(
+                    "RESTORE_CHAIN_BROKEN",
+                    path=str(path),
+                    event=chain.first_broken,
+                    problem=chain.problem,
                 )
     finally:
         copy_engine.dispose()
@@ -268,7 +269,6 @@ def _record(url: str, info: BackupInfo, actor: Actor) -> int:
                 uow,
                 actor,
                 AuditAction.BACKUP_RESTORE,
-                entity="database",
                 details={
                     "backup": str(info.path),
                     "taken_at": info.taken_at,

@@ -134,7 +134,9 @@ def _database(report: Report, engine: Engine) -> bool:
             else f"{where} : schéma {revision}, à mettre à jour vers {head} "
             "(fait au prochain démarrage, après une sauvegarde)"
         )
-        report.checks.append(Check(title, Status.FAIL if revision not in known else Status.WARN, detail))
+        report.checks.append(
+            Check(title, Status.FAIL if revision not in known else Status.WARN, detail)
+        )
         return revision in known
     report.checks.append(Check(title, Status.OK, f"{where}, schéma à jour ({head})"))
     return True
@@ -228,7 +230,9 @@ def _files(report: Report) -> None:
     report.checks.append(Check("Polices et modèles", Status.OK, " ; ".join(found)))
 
 
-def _printers(report: Report, run: Callable[..., subprocess.CompletedProcess[str]] | None = None) -> None:
+def _printers(
+    report: Report, run: Callable[..., subprocess.CompletedProcess[str]] | None = None
+) -> None:
     title = "Imprimantes"
     program = shutil.which("lpstat")
     if program is None:
@@ -257,7 +261,11 @@ def _last_backup(report: Report, engine: Engine, at: dt.datetime) -> None:
         return
     days = (at - last.taken_at).total_seconds() / 86400
     status = (
-        Status.FAIL if days > BACKUP_FAIL_DAYS else Status.WARN if days > BACKUP_WARN_DAYS else Status.OK
+        Status.FAIL
+        if days > BACKUP_FAIL_DAYS
+        else Status.WARN
+        if days > BACKUP_WARN_DAYS
+        else Status.OK
     )
     report.checks.append(
         Check(

@@ -553,7 +553,6 @@ MESSAGES: dict[str, Template] = {
         "une commande en cours, un autre poste) : fermez-le, puis recommencez. Rien n'a été "
         "remplacé."
     ),
-
 }
 
 

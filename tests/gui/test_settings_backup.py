@@ -99,7 +99,7 @@ def test_a_file_that_is_not_a_backup_is_refused_nothing_replaced(
     shown_errors.expect()
     notes = tmp_path / "notes.db"
     notes.write_text("pas une base", "utf-8")
-    before = Path(demo_db.engine.url.database).stat().st_size
+    before = Path(str(demo_db.engine.url.database)).stat().st_size
     window, page, tab = backups_tab(qtbot, make_window, demo_db)
     tab.restore_button.click()
     with qtbot.waitSignal(page.backups.refused, timeout=20_000) as refused:
@@ -107,7 +107,7 @@ def test_a_file_that_is_not_a_backup_is_refused_nothing_replaced(
     assert "n'est pas une base de données SQLite" in refused.args[0]
     assert "Rien n'a été remplacé" in refused.args[0]
     assert page.backups.confirmation is None
-    assert Path(demo_db.engine.url.database).stat().st_size == before
+    assert Path(str(demo_db.engine.url.database)).stat().st_size == before
     qtbot.waitUntil(lambda: tab.restore_button.isEnabled(), timeout=20_000)
 
 

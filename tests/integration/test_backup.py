@@ -10,6 +10,7 @@ import os
 import shutil
 import sqlite3
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from sqlalchemy import text
 
 from sbee_desk.cli import main
 from sbee_desk.db.database import Database, open_database
+from sbee_desk.domain.audit_actions import AuditAction
 from sbee_desk.services import audit, audit_anchor, backup
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.backup import BackupError, BackupReason, take_backup
@@ -63,7 +65,7 @@ def folder(tmp_path, monkeypatch) -> Path:
 
 
 @pytest.fixture
-def live(demo_file, tmp_path, anchors, folder) -> Database:
+def live(demo_file, tmp_path, anchors, folder) -> Iterator[Database]:
     path = tmp_path / "agence" / "sbee-desk.db"
     path.parent.mkdir()
     shutil.copyfile(demo_file, path)
@@ -98,8 +100,8 @@ def test_a_backup_is_a_consistent_private_copy_with_its_manifest(live, folder, a
     assert side["schema_revision"] == "0009"
     assert side["agencies"] == ["ABC-CALAVI", "COT-CENTRE"]
     assert side["counts"]["customer"] == count(live, "customer")
-    assert side["audit_anchor"]["event"] == side["audit_head"]["event"] == count(
-        live, "audit_event"
+    assert (
+        side["audit_anchor"]["event"] == side["audit_head"]["event"] == count(live, "audit_event")
     )
     # the same manifest inside the file, and the anchor appended to the anchors file
     with sqlite3.connect(result.path) as conn:
@@ -171,12 +173,10 @@ def test_a_backup_folder_that_cannot_be_written_is_a_clear_error(live, tmp_path,
 def test_a_full_disk_leaves_no_half_backup(live, folder, monkeypatch) -> None:
     import errno
 
-    import sbee_desk.db.snapshot as snapshot
-
     def full(*_args, **_kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(snapshot.os, "replace", full)  # the disk: the system's edge
+    monkeypatch.setattr("sbee_desk.db.snapshot.os.replace", full)  # the disk: the system's edge
     with pytest.raises(BackupError, match="disque plein"):
         take_backup(live.engine, at=AT)
     assert list(folder.iterdir()) == []
@@ -187,9 +187,7 @@ def test_the_night_edition_backs_the_database_up_first(live, folder, monkeypatch
 
     monkeypatch.setattr(backup, "now", lambda: AT)
     run_edition(live.uow(), Actor("chef"), workers=0, today_=dt.date(2026, 12, 1))
-    assert [p.name for p in folder.glob("*.db")] == [
-        "sbee-desk-20261201-093000-avant-edition.db"
-    ]
+    assert [p.name for p in folder.glob("*.db")] == ["sbee-desk-20261201-093000-avant-edition.db"]
 
 
 def test_postgresql_is_backed_up_with_pg_dump(db_url, folder, anchors) -> None:
@@ -210,7 +208,7 @@ def test_postgresql_is_backed_up_with_pg_dump(db_url, folder, anchors) -> None:
 def test_without_pg_dump_the_message_says_what_to_do(db_url, folder, monkeypatch) -> None:
     if not db_url.startswith("postgresql"):
         pytest.skip("PostgreSQL only")
-    monkeypatch.setattr(backup.shutil, "which", lambda _name: None)
+    monkeypatch.setattr("sbee_desk.services.backup.shutil.which", lambda _name: None)
     db = open_database(db_url)
     try:
         with pytest.raises(BackupError) as refused:
@@ -232,7 +230,7 @@ def test_a_restore_brings_the_backup_back_keeps_the_old_base_and_explains_the_an
     customers = count(live, "customer")
     with live.uow().write() as uow:  # after the backup: work that the restore undoes
         uow.session.execute(text("DELETE FROM payment"))
-        audit.record(uow, ADMIN, audit.AuditAction.BACKUP_SETTINGS, details={"après": 1})
+        audit.record(uow, ADMIN, AuditAction.BACKUP_SETTINGS, details={"après": 1})
         uow.commit()
     audit_anchor.publish(live.uow(), audit_anchor.AnchorReason.COMMAND)
     info = inspect_backup(taken.path, live.engine)
@@ -242,9 +240,11 @@ def test_a_restore_brings_the_backup_back_keeps_the_old_base_and_explains_the_an
     assert sqlite_count(result.kept_aside, "payment") == 0
     db = open_database(str(live.engine.url))
     try:
-        assert count(db, "payment") == taken.manifest["counts"]["payment"] if "payment" in (
-            taken.manifest["counts"]
-        ) else count(db, "payment") > 0
+        assert (
+            count(db, "payment") == taken.manifest["counts"]["payment"]
+            if "payment" in (taken.manifest["counts"])
+            else count(db, "payment") > 0
+        )
         status = audit_anchor.verify_with_anchors(db.uow())
         with db.uow() as uow:
             last = audit.chain_head(uow).event
@@ -264,10 +264,10 @@ def test_without_the_restore_line_the_anchors_would_say_the_journal_was_cut(
     taken = take_backup(live.engine, at=AT)
     for _ in range(3):
         with live.uow().write() as uow:
-            audit.record(uow, ADMIN, audit.AuditAction.BACKUP_SETTINGS)
+            audit.record(uow, ADMIN, AuditAction.BACKUP_SETTINGS)
             uow.commit()
     audit_anchor.publish(live.uow(), audit_anchor.AnchorReason.COMMAND)
-    path = Path(live.engine.url.database)
+    path = Path(str(live.engine.url.database))
     live.dispose()
     from sbee_desk.db.snapshot import put_back
 
@@ -277,7 +277,7 @@ def test_without_the_restore_line_the_anchors_would_say_the_journal_was_cut(
 
 
 def refused(path: Path, db: Database, *words: str) -> str:
-    before = Path(db.engine.url.database).read_bytes()
+    before = Path(str(db.engine.url.database)).read_bytes()
     with pytest.raises(BackupError) as caught:
         info = inspect_backup(path, db.engine)
         restore(db.engine, info, ADMIN)
@@ -285,9 +285,9 @@ def refused(path: Path, db: Database, *words: str) -> str:
     for word in words:
         assert word in message
     assert "Rien n'a été remplacé" in message
-    assert Path(db.engine.url.database).read_bytes() == before
-    assert not list(Path(db.engine.url.database).parent.glob("*avant-restauration*"))
-    assert not list(Path(db.engine.url.database).parent.glob(".*restauration*"))
+    assert Path(str(db.engine.url.database)).read_bytes() == before
+    assert not list(Path(str(db.engine.url.database)).parent.glob("*avant-restauration*"))
+    assert not list(Path(str(db.engine.url.database)).parent.glob(".*restauration*"))
     return message
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import shutil
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 from alembic import command
@@ -64,11 +65,11 @@ def at_revision(demo_file: Path, folder: Path, revision: str) -> Path:
     return path
 
 
-def rows(path: Path) -> dict[str, list[tuple[object, ...]]]:
+def rows(path: Path) -> dict[str, Any]:
     """Every row of the counted tables present (their whole content, sorted)."""
     with sqlite3.connect(path) as conn:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        found = {}
+        found: dict[str, Any] = {}
         for table in COUNTED:
             if table in tables:
                 columns = [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
@@ -112,9 +113,7 @@ def test_an_upgrade_from_each_earlier_revision_keeps_rows_and_audit_chain(
     }
 
 
-def test_a_failed_upgrade_leaves_the_database_as_it_was(
-    demo_file, tmp_path, monkeypatch
-) -> None:
+def test_a_failed_upgrade_leaves_the_database_as_it_was(demo_file, tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("SBEE_DESK_BACKUP_DIR", str(tmp_path / "sauvegardes"))
     path = at_revision(demo_file, tmp_path, "0006")
     before = rows(path)

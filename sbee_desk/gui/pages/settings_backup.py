@@ -109,8 +109,11 @@ class BackupSection(QObject):
             return last_backup(engine), settings(engine)
 
         self.ctx.tasks.start(
-            load, title=self.tr("Lecture des sauvegardes"), on_success=self._loaded,
-            show_progress=False, key="settings/backups",
+            load,
+            title=self.tr("Lecture des sauvegardes"),
+            on_success=self._loaded,
+            show_progress=False,
+            key="settings/backups",
         )
 
     def _loaded(self, found: tuple[BackupEntry | None, BackupSettings]) -> None:
@@ -183,9 +186,12 @@ class BackupSection(QObject):
         self.ctx.tasks.start(
             lambda ctx: inspect_backup(path, ctx.uow().engine),
             title=self.tr("Vérification de la sauvegarde"),
-            on_success=self.confirm,
+            on_success=self._checked,
             on_error=self._failed,
         )
+
+    def _checked(self, info: BackupInfo) -> None:
+        self.confirm(info)
 
     def confirm(self, info: BackupInfo) -> QMessageBox:
         self.info = info
@@ -236,9 +242,7 @@ class BackupSection(QObject):
             box.setObjectName("restoreDone")
             box.setIcon(QMessageBox.Icon.Information)
             box.setWindowTitle(self.tr("Base restaurée"))
-            box.setText(
-                text + "\n\n" + self.tr("La fenêtre va se fermer : relancez sbee-desk.")
-            )
+            box.setText(text + "\n\n" + self.tr("La fenêtre va se fermer : relancez sbee-desk."))
             self.confirmation = box
             open_modal(box, lambda _accepted: self._close_window())
 
