@@ -28,7 +28,7 @@ from sbee_desk.db.engine import (
     resolve_url,
 )
 from sbee_desk.db.migrate import current_revision, script_directory
-from sbee_desk.db.snapshot import sqlite_file
+from sbee_desk.db.snapshot import backup_folder, sqlite_file
 from sbee_desk.db.uow import UnitOfWork
 from sbee_desk.services import backup
 
@@ -100,7 +100,7 @@ def run_checks(url: str | None = None, *, at: dt.datetime | None = None) -> Repo
         if reachable:
             _integrity(report, engine)
             _journal(report, engine)
-        _disk(report, engine)
+        _disk(report, engine, reachable)
         _files(report)
         _printers(report)
         if reachable:
@@ -190,12 +190,13 @@ def _journal(report: Report, engine: Engine) -> None:
         )
 
 
-def _disk(report: Report, engine: Engine) -> None:
+def _disk(report: Report, engine: Engine, reachable: bool) -> None:
     places: list[tuple[str, Path]] = []
     live = sqlite_file(engine)
     if live is not None:
         places.append(("base", live.parent))
-    places.append(("sauvegardes", backup.settings(engine).folder))
+    # the folder the administrator chose is in the database: read only when it answers
+    places.append(("sauvegardes", backup_folder(engine if reachable else None)))
     for what, folder in places:
         probe = folder
         while not probe.exists() and probe != probe.parent:
