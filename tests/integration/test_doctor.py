@@ -12,7 +12,6 @@ import pytest
 
 from sbee_desk.cli import main
 from sbee_desk.db.database import open_database
-from sbee_desk.services import doctor
 from sbee_desk.services.backup import take_backup
 from sbee_desk.services.doctor import Status, run_checks
 
@@ -78,7 +77,7 @@ def test_an_old_backup_and_no_printer_are_said(base, tmp_path, monkeypatch) -> N
 
 
 def test_without_lpstat_the_printers_are_not_checked(base, monkeypatch) -> None:
-    monkeypatch.setattr(doctor.shutil, "which", lambda _name: None)
+    monkeypatch.setattr("sbee_desk.services.doctor.shutil.which", lambda _name: None)
     found = {c.title: c for c in run_checks(base, at=AT).checks}
     assert found["Imprimantes"].status is Status.SKIPPED
     assert found["Imprimantes"].detail.startswith("non vérifié")
