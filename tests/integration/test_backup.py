@@ -418,3 +418,23 @@ def test_doctor_says_what_holds_in_french(run, monkeypatch) -> None:
     assert "[OK] Polices et modèles" in out
     assert "Imprimantes" in out
     assert code == 0, out
+
+
+def test_a_backup_of_an_earlier_revision_is_restored_and_upgraded(live, folder) -> None:
+    from alembic import command
+
+    from sbee_desk.db.engine import create_db_engine
+    from sbee_desk.db.migrate import alembic_config, current_revision, script_directory
+
+    taken = take_backup(live.engine, at=AT)
+    old = create_db_engine(f"sqlite:///{taken.path}")
+    try:
+        command.downgrade(alembic_config(old), "0008")
+    finally:
+        old.dispose()
+    info = inspect_backup(taken.path, live.engine)
+    assert info.schema_revision == "0008"
+    restore(live.engine, info, ADMIN)
+    assert current_revision(live.engine) == script_directory().get_current_head()
+    assert count(live, "customer") == taken.manifest["counts"]["customer"]
+    assert audit.verify_chain(live.uow()).ok
