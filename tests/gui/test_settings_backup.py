@@ -116,3 +116,20 @@ def test_restore_is_offered_to_the_administrator_only(qtbot, make_window, demo_d
     assert tab.backup_button.isEnabled()
     assert not tab.restore_button.isEnabled()
     assert tab.restore_button.toolTip() == "Réservé à l'administrateur."
+    assert not tab.folder_button.isEnabled()
+
+
+def test_the_administrator_chooses_the_backup_folder(
+    qtbot, make_window, demo_db, tmp_path, monkeypatch
+) -> None:
+    monkeypatch.delenv("SBEE_DESK_BACKUP_DIR")
+    share = tmp_path / "partage"
+    share.mkdir()
+    window, page, tab = backups_tab(qtbot, make_window, demo_db)
+    tab.folder_button.click()
+    with qtbot.waitSignal(page.backups.folder_changed, timeout=20_000):
+        choose_in_file_dialog(qtbot, window, share)
+    qtbot.waitUntil(lambda: str(share) in tab.where_label.text(), timeout=20_000)
+    with qtbot.waitSignal(page.backups.backed_up, timeout=20_000):
+        tab.backup_button.click()
+    assert len(list(share.glob("sbee-desk-*-manuelle.db"))) == 1

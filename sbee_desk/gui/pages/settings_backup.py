@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton, QVBoxLayout, QWi
 
 from sbee_desk.domain.permissions import Action
 from sbee_desk.gui.context import AppContext
-from sbee_desk.gui.file_dialogs import ask_open_file
+from sbee_desk.gui.file_dialogs import ask_directory, ask_open_file
 from sbee_desk.gui.modal import open_modal
 from sbee_desk.gui.tasks import TaskContext
 from sbee_desk.gui.widgets import row_layout
@@ -30,6 +30,7 @@ from sbee_desk.services.backup import (
     BackupResult,
     BackupSettings,
     last_backup,
+    set_settings,
     settings,
     take_backup,
 )
@@ -60,8 +61,10 @@ class BackupTab(QWidget):
         self.backup_button = QPushButton(self.tr("Sauvegarder maintenant"))
         self.backup_button.setObjectName("primary")
         self.restore_button = QPushButton(self.tr("Restaurer…"))
+        self.folder_button = QPushButton(self.tr("Changer de dossier…"))
         toolbar.addWidget(self.backup_button)
         toolbar.addWidget(self.restore_button)
+        toolbar.addWidget(self.folder_button)
         toolbar.addStretch(1)
         layout.addLayout(toolbar)
         self.status_label = QLabel()
@@ -89,6 +92,7 @@ class BackupSection(QObject):
 
     backed_up = Signal(str)
     restored = Signal(str)
+    folder_changed = Signal(str)
     refused = Signal(str)
 
     def __init__(self, ctx: AppContext, tab: BackupTab, parent: QObject | None = None) -> None:
@@ -100,6 +104,7 @@ class BackupSection(QObject):
         self.info: BackupInfo | None = None
         tab.backup_button.clicked.connect(self.backup_now)
         tab.restore_button.clicked.connect(self.choose_backup)
+        tab.folder_button.clicked.connect(self.choose_folder)
         self.update_actions()
 
     # -- reading -------------------------------------------------------------------------
@@ -137,8 +142,22 @@ class BackupSection(QObject):
     def update_actions(self) -> None:
         self.tab.backup_button.setEnabled(not self.busy)
         admin = self.ctx.may(Action.ADMINISTER)
-        self.tab.restore_button.setEnabled(admin and not self.busy)
-        self.tab.restore_button.setToolTip("" if admin else self.tr("Réservé à l'administrateur."))
+        sqlite = self.ctx.db.engine.dialect.name == "sqlite"
+        only_admin = "" if admin else self.tr("Réservé à l'administrateur.")
+        self.tab.restore_button.setEnabled(admin and sqlite and not self.busy)
+        self.tab.restore_button.setToolTip(
+            only_admin
+            or (
+                ""
+                if sqlite
+                else self.tr(
+                    "Sur PostgreSQL, la restauration se fait par l'administrateur de la base "
+                    "(pg_restore)."
+                )
+            )
+        )
+        self.tab.folder_button.setEnabled(admin and not self.busy)
+        self.tab.folder_button.setToolTip(only_admin)
 
     def _set_busy(self, busy: bool) -> None:
         self.busy = busy
@@ -166,6 +185,34 @@ class BackupSection(QObject):
         self.ctx.tasks.start(
             lambda ctx: take_backup(ctx.uow().engine, BackupReason.MANUAL),
             title=self.tr("Sauvegarde de la base"),
+            on_success=done,
+            on_error=self._failed,
+        )
+
+    # -- the folder (administrator) ---------------------------------------------------
+    def choose_folder(self) -> None:
+        ask_directory(
+            self.tab,
+            self.tr("Dossier des sauvegardes"),
+            str(settings(self.ctx.db.engine).folder),
+            lambda path: self.ctx.with_actor(lambda actor: self.set_folder(path, actor)),
+        )
+
+    def set_folder(self, folder: str, actor: Actor) -> None:
+        self._set_busy(True)
+
+        def done(chosen: BackupSettings) -> None:
+            self._set_busy(False)
+            text = self.tr("Les sauvegardes iront désormais dans {folder}.").format(
+                folder=chosen.folder
+            )
+            self.tab.status_label.setText(text)
+            self.folder_changed.emit(text)
+            self.refresh()
+
+        self.ctx.tasks.start(
+            lambda ctx: set_settings(ctx.uow(), actor, folder=folder),
+            title=self.tr("Dossier des sauvegardes"),
             on_success=done,
             on_error=self._failed,
         )
