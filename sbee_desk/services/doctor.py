@@ -31,6 +31,7 @@ from sbee_desk.db.migrate import current_revision, script_directory
 from sbee_desk.db.snapshot import backup_folder, sqlite_file
 from sbee_desk.db.uow import UnitOfWork
 from sbee_desk.services import backup
+from sbee_desk.wording.formats import agree, plural
 
 #: free space under which the disk is a problem, and under which it is a warning
 DISK_FAIL_BYTES = 200 * 1024 * 1024
@@ -184,8 +185,12 @@ def _journal(report: Report, engine: Engine) -> None:
             Check(
                 title,
                 Status.OK,
-                f"{status.chain.events} événements, chaîne intacte, "
-                f"{len(status.checked)} ancre(s) vérifiée(s)",
+                f"{plural(status.chain.events, 'événement', 'événements')}, chaîne intacte, "
+                + agree(
+                    len(status.checked),
+                    f"{plural(len(status.checked), 'ancre', 'ancres')} vérifiée",
+                    f"{plural(len(status.checked), 'ancre', 'ancres')} vérifiées",
+                ),
             )
         )
 

@@ -438,3 +438,45 @@ def test_a_backup_of_an_earlier_revision_is_restored_and_upgraded(live, folder) 
     assert current_revision(live.engine) == script_directory().get_current_head()
     assert count(live, "customer") == taken.manifest["counts"]["customer"]
     assert audit.verify_chain(live.uow()).ok
+
+
+def test_the_folder_and_days_are_set_from_the_command_line(run, tmp_path, monkeypatch) -> None:
+    monkeypatch.delenv("SBEE_DESK_BACKUP_DIR")
+    share = tmp_path / "partage"
+    code, out, err = run("backup", "--folder", str(share), "--keep-days", "7")
+    assert code == 0, err
+    assert out.strip() == f"Sauvegardes : dossier « {share} », conservées 7 jours."
+    code, out, _err = run("backup")
+    assert code == 0 and f"Sauvegarde écrite : {share}" in out
+    code, _out, err = run("backup", "--keep-days", "0")
+    assert code == 2 and "entre 1 et 3650" in err
+
+
+class _Terminal:
+    """Standard input as a terminal where the user types ``answer`` (the edge)."""
+
+    def __init__(self, answer: str) -> None:
+        self.answer = answer
+
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(("answer", "code"), [("oui", 0), ("non", 2)])
+def test_restore_asks_on_a_terminal(run, tmp_path, monkeypatch, answer, code) -> None:
+    saved = tmp_path / "s.db"
+    assert run("backup", "--out", str(saved))[0] == 0
+    asked: list[str] = []
+    monkeypatch.setattr("sys.stdin", _Terminal(answer))
+
+    def typed(prompt: str) -> str:
+        asked.append(prompt)
+        return answer
+
+    monkeypatch.setattr("builtins.input", typed)
+    got, out, _err = run("restore", str(saved))
+    assert got == code
+    assert asked == ["Restaurer cette sauvegarde ? Tapez « oui » pour confirmer : "]
+    assert ("Base restaurée" in out) is (answer == "oui")
+    if answer != "oui":
+        assert "Restauration abandonnée : rien n'a été remplacé." in out

@@ -156,8 +156,9 @@ class SettingsView(PageView):
             self.tr("Paramètres"),
             self.tr(
                 "Utilisateurs et rôles, personnel de terrain, plans de recouvrement par "
-                "catégorie de clientèle, sauvegardes de la base. Seul l'administrateur les modifie ; chaque "
-                "modification est inscrite au journal d'audit avec l'avant et l'après."
+                "catégorie de clientèle, sauvegardes de la base. Seul l'administrateur les "
+                "modifie ; chaque modification est inscrite au journal d'audit avec l'avant "
+                "et l'après."
             ),
         )
         self.banner = Banner()
