@@ -480,3 +480,34 @@ def test_restore_asks_on_a_terminal(run, tmp_path, monkeypatch, answer, code) ->
     assert ("Base restaurée" in out) is (answer == "oui")
     if answer != "oui":
         assert "Restauration abandonnée : rien n'a été remplacé." in out
+
+
+def test_a_restore_while_another_program_has_the_base_open_is_refused(live, folder) -> None:
+    """Another process (another command, a window on another workstation sharing the
+    file) holding the base open, idle: refused; once it has closed, the restore works."""
+    import subprocess
+    import sys
+
+    taken = take_backup(live.engine, at=AT)
+    path = str(live.engine.url.database)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sqlite3, sys\n"
+            f"c = sqlite3.connect({path!r})\n"
+            "c.execute('SELECT count(*) FROM customer').fetchone()\n"
+            "print('ouvert', flush=True)\n"
+            "sys.stdin.readline()\n",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "ouvert"
+        refused(taken.path, live, "ouverte par un autre programme")
+    finally:
+        holder.communicate("\n", timeout=30)
+    result = restore(live.engine, inspect_backup(taken.path, live.engine), ADMIN)
+    assert result.kept_aside.exists()
