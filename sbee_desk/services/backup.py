@@ -186,16 +186,16 @@ def take_backup(
     at = at or now()
     chosen = settings(engine)
     live = sqlite_file(engine)
-    anchor = _anchor(engine)
     if engine.url.get_backend_name() == "postgresql":
         target = out or chosen.folder / automatic_name(at, reason.value).replace(".db", ".dump")
-        manifest = _pg_dump(engine, target, reason, at, anchor)
+        manifest = _pg_dump(engine, target, reason, at, _anchor(engine))
     elif live is None:
         raise BackupError("BACKUP_MEMORY")
     else:
         target = out or chosen.folder / automatic_name(at, reason.value)
         if target.resolve() == live:
             raise BackupError("BACKUP_OVER_LIVE", path=str(target))
+        anchor = _anchor(engine)  # the head the copy holds (nothing is anchored before)
         try:
             manifest = snapshot_sqlite(
                 live, target, reason=reason.value, at=at, audit_anchor=anchor

@@ -511,3 +511,12 @@ def test_a_restore_while_another_program_has_the_base_open_is_refused(live, fold
         holder.communicate("\n", timeout=30)
     result = restore(live.engine, inspect_backup(taken.path, live.engine), ADMIN)
     assert result.kept_aside.exists()
+
+
+def test_a_backup_is_never_written_over_the_base_itself(live, anchors) -> None:
+    path = Path(str(live.engine.url.database))
+    before = path.read_bytes()
+    with pytest.raises(BackupError, match="est la base elle-même"):
+        take_backup(live.engine, out=path, at=AT)
+    assert path.read_bytes() == before
+    assert not anchors.exists() or "sauvegarde" not in anchors.read_text("utf-8")
