@@ -520,3 +520,28 @@ def test_a_backup_is_never_written_over_the_base_itself(live, anchors) -> None:
         take_backup(live.engine, out=path, at=AT)
     assert path.read_bytes() == before
     assert not anchors.exists() or "sauvegarde" not in anchors.read_text("utf-8")
+
+
+def test_after_a_restore_a_cut_journal_is_still_found(live, folder, anchors) -> None:
+    """The restore line replaces only the anchors written before it: the journal cut
+    after the restore is found as ever."""
+    taken = take_backup(live.engine, at=AT)
+    restore(live.engine, inspect_backup(taken.path, live.engine), ADMIN)
+    for _ in range(3):
+        with live.uow().write() as uow:
+            audit.record(uow, ADMIN, AuditAction.BACKUP_SETTINGS)
+            uow.commit()
+    anchored = audit_anchor.publish(live.uow(), audit_anchor.AnchorReason.COMMAND)
+    with live.engine.begin() as conn:
+        conn.execute(text("DROP TRIGGER audit_event_no_delete"))
+        conn.execute(text("DELETE FROM audit_event WHERE id > :n"), {"n": anchored.event - 2})
+        conn.execute(
+            text(
+                "UPDATE audit_head SET last_id = :n, last_hash = (SELECT hash FROM audit_event "
+                "WHERE id = :n)"
+            ),
+            {"n": anchored.event - 2},
+        )
+    status = audit_anchor.verify_with_anchors(live.uow())
+    assert [p.code for p in status.problems] == ["TRUNCATED"]
+    assert status.problems[0].data["event"] == anchored.event
