@@ -149,3 +149,44 @@ def test_no_upgrade_without_its_backup(demo_file, tmp_path, monkeypatch) -> None
     assert "la sauvegarde qui précède la mise à jour est impossible" in str(refused.value)
     assert "La base n'a pas été modifiée" in str(refused.value)
     assert rows(path) == before
+
+
+def test_a_failed_upgrade_on_postgresql_is_rolled_back_whole(db_url, monkeypatch) -> None:
+    """PostgreSQL: the upgrade runs in one transaction; a step that fails after the
+    others leaves the base at its revision, every change undone."""
+    if not db_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL only")
+    from alembic.runtime.migration import MigrationContext
+
+    from sbee_desk.db.migrate import current_revision
+
+    engine = create_db_engine(db_url)
+    try:
+        command.downgrade(alembic_config(engine), "0006")
+    finally:
+        engine.dispose()
+    real = MigrationContext.run_migrations
+
+    def last_step_fails(self, **kwargs) -> None:  # the double: a step that raises
+        real(self, **kwargs)  # every step done in the transaction…
+        raise RuntimeError("étape finale : contrainte violée")
+
+    monkeypatch.setattr(MigrationContext, "run_migrations", last_step_fails)
+    with pytest.raises(DatabaseError) as failed:
+        open_database(db_url)
+    assert "a échoué (étape finale : contrainte violée)" in str(failed.value)
+    assert "dans son état d'avant (la mise à jour se fait en une transaction)" in str(failed.value)
+    engine = create_db_engine(db_url)
+    try:
+        assert current_revision(engine) == "0006"
+        with engine.connect() as conn:
+            columns = {
+                r[0]
+                for r in conn.exec_driver_sql(
+                    "SELECT column_name FROM information_schema.columns "
+                    "WHERE table_name = 'candidate'"
+                )
+            }
+    finally:
+        engine.dispose()
+    assert "dropped_code" not in columns  # 0008's column, rolled back
