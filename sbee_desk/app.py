@@ -26,6 +26,7 @@ from sbee_desk.gui.settings import APPLICATION, DISPLAY_NAME, ORGANIZATION, Sett
 from sbee_desk.gui.sign_in import SignInDialog
 from sbee_desk.logs import log_path, setup_logging
 from sbee_desk.services.actor import Actor
+from sbee_desk.services.backup import daily_backup_if_due
 from sbee_desk.services.users import user_count
 
 #: exit status when the database cannot be used (as the commands: bad input → 2)
@@ -154,6 +155,7 @@ def run_gui(db_url: str | None, user: str | None, smoke: bool = False) -> int:
     db = open_or_explain(db_url)
     if db is None:
         return EXIT_DATABASE
+    daily_backup_if_due(db.engine)  # the first start of the day backs the base up (#17)
     try:
         go_on, actor = sign_in(db, user)
         if not go_on:

@@ -28,6 +28,7 @@ from sbee_desk.cli.data import cmd_demo, cmd_import
 from sbee_desk.cli.dispatch import add_parsers as add_dispatch_parsers
 from sbee_desk.cli.edition import KINDS, cmd_edition, cmd_handover, cmd_print
 from sbee_desk.cli.letters import add_commands as add_letters_commands
+from sbee_desk.cli.ops import cmd_backup, cmd_doctor, cmd_restore
 from sbee_desk.cli.selection import cmd_derogation_add, cmd_lists, cmd_select, cmd_validate
 
 #: argparse's own words (its gettext message ids, Python 3.11 to 3.13) in French:
@@ -450,6 +451,37 @@ def build_parser() -> argparse.ArgumentParser:
         "anchor", parents=[common], help="ancrer la tête du journal dans le fichier d'ancres"
     )
     p.set_defaults(handler=cmd_audit_anchor)
+
+    p = add(
+        "backup",
+        cmd_backup,
+        "sauvegarder la base (SQLite : copie cohérente ; PostgreSQL : pg_dump)",
+    )
+    p.add_argument(
+        "--out",
+        metavar="FICHIER",
+        help="fichier de la sauvegarde (défaut : dossier des sauvegardes)",
+    )
+    p.add_argument(
+        "--folder",
+        metavar="DOSSIER",
+        help="administrateur : choisir le dossier des sauvegardes automatiques "
+        '("" : dossier de données)',
+    )
+    p.add_argument(
+        "--keep-days",
+        type=_integer,
+        metavar="JOURS",
+        help="administrateur : jours de conservation des sauvegardes automatiques",
+    )
+    p = add("restore", cmd_restore, "restaurer une sauvegarde (administrateur ; SQLite)")
+    p.add_argument("file", metavar="FICHIER", help="la sauvegarde à restaurer")
+    p.add_argument("--yes", action="store_true", help="ne pas demander de confirmation (scripts)")
+    add(
+        "doctor",
+        cmd_doctor,
+        "vérifier l'installation (base, journal, disque, polices, imprimantes, sauvegardes)",
+    )
 
     plan = sub.add_parser("plan", help="plans de recouvrement (paramètres des règles)")
     plan_sub = plan.add_subparsers(dest="plan_command", metavar="ACTION", parser_class=_Parser)

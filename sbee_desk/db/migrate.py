@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
+import sqlite3
 from pathlib import Path
 
 from alembic import command
@@ -11,6 +14,16 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
 from sbee_desk.db.engine import DatabaseError, is_sbee_database, table_names
+from sbee_desk.db.snapshot import (
+    SnapshotError,
+    automatic_name,
+    backup_folder,
+    put_back,
+    snapshot_sqlite,
+    sqlite_file,
+)
+
+log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -59,4 +72,70 @@ def prepare_database(engine: Engine) -> None:
             )
         if revision == script.get_current_head():
             return
+        backup = _backup_before_upgrade(engine)
+        try:
+            upgrade(engine)
+        except Exception as exc:
+            _put_back_after_failure(engine, backup, exc)
+            raise  # pragma: no cover - _put_back_after_failure always raises
+        return
+    upgrade(engine)
+
+
+def upgrade(engine: Engine) -> None:
+    """Upgrade the schema to head (the migrations' one entry: the tests replace it
+    to make an upgrade fail)."""
     command.upgrade(alembic_config(engine), "head")
+
+
+def _backup_before_upgrade(engine: Engine) -> Path | None:
+    """A SQLite database is backed up (online backup API) before its schema is
+    upgraded; a backup that cannot be taken stops the upgrade, nothing changed.
+    PostgreSQL upgrades in one transaction (its DDL is transactional): a failure
+    leaves it as it was."""
+    live = sqlite_file(engine)
+    if live is None:
+        return None
+    at = dt.datetime.now(dt.UTC)
+    target = backup_folder(engine) / automatic_name(at, "avant-mise-a-jour")
+    try:
+        snapshot_sqlite(live, target, reason="avant-mise-a-jour", at=at)
+    except SnapshotError as exc:
+        raise DatabaseError(
+            f"La base doit être mise à jour pour cette version de sbee-desk, mais la "
+            f"sauvegarde qui précède la mise à jour est impossible : {exc} La base n'a pas "
+            "été modifiée ; libérez de la place ou choisissez un autre dossier de "
+            "sauvegarde ($SBEE_DESK_BACKUP_DIR), puis relancez."
+        ) from exc
+    log.info("sauvegarde avant mise à jour du schéma : %s", target)
+    return target
+
+
+def _put_back_after_failure(engine: Engine, backup: Path | None, exc: Exception) -> None:
+    """The upgrade failed: the database is put back as it was, from the backup taken
+    just before; raises DatabaseError saying so."""
+    log.exception("mise à jour du schéma échouée")
+    live = sqlite_file(engine)
+    reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    if backup is None or live is None:
+        raise DatabaseError(
+            f"La mise à jour du schéma de la base a échoué ({reason}). La base est restée "
+            "dans son état d'avant (la mise à jour se fait en une transaction). "
+            "Prévenez le support avec ce message."
+        ) from exc
+    engine.dispose()
+    try:
+        put_back(backup, live)
+    except sqlite3.Error as again:
+        raise DatabaseError(
+            f"La mise à jour du schéma de la base a échoué ({reason}) et la base n'a pas "
+            f"pu être remise dans son état d'avant ({again}). Ne l'utilisez pas : "
+            f"restaurez la sauvegarde prise juste avant, « {backup} » "
+            f"(sbee-desk restore « {backup} »)."
+        ) from exc
+    raise DatabaseError(
+        f"La mise à jour du schéma de la base a échoué ({reason}). La base a été remise "
+        f"dans son état d'avant depuis la sauvegarde prise juste avant (« {backup} ») : "
+        "rien n'est perdu. Gardez cette version de sbee-desk et prévenez le support "
+        "avec ce message."
+    ) from exc

@@ -30,6 +30,9 @@ class AuditAction(StrEnum):
     USER_UNLOCK = "user.unlock"
     STAFF_SAVE = "staff.save"
     PLAN_UPDATE = "plan.update"
+    # backups (#17)
+    BACKUP_SETTINGS = "backup.settings"
+    BACKUP_RESTORE = "backup.restore"
     # import of the gestion-clientèle export
     IMPORT = "import"
     IMPORT_UPDATE = "import.update"

@@ -76,6 +76,10 @@ class AnchorReason(StrEnum):
     EXPORT = "export"
     COMMAND = "commande"
     BACKUP = "sauvegarde"
+    #: a restore line (#17): the head of the restored backup; the anchors of this
+    #: location written before it, beyond its event or of another identity, are
+    #: replaced by the restore
+    RESTORE = "restauration"
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,6 +237,12 @@ def _append_line(path: Path, line: str) -> None:
         os.fsync(handle.fileno())
 
 
+def write_line(path: Path, line: str) -> None:
+    """Append one line to the anchors file ``path`` (a restore line, #17). Raises
+    OSError."""
+    _append_line(path, line)
+
+
 def publish(uow: UnitOfWork, reason: AnchorReason, path: Path | None = None) -> Anchor:
     """Append the chain's head to the anchors file; return the anchor written.
 
@@ -372,6 +382,9 @@ def verify_with_anchors(
         bad += extra_bad
     notes += bad
     location = database_location(uow.engine)
+    in_default, replaced = _without_replaced(in_default, location)
+    if replaced:
+        notes.append(Finding("RESTORED", replaced))
     problems: list[Finding] = []
     checked: list[Anchor] = []
     others = 0
@@ -431,6 +444,33 @@ def verify_with_anchors(
     if last is not None and last < max(count, stored_count) and not problems:
         notes.append(Finding("AFTER_LAST", {"event": last}))
     return AnchoredStatus(chain, tuple(checked), tuple(problems), tuple(notes), default)
+
+
+def _without_replaced(anchors: list[Anchor], location: str) -> tuple[list[Anchor], dict[str, Any]]:
+    """The anchors not replaced by a later restore line of this location (#17): an
+    anchor written before a restore line, beyond the restored event or of another
+    identity, no longer applies; what was replaced (count, last restore) for the note."""
+    restores = [
+        (index, a)
+        for index, a in enumerate(anchors)
+        if a.reason == AnchorReason.RESTORE.value and location and a.location == location
+    ]
+    if not restores:
+        return anchors, {}
+    kept: list[Anchor] = []
+    count = 0
+    for index, anchor in enumerate(anchors):
+        later = [r for i, r in restores if i > index]
+        if anchor.location == location and any(
+            anchor.event > r.event or anchor.database != r.database for r in later
+        ):
+            count += 1
+            continue
+        kept.append(anchor)
+    if not count:
+        return kept, {}
+    last = restores[-1][1]
+    return kept, {"count": count, "at": last.at, "event": last.event, "source": last.source}
 
 
 def _stored_count(uow: UnitOfWork) -> int:

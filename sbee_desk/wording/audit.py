@@ -129,6 +129,14 @@ AUDIT_FIELD_LABELS: dict[str, str] = {
     "releveur": "releveur",
     "reprint": "à réimprimer « 2e présentation »",
     "undo": "remise annulée",
+    # backups (#17)
+    "backup_folder": "dossier des sauvegardes",
+    "backup_keep_days": "jours de conservation des sauvegardes",
+    "backup": "sauvegarde",
+    "taken_at": "sauvegarde prise le (UTC)",
+    "app_version": "version du logiciel",
+    "schema_revision": "révision du schéma",
+    "audit_event": "dernier événement du journal sauvegardé",
     # refusals
     "reason": "motif",
     "failed_attempts": "échecs consécutifs",

@@ -630,6 +630,72 @@ MESSAGES: dict[str, Template] = {
         "et au moins {shortest} caractères de l'empreinte imprimée (par exemple 1234:3f2a9c1b)."
     ),
     "ANCHORS_UNREADABLE": "Fichier d'ancres « {path} » illisible : {reason}.",
+    # ------------------------------------------------------------------ backups (#17)
+    "BACKUP_KEEP_DAYS": (
+        "Durée de conservation des sauvegardes « {days} » : donnez un nombre de jours "
+        "entre 1 et {most}."
+    ),
+    "BACKUP_FOLDER": (
+        "Dossier de sauvegarde « {path} » inutilisable : {reason}. Choisissez un dossier "
+        "où ce poste peut écrire ; rien n'a été changé."
+    ),
+    "BACKUP_MEMORY": "Une base en mémoire ne se sauvegarde pas.",
+    "BACKUP_OVER_LIVE": (
+        "« {path} » est la base elle-même : choisissez un autre fichier de sauvegarde."
+    ),
+    "BACKUP_NOT_WRITTEN": (
+        "Sauvegarde impossible dans « {path} » : {reason}. Rien n'a été écrit ; libérez "
+        "de la place ou choisissez un autre dossier (Paramètres, ou --out FICHIER)."
+    ),
+    "BACKUP_PG_DUMP_MISSING": (
+        "La base « {database} » est sur un serveur PostgreSQL et le programme pg_dump "
+        "est introuvable sur ce poste. Installez les outils clients de PostgreSQL (pg_dump) "
+        "ou demandez à l'administrateur de la base sa sauvegarde "
+        "(pg_dump -Fc -f sauvegarde.dump {database})."
+    ),
+    "BACKUP_PG_DUMP_FAILED": "pg_dump a échoué : {reason}. Aucune sauvegarde n'a été écrite.",
+    "RESTORE_POSTGRESQL": (
+        "La base « {database} » est sur un serveur PostgreSQL : sa restauration se fait par "
+        "l'administrateur de la base, tous les postes fermés, avec "
+        "pg_restore --clean --if-exists -d {database} FICHIER.dump. Rien n'a été fait."
+    ),
+    "RESTORE_ITSELF": "« {path} » est la base en service elle-même, pas une sauvegarde.",
+    "RESTORE_NOT_FOUND": "Sauvegarde « {path} » introuvable. Rien n'a été remplacé.",
+    "RESTORE_UNREADABLE": "Sauvegarde « {path} » illisible : {reason}. Rien n'a été remplacé.",
+    "RESTORE_PG_DUMP": (
+        "« {path} » est une sauvegarde PostgreSQL (pg_dump) : elle se restaure sur le serveur "
+        "par l'administrateur de la base avec pg_restore. Rien n'a été remplacé."
+    ),
+    "RESTORE_NOT_DATABASE": (
+        "« {path} » n'est pas une base de données SQLite (ni une sauvegarde sbee-desk). "
+        "Rien n'a été remplacé."
+    ),
+    "RESTORE_DAMAGED": (
+        "La sauvegarde « {path} » est endommagée ou incomplète ({detail}) : elle ne peut "
+        "pas être restaurée. Rien n'a été remplacé ; choisissez une sauvegarde plus ancienne."
+    ),
+    "RESTORE_NOT_SBEE": (
+        "« {path} » est une base SQLite, mais pas une base sbee-desk. Rien n'a été remplacé."
+    ),
+    "RESTORE_NEWER": (
+        "La sauvegarde « {path} » vient d'une version plus récente de sbee-desk (schéma "
+        "{revision}) : mettez d'abord le logiciel à jour. Rien n'a été remplacé."
+    ),
+    "RESTORE_OTHER_AGENCY": lambda d: (
+        f"La sauvegarde « {d['path']} » est celle d'une autre agence "
+        f"({', '.join(d['backup'])}) ; cette base est celle de l'agence "
+        f"{', '.join(d['current'])}. Rien n'a été remplacé."
+    ),
+    "RESTORE_CHAIN_BROKEN": (
+        "Le journal d'audit de la sauvegarde « {path} » ne se vérifie pas (événement n° "
+        "{event}, {problem}) : elle a été modifiée ; elle ne sera pas restaurée. Rien n'a "
+        "été remplacé."
+    ),
+    "RESTORE_IN_USE": (
+        "La base « {path} » est ouverte par un autre programme (la fenêtre de sbee-desk, "
+        "une commande en cours, un autre poste) : fermez-le, puis recommencez. Rien n'a été "
+        "remplacé."
+    ),
 }
 
 

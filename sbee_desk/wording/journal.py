@@ -69,6 +69,12 @@ ANCHOR_NOTES = {
         f"les événements après le n° {d['event']} (dernière ancre) "
         "ne sont couverts par aucune ancre"
     ),
+    "RESTORED": lambda d: (
+        f"{plural(d['count'], 'ancre antérieure', 'ancres antérieures')} à la restauration "
+        f"d'une sauvegarde ({d['at'][:10]}, {d['source']}) "
+        + ("ne s'applique plus" if d["count"] <= 1 else "ne s'appliquent plus")
+        + f" : la base a été ramenée à l'événement n° {d['event']}"
+    ),
     "SHORT_HASH": lambda d: (
         f"l'ancre de l'événement n° {d['event']}{_where(d)} ne donne que "
         f"{d['length']} caractères de l'empreinte : vérification partielle"

@@ -99,6 +99,8 @@ AUDIT_ACTION_LABELS: dict[AuditAction, str] = {
     AuditAction.USER_UNLOCK: "Compte déverrouillé par l'administrateur",
     AuditAction.STAFF_SAVE: "Personnel enregistré",
     AuditAction.PLAN_UPDATE: "Plan de recouvrement modifié",
+    AuditAction.BACKUP_SETTINGS: "Réglages des sauvegardes modifiés",
+    AuditAction.BACKUP_RESTORE: "Base restaurée depuis une sauvegarde",
     AuditAction.IMPORT: "Import de l'export",
     AuditAction.IMPORT_UPDATE: "Import : fiche modifiée",
     AuditAction.IMPORT_R7_CANCEL: "Annulation R7 à l'import",

@@ -30,6 +30,7 @@ from sbee_desk.gui.dialogs.admin_dialogs import (
 from sbee_desk.gui.formatting import category_label
 from sbee_desk.gui.modal import open_modal
 from sbee_desk.gui.models.admin import field_label
+from sbee_desk.gui.pages.settings_backup import BackupSection
 from sbee_desk.gui.pages.settings_lists import SettingsLists
 from sbee_desk.gui.tasks import TaskContext
 from sbee_desk.services.actor import Actor
@@ -67,7 +68,17 @@ class SettingsPage(SettingsLists):
         staff.table.doubleClicked.connect(lambda _index: self._double_clicked(self.edit_staff))
         plans.edit_button.clicked.connect(self.edit_plan)
         self.plans_model.change_requested.connect(self.change_plan_value)
+        self.backups = BackupSection(ctx, self.view.backup_tab, self)
         self.actor_changed()
+
+    def refresh(self) -> None:
+        super().refresh()
+        self.backups.refresh()
+
+    def actor_changed(self) -> None:
+        super().actor_changed()
+        if hasattr(self, "backups"):
+            self.backups.update_actions()
 
     # -- saving --------------------------------------------------------------------------
     def _save(

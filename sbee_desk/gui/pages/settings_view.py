@@ -1,4 +1,5 @@
-"""Layout of the Paramètres page: users, field staff, recovery plans (one tab each)."""
+"""Layout of the Paramètres page: users, field staff, recovery plans, backups (one tab
+each)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from sbee_desk.gui.models.admin import staff_role_label
+from sbee_desk.gui.pages.settings_backup import BackupTab
 from sbee_desk.gui.widgets import Banner, DataTable, EmptyState, PageView, row_layout
 from sbee_desk.services.users import StaffRole
 
@@ -154,8 +156,9 @@ class SettingsView(PageView):
             self.tr("Paramètres"),
             self.tr(
                 "Utilisateurs et rôles, personnel de terrain, plans de recouvrement par "
-                "catégorie de clientèle. Seul l'administrateur les modifie ; chaque "
-                "modification est inscrite au journal d'audit avec l'avant et l'après."
+                "catégorie de clientèle, sauvegardes de la base. Seul l'administrateur les "
+                "modifie ; chaque modification est inscrite au journal d'audit avec l'avant "
+                "et l'après."
             ),
         )
         self.banner = Banner()
@@ -168,4 +171,6 @@ class SettingsView(PageView):
         self.tabs.addTab(self.users_tab, self.tr("Utilisateurs"))
         self.tabs.addTab(self.staff_tab, self.tr("Personnel de terrain"))
         self.tabs.addTab(self.plans_tab, self.tr("Plans de recouvrement"))
+        self.backup_tab = BackupTab()
+        self.tabs.addTab(self.backup_tab, self.tr("Sauvegardes"))
         layout.addWidget(self.tabs, 1)

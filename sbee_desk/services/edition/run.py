@@ -21,7 +21,7 @@ from sbee_desk.documents.resources import TemplateError
 from sbee_desk.documents.worker import Texts
 from sbee_desk.domain.audit_actions import AuditAction
 from sbee_desk.domain.permissions import Action
-from sbee_desk.services import audit, audit_anchor
+from sbee_desk.services import audit, audit_anchor, backup
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.authz import require
 from sbee_desk.services.clock import today
@@ -117,6 +117,7 @@ def run_edition(
     workers = (os.cpu_count() or 1) if workers is None else max(0, workers)
     with uow:
         require(uow, actor, Action.EDITION)
+    backup.backup_quietly(uow.engine, backup.BackupReason.EDITION)  # #17: before each run
     texts = _texts()
     if out_dir is not None:
         prepare_out(out_dir)
