@@ -200,6 +200,27 @@ def a_day_of_work(db: Database, folder: Path) -> None:
     check_r7(db.uow(), CHEF, today_=TODAY)
     record_recall(db.uow(), CHEF, [dispatched["PB2"]], "appelé à 10 h")
 
+    # the backups (#17): settings changed, the base restored from a backup
+    set_settings(db.uow(), ADMIN, folder=str(folder / "sauvegardes"), keep_days=20)
+    if db.engine.dialect.name == "sqlite":
+        taken = take_backup(db.engine)
+        restore(db.engine, inspect_backup(taken.path, db.engine), ADMIN)
+    else:  # PostgreSQL: pg_restore is the DBA's; the event the restore writes
+        with db.uow().write() as uow:
+            audit.record(
+                uow,
+                ADMIN,
+                AuditAction.BACKUP_RESTORE,
+                details={
+                    "backup": "sauvegarde.dump",
+                    "taken_at": "2026-11-22T06:00:00Z",
+                    "app_version": "0.1.0",
+                    "schema_revision": "0009",
+                    "audit_event": 12,
+                },
+            )
+            uow.commit()
+
 
 def a_day_of_dispatch(db: Database) -> dict[str, int]:
     """Step 4 (#14): agents, the capacity, the proposal confirmed, a move, an order taken
@@ -224,27 +245,6 @@ def a_day_of_dispatch(db: Database) -> dict[str, int]:
     close_order(db.uow(), CHEF, [rows["PB3"].id], "compteur introuvable", TODAY)
     route_sheets(db.uow(), CHEF, visit)
     return {police: row.id for police, row in rows.items()}
-
-    # the backups (#17): settings changed, the base restored from a backup
-    set_settings(db.uow(), ADMIN, folder=str(folder / "sauvegardes"), keep_days=20)
-    if db.engine.dialect.name == "sqlite":
-        taken = take_backup(db.engine)
-        restore(db.engine, inspect_backup(taken.path, db.engine), ADMIN)
-    else:  # PostgreSQL: pg_restore is the DBA's; the event the restore writes
-        with db.uow().write() as uow:
-            audit.record(
-                uow,
-                ADMIN,
-                AuditAction.BACKUP_RESTORE,
-                details={
-                    "backup": "sauvegarde.dump",
-                    "taken_at": "2026-11-22T06:00:00Z",
-                    "app_version": "0.1.0",
-                    "schema_revision": "0009",
-                    "audit_event": 12,
-                },
-            )
-            uow.commit()
 
 
 def _entries(db: Database) -> list[al.AuditEntry]:
