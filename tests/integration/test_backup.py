@@ -18,6 +18,7 @@ from sqlalchemy import text
 
 from sbee_desk.cli import main
 from sbee_desk.db.database import Database, open_database
+from sbee_desk.db.migrate import script_directory
 from sbee_desk.domain.audit_actions import AuditAction
 from sbee_desk.services import audit, audit_anchor, backup
 from sbee_desk.services.actor import Actor
@@ -97,7 +98,7 @@ def test_a_backup_is_a_consistent_private_copy_with_its_manifest(live, folder, a
     assert stat.S_IMODE(result.path.stat().st_mode) == 0o600
     side = json.loads((folder / (result.path.name + ".json")).read_text("utf-8"))
     assert side["created_at"] == "2026-12-01T09:30:00Z"
-    assert side["schema_revision"] == "0009"
+    assert side["schema_revision"] == script_directory().get_current_head()
     assert side["agencies"] == ["ABC-CALAVI", "COT-CENTRE"]
     assert side["counts"]["customer"] == count(live, "customer")
     assert (

@@ -55,7 +55,12 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     with op.batch_alter_table("reminder_letter") as batch:
-        batch.drop_constraint("fk_reminder_letter_delivered_by_staff_member", type_="foreignkey")
+        # SQLite: the constraint was added inline with its column (reflected without
+        # its name); the table rebuilt without the column drops it
+        if op.get_bind().dialect.name != "sqlite":
+            batch.drop_constraint(
+                "fk_reminder_letter_delivered_by_staff_member", type_="foreignkey"
+            )
         for column in (
             "version",
             "recorded_at",

@@ -124,7 +124,10 @@ def downgrade() -> None:
     with op.batch_alter_table("work_order") as batch:
         batch.drop_index("ix_work_order_agent_visit")
         batch.drop_index("ix_work_order_status")
-        batch.drop_constraint("fk_work_order_agent_id_staff_member", type_="foreignkey")
+        # SQLite: the constraint was added inline with its column (reflected without
+        # its name); the table rebuilt without the column drops it
+        if op.get_bind().dialect.name != "sqlite":
+            batch.drop_constraint("fk_work_order_agent_id_staff_member", type_="foreignkey")
         batch.drop_column("dispatch_version")
         batch.drop_column("attempts")
         batch.drop_column("visit_on")
