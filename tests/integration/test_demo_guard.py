@@ -23,13 +23,13 @@ from sbee_desk.db.models import (
 )
 from sbee_desk.domain.enums import Decision
 from sbee_desk.domain.permissions import Role
+from sbee_desk.services import letters
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.demo import load_demo
-from sbee_desk.services.demo.history import record_demo_deliveries
 from sbee_desk.services.errors import ServiceError
 from sbee_desk.services.importing import import_export
 from sbee_desk.services.users import DEMO_PASSWORD, create_demo_users
-from tests.builders import D, World, add_user
+from tests.builders import World, add_user
 from tests.paths import SAMPLES
 
 TODAY = dt.date(2026, 11, 20)
@@ -113,10 +113,7 @@ def test_the_demo_history_is_recorded_by_the_demo_users_in_their_roles(db: Datab
         recorded_by = set(uow.session.scalars(select(Derogation.recorded_by)))
         letters = list(uow.session.scalars(select(ReminderLetter.bordereau_code)))
     actions = {action for _, action in events}
-    assert "demo.derogation" not in actions
-    assert "demo.letter" not in actions or all(
-        actor == "agent" for actor, action in events if action == "demo.letter"
-    )
+    assert "demo.derogation" not in actions and "demo.letter" not in actions
     by_action: dict[str, set[str]] = {}
     for actor, action in events:
         by_action.setdefault(action, set()).add(actor)
@@ -132,12 +129,30 @@ def test_the_demo_history_is_recorded_by_the_demo_users_in_their_roles(db: Datab
 
 
 def test_the_demo_keeps_its_letters_in_every_state(sqlite_db: Database) -> None:
-    """Through the real services, the history still holds a letter not delivered, one
-    delivered more than the reminder delay ago, one delivered recently, a RELANCE line
-    left without a letter, and no order (the orders are left to today's treatment)."""
+    """Through the real services (edition, print queue, letters, R7), the history holds
+    a letter in every state of the Relances page, overdue ones and a second
+    presentation among them, a RELANCE line left without a letter, and no order (the
+    orders are left to today's treatment); each change is the service's own audit
+    event, by the demo user of its role."""
     result = load_demo(sqlite_db, None, contracts=N, today=TODAY)
+    rows = letters.list_letters(sqlite_db.uow(), today_=TODAY)
+    by_status = Counter(r.status for r in rows)
+    assert set(by_status) == set(letters.LetterStatus), by_status
+    assert result.letters == len(rows)
+    undelivered = [r for r in rows if r.status is letters.LetterStatus.A_REMETTRE]
+    assert any(r.overdue for r in undelivered)  # past the plan's 15 days
+    retried = [r for r in undelivered if r.attempts == 2]
+    assert retried and retried[0].reprint_asked and not retried[0].overdue
+    delivered = [r for r in rows if r.status is letters.LetterStatus.REMISE]
+    assert all(r.releveur_matricule for r in delivered)  # handed to the zone's releveur
+    assert any(r.deadline is not None and r.deadline <= TODAY for r in delivered)
+    assert any(r.deadline is not None and r.deadline > TODAY for r in delivered)
+    (cancelled,) = [r for r in rows if r.status is letters.LetterStatus.ANNULEE]
+    assert cancelled.cancel_reason and "(R7)" in cancelled.cancel_reason
+    assert result.letters_delivered == by_status[letters.LetterStatus.REMISE] + by_status[
+        letters.LetterStatus.IMPOSSIBLE
+    ]
     with sqlite_db.uow() as uow:
-        delivered = list(uow.session.scalars(select(ReminderLetter.delivered_on)))
         orders = uow.session.scalar(select(func.count()).select_from(WorkOrder))
         excluded = set(
             uow.session.scalars(
@@ -147,12 +162,22 @@ def test_the_demo_keeps_its_letters_in_every_state(sqlite_db: Database) -> None:
                 )
             )
         )
-    long_ago = TODAY - dt.timedelta(days=7)
-    assert None in delivered
-    assert any(on is not None and on < long_ago for on in delivered)
-    assert any(on is not None and on >= long_ago for on in delivered)
+        events = Counter(
+            (actor, action)
+            for actor, action in uow.session.execute(select(AuditEvent.actor, AuditEvent.action))
+        )
     assert orders == 0
     assert Decision.RELANCE.value in excluded  # a line still without its letter
+    actors: dict[str, set[str]] = {}
+    for actor, action in events:
+        actors.setdefault(action, set()).add(actor)
+    assert not {a for a in actors if a.startswith("demo.")} - {"demo.agency", "demo.history"}
+    assert actors["edition.start"] == actors["edition.finish"] == {"nuit"}
+    assert actors["edition.print"] == actors["edition.handover"] == {"chef"}
+    assert actors["letter.deliver"] == actors["letter.impossible"] == {"agent"}
+    assert actors["letter.retry"] == actors["edition.r7_cancel"] == {"chef"}
+    assert events[("agent", "letter.deliver")] == by_status[letters.LetterStatus.REMISE]
+    assert events[("agent", "letter.impossible")] == by_status[letters.LetterStatus.IMPOSSIBLE]
 
 
 @pytest.mark.parametrize("login", ["chef", "admin", "agent"])
@@ -196,22 +221,8 @@ def test_the_demo_refuses_a_database_without_its_users(db: Database) -> None:
     with pytest.raises(ServiceError) as refused:
         load_demo(db, Actor("boss", frozenset({Role.ADMIN})), contracts=5, today=TODAY)
     assert refused.value.code == "DEMO_USERS_MISSING"
-    assert "chef, agent, dg, admin" in str(refused.value)
+    assert "chef, agent, dg, admin, nuit" in str(refused.value)
     assert snapshot(db) == before
-
-
-def test_the_demo_deliveries_touch_only_demo_letters(sqlite_db: Database) -> None:
-    """The one direct write of the demo's history refuses a letter of a real contract."""
-    load_demo(sqlite_db, None, contracts=N, today=TODAY)
-    world = World(sqlite_db, agency="AG-REELLE")
-    police = world.contract("9900000001")
-    letter = world.letter(police, world.suspension(police, D(2026, 9, 1)), D(2026, 11, 10))
-    world.commit()
-    agent = Actor("agent", frozenset({Role.AGENT_CONTROLE}))
-    before = snapshot(sqlite_db)
-    with pytest.raises(RuntimeError):
-        record_demo_deliveries(sqlite_db, agent, {letter: TODAY})
-    assert snapshot(sqlite_db) == before
 
 
 def test_a_real_contract_under_a_demo_agency_code_is_real_data(db: Database) -> None:
