@@ -4,7 +4,8 @@ whose units of work all share one connection and one outer transaction.
 The demo calls the real services (import, selection, validation, derogation, staff
 register, night edition, print queue, letters), each of which opens its unit of
 work and commits it. Here such a commit only releases a savepoint: nothing is
-committed until the whole demo is, and a refusal or a failure at any step (or a cancellation) rolls back everything it did,
+committed until the whole demo is, and a refusal or a failure at any step (or a
+cancellation) rolls back everything it did,
 the demo users included. On SQLite the outer transaction begins IMMEDIATE, so the
 write lock is held from the first check to the end; on PostgreSQL the import's
 advisory lock is taken first (see :mod:`sbee_desk.services.demo.guard`).
