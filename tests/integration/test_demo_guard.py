@@ -149,9 +149,10 @@ def test_the_demo_keeps_its_letters_in_every_state(sqlite_db: Database) -> None:
     assert any(r.deadline is not None and r.deadline > TODAY for r in delivered)
     (cancelled,) = [r for r in rows if r.status is letters.LetterStatus.ANNULEE]
     assert cancelled.cancel_reason and "(R7)" in cancelled.cancel_reason
-    assert result.letters_delivered == by_status[letters.LetterStatus.REMISE] + by_status[
-        letters.LetterStatus.IMPOSSIBLE
-    ]
+    assert (
+        result.letters_delivered
+        == by_status[letters.LetterStatus.REMISE] + by_status[letters.LetterStatus.IMPOSSIBLE]
+    )
     with sqlite_db.uow() as uow:
         orders = uow.session.scalar(select(func.count()).select_from(WorkOrder))
         excluded = set(
