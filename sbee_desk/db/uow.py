@@ -55,6 +55,12 @@ class UnitOfWork:
             self._session = None
             self._writing = False
 
+    @property
+    def in_outer_transaction(self) -> bool:
+        """Whether its commits only release a savepoint of a larger transaction (the
+        demo's): what it commits may still be rolled back."""
+        return False
+
     def sibling(self) -> UnitOfWork:
         """Another unit of work on the same database, for a second session beside this
         one (e.g. the edition's reader). A unit of work joined to an outer transaction

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,7 +24,7 @@ from sbee_desk.db.models import (
 )
 from sbee_desk.domain.enums import Decision
 from sbee_desk.domain.permissions import Role
-from sbee_desk.services import letters
+from sbee_desk.services import audit_anchor, letters
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.demo import load_demo
 from sbee_desk.services.errors import ServiceError
@@ -238,3 +239,25 @@ def test_a_real_contract_under_a_demo_agency_code_is_real_data(db: Database) -> 
     assert refused.value.code == "DEMO_ON_REAL_DATA"
     assert "(1 contrat hors démonstration)" in str(refused.value)
     assert snapshot(db) == before
+
+
+def test_the_demo_anchors_the_journal_only_once_committed(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """#12: the import and the edition inside the demo's one transaction publish no
+    anchor (a demo rolled back after them would leave an anchor of events that never
+    were: the journal would read as cut); the committed demo publishes its head."""
+    anchors = tmp_path / "ancres.txt"
+    monkeypatch.setenv(audit_anchor.ENV_ANCHORS, str(anchors))
+
+    def broken(*_args: Any, **_kwargs: Any) -> None:
+        raise ServiceError("DEROGATION_REFERENCE_REQUIRED")
+
+    with monkeypatch.context() as patch:
+        patch.setattr("sbee_desk.services.demo.history.add_derogation", broken)
+        with pytest.raises(ServiceError):
+            load_demo(db, None, contracts=N, today=TODAY)
+    assert not anchors.exists()
+    load_demo(db, None, contracts=N, today=TODAY)
+    status = audit_anchor.verify_with_anchors(db.uow(), path=anchors)
+    assert status.ok and len(status.checked) == 1, status

@@ -53,6 +53,10 @@ class _JoinedUnitOfWork(UnitOfWork):
     def sibling(self) -> UnitOfWork:
         return _JoinedUnitOfWork(self.engine, self._connection)
 
+    @property
+    def in_outer_transaction(self) -> bool:
+        return self._connection is not None
+
     def __enter__(self) -> UnitOfWork:
         if self._connection is None:
             return super().__enter__()
