@@ -156,11 +156,16 @@ def test_the_demo_keeps_its_letters_in_every_state(sqlite_db: Database) -> None:
     )
     with sqlite_db.uow() as uow:
         orders = uow.session.scalar(select(func.count()).select_from(WorkOrder))
-        excluded = set(
+        without_letter = list(
             uow.session.scalars(
-                select(Candidate.decision).where(
+                select(Candidate.police).where(
                     Candidate.run_id == result.history_run_id,
-                    Candidate.excluded_reason.is_not(None),
+                    Candidate.decision == Decision.RELANCE.value,
+                    Candidate.police.not_in(
+                        select(ReminderLetter.police).where(
+                            ReminderLetter.run_id == result.history_run_id
+                        )
+                    ),
                 )
             )
         )
@@ -169,7 +174,7 @@ def test_the_demo_keeps_its_letters_in_every_state(sqlite_db: Database) -> None:
             for actor, action in uow.session.execute(select(AuditEvent.actor, AuditEvent.action))
         )
     assert orders == 0
-    assert Decision.RELANCE.value in excluded  # a line still without its letter
+    assert without_letter  # a line to remind left without its letter
     actors: dict[str, set[str]] = {}
     for actor, action in events:
         actors.setdefault(action, set()).add(actor)
@@ -261,3 +266,16 @@ def test_the_demo_anchors_the_journal_only_once_committed(
     load_demo(db, None, contracts=N, today=TODAY)
     status = audit_anchor.verify_with_anchors(db.uow(), path=anchors)
     assert status.ok and len(status.checked) == 1, status
+
+
+@pytest.mark.parametrize("today", [dt.date(2026, 9, 3), dt.date(2027, 1, 15)])
+def test_the_demo_has_letters_in_every_state_whatever_its_date(
+    sqlite_db: Database, today: dt.date
+) -> None:
+    """The history's dates all come from the demo's as-of date: any day gives the
+    Relances page every state, an overdue letter among them."""
+    load_demo(sqlite_db, None, contracts=N, today=today)
+    rows = letters.list_letters(sqlite_db.uow(), today_=today)
+    assert {r.status for r in rows} == set(letters.LetterStatus)
+    assert any(r.overdue for r in rows)
+    assert all(r.edited_on is None or r.edited_on < today for r in rows)

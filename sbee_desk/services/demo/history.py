@@ -65,19 +65,20 @@ from sbee_desk.services.users import StaffRole, save_staff
 HISTORY_DAYS = 20
 
 #: What happens to the stable RELANCE lines of the earlier run, in turn (police order):
-#: an edited letter and what follows (:mod:`.letters`), no letter (the line excluded
-#: from the validation: still « à relancer » today), or a letter validated yesterday
-#: from yesterday's run (« à éditer »: tonight's edition). The lines whose customer
-#: pays back after the run get a letter that R7 cancels.
-_NONE, _LATER = "none", "later"
+#: an edited letter and what follows (:mod:`.letters`), or no letter (the line excluded
+#: from the validation: still « à relancer », and yesterday's run gives the first such
+#: line a letter, « à éditer »: tonight's edition). The first fates are the states a
+#: small demo must show first. The lines whose customer pays back after the run get a
+#: letter that R7 cancels.
+_NONE = "none"
 _LETTER_FATES = (
     demo_letters.UNDELIVERED,
     demo_letters.DELIVERED_LONG_AGO,
     demo_letters.IMPOSSIBLE,
-    _NONE,
     demo_letters.RETRY,
+    _NONE,
     demo_letters.DELIVERED_RECENTLY,
-    _LATER,
+    _NONE,
 )
 #: exclusion reasons (codes of the list) of the other lines of the validated bordereaux
 _NO_LETTER_REASON = "ADRESSE"
@@ -125,18 +126,19 @@ def record_history(
     # step 1: the chef validates, that day, the bordereaux holding the lines to get a
     # letter; he first excludes their other lines to act on (letter not sent yet:
     # address to check; order: a promise of payment), so the letters are those above
-    edited = {police: fate for police, fate in fates.items() if fate not in (_NONE, _LATER)}
+    edited = {police: fate for police, fate in fates.items() if fate != _NONE}
     _validate_only(db, actors, run.run_id, actionable, set(edited), history_on)
     delivered = demo_letters.record_letter_history(
         db, actors, edited, validated_on=history_on, today=today, seed=seed
     )
-    # yesterday: a new run, one more letter validated, for tonight's edition
+    # yesterday: a new run, one more letter validated (the first line to remind), for
+    # tonight's edition
     yesterday = today - dt.timedelta(days=1)
-    later = sorted(police for police, fate in fates.items() if fate == _LATER)[:1]
+    again = run_selection(db.uow(), actors.chef, yesterday, today_=today)
+    with db.uow() as uow:
+        lines = _actionable_lines(uow, again.run_id)
+    later = [police for police, _, decision in lines if decision == Decision.RELANCE.value][:1]
     if later:
-        again = run_selection(db.uow(), actors.chef, yesterday, today_=today)
-        with db.uow() as uow:
-            lines = _actionable_lines(uow, again.run_id)
         _validate_only(db, actors, again.run_id, lines, set(later), yesterday)
     # R4: the Direction Générale records a derogation for one or two exempt contracts;
     # keep most exempt lines exempt: one derogation, two from eight lines on

@@ -52,7 +52,8 @@ class DemoResult:
     #: the earlier selection run standing for the agency's history
     history_run_id: int
     history_on: dt.date
-    #: reminder letters recorded for that run's RELANCE lines, and how many delivered
+    #: reminder letters recorded (that run's, and one of yesterday's run), and how many
+    #: delivered (impossible deliveries included)
     letters: int
     letters_delivered: int
     #: DG derogations recorded for exempt contracts
