@@ -266,7 +266,8 @@ def cmd_print(args: argparse.Namespace) -> int:
                     + ("; ".join(cancelled_words(rows)) + " annulé (R7)" if rows else "lot vide")
                     + ". Rien n'a été imprimé."
                 )
-            again = [r for r in live if r.print_count > 0]
+            # a letter to reprint « 2e présentation » (R5): the new attempt is the reason
+            again = [r for r in live if r.print_count > 0 and not r.presentation]
             if again and reason is None:
                 printed_before = plural(
                     len(again), "document déjà imprimé", "documents déjà imprimés"
@@ -328,8 +329,15 @@ def cmd_print(args: argparse.Namespace) -> int:
         finally:
             if temporary is not None:
                 temporary.unlink(missing_ok=True)
-    reprinted = [r for r in printed if r.print_count > 0]
-    head = f"Réimpression (motif : {reason}) — " if reprinted else ""
+    reprinted = [r for r in printed if r.print_count > 0 and not r.presentation]
+    head = f"Réimpression (motif : {reason}) — " if reprinted and reason else ""
+    presented = [r for r in printed if r.presentation]
+    if presented:
+        head += (
+            "Nouvelle présentation (R5) : "
+            + ", ".join(f"lettre n° {r.number} ({r.presentation}e présentation)" for r in presented)
+            + " — "
+        )
     emit(
         f"{head}{plural(len(printed), 'document imprimé', 'documents imprimés')} "
         f"({_kind_counts(printed)}), {plural(pages, 'page', 'pages')}, {where}."

@@ -55,6 +55,18 @@ class UnitOfWork:
             self._session = None
             self._writing = False
 
+    @property
+    def in_outer_transaction(self) -> bool:
+        """Whether its commits only release a savepoint of a larger transaction (the
+        demo's): what it commits may still be rolled back."""
+        return False
+
+    def sibling(self) -> UnitOfWork:
+        """Another unit of work on the same database, for a second session beside this
+        one (e.g. the edition's reader). A unit of work joined to an outer transaction
+        (the demo's) gives one joined to it too, so it sees what that transaction wrote."""
+        return UnitOfWork(self.engine)
+
     def commit(self) -> None:
         self.session.commit()
 

@@ -57,6 +57,11 @@ class LetterData:
     #: R5 — days after delivery before termination (the plan's reminder delay)
     delay_days: int
     party: Party
+    #: 1 for the letter as edited; 2, 3… when reprinted for a new attempt at delivering
+    #: it (R5, « 2e présentation »): the same letter (number, date, invoices), marked
+    presentation: int = 1
+    #: the day the new attempt was ordered (``presentation`` > 1)
+    presented_on: dt.date | None = None
 
     def gaps(self) -> list[str]:
         """What the export did not give (printed as such, reported in the batch summary)."""
@@ -85,13 +90,17 @@ class LetterData:
         ]
 
     def to_payload(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "letter_id": self.letter_id,
             "number": self.number,
             "edition_on": self.edition_on.isoformat(),
             "delay_days": self.delay_days,
             "party": self.party.to_payload(),
         }
+        if self.presentation > 1:
+            out["presentation"] = self.presentation
+            out["presented_on"] = self.presented_on.isoformat() if self.presented_on else None
+        return out
 
     @classmethod
     def from_payload(cls, data: dict[str, Any]) -> LetterData:
@@ -101,6 +110,10 @@ class LetterData:
             edition_on=dt.date.fromisoformat(data["edition_on"]),
             delay_days=int(data["delay_days"]),
             party=Party.from_payload(data["party"]),
+            presentation=int(data.get("presentation") or 1),
+            presented_on=(
+                dt.date.fromisoformat(data["presented_on"]) if data.get("presented_on") else None
+            ),
         )
 
 
@@ -135,6 +148,8 @@ _SPEC: dict[str, dict[str, tuple[str, frozenset[str]]]] = {
         "closing": ("str", _N()),
         "signature_title": ("str", _N()),
         "signature_caption": ("opt", _N()),
+        # a letter reprinted for a new attempt at delivering it (R5)
+        "presentation": ("str", _N({"n", "date", "edited_on"})),
     },
     "receipt": {
         "cut": ("str", _N()),
@@ -193,6 +208,9 @@ def draw_letter(pdf: FormalPDF, data: LetterData, texts: LetterTexts, pages: int
     footer = texts.footer["text"].format(
         number=data.number, police=p.police, customer_name=p.customer_name
     )
+    mention = presentation_mention(data, texts)
+    if mention:
+        footer = f"{footer} — {mention}"
     pdf.begin_document(footer, texts.footer["page"], pages)
     agency = header.agency_label(p.agency_code, p.agency_name)
     place_date = header.place_date.format(
@@ -247,6 +265,18 @@ def draw_letter(pdf: FormalPDF, data: LetterData, texts: LetterTexts, pages: int
         pdf.set_text_color(*P.INK)
         line_y += 4.0
     y = max(y + 21, line_y) + 4
+    if mention:  # a new presentation: said at once, in a frame, above the title
+        pdf.set_font(P.FONT, "B", 10)
+        width = pdf.get_string_width(mention) + 8
+        pdf.set_draw_color(150, 30, 30)
+        pdf.set_text_color(150, 30, 30)
+        pdf.set_line_width(0.5)
+        pdf.rect((pdf.w - width) / 2, y - 2, width, 7)
+        pdf.text((pdf.w - width) / 2 + 4, y + 2.9, mention)
+        pdf.set_line_width(0.2)
+        pdf.set_draw_color(*P.RULE)
+        pdf.set_text_color(*P.INK)
+        y += 7
 
     # The body: as airy as one page allows (a customer who stopped paying long ago
     # has many invoices), else the densest layout, flowing onto a second page.
@@ -460,6 +490,9 @@ def _receipt(pdf: FormalPDF, y: float, data: LetterData, texts: LetterTexts, spa
     ref = r["reference"].format(
         number=data.number, police=data.party.police, customer_name=data.party.customer_name
     )
+    mention = presentation_mention(data, texts)
+    if mention:
+        ref = f"{ref} — {mention}"
     pdf.text(left + 3, box_top + 9.5, P.fit_text(pdf, ref, right - left - 6))
     # two signature spaces on the right, the fields on their left
     sig_w = 42.0
@@ -480,13 +513,28 @@ def _receipt(pdf: FormalPDF, y: float, data: LetterData, texts: LetterTexts, spa
         pdf.set_text_color(*P.INK)
 
 
+def presentation_mention(data: LetterData, texts: LetterTexts) -> str:
+    """« 2e présentation du 17/11/2026 — lettre du 01/11/2026 » for a letter reprinted
+    for a new attempt at delivering it; "" for the letter as edited."""
+    if data.presentation <= 1:
+        return ""
+    return str(texts.letter["presentation"]).format(
+        n=data.presentation,
+        date=format_date(data.presented_on or data.edition_on),
+        edited_on=format_date(data.edition_on),
+    )
+
+
 def letter_pdf(fonts: FontSet, data: LetterData, texts: LetterTexts) -> FormalPDF:
     fast = fonts.covers(data.strings())
     p = data.party
     pdf = FormalPDF(
         fonts,
         fast=fast,
-        title=f"{texts.letter['title'].capitalize()} {data.number} — police {p.police}",
+        title=(
+            f"{texts.letter['title'].capitalize()} {data.number} — police {p.police}"
+            + (f" — {presentation_mention(data, texts)}" if data.presentation > 1 else "")
+        ),
         author=texts.header.organisation,
         created_on=data.edition_on,
     )

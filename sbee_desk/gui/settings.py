@@ -21,6 +21,10 @@ DISPLAY_NAME = "SBEE — Résiliation d'office"
 SCHEMA = 1
 
 
+#: the key of the workstation's agency (a setting of this computer, not of the database)
+WORKSTATION_AGENCY = "workstation/agency"
+
+
 class Settings:
     def __init__(self, store: QSettings | None = None) -> None:
         self.store = store if store is not None else QSettings()
@@ -50,6 +54,16 @@ class Settings:
         if isinstance(value, QByteArray) and not value.isEmpty():
             return value
         return None
+
+    # -- this workstation ----------------------------------------------------
+    def workstation_agency(self) -> str | None:
+        """The agency this workstation works for (Paramètres › Ce poste): the Relances
+        page shows its letters only and refuses a number of another agency (#13).
+        None: every agency of the database (one agency per database needs nothing)."""
+        return self.text(WORKSTATION_AGENCY).strip() or None
+
+    def set_workstation_agency(self, code: str | None) -> None:
+        self.set_text(WORKSTATION_AGENCY, code or "")
 
     # -- widgets -------------------------------------------------------------
     def restore_window(self, window: QMainWindow) -> bool:

@@ -258,7 +258,12 @@ def publish(uow: UnitOfWork, reason: AnchorReason, path: Path | None = None) -> 
 
 def publish_quietly(uow: UnitOfWork, reason: AnchorReason) -> Anchor | None:
     """:func:`publish` after an operation already committed (lists, edition, import):
-    a file that cannot be written is logged, the operation stands."""
+    a file that cannot be written is logged, the operation stands. Inside a larger
+    transaction (the demo's) nothing is published: its events may still be rolled
+    back, and an anchor naming them would then read as a cut journal; the demo
+    publishes once committed."""
+    if uow.in_outer_transaction:
+        return None
     try:
         return publish(uow, reason)
     except Exception as exc:  # the operation is committed: never fail it for its anchor

@@ -38,6 +38,11 @@ from sbee_desk.services.edition.model import (
     Recipient,
     StaffChoice,
 )
+from sbee_desk.services.edition.presentation import (
+    pending_presentations,
+    presentation_file_name,
+    render_presentation,
+)
 from sbee_desk.services.r7 import serialise_with_r7
 
 
@@ -146,6 +151,7 @@ def list_documents(
         if recipient is not None:
             stmt = stmt.where(d.recipient == recipient.value)
         rows = uow.session.execute(stmt).all()
+        presentations = pending_presentations(uow, (r.id for r in rows if r.kind == "LETTER"))
     return [
         DocumentRow(
             id=r.id,
@@ -173,21 +179,30 @@ def list_documents(
             cancelled_on=r.cancelled_on or r.work_cancelled_on,
             cancel_reason=r.cancel_reason or r.work_cancel_reason,
             gaps=tuple(r.gaps.split(",")) if r.gaps else (),
+            presentation=presentations[r.id].number if r.id in presentations else 0,
         )
         for r in rows
     ]
 
 
 def document_pdf(uow: UnitOfWork, document_id: int) -> tuple[str, bytes]:
-    """(file name, PDF bytes) of one document, for the preview and the printer."""
+    """(file name, PDF bytes) of one document, for the preview and the printer; a
+    letter to reprint for a new presentation gives that copy, marked (R5)."""
     with uow:
         row = uow.session.execute(
-            select(EditionDocument.file_name, EditionDocument.content).where(
-                EditionDocument.id == document_id
-            )
+            select(
+                EditionDocument.file_name, EditionDocument.content, EditionDocument.payload
+            ).where(EditionDocument.id == document_id)
         ).one_or_none()
+        pending = pending_presentations(uow, [document_id]) if row is not None else {}
     if row is None:
         raise EditionError("DOCUMENT_NOT_FOUND", document_id=document_id)
+    if document_id in pending:
+        presentation = pending[document_id]
+        return (
+            presentation_file_name(row.file_name, presentation.number),
+            render_presentation(row.payload or {}, presentation),
+        )
     return row.file_name, row.content
 
 
@@ -204,29 +219,45 @@ def combined_pdf(uow: UnitOfWork, batch_id: int, recipient: Recipient) -> tuple[
         if row is None:
             raise EditionError("NO_COMBINED_FILE", batch_id=batch_id, recipient=recipient)
         name, content, count = row.file_name, row.content, row.documents
-    live = sum(1 for d in list_documents(uow, batch_id, recipient) if not d.cancelled)
-    return name, content, live != count
+    documents = list_documents(uow, batch_id, recipient)
+    live = sum(1 for d in documents if not d.cancelled)
+    # a letter to reprint « 2e présentation » is not in the file as it is: print them
+    # one by one (printable_documents gives that copy)
+    return name, content, live != count or any(d.presentation for d in documents)
 
 
 def printable_documents(
     uow: UnitOfWork, batch_id: int, recipient: Recipient | None = None
 ) -> list[tuple[int, str, bytes]]:
     """(id, file name, bytes) of the documents to print, in print order: cancelled ones
-    left out (R7)."""
+    left out (R7); a letter to reprint for a new presentation as that copy (R5)."""
     rows = [d for d in list_documents(uow, batch_id, recipient) if not d.cancelled]
     out = []
     with uow:
         for start in range(0, len(rows), 200):
             part = rows[start : start + 200]
-            contents: dict[int, bytes] = {
-                doc_id: content
-                for doc_id, content in uow.session.execute(
-                    select(EditionDocument.id, EditionDocument.content).where(
-                        EditionDocument.id.in_([d.id for d in part])
-                    )
+            contents: dict[int, tuple[bytes, dict[str, object]]] = {
+                doc_id: (content, payload)
+                for doc_id, content, payload in uow.session.execute(
+                    select(
+                        EditionDocument.id, EditionDocument.content, EditionDocument.payload
+                    ).where(EditionDocument.id.in_([d.id for d in part]))
                 )
             }
-            out += [(d.id, d.file_name, contents[d.id]) for d in part]
+            pending = pending_presentations(uow, [d.id for d in part if d.presentation])
+            for d in part:
+                content, payload = contents[d.id]
+                if d.id in pending:
+                    presentation = pending[d.id]
+                    out.append(
+                        (
+                            d.id,
+                            presentation_file_name(d.file_name, presentation.number),
+                            render_presentation(payload or {}, presentation),
+                        )
+                    )
+                else:
+                    out.append((d.id, d.file_name, content))
     return out
 
 
@@ -349,7 +380,9 @@ def mark_printed(
 ) -> int:
     """Record that documents came out of the printer (call it once the print job was
     accepted: a printer error leaves them « généré »). A document already printed is
-    reprinted only with a reason, audited. Cancelled documents are refused."""
+    reprinted only with a reason, audited. Cancelled documents are refused. A letter
+    whose reprint « Ne présentation » was asked (R5) needs no other reason: printed,
+    its request is done."""
     reason = (reprint_reason or "").strip()
     with uow.write():
         require(uow, actor, Action.EDITION)
@@ -358,7 +391,8 @@ def mark_printed(
         serialise_with_r7(uow)
         docs = _documents(uow, document_ids)
         _refuse_cancelled(uow, docs, "print")
-        again = [d for d in docs if d.print_count > 0]
+        presentations = pending_presentations(uow, [d.id for d in docs])
+        again = [d for d in docs if d.print_count > 0 and d.id not in presentations]
         if again and not reason:
             raise EditionError("REPRINT_REASON_REQUIRED", numbers=[d.number for d in again])
         at = audit.now()
@@ -370,6 +404,14 @@ def mark_printed(
             if d.status == DocumentStatus.GENERE.value:
                 d.status = DocumentStatus.IMPRIME.value
             reprint = before["print_count"] > 0
+            presentation = presentations.get(d.id)
+            why: dict[str, Any] = {"reason": reason} if reprint and reason else {}
+            if presentation is not None:
+                uow.session.get_one(ReminderLetter, presentation.letter_id).reprint_asked = False
+                why = {
+                    "reason": reason or f"{presentation.number}e présentation",
+                    "presentation": presentation.number,
+                }
             events.append(
                 {
                     "action": AuditAction.EDITION_REPRINT if reprint else AuditAction.EDITION_PRINT,
@@ -381,7 +423,7 @@ def mark_printed(
                         "kind": d.kind,
                         "number": d.number,
                         "police": d.police,
-                        **({"reason": reason} if reprint else {}),
+                        **why,
                     },
                 }
             )

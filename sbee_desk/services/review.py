@@ -52,7 +52,7 @@ from sbee_desk.services.review_base import (
     resolve_reason,
     validations,
 )
-from sbee_desk.services.rules_sql import PlansSql, candidate_select, load_plans
+from sbee_desk.services.rules_sql import candidate_select, load_plans, plans_sql
 from sbee_desk.services.selection import bordereau_summaries, line_bordereau
 
 __all__ = [
@@ -199,7 +199,7 @@ def validate_bordereau(
         # R7 with everything known now: still suspended and still unpaid at validation.
         still = set()
         if actionable:
-            plans = PlansSql(load_plans(uow), on)
+            plans = plans_sql(uow, on)
             still = {
                 row.suspension_id
                 for row in session.execute(

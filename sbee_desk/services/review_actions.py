@@ -29,7 +29,7 @@ from sbee_desk.services.review_base import (
     lines_of,
     resolve_reason,
 )
-from sbee_desk.services.rules_sql import PlansSql, candidate_select, load_plans
+from sbee_desk.services.rules_sql import candidate_select, plans_sql
 
 
 def exclude_lines(
@@ -90,7 +90,7 @@ def restore_lines(uow: UnitOfWork, actor: Actor, run_id: int, polices: list[str]
 
 def _recompute(uow: UnitOfWork, run: SelectionRun, polices: list[str]) -> int:
     """Re-decide some lines of an open run with today's derogations (R4)."""
-    plans = PlansSql(load_plans(uow), run.run_on)
+    plans = plans_sql(uow, run.run_on)
     fresh = {
         row.police: row
         for row in uow.session.execute(

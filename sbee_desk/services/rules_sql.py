@@ -25,6 +25,7 @@ from sbee_desk.db.models import (
     Payment,
     RecoveryPlan,
     ReminderLetter,
+    SelectionRun,
     Suspension,
     WorkOrder,
 )
@@ -40,6 +41,10 @@ class PlansSql:
     values: dict[str, PlanValues]
     run_on: dt.date
     category: Any = field(default=None)
+    #: R5 — per selection run that produced letters, the reminder delay per category
+    #: of its plan snapshot (:func:`load_letter_delays`): a letter's 7 days are those
+    #: its run decided and the letter printed, whatever the plan says since
+    letter_delays: dict[int, dict[str, int]] = field(default_factory=dict)
 
     def int_value(self, name: str) -> ColumnElement[Any]:
         return case(
@@ -68,6 +73,63 @@ class PlansSql:
             value=self.category,
             else_=None,
         )
+
+    def letter_cutoff(self, run_id: Any) -> ColumnElement[Any]:
+        """R5: run_on − the reminder delay of the letter's own run (``run_id``: the
+        letter's run column), per category; today's plan for a run or a category its
+        snapshot lacks. Runs whose delays are today's share the plain cut-off."""
+        current = {code: plan.reminder_delay_days for code, plan in self.values.items()}
+        groups: dict[tuple[tuple[str, int], ...], list[int]] = {}
+        for letter_run, delays in sorted(self.letter_delays.items()):
+            merged = {**current, **delays}
+            if merged != current:
+                groups.setdefault(tuple(sorted(merged.items())), []).append(letter_run)
+        base = self.cutoff(lambda plan: plan.reminder_delay_days)
+        if not groups:
+            return base
+        whens = [
+            (
+                run_id.in_(ids),
+                case(
+                    {
+                        code: literal(
+                            self.run_on - dt.timedelta(days=days),
+                            type_=Suspension.suspended_on.type,
+                        )
+                        for code, days in key
+                    },
+                    value=self.category,
+                    else_=None,
+                ),
+            )
+            for key, ids in groups.items()
+        ]
+        return case(*whens, else_=base)
+
+
+def load_letter_delays(uow: UnitOfWork) -> dict[int, dict[str, int]]:
+    """R5 — the reminder delay per category in the plan snapshot of each selection run
+    that has letters (:attr:`PlansSql.letter_delays`)."""
+    out: dict[int, dict[str, int]] = {}
+    for run_id, snapshot in uow.session.execute(
+        select(SelectionRun.id, SelectionRun.plan_snapshot).where(
+            SelectionRun.id.in_(select(ReminderLetter.run_id).distinct())
+        )
+    ):
+        delays: dict[str, int] = {}
+        for code, values in (snapshot or {}).items():
+            if isinstance(values, dict) and "reminder_delay_days" in values:
+                try:
+                    delays[code] = int(values["reminder_delay_days"])
+                except (TypeError, ValueError):
+                    continue
+        out[run_id] = delays
+    return out
+
+
+def plans_sql(uow: UnitOfWork, run_on: dt.date) -> PlansSql:
+    """Today's plans at ``run_on``, with the reminder delays of the letters' runs."""
+    return PlansSql(load_plans(uow), run_on, letter_delays=load_letter_delays(uow))
 
 
 def load_plans(uow: UnitOfWork) -> dict[str, PlanValues]:
@@ -194,7 +256,9 @@ def candidate_select(
         (base.c.voltage == Voltage.BT.value, plans.flag("reminder_first_bt")),
         else_=plans.flag("reminder_first_mt"),
     )
-    reminder_cutoff = plans.cutoff(lambda plan: plan.reminder_delay_days)
+    # R5: the letter's reminder delay is the one of its own run's plan snapshot (the
+    # delay printed on it), not today's plan: the page's deadline says the same
+    reminder_cutoff = plans.letter_cutoff(lt.c.run_id)
     decision = case(
         (and_(plans.flag("exempt"), derogation_id.is_(None)), Decision.EXEMPTE.value),
         (reminder_first.is_(False), Decision.RESILIATION.value),

@@ -40,7 +40,7 @@ from sbee_desk.services.actor import Actor
 from sbee_desk.services.authz import require
 from sbee_desk.services.clock import today
 from sbee_desk.services.errors import ServiceError
-from sbee_desk.services.rules_sql import PlansSql, candidate_select, load_plans
+from sbee_desk.services.rules_sql import PlansSql, candidate_select, load_letter_delays, load_plans
 from sbee_desk.wording.motifs import line_motif
 
 
@@ -170,7 +170,12 @@ def run_selection(
             "letter_id",
         ]
         stmt = insert(Candidate).from_select(
-            columns, candidate_select(run.id, PlansSql(plans, run_on), agency_code)
+            columns,
+            candidate_select(
+                run.id,
+                PlansSql(plans, run_on, letter_delays=load_letter_delays(uow)),
+                agency_code,
+            ),
         )
         session.execute(stmt)
         counts_rows = session.execute(
@@ -246,6 +251,7 @@ def candidate_lines(
                 Candidate.excluded_reason,
                 Derogation.reference,
                 ReminderLetter.delivered_on,
+                ReminderLetter.run_id,
             )
             .join(Contract, Contract.police == Candidate.police)
             .join(Customer, Customer.code == Candidate.customer_code)
@@ -261,6 +267,8 @@ def candidate_lines(
         if limit is not None:
             stmt = stmt.limit(limit)
         rows = uow.session.connection().execute(stmt).all()
+        # R5: a letter's delay is the one of its own run's snapshot (printed on it)
+        letter_delays = load_letter_delays(uow)
     decisions, kinds, categories, voltages = _DECISIONS, _ORDER_KINDS, _CATEGORIES, _VOLTAGES
     return [
         CandidateLine(
@@ -282,7 +290,7 @@ def candidate_lines(
             excluded_reason,
             reference,
             delivered_on if delivered_on is not None and delivered_on <= run_on else None,
-            delays.get(category),
+            letter_delays.get(letter_run or 0, {}).get(category, delays.get(category)),
         )
         for (
             police,
@@ -302,6 +310,7 @@ def candidate_lines(
             excluded_reason,
             reference,
             delivered_on,
+            letter_run,
         ) in rows
     ]
 

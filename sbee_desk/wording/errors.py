@@ -296,6 +296,11 @@ MESSAGES: dict[str, Template] = {
         "manquantes."
     ),
     "DOCUMENT_NOT_FOUND": "Document n° {document_id} introuvable.",
+    "PRESENTATION_UNAVAILABLE": (
+        "Document n° {document_id} : les valeurs de la lettre n'ont pas été gardées à "
+        "l'édition ; la « 2e présentation » ne peut pas être imprimée (imprimez la "
+        "lettre d'origine)."
+    ),
     "NO_COMBINED_FILE": lambda d: (
         f"Édition n° {d['batch_id']} : pas de fichier regroupé pour le "
         f"{RECIPIENT_LABELS[d['recipient']]}."

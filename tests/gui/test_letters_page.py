@@ -242,3 +242,70 @@ def test_everyone_reads_only_chef_and_agent_de_controle_record(
     page.select_letter(1)
     assert page.view.difficulty_button.isEnabled()
     assert not page.view.correct_button.isEnabled()  # nothing delivered yet, and not chef
+
+
+def test_r5_a_letter_of_another_agency_is_refused_on_a_workstation_of_one_agency(
+    qtbot: QtBot, make_window: WindowFactory, signed_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A shared database holds two agencies; this workstation is set (Paramètres › Ce
+    poste) to AG1: the page shows AG1's letters only, and a slip of AG2 scanned by
+    mistake is refused in words, nothing recorded, the number field keeps the focus."""
+    for module in ("record", "query"):
+        monkeypatch.setattr(f"sbee_desk.services.letters.{module}.today", lambda: TODAY)
+    letters_db = signed_db
+    w = world(letters_db)
+    for police in ("P1001", "P1002", "P1003"):
+        letter(w, police)
+    other = letter(w, "P2001", agency="AG2")
+    w.commit()
+    window: MainWindow = make_window(letters_db)
+    settings = window.ctx.settings
+    try:
+        window.go_to("settings")
+        combo = window.settings_page.view.workstation_tab.agency_combo
+        qtbot.waitUntil(lambda: combo.findData("AG2") >= 0, timeout=10_000)
+        assert combo.currentData() == "" and combo.isEnabled() is False  # the chef
+        settings.set_workstation_agency("AG1")
+        window.go_to("reminders")
+        page = window.letters_page
+        page.refresh()
+        qtbot.waitUntil(lambda: page.model.rowCount() == 3, timeout=10_000)
+        assert "P2001" not in {page.model.row(r).police for r in range(3)}
+        view = page.view
+        view.date_edit.setDate(qdate(D(2026, 11, 24)))
+        _scan(qtbot, page, other, page.refused)
+        text = view.entry_banner.text()
+        assert f"Lettre n° {other}" in text and "l'agence AG2, pas à l'agence AG1" in text
+        assert view.number_edit.hasFocus()
+        assert _delivered_on(letters_db, int(other)) is None
+        # without a workstation agency: every agency, nothing refused for it
+        settings.set_workstation_agency(None)
+        page.refresh()
+        qtbot.waitUntil(lambda: page.model.rowCount() == 4, timeout=10_000)
+        _scan(qtbot, page, other, page.letter_opened)
+    finally:
+        settings.set_workstation_agency(None)
+
+
+def test_the_workstation_agency_is_chosen_by_the_administrator(
+    qtbot: QtBot, make_window: WindowFactory, letters_db: Database
+) -> None:
+    admin = Actor("admin", frozenset({Role.ADMIN}), "Administrateur")
+    window: MainWindow = make_window(letters_db, admin)
+    settings = window.ctx.settings
+    try:
+        window.go_to("settings")
+        view = window.settings_page.view
+        combo = view.workstation_tab.agency_combo
+        qtbot.waitUntil(lambda: combo.findData("AG1") >= 0, timeout=10_000)
+        assert combo.isEnabled()
+        view.tabs.setCurrentWidget(view.workstation_tab)
+        combo.setCurrentIndex(combo.findData("AG1"))
+        assert settings.workstation_agency() == "AG1"
+        assert combo.currentText() == "AG1 — Agence test"
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        assert window.grab().save(str(SCREENSHOTS / "60-parametres-ce-poste.png"), "PNG")
+        combo.setCurrentIndex(0)
+        assert settings.workstation_agency() is None
+    finally:
+        settings.set_workstation_agency(None)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,13 +24,13 @@ from sbee_desk.db.models import (
 )
 from sbee_desk.domain.enums import Decision
 from sbee_desk.domain.permissions import Role
+from sbee_desk.services import audit_anchor, letters
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.demo import load_demo
-from sbee_desk.services.demo.history import record_demo_deliveries
 from sbee_desk.services.errors import ServiceError
 from sbee_desk.services.importing import import_export
 from sbee_desk.services.users import DEMO_PASSWORD, create_demo_users
-from tests.builders import D, World, add_user
+from tests.builders import World, add_user
 from tests.paths import SAMPLES
 
 TODAY = dt.date(2026, 11, 20)
@@ -113,10 +114,7 @@ def test_the_demo_history_is_recorded_by_the_demo_users_in_their_roles(db: Datab
         recorded_by = set(uow.session.scalars(select(Derogation.recorded_by)))
         letters = list(uow.session.scalars(select(ReminderLetter.bordereau_code)))
     actions = {action for _, action in events}
-    assert "demo.derogation" not in actions
-    assert "demo.letter" not in actions or all(
-        actor == "agent" for actor, action in events if action == "demo.letter"
-    )
+    assert "demo.derogation" not in actions and "demo.letter" not in actions
     by_action: dict[str, set[str]] = {}
     for actor, action in events:
         by_action.setdefault(action, set()).add(actor)
@@ -132,27 +130,61 @@ def test_the_demo_history_is_recorded_by_the_demo_users_in_their_roles(db: Datab
 
 
 def test_the_demo_keeps_its_letters_in_every_state(sqlite_db: Database) -> None:
-    """Through the real services, the history still holds a letter not delivered, one
-    delivered more than the reminder delay ago, one delivered recently, a RELANCE line
-    left without a letter, and no order (the orders are left to today's treatment)."""
+    """Through the real services (edition, print queue, letters, R7), the history holds
+    a letter in every state of the Relances page, overdue ones and a second
+    presentation among them, a RELANCE line left without a letter, and no order (the
+    orders are left to today's treatment); each change is the service's own audit
+    event, by the demo user of its role."""
     result = load_demo(sqlite_db, None, contracts=N, today=TODAY)
+    rows = letters.list_letters(sqlite_db.uow(), today_=TODAY)
+    by_status = Counter(r.status for r in rows)
+    assert set(by_status) == set(letters.LetterStatus), by_status
+    assert result.letters == len(rows)
+    undelivered = [r for r in rows if r.status is letters.LetterStatus.A_REMETTRE]
+    assert any(r.overdue for r in undelivered)  # past the plan's 15 days
+    retried = [r for r in undelivered if r.attempts == 2]
+    assert retried and retried[0].reprint_asked and not retried[0].overdue
+    delivered = [r for r in rows if r.status is letters.LetterStatus.REMISE]
+    assert all(r.releveur_matricule for r in delivered)  # handed to the zone's releveur
+    assert any(r.deadline is not None and r.deadline <= TODAY for r in delivered)
+    assert any(r.deadline is not None and r.deadline > TODAY for r in delivered)
+    (cancelled,) = [r for r in rows if r.status is letters.LetterStatus.ANNULEE]
+    assert cancelled.cancel_reason and "(R7)" in cancelled.cancel_reason
+    assert (
+        result.letters_delivered
+        == by_status[letters.LetterStatus.REMISE] + by_status[letters.LetterStatus.IMPOSSIBLE]
+    )
     with sqlite_db.uow() as uow:
-        delivered = list(uow.session.scalars(select(ReminderLetter.delivered_on)))
         orders = uow.session.scalar(select(func.count()).select_from(WorkOrder))
-        excluded = set(
+        without_letter = list(
             uow.session.scalars(
-                select(Candidate.decision).where(
+                select(Candidate.police).where(
                     Candidate.run_id == result.history_run_id,
-                    Candidate.excluded_reason.is_not(None),
+                    Candidate.decision == Decision.RELANCE.value,
+                    Candidate.police.not_in(
+                        select(ReminderLetter.police).where(
+                            ReminderLetter.run_id == result.history_run_id
+                        )
+                    ),
                 )
             )
         )
-    long_ago = TODAY - dt.timedelta(days=7)
-    assert None in delivered
-    assert any(on is not None and on < long_ago for on in delivered)
-    assert any(on is not None and on >= long_ago for on in delivered)
+        events = Counter(
+            (actor, action)
+            for actor, action in uow.session.execute(select(AuditEvent.actor, AuditEvent.action))
+        )
     assert orders == 0
-    assert Decision.RELANCE.value in excluded  # a line still without its letter
+    assert without_letter  # a line to remind left without its letter
+    actors: dict[str, set[str]] = {}
+    for actor, action in events:
+        actors.setdefault(action, set()).add(actor)
+    assert not {a for a in actors if a.startswith("demo.")} - {"demo.agency", "demo.history"}
+    assert actors["edition.start"] == actors["edition.finish"] == {"nuit"}
+    assert actors["edition.print"] == actors["edition.handover"] == {"chef"}
+    assert actors["letter.deliver"] == actors["letter.impossible"] == {"agent"}
+    assert actors["letter.retry"] == actors["edition.r7_cancel"] == {"chef"}
+    assert events[("agent", "letter.deliver")] == by_status[letters.LetterStatus.REMISE]
+    assert events[("agent", "letter.impossible")] == by_status[letters.LetterStatus.IMPOSSIBLE]
 
 
 @pytest.mark.parametrize("login", ["chef", "admin", "agent"])
@@ -196,22 +228,8 @@ def test_the_demo_refuses_a_database_without_its_users(db: Database) -> None:
     with pytest.raises(ServiceError) as refused:
         load_demo(db, Actor("boss", frozenset({Role.ADMIN})), contracts=5, today=TODAY)
     assert refused.value.code == "DEMO_USERS_MISSING"
-    assert "chef, agent, dg, admin" in str(refused.value)
+    assert "chef, agent, dg, admin, nuit" in str(refused.value)
     assert snapshot(db) == before
-
-
-def test_the_demo_deliveries_touch_only_demo_letters(sqlite_db: Database) -> None:
-    """The one direct write of the demo's history refuses a letter of a real contract."""
-    load_demo(sqlite_db, None, contracts=N, today=TODAY)
-    world = World(sqlite_db, agency="AG-REELLE")
-    police = world.contract("9900000001")
-    letter = world.letter(police, world.suspension(police, D(2026, 9, 1)), D(2026, 11, 10))
-    world.commit()
-    agent = Actor("agent", frozenset({Role.AGENT_CONTROLE}))
-    before = snapshot(sqlite_db)
-    with pytest.raises(RuntimeError):
-        record_demo_deliveries(sqlite_db, agent, {letter: TODAY})
-    assert snapshot(sqlite_db) == before
 
 
 def test_a_real_contract_under_a_demo_agency_code_is_real_data(db: Database) -> None:
@@ -226,3 +244,38 @@ def test_a_real_contract_under_a_demo_agency_code_is_real_data(db: Database) -> 
     assert refused.value.code == "DEMO_ON_REAL_DATA"
     assert "(1 contrat hors démonstration)" in str(refused.value)
     assert snapshot(db) == before
+
+
+def test_the_demo_anchors_the_journal_only_once_committed(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """#12: the import and the edition inside the demo's one transaction publish no
+    anchor (a demo rolled back after them would leave an anchor of events that never
+    were: the journal would read as cut); the committed demo publishes its head."""
+    anchors = tmp_path / "ancres.txt"
+    monkeypatch.setenv(audit_anchor.ENV_ANCHORS, str(anchors))
+
+    def broken(*_args: Any, **_kwargs: Any) -> None:
+        raise ServiceError("DEROGATION_REFERENCE_REQUIRED")
+
+    with monkeypatch.context() as patch:
+        patch.setattr("sbee_desk.services.demo.history.add_derogation", broken)
+        with pytest.raises(ServiceError):
+            load_demo(db, None, contracts=N, today=TODAY)
+    assert not anchors.exists()
+    load_demo(db, None, contracts=N, today=TODAY)
+    status = audit_anchor.verify_with_anchors(db.uow(), path=anchors)
+    assert status.ok and len(status.checked) == 1, status
+
+
+@pytest.mark.parametrize("today", [dt.date(2026, 9, 3), dt.date(2027, 1, 15)])
+def test_the_demo_has_letters_in_every_state_whatever_its_date(
+    sqlite_db: Database, today: dt.date
+) -> None:
+    """The history's dates all come from the demo's as-of date: any day gives the
+    Relances page every state, an overdue letter among them."""
+    load_demo(sqlite_db, None, contracts=N, today=today)
+    rows = letters.list_letters(sqlite_db.uow(), today_=today)
+    assert {r.status for r in rows} == set(letters.LetterStatus)
+    assert any(r.overdue for r in rows)
+    assert all(r.edited_on is None or r.edited_on < today for r in rows)

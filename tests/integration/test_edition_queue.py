@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import io
+from pathlib import Path
+
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import select
 
-from sbee_desk.db.models import AuditEvent, StaffMember
+from sbee_desk.db.models import AuditEvent, EditionDocument, StaffMember
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.authz import PermissionDenied
 from sbee_desk.services.edition import (
@@ -20,9 +25,14 @@ from sbee_desk.services.edition import (
     list_documents,
     mark_handed_over,
     mark_printed,
+    printable_documents,
     run_edition,
 )
+from sbee_desk.services.letters import order_retry
 from tests.integration.edition_world import CHEF, TODAY, debtor, pdf_pages, validate_all, world
+
+#: the day the chef orders a new presentation (the 15-day alert after the edition)
+ASKED = TODAY + dt.timedelta(days=16)
 
 
 @pytest.fixture
@@ -160,3 +170,47 @@ def test_R7_an_order_already_handed_over_is_flagged_to_call_the_agent_back(db, q
     assert "recall_from" not in details[str(cancelled["PB2"].work_id)]
     rows = {d.police: d for d in list_documents(db.uow(), batch)}
     assert rows["PB1"].cancelled and rows["PB1"].status is DocumentStatus.REMIS
+
+
+def _text(content: bytes) -> str:
+    return " ".join((page.extract_text() or "") for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def test_R5_a_new_presentation_reprints_the_letter_marked_2e_presentation(db, queue) -> None:
+    """R5 (#13): the chef orders a new attempt with a reprint: the print queue gives the
+    same letter marked « 2e présentation » (preview, one by one, not the combined file),
+    printing it needs no other reason, is audited, and ends the request."""
+    batch, staff, docs = queue
+    letters = ids(docs, DocumentKind.LETTER)
+    mark_printed(db.uow(), CHEF, letters)
+    mark_handed_over(db.uow(), CHEF, letters, staff["R01"])
+    first = next(d for d in docs if d.id == letters[0])
+    order_retry(db.uow(), CHEF, first.number, note="portail bleu", reprint=True, today_=ASKED)
+
+    rows = {d.id: d for d in list_documents(db.uow(), batch)}
+    assert rows[letters[0]].presentation == 2 and rows[letters[1]].presentation == 0
+    name, content = document_pdf(db.uow(), letters[0])
+    assert name == first.file_name.replace(".pdf", "-presentation-2.pdf")
+    text = _text(content)
+    mention = f"2e PRÉSENTATION du {ASKED:%d/%m/%Y} — lettre du {TODAY:%d/%m/%Y}"
+    assert mention in text and f"LR-{first.number}" in text
+    assert text.count("2e PRÉSENTATION") >= 2  # above the title and on the receipt slip
+    with db.uow() as uow:
+        stored = uow.session.get_one(EditionDocument, letters[0]).content
+    assert "PRÉSENTATION" not in _text(stored)  # the document as edited stays as it was
+    assert combined_pdf(db.uow(), batch, Recipient.RELEVEUR)[2]  # not printed from it
+    printable = {i: (n, c) for i, n, c in printable_documents(db.uow(), batch, Recipient.RELEVEUR)}
+    assert mention in _text(printable[letters[0]][1])
+    assert "PRÉSENTATION" not in _text(printable[letters[1]][1])
+    shots = Path("screenshots/tmp")
+    shots.mkdir(parents=True, exist_ok=True)
+    (shots / "lettre-2e-presentation.pdf").write_bytes(content)
+
+    mark_printed(db.uow(), CHEF, letters[:1])  # no reason asked: the new attempt is it
+    [(key, details)] = audit(db, "edition.reprint")
+    assert key == str(letters[0])
+    assert details["presentation"] == 2 and details["reason"] == "2e présentation"
+    assert list_documents(db.uow(), batch)[0].presentation == 0
+    assert document_pdf(db.uow(), letters[0])[1] == stored
+    with pytest.raises(EditionError, match="motif de la réimpression"):
+        mark_printed(db.uow(), CHEF, letters[:1])  # printed again: a reason again

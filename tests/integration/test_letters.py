@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from sbee_desk.db.models import AuditEvent, ReminderLetter, SelectionRun
+from sbee_desk.db.models import AuditEvent, RecoveryPlan, ReminderLetter, SelectionRun
+from sbee_desk.domain.enums import Decision
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.authz import PermissionDenied
 from sbee_desk.services.letters import (
@@ -19,6 +20,7 @@ from sbee_desk.services.letters import (
     order_retry,
     record_impossible,
 )
+from sbee_desk.services.selection import candidate_lines, run_selection
 from tests.integration.letters_world import AGENT, CHEF, EDITED, TODAY, D, letter, world
 
 
@@ -92,6 +94,32 @@ def test_r5_deadline_comes_from_the_plan_snapshot_of_the_letters_run(db) -> None
     w.commit()
     (row,) = deliver(db.uow(), CHEF, [n], D(2026, 11, 24), today_=TODAY)
     assert row.deadline == D(2026, 12, 4)
+
+
+def test_r5_the_page_and_the_selection_count_the_delay_of_the_letters_own_run(db) -> None:
+    """R5: the plan changed since the letter's run (7 days then, 3 now): the letter said
+    7 days, the page's deadline and the next selection both count 7 (the run's
+    snapshot), never today's plan."""
+    w = world(db)
+    n = letter(w, "P1")
+    run_id = w.s.get_one(ReminderLetter, int(n)).run_id
+    w.s.get_one(SelectionRun, run_id).plan_snapshot = {
+        "ORDINAIRE": {"reminder_delay_days": 7, "undelivered_alert_days": 15}
+    }
+    w.s.get_one(RecoveryPlan, "ORDINAIRE").reminder_delay_days = 3
+    w.commit()
+    (row,) = deliver(db.uow(), CHEF, [n], D(2026, 11, 24), today_=TODAY)
+    assert row.deadline == D(2026, 12, 1)
+
+    def decision(on):
+        run = run_selection(db.uow(), CHEF, on, today_=on)
+        (line,) = candidate_lines(db.uow(), run.run_id)
+        return line.decision, line.reason
+
+    waiting, motif = decision(D(2026, 11, 30))  # 6 days: the 3 of today's plan are past
+    assert waiting is Decision.ATTENTE_RELANCE
+    assert "délai de 7 jours non écoulé" in motif
+    assert decision(row.deadline)[0] is Decision.RESILIATION
 
 
 def test_r5_impossible_delivery_starts_the_delay_like_a_delivery(db) -> None:

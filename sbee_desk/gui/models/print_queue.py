@@ -75,6 +75,8 @@ def status_label(row: DocumentRow) -> str:
                 reason=reason, name=row.handed_to_name or "—"
             )
         return tr("Annulé : {reason}").format(reason=reason)
+    if row.presentation:
+        return tr("À réimprimer « {n}e présentation »").format(n=row.presentation)
     if row.status == DocumentStatus.REMIS:
         return tr("Remis à {name}").format(name=row.handed_to_name or "—")
     if row.status == DocumentStatus.IMPRIME:

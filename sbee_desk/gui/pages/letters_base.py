@@ -37,6 +37,7 @@ from sbee_desk.services.actor import Actor
 from sbee_desk.services.errors import ServiceError
 from sbee_desk.services.letters import (
     LetterError,
+    LetterFilter,
     LetterRow,
     LetterStatus,
     ReleveurChoice,
@@ -68,8 +69,9 @@ class Loaded:
     releveurs: list[ReleveurChoice]
 
 
-def load(ctx: TaskContext) -> Loaded:
-    return Loaded(list_letters(ctx.uow()), releveurs(ctx.uow()))
+def load(ctx: TaskContext, agency: str | None = None) -> Loaded:
+    """The letters (of the workstation's agency, when it has one) and the releveurs."""
+    return Loaded(list_letters(ctx.uow(), LetterFilter(agency=agency)), releveurs(ctx.uow()))
 
 
 class LettersPageBase(Page):
@@ -134,11 +136,21 @@ class LettersPageBase(Page):
     def nav_label(self) -> str:
         return self.tr("Relances")
 
+    @property
+    def agency(self) -> str | None:
+        """The workstation's agency (Paramètres › Ce poste): its letters only, a number
+        of another agency refused (#13); None: every agency."""
+        return self.ctx.settings.workstation_agency()
+
     # -- loading -------------------------------------------------------------------------
     def refresh(self) -> None:
         super().refresh()
+        agency = self.agency
         self.ctx.tasks.start(
-            load, title=self.tr("Lecture des lettres"), on_success=self._loaded, key="letters/list"
+            lambda ctx: load(ctx, agency),
+            title=self.tr("Lecture des lettres"),
+            on_success=self._loaded,
+            key="letters/list",
         )
 
     def _loaded(self, data: Loaded) -> None:
@@ -296,8 +308,9 @@ class LettersPageBase(Page):
         if not text:
             return
         self.current = None
+        agency = self.agency
         self.ctx.tasks.start(
-            lambda ctx: open_for_delivery(ctx.uow(), text),
+            lambda ctx: open_for_delivery(ctx.uow(), text, agency=agency),
             title=self.tr("Recherche de la lettre"),
             on_success=self._opened,
             on_error=lambda exc: self._refuse(exc, "number"),
@@ -341,10 +354,11 @@ class LettersPageBase(Page):
         by_id = view.releveur_combo.currentData()
         by = next((r.matricule for r in self._releveurs if r.id == by_id), None)
         number = letter.number
+        agency = self.agency
 
         def run(actor: Actor) -> None:
             self.ctx.tasks.start(
-                lambda ctx: deliver(ctx.uow(), actor, [number], on, by=by, to=to),
+                lambda ctx: deliver(ctx.uow(), actor, [number], on, by=by, to=to, agency=agency),
                 title=self.tr("Enregistrement de la remise"),
                 on_success=lambda rows: self._saved(rows, on),
                 on_error=lambda exc: self._refuse(exc, "date"),

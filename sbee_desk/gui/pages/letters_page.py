@@ -66,6 +66,8 @@ class LettersPage(LettersPageBase):
         dialog = DifficultyDialog(file, pydate(self.view.date_edit.date()), self.view)
         self.difficulty_dialog = dialog
 
+        agency = self.agency
+
         def answered(ok: bool) -> None:
             if not ok:
                 return
@@ -73,7 +75,7 @@ class LettersPage(LettersPageBase):
                 on, reason = dialog.on(), dialog.reason()
                 self._act(
                     lambda ctx, actor: record_impossible(
-                        ctx.uow(), actor, letter.number, on, reason
+                        ctx.uow(), actor, letter.number, on, reason, agency=agency
                     ),
                     self.tr("Remise impossible"),
                     self.tr("lettre n° {number} : remise impossible enregistrée.").format(
@@ -84,7 +86,7 @@ class LettersPage(LettersPageBase):
                 note, reprint = dialog.note_edit.text(), dialog.reprint_check.isChecked()
                 self._act(
                     lambda ctx, actor: order_retry(
-                        ctx.uow(), actor, letter.number, note=note, reprint=reprint
+                        ctx.uow(), actor, letter.number, note=note, reprint=reprint, agency=agency
                     ),
                     self.tr("Nouvelle présentation"),
                     self.tr("lettre n° {number} : nouvelle présentation demandée.").format(
@@ -135,12 +137,14 @@ class LettersPage(LettersPageBase):
             return
         dialog = ImpossibleDialog(letter, pydate(self.view.date_edit.date()), self.view)
 
+        agency = self.agency
+
         def answered(ok: bool) -> None:
             if ok:
                 on, reason = dialog.on(), dialog.reason()
                 self._act(
                     lambda ctx, actor: record_impossible(
-                        ctx.uow(), actor, letter.number, on, reason
+                        ctx.uow(), actor, letter.number, on, reason, agency=agency
                     ),
                     self.tr("Remise impossible"),
                     self.tr("lettre n° {number} : remise impossible enregistrée.").format(
@@ -156,12 +160,14 @@ class LettersPage(LettersPageBase):
             return
         dialog = RetryDialog(letter, self.view)
 
+        agency = self.agency
+
         def answered(ok: bool) -> None:
             if ok:
                 note, reprint = dialog.note_edit.text(), dialog.reprint_check.isChecked()
                 self._act(
                     lambda ctx, actor: order_retry(
-                        ctx.uow(), actor, letter.number, note=note, reprint=reprint
+                        ctx.uow(), actor, letter.number, note=note, reprint=reprint, agency=agency
                     ),
                     self.tr("Nouvelle présentation"),
                     self.tr("lettre n° {number} : nouvelle présentation demandée.").format(

@@ -97,7 +97,8 @@ class PrintQueuePage(PrintQueueBase):
     def _print_rows(
         self, actor: Actor, rows: list[DocumentRow], lot: tuple[int, Recipient] | None
     ) -> None:
-        again = [r for r in rows if r.print_count > 0]
+        # a letter to reprint « 2e présentation » (R5): the new attempt is the reason
+        again = [r for r in rows if r.print_count > 0 and not r.presentation]
         if not again:
             self._fetch_and_print(actor, rows, lot, None)
             return

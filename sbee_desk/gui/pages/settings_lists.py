@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import (
@@ -53,6 +53,7 @@ from sbee_desk.gui.pages.base import Page
 from sbee_desk.gui.pages.settings_view import SettingsView
 from sbee_desk.gui.tasks import TaskContext
 from sbee_desk.services.plans import list_plans
+from sbee_desk.services.selection import list_agencies
 from sbee_desk.services.users import StaffInfo, UserInfo, list_staff, list_users
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -64,10 +65,17 @@ class SettingsData:
     users: list[UserInfo]
     staff: list[StaffInfo]
     plans: list[PlanValues]
+    #: (code, name) of the agencies of the database, for « Ce poste »
+    agencies: list[tuple[str, str | None]] = field(default_factory=list)
 
 
 def load_settings(ctx: TaskContext) -> SettingsData:
-    return SettingsData(list_users(ctx.uow()), list_staff(ctx.uow()), list_plans(ctx.uow()))
+    return SettingsData(
+        list_users(ctx.uow()),
+        list_staff(ctx.uow()),
+        list_plans(ctx.uow()),
+        list_agencies(ctx.uow()),
+    )
 
 
 class SearchProxy(QSortFilterProxyModel):
@@ -224,6 +232,7 @@ class SettingsLists(Page):
         self.users_model.set_users(data.users)
         self.staff_model.set_staff(data.staff)
         self.plans_model.set_plans(data.plans)
+        self._set_agencies(data.agencies)
         if user is not None:
             self._select(users_table, self.users_proxy, self.users_model.row_of(user.login))
         if member is not None:
@@ -280,8 +289,28 @@ class SettingsLists(Page):
     def may_administer(self) -> bool:
         return self.ctx.may(Action.ADMINISTER)
 
+    def _set_agencies(self, agencies: list[tuple[str, str | None]]) -> None:
+        combo = self.view.workstation_tab.agency_combo
+        chosen = self.ctx.settings.workstation_agency()
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItem(self.tr("Toutes les agences (aucun contrôle)"), "")
+        codes = [code for code, _name in agencies]
+        if chosen and chosen not in codes:  # set before, not in this database
+            agencies = [*agencies, (chosen, self.tr("absente de la base"))]
+        for code, name in agencies:
+            combo.addItem(f"{code} — {name}" if name else code, code)
+        combo.setCurrentIndex(max(0, combo.findData(chosen or "")))
+        combo.blockSignals(False)
+
+    def _workstation_agency_chosen(self, _index: int) -> None:
+        code = self.view.workstation_tab.agency_combo.currentData()
+        self.ctx.settings.set_workstation_agency(str(code or ""))
+        self.data_changed.emit(Change.LETTERS)
+
     def actor_changed(self) -> None:
         admin = self.may_administer
+        self.view.workstation_tab.agency_combo.setEnabled(admin)
         self.plans_model.set_editable(admin)
         triggers = (
             QAbstractItemView.EditTrigger.DoubleClicked

@@ -67,6 +67,9 @@ class SettingsPage(SettingsLists):
         staff.edit_button.clicked.connect(self.edit_staff)
         staff.table.doubleClicked.connect(lambda _index: self._double_clicked(self.edit_staff))
         plans.edit_button.clicked.connect(self.edit_plan)
+        self.view.workstation_tab.agency_combo.currentIndexChanged.connect(
+            self._workstation_agency_chosen
+        )
         self.plans_model.change_requested.connect(self.change_plan_value)
         self.backups = BackupSection(ctx, self.view.backup_tab, self)
         self.actor_changed()

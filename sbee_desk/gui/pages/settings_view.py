@@ -148,6 +148,37 @@ class PlansTab(QWidget):
         layout.addWidget(self.note_label)
 
 
+class WorkstationTab(QWidget):
+    """Ce poste: what this computer is used for (kept on it, not in the database)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 4)
+        row = row_layout()
+        label = QLabel(self.tr("Agence de ce poste :"))
+        self.agency_combo = QComboBox()
+        self.agency_combo.setObjectName("workstationAgency")
+        self.agency_combo.setMinimumWidth(320)
+        label.setBuddy(self.agency_combo)
+        row.addWidget(label)
+        row.addWidget(self.agency_combo)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.note_label = _status_label("workstationNote")
+        self.note_label.setText(
+            self.tr(
+                "Une base partagée peut tenir plusieurs agences. Le poste d'une agence ne "
+                "montre, sur la page Relances, que les lettres de son agence et refuse le "
+                "numéro d'une lettre d'une autre agence (bordereau mélangé, accusé de "
+                "réception égaré). « Toutes les agences » : aucun contrôle. Réglage de cet "
+                "ordinateur, fait par l'administrateur."
+            )
+        )
+        layout.addWidget(self.note_label)
+        layout.addStretch(1)
+
+
 class SettingsView(PageView):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -173,4 +204,6 @@ class SettingsView(PageView):
         self.tabs.addTab(self.plans_tab, self.tr("Plans de recouvrement"))
         self.backup_tab = BackupTab()
         self.tabs.addTab(self.backup_tab, self.tr("Sauvegardes"))
+        self.workstation_tab = WorkstationTab()
+        self.tabs.addTab(self.workstation_tab, self.tr("Ce poste"))
         layout.addWidget(self.tabs, 1)

@@ -14,7 +14,8 @@ Every block of :data:`BLOCK` contracts holds the same mix of categories and
 voltages (shuffled); three contracts of each block (one exempt customer, one BT
 customer that gets a reminder first, one MT customer) stopped paying months ago
 and are still suspended, and one moved out (terminated): so even a small demo
-shows every decision and every case.
+shows every decision and every case. The first block's retiree pays his debt back
+and is restored three days before ``today`` (R7 cancels the letter the history gives him).
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ MONTHS = 12
 
 #: Bump when the files written for a given (contracts, today, seed) change: the
 #: benchmarks cache exports under this version.
-EXPORT_VERSION = 1
+EXPORT_VERSION = 2
 
 TABLES = ("clients", "contrats", "bordereaux", "factures", "reglements", "interruptions")
 HEADERS = {
@@ -258,6 +259,10 @@ class _Writer:
         rnd = rng.random
         category, voltage, kind, fate = slot
         forced = fate == "unpaid"
+        # the first block's retiree who stopped paying pays it all back a few days before
+        # ``today`` and is restored: the demo's history gives him a reminder letter, which
+        # R7 then cancels (no random draw: the other contracts stay as they were)
+        pays_back = forced and category == _C.RETRAITE_SBEE.value and index < BLOCK
         agency = AGENCIES[1] if rnd() < SECOND_AGENCY_SHARE else AGENCIES[0]
         zones = self.zone_lists[agency.code]
         zone_index = int(rnd() * len(zones))
@@ -334,7 +339,7 @@ class _Writer:
                         terminated = end
                         while last_invoice > stop and months[last_invoice][1] > end:
                             last_invoice -= 1
-                suspensions.append((suspended, stop, restored))
+                suspensions.append((suspended, stop, last_day - 2 if pays_back else restored))
                 cut_from = suspended
                 cut_until = restored if restored is not None else last_day + 1
 
@@ -371,7 +376,9 @@ class _Writer:
             # when (and how much) is it paid?
             paid: list[tuple[int, int]] = []
             if profile == "stopped" and month >= stop:
-                if restored_pay is not None and issued <= restored_pay:
+                if pays_back:
+                    paid.append((max(issued, last_day - 3), amount))
+                elif restored_pay is not None and issued <= restored_pay:
                     paid.append((max(issued, restored_pay - int(rnd() * 2)), amount))
                 elif restored_pay is not None:
                     paid.append((issued + 2 + int(rnd() * 17), amount))

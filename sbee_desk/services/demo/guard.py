@@ -6,8 +6,9 @@
   contract is real data, and the demo refuses (``DEMO_ON_REAL_DATA``): its import
   would update real rows and its history would be recorded on them.
 - :func:`demo_actors`: the demo acts as its own users, each in its role — ``chef``
-  imports, runs and validates the treatment, ``agent`` records deliveries, ``dg``
-  records the DG derogations, ``admin`` fills the staff register. They must be
+  imports, runs and validates the treatment, prints and hands the letters over and
+  orders new attempts, ``nuit`` runs the night edition, ``agent`` records deliveries,
+  ``dg`` records the DG derogations, ``admin`` fills the staff register. They must be
   active and hold those roles (``DEMO_USERS_MISSING``), whoever loads the demo.
 """
 
@@ -43,16 +44,22 @@ class DemoActors:
     agent: Actor
     dg: Actor
     admin: Actor
+    #: the night edition's user
+    nuit: Actor
 
 
 #: login -> the role it acts in, and what it does in the demo: checked here, so no
 #: service refuses them inside the demo's transaction (a refusal is audited in a
 #: transaction of its own, which would wait for the demo's on SQLite)
 _ACTING = {
-    "chef": (Role.CHEF_RECOUVREMENT, (Action.IMPORT, Action.SELECT)),
+    "chef": (
+        Role.CHEF_RECOUVREMENT,
+        (Action.IMPORT, Action.SELECT, Action.EDITION, Action.LETTER_DELIVERY),
+    ),
     "agent": (Role.AGENT_CONTROLE, (Action.LETTER_DELIVERY,)),
     "dg": (Role.DIRECTION, (Action.DEROGATION,)),
     "admin": (Role.ADMIN, (Action.ADMINISTER,)),
+    "nuit": (Role.CHEF_RECOUVREMENT, (Action.EDITION,)),
 }
 
 

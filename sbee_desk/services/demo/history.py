@@ -2,15 +2,17 @@
 
 :func:`record_history` goes through the real services, each step by the demo user
 of its role (:class:`~sbee_desk.services.demo.guard.DemoActors`): ``chef`` runs a
-selection ten days before ``today`` and validates, that day, the bordereaux holding
-part of the run's RELANCE lines (:func:`sbee_desk.services.review.validate_bordereau`:
+selection twenty days before ``today`` and validates, that day, the bordereaux
+holding part of the run's RELANCE lines (:func:`sbee_desk.services.review.validate_bordereau`:
 the validation creates their reminder letters; the other lines to act on in those
-bordereaux are excluded with a reason of the list); ``agent`` records the delivery
-of some letters (more than seven days ago, recently; the others not yet); ``dg``
-records a DG derogation for one or two exempt contracts
-(:func:`sbee_desk.services.review.add_derogation`); whoever loads the demo records
-``demo.history`` for the whole. Delivery (step 3) has no service yet: it is the one
-direct write, :func:`record_demo_deliveries`, limited to the demo agencies' letters.
+bordereaux are excluded with a reason of the list); those letters are edited by
+``nuit``, printed and handed over by ``chef``, delivered (or not, or impossibly) by
+``agent``, and R7 cancels the one of a customer who paid back
+(:mod:`.letters`); yesterday ``chef`` runs the selection again and validates one
+more letter (« à éditer »); ``dg`` records a DG derogation for one or two exempt
+contracts (:func:`sbee_desk.services.review.add_derogation`); whoever loads the demo
+records ``demo.history`` for the whole. No step writes to the database but through
+its service.
 
 :func:`hire_field_staff` fills the staff register with the agencies' field staff
 (:func:`demo_field_staff`: releveurs and agents de recouvrement covering every zone,
@@ -22,10 +24,9 @@ demo's ``admin``, so that letters and orders can be handed over at once.
 from __future__ import annotations
 
 import datetime as dt
-import random
 from dataclasses import dataclass
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, select
 
 from sbee_desk.db.database import Database
 from sbee_desk.db.models import (
@@ -44,10 +45,9 @@ from sbee_desk.db.models import (
 from sbee_desk.db.uow import UnitOfWork
 from sbee_desk.domain.audit_actions import AuditAction
 from sbee_desk.domain.enums import Decision
-from sbee_desk.domain.permissions import Action
 from sbee_desk.services import audit
 from sbee_desk.services.actor import Actor
-from sbee_desk.services.authz import require
+from sbee_desk.services.demo import letters as demo_letters
 from sbee_desk.services.demo.agencies import (
     AGENCIES,
     AGENT_ZONES,
@@ -59,13 +59,27 @@ from sbee_desk.services.review import add_derogation, exclude_lines, validate_bo
 from sbee_desk.services.selection import run_selection
 from sbee_desk.services.users import StaffRole, save_staff
 
-#: The demo's history: the earlier selection run is this many days before ``today``.
-HISTORY_DAYS = 10
+#: The demo's history: the earlier selection run is this many days before ``today``
+#: (more than the plans' 15-day alert after the edition the next day: some letters are
+#: overdue).
+HISTORY_DAYS = 20
 
-#: What happens to the RELANCE lines of the earlier run, in turn (police order):
-#: a letter not delivered yet, no letter (the line excluded from the validation),
-#: a letter delivered more than the reminder delay ago, a letter delivered recently.
-_LETTER_FATES = ("undelivered", "none", "delivered_long_ago", "delivered_recently")
+#: What happens to the stable RELANCE lines of the earlier run, in turn (police order):
+#: an edited letter and what follows (:mod:`.letters`), or no letter (the line excluded
+#: from the validation: still « à relancer », and yesterday's run gives the first such
+#: line a letter, « à éditer »: tonight's edition). The first fates are the states a
+#: small demo must show first. The lines whose customer pays back after the run get a
+#: letter that R7 cancels.
+_NONE = "none"
+_LETTER_FATES = (
+    demo_letters.UNDELIVERED,
+    demo_letters.DELIVERED_LONG_AGO,
+    demo_letters.IMPOSSIBLE,
+    demo_letters.RETRY,
+    _NONE,
+    demo_letters.DELIVERED_RECENTLY,
+    _NONE,
+)
 #: exclusion reasons (codes of the list) of the other lines of the validated bordereaux
 _NO_LETTER_REASON = "ADRESSE"
 _NO_ORDER_REASON = "PROMESSE"
@@ -78,7 +92,7 @@ class History:
     #: the earlier selection run standing for the agency's history
     run_id: int
     run_on: dt.date
-    #: reminder letters recorded for that run's RELANCE lines, and how many delivered
+    #: reminder letters recorded (both runs), and how many delivered (or impossible)
     letters: int
     letters_delivered: int
     #: DG derogations recorded for exempt contracts
@@ -88,62 +102,44 @@ class History:
 def record_history(
     db: Database, actors: DemoActors, launcher: Actor, *, today: dt.date, seed: int
 ) -> History:
-    """Run a selection :data:`HISTORY_DAYS` days before ``today``, validate the
-    bordereaux holding the lines given a letter, record some deliveries and DG
-    derogations (see the module docstring), each step through its service by the
-    demo user of that role; ``launcher`` (who loads the demo) records the whole."""
+    """Run a selection :data:`HISTORY_DAYS` days before ``today`` and validate the
+    bordereaux holding the lines given a letter; edit, print, hand over and deliver
+    those letters (:mod:`.letters`); validate yesterday one more letter from
+    yesterday's run; record DG derogations (see the module docstring) — each step
+    through its service by the demo user of that role; ``launcher`` (who loads the
+    demo) records the whole."""
     history_on = today - dt.timedelta(days=HISTORY_DAYS)
     run = run_selection(db.uow(), actors.chef, history_on, today_=today)
-    rng = random.Random(seed)
     with db.uow() as uow:
         stable = _stable_lines(uow, run.run_id, history_on)
         actionable = _actionable_lines(uow, run.run_id)
         has_derogation = set(uow.session.scalars(select(Derogation.police)))
-    # what happens to each stable RELANCE line, and when its letter is delivered
-    delivery: dict[str, dt.date | None] = {}
-    reminders = [line for line in stable if line[2] == Decision.RELANCE.value]
-    for n, (police, _, _) in enumerate(reminders):
-        fate = _LETTER_FATES[n % len(_LETTER_FATES)]
-        if fate == "none":
-            continue
-        delivered_on = None
-        if fate == "delivered_long_ago":
-            delivered_on = history_on + dt.timedelta(days=1 + int(rng.random() * 2))
-        elif fate == "delivered_recently":
-            delivered_on = today - dt.timedelta(days=1 + int(rng.random() * 5))
-        delivery[police] = delivered_on
-    # step 1: the chef reviews the run and validates, that day, the bordereaux holding
-    # those lines; he first excludes their other lines to act on (letter not sent yet:
+        live = set(
+            uow.session.scalars(select(Contract.police).where(Contract.terminated_on.is_(None)))
+        )
+    reminders = [police for police, _, decision in stable if decision == Decision.RELANCE.value]
+    fates = {police: _LETTER_FATES[n % len(_LETTER_FATES)] for n, police in enumerate(reminders)}
+    steady = set(reminders)
+    for police, _, decision in actionable:  # paid back since the run: R7 will cancel
+        if decision == Decision.RELANCE.value and police not in steady and police in live:
+            fates[police] = demo_letters.CANCELLED
+    # step 1: the chef validates, that day, the bordereaux holding the lines to get a
+    # letter; he first excludes their other lines to act on (letter not sent yet:
     # address to check; order: a promise of payment), so the letters are those above
-    validated = {code for police, code, _ in actionable if police in delivery}
-    for reason, decisions in (
-        (_NO_LETTER_REASON, {Decision.RELANCE.value}),
-        (_NO_ORDER_REASON, {Decision.RESILIATION.value}),
-    ):
-        others = [
-            police
-            for police, code, decision in actionable
-            if code in validated and police not in delivery and decision in decisions
-        ]
-        if others:
-            exclude_lines(db.uow(), actors.chef, run.run_id, others, reason)
-    for code in sorted(validated):
-        validate_bordereau(db.uow(), actors.chef, run.run_id, code, today_=history_on)
+    edited = {police: fate for police, fate in fates.items() if fate != _NONE}
+    _validate_only(db, actors, run.run_id, actionable, set(edited), history_on)
+    delivered = demo_letters.record_letter_history(
+        db, actors, edited, validated_on=history_on, today=today, seed=seed
+    )
+    # yesterday: a new run, one more letter validated (the first line to remind), for
+    # tonight's edition
+    yesterday = today - dt.timedelta(days=1)
+    again = run_selection(db.uow(), actors.chef, yesterday, today_=today)
     with db.uow() as uow:
-        letters = {
-            police: letter_id
-            for police, letter_id in uow.session.execute(
-                select(ReminderLetter.police, ReminderLetter.id).where(
-                    ReminderLetter.run_id == run.run_id
-                )
-            )
-        }
-    delivered = {
-        letters[police]: on
-        for police, on in delivery.items()
-        if on is not None and police in letters
-    }
-    record_demo_deliveries(db, actors.agent, delivered)
+        lines = _actionable_lines(uow, again.run_id)
+    later = [police for police, _, decision in lines if decision == Decision.RELANCE.value][:1]
+    if later:
+        _validate_only(db, actors, again.run_id, lines, set(later), yesterday)
     # R4: the Direction Générale records a derogation for one or two exempt contracts;
     # keep most exempt lines exempt: one derogation, two from eight lines on
     exempt = [line for line in stable if line[2] == Decision.EXEMPTE.value]
@@ -163,6 +159,8 @@ def record_history(
             today_=today,
         )
         derogations += 1
+    with db.uow() as uow:
+        letter_count = uow.session.scalar(select(func.count()).select_from(ReminderLetter)) or 0
     with db.uow().write() as uow:
         audit.record(
             uow,
@@ -171,8 +169,8 @@ def record_history(
             entity="selection_run",
             entity_key=str(run.run_id),
             after={
-                "letters": len(letters),
-                "delivered": len(delivered),
+                "letters": letter_count,
+                "delivered": delivered,
                 "derogations": derogations,
             },
         )
@@ -180,49 +178,37 @@ def record_history(
     return History(
         run_id=run.run_id,
         run_on=history_on,
-        letters=len(letters),
-        letters_delivered=len(delivered),
+        letters=letter_count,
+        letters_delivered=delivered,
         derogations=derogations,
     )
 
 
-def record_demo_deliveries(db: Database, agent: Actor, delivered: dict[int, dt.date]) -> None:
-    """Record the delivery date of demo letters (letter id -> date), as ``agent``.
-
-    Step 3 (the delivery of the letters) has no service yet: this is the one direct
-    write of the demo's history, and it will call the letters service
-    (``services/letters``) once that exists. It touches only letters of the demo
-    agencies' contracts (anything else is a defect: RuntimeError, nothing written).
-    """
-    if not delivered:
-        return
-    demo_codes = {agency.code for agency in AGENCIES}
-    with db.uow().write() as uow:
-        require(uow, agent, Action.LETTER_DELIVERY)
-        rows = [
-            (letter, code)
-            for letter, code in uow.session.execute(
-                select(ReminderLetter, Contract.agency_code)
-                .join(Contract, Contract.police == ReminderLetter.police)
-                .where(ReminderLetter.id.in_(list(delivered)))
-                .order_by(ReminderLetter.id)
-            )
+def _validate_only(
+    db: Database,
+    actors: DemoActors,
+    run_id: int,
+    actionable: list[tuple[str, str, str]],
+    wanted: set[str],
+    on: dt.date,
+) -> None:
+    """The chef validates, on ``on``, the bordereaux of run ``run_id`` holding the
+    ``wanted`` lines, after excluding their other lines to act on (so validation
+    creates the letters of ``wanted`` and no order)."""
+    validated = {code for police, code, _ in actionable if police in wanted}
+    for reason, decisions in (
+        (_NO_LETTER_REASON, {Decision.RELANCE.value}),
+        (_NO_ORDER_REASON, {Decision.RESILIATION.value}),
+    ):
+        others = [
+            police
+            for police, code, decision in actionable
+            if code in validated and police not in wanted and decision in decisions
         ]
-        if len(rows) != len(delivered) or any(code not in demo_codes for _, code in rows):
-            raise RuntimeError("demo deliveries touch only letters of the demo agencies")
-        for letter, _ in rows:
-            on = delivered[letter.id]
-            letter.delivered_on = on
-            audit.record(
-                uow,
-                agent,
-                AuditAction.DEMO_LETTER,
-                entity="reminder_letter",
-                entity_key=str(letter.id),
-                before={"delivered_on": None},
-                after={"police": letter.police, "delivered_on": on.isoformat()},
-            )
-        uow.commit()
+        if others:
+            exclude_lines(db.uow(), actors.chef, run_id, others, reason)
+    for code in sorted(validated):
+        validate_bordereau(db.uow(), actors.chef, run_id, code, today_=on)
 
 
 def demo_field_staff() -> list[tuple[str, str, StaffRole, list[str]]]:

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sbee_desk.db.database import Database
-from sbee_desk.services import clock
+from sbee_desk.services import audit_anchor, clock
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.demo import guard
 from sbee_desk.services.demo.export import DEFAULT_SEED, Progress, write_demo_export
@@ -52,7 +52,8 @@ class DemoResult:
     #: the earlier selection run standing for the agency's history
     history_run_id: int
     history_on: dt.date
-    #: reminder letters recorded for that run's RELANCE lines, and how many delivered
+    #: reminder letters recorded (that run's, and one of yesterday's run), and how many
+    #: delivered (impossible deliveries included)
     letters: int
     letters_delivered: int
     #: DG derogations recorded for exempt contracts
@@ -115,6 +116,8 @@ def load_demo(
             history, previous, staff, users_created = _load(
                 tx, actor, folder, today, seed, report(250, 700), cancelled
             )
+    # the import's and the edition's anchors, once the demo is committed (#12)
+    audit_anchor.publish_quietly(db.uow(), audit_anchor.AnchorReason.IMPORT)
     if progress is not None:
         progress(1000, 1000)
     if history is None:

@@ -2,9 +2,10 @@
 whose units of work all share one connection and one outer transaction.
 
 The demo calls the real services (import, selection, validation, derogation, staff
-register), each of which opens its unit of work and commits it. Here such a commit
-only releases a savepoint: nothing is committed until the whole demo is, and a
-refusal or a failure at any step (or a cancellation) rolls back everything it did,
+register, night edition, print queue, letters), each of which opens its unit of
+work and commits it. Here such a commit only releases a savepoint: nothing is
+committed until the whole demo is, and a refusal or a failure at any step (or a
+cancellation) rolls back everything it did,
 the demo users included. On SQLite the outer transaction begins IMMEDIATE, so the
 write lock is held from the first check to the end; on PostgreSQL the import's
 advisory lock is taken first (see :mod:`sbee_desk.services.demo.guard`).
@@ -12,6 +13,10 @@ advisory lock is taken first (see :mod:`sbee_desk.services.demo.guard`).
 A refusal recorded "in its own transaction" by a service
 (:func:`sbee_desk.services.authz.record_refusal`) would wait for this one on SQLite:
 the demo checks its users' roles before any write, so no service refuses them.
+
+The night edition fits: it runs with ``workers=0`` (rendered in this process, no
+pool) and reads through :meth:`UnitOfWork.sibling`, which here is joined to the same
+connection, so it sees the letters the demo validated and its chunks are savepoints.
 """
 
 from __future__ import annotations
@@ -44,6 +49,13 @@ class _JoinedUnitOfWork(UnitOfWork):
         if self._joined is None:
             raise RuntimeError("UnitOfWork used outside its `with` block")
         return self._joined
+
+    def sibling(self) -> UnitOfWork:
+        return _JoinedUnitOfWork(self.engine, self._connection)
+
+    @property
+    def in_outer_transaction(self) -> bool:
+        return self._connection is not None
 
     def __enter__(self) -> UnitOfWork:
         if self._connection is None:

@@ -248,7 +248,7 @@ class BatchRun:
         total = len(pending)
         if not total:
             return True
-        reader = UnitOfWork(self.uow.engine)
+        reader = self.uow.sibling()
         with reader:
             plans = PlansSql(load_plans(reader), self.on)
         use_pool = self.pooled(total)

@@ -146,6 +146,9 @@ class DocumentRow:
     cancelled_on: dt.date | None
     cancel_reason: str | None
     gaps: tuple[str, ...]
+    #: a letter to reprint « Ne présentation » (R5): N; 0 otherwise. Printing the
+    #: document then prints that copy and needs no reprint reason
+    presentation: int = 0
 
 
 @dataclass(frozen=True)
