@@ -99,7 +99,7 @@ class LettersView(PageView):
         self.to_combo.setMinimumContentsLength(12)
         self.releveur_combo = QComboBox()
         self.releveur_combo.setObjectName("releveur")
-        self.releveur_combo.setMinimumContentsLength(18)
+        self.releveur_combo.setMinimumContentsLength(14)
         self.releveur_combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
@@ -130,16 +130,22 @@ class LettersView(PageView):
             line.installEventFilter(keys)
 
         toolbar = row_layout()
-        self.difficulty_button = QPushButton(self.tr("Difficulté (dossier client)…"))
+        self.difficulty_button = QPushButton(self.tr("Difficulté…"))
         self.difficulty_button.setObjectName("difficulty")
+        self.difficulty_button.setToolTip(
+            self.tr("Ouvre le dossier client : adresses, téléphones, autres contrats.")
+        )
         self.impossible_button = QPushButton(self.tr("Remise impossible…"))
         self.impossible_button.setObjectName("impossible")
         self.retry_button = QPushButton(self.tr("Nouvelle présentation…"))
         self.retry_button.setObjectName("retry")
         self.correct_button = QPushButton(self.tr("Corriger la remise…"))
         self.correct_button.setObjectName("correct")
-        self.export_button = QPushButton(self.tr("Difficultés d'adresse (Excel)…"))
+        self.export_button = QPushButton(self.tr("Difficultés (Excel)…"))
         self.export_button.setObjectName("exportDifficulties")
+        self.export_button.setToolTip(
+            self.tr("Les difficultés d'adresse, pour la gestion clientèle (Excel).")
+        )
         for button in (
             self.difficulty_button,
             self.impossible_button,
