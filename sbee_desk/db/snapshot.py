@@ -30,6 +30,7 @@ from sqlalchemy import Engine
 
 from sbee_desk import APPLICATION_ID, __version__
 from sbee_desk.db.engine import default_data_folder, make_private, private_folder
+from sbee_desk.wording.errors import os_reason
 
 ENV_BACKUP_DIR = "SBEE_DESK_BACKUP_DIR"
 #: ``app_meta`` keys of the backup settings (shared by every workstation of the base)
@@ -269,9 +270,9 @@ def snapshot_sqlite(
     except OSError as exc:
         _remove(target)
         raise SnapshotError(
-            f"Sauvegarde impossible dans « {target.parent} » : {_os_words(exc)}.",
+            f"Sauvegarde impossible dans « {target.parent} » : {os_reason(exc)}.",
             target,
-            _os_words(exc),
+            os_reason(exc),
         ) from exc
     except sqlite3.Error as exc:
         _remove(target)
@@ -286,20 +287,6 @@ def put_back(backup: Path, live: Path, *, timeout: float = 15.0) -> None:
     Raises sqlite3.Error (``database is locked``: someone else has it open)."""
     with _connection(backup) as source, _connection(live, timeout) as target:
         source.backup(target)
-
-
-def _os_words(exc: OSError) -> str:
-    import errno
-
-    if isinstance(exc, PermissionError):
-        return "accès refusé"
-    if isinstance(exc, NotADirectoryError | FileExistsError):
-        return "ce chemin n'est pas un dossier"
-    if exc.errno == errno.ENOSPC:
-        return "disque plein"
-    if exc.errno == errno.EROFS:
-        return "support en lecture seule"
-    return exc.strerror or str(exc)
 
 
 def _sqlite_words(exc: sqlite3.Error) -> str:

@@ -42,7 +42,7 @@ LAYERS: dict[str, set[str]] = {
     "services": {"services", "importers", "documents", "db", "wording", "domain", "root"},
     "importers": {"importers", "documents", "db", "wording", "domain"},
     "documents": {"documents", "wording", "domain"},
-    "db": {"db", "domain", "root"},
+    "db": {"db", "wording", "domain", "root"},
     "wording": {"wording", "domain"},
     "domain": {"domain"},
     "migrations": set(),
