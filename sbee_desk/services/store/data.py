@@ -211,7 +211,8 @@ def unreturned(uow: UnitOfWork, on: dt.date | None = None) -> list[Unreturned]:
     """« Matériel non retourné »: BT removals done — order EXECUTE or CONTRESIGNE, or a
     CRI saying the meter was removed — with no store return more than the agency's
     delay (``store.return_delay_days``, default 2) after the removal; the oldest first.
-    The removal's day is the CRI's visit, else the order's visit date."""
+    The removal's day is the CRI's visit, else the order's visit date; a removal of no
+    known day is listed (nobody can say it is recent)."""
     day = on or today()
     with uow:
         delay = settings(uow).return_delay_days
