@@ -156,6 +156,9 @@ def test_store_models(qtmodeltester, store_db: Database) -> None:
     returns.set_rows([row])
     qtmodeltester.check(returns)
     assert returns.index(0, 3).data() == "Z ≠ MP0001 (contrat)"
+    assert returns.index(0, 0).data(Qt.ItemDataRole.ToolTipRole) == (
+        "compteur (et disjoncteur) retourné(s) au magasin le 07/12/2026"
+    )
     missing = UnreturnedModel()
     missing.set_rows(unreturned(store_db.uow()))
     qtmodeltester.check(missing)

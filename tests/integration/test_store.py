@@ -292,3 +292,31 @@ def test_stock_sheet_pdf(db, world):
     with pytest.raises(StoreError) as caught:
         sheet_pdf(db.uow(), STORE, "NOPE")
     assert caught.value.code == "STORE_SHEET_NOT_FOUND"
+
+
+def test_the_journal_words_the_store_events_in_french(db, world):
+    from sbee_desk.services import audit_log as al
+    from sbee_desk.wording.audit_text import describe_change, describe_details, describe_object
+
+    a = world.removal()
+    world.commit()
+    row = record_return(db.uow(), STORE, str(a), VISIT, meter="Z9", note="plaque changée")
+    sheet_pdf(db.uow(), STORE, row.sheet_number)
+    set_store_settings(db.uow(), Actor("admin"), return_delay_days=3)
+    events = al.audit_events(db.uow(), Actor("admin"), newest_first=False).entries
+    texts = {
+        e.action: (describe_object(e), describe_change(e), describe_details(e)) for e in events
+    }
+    obj, change, details = texts[AuditAction.STORE_RETURN.value]
+    assert obj == f"Ordre n° {a:08d}, police P0001"
+    assert "retourné au magasin le : — → 07/12/2026" in change
+    assert "fiche de mouvement de stock : FMS-AG1-2026-00001" in change
+    assert "explication de l'écart : plaque changée" in change
+    assert "compteur attendu : MP0001" in details and "nouvelle fiche : oui" in details
+    obj, change, _ = texts[AuditAction.STORE_SHEET_PRINT.value]
+    assert obj == "Fiche de mouvement de stock n° FMS-AG1-2026-00001"
+    obj, change, _ = texts[AuditAction.SETTING_UPDATE.value]
+    assert obj == "Paramètres du retour magasin"
+    assert "délai avant « matériel non retourné » (jours) : 2 → 3" in change
+    for words in texts.values():
+        assert "_" not in " ".join(words), words  # no raw field name

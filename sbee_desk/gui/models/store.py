@@ -12,6 +12,7 @@ from sbee_desk.gui.formatting import format_date
 from sbee_desk.gui.models.base import RIGHT, UNHANDLED, Column, RowTableModel
 from sbee_desk.services.store import ReturnRow, Unreturned
 from sbee_desk.wording.labels import ORDER_STATUS_LABELS
+from sbee_desk.wording.store import store_mention
 
 MISMATCH_COLOUR = "#9a2a2a"
 (
@@ -42,7 +43,7 @@ class ReturnsModel(RowTableModel[ReturnRow]):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.columns = (
-            Column(tr("N° ordre"), lambda r: r.number),
+            Column(tr("N° ordre"), lambda r: r.number, tooltip=lambda r: _mention(r)),
             Column(tr("Police"), lambda r: r.police),
             Column(tr("Client"), lambda r: r.customer_name),
             Column(
@@ -69,6 +70,11 @@ class ReturnsModel(RowTableModel[ReturnRow]):
         if role == Qt.ItemDataRole.ForegroundRole and (differs or column == COL_NOTE):
             return QColor(MISMATCH_COLOUR)
         return UNHANDLED
+
+
+def _mention(r: ReturnRow) -> str | None:
+    """R10: what the order now carries."""
+    return store_mention(r.returned_on)
 
 
 def _note_tip(r: ReturnRow) -> str | None:
