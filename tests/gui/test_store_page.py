@@ -79,7 +79,11 @@ def test_R10_scanned_orders_go_on_one_new_sheet(
     assert isinstance(window, MainWindow)
     assert "Retour magasin  (1)" in window.nav_text("store_return")
     view = page.view
+    assert view.returns_stack.currentWidget() is view.returns_empty
+    assert "Aucun retour enregistré le 07/12/2026" in view.returns_empty.text()
     _scan(qtbot, page, "00000001", page.order_opened)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    assert window.grab().save(str(SCREENSHOTS / "store-return-opened.png"), "PNG")
     assert "Attendus : compteur <b>MP0001</b>, disjoncteur <b>DJ-1</b>" in view.entry_banner.text()
     assert view.meter_edit.hasFocus() and view.meter_edit.placeholderText() == "MP0001"
     # the scanner reads the meter then Enter: on to the breaker; Enter there saves
@@ -90,6 +94,7 @@ def test_R10_scanned_orders_go_on_one_new_sheet(
         QTest.keyClick(view.breaker_edit, Qt.Key.Key_Return)
     assert _returns(store_db) == {1: ("FMS-AG1-2026-00001", "MP0001", None)}
     assert "retourné(s) au magasin le 07/12/2026" in view.entry_banner.text()
+    assert view.returns_stack.currentWidget() is view.returns_table
     assert view.number_edit.text() == "" and view.sheet_edit.text() == "FMS-AG1-2026-00001"
     qtbot.waitUntil(view.number_edit.hasFocus)
 

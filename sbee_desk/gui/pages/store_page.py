@@ -199,6 +199,7 @@ class StorePage(Page):
         )
         self.badge_changed.emit()
         self._update_tabs()
+        self._show_lists()
         returns = self.returns_model.rows
         sheets = len({r.sheet_number for r in returns})
         self.view.status_label.setText(
@@ -212,6 +213,25 @@ class StorePage(Page):
                 missing=plural(missing, self.tr("ordre"), self.tr("ordres")),
                 delay=plural(self.settings.return_delay_days, self.tr("jour"), self.tr("jours")),
             )
+        )
+
+    def _show_lists(self) -> None:
+        day = format_date(self.shown_on)
+        self.view.show_lists(
+            None
+            if self.returns_model.rowCount()
+            else self.tr(
+                "Aucun retour enregistré le {day}. Scannez le code-barres du premier ordre de "
+                "dépose revenu au magasin avec son compteur."
+            ).format(day=day),
+            None
+            if self.missing_model.rowCount()
+            else self.tr(
+                "Aucun matériel en retard : chaque compteur déposé est revenu au magasin "
+                "dans les {delay} qui suivent la dépose."
+            ).format(
+                delay=plural(self.settings.return_delay_days, self.tr("jour"), self.tr("jours"))
+            ),
         )
 
     def _update_tabs(self) -> None:
@@ -238,8 +258,12 @@ class StorePage(Page):
                 self.tr("Vider le n° pour taper celui de la fiche suivante.")
             )
         else:
-            view.sheet_edit.setPlaceholderText(
-                self.tr("nouvelle fiche (numérotée à l'enregistrement)")
+            view.sheet_edit.setPlaceholderText(self.tr("nouvelle fiche"))
+            view.sheet_edit.setToolTip(
+                self.tr(
+                    "Vide : une nouvelle fiche, numérotée par sbee-desk à l'enregistrement "
+                    "(FMS-agence-année-n°) ; les retours suivants vont sur la même fiche."
+                )
             )
             view.new_sheet_button.setToolTip(
                 self.tr(

@@ -16,11 +16,12 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QStackedWidget,
     QTabWidget,
     QWidget,
 )
 
-from sbee_desk.gui.widgets import Banner, DataTable, PageView, row_layout
+from sbee_desk.gui.widgets import Banner, DataTable, EmptyState, PageView, row_layout
 
 
 class EntryKeys(QObject):
@@ -173,8 +174,15 @@ class StoreView(PageView):
         self.missing_table.setObjectName("unreturned")
         self.missing_table.setSelectionMode(DataTable.SelectionMode.SingleSelection)
         self.missing_table.setSortingEnabled(True)
-        self.tabs.addTab(self.returns_table, "")
-        self.tabs.addTab(self.missing_table, "")
+        self.returns_empty, self.missing_empty = EmptyState(), EmptyState()
+        self.returns_stack, self.missing_stack = QStackedWidget(), QStackedWidget()
+        for stack, empty, table in (
+            (self.returns_stack, self.returns_empty, self.returns_table),
+            (self.missing_stack, self.missing_empty, self.missing_table),
+        ):
+            stack.addWidget(empty)
+            stack.addWidget(table)
+            self.tabs.addTab(stack, "")
         layout.addWidget(self.tabs, 1)
 
         self.status_label = QLabel()
@@ -194,6 +202,18 @@ class StoreView(PageView):
         )
         for before, after in itertools.pairwise(order):
             self.setTabOrder(before, after)
+
+    def show_lists(self, returns_empty: str | None, missing_empty: str | None) -> None:
+        """Each list, or the words saying why it is empty and what to do."""
+        for stack, empty, table, text in (
+            (self.returns_stack, self.returns_empty, self.returns_table, returns_empty),
+            (self.missing_stack, self.missing_empty, self.missing_table, missing_empty),
+        ):
+            if text is None:
+                stack.setCurrentWidget(table)
+            else:
+                empty.setText(text)
+                stack.setCurrentWidget(empty)
 
     def focus_number(self) -> None:
         self.number_edit.setFocus(Qt.FocusReason.OtherFocusReason)
