@@ -74,9 +74,10 @@ def cmd_store_return(args: argparse.Namespace) -> int:
             note=args.note,
         )
     new = " (nouvelle fiche)" if row.new_sheet else ""
+    mention = store_mention(row.returned_on, row.breaker_serial is not None)
     emit(
         f"Retour magasin enregistré : ordre n° {row.number}, police {row.police}, "
-        f"fiche {row.sheet_number}{new} — {store_mention(row.returned_on)}."
+        f"fiche {row.sheet_number}{new} — {mention}."
     )
     if row.mismatch_note:
         emit(f"Écart de numéro expliqué : {row.mismatch_note}")

@@ -63,7 +63,7 @@ def test_store_return_then_the_sheet_and_the_orders_json(cli, db_url, tmp_path) 
     assert code == 0, err
     assert out.strip() == (
         "Retour magasin enregistré : ordre n° 00000001, police P0001, fiche "
-        "FMS-AG1-2026-00001 (nouvelle fiche) — compteur (et disjoncteur) retourné(s) au "
+        "FMS-AG1-2026-00001 (nouvelle fiche) — compteur et disjoncteur retournés au "
         "magasin le 07/12/2026."
     )
     code, out, err = cli(

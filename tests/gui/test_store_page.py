@@ -93,7 +93,9 @@ def test_R10_scanned_orders_go_on_one_new_sheet(
     with qtbot.waitSignal(page.recorded, timeout=10_000):
         QTest.keyClick(view.breaker_edit, Qt.Key.Key_Return)
     assert _returns(store_db) == {1: ("FMS-AG1-2026-00001", "MP0001", None)}
-    assert "retourné(s) au magasin le 07/12/2026" in view.entry_banner.text()
+    assert "compteur et disjoncteur retournés au magasin le 07/12/2026" in (
+        view.entry_banner.text()
+    )
     assert view.returns_stack.currentWidget() is view.returns_table
     assert view.number_edit.text() == "" and view.sheet_edit.text() == "FMS-AG1-2026-00001"
     qtbot.waitUntil(view.number_edit.hasFocus)
@@ -162,7 +164,7 @@ def test_store_models(qtmodeltester, store_db: Database) -> None:
     qtmodeltester.check(returns)
     assert returns.index(0, 3).data() == "Z ≠ MP0001 (contrat)"
     assert returns.index(0, 0).data(Qt.ItemDataRole.ToolTipRole) == (
-        "compteur (et disjoncteur) retourné(s) au magasin le 07/12/2026"
+        "compteur et disjoncteur retournés au magasin le 07/12/2026"
     )
     missing = UnreturnedModel()
     missing.set_rows(unreturned(store_db.uow()))

@@ -61,7 +61,8 @@ def test_R10_return_recorded_with_the_mention_and_the_date(db, world):
     assert row.keeper_matricule == "MAG-01" and row.mismatch_note is None
     with db.uow() as uow:
         assert return_dates(uow, [order, 999]) == {order: VISIT}
-    assert store_mention(VISIT) == "compteur (et disjoncteur) retourné(s) au magasin le 07/12/2026"
+    assert store_mention(VISIT) == "compteur et disjoncteur retournés au magasin le 07/12/2026"
+    assert store_mention(VISIT, with_breaker=False) == "compteur retourné au magasin le 07/12/2026"
     assert store_mention(None) is None
     with db.uow() as uow:
         event = uow.session.scalars(

@@ -74,7 +74,7 @@ class ReturnsModel(RowTableModel[ReturnRow]):
 
 def _mention(r: ReturnRow) -> str | None:
     """R10: what the order now carries."""
-    return store_mention(r.returned_on)
+    return store_mention(r.returned_on, r.breaker_serial is not None)
 
 
 def _note_tip(r: ReturnRow) -> str | None:

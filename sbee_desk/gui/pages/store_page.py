@@ -254,6 +254,9 @@ class StorePage(Page):
         view = self.view
         if self.settings.numbering is SheetNumbering.TYPED:
             view.sheet_edit.setPlaceholderText(self.tr("n° du registre du magasin"))
+            view.sheet_edit.setToolTip(
+                self.tr("Le n° de la fiche tenue par le magasin (l'agence numérote à la main).")
+            )
             view.new_sheet_button.setToolTip(
                 self.tr("Vider le n° pour taper celui de la fiche suivante.")
             )
@@ -413,7 +416,7 @@ class StorePage(Page):
                 number=row.number,
                 sheet=escape_rich(row.sheet_number),
                 new=new,
-                mention=store_mention(row.returned_on),
+                mention=store_mention(row.returned_on, row.breaker_serial is not None),
             ),
         )
         view.number_edit.clear()
