@@ -150,6 +150,8 @@ class StorePage(Page):
         view.sheet_edit.textChanged.connect(lambda _t: self._update_actions())
         self._show_numbering()
         self._update_tabs()
+        loading = self.tr("Chargement…")
+        view.show_lists(loading, loading)
         self._update_actions()
 
     @property
@@ -291,9 +293,15 @@ class StorePage(Page):
         may = self.ctx.may(Action.STORE_RETURN)
         view = self.view
         view.entry.setEnabled(may)
-        view.entry.setToolTip(
-            "" if may else self.tr("Réservé au magasinier et au chef section RPNT.")
+        reserved = self.tr(
+            "Lecture seule : l'enregistrement des retours est réservé au magasinier et au "
+            "chef section RPNT."
         )
+        view.entry.setToolTip("" if may else reserved)
+        if not may:
+            view.entry_banner.show_message("info", reserved)
+        elif view.entry_banner.text() == reserved:
+            view.entry_banner.clear()
         sheet = self.sheet_to_print()
         view.print_button.setEnabled(may and sheet is not None)
         view.sheet_label.setText(
