@@ -227,11 +227,6 @@ SETTING_LABELS: dict[str, str] = {
     "store.sheet_numbering": "numérotation des fiches de mouvement de stock",
     "store.return_delay_days": "délai avant « matériel non retourné » (jours)",
 }
-#: step 5: who numbers the fiches de mouvement de stock (services.store.SheetNumbering)
-SHEET_NUMBERING_LABELS: dict[str, str] = {
-    "AUTO": "par sbee-desk (FMS-agence-année-n°)",
-    "TYPED": "saisie depuis le registre du magasin",
-}
 #: step 5: a received serial's field, in a sentence
 STORE_FIELD_LABELS: dict[str, str] = {
     "meter": "n° de compteur",
