@@ -74,8 +74,8 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser, parser_class: Any) ->
 # --------------------------------------------------------------------------- orders
 
 
-def order_json(o: OrderRow) -> dict[str, Any]:
-    """One order as import-format.md prints it."""
+def order_json(o: OrderRow, store_return_on: dt.date | None = None) -> dict[str, Any]:
+    """One order as import-format.md prints it (``store_return_on``: R10, step 5)."""
     return {
         "number": o.number,
         "police": o.police,
@@ -83,7 +83,7 @@ def order_json(o: OrderRow) -> dict[str, Any]:
         "status": o.status.value,
         "agent": o.agent_matricule,
         "visit_on": o.visit_on.isoformat() if o.visit_on else None,
-        "store_return_on": None,
+        "store_return_on": store_return_on.isoformat() if store_return_on else None,
         "cri": None,
     }
 
@@ -92,14 +92,20 @@ def cmd_orders_list(args: argparse.Namespace) -> int:
     from sbee_desk.domain.dispatch import OrderStatus
     from sbee_desk.domain.permissions import Action
     from sbee_desk.services.dispatch import list_orders
+    from sbee_desk.services.store import return_dates
     from sbee_desk.wording.labels import ORDER_STATUS_LABELS
 
     statuses = [OrderStatus(args.status)] if args.status else None
     with opened(args, actor=True, may=Action.READ) as (db, _actor):
         rows = list_orders(db.uow(), statuses)
+        with db.uow() as uow:
+            returned = return_dates(uow, (o.id for o in rows))
     if args.json:
         json.dump(
-            {"orders": [order_json(o) for o in rows]}, sys.stdout, ensure_ascii=False, indent=2
+            {"orders": [order_json(o, returned.get(o.id)) for o in rows]},
+            sys.stdout,
+            ensure_ascii=False,
+            indent=2,
         )
         sys.stdout.write("\n")
         return EXIT_OK

@@ -68,6 +68,9 @@ class AuditAction(StrEnum):
     DISPATCH_CLOSE = "dispatch.close"
     DISPATCH_SHEETS = "dispatch.sheets"
     SETTING_UPDATE = "setting.update"
+    # step 5: retour magasin (#15)
+    STORE_RETURN = "store.return"
+    STORE_SHEET_PRINT = "store.sheet_print"
     # the demonstration agency (scripts/demo)
     DEMO_AGENCY = "demo.agency"
     DEMO_LETTER = "demo.letter"

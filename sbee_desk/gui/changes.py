@@ -31,6 +31,8 @@ class Change(Flag):
     PLANS = auto()
     #: step 4: orders given to agents, moved, taken back, recalls, route sheets
     DISPATCH = auto()
+    #: step 5: store returns and stock sheets
+    STORE = auto()
 
     NOTHING = 0
-    ALL = EXPORT | RUNS | REVIEW | LISTS | EDITION | LETTERS | PEOPLE | PLANS | DISPATCH
+    ALL = EXPORT | RUNS | REVIEW | LISTS | EDITION | LETTERS | PEOPLE | PLANS | DISPATCH | STORE

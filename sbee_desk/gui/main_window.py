@@ -41,6 +41,7 @@ from sbee_desk.gui.pages.letters_page import LettersPage
 from sbee_desk.gui.pages.print_queue_page import PrintQueuePage
 from sbee_desk.gui.pages.selection.page import SelectionPage
 from sbee_desk.gui.pages.settings_page import SettingsPage
+from sbee_desk.gui.pages.store_page import StorePage
 from sbee_desk.gui.settings import Settings
 from sbee_desk.gui.sign_in import open_first_administrator
 from sbee_desk.gui.style import NAV_WIDTH, STYLESHEET
@@ -135,6 +136,8 @@ class MainWindow(QMainWindow):
         self._add_page(self.letters_page)
         self.dispatch_page = DispatchPage(self.ctx, self)
         self._add_page(self.dispatch_page)
+        self.store_page = StorePage(self.ctx, self)
+        self._add_page(self.store_page)
         coming_soon = [
             ComingSoonPage(self.ctx, key, number, label, title, purpose, self, links)
             for key, number, label, title, purpose, links in _coming_soon_steps()
@@ -423,23 +426,8 @@ def _coming_soon_steps() -> list[tuple[str, int | None, str, str, str, list[Link
     """The steps not built yet (the dashboard last), each with the existing pages
     that do the nearest thing and what to do there."""
     edition, selection, archive = "edition", "selection", "archive"
-    audit, settings = "audit", "settings"
+    audit, _settings = "audit", "settings"
     return [
-        (
-            "store_return",
-            5,
-            tr("Retour magasin"),
-            tr("5. Retour magasin"),
-            tr(
-                "Enregistrera le retour au magasin des compteurs et disjoncteurs déposés : "
-                "numéro de la fiche de mouvement de stock, date et magasinier."
-            ),
-            [
-                (edition, tr("Voir les ordres de dépose imprimés et à qui ils ont été remis.")),
-                (settings, tr("Voir le personnel : magasiniers.")),
-                (audit, tr("Retrouver ce qui a été fait sur chaque ordre, par qui et quand.")),
-            ],
-        ),
         (
             "cri",
             6,

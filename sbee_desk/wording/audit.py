@@ -91,6 +91,18 @@ AUDIT_FIELD_LABELS: dict[str, str] = {
     "visits": "visites",
     "recalls": "rappels",
     "copy": "copie",
+    # step 5: retour magasin (#15)
+    "store_return_on": "retourné au magasin le",
+    "stock_sheet": "fiche de mouvement de stock",
+    "breaker_serial": "disjoncteur reçu",
+    "mismatch_note": "explication de l'écart",
+    "keeper": "magasinier",
+    "new_sheet": "nouvelle fiche",
+    "expected_meter": "compteur attendu",
+    "expected_breaker": "disjoncteur attendu",
+    "returns": "retours",
+    "sheet_numbering": "numérotation des fiches",
+    "return_delay_days": "délai avant « matériel non retourné » (jours)",
     # import
     "path": "emplacement",
     "files": "fichiers",

@@ -393,7 +393,9 @@ def describe_object(entry: AuditEvent) -> str:
     if entity == "route_sheet":
         return f"Feuilles de route du {_scalar(key)}"
     if entity == "agency_setting":
-        return "Paramètres de la répartition"
+        return "Paramètres du retour magasin" if key == "store" else "Paramètres de la répartition"
+    if entity == "stock_sheet":
+        return f"Fiche de mouvement de stock n° {key}"
     if entity == "staff":
         name = after.get("name")
         return f"Personnel {key}, {name}" if name else f"Personnel, matricule {key}"

@@ -23,6 +23,7 @@ from sbee_desk.wording.labels import (
     RECIPIENT_LABELS,
     SETTING_LABELS,
     STAFF_ROLE_LABELS,
+    STORE_FIELD_LABELS,
 )
 
 Template = str | Callable[[Mapping[str, Any]], str]
@@ -481,6 +482,87 @@ MESSAGES: dict[str, Template] = {
     "SETTING_TOO_SMALL": lambda d: (
         f"{SETTING_LABELS[d['key']].capitalize()} : {d['value']} est trop petit "
         f"(minimum {d['minimum']}). Rien n'a été modifié."
+    ),
+    # ------------------------------------------------------- step 5: retour magasin
+    "STORE_BAD_NUMBER": (
+        "N° d'ordre « {raw} » illisible : scannez le code-barres de l'ordre ou tapez les "
+        "8 chiffres imprimés dessus (par exemple 00000012)."
+    ),
+    "STORE_UNKNOWN_ORDER": (
+        "Ordre n° {number} inconnu : aucun ordre ne porte ce numéro. Vérifiez le numéro "
+        "imprimé sur l'ordre. Rien n'a été enregistré."
+    ),
+    "STORE_INDEX_CHECK_ORDER": (
+        "Ordre n° {number} (police {police}) : c'est un ordre de contrôle d'index (MT), "
+        "aucun compteur n'est déposé, donc aucun retour magasin. Rien n'a été enregistré."
+    ),
+    "STORE_ORDER_CANCELLED": lambda d: (
+        f"Ordre n° {d['number']} annulé"
+        + (f" le {d['on']:%d/%m/%Y}" if d.get("on") else "")
+        + (f" ({d['reason']})" if d.get("reason") else "")
+        + " : son retour magasin ne s'enregistre pas. Rien n'a été enregistré."
+    ),
+    "STORE_ORDER_NOT_DISPATCHED": lambda d: (
+        f"Ordre n° {d['number']} {ORDER_STATUS_LABELS[d['status']]} : il n'a été confié à "
+        "aucun agent, aucun compteur n'a pu être déposé. Rien n'a été enregistré."
+    ),
+    "STORE_ORDER_NOT_EXECUTED": (
+        "Ordre n° {number} : son CRI dit « non exécuté », aucun compteur n'a été déposé. "
+        "Rien n'a été enregistré."
+    ),
+    "STORE_ALREADY_RETURNED": (
+        "Ordre n° {number} : retour magasin déjà enregistré le {on:%d/%m/%Y} sur la fiche "
+        "{sheet} (scanné deux fois ?). Rien n'a été enregistré."
+    ),
+    "STORE_RECORDED_ELSEWHERE": (
+        "Ordre n° {number} : son retour magasin vient d'être enregistré sur un autre poste. "
+        "Rien n'a été enregistré ici."
+    ),
+    "STORE_DATE_FUTURE": (
+        "Ordre n° {number} : date de retour {on:%d/%m/%Y} postérieure à aujourd'hui "
+        "({today:%d/%m/%Y}). Rien n'a été enregistré."
+    ),
+    "STORE_DATE_BEFORE_VISIT": (
+        "Ordre n° {number} : date de retour {on:%d/%m/%Y} antérieure à la visite du "
+        "{visit:%d/%m/%Y}. Rien n'a été enregistré."
+    ),
+    "STORE_METER_REQUIRED": (
+        "Ordre n° {number} : le contrat n'a pas de n° de compteur ; saisissez celui du "
+        "compteur reçu. Rien n'a été enregistré."
+    ),
+    "STORE_MISMATCH_NOTE_REQUIRED": lambda d: (
+        f"Ordre n° {d['number']} : "
+        + " et ".join(
+            f"{STORE_FIELD_LABELS[f]} reçu « {d[f]} » différent de celui du contrat "
+            f"« {d['expected_' + f] or '—'} »"
+            for f in d["fields"]
+        )
+        + ". Expliquez l'écart (il figurera au rapport de contrôle). Rien n'a été enregistré."
+    ),
+    "STORE_UNKNOWN_KEEPER": (
+        "Ordre n° {number} : magasinier « {matricule} » inconnu ; aucun magasinier actif ne "
+        "porte ce matricule dans le registre du personnel. Rien n'a été enregistré."
+    ),
+    "STORE_SHEET_REQUIRED": (
+        "Ordre n° {number} : indiquez le n° de la fiche de mouvement de stock du registre "
+        "du magasin (l'agence numérote ses fiches à la main). Rien n'a été enregistré."
+    ),
+    "STORE_UNKNOWN_SHEET": (
+        "Ordre n° {number} : fiche de mouvement de stock « {sheet} » inconnue ; sbee-desk "
+        "n'a pas donné ce numéro. Indiquez une fiche existante ou AUTO pour une nouvelle "
+        "fiche. Rien n'a été enregistré."
+    ),
+    "STORE_SHEET_OTHER_AGENCY": (
+        "Ordre n° {number} : la fiche {sheet} est celle de l'agence {agency}, pas de "
+        "l'agence {expected}. Rien n'a été enregistré."
+    ),
+    "STORE_TEXT_TOO_LONG": lambda d: (
+        f"Ordre n° {d['number']} : {STORE_FIELD_LABELS[d['field']]} trop long "
+        f"({d['limit']} caractères au plus). Rien n'a été enregistré."
+    ),
+    "STORE_SHEET_NOT_FOUND": "Fiche de mouvement de stock « {sheet} » inconnue.",
+    "STORE_DELAY_NEGATIVE": (
+        "Délai avant « matériel non retourné » : {value} est négatif. Rien n'a été modifié."
     ),
     # ----------------------------------------------------------------- import: a run
     "IMPORT_FAILED": lambda d: (

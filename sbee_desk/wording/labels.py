@@ -131,6 +131,8 @@ AUDIT_ACTION_LABELS: dict[AuditAction, str] = {
     AuditAction.DISPATCH_CLOSE: "Ordre clos après les tentatives permises",
     AuditAction.DISPATCH_SHEETS: "Feuilles de route produites",
     AuditAction.SETTING_UPDATE: "Paramètres de l'agence modifiés",
+    AuditAction.STORE_RETURN: "Matériel retourné au magasin",
+    AuditAction.STORE_SHEET_PRINT: "Fiche de mouvement de stock produite",
     AuditAction.DEMO_AGENCY: "Démonstration : agence",
     AuditAction.DEMO_LETTER: "Démonstration : lettre de relance",
     AuditAction.DEMO_DEROGATION: "Démonstration : dérogation DG",
@@ -223,4 +225,14 @@ UNPLACED_LABELS: dict[str, str] = {
 SETTING_LABELS: dict[str, str] = {
     "dispatch.daily_capacity": "capacité journalière d'un agent (visites)",
     "dispatch.max_attempts": "tentatives avant décision du chef",
+    # step 5: retour magasin (#15)
+    "store.sheet_numbering": "numérotation des fiches de mouvement de stock",
+    "store.return_delay_days": "délai avant « matériel non retourné » (jours)",
+}
+#: step 5: a received serial's field, in a sentence
+STORE_FIELD_LABELS: dict[str, str] = {
+    "meter": "n° de compteur",
+    "breaker": "n° de disjoncteur",
+    "note": "explication de l'écart",
+    "sheet": "n° de fiche de mouvement de stock",
 }

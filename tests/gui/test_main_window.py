@@ -108,9 +108,11 @@ def test_a_change_marks_stale_only_the_pages_that_show_it(
         window.pages[source].data_changed.emit(what)
         return {key for key, page in window.pages.items() if page.stale}
 
-    # a user or a staff member saved: the journal and the répartition (its agents), not
-    # the page that saved
-    assert stale_after("settings", Change.PEOPLE) == {"audit", "dispatch"}
+    # a user or a staff member saved: the journal, the répartition (its agents) and the
+    # retour magasin (its magasiniers), not the page that saved
+    assert stale_after("settings", Change.PEOPLE) == {"audit", "dispatch", "store_return"}
+    # a store return recorded: the journal
+    assert stale_after("store_return", Change.STORE) == {"audit"}
     # lists produced: the classeur and the journal
     assert stale_after("selection", Change.LISTS) == {"archive", "audit"}
     # documents printed: the journal and the répartition (orders edited) stale; the
