@@ -65,6 +65,10 @@ class AuditAction(StrEnum):
     DISPATCH_CLOSE = "dispatch.close"
     DISPATCH_SHEETS = "dispatch.sheets"
     SETTING_UPDATE = "setting.update"
+    # step 6: the CRI, the chef's countersign, the contract terminated (#15)
+    CRI_ENTER = "cri.enter"
+    CRI_COUNTERSIGN = "cri.countersign"
+    CONTRACT_TERMINATE = "contract.terminate"
     # the demonstration agency (scripts/demo)
     DEMO_AGENCY = "demo.agency"
     DEMO_LETTER = "demo.letter"
