@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+
 from sbee_desk.db.models import Contract, StockSheet, StoreReturn, WorkOrder
 from sbee_desk.domain.permissions import Role
 from sbee_desk.services.actor import Actor
