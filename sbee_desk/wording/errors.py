@@ -600,6 +600,7 @@ MESSAGES: dict[str, Template] = {
         + (f" (le {d['on']:%d/%m/%Y})" if d["on"] else "")
         + " ; il ne se résilie qu'une fois (R13). Rien n'a été enregistré."
     ),
+    "CONTRACT_UNKNOWN": "Police « {police} » : aucun contrat sous ce numéro.",
     "CRI_NOT_CURRENT_SUSPENSION": lambda d: (
         f"Ordre n° {d['number']} : le contrat {d['police']} "
         + (

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
+from typing import Any
 
 import pytest
 
@@ -29,6 +31,7 @@ AGENT = Actor("agent")
 def cri_clock(monkeypatch) -> dt.date:
     monkeypatch.setattr("sbee_desk.services.dispatch.assignment.today", lambda: TODAY)
     monkeypatch.setattr("sbee_desk.services.cri.entry.today", lambda: CRI_DAY)
+    monkeypatch.setattr("sbee_desk.services.contract_card.today", lambda: CRI_DAY)
     return CRI_DAY
 
 
@@ -80,30 +83,30 @@ class CriWorld:
             uow.commit()
 
 
-def done(world: CriWorld, k: int, **changes) -> CriEntry:
+def done(world: CriWorld, k: int, **changes: Any) -> CriEntry:
     """The CRI « exécuté » of order ``k`` as the paper says it, within the window."""
-    values = {
-        "number": world.number(k),
-        "visit_on": VISIT,
-        "visit_time": "09:30",
-        "done": True,
-        "agent": "A001",
-        "index": "12345",
-        "meter_serial": f"M{world.police(k)}",
-        "breaker_removed": True,
-    }
-    values.update(changes)
-    return CriEntry(**values)
+    entry = CriEntry(
+        number=world.number(k),
+        visit_on=VISIT,
+        visit_time="09:30",
+        done=True,
+        agent="A001",
+        index="12345",
+        meter_serial=f"M{world.police(k)}",
+        breaker_removed=True,
+    )
+    return replace(entry, **changes)
 
 
-def not_done(world: CriWorld, k: int, remark: str = "COMPTEUR_INACCESSIBLE", **changes):
-    values = {
-        "number": world.number(k),
-        "visit_on": VISIT,
-        "visit_time": "10:00",
-        "done": False,
-        "agent": "A001",
-        "remarks": (remark,),
-    }
-    values.update(changes)
-    return CriEntry(**values)
+def not_done(
+    world: CriWorld, k: int, remark: str = "COMPTEUR_INACCESSIBLE", **changes: Any
+) -> CriEntry:
+    entry = CriEntry(
+        number=world.number(k),
+        visit_on=VISIT,
+        visit_time="10:00",
+        done=False,
+        agent="A001",
+        remarks=(remark,),
+    )
+    return replace(entry, **changes)
