@@ -31,6 +31,9 @@ class Change(Flag):
     PLANS = auto()
     #: step 4: orders given to agents, moved, taken back, recalls, route sheets
     DISPATCH = auto()
+    #: step 6: CRIs entered (orders executed or back to dispatch), countersigned
+    #: (contracts terminated)
+    CRI = auto()
 
     NOTHING = 0
-    ALL = EXPORT | RUNS | REVIEW | LISTS | EDITION | LETTERS | PEOPLE | PLANS | DISPATCH
+    ALL = EXPORT | RUNS | REVIEW | LISTS | EDITION | LETTERS | PEOPLE | PLANS | DISPATCH | CRI

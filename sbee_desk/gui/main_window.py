@@ -35,6 +35,7 @@ from sbee_desk.gui.pages.archive_page import ArchivePage
 from sbee_desk.gui.pages.audit_page import AuditLogPage
 from sbee_desk.gui.pages.base import Page
 from sbee_desk.gui.pages.coming_soon import ComingSoonPage, Link
+from sbee_desk.gui.pages.cri_page import CriPage
 from sbee_desk.gui.pages.data_page import DataPage
 from sbee_desk.gui.pages.dispatch_page import DispatchPage
 from sbee_desk.gui.pages.letters_page import LettersPage
@@ -141,6 +142,8 @@ class MainWindow(QMainWindow):
         ]
         for page in coming_soon[:-1]:
             self._add_page(page)
+        self.cri_page = CriPage(self.ctx, self)
+        self._add_page(self.cri_page)
         self._add_section(tr("SUIVI ET ADMINISTRATION"))
         self._add_page(coming_soon[-1])  # the dashboard
         self.archive_page = ArchivePage(self.ctx, self)
@@ -437,21 +440,6 @@ def _coming_soon_steps() -> list[tuple[str, int | None, str, str, str, list[Link
             [
                 (edition, tr("Voir les ordres de dépose imprimés et à qui ils ont été remis.")),
                 (settings, tr("Voir le personnel : magasiniers.")),
-                (audit, tr("Retrouver ce qui a été fait sur chaque ordre, par qui et quand.")),
-            ],
-        ),
-        (
-            "cri",
-            6,
-            tr("CRI"),
-            tr("6. Comptes-rendus d'intervention (CRI)"),
-            tr(
-                "Permettra de saisir les comptes-rendus d'intervention à partir des ordres "
-                "papier et de les contre-signer : la résiliation devient alors effective."
-            ),
-            [
-                (edition, tr("Voir les ordres remis sur le terrain ; réimprimer un ordre.")),
-                (archive, tr("Rouvrir la liste de contrôle (DIG/DAI) de chaque bordereau.")),
                 (audit, tr("Retrouver ce qui a été fait sur chaque ordre, par qui et quand.")),
             ],
         ),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import and_, exists, select
+from sqlalchemy import and_, exists, func, select
 
 from sbee_desk.db.models import (
     Contract,
@@ -176,3 +176,16 @@ def list_pending(uow: UnitOfWork) -> list[PendingCri]:
     """:func:`pending` in its own unit of work (the countersign list, ``cri list``)."""
     with uow:
         return pending(uow)
+
+
+def count_to_enter(uow: UnitOfWork) -> int:
+    """Orders in an agent's hands (REPARTI): their CRI is to come (the page's badge)."""
+    with uow:
+        return int(
+            uow.session.scalar(
+                select(func.count())
+                .select_from(WorkOrder)
+                .where(WorkOrder.status == OrderStatus.REPARTI.value)
+            )
+            or 0
+        )
