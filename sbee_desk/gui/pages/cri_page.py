@@ -84,7 +84,7 @@ def parse_day(text: str) -> dt.date | None:
 class CriPage(Page):
     key = "cri"
     number = 6
-    depends_on = Change.EXPORT | Change.EDITION | Change.DISPATCH | Change.CRI | Change.PEOPLE
+    depends_on = Change.EXPORT | Change.DISPATCH | Change.CRI
     view: CriView
 
     #: the lists were read and are shown
@@ -368,7 +368,8 @@ class CriPage(Page):
         view.number_edit.clear()
         view.focus_number()
         self.saved.emit(result)
-        self.data_changed.emit(Change.CRI)
+        # the orders' statuses change too: the Répartition page shows them
+        self.data_changed.emit(Change.CRI | Change.DISPATCH)
         self.refresh()
 
     def _show_refusal(self, message: str, field: str | None) -> None:
@@ -497,7 +498,8 @@ class CriPage(Page):
             ),
         )
         self.countersigned.emit(result)
-        self.data_changed.emit(Change.CRI)
+        # the orders' statuses change too: the Répartition page shows them
+        self.data_changed.emit(Change.CRI | Change.DISPATCH)
         self.refresh()
 
     def _sign_refusal(self, message: str, field: str | None) -> None:
