@@ -298,3 +298,34 @@ def test_countersign_many_at_once_is_all_or_nothing(db, world) -> None:
     world.store_return(2)
     result = countersign(db.uow(), CHEF, [world.number(k) for k in range(3)])
     assert len(result.terminated) == 3 and list_pending(db.uow()) == []
+
+
+def test_contract_card_tells_the_whole_story(db, world) -> None:
+    from sbee_desk.services.contract_card import contract_card
+    from sbee_desk.wording.contract_card import event_words
+
+    card = contract_card(db.uow(), CHEF, world.police(0))
+    assert (card.status, card.terminated_on, card.termination_cause) == ("SUSPENDU", None, None)
+    enter_cri(db.uow(), AGENT, done(world, 0))
+    world.store_return(0)
+    countersign(db.uow(), CHEF, [world.number(0)])
+    card = contract_card(db.uow(), CHEF, world.police(0))
+    assert (card.status, card.terminated_on, card.termination_cause) == (
+        "RESILIE", VISIT, "IMPAYES"
+    )  # fmt: skip
+    kinds = [e.kind for e in card.events]
+    assert kinds.index("suspension") < kinds.index("dispatch") < kinds.index("termination")
+    words = [event_words(e.kind, e.facts) for e in card.events]
+    assert f"CRI de l'ordre n° {world.number(0)} : visite à 09h30 par l'agent A001" in " ".join(
+        words
+    )
+    # terminated in the export: no cause known, never terminated again
+    with db.uow() as uow:
+        uow.session.get_one(Contract, world.police(1)).terminated_on = dt.date(2026, 12, 1)
+        uow.commit()
+    card = contract_card(db.uow(), CHEF, world.police(1))
+    assert (card.status, card.termination_cause) == ("RESILIE", None)
+    assert "Contrat résilié (date de la gestion clientèle)" in [
+        event_words(e.kind, e.facts) for e in card.events
+    ]
+    refused("CONTRACT_UNKNOWN", contract_card, db.uow(), CHEF, "NOPE")
