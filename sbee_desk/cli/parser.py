@@ -24,6 +24,7 @@ from sbee_desk.cli.admin import (
     cmd_user_unlock,
 )
 from sbee_desk.cli.common import EXIT_BAD_INPUT, cmd_gui
+from sbee_desk.cli.cri import add_parsers as add_cri_parsers
 from sbee_desk.cli.data import cmd_demo, cmd_import
 from sbee_desk.cli.dispatch import add_parsers as add_dispatch_parsers
 from sbee_desk.cli.edition import KINDS, cmd_edition, cmd_handover, cmd_print
@@ -371,6 +372,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_letters_commands(sub, common, _Parser)
     add_dispatch_parsers(sub, common, _Parser)
     add_store_parsers(sub, common)
+    add_cri_parsers(sub, common, _Parser)
 
     user = sub.add_parser("user", help="utilisateurs (qui se connectent)")
     user_sub = user.add_subparsers(dest="user_command", metavar="ACTION", parser_class=_Parser)

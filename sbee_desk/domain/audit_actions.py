@@ -71,6 +71,10 @@ class AuditAction(StrEnum):
     # step 5: retour magasin (#15)
     STORE_RETURN = "store.return"
     STORE_SHEET_PRINT = "store.sheet_print"
+    # step 6: the CRI, the chef's countersign, the contract terminated (#15)
+    CRI_ENTER = "cri.enter"
+    CRI_COUNTERSIGN = "cri.countersign"
+    CONTRACT_TERMINATE = "contract.terminate"
     # the demonstration agency (scripts/demo)
     DEMO_AGENCY = "demo.agency"
     DEMO_LETTER = "demo.letter"

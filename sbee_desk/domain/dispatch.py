@@ -52,6 +52,8 @@ class AssignmentEnd(StrEnum):
     REASSIGNED = "REASSIGNED"  # moved to another agent or another day
     UNASSIGNED = "UNASSIGNED"  # taken back: the order waits for an agent again
     RECALLED = "RECALLED"  # cancelled in the field (R7): the agent was called back
+    VISITED = "VISITED"  # its CRI « exécuté » was entered (step 6)
+    NOT_DONE = "NOT_DONE"  # its CRI « non exécuté » was entered: back to dispatch (step 6)
 
 
 class Unplaced(StrEnum):

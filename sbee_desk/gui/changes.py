@@ -33,6 +33,11 @@ class Change(Flag):
     DISPATCH = auto()
     #: step 5: store returns and stock sheets
     STORE = auto()
+    #: step 6: CRIs entered (orders executed or back to dispatch), countersigned
+    #: (contracts terminated)
+    CRI = auto()
 
     NOTHING = 0
-    ALL = EXPORT | RUNS | REVIEW | LISTS | EDITION | LETTERS | PEOPLE | PLANS | DISPATCH | STORE
+    ALL = (
+        EXPORT | RUNS | REVIEW | LISTS | EDITION | LETTERS | PEOPLE | PLANS | DISPATCH | STORE | CRI
+    )

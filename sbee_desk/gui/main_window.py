@@ -35,6 +35,7 @@ from sbee_desk.gui.pages.archive_page import ArchivePage
 from sbee_desk.gui.pages.audit_page import AuditLogPage
 from sbee_desk.gui.pages.base import Page
 from sbee_desk.gui.pages.coming_soon import ComingSoonPage, Link
+from sbee_desk.gui.pages.cri_page import CriPage
 from sbee_desk.gui.pages.data_page import DataPage
 from sbee_desk.gui.pages.dispatch_page import DispatchPage
 from sbee_desk.gui.pages.letters_page import LettersPage
@@ -138,12 +139,12 @@ class MainWindow(QMainWindow):
         self._add_page(self.dispatch_page)
         self.store_page = StorePage(self.ctx, self)
         self._add_page(self.store_page)
+        self.cri_page = CriPage(self.ctx, self)
+        self._add_page(self.cri_page)
         coming_soon = [
             ComingSoonPage(self.ctx, key, number, label, title, purpose, self, links)
             for key, number, label, title, purpose, links in _coming_soon_steps()
         ]
-        for page in coming_soon[:-1]:
-            self._add_page(page)
         self._add_section(tr("SUIVI ET ADMINISTRATION"))
         self._add_page(coming_soon[-1])  # the dashboard
         self.archive_page = ArchivePage(self.ctx, self)
@@ -428,21 +429,6 @@ def _coming_soon_steps() -> list[tuple[str, int | None, str, str, str, list[Link
     edition, selection, archive = "edition", "selection", "archive"
     audit, _settings = "audit", "settings"
     return [
-        (
-            "cri",
-            6,
-            tr("CRI"),
-            tr("6. Comptes-rendus d'intervention (CRI)"),
-            tr(
-                "Permettra de saisir les comptes-rendus d'intervention à partir des ordres "
-                "papier et de les contre-signer : la résiliation devient alors effective."
-            ),
-            [
-                (edition, tr("Voir les ordres remis sur le terrain ; réimprimer un ordre.")),
-                (archive, tr("Rouvrir la liste de contrôle (DIG/DAI) de chaque bordereau.")),
-                (audit, tr("Retrouver ce qui a été fait sur chaque ordre, par qui et quand.")),
-            ],
-        ),
         (
             "dashboard",
             None,

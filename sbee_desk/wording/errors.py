@@ -16,11 +16,13 @@ from sbee_desk.wording.formats import agree, plural
 from sbee_desk.wording.labels import (
     ACTION_LABELS,
     CATEGORY_LABELS,
+    CRI_FIELD_LABELS,
     EMPTY_LIST_LABELS,
     IMPORT_ROW_NOUNS,
     ORDER_STATUS_LABELS,
     PLAN_FIELD_LABELS,
     RECIPIENT_LABELS,
+    REMARK_LABELS,
     SETTING_LABELS,
     STAFF_ROLE_LABELS,
     STORE_FIELD_LABELS,
@@ -563,6 +565,137 @@ MESSAGES: dict[str, Template] = {
     "STORE_SHEET_NOT_FOUND": "Fiche de mouvement de stock « {sheet} » inconnue.",
     "STORE_DELAY_NEGATIVE": (
         "Délai avant « matériel non retourné » : {value} est négatif. Rien n'a été modifié."
+    ),
+    # ------------------------------------------- step 6: the CRI and its countersign (#15)
+    "CRI_BAD_NUMBER": (
+        "N° d'ordre « {raw} » illisible : tapez ou scannez les 8 chiffres imprimés sur l'ordre."
+    ),
+    "CRI_UNKNOWN_ORDER": "Ordre n° {number} : aucun ordre sous ce numéro. Rien n'a été enregistré.",
+    "CRI_ORDER_CANCELLED": lambda d: (
+        f"Ordre n° {d['number']} annulé"
+        + (f" le {d['on']:%d/%m/%Y}" if d["on"] else "")
+        + (f" ({d['reason']})" if d["reason"] else "")
+        + " : pas de CRI sur un ordre annulé. Rien n'a été enregistré."
+    ),
+    "CRI_ORDER_NOT_DISPATCHED": lambda d: (
+        f"Ordre n° {d['number']} {ORDER_STATUS_LABELS[d['status']]} : un CRI se saisit sur "
+        "un ordre réparti à un agent. Répartissez-le d'abord. Rien n'a été enregistré."
+    ),
+    "CRI_ALREADY_ENTERED": lambda d: (
+        f"Ordre n° {d['number']} : son CRI est déjà saisi (ordre "
+        f"{ORDER_STATUS_LABELS[d['status']]}). Un nouveau CRI suit une nouvelle répartition. "
+        "Rien n'a été enregistré."
+    ),
+    "CRI_VISIT_IN_FUTURE": (
+        "Ordre n° {number}, date de la visite : le {on:%d/%m/%Y} est à venir (nous sommes "
+        "le {today:%d/%m/%Y}). Rien n'a été enregistré."
+    ),
+    "CRI_VISIT_BEFORE_DISPATCH": (
+        "Ordre n° {number}, date de la visite : le {on:%d/%m/%Y} précède la visite prévue à "
+        "la répartition ({dispatched:%d/%m/%Y}). Rien n'a été enregistré."
+    ),
+    "CRI_BAD_TIME": (
+        "Ordre n° {number}, heure de la visite : « {raw} » illisible ; écrivez-la HH:MM "
+        "(par exemple 09:45). Rien n'a été enregistré."
+    ),
+    "CRI_UNKNOWN_AGENT": (
+        "Ordre n° {number}, agent : matricule « {matricule} » inconnu du registre du "
+        "personnel. Rien n'a été enregistré."
+    ),
+    "CRI_NOT_A_FIELD_AGENT": lambda d: (
+        f"Ordre n° {d['number']}, agent : {d['name']} ({d['matricule']}) est "
+        f"{str(STAFF_ROLE_LABELS.get(d['role'], d['role'])).lower()}, pas un agent de "
+        "terrain. Rien n'a été enregistré."
+    ),
+    "CRI_INDEX_NOT_NUMBER": (
+        "Ordre n° {number}, index relevé : « {raw} » n'est pas un nombre (chiffres seulement). "
+        "Rien n'a été enregistré."
+    ),
+    "CRI_INDEX_REQUIRED": (
+        "Ordre n° {number}, index relevé : obligatoire quand l'intervention est effectuée. "
+        "Rien n'a été enregistré."
+    ),
+    "CRI_METER_REQUIRED": (
+        "Ordre n° {number}, n° de compteur trouvé : obligatoire quand l'intervention est "
+        "effectuée. Rien n'a été enregistré."
+    ),
+    "CRI_MISMATCH_NOTE_REQUIRED": lambda d: (
+        f"Ordre n° {d['number']} : compteur trouvé « {d['found']} », le contrat indique "
+        f"« {d['expected']} ». Expliquez l'écart. Rien n'a été enregistré."
+    ),
+    "CRI_METER_NOT_REMOVED": (
+        "Ordre n° {number}, compteur déposé : un ordre de dépose exécuté dépose le compteur. "
+        "Cochez-le, ou saisissez l'intervention « non exécutée ». Rien n'a été enregistré."
+    ),
+    "CRI_REMOVAL_ON_INDEX_CHECK": (
+        "Ordre n° {number}, compteur déposé : un ordre de contrôle d'index (MT) ne dépose ni "
+        "compteur ni disjoncteur. Rien n'a été enregistré."
+    ),
+    "CRI_REMOVED_BUT_NOT_DONE": (
+        "Ordre n° {number}, compteur déposé : une intervention non exécutée ne dépose rien. "
+        "Rien n'a été enregistré."
+    ),
+    "CRI_UNKNOWN_REMARK": lambda d: (
+        f"Ordre n° {d['number']}, remarques : « {d['code']} » inconnue ; remarques : "
+        + ", ".join(f"{c} ({REMARK_LABELS[c]})" for c in d["known"])
+        + ". Rien n'a été enregistré."
+    ),
+    "CRI_NOT_DONE_REMARK_REQUIRED": (
+        "Ordre n° {number}, remarques : dites pourquoi l'intervention n'a pas été effectuée "
+        "(compteur inaccessible, refus d'accès…). Rien n'a été enregistré."
+    ),
+    "CRI_OTHER_NEEDS_NOTE": (
+        "Ordre n° {number}, note : la remarque « autre » se précise dans la note. "
+        "Rien n'a été enregistré."
+    ),
+    "CRI_TEXT_TOO_LONG": lambda d: (
+        f"Ordre n° {d['number']}, {CRI_FIELD_LABELS[d['field']]} : trop long "
+        f"({d['limit']} caractères au plus). Rien n'a été enregistré."
+    ),
+    "CRI_CHANGED_ELSEWHERE": (
+        "Ordre n° {number} : il vient d'être modifié sur un autre poste. Rien n'a été "
+        "enregistré : rouvrez-le."
+    ),
+    "CRI_NONE_CHOSEN": "Aucun CRI indiqué.",
+    "CRI_NOTHING_TO_COUNTERSIGN": lambda d: (
+        f"Ordre n° {d['number']} {ORDER_STATUS_LABELS[d['status']]} : aucun CRI exécuté à "
+        "contresigner. Rien n'a été enregistré."
+    ),
+    "CRI_ALREADY_COUNTERSIGNED": lambda d: (
+        f"Ordre n° {d['number']} : son CRI est déjà contresigné"
+        + (f" par « {d['by']} »" if d["by"] else "")
+        + " et le contrat résilié (une seule fois). Rien n'a été enregistré."
+    ),
+    "CRI_SELF_COUNTERSIGN": (
+        "Ordre n° {number} : « {login} » a saisi ce CRI et ne peut pas le contresigner "
+        "(séparation des tâches). Un autre chef doit le contresigner. Rien n'a été enregistré."
+    ),
+    "CRI_WINDOW_OVERRIDE_REQUIRED": lambda d: (
+        "Visite hors de l'horaire 08h00–14h30 (R9) : "
+        + ", ".join(f"ordre n° {n} à {t.replace(':', 'h')}" for n, t in d["orders"][:10])
+        + ("…" if len(d["orders"]) > 10 else "")
+        + ". Contresignez avec le motif de la dérogation (--override-window MOTIF). "
+        "Rien n'a été enregistré."
+    ),
+    "CRI_STORE_RETURN_REQUIRED": lambda d: (
+        f"Ordre n° {_numbers(d['numbers'], 10)} : compteur déposé mais retour magasin non "
+        "enregistré (R10). Enregistrez le retour magasin, ou contresignez avec un motif "
+        "(--override-store MOTIF). Rien n'a été enregistré."
+    ),
+    "CRI_CONTRACT_ALREADY_TERMINATED": lambda d: (
+        f"Ordre n° {d['number']} : le contrat {d['police']} est déjà résilié"
+        + (f" (le {d['on']:%d/%m/%Y})" if d["on"] else "")
+        + " ; il ne se résilie qu'une fois (R13). Rien n'a été enregistré."
+    ),
+    "CONTRACT_UNKNOWN": "Police « {police} » : aucun contrat sous ce numéro.",
+    "CRI_NOT_CURRENT_SUSPENSION": lambda d: (
+        f"Ordre n° {d['number']} : le contrat {d['police']} "
+        + (
+            f"a été rétabli le {d['restored_on']:%d/%m/%Y}"
+            if d["restored_on"]
+            else "a une interruption plus récente que celle de cet ordre"
+        )
+        + " ; il ne peut pas être résilié par cet ordre (R1, R7). Rien n'a été enregistré."
     ),
     # ----------------------------------------------------------------- import: a run
     "IMPORT_FAILED": lambda d: (

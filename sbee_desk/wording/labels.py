@@ -133,6 +133,9 @@ AUDIT_ACTION_LABELS: dict[AuditAction, str] = {
     AuditAction.SETTING_UPDATE: "Paramètres de l'agence modifiés",
     AuditAction.STORE_RETURN: "Matériel retourné au magasin",
     AuditAction.STORE_SHEET_PRINT: "Fiche de mouvement de stock produite",
+    AuditAction.CRI_ENTER: "CRI saisi",
+    AuditAction.CRI_COUNTERSIGN: "CRI contresigné par le chef",
+    AuditAction.CONTRACT_TERMINATE: "Contrat résilié",
     AuditAction.DEMO_AGENCY: "Démonstration : agence",
     AuditAction.DEMO_LETTER: "Démonstration : lettre de relance",
     AuditAction.DEMO_DEROGATION: "Démonstration : dérogation DG",
@@ -235,4 +238,51 @@ STORE_FIELD_LABELS: dict[str, str] = {
     "breaker": "n° de disjoncteur",
     "note": "explication de l'écart",
     "sheet": "n° de fiche de mouvement de stock",
+}
+
+# ------------------------------------------------ step 6: the CRI and its countersign (#15)
+#: the paper CRI's tick boxes (domain.cri.RemarkCode: a StrEnum, so its members key this)
+REMARK_LABELS: dict[str, str] = {
+    "PANNEAU_POURRI": "panneau pourri",
+    "PDL_DEJA_RESILIE": "PdL déjà résilié",
+    "COMPTEUR_INACCESSIBLE": "compteur inaccessible",
+    "REFUS_ACCES": "refus d'accès",
+    "CLIENT_A_PAYE": "client a payé",
+    "AUTRE": "autre",
+}
+#: the CRI form's fields, as a refusal names them (services.cri.CriError.field)
+CRI_FIELD_LABELS: dict[str, str] = {
+    "number": "n° d'ordre",
+    "visit_on": "date de la visite",
+    "visit_time": "heure de la visite",
+    "done": "intervention effectuée",
+    "agent": "agent",
+    "index": "index relevé",
+    "meter_serial": "n° de compteur trouvé",
+    "mismatch_note": "explication de l'écart de compteur",
+    "meter_removed": "compteur déposé",
+    "breaker_removed": "disjoncteur déposé",
+    "remarks": "remarques",
+    "note": "note",
+    "override_window": "motif de dérogation à l'horaire (R9)",
+    "override_store": "motif sans retour magasin",
+}
+#: a CRI's flags for the chef (services.cri.PendingCri)
+CRI_FLAG_LABELS: dict[str, str] = {
+    "outside_window": "hors horaire 08h00–14h30 (R9)",
+    "serial_mismatch": "compteur différent du contrat",
+    "no_store_return": "pas encore de retour magasin",
+}
+#: a contract's status (services.contract_card)
+CONTRACT_STATUS_LABELS: dict[str, str] = {
+    "ACTIF": "actif",
+    "SUSPENDU": "suspendu",
+    "RESILIE": "résilié",
+}
+#: the cause of a termination (contract_termination.cause)
+TERMINATION_CAUSE_LABELS: dict[str, str] = {
+    "IMPAYES": "impayés (résiliation d'office)",
+    "FRAUDE": "fraude",
+    "CONDITIONS": "non-respect des conditions d'abonnement",
+    "AUTRE": "autre cause",
 }

@@ -6,6 +6,7 @@ too, and naming a page of events reads the database set-based."""
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -36,6 +37,7 @@ from sbee_desk.services.authz import PermissionDenied
 from sbee_desk.services.backup import set_settings, take_backup
 from sbee_desk.services.backup_restore import inspect_backup, restore
 from sbee_desk.services.classeur import archive_register, save_copy
+from sbee_desk.services.cri import CriEntry, countersign, enter_cri, find_order
 from sbee_desk.services.dispatch import (
     assign,
     close_order,
@@ -262,7 +264,31 @@ def a_day_of_dispatch(db: Database) -> dict[str, int]:
         uow.commit()
     close_order(db.uow(), CHEF, [rows["PB3"].id], "compteur introuvable", TODAY)
     route_sheets(db.uow(), CHEF, visit)
+    a_day_of_cri(db, rows["PB1"].number, visit)
     return {police: row.id for police, row in rows.items()}
+
+
+def a_day_of_cri(db: Database, number: str, visit: dt.date) -> None:
+    """Step 6 (#15): a CRI entered with a meter that differs, countersigned without its
+    store return (an override): the contract is terminated."""
+    with db.uow() as uow:
+        add_user(uow.session, "controle", Role.AGENT_CONTROLE)
+        uow.commit()
+    order = find_order(db.uow(), number)
+    with patch("sbee_desk.services.cri.entry.today", lambda: visit):
+        enter_cri(
+            db.uow(),
+            Actor("controle"),
+            CriEntry(
+                number=number, visit_on=visit, visit_time="15:05", done=True,
+                agent=order.agent_matricule or "", index="4521", meter_serial="AUTRE-1",
+                mismatch_note="compteur remplacé", breaker_removed=True,
+                remarks=("PANNEAU_POURRI",),
+            ),
+        )  # fmt: skip
+    countersign(
+        db.uow(), CHEF, [number], override_window="visite tardive", override_store="magasin fermé"
+    )
 
 
 def _entries(db: Database) -> list[al.AuditEntry]:
