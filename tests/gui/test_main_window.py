@@ -72,9 +72,9 @@ def test_demo_database_opens_on_selection(
     assert window.import_label.text().startswith("Dernier import : ")
     latest = page.runs[0]
     assert f"({latest.candidate_count:,})".replace(",", "\u202f") in window.nav_text("selection")
-    dispatch = window.pages["dispatch"].view
-    assert isinstance(dispatch, ComingSoonView)
-    assert "Étape pas encore construite" in dispatch.notice.text()
+    dashboard = window.pages["dashboard"].view  # the one step not built yet
+    assert isinstance(dashboard, ComingSoonView)
+    assert "Étape pas encore construite" in dashboard.notice.text()
 
 
 def test_actions_follow_the_roles_of_who_signed_in(

@@ -203,23 +203,6 @@ def a_day_of_work(db: Database, folder: Path) -> None:
     record_recall(db.uow(), CHEF, [dispatched["PB2"]], "appelé à 10 h")
     a_day_at_the_store(db, dispatched["PB1"])
 
-
-def a_day_at_the_store(db: Database, order_id: int) -> None:
-    """Step 5 (#15): a magasinier, a removal back at the store with a serial that
-    differs, its stock sheet's PDF, the store settings."""
-    from sbee_desk.services.store import record_return, set_store_settings, sheet_pdf
-
-    create_user(db.uow(), ADMIN, "magasin", "Kossi Zinsou", [Role.MAGASINIER], PASSWORD)
-    save_staff(db.uow(), ADMIN, "MAG-01", "Kossi Zinsou", "MAGASINIER", [], True)
-    store = Actor("magasin", frozenset({Role.MAGASINIER}))
-    back = D(2026, 11, 23)  # the day of the visit
-    with patch("sbee_desk.services.store.record.today", lambda: back):
-        row = record_return(
-            db.uow(), store, str(order_id), back, keeper="MAG-01", meter="X-1", note="plaque"
-        )
-    sheet_pdf(db.uow(), store, row.sheet_number)
-    set_store_settings(db.uow(), ADMIN, return_delay_days=3)
-
     # the backups (#17): settings changed, the base restored from a backup
     set_settings(db.uow(), ADMIN, folder=str(folder / "sauvegardes"), keep_days=20)
     if db.engine.dialect.name == "sqlite":
@@ -240,6 +223,23 @@ def a_day_at_the_store(db: Database, order_id: int) -> None:
                 },
             )
             uow.commit()
+
+
+def a_day_at_the_store(db: Database, order_id: int) -> None:
+    """Step 5 (#15): a magasinier, a removal back at the store with a serial that
+    differs, its stock sheet's PDF, the store settings."""
+    from sbee_desk.services.store import record_return, set_store_settings, sheet_pdf
+
+    create_user(db.uow(), ADMIN, "magasin", "Kossi Zinsou", [Role.MAGASINIER], PASSWORD)
+    save_staff(db.uow(), ADMIN, "MAG-01", "Kossi Zinsou", "MAGASINIER", [], True)
+    store = Actor("magasin", frozenset({Role.MAGASINIER}))
+    back = D(2026, 11, 23)  # the day of the visit
+    with patch("sbee_desk.services.store.record.today", lambda: back):
+        row = record_return(
+            db.uow(), store, str(order_id), back, keeper="MAG-01", meter="X-1", note="plaque"
+        )
+    sheet_pdf(db.uow(), store, row.sheet_number)
+    set_store_settings(db.uow(), ADMIN, return_delay_days=3)
 
 
 def a_day_of_dispatch(db: Database) -> dict[str, int]:

@@ -166,7 +166,13 @@ class CriPage(Page):
         flagged = sum(1 for c in data.pending if c.flagged)
         view.pending_label.setText(
             plural(len(data.pending), self.tr("CRI à contresigner"), self.tr("CRI à contresigner"))
-            + (self.tr(", dont {n} signalé(s)").format(n=flagged) if flagged else "")
+            + (
+                self.tr(", dont {n}").format(
+                    n=plural(flagged, self.tr("signalé"), self.tr("signalés"))
+                )
+                if flagged
+                else ""
+            )
         )
         view.status_label.setText(
             self.tr("{orders} chez les agents : leur CRI est à saisir.").format(

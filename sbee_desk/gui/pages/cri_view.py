@@ -117,14 +117,15 @@ class CriView(PageView):
         self.breaker_removed_check = QCheckBox(self.tr("Disjoncteur déposé"))
         self.breaker_removed_check.setObjectName("breakerRemoved")
         self.remark_checks: dict[str, QCheckBox] = {}
-        remarks = QHBoxLayout()
-        remarks.setSpacing(12)
-        for code in RemarkCode:
+        # the paper's tick boxes, three a row (the page fits a window of 1100 px)
+        remarks = QGridLayout()
+        remarks.setHorizontalSpacing(12)
+        for n, code in enumerate(RemarkCode):
             box = QCheckBox(REMARK_LABELS[code])
             box.setObjectName(f"remark_{code.value}")
             self.remark_checks[code.value] = box
-            remarks.addWidget(box)
-        remarks.addStretch(1)
+            remarks.addWidget(box, n // 3, n % 3)
+        remarks.setColumnStretch(3, 1)
         self.note_edit = line("note", 300, self.tr("précision (obligatoire avec « autre »)"))
 
         rows: list[tuple[str, list[QWidget]]] = [

@@ -95,7 +95,7 @@ class StoreView(PageView):
         self.sheet_edit = QLineEdit()
         self.sheet_edit.setObjectName("stockSheet")
         self.sheet_edit.setMaxLength(32)
-        self.sheet_edit.setMinimumWidth(170)
+        self.sheet_edit.setMinimumWidth(160)
         self.new_sheet_button = QPushButton(self.tr("Nouvelle fiche"))
         self.new_sheet_button.setObjectName("newSheet")
         self.date_edit = QDateEdit()
@@ -105,11 +105,11 @@ class StoreView(PageView):
         self.date_edit.setDate(QDate.currentDate())
         self.keeper_combo = QComboBox()
         self.keeper_combo.setObjectName("keeper")
-        self.keeper_combo.setMinimumContentsLength(20)
+        self.keeper_combo.setMinimumContentsLength(14)
         self.keeper_combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
-        self.save_button = QPushButton(self.tr("Enregistrer le retour (Entrée)"))
+        self.save_button = QPushButton(self.tr("Enregistrer (Entrée)"))
         self.save_button.setObjectName("primary")
 
         first: tuple[tuple[str, QWidget], ...] = (
@@ -127,7 +127,7 @@ class StoreView(PageView):
         grid.addWidget(note_label, 0, 3, 1, 2)
         grid.addWidget(self.note_edit, 1, 3, 1, 2)
         second: tuple[tuple[str, QWidget], ...] = (
-            (self.tr("&Fiche de mouvement de stock :"), self.sheet_edit),
+            (self.tr("&Fiche de stock :"), self.sheet_edit),
             (self.tr("Reçu &le :"), self.date_edit),
             (self.tr("&Magasinier :"), self.keeper_combo),
         )
