@@ -117,7 +117,8 @@ def run_edition(
     workers = (os.cpu_count() or 1) if workers is None else max(0, workers)
     with uow:
         require(uow, actor, Action.EDITION)
-    backup.backup_quietly(uow.engine, backup.BackupReason.EDITION)  # #17: before each run
+    if not uow.in_outer_transaction:  # inside the demo's transaction: nothing to keep yet
+        backup.backup_quietly(uow.engine, backup.BackupReason.EDITION)  # #17: before each run
     texts = _texts()
     if out_dir is not None:
         prepare_out(out_dir)
