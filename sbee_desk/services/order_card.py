@@ -27,7 +27,7 @@ from sbee_desk.db.models import (
     WorkOrder,
 )
 from sbee_desk.db.uow import UnitOfWork
-from sbee_desk.documents.audit_export import AuditRow
+from sbee_desk.documents.audit_export import AuditRow as AuditRow
 from sbee_desk.domain.audit_actions import AuditAction
 from sbee_desk.domain.permissions import Action
 from sbee_desk.services.actor import Actor
@@ -36,6 +36,11 @@ from sbee_desk.services.audit_log_model import AuditEntry, aware
 from sbee_desk.services.authz import require
 from sbee_desk.services.edition.model import document_number
 from sbee_desk.services.errors import ServiceError
+
+
+class OrderCardError(ServiceError):
+    """The order's card refused: not a number, or no order under it."""
+
 
 #: the printed number of an order: its id on eight digits (edition.model.document_number)
 NUMBER_DIGITS = 8
@@ -133,7 +138,7 @@ def order_id_of(number: str) -> int:
     refused (French) when it is not a number."""
     text = number.strip()
     if not text.isdigit() or not text.isascii() or len(text) > NUMBER_DIGITS:
-        raise ServiceError("ORDER_CARD_BAD_NUMBER", number=text)
+        raise OrderCardError("ORDER_CARD_BAD_NUMBER", number=text)
     return int(text)
 
 
@@ -145,7 +150,7 @@ def order_card(uow: UnitOfWork, actor: Actor, number: str) -> OrderCard:
         s = uow.session
         order = s.get(WorkOrder, order_id)
         if order is None:
-            raise ServiceError("ORDER_CARD_UNKNOWN", number=document_number(order_id))
+            raise OrderCardError("ORDER_CARD_UNKNOWN", number=document_number(order_id))
         contract = s.get_one(Contract, order.police)
         customer = s.get_one(Customer, contract.customer_code)
         staff = {m.id: m for m in s.scalars(select(StaffMember))}

@@ -23,11 +23,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sbee_desk.documents.audit_export import AuditRow
 from sbee_desk.gui.formatting import format_date, format_datetime, plural
 from sbee_desk.gui.models.base import Column, RowTableModel
 from sbee_desk.gui.widgets import DataTable
 from sbee_desk.services.order_card import (
+    AuditRow,
     CardAssignment,
     CardDocument,
     CardReport,
