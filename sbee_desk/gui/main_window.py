@@ -15,6 +15,7 @@ from PySide6.QtGui import QBrush, QCloseEvent, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
@@ -25,8 +26,10 @@ from PySide6.QtWidgets import (
 
 from sbee_desk.db.database import Database
 from sbee_desk.domain.permissions import Role
+from sbee_desk.gui import errors
 from sbee_desk.gui.changes import Change
 from sbee_desk.gui.context import AppContext
+from sbee_desk.gui.dialogs.order_card import OrderCardDialog
 from sbee_desk.gui.errors import UserError
 from sbee_desk.gui.first_start import FirstStartChoice, FirstStartDialog
 from sbee_desk.gui.formatting import database_label, format_count, format_datetime
@@ -49,6 +52,7 @@ from sbee_desk.gui.style import NAV_WIDTH, STYLESHEET
 from sbee_desk.gui.tasks import TaskContext, TaskRunner
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.demo import DemoResult, load_demo
+from sbee_desk.services.order_card import OrderCard, order_card
 from sbee_desk.services.selection import ImportInfo, last_import, list_agencies
 from sbee_desk.services.users import DEMO_PASSWORD, DEMO_USERS, user_count
 from sbee_desk.wording.labels import ROLE_LABELS
@@ -106,6 +110,7 @@ class MainWindow(QMainWindow):
         self.ctx.ask_for_actor = self._ask_for_actor
         self.overview: Overview | None = None
         self.first_start_dialog: FirstStartDialog | None = None
+        self.order_card_dialog: OrderCardDialog | None = None
         self._ready = False
         db_name, db_full = database_label(db)
         # Qt appends the application display name (app.create_application) itself
@@ -169,6 +174,23 @@ class MainWindow(QMainWindow):
         for part in (self.db_label, self.user_label, self.agency_label, self.import_label):
             part.setContentsMargins(8, 0, 8, 0)
             status.addPermanentWidget(part)
+
+        # « N° d'ordre… » (#15 item 5): the order's card from any page — a permanent field
+        # of the status bar (a page's message does not hide it), focused by Ctrl+K; type
+        # or scan the 8 digits + Enter
+        self.order_field = QLineEdit()
+        self.order_field.setObjectName("orderNumberField")
+        self.order_field.setPlaceholderText(tr("N° d'ordre… (Ctrl+K)"))
+        self.order_field.setToolTip(
+            tr("Tapez ou scannez le numéro d'un ordre puis Entrée : sa fiche s'ouvre.")
+        )
+        self.order_field.setMaxLength(20)
+        self.order_field.setFixedWidth(170)
+        self.order_field.returnPressed.connect(self.open_order_card)
+        status.insertPermanentWidget(0, self.order_field)
+        self.order_shortcut = QShortcut(QKeySequence("Ctrl+K"), self)
+        self.order_shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+        self.order_shortcut.activated.connect(self.focus_order_field)
 
         self.set_actor(actor)
         self.quit_shortcut = QShortcut(QKeySequence.StandardKey.Quit, self)
@@ -411,6 +433,44 @@ class MainWindow(QMainWindow):
             action(actor)
 
         open_first_administrator(self.db, self, signed_in)
+
+    # -- the order's card (#15 item 5) ------------------------------------------------
+    def focus_order_field(self) -> None:
+        self.order_field.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.order_field.selectAll()
+
+    def open_order_card(self) -> None:
+        """Read the card of the order typed or scanned in the field, then show it."""
+        number = self.order_field.text().strip()
+        actor = self.ctx.actor
+        if not number or actor is None:
+            return
+
+        def read(ctx: TaskContext) -> OrderCard:
+            return order_card(ctx.uow(), actor, number)
+
+        def refused(exc: BaseException) -> bool:
+            self.order_field.selectAll()  # the next scan replaces the number
+            errors.show_error(self, exc, tr("Fiche de l'ordre"))
+            return True
+
+        self.ctx.tasks.start(
+            read,
+            title=tr("Fiche de l'ordre"),
+            on_success=self._show_order_card,
+            on_error=refused,
+            show_progress=False,
+            key="order_card",
+        )
+
+    def _show_order_card(self, card: OrderCard) -> None:
+        self.order_field.clear()
+        self.order_card_dialog = open_modal(
+            OrderCardDialog(card, self), lambda _closed: self._order_card_closed()
+        )
+
+    def _order_card_closed(self) -> None:
+        self.order_card_dialog = None
 
     # -- closing -----------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:

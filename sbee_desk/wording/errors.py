@@ -697,6 +697,12 @@ MESSAGES: dict[str, Template] = {
         )
         + " ; il ne peut pas être résilié par cet ordre (R1, R7). Rien n'a été enregistré."
     ),
+    # --------------------------------------------- the order's card, by its number (#15)
+    "ORDER_CARD_BAD_NUMBER": (
+        "« {number} » n'est pas un numéro d'ordre : tapez ou scannez les 8 chiffres imprimés "
+        "sur l'ordre."
+    ),
+    "ORDER_CARD_UNKNOWN": "Ordre n° {number} : aucun ordre sous ce numéro.",
     # ----------------------------------------------------------------- import: a run
     "IMPORT_FAILED": lambda d: (
         f"Import refusé : {plural(d['count'], 'problème', 'problèmes')}, rien n'a été écrit."
