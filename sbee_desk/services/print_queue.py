@@ -43,6 +43,7 @@ from sbee_desk.services.edition.presentation import (
     presentation_file_name,
     render_presentation,
 )
+from sbee_desk.services.edition.store_mark import render_store_mark, returned_orders
 from sbee_desk.services.r7 import serialise_with_r7
 
 
@@ -187,7 +188,8 @@ def list_documents(
 
 def document_pdf(uow: UnitOfWork, document_id: int) -> tuple[str, bytes]:
     """(file name, PDF bytes) of one document, for the preview and the printer; a
-    letter to reprint for a new presentation gives that copy, marked (R5)."""
+    letter to reprint for a new presentation gives that copy, marked (R5); an order
+    whose equipment is back at the store, with the store's mention filled in (R10)."""
     with uow:
         row = uow.session.execute(
             select(
@@ -195,6 +197,7 @@ def document_pdf(uow: UnitOfWork, document_id: int) -> tuple[str, bytes]:
             ).where(EditionDocument.id == document_id)
         ).one_or_none()
         pending = pending_presentations(uow, [document_id]) if row is not None else {}
+        returned = returned_orders(uow, [document_id]) if row is not None else {}
     if row is None:
         raise EditionError("DOCUMENT_NOT_FOUND", document_id=document_id)
     if document_id in pending:
@@ -203,6 +206,8 @@ def document_pdf(uow: UnitOfWork, document_id: int) -> tuple[str, bytes]:
             presentation_file_name(row.file_name, presentation.number),
             render_presentation(row.payload or {}, presentation),
         )
+    if document_id in returned:
+        return row.file_name, render_store_mark(row.payload or {}, returned[document_id])
     return row.file_name, row.content
 
 
@@ -221,16 +226,20 @@ def combined_pdf(uow: UnitOfWork, batch_id: int, recipient: Recipient) -> tuple[
         name, content, count = row.file_name, row.content, row.documents
     documents = list_documents(uow, batch_id, recipient)
     live = sum(1 for d in documents if not d.cancelled)
-    # a letter to reprint « 2e présentation » is not in the file as it is: print them
-    # one by one (printable_documents gives that copy)
-    return name, content, live != count or any(d.presentation for d in documents)
+    with uow:
+        returned = returned_orders(uow, (d.id for d in documents if d.kind is DocumentKind.ORDER))
+    # a letter to reprint « 2e présentation », an order back at the store (R10) are not
+    # in the file as they are: print them one by one (printable_documents gives them)
+    stale = live != count or any(d.presentation for d in documents) or bool(returned)
+    return name, content, stale
 
 
 def printable_documents(
     uow: UnitOfWork, batch_id: int, recipient: Recipient | None = None
 ) -> list[tuple[int, str, bytes]]:
     """(id, file name, bytes) of the documents to print, in print order: cancelled ones
-    left out (R7); a letter to reprint for a new presentation as that copy (R5)."""
+    left out (R7); a letter to reprint for a new presentation as that copy (R5); an
+    order whose equipment is back at the store with the store's mention (R10)."""
     rows = [d for d in list_documents(uow, batch_id, recipient) if not d.cancelled]
     out = []
     with uow:
@@ -245,6 +254,7 @@ def printable_documents(
                 )
             }
             pending = pending_presentations(uow, [d.id for d in part if d.presentation])
+            returned = returned_orders(uow, [d.id for d in part if d.kind is DocumentKind.ORDER])
             for d in part:
                 content, payload = contents[d.id]
                 if d.id in pending:
@@ -255,6 +265,10 @@ def printable_documents(
                             presentation_file_name(d.file_name, presentation.number),
                             render_presentation(payload or {}, presentation),
                         )
+                    )
+                elif d.id in returned:
+                    out.append(
+                        (d.id, d.file_name, render_store_mark(payload or {}, returned[d.id]))
                     )
                 else:
                     out.append((d.id, d.file_name, content))

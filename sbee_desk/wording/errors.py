@@ -299,6 +299,11 @@ MESSAGES: dict[str, Template] = {
         "manquantes."
     ),
     "DOCUMENT_NOT_FOUND": "Document n° {document_id} introuvable.",
+    "STORE_REPRINT_UNAVAILABLE": (
+        "Document n° {document_id} : les valeurs de l'ordre n'ont pas été gardées à "
+        "l'édition ; il ne peut pas être réimprimé avec la mention du retour au magasin "
+        "(imprimez l'ordre d'origine)."
+    ),
     "PRESENTATION_UNAVAILABLE": (
         "Document n° {document_id} : les valeurs de la lettre n'ont pas été gardées à "
         "l'édition ; la « 2e présentation » ne peut pas être imprimée (imprimez la "

@@ -47,6 +47,11 @@ class OrderData:
     #: R4 — the DG derogation that allowed terminating an exempt customer, if any
     derogation_reference: str | None = None
     derogation_on: dt.date | None = None
+    #: R10 — on a reprint after the store return: the mention worded (wording/store.py)
+    #: and the stock movement sheet, filled in the store box (never in the payload: the
+    #: stored document stays as edited)
+    store_mention: str | None = None
+    store_sheet: str | None = None
 
     def gaps(self) -> list[str]:
         """What the export did not give (printed as such, reported in the batch summary)."""
@@ -83,6 +88,8 @@ class OrderData:
             p.bordereau_code,
             self.number,
             self.derogation_reference,
+            self.store_mention,
+            self.store_sheet,
             *(i.number for i in p.invoices),
         ]
 

@@ -3,6 +3,8 @@ work to do (R9 window), the CRI to complete, signatures and the store mention (R
 
 from __future__ import annotations
 
+import re
+
 from sbee_desk.documents import pdf as P
 from sbee_desk.documents.amount_words import amount_in_words
 from sbee_desk.documents.barcode import draw_code128, total_modules
@@ -19,6 +21,8 @@ from sbee_desk.documents.orders.texts import OrderTexts
 
 _GRID_ROW = 9.6
 _BARCODE_MODULE = 0.33  # mm: the narrowest bar
+#: the dotted blank of a text to complete by hand
+_DOTS = re.compile(r"\.{3,}")
 
 
 def draw_order(pdf: FormalPDF, data: OrderData, texts: OrderTexts, pages: int | None) -> None:
@@ -87,7 +91,7 @@ def draw_order(pdf: FormalPDF, data: OrderData, texts: OrderTexts, pages: int | 
     y = _debt(pdf, y + 2.5, data, texts)
     y = _work(pdf, y + 2.5, kind, texts)
     y = _cri(pdf, y + 2.5, kind, texts)
-    _signatures(pdf, y + 2.5, kind, texts)
+    _signatures(pdf, y + 2.5, kind, texts, data)
     pdf.set_auto_page_break(True, 20)
     del right
 
@@ -298,7 +302,7 @@ def _cri(pdf: FormalPDF, y: float, kind: str, texts: OrderTexts) -> float:
     return bottom
 
 
-def _signatures(pdf: FormalPDF, y: float, kind: str, texts: OrderTexts) -> None:
+def _signatures(pdf: FormalPDF, y: float, kind: str, texts: OrderTexts, data: OrderData) -> None:
     s, st = texts["signatures"], texts["store"]
     left, right = pdf.l_margin, pdf.w - pdf.r_margin
     height = max(24.0, pdf.content_bottom + 4 - y)
@@ -332,10 +336,17 @@ def _signatures(pdf: FormalPDF, y: float, kind: str, texts: OrderTexts) -> None:
     pdf.text(x + 1.5, y + 4, st["title"])
     pdf.set_font(P.FONT, "", 8)
     line_y = y + 9
-    for line in P.wrap_text(pdf, st["returned"], store_w - 3, 2):
+    returned, sheet = st["returned"], st["sheet"]
+    if data.store_mention:  # a reprint after the store return: the mention filled in
+        pdf.set_font(P.FONT, "B", 8)
+        returned = data.store_mention[:1].upper() + data.store_mention[1:]
+        if data.store_sheet:
+            sheet = _DOTS.sub(lambda _: data.store_sheet or "", sheet, count=1)
+    for line in P.wrap_text(pdf, returned, store_w - 3, 2):
         pdf.text(x + 1.5, line_y, line)
         line_y += 4
-    for line in P.wrap_text(pdf, st["sheet"], store_w - 3, 2):
+    pdf.set_font(P.FONT, "", 8)
+    for line in P.wrap_text(pdf, sheet, store_w - 3, 2):
         pdf.text(x + 1.5, line_y + 1, line)
         line_y += 4
     pdf.set_font(P.FONT, "", 6.5)
