@@ -249,6 +249,32 @@ class Staging:
 
     # -- merge -------------------------------------------------------------------------------
 
+    def keep_terminations(self) -> list[tuple[str, dt.date, dt.date]]:
+        """R11, R13 (#15): a contract terminated by sbee-desk (``contract_termination``)
+        stays terminated whatever a later export says — the gestion clientèle learns it
+        afterwards. Its staged termination date becomes sbee-desk's, so the merge undoes
+        nothing. Returns the suspensions the export now says were restored for such a
+        contract (police, termination, restoration), newly known: to be reported."""
+        contracts = self.tables.get("contrats")
+        if contracts is not None:
+            stg = contracts.staging
+            self._exec(
+                f"UPDATE {stg} SET terminated_on = (SELECT ct.terminated_on FROM "
+                f"contract_termination ct WHERE ct.police = {stg}.police) WHERE EXISTS "
+                f"(SELECT 1 FROM contract_termination ct WHERE ct.police = {stg}.police)"
+            )
+        suspensions = self.tables.get("interruptions")
+        if suspensions is None:
+            return []
+        rows = self._exec(
+            f"SELECT s.police, ct.terminated_on, s.restored_on FROM {suspensions.staging} s "
+            "JOIN contract_termination ct ON ct.police = s.police "
+            "LEFT JOIN suspension t ON t.police = s.police AND t.suspended_on = s.suspended_on "
+            "WHERE s.restored_on IS NOT NULL AND t.restored_on IS NULL "
+            "ORDER BY s.police, s.restored_on"
+        ).all()
+        return [(r[0], _as_date(r[1]), _as_date(r[2])) for r in rows]
+
     def create_agencies_and_zones(self) -> tuple[int, int]:
         """Agencies and zones named by contracts and bordereaux but not yet known."""
         agencies = zones = 0
@@ -336,3 +362,8 @@ class Staging:
                 f"WHERE NOT EXISTS (SELECT 1 FROM {model} t WHERE {self._join(spec, 't')})"
             ).rowcount
         )
+
+
+def _as_date(value: Any) -> dt.date:
+    """A date read back from a staging table (SQLite gives its ISO text)."""
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])

@@ -38,6 +38,7 @@ from sbee_desk.importers.results import (
     ImportProblem,
     TableCounts,
     problem_of,
+    warning_of,
 )
 from sbee_desk.importers.rows import MAX_COLUMNS, Problems, RowPlan
 from sbee_desk.importers.sources import Source, SourceError, TableSource, open_source
@@ -193,6 +194,15 @@ class _Run:
             raise ImportFailed(self.sorted_problems(), total=len(self.problems))
 
         agencies, zones = staging.create_agencies_and_zones()
+        for police, terminated_on, restored_on in staging.keep_terminations():  # R13 (#15)
+            self.warnings.append(
+                warning_of(
+                    "TERMINATED_RESTORED_IN_EXPORT",
+                    police=police,
+                    terminated_on=terminated_on,
+                    restored_on=restored_on,
+                )
+            )
         counts: dict[str, TableCounts] = {}
         for table in self.source.tables:
             self.check_cancel()

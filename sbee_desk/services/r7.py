@@ -139,7 +139,12 @@ def ended_work(
                 wo.c.id,
                 wo.c.police,
                 wo.c.suspension_id,
-            ).where(wo.c.cancelled_on.is_(None), wo.c.created_on <= on)
+            ).where(
+                wo.c.cancelled_on.is_(None),
+                wo.c.created_on <= on,
+                # once executed the meter is off the wall: R7 no longer applies (#15)
+                wo.c.status.not_in(("EXECUTE", "CONTRESIGNE")),
+            )
         )
         .cte("work")
     )

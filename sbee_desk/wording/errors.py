@@ -789,6 +789,11 @@ MESSAGES: dict[str, Template] = {
         "fichier « {name} » illisible ligne {line} : caractère ni UTF-8 ni Windows-1252 "
         "(enregistrez-le en « CSV UTF-8 »)"
     ),
+    "TERMINATED_RESTORED_IN_EXPORT": (
+        "contrat {police} résilié le {terminated_on:%d/%m/%Y} par sbee-desk : l'export "
+        "signale un rétablissement du {restored_on:%d/%m/%Y}. La résiliation est conservée "
+        "(R13) : vérifiez avec la gestion clientèle"
+    ),
     "FILE_READ_AS_CP1252": (
         "{name} : pas en UTF-8, lu en Windows-1252 (l'encodage du « CSV (séparateur : "
         "point-virgule) » d'Excel) : vérifiez les accents"

@@ -329,3 +329,26 @@ def test_contract_card_tells_the_whole_story(db, world) -> None:
         event_words(e.kind, e.facts) for e in card.events
     ]
     refused("CONTRACT_UNKNOWN", contract_card, db.uow(), CHEF, "NOPE")
+
+
+def test_R7_never_cancels_an_order_already_executed_or_countersigned(db, world) -> None:
+    """A restoration learnt after the removal (#15): the executed and the countersigned
+    orders stay as they are (the meter is off the wall); a waiting order is cancelled."""
+    from sbee_desk.services.edition import check_r7
+
+    enter_cri(db.uow(), AGENT, done(world, 0, visit_on=dt.date(2026, 12, 8)))
+    world.store_return(0)
+    countersign(db.uow(), CHEF, [world.number(0)])
+    enter_cri(db.uow(), AGENT, done(world, 1, visit_on=dt.date(2026, 12, 8)))
+    with db.uow() as uow:
+        uow.session.execute(update(Suspension).values(restored_on=dt.date(2026, 12, 8)))
+        uow.commit()
+    check_r7(db.uow(), CHEF, today_=dt.date(2026, 12, 8))
+    assert status(db, world.ids[0]) == "CONTRESIGNE"
+    assert status(db, world.ids[1]) == "EXECUTE"
+    assert status(db, world.ids[2]) == "ANNULE"
+    with db.uow() as uow:
+        kept = uow.session.scalars(
+            select(WorkOrder.cancelled_on).where(WorkOrder.id.in_(world.ids[:2]))
+        ).all()
+        assert kept == [None, None]
