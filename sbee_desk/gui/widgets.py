@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractItemModel, QItemSelectionModel, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QEvent,
+    QItemSelectionModel,
+    QObject,
+    Qt,
+    Signal,
+    SignalInstance,
+)
 from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -17,6 +25,26 @@ from PySide6.QtWidgets import (
 )
 
 from sbee_desk.gui.style import banner_stylesheet
+
+
+class EnterEscapeKeys(QObject):
+    """Keyboard first (ui-guidelines): installed on the fields of an entry, Enter emits
+    ``enter`` (save, or open what the scanner typed) and Esc emits ``escape``. Shared by
+    the scanner pages (Relances, CRI)."""
+
+    def __init__(self, enter: SignalInstance, escape: SignalInstance, parent: QObject) -> None:
+        super().__init__(parent)
+        self._enter, self._escape = enter, escape
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self._enter.emit()
+                return True
+            if event.key() == Qt.Key.Key_Escape:
+                self._escape.emit()
+                return True
+        return False
 
 
 class PageHeader(QWidget):

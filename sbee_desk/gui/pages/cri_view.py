@@ -3,8 +3,8 @@ fields in the order of the paper's CRI box) and the chef's countersign tab."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal, SignalInstance
-from PySide6.QtGui import QKeyEvent, QShowEvent
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -22,26 +22,15 @@ from PySide6.QtWidgets import (
 )
 
 from sbee_desk.domain.cri import RemarkCode
-from sbee_desk.gui.widgets import Banner, DataTable, EmptyState, PageView, row_layout
+from sbee_desk.gui.widgets import (
+    Banner,
+    DataTable,
+    EmptyState,
+    EnterEscapeKeys,
+    PageView,
+    row_layout,
+)
 from sbee_desk.wording.labels import REMARK_LABELS
-
-
-class _Keys(QObject):
-    """Enter in a field of the form saves; Esc cancels (ui-guidelines: keyboard first)."""
-
-    def __init__(self, enter: SignalInstance, escape: SignalInstance, parent: QObject) -> None:
-        super().__init__(parent)
-        self._enter, self._escape = enter, escape
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
-            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-                self._enter.emit()
-                return True
-            if event.key() == Qt.Key.Key_Escape:
-                self._escape.emit()
-                return True
-        return False
 
 
 class CriView(PageView):
@@ -192,10 +181,10 @@ class CriView(PageView):
         for before, after in zip(self.fields, self.fields[1:], strict=False):
             self.setTabOrder(before, after)
         self.setTabOrder(self.note_edit, self.save_button)
-        keys = _Keys(self.save_requested, self.entry_cancelled, self)
+        keys = EnterEscapeKeys(self.save_requested, self.entry_cancelled, self)
         for field in self.fields:
             field.installEventFilter(keys)
-        number_keys = _Keys(self.open_requested, self.entry_cancelled, self)
+        number_keys = EnterEscapeKeys(self.open_requested, self.entry_cancelled, self)
         self.number_edit.installEventFilter(number_keys)
 
         # ---------------------------------------------------------------- countersign

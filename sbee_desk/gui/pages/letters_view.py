@@ -3,8 +3,8 @@ scanner first), the actions on the selected letter, the letters by status."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDate, QEvent, QObject, Qt, Signal, SignalInstance
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -20,7 +20,14 @@ from PySide6.QtWidgets import (
 )
 
 from sbee_desk.gui.models.letters import OVERDUE
-from sbee_desk.gui.widgets import Banner, DataTable, EmptyState, PageView, row_layout
+from sbee_desk.gui.widgets import (
+    Banner,
+    DataTable,
+    EmptyState,
+    EnterEscapeKeys,
+    PageView,
+    row_layout,
+)
 from sbee_desk.services.letters import LetterStatus
 
 #: the tabs, in this order: (filter value or None for all, tab object name)
@@ -35,24 +42,6 @@ TABS: tuple[tuple[str | None, str], ...] = (
 )
 #: who usually receives the letter (free text too)
 RECIPIENTS = ("client", "proche", "gardien", "voisin", "employé", "secrétariat")
-
-
-class _EnterKeys(QObject):
-    """Enter in a field of the entry saves; Esc clears it (ui-guidelines: keyboard first)."""
-
-    def __init__(self, enter: SignalInstance, escape: SignalInstance, parent: QObject) -> None:
-        super().__init__(parent)
-        self._enter, self._escape = enter, escape
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
-            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-                self._enter.emit()
-                return True
-            if event.key() == Qt.Key.Key_Escape:
-                self._escape.emit()
-                return True
-        return False
 
 
 class LettersView(PageView):
@@ -122,7 +111,7 @@ class LettersView(PageView):
         self.entry_banner.setObjectName("entryBanner")
         grid.addWidget(self.entry_banner, 2, 0, 1, len(labels) + 2)
         layout.addWidget(self.entry)
-        keys = _EnterKeys(self.save_requested, self.entry_cancelled, self)
+        keys = EnterEscapeKeys(self.save_requested, self.entry_cancelled, self)
         for field in (self.date_edit, self.to_combo, self.releveur_combo):
             field.installEventFilter(keys)
         line = self.to_combo.lineEdit()
