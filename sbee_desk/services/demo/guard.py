@@ -46,6 +46,8 @@ class DemoActors:
     admin: Actor
     #: the night edition's user
     nuit: Actor
+    #: the store keeper (step 5: the meters back to the store)
+    magasin: Actor
 
 
 #: login -> the role it acts in, and what it does in the demo: checked here, so no
@@ -54,12 +56,20 @@ class DemoActors:
 _ACTING = {
     "chef": (
         Role.CHEF_RECOUVREMENT,
-        (Action.IMPORT, Action.SELECT, Action.EDITION, Action.LETTER_DELIVERY),
+        (
+            Action.IMPORT,
+            Action.SELECT,
+            Action.EDITION,
+            Action.LETTER_DELIVERY,
+            Action.DISPATCH,
+            Action.CRI_COUNTERSIGN,
+        ),
     ),
-    "agent": (Role.AGENT_CONTROLE, (Action.LETTER_DELIVERY,)),
+    "agent": (Role.AGENT_CONTROLE, (Action.LETTER_DELIVERY, Action.CRI_ENTRY)),
     "dg": (Role.DIRECTION, (Action.DEROGATION,)),
     "admin": (Role.ADMIN, (Action.ADMINISTER,)),
     "nuit": (Role.CHEF_RECOUVREMENT, (Action.EDITION,)),
+    "magasin": (Role.MAGASINIER, (Action.STORE_RETURN,)),
 }
 
 

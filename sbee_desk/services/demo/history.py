@@ -48,6 +48,7 @@ from sbee_desk.domain.enums import Decision
 from sbee_desk.services import audit
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.demo import letters as demo_letters
+from sbee_desk.services.demo import orders as demo_orders
 from sbee_desk.services.demo.agencies import (
     AGENCIES,
     AGENT_ZONES,
@@ -126,11 +127,20 @@ def record_history(
     # step 1: the chef validates, that day, the bordereaux holding the lines to get a
     # letter; he first excludes their other lines to act on (letter not sent yet:
     # address to check; order: a promise of payment), so the letters are those above
+    # ... and some of the stable lines to terminate get their order (:mod:`.orders`)
+    removals = [
+        police for police, _, decision in stable if decision == Decision.RESILIATION.value
+    ]
+    order_fates = {
+        police: demo_orders.ORDER_FATES[n]
+        for n, police in enumerate(removals[: len(demo_orders.ORDER_FATES)])
+    }
     edited = {police: fate for police, fate in fates.items() if fate != _NONE}
-    _validate_only(db, actors, run.run_id, actionable, set(edited), history_on)
+    _validate_only(db, actors, run.run_id, actionable, set(edited) | set(order_fates), history_on)
     delivered = demo_letters.record_letter_history(
         db, actors, edited, validated_on=history_on, today=today, seed=seed
     )
+    orders = demo_orders.record_order_history(db, actors, order_fates, today=today)
     # yesterday: a new run, one more letter validated (the first line to remind), for
     # tonight's edition
     yesterday = today - dt.timedelta(days=1)
@@ -172,6 +182,7 @@ def record_history(
                 "letters": letter_count,
                 "delivered": delivered,
                 "derogations": derogations,
+                "orders": orders,
             },
         )
         uow.commit()
