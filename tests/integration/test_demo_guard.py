@@ -27,6 +27,7 @@ from sbee_desk.domain.permissions import Role
 from sbee_desk.services import audit_anchor, letters
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.demo import load_demo
+from sbee_desk.services.demo.orders import ORDER_FATES
 from sbee_desk.services.errors import ServiceError
 from sbee_desk.services.importing import import_export
 from sbee_desk.services.users import DEMO_PASSWORD, create_demo_users
@@ -132,9 +133,9 @@ def test_the_demo_history_is_recorded_by_the_demo_users_in_their_roles(db: Datab
 def test_the_demo_keeps_its_letters_in_every_state(sqlite_db: Database) -> None:
     """Through the real services (edition, print queue, letters, R7), the history holds
     a letter in every state of the Relances page, overdue ones and a second
-    presentation among them, a RELANCE line left without a letter, and no order (the
-    orders are left to today's treatment); each change is the service's own audit
-    event, by the demo user of its role."""
+    presentation among them, a RELANCE line left without a letter, and a few orders
+    (followed through steps 4 to 6: test_demo_orders.py); each change is the service's
+    own audit event, by the demo user of its role."""
     result = load_demo(sqlite_db, None, contracts=N, today=TODAY)
     rows = letters.list_letters(sqlite_db.uow(), today_=TODAY)
     by_status = Counter(r.status for r in rows)
@@ -173,7 +174,7 @@ def test_the_demo_keeps_its_letters_in_every_state(sqlite_db: Database) -> None:
             (actor, action)
             for actor, action in uow.session.execute(select(AuditEvent.actor, AuditEvent.action))
         )
-    assert orders == 0
+    assert 0 < (orders or 0) <= len(ORDER_FATES)
     assert without_letter  # a line to remind left without its letter
     actors: dict[str, set[str]] = {}
     for actor, action in events:

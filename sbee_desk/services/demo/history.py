@@ -128,9 +128,7 @@ def record_history(
     # letter; he first excludes their other lines to act on (letter not sent yet:
     # address to check; order: a promise of payment), so the letters are those above
     # ... and some of the stable lines to terminate get their order (:mod:`.orders`)
-    removals = [
-        police for police, _, decision in stable if decision == Decision.RESILIATION.value
-    ]
+    removals = [police for police, _, decision in stable if decision == Decision.RESILIATION.value]
     order_fates = {
         police: demo_orders.ORDER_FATES[n]
         for n, police in enumerate(removals[: len(demo_orders.ORDER_FATES)])

@@ -149,9 +149,7 @@ def record_order_history(
         clock = on - dt.timedelta(days=1) if fate in _PAST else today
         for police in sorted(p for p, f in fates.items() if f == fate and p in orders):
             order_id, zone = orders[police]
-            staff_id, matricule, zones = next(
-                (a for a in agents if zone in a[2]), agents[0]
-            )
+            staff_id, matricule, zones = next((a for a in agents if zone in a[2]), agents[0])
             outside = [zone] if zone is not None and zones and zone not in zones else []
             with _services_on(clock):
                 assign(db.uow(), actors.chef, on, [order_id], staff_id, outside_zones=outside)
