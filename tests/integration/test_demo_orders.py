@@ -46,9 +46,12 @@ def test_demo_orders_are_in_every_state_of_dispatch_store_and_cri(db) -> None:
     assert {c.visit_on for c in pending} == {visited}
     assert sum(c.outside_window for c in pending) == 1
     assert {c.entered_by for c in pending} == {"agent"}
-    # Retour magasin: meters back on a stock sheet the day after the visit
-    returns = list_returns(db.uow(), on=visited + dt.timedelta(days=1))
-    assert returns and all(r.sheet_number for r in returns)
+    # Retour magasin: meters back on a stock sheet this morning (awaiting countersign)
+    # or the day after the visit (countersigned)
+    today_returns = list_returns(db.uow(), on=TODAY)
+    returns = today_returns + list_returns(db.uow(), on=visited + dt.timedelta(days=1))
+    assert today_returns and all(r.sheet_number for r in returns)
+    assert {r.order_id for r in today_returns} <= {c.order_id for c in pending}
     assert {r.order_id for r in returns} <= {
         o.id for o in orders if o.status in (OrderStatus.EXECUTE, OrderStatus.CONTRESIGNE)
     }

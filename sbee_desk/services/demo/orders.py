@@ -81,8 +81,9 @@ ORDER_FATES = (
     VISIT_TOMORROW,
 )
 #: the past visits were this many days before ``today``; the CRIs entered the next day,
-#: the meters back to the store the day after the visit too
+#: the meters back to the store the day after the visit (countersigned ones) or today
 VISIT_DAYS_AGO = 5
+_DAY = dt.timedelta(days=1)
 _PAST = frozenset({EXECUTED, EXECUTED_LATE, RETURNED, COUNTERSIGNED, NOT_DONE})
 _TIMES = ("09:10", "10:25", "11:40", "13:05")
 _LATE_TIME = "15:40"
@@ -156,7 +157,7 @@ def record_order_history(
             holder[order_id] = (staff_id, matricule)
     # the agent de contrôle enters the CRIs of the past visits, the next day
     past = sorted((p, f) for p, f in fates.items() if f in _PAST and p in orders)
-    removed: list[str] = []
+    removed: list[tuple[str, dt.date]] = []
     with _services_on(visit_on + dt.timedelta(days=1)):
         for n, (police, fate) in enumerate(past):
             order_id, _ = orders[police]
@@ -180,22 +181,23 @@ def record_order_history(
             )
             done[fate] = done.get(fate, 0) + 1
             if fate in (RETURNED, COUNTERSIGNED) and removal_expected(order.kind):
-                removed.append(number)
-    # the store keeper receives the removed meters the day after the visit, on one
-    # fiche de mouvement de stock per agency
-    sheets: dict[str, str] = {}
-    with _services_on(visit_on + dt.timedelta(days=2)):
-        for number in removed:
+                # back to the store the day after the visit, or this morning
+                removed.append((number, today if fate == RETURNED else visit_on + _DAY))
+    # the store keeper receives the removed meters, on one fiche de mouvement de stock
+    # per agency and day
+    sheets: dict[tuple[str, dt.date], str] = {}
+    for number, returned_on in sorted(removed, key=lambda r: (r[1], r[0])):
+        with _services_on(returned_on):
             police = find_order(db.uow(), number).police
             agency = next((a.code for a in AGENCIES if police.startswith(a.police_prefix)), "")
             row = record_return(
                 db.uow(),
                 actors.magasin,
                 number,
-                visit_on + dt.timedelta(days=1),
-                sheet=sheets.get(agency),
+                returned_on,
+                sheet=sheets.get((agency, returned_on)),
             )
-            sheets[agency] = row.sheet_number
+            sheets[agency, returned_on] = row.sheet_number
     # the chef countersigns some CRIs: their contracts are terminated
     signed = [f"{orders[p][0]:08d}" for p, f in past if f == COUNTERSIGNED]
     if signed:
