@@ -50,7 +50,7 @@ def test_demo_orders_are_in_every_state_of_dispatch_store_and_cri(db) -> None:
     # or the day after the visit (countersigned)
     today_returns = list_returns(db.uow(), on=TODAY)
     returns = today_returns + list_returns(db.uow(), on=visited + dt.timedelta(days=1))
-    assert today_returns and all(r.sheet_number for r in returns)
+    assert today_returns and all(r.sheet_number and r.keeper_name for r in returns)
     assert {r.order_id for r in today_returns} <= {c.order_id for c in pending}
     assert {r.order_id for r in returns} <= {
         o.id for o in orders if o.status in (OrderStatus.EXECUTE, OrderStatus.CONTRESIGNE)

@@ -137,6 +137,14 @@ def record_order_history(
                 .order_by(StaffMember.matricule)
             )
         ]
+        keepers = [
+            (staff.matricule, set(filter(None, staff.zones.split(","))))
+            for staff in uow.session.scalars(
+                select(StaffMember)
+                .where(StaffMember.role == "MAGASINIER", StaffMember.active.is_(True))
+                .order_by(StaffMember.matricule)
+            )
+        ]
     if not orders or not agents:
         return {}
     _print_and_hand_over(db, actors, [order_id for order_id, _ in orders.values()])
@@ -190,12 +198,14 @@ def record_order_history(
         with _services_on(returned_on):
             police = find_order(db.uow(), number).police
             agency = next((a.code for a in AGENCIES if police.startswith(a.police_prefix)), "")
+            zone = orders[police][1]
             row = record_return(
                 db.uow(),
                 actors.magasin,
                 number,
                 returned_on,
                 sheet=sheets.get((agency, returned_on)),
+                keeper=next((m for m, zones in keepers if zone in zones), None),
             )
             sheets[agency, returned_on] = row.sheet_number
     # the chef countersigns some CRIs: their contracts are terminated
