@@ -8,7 +8,9 @@ the validation creates their reminder letters; the other lines to act on in thos
 bordereaux are excluded with a reason of the list); those letters are edited by
 ``nuit``, printed and handed over by ``chef``, delivered (or not, or impossibly) by
 ``agent``, and R7 cancels the one of a customer who paid back
-(:mod:`.letters`); yesterday ``chef`` runs the selection again and validates one
+(:mod:`.letters`); the chef validates with those letters the orders of a few lines
+to terminate, edited the same night and followed through dispatch, CRI, store return
+and countersign (:mod:`.orders`); yesterday ``chef`` runs the selection again and validates one
 more letter (« à éditer »); ``dg`` records a DG derogation for one or two exempt
 contracts (:func:`sbee_desk.services.review.add_derogation`); whoever loads the demo
 records ``demo.history`` for the whole. No step writes to the database but through
