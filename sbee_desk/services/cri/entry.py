@@ -180,8 +180,11 @@ def validate(
     }
 
 
-def enter_cri(uow: UnitOfWork, actor: Actor, entry: CriEntry) -> CriResult:
-    """Record the CRI of a visit (see the module). Audited."""
+def enter_cri(
+    uow: UnitOfWork, actor: Actor, entry: CriEntry, *, today_: dt.date | None = None
+) -> CriResult:
+    """Record the CRI of a visit (see the module). Audited. ``today_``: the day it is
+    entered (default: the clock's — the demo records a past CRI)."""
     order_id = data.order_id_of(entry.number)
     with uow.write():
         require(uow, actor, Action.CRI_ENTRY)
@@ -191,7 +194,7 @@ def enter_cri(uow: UnitOfWork, actor: Actor, entry: CriEntry) -> CriResult:
         agent = session.scalars(
             select(StaffMember).where(StaffMember.matricule == entry.agent.strip())
         ).one_or_none()
-        values = validate(entry, order, agent, today())
+        values = validate(entry, order, agent, today_ or today())
         attempt = order.attempts + 1
         done = entry.done
         status = OrderStatus.EXECUTE if done else OrderStatus.NON_EXECUTE

@@ -18,17 +18,15 @@ of its role:
 
 So the Répartition, Retour magasin and CRI pages show orders in every state.
 
-The services of steps 4 to 6 read today's date from their clock (no ``today_``
-parameter as the letters' service has): each past step runs with their clock set to
-its day (:func:`_services_on`), inside the demo's one transaction.
+Each past step passes its day to the service (``today_``, as the letters' service
+takes it): the services' checks (no visit in the past, no CRI or return in the
+future) hold against that day, inside the demo's one transaction.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 
 from sqlalchemy import select
 
@@ -89,29 +87,6 @@ _TIMES = ("09:10", "10:25", "11:40", "13:05")
 _LATE_TIME = "15:40"
 _WINDOW_OVERRIDE = "client absent le matin : visite l'après-midi, accord du chef de section"
 
-#: the modules of steps 4 to 6 that read today's date from the services' clock
-_CLOCKED = (
-    "sbee_desk.services.dispatch.assignment",
-    "sbee_desk.services.dispatch.attempts",
-    "sbee_desk.services.cri.entry",
-    "sbee_desk.services.store.record",
-    "sbee_desk.services.store.data",
-)
-
-
-@contextmanager
-def _services_on(day: dt.date) -> Iterator[None]:
-    """The clock of the services of steps 4 to 6 reads ``day`` meanwhile."""
-    modules = [importlib.import_module(name) for name in _CLOCKED]
-    saved = [getattr(module, "today") for module in modules]  # noqa: B009
-    try:
-        for module in modules:
-            setattr(module, "today", lambda: day)  # noqa: B010
-        yield
-    finally:
-        for module, clock in zip(modules, saved, strict=True):
-            setattr(module, "today", clock)  # noqa: B010
-
 
 def record_order_history(
     db: Database,
@@ -160,54 +135,57 @@ def record_order_history(
             order_id, zone = orders[police]
             staff_id, matricule, zones = next((a for a in agents if zone in a[2]), agents[0])
             outside = [zone] if zone is not None and zones and zone not in zones else []
-            with _services_on(clock):
-                assign(db.uow(), actors.chef, on, [order_id], staff_id, outside_zones=outside)
+            assign(
+                db.uow(), actors.chef, on, [order_id], staff_id, outside_zones=outside,
+                today_=clock,
+            )  # fmt: skip
             holder[order_id] = (staff_id, matricule)
     # the agent de contrôle enters the CRIs of the past visits, the next day
     past = sorted((p, f) for p, f in fates.items() if f in _PAST and p in orders)
     removed: list[tuple[str, dt.date]] = []
-    with _services_on(visit_on + dt.timedelta(days=1)):
-        for n, (police, fate) in enumerate(past):
-            order_id, _ = orders[police]
-            number = f"{order_id:08d}"
-            order = find_order(db.uow(), number)
-            serial = order.meter_serial or f"DEMO-{order_id:06d}"
-            enter_cri(
-                db.uow(),
-                actors.agent,
-                CriEntry(
-                    number=number,
-                    visit_on=visit_on,
-                    visit_time=_LATE_TIME if fate == EXECUTED_LATE else _TIMES[n % len(_TIMES)],
-                    done=fate != NOT_DONE,
-                    agent=holder[order_id][1],
-                    index="" if fate == NOT_DONE else str(1200 + 37 * order_id),
-                    meter_serial="" if fate == NOT_DONE else serial,
-                    remarks=(RemarkCode.COMPTEUR_INACCESSIBLE.value,) if fate == NOT_DONE else (),
-                    mismatch_note="" if order.meter_serial else "numéro lu sur le compteur",
-                ),
-            )
-            done[fate] = done.get(fate, 0) + 1
-            if fate in (RETURNED, COUNTERSIGNED) and removal_expected(order.kind):
-                # back to the store the day after the visit, or this morning
-                removed.append((number, today if fate == RETURNED else visit_on + _DAY))
+    entered_on = visit_on + dt.timedelta(days=1)
+    for n, (police, fate) in enumerate(past):
+        order_id, _ = orders[police]
+        number = f"{order_id:08d}"
+        order = find_order(db.uow(), number)
+        serial = order.meter_serial or f"DEMO-{order_id:06d}"
+        enter_cri(
+            db.uow(),
+            actors.agent,
+            CriEntry(
+                number=number,
+                visit_on=visit_on,
+                visit_time=_LATE_TIME if fate == EXECUTED_LATE else _TIMES[n % len(_TIMES)],
+                done=fate != NOT_DONE,
+                agent=holder[order_id][1],
+                index="" if fate == NOT_DONE else str(1200 + 37 * order_id),
+                meter_serial="" if fate == NOT_DONE else serial,
+                remarks=(RemarkCode.COMPTEUR_INACCESSIBLE.value,) if fate == NOT_DONE else (),
+                mismatch_note="" if order.meter_serial else "numéro lu sur le compteur",
+            ),
+            today_=entered_on,
+        )
+        done[fate] = done.get(fate, 0) + 1
+        if fate in (RETURNED, COUNTERSIGNED) and removal_expected(order.kind):
+            # back to the store the day after the visit, or this morning
+            removed.append((number, today if fate == RETURNED else visit_on + _DAY))
     # the store keeper receives the removed meters, on one fiche de mouvement de stock
     # per agency and day
     sheets: dict[tuple[str, dt.date], str] = {}
     for number, returned_on in sorted(removed, key=lambda r: (r[1], r[0])):
-        with _services_on(returned_on):
-            police = find_order(db.uow(), number).police
-            agency = next((a.code for a in AGENCIES if police.startswith(a.police_prefix)), "")
-            zone = orders[police][1]
-            row = record_return(
-                db.uow(),
-                actors.magasin,
-                number,
-                returned_on,
-                sheet=sheets.get((agency, returned_on)),
-                keeper=next((m for m, zones in keepers if zone in zones), None),
-            )
-            sheets[agency, returned_on] = row.sheet_number
+        police = find_order(db.uow(), number).police
+        agency = next((a.code for a in AGENCIES if police.startswith(a.police_prefix)), "")
+        zone = orders[police][1]
+        row = record_return(
+            db.uow(),
+            actors.magasin,
+            number,
+            returned_on,
+            sheet=sheets.get((agency, returned_on)),
+            keeper=next((m for m, zones in keepers if zone in zones), None),
+            today_=returned_on,
+        )
+        sheets[agency, returned_on] = row.sheet_number
     # the chef countersigns some CRIs: their contracts are terminated
     signed = [f"{orders[p][0]:08d}" for p, f in past if f == COUNTERSIGNED]
     if signed:

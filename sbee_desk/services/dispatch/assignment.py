@@ -90,9 +90,10 @@ def _check_agent(staff: StaffMember) -> None:
         raise DispatchError("AGENT_INACTIVE", name=staff.name, matricule=staff.matricule)
 
 
-def _check_date(on: dt.date) -> None:
-    if on < today():
-        raise DispatchError("VISIT_DATE_PAST", on=on, today=today())
+def _check_date(on: dt.date, today_: dt.date | None = None) -> None:
+    day = today_ or today()
+    if on < day:
+        raise DispatchError("VISIT_DATE_PAST", on=on, today=day)
 
 
 # --------------------------------------------------------------------------- proposal
@@ -201,11 +202,13 @@ def assign(
     *,
     outside_zones: Iterable[str] = (),
     seen: Mapping[int, int] | None = None,
+    today_: dt.date | None = None,
 ) -> AssignResult:
     """Give orders to one agent for ``on`` (by hand, or a move from another agent or
     day). ``outside_zones``: zones the chef confirmed although the agent does not
-    cover them; ``seen``: dispatch versions as the page read them."""
-    return _assign(uow, actor, on, [(i, staff_id) for i in ids], seen, outside_zones)
+    cover them; ``seen``: dispatch versions as the page read them; ``today_``: the day
+    it is done (default: the clock's — the demo records a past dispatch)."""
+    return _assign(uow, actor, on, [(i, staff_id) for i in ids], seen, outside_zones, today_)
 
 
 def _assign(
@@ -215,6 +218,7 @@ def _assign(
     pairs: Sequence[tuple[int, int]],
     seen: Mapping[int, int] | None,
     outside_zones: Iterable[str],
+    today_: dt.date | None = None,
 ) -> AssignResult:
     confirmed = {z.strip() for z in outside_zones}
     # what the chef saw (the page), else the orders as they are now: read before the
@@ -222,7 +226,7 @@ def _assign(
     expected = dict(seen) if seen is not None else data.versions(uow, [i for i, _ in pairs])
     with uow.write():
         require(uow, actor, Action.DISPATCH)
-        _check_date(on)
+        _check_date(on, today_)
         if not pairs:
             return AssignResult(on, [], [], [], {})
         session = uow.session
