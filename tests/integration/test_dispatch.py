@@ -274,3 +274,33 @@ def test_attempts_the_chef_keeps_trying_or_closes_the_order(db, world) -> None:
     unassign(db.uow(), CHEF, [again])
     assert statuses(db)[again] == "NON_EXECUTE"
     assert AuditAction.DISPATCH_CLOSE.value in actions(db)
+
+
+def test_an_orders_age_counts_from_its_edition_date(db, world) -> None:
+    """Printed on the night of 30/11, stored at 20:00 on 04/12 (a batch finished late):
+    the page's « Âge » reads 5 days on 05/12, not 1."""
+    from sqlalchemy import text
+
+    order_id = world.order()
+    world.commit()
+    with db.engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO edition_batch (id, edition_on, status, started_at, started_by, "
+                "letters, orders, cancelled, gaps, attempts) VALUES (77, '2026-11-30', "
+                "'TERMINE', '2026-11-30 20:00:00', 'chef', 0, 1, 0, 0, 1)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO edition_document (batch_id, kind, order_id, order_kind, number, "
+                "police, customer_name, recipient, print_rank, file_name, sha256, content, "
+                "pages, payload, created_at, status, print_count, cancelled, version) VALUES "
+                "(77, 'ORDER', :id, 'DEPOSE', :number, 'P0001', 'Client', 'CHEF_RPNT', 1, "
+                "'o.pdf', '0', :content, 1, '{}', '2026-12-04 20:00:00', 'GENERE', 0, :no, 1)"
+            ),
+            {"id": order_id, "number": f"{order_id:08d}", "content": b"\x00", "no": False},
+        )
+    (row,) = [o for o in list_orders(db.uow()) if o.id == order_id]
+    assert row.edited_on == dt.date(2026, 11, 30)
+    assert row.age(TODAY) == 5

@@ -15,6 +15,7 @@ from sbee_desk.db.models import (
     AuditHead,
     Contract,
     Customer,
+    EditionBatch,
     EditionDocument,
     OrderAssignment,
     StaffMember,
@@ -46,8 +47,11 @@ def _open_assignment() -> Any:
 
 def order_query() -> Any:
     """The columns of :class:`OrderRow`, for every order (filter it further)."""
+    # an order's age counts from its edition's date (the night it was printed), not
+    # from the moment its document was stored
     edited = (
-        select(EditionDocument.order_id, func.min(EditionDocument.created_at).label("edited_at"))
+        select(EditionDocument.order_id, func.min(EditionBatch.edition_on).label("edited_on"))
+        .join(EditionBatch, EditionBatch.id == EditionDocument.batch_id)
         .where(EditionDocument.order_id.is_not(None))
         .group_by(EditionDocument.order_id)
         .subquery("edited")
@@ -70,7 +74,7 @@ def order_query() -> Any:
             Customer.quartier,
             Customer.address,
             Contract.zone_code,
-            edited.c.edited_at,
+            edited.c.edited_on,
             StaffMember.matricule.label("agent_matricule"),
             StaffMember.name.label("agent_name"),
             held.c.staff_id.label("held_by"),
@@ -90,7 +94,6 @@ def order_query() -> Any:
 def order_row(r: Any) -> OrderRow:
     status = OrderStatus(r.status)
     to_recall = status is OrderStatus.ANNULE and r.held_by is not None
-    edited_at = r.edited_at
     return OrderRow(
         id=r.id,
         number=document_number(r.id),
@@ -102,7 +105,7 @@ def order_row(r: Any) -> OrderRow:
         quartier=r.quartier,
         address=r.address,
         bordereau=r.bordereau_code,
-        edited_on=edited_at.date() if edited_at is not None else None,
+        edited_on=_date(r.edited_on),
         agent_matricule=r.agent_matricule or (r.held_matricule if to_recall else None),
         agent_name=r.agent_name or (r.held_name if to_recall else None),
         visit_on=r.visit_on or (r.held_on if to_recall else None),
@@ -269,3 +272,12 @@ def versions(uow: UnitOfWork, ids: Iterable[int]) -> dict[int, int]:
                 )
             )
     return out
+
+
+def _date(value: Any) -> dt.date | None:
+    """A date from an aggregate (SQLite may give its ISO text)."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
