@@ -74,8 +74,11 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser, parser_class: Any) ->
 # --------------------------------------------------------------------------- orders
 
 
-def order_json(o: OrderRow, store_return_on: dt.date | None = None) -> dict[str, Any]:
-    """One order as import-format.md prints it (``store_return_on``: R10, step 5)."""
+def order_json(
+    o: OrderRow, store_return_on: dt.date | None = None, cri: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """One order as import-format.md prints it (``store_return_on``: R10, step 5;
+    ``cri``: its latest CRI, step 6)."""
     return {
         "number": o.number,
         "police": o.police,
@@ -84,13 +87,14 @@ def order_json(o: OrderRow, store_return_on: dt.date | None = None) -> dict[str,
         "agent": o.agent_matricule,
         "visit_on": o.visit_on.isoformat() if o.visit_on else None,
         "store_return_on": store_return_on.isoformat() if store_return_on else None,
-        "cri": None,
+        "cri": cri,
     }
 
 
 def cmd_orders_list(args: argparse.Namespace) -> int:
     from sbee_desk.domain.dispatch import OrderStatus
     from sbee_desk.domain.permissions import Action
+    from sbee_desk.services.cri import latest_reports
     from sbee_desk.services.dispatch import list_orders
     from sbee_desk.services.store import return_dates
     from sbee_desk.wording.labels import ORDER_STATUS_LABELS
@@ -100,9 +104,10 @@ def cmd_orders_list(args: argparse.Namespace) -> int:
         rows = list_orders(db.uow(), statuses)
         with db.uow() as uow:
             returned = return_dates(uow, (o.id for o in rows))
+            reports = latest_reports(uow, (o.id for o in rows))
     if args.json:
         json.dump(
-            {"orders": [order_json(o, returned.get(o.id)) for o in rows]},
+            {"orders": [order_json(o, returned.get(o.id), reports.get(o.id)) for o in rows]},
             sys.stdout,
             ensure_ascii=False,
             indent=2,

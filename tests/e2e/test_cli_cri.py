@@ -120,6 +120,20 @@ def test_from_dispatch_to_the_terminated_contract(cli) -> None:
     assert code == 0, err
     assert "2 CRI contresignés." in out
     assert "Contrat P0001 résilié le 07/12/2026 (impayés)." in out
+    # orders list --json carries each order's latest CRI (import-format.md: "cri")
+    code, out, err = cli("chef", "orders", "list", "--json")
+    assert code == 0, err
+    cris = {o["number"]: o["cri"] for o in json.loads(out)["orders"]}
+    assert cris["00000001"] == {
+        "attempt": 1,
+        "visit_on": DAY,
+        "visit_time": "09:30",
+        "done": True,
+        "index": cris["00000001"]["index"],
+        "countersigned_on": cris["00000001"]["countersigned_on"],
+    }
+    assert cris["00000001"]["countersigned_on"] is not None
+    assert cris["00000001"]["index"] is not None
     # R13: twice terminates once
     code, _, err = cli("chef", "cri", "countersign", "1")
     assert code == 2 and "déjà contresigné" in err

@@ -12,7 +12,7 @@ countersigns them, which terminates the contracts (R9, R10, R11, R13).
 from __future__ import annotations
 
 from sbee_desk.services.cri.countersign import CAUSE_UNPAID, countersign
-from sbee_desk.services.cri.data import count_to_enter, find_order, list_pending
+from sbee_desk.services.cri.data import count_to_enter, find_order, latest_reports, list_pending
 from sbee_desk.services.cri.entry import enter_cri
 from sbee_desk.services.cri.model import (
     CountersignResult,
@@ -35,5 +35,6 @@ __all__ = [
     "countersign",
     "enter_cri",
     "find_order",
+    "latest_reports",
     "list_pending",
 ]

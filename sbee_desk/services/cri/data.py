@@ -189,3 +189,39 @@ def count_to_enter(uow: UnitOfWork) -> int:
             )
             or 0
         )
+
+
+def latest_reports(uow: UnitOfWork, order_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    """order id → its latest CRI as `orders list --json` prints it (``cri``): visit day
+    and time, done, index read, countersigned on (none while awaiting). Inside an open
+    unit of work; orders with no CRI are absent."""
+    wanted = sorted(set(order_ids))
+    r = InterventionReport
+    out: dict[int, dict[str, Any]] = {}
+    for start in range(0, len(wanted), 500):
+        part = wanted[start : start + 500]
+        rows = uow.session.execute(
+            select(
+                r.order_id,
+                r.attempt,
+                r.visit_on,
+                r.visit_time,
+                r.done,
+                r.index_read,
+                r.countersigned_at,
+            )
+            .where(r.order_id.in_(part))
+            .order_by(r.order_id, r.attempt)
+        )
+        for row in rows:  # the last attempt wins
+            out[row.order_id] = {
+                "attempt": row.attempt,
+                "visit_on": row.visit_on.isoformat(),
+                "visit_time": row.visit_time,
+                "done": bool(row.done),
+                "index": row.index_read,
+                "countersigned_on": (
+                    row.countersigned_at.date().isoformat() if row.countersigned_at else None
+                ),
+            }
+    return out
