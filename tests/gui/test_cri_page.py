@@ -182,6 +182,9 @@ def test_the_chef_countersigns_after_a_confirmation_naming_the_contracts(
     monkeypatch.setattr("sbee_desk.services.contract_card.today", lambda: CRI_DAY)
     page = _open(qtbot, make_window, signed_db, CHEF)
     view = page.view
+    # the chef reads the entry: the page says why it is off, not only greys it
+    assert not view.number_edit.isEnabled()
+    assert "Lecture seule" in view.entry_banner.text()
     view.tabs.setCurrentIndex(1)
     qtbot.waitUntil(lambda: page.model.rowCount() == 3, timeout=10_000)
     qtmodeltester.check(page.model)

@@ -197,9 +197,17 @@ class CriPage(Page):
         may_enter = self.ctx.may(Action.CRI_ENTRY)
         may_sign = self.ctx.may(Action.CRI_COUNTERSIGN)
         view.number_edit.setEnabled(may_enter)
-        view.number_edit.setToolTip(
-            "" if may_enter else self.tr("Réservé à l'agent de contrôle d'efficacité.")
+        reserved = self.tr(
+            "Lecture seule : la saisie des CRI est réservée à l'agent de contrôle "
+            "d'efficacité des factures."
         )
+        view.number_edit.setToolTip("" if may_enter else reserved)
+        # said on the page, as the Retour magasin page does: a disabled form alone reads
+        # as broken
+        if not may_enter:
+            view.entry_banner.show_message("info", reserved)
+        elif view.entry_banner.text() == reserved:
+            view.entry_banner.clear()
         selected = bool(view.table.selectionModel().selectedRows())
         view.countersign_button.setEnabled(may_sign and selected)
         view.countersign_button.setToolTip(
