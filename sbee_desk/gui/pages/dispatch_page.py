@@ -253,7 +253,8 @@ class DispatchPage(Page):
         items = "<br>".join(
             html.escape(
                 f"n° {r.number}, police {r.police}, {r.customer_name} — {r.agent_name} "
-                f"({r.matricule}), visite du {format_date(r.visit_on)} : {r.reason or '—'}"
+                f"({r.matricule}), visite du {format_date(r.visit_on)}"
+                + (f" : {r.reason}" if r.reason else "")
             )
             for r in self.recalls
         )
