@@ -155,6 +155,11 @@ def make_window(qtbot: QtBot, gui_app: QApplication) -> Iterator[WindowFactory]:
         window.show()
         with qtbot.waitSignal(window.ready, timeout=20_000):
             window.start()
+        # keyboard shortcuts (Ctrl+F, Ctrl+K…) only reach the active window: on a busy
+        # machine the offscreen platform activates it late, and a test pressing Ctrl+F
+        # before then saw no focus move (CI run of stop 20)
+        window.activateWindow()
+        qtbot.waitUntil(window.isActiveWindow, timeout=10_000)
         return window
 
     yield make
