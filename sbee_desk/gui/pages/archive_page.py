@@ -19,7 +19,7 @@ import weakref
 from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, QObject, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QComboBox,
     QLabel,
@@ -34,6 +34,7 @@ from sbee_desk.domain.enums import ListKind
 from sbee_desk.gui.changes import Change
 from sbee_desk.gui.context import AppContext
 from sbee_desk.gui.errors import UserError
+from sbee_desk.gui.fields import find_shortcut, status_label
 from sbee_desk.gui.file_dialogs import ask_open_file, ask_save_file
 from sbee_desk.gui.formatting import plural
 from sbee_desk.gui.models import archive as acols
@@ -160,17 +161,10 @@ class ArchiveView(PageView):
         self.stack.addWidget(self.table)
         layout.addWidget(self.stack, 1)
 
-        self.status_label = QLabel()
-        self.status_label.setObjectName("pageStatus")
-        self.status_label.setWordWrap(True)
+        self.status_label = status_label()
         layout.addWidget(self.status_label)
 
-        self.find_shortcut = QShortcut(QKeySequence.StandardKey.Find, self)
-        self.find_shortcut.activated.connect(self._focus_search)
-
-    def _focus_search(self) -> None:
-        self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.search_edit.selectAll()
+        self.find_shortcut = find_shortcut(self, self.search_edit)
 
     def show_empty(self, text: str) -> None:
         self.empty_state.setText(text)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sbee_desk.gui.fields import status_label
 from sbee_desk.gui.widgets import Banner, DataTable, EmptyState, PageView, row_layout
 
 #: a date edit set to this date means "no bound" (shown as its special text)
@@ -145,7 +146,5 @@ class AuditView(PageView):
         self.stack.addWidget(self.splitter)
         layout.addWidget(self.stack, 1)
 
-        self.status_label = QLabel()
-        self.status_label.setObjectName("pageStatus")
-        self.status_label.setWordWrap(True)
+        self.status_label = status_label()
         layout.addWidget(self.status_label)

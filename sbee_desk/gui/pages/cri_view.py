@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from sbee_desk.domain.cri import RemarkCode
+from sbee_desk.gui.fields import scan_edit, status_label
 from sbee_desk.gui.widgets import (
     Banner,
     DataTable,
@@ -62,11 +63,7 @@ class CriView(PageView):
         entry_layout = QVBoxLayout(entry)
         entry_layout.setContentsMargins(0, 6, 0, 0)
         number_row = row_layout()
-        self.number_edit = QLineEdit()
-        self.number_edit.setObjectName("orderNumber")
-        self.number_edit.setPlaceholderText(self.tr("N° de l'ordre (scanner)"))
-        self.number_edit.setMaxLength(12)
-        self.number_edit.setMinimumWidth(170)
+        self.number_edit = scan_edit("orderNumber", self.tr("N° de l'ordre (scanner)"), 170)
         number_label = QLabel(self.tr("N° de l'&ordre :"))
         number_label.setBuddy(self.number_edit)
         number_row.addWidget(number_label)
@@ -239,9 +236,7 @@ class CriView(PageView):
         sign_layout.addWidget(self.stack, 1)
         self.tabs.addTab(sign, self.tr("Contreseing du chef"))
 
-        self.status_label = QLabel()
-        self.status_label.setObjectName("pageStatus")
-        self.status_label.setWordWrap(True)
+        self.status_label = status_label()
         layout.addWidget(self.status_label)
 
     def focus_number(self) -> None:

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sbee_desk.gui.fields import status_label
 from sbee_desk.gui.widgets import Banner, DataTable, EmptyState, PageView, row_layout
 
 
@@ -110,8 +111,6 @@ class DataView(PageView):
         self.stack.addWidget(self.problems_page)
         layout.addWidget(self.stack, 1)
 
-        self.status_label = QLabel()
-        self.status_label.setObjectName("pageStatus")
-        self.status_label.setWordWrap(True)
+        self.status_label = status_label()
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.status_label)

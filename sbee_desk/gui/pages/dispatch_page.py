@@ -23,6 +23,7 @@ from sbee_desk.domain.dispatch import WAITING
 from sbee_desk.domain.permissions import Action
 from sbee_desk.gui.changes import Change
 from sbee_desk.gui.context import AppContext
+from sbee_desk.gui.fields import status_label
 from sbee_desk.gui.file_dialogs import ask_directory
 from sbee_desk.gui.formatting import format_date, plural
 from sbee_desk.gui.models import dispatch as dcols
@@ -152,9 +153,7 @@ class DispatchView(PageView):
         self.splitter.setStretchFactor(1, 2)
         layout.addWidget(self.splitter, 1)
 
-        self.status_label = QLabel(self.tr("Chargement…"))
-        self.status_label.setObjectName("pageStatus")
-        self.status_label.setWordWrap(True)
+        self.status_label = status_label(self.tr("Chargement…"))
         layout.addWidget(self.status_label)
 
 

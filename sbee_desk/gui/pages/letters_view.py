@@ -3,13 +3,9 @@ scanner first), the actions on the selected letter, the letters by status."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
-    QFrame,
-    QGridLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -19,6 +15,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sbee_desk.gui.fields import (
+    add_labelled,
+    day_edit,
+    entry_panel,
+    find_shortcut,
+    scan_edit,
+    staff_combo,
+    status_label,
+)
 from sbee_desk.gui.models.letters import OVERDUE
 from sbee_desk.gui.widgets import (
     Banner,
@@ -62,23 +67,9 @@ class LettersView(PageView):
             ),
         )
 
-        self.entry = QFrame()
-        self.entry.setObjectName("deliveryEntry")
-        self.entry.setFrameShape(QFrame.Shape.StyledPanel)
-        grid = QGridLayout(self.entry)
-        grid.setContentsMargins(10, 6, 10, 6)
-        grid.setHorizontalSpacing(8)
-        grid.setVerticalSpacing(4)
-        self.number_edit = QLineEdit()
-        self.number_edit.setObjectName("letterNumber")
-        self.number_edit.setPlaceholderText(self.tr("N° du coupon (scanner)"))
-        self.number_edit.setMaxLength(12)
-        self.number_edit.setMinimumWidth(150)
-        self.date_edit = QDateEdit()
-        self.date_edit.setObjectName("deliveredOn")
-        self.date_edit.setDisplayFormat("dd/MM/yyyy")
-        self.date_edit.setCalendarPopup(True)
-        self.date_edit.setDate(QDate.currentDate())
+        self.entry, grid = entry_panel("deliveryEntry")
+        self.number_edit = scan_edit("letterNumber", self.tr("N° du coupon (scanner)"))
+        self.date_edit = day_edit("deliveredOn")
         self.to_combo = QComboBox()
         self.to_combo.setObjectName("deliveredTo")
         self.to_combo.setEditable(True)
@@ -86,12 +77,7 @@ class LettersView(PageView):
         for who in RECIPIENTS:
             self.to_combo.addItem(who)
         self.to_combo.setMinimumContentsLength(12)
-        self.releveur_combo = QComboBox()
-        self.releveur_combo.setObjectName("releveur")
-        self.releveur_combo.setMinimumContentsLength(14)
-        self.releveur_combo.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-        )
+        self.releveur_combo = staff_combo("releveur")
         self.save_button = QPushButton(self.tr("Enregistrer la remise (Entrée)"))
         self.save_button.setObjectName("primary")
         labels = (
@@ -100,11 +86,7 @@ class LettersView(PageView):
             (self.tr("Remise à :"), self.to_combo),
             (self.tr("Releveur :"), self.releveur_combo),
         )
-        for column, (text, field) in enumerate(labels):
-            label = QLabel(text)
-            label.setBuddy(field)
-            grid.addWidget(label, 0, column)
-            grid.addWidget(field, 1, column)
+        add_labelled(grid, 0, labels)
         grid.addWidget(self.save_button, 1, len(labels))
         grid.setColumnStretch(len(labels) + 1, 1)
         self.entry_banner = Banner()
@@ -197,21 +179,14 @@ class LettersView(PageView):
         self.stack.addWidget(self.table)
         layout.addWidget(self.stack, 1)
 
-        self.status_label = QLabel()
-        self.status_label.setObjectName("pageStatus")
-        self.status_label.setWordWrap(True)
+        self.status_label = status_label()
         layout.addWidget(self.status_label)
 
-        self.find_shortcut = QShortcut(QKeySequence.StandardKey.Find, self)
-        self.find_shortcut.activated.connect(self._focus_search)
+        self.find_shortcut = find_shortcut(self, self.search_edit)
         self.setTabOrder(self.number_edit, self.date_edit)
         self.setTabOrder(self.date_edit, self.to_combo)
         self.setTabOrder(self.to_combo, self.releveur_combo)
         self.setTabOrder(self.releveur_combo, self.save_button)
-
-    def _focus_search(self) -> None:
-        self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.search_edit.selectAll()
 
     def focus_number(self) -> None:
         self.number_edit.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -4,7 +4,6 @@ chosen batch's documents beside the preview of the selected one."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import (
     QComboBox,
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sbee_desk.gui.fields import find_shortcut, status_label
 from sbee_desk.gui.models.print_queue import CANCELLED
 from sbee_desk.gui.widgets import Banner, DataTable, EmptyState, PageView, row_layout
 from sbee_desk.services.edition import DocumentKind, DocumentStatus
@@ -158,17 +158,10 @@ class PrintQueueView(PageView):
         self.splitter.setSizes([180, 680, 290])
         layout.addWidget(self.splitter, 1)
 
-        self.status_label = QLabel()
-        self.status_label.setObjectName("pageStatus")
-        self.status_label.setWordWrap(True)
+        self.status_label = status_label()
         layout.addWidget(self.status_label)
 
-        self.find_shortcut = QShortcut(QKeySequence.StandardKey.Find, self)
-        self.find_shortcut.activated.connect(self._focus_search)
-
-    def _focus_search(self) -> None:
-        self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.search_edit.selectAll()
+        self.find_shortcut = find_shortcut(self, self.search_edit)
 
     def show_empty(self, text: str) -> None:
         self.empty_state.setText(text)

@@ -6,13 +6,9 @@ from __future__ import annotations
 
 import itertools
 
-from PySide6.QtCore import QDate, QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
-    QComboBox,
-    QDateEdit,
-    QFrame,
-    QGridLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -21,6 +17,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sbee_desk.gui.fields import (
+    add_labelled,
+    day_edit,
+    entry_panel,
+    scan_edit,
+    staff_combo,
+    status_label,
+)
 from sbee_desk.gui.widgets import Banner, DataTable, EmptyState, PageView, row_layout
 
 
@@ -68,18 +72,8 @@ class StoreView(PageView):
             ),
         )
 
-        self.entry = QFrame()
-        self.entry.setObjectName("storeEntry")
-        self.entry.setFrameShape(QFrame.Shape.StyledPanel)
-        grid = QGridLayout(self.entry)
-        grid.setContentsMargins(10, 6, 10, 6)
-        grid.setHorizontalSpacing(8)
-        grid.setVerticalSpacing(3)
-        self.number_edit = QLineEdit()
-        self.number_edit.setObjectName("orderNumber")
-        self.number_edit.setPlaceholderText(self.tr("N° de l'ordre (scanner)"))
-        self.number_edit.setMaxLength(12)
-        self.number_edit.setMinimumWidth(150)
+        self.entry, grid = entry_panel("storeEntry", vertical_spacing=3)
+        self.number_edit = scan_edit("orderNumber", self.tr("N° de l'ordre (scanner)"))
         self.meter_edit = QLineEdit()
         self.meter_edit.setObjectName("meterReceived")
         self.meter_edit.setMinimumWidth(150)
@@ -98,44 +92,33 @@ class StoreView(PageView):
         self.sheet_edit.setMinimumWidth(160)
         self.new_sheet_button = QPushButton(self.tr("Nouvelle fiche"))
         self.new_sheet_button.setObjectName("newSheet")
-        self.date_edit = QDateEdit()
-        self.date_edit.setObjectName("returnedOn")
-        self.date_edit.setDisplayFormat("dd/MM/yyyy")
-        self.date_edit.setCalendarPopup(True)
-        self.date_edit.setDate(QDate.currentDate())
-        self.keeper_combo = QComboBox()
-        self.keeper_combo.setObjectName("keeper")
-        self.keeper_combo.setMinimumContentsLength(14)
-        self.keeper_combo.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-        )
+        self.date_edit = day_edit("returnedOn")
+        self.keeper_combo = staff_combo("keeper")
         self.save_button = QPushButton(self.tr("Enregistrer (Entrée)"))
         self.save_button.setObjectName("primary")
 
-        first: tuple[tuple[str, QWidget], ...] = (
-            (self.tr("N° de l'&ordre :"), self.number_edit),
-            (self.tr("&Compteur reçu :"), self.meter_edit),
-            (self.tr("&Disjoncteur reçu :"), self.breaker_edit),
+        add_labelled(
+            grid,
+            0,
+            (
+                (self.tr("N° de l'&ordre :"), self.number_edit),
+                (self.tr("&Compteur reçu :"), self.meter_edit),
+                (self.tr("&Disjoncteur reçu :"), self.breaker_edit),
+            ),
         )
-        for column, (text, field) in enumerate(first):
-            label = QLabel(text)
-            label.setBuddy(field)
-            grid.addWidget(label, 0, column)
-            grid.addWidget(field, 1, column)
         note_label = QLabel(self.tr("E&xplication d'un écart :"))
         note_label.setBuddy(self.note_edit)
         grid.addWidget(note_label, 0, 3, 1, 2)
         grid.addWidget(self.note_edit, 1, 3, 1, 2)
-        second: tuple[tuple[str, QWidget], ...] = (
-            (self.tr("&Fiche de stock :"), self.sheet_edit),
-            (self.tr("Reçu &le :"), self.date_edit),
-            (self.tr("&Magasinier :"), self.keeper_combo),
+        add_labelled(
+            grid,
+            2,
+            (
+                (self.tr("&Fiche de stock :"), self.sheet_edit),
+                (self.tr("Reçu &le :"), self.date_edit),
+                (self.tr("&Magasinier :"), self.keeper_combo),
+            ),
         )
-        for column, (text, field) in enumerate(second):
-            label = QLabel(text)
-            label.setBuddy(field)
-            grid.addWidget(label, 2, column)
-            grid.addWidget(field, 3, column)
         grid.addWidget(self.new_sheet_button, 3, 3)
         grid.addWidget(self.save_button, 3, 4)
         grid.setColumnStretch(4, 1)
@@ -185,9 +168,7 @@ class StoreView(PageView):
             self.tabs.addTab(stack, "")
         layout.addWidget(self.tabs, 1)
 
-        self.status_label = QLabel()
-        self.status_label.setObjectName("pageStatus")
-        self.status_label.setWordWrap(True)
+        self.status_label = status_label()
         layout.addWidget(self.status_label)
 
         order = (

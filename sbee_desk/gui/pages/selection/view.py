@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sbee_desk.gui.fields import find_shortcut, status_label
 from sbee_desk.gui.widgets import Banner, DataTable, EmptyState, PageView, row_layout
 
 
@@ -187,14 +188,11 @@ class SelectionView(PageView):
         self.stack.addWidget(self.splitter)
         layout.addWidget(self.stack, 1)
 
-        self.status_label = QLabel()
-        self.status_label.setObjectName("pageStatus")
-        self.status_label.setWordWrap(True)
+        self.status_label = status_label()
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.status_label)
 
-        self.find_shortcut = QShortcut(QKeySequence.StandardKey.Find, self)
-        self.find_shortcut.activated.connect(self._focus_search)
+        self.find_shortcut = find_shortcut(self, self.search_edit)
 
     def _tool_button(self, action: QAction, name: str) -> QToolButton:
         """A button showing ``action`` (its words, enabled state and tooltip follow it)."""
@@ -204,10 +202,6 @@ class SelectionView(PageView):
         button.setDefaultAction(action)
         button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         return button
-
-    def _focus_search(self) -> None:
-        self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.search_edit.selectAll()
 
     def show_empty(self, text: str) -> None:
         self.empty_state.setText(text)
