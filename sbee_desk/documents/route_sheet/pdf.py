@@ -8,10 +8,11 @@ from sbee_desk.documents import pdf as P
 from sbee_desk.documents.barcode import draw_code128, total_modules
 from sbee_desk.documents.formats import format_amount, format_date, plural
 from sbee_desk.documents.route_sheet.model import COLUMNS, WORDS, RouteSheet, cell_texts
+from sbee_desk.documents.sheet_pdf import PAD as _PAD
+from sbee_desk.documents.sheet_pdf import SheetPDF
 
 _SIZE = 7.5
 _ROW_H = 13.0
-_PAD = 1.2
 _LINE = 3.3
 _WRAPPED = {"client": 3, "adresse": 3, "quartier": 2, "police": 2, "compteur": 2, "nature": 2}
 _RECALL_FILL = (253, 236, 234)
@@ -19,10 +20,10 @@ _RECALL_INK = (160, 30, 30)
 _SIGN_H = 24.0
 
 
-class _SheetPDF(P.BasePDF):
+class _SheetPDF(SheetPDF):
     def __init__(self, sheet: RouteSheet) -> None:
         super().__init__(
-            landscape=True,
+            COLUMNS,
             title=sheet.running(),
             author=f"{sheet.organisation} — {sheet.agency}",
             footer_left=sheet.running()
@@ -33,78 +34,42 @@ class _SheetPDF(P.BasePDF):
             created_on=sheet.visit_on,
         )
         self.sheet = sheet
-        total = sum(w for _, _, w in COLUMNS)
-        self.widths = [w * self.content_width / total for _, _, w in COLUMNS]
-        self.lefts = [self.l_margin + sum(self.widths[:i]) for i in range(len(COLUMNS))]
-        self.set_auto_page_break(False, self.b_margin)
 
     # ---- page furniture
 
     def first_header(self) -> float:
-        s, x, right = self.sheet, self.l_margin, self.w - self.r_margin
-        self.set_font(P.FONT, "B", 10)
-        self.text(x, 14, s.organisation)
-        self.set_font(P.FONT, "", 8)
-        self.set_text_color(*P.MUTED)
-        self.text(x, 18, s.unit)
-        self.set_text_color(*P.INK)
-        self.set_font(P.FONT, "B", 9)
-        self.text(x, 22.5, s.agency)
+        s, right = self.sheet, self.w - self.r_margin
+        self.letterhead(s.organisation, s.unit, s.agency)
         if s.copy:
             self.set_font(P.FONT, "B", 16)
             self.set_text_color(*_RECALL_INK)
             word = WORDS["copy"]
             self.text(right - self.get_string_width(word), 18, word)
             self.set_text_color(*P.INK)
-        self.set_font(P.FONT, "B", 15)
-        title = WORDS["title"]
-        self.text((self.w - self.get_string_width(title)) / 2, 31, title)
-        top, height = 35.0, 11.0
-        fields = (
-            (WORDS["agent"], f"{s.agent_name} ({s.matricule})", 0.38),
-            (WORDS["date"], format_date(s.visit_on), 0.17),
-            (WORDS["window"], WORDS["window_value"], 0.25),
-            (WORDS["visits"], plural(len(s.visits), "visite", "visites"), 0.20),
+        self.centred(WORDS["title"], 31, 15, "B")
+        top = 35.0
+        bottom = self.cartouche(
+            top,
+            (
+                (WORDS["agent"], f"{s.agent_name} ({s.matricule})", 0.38),
+                (WORDS["date"], format_date(s.visit_on), 0.17),
+                (WORDS["window"], WORDS["window_value"], 0.25),
+                (WORDS["visits"], plural(len(s.visits), "visite", "visites"), 0.20),
+            ),
         )
-        self.set_fill_color(*P.ZEBRA_FILL)
-        self.set_draw_color(*P.RULE)
-        self.set_line_width(0.2)
-        self.rect(x, top, self.content_width, height, style="DF")
-        left = x
-        for label, value, share in fields:
-            width = self.content_width * share
-            if left > x:
-                self.line(left, top, left, top + height)
-            self.set_font(P.FONT, "", 7)
-            self.set_text_color(*P.MUTED)
-            self.text(left + 2, top + 4, label)
-            self.set_text_color(*P.INK)
-            self.set_font(P.FONT, "B", 9)
-            self.text(left + 2, top + 8.8, P.fit_text(self, value, width - 4))
-            left += width
         self.set_font(P.FONT, "", 7.5)
         self.set_text_color(*P.MUTED)
-        self.text(x, top + height + 4.5, P.fit_text(self, WORDS["window_note"], self.content_width))
+        self.text(
+            self.l_margin,
+            bottom + 4.5,
+            P.fit_text(self, WORDS["window_note"], self.content_width),
+        )
         self.set_text_color(*P.INK)
-        return top + height + 8
+        return bottom + 8
 
     def next_header(self) -> float:
-        self.set_font(P.FONT, "B", 9)
         running = self.sheet.running() + (f" — {WORDS['copy']}" if self.sheet.copy else "")
-        self.text(self.l_margin, 14, P.fit_text(self, running, self.content_width))
-        return 18.0
-
-    def table_header(self, y: float) -> float:
-        height = 6.5
-        self.set_fill_color(*P.HEADER_FILL)
-        self.rect(self.l_margin, y, self.content_width, height, style="F")
-        self.set_text_color(*P.HEADER_INK)
-        self.set_font(P.FONT, "B", 7)
-        for (_, title, _), left, width in zip(COLUMNS, self.lefts, self.widths, strict=True):
-            text = P.fit_text(self, title, width - 2 * _PAD)
-            self.text(left + (width - self.get_string_width(text)) / 2, y + 4.3, text)
-        self.set_text_color(*P.INK)
-        return y + height
+        return self.running_header(running)
 
     def new_page(self, first: bool = False) -> float:
         self.add_page()
@@ -177,10 +142,7 @@ class _SheetPDF(P.BasePDF):
                     x = left + (width - self.get_string_width(line)) / 2
                 self.text(x, base, line)
                 base += _LINE
-        self.set_draw_color(*P.RULE)
-        self.line(self.l_margin, y + _ROW_H, self.l_margin + self.content_width, y + _ROW_H)
-        for left in self.lefts[1:]:
-            self.line(left, y, left, y + _ROW_H)
+        self.row_rules(y, _ROW_H)
         return y + _ROW_H
 
     def ending_height(self) -> float:
@@ -212,11 +174,7 @@ class _SheetPDF(P.BasePDF):
         bottom = self.content_bottom
         visits = self.sheet.visits
         if not visits:
-            self.set_font(P.FONT, "", 8)
-            self.set_text_color(*P.MUTED)
-            self.text(self.l_margin + _PAD, y + 5, WORDS["no_visit"])
-            self.set_text_color(*P.INK)
-            y += 8
+            y = self.empty_table(y, WORDS["no_visit"])
         for rank, visit in enumerate(visits, 1):
             needed = _ROW_H + (self.ending_height() if rank == len(visits) else 0)
             if y + needed > bottom:

@@ -5,20 +5,21 @@ from __future__ import annotations
 
 from sbee_desk.documents import pdf as P
 from sbee_desk.documents.formats import format_date, plural
+from sbee_desk.documents.sheet_pdf import PAD as _PAD
+from sbee_desk.documents.sheet_pdf import SheetPDF
 from sbee_desk.documents.stock_sheet.model import COLUMNS, WORDS, StockSheetDoc, cell_texts
 
 _SIZE = 8.0
-_PAD = 1.2
 _LINE = 3.5
 _WRAPPED = {"client": 2, "compteur": 2, "disjoncteur": 2, "ecart": 3, "police": 2}
 _SIGN_H = 26.0
 _MISMATCH_INK = (160, 30, 30)
 
 
-class _SheetPDF(P.BasePDF):
+class _SheetPDF(SheetPDF):
     def __init__(self, sheet: StockSheetDoc) -> None:
         super().__init__(
-            landscape=True,
+            COLUMNS,
             title=sheet.running(),
             author=f"{sheet.organisation} — {sheet.agency}",
             footer_left=sheet.running() + " · " + WORDS["produced"].format(by=sheet.produced_by),
@@ -26,70 +27,30 @@ class _SheetPDF(P.BasePDF):
             created_on=sheet.issued_on,
         )
         self.sheet = sheet
-        total = sum(w for _, _, w in COLUMNS)
-        self.widths = [w * self.content_width / total for _, _, w in COLUMNS]
-        self.lefts = [self.l_margin + sum(self.widths[:i]) for i in range(len(COLUMNS))]
-        self.set_auto_page_break(False, self.b_margin)
 
     def first_header(self) -> float:
-        s, x = self.sheet, self.l_margin
-        self.set_font(P.FONT, "B", 10)
-        self.text(x, 14, s.organisation)
-        self.set_font(P.FONT, "", 8)
-        self.set_text_color(*P.MUTED)
-        self.text(x, 18, s.unit)
-        self.set_text_color(*P.INK)
-        self.set_font(P.FONT, "B", 9)
-        self.text(x, 22.5, s.agency)
-        self.set_font(P.FONT, "B", 15)
-        title = WORDS["title"]
-        self.text((self.w - self.get_string_width(title)) / 2, 31, title)
-        self.set_font(P.FONT, "", 8)
-        self.set_text_color(*P.MUTED)
-        sub = WORDS["subtitle"]
-        self.text((self.w - self.get_string_width(sub)) / 2, 35.5, sub)
-        self.set_text_color(*P.INK)
-        top, height = 39.0, 11.0
+        s = self.sheet
+        self.letterhead(s.organisation, s.unit, s.agency)
+        self.centred(WORDS["title"], 31, 15, "B")
+        self.centred(WORDS["subtitle"], 35.5, 8, muted=True)
         number = s.number + (f" ({WORDS['typed']})" if s.typed else "")
-        fields = (
-            (WORDS["number"], number, 0.40),
-            (WORDS["date"], format_date(s.issued_on), 0.20),
-            (WORDS["keeper"], s.keeper or "—", 0.40),
+        bottom = self.cartouche(
+            39.0,
+            (
+                (WORDS["number"], number, 0.40),
+                (WORDS["date"], format_date(s.issued_on), 0.20),
+                (WORDS["keeper"], s.keeper or "—", 0.40),
+            ),
+            value_size=10,
+            value_y=9,
         )
-        self.set_fill_color(*P.ZEBRA_FILL)
-        self.set_draw_color(*P.RULE)
-        self.set_line_width(0.2)
-        self.rect(x, top, self.content_width, height, style="DF")
-        left = x
-        for label, value, share in fields:
-            width = self.content_width * share
-            if left > x:
-                self.line(left, top, left, top + height)
-            self.set_font(P.FONT, "", 7)
-            self.set_text_color(*P.MUTED)
-            self.text(left + 2, top + 4, label)
-            self.set_text_color(*P.INK)
-            self.set_font(P.FONT, "B", 10)
-            self.text(left + 2, top + 9, P.fit_text(self, value, width - 4))
-            left += width
-        return top + height + 5
+        return bottom + 5
 
     def next_header(self) -> float:
-        self.set_font(P.FONT, "B", 9)
-        self.text(self.l_margin, 14, P.fit_text(self, self.sheet.running(), self.content_width))
-        return 18.0
+        return self.running_header(self.sheet.running())
 
-    def table_header(self, y: float) -> float:
-        height = 6.5
-        self.set_fill_color(*P.HEADER_FILL)
-        self.rect(self.l_margin, y, self.content_width, height, style="F")
-        self.set_text_color(*P.HEADER_INK)
-        self.set_font(P.FONT, "B", 7.5)
-        for (_, title, _), left, width in zip(COLUMNS, self.lefts, self.widths, strict=True):
-            text = P.fit_text(self, title, width - 2 * _PAD)
-            self.text(left + (width - self.get_string_width(text)) / 2, y + 4.3, text)
-        self.set_text_color(*P.INK)
-        return y + height
+    def table_header(self, y: float, size: float = 7.5) -> float:
+        return super().table_header(y, size)
 
     def row_lines(self, texts: dict[str, str]) -> dict[str, list[str]]:
         self.set_font(P.FONT, "", _SIZE)
@@ -117,10 +78,7 @@ class _SheetPDF(P.BasePDF):
                 self.text(left + _PAD, base, line)
                 base += _LINE
             self.set_text_color(*P.INK)
-        self.set_draw_color(*P.RULE)
-        self.line(self.l_margin, y + height, self.l_margin + self.content_width, y + height)
-        for left in self.lefts[1:]:
-            self.line(left, y, left, y + height)
+        self.row_rules(y, height)
         return y + height
 
     def ending_height(self) -> float:
@@ -159,11 +117,7 @@ class _SheetPDF(P.BasePDF):
         bottom = self.content_bottom
         lines = self.sheet.lines
         if not lines:
-            self.set_font(P.FONT, "", 8)
-            self.set_text_color(*P.MUTED)
-            self.text(self.l_margin + _PAD, y + 5, WORDS["no_line"])
-            self.set_text_color(*P.INK)
-            y += 8
+            y = self.empty_table(y, WORDS["no_line"])
         for rank, line in enumerate(lines, 1):
             texts = self.row_lines(cell_texts(rank, line))
             height = max(len(v) for v in texts.values()) * _LINE + 2 * _PAD + 0.6
