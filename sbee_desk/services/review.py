@@ -92,6 +92,14 @@ def run_age(uow: UnitOfWork, run_id: int, *, today_: dt.date | None = None) -> R
 _VALIDATION_LOCKS = 0x5BEE_0005
 
 
+def _moment_on(on: dt.date, given: bool) -> dt.datetime:
+    """When the validation happened: now; or, for a day given by the caller (the demo's
+    history, a test's clock), that day at the present time of day — so that the lists'
+    « Validé par … le » matches the run's day instead of the wall clock's."""
+    moment = audit.now()
+    return dt.datetime.combine(on, moment.timetz()) if given else moment
+
+
 def validate_bordereau(
     uow: UnitOfWork,
     actor: Actor,
@@ -255,7 +263,7 @@ def validate_bordereau(
                     run_id=run_id,
                     bordereau_code=bordereau_code,
                     validated_by=actor.login,
-                    validated_at=audit.now(),
+                    validated_at=_moment_on(on, today_ is not None),
                     letters=len(letters),
                     orders=len(orders),
                     excluded=len(lines) - len(confirmed),

@@ -284,3 +284,16 @@ def test_two_chefs_validating_at_once_one_wins(db, world):
     assert "autre poste" in str(errors[0]) or "déjà leur lettre ou leur ordre" in str(errors[0])
     assert count(db, "work_order") == 30
     assert count(db, "bordereau_validation") == 1
+
+
+def test_a_validation_on_a_given_day_is_stamped_on_that_day(db, world):
+    """The demo's history validates on past days: the lists' « Validé par … le » then
+    reads that day, not the wall clock's (closing note of #17)."""
+    debtor(world, "PB")
+    world.commit()
+    run = select(db)
+    validate_bordereau(db.uow(), CHEF, run, "BT-2026-09", today_=TODAY)
+    with db.engine.connect() as conn:
+        stamped = conn.execute(text("SELECT validated_at FROM bordereau_validation")).scalar()
+    moment = stamped if isinstance(stamped, dt.datetime) else dt.datetime.fromisoformat(stamped)
+    assert moment.date() == TODAY
