@@ -732,9 +732,7 @@ class GcReturnFile(Base):
     classeur's; its lines are in :class:`GcReturnLine`."""
 
     __tablename__ = "gc_return_file"
-    __table_args__ = (
-        UniqueConstraint("agency_code", "year", "seq", name="uq_gc_return_file_seq"),
-    )
+    __table_args__ = (UniqueConstraint("agency_code", "year", "seq", name="uq_gc_return_file_seq"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     agency_code: Mapped[str] = mapped_column(ForeignKey("agency.code"))

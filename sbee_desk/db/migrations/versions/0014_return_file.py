@@ -49,7 +49,9 @@ def upgrade() -> None:
         sa.Column("source_key", sa.String(length=40), nullable=False),
         sa.Column("police", sa.String(length=32), nullable=False),
         sa.ForeignKeyConstraint(
-            ["file_id"], ["gc_return_file.id"], name=op.f("fk_gc_return_line_file_id_gc_return_file")
+            ["file_id"],
+            ["gc_return_file.id"],
+            name=op.f("fk_gc_return_line_file_id_gc_return_file"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_gc_return_line")),
         sa.UniqueConstraint("line_kind", "source_key", name="uq_gc_return_line_source"),
