@@ -12,7 +12,6 @@ from typing import Any
 
 from sbee_desk.cli.common import EXIT_OK, BadInput, emit, opened, parse_date, plural
 
-
 #: each line kind's French words (singular, plural)
 KIND_WORDS = {
     "RESILIATION": ("résiliation", "résiliations"),
