@@ -44,23 +44,21 @@ from sbee_desk.services.gc_return.render import render
 from sbee_desk.services.lists.model import ListError
 from sbee_desk.services.lists.staged import Staged
 
-#: the lists' refusals of a folder or a file, in the return file's words
-_FILE_ERRORS = {
-    "LIST_FOLDER_NOT_WRITABLE": "GC_RETURN_FOLDER_NOT_WRITABLE",
-    "LIST_FILE_LOCKED": "GC_RETURN_FILE_LOCKED",
-    "LIST_TARGET_IS_FOLDER": "GC_RETURN_TARGET_IS_FOLDER",
-}
-
 
 @contextmanager
 def _file_errors() -> Iterator[None]:
+    """The lists' refusals of a folder or a file (:class:`Staged`), in the return
+    file's words."""
     try:
         yield
     except ListError as exc:
-        code = _FILE_ERRORS.get(exc.code)
-        if code is None:
-            raise
-        raise GcReturnError(code, **exc.data) from exc
+        if exc.code == "LIST_FOLDER_NOT_WRITABLE":
+            raise GcReturnError("GC_RETURN_FOLDER_NOT_WRITABLE", **exc.data) from exc
+        if exc.code == "LIST_FILE_LOCKED":
+            raise GcReturnError("GC_RETURN_FILE_LOCKED", **exc.data) from exc
+        if exc.code == "LIST_TARGET_IS_FOLDER":
+            raise GcReturnError("GC_RETURN_TARGET_IS_FOLDER", **exc.data) from exc
+        raise
 
 
 @dataclass(frozen=True)
@@ -90,6 +88,18 @@ def preview(uow: UnitOfWork, actor: Actor, *, agency: str | None = None) -> list
 
 def _counts(lines: list[ReturnLine]) -> dict[str, int]:
     return {k.value: sum(1 for line in lines if line.kind is k) for k in LineKind}
+
+
+#: the audit trail's field of each kind's count (wording.audit labels them)
+_AUDIT_COUNTS = {
+    LineKind.RESILIATION: "resiliations",
+    LineKind.INDEX_MT: "index_mt",
+    LineKind.ADRESSE: "adresses",
+}
+
+
+def _audit_counts(lines: list[ReturnLine]) -> dict[str, int]:
+    return {_AUDIT_COUNTS[LineKind(k)]: n for k, n in _counts(lines).items()}
 
 
 def export_return_file(
@@ -179,13 +189,13 @@ def export_return_file(
                         "entity_key": str(row.id),
                         "after": {
                             "agency": row.agency_code,
-                            "year": row.year,
-                            "seq": row.seq,
+                            "number": row.seq,
                             "file_name": row.file_name,
                             "format": row.file_format,
                             "sha256": row.sha256,
                             "size": len(f.content),
-                            "lines": _counts(f.lines),
+                            "lines": row.line_count,
+                            **_audit_counts(f.lines),
                         },
                         "details": {"out_dir": str(folder)},
                     }
