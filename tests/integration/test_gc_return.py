@@ -9,12 +9,14 @@ import csv
 import datetime as dt
 import io
 import itertools
+import json
 import os
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from sbee_desk.db.models import (
     AuditEvent,
@@ -319,3 +321,38 @@ def test_cli_bad_format_exit_2(cli, db, tmp_path) -> None:
     code, _, err = cli("gc-return", "--out", str(out), "--format", "ods")
     assert code == 2 and "Format « ods » inconnu" in err
     assert count(db, GcReturnFile) == 0 and not out.exists()
+
+
+def test_R13_the_database_refuses_a_line_exported_twice(db, world, tmp_path) -> None:
+    """The register's unique (type, source) is the last word, whatever the code does."""
+    export_return_file(db.uow(), CHEF, tmp_path, today_=DAY)
+    with db.uow() as uow:
+        line = uow.session.scalars(select(GcReturnLine)).first()
+        assert line is not None
+        uow.session.add(
+            GcReturnLine(
+                file_id=line.file_id,
+                line_kind=line.line_kind,
+                source_key=line.source_key,
+                police=line.police,
+            )
+        )
+        with pytest.raises(IntegrityError):
+            uow.session.flush()
+
+
+def test_cli_preview_lists_without_recording(cli, db, tmp_path) -> None:
+    code, out, err = cli("gc-return", "--preview", "--json")
+    assert code == 0, err
+    lines = json.loads(out)["lines"]
+    assert sorted(x["cause"] for x in lines) == ["NOUVELLE_PRESENTATION", "REMISE_IMPOSSIBLE"]
+    assert all(x["type"] == "ADRESSE" and x["agence"] == "AG1" for x in lines)
+    assert count(db, GcReturnFile) == 0
+
+
+def test_cli_without_out_or_with_a_future_date_exit_2(cli, db, tmp_path) -> None:
+    code, _, err = cli("gc-return")
+    assert code == 2 and "--out" in err
+    code, _, err = cli("gc-return", "--out", str(tmp_path / "o"), "--date", "2026-12-10")
+    assert code == 2 and "à venir" in err
+    assert count(db, GcReturnFile) == 0 and not (tmp_path / "o").exists()
