@@ -21,7 +21,7 @@ from pathlib import Path
 from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from sbee_desk.db.models import AuditHead, GcReturnFile, GcReturnLine, User
+from sbee_desk.db.models import GcReturnFile, GcReturnLine, User
 from sbee_desk.db.uow import UnitOfWork
 from sbee_desk.domain.audit_actions import AuditAction
 from sbee_desk.domain.permissions import Action
@@ -29,6 +29,7 @@ from sbee_desk.services import audit, audit_anchor
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.authz import require
 from sbee_desk.services.clock import today
+from sbee_desk.services.dispatch.data import serialise_writers
 from sbee_desk.services.gc_return.model import (
     ExportResult,
     FileFormat,
@@ -122,10 +123,9 @@ def export_return_file(
     with uow.write():
         require(uow, actor, Action.EDITION)
         session = uow.session
-        if uow.dialect == "postgresql":
-            # the writers' lock, first: two workstations exporting at once take turns,
-            # and the second finds the first one's lines exported
-            session.execute(select(AuditHead.id).where(AuditHead.id == 1).with_for_update()).all()
+        # the writers' lock, first: two workstations exporting at once take turns, and
+        # the second finds the first one's lines exported
+        serialise_writers(uow)
         lines = pending_lines(uow, agency=agency)
         if not lines:
             return ExportResult(on, ())
