@@ -724,3 +724,45 @@ class EditionCombinedFile(Base):
     pages: Mapped[int] = mapped_column(Integer)
     documents: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class GcReturnFile(Base):
+    """Fichier retour pour la gestion clientèle (#16): one file produced, numbered per
+    agency and year (« retour-gc-<agence>-<date>-<n> »), its bytes kept like the
+    classeur's; its lines are in :class:`GcReturnLine`."""
+
+    __tablename__ = "gc_return_file"
+    __table_args__ = (UniqueConstraint("agency_code", "year", "seq", name="uq_gc_return_file_seq"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    agency_code: Mapped[str] = mapped_column(ForeignKey("agency.code"))
+    year: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(Integer)
+    produced_on: Mapped[dt.date] = mapped_column(Date)
+    file_format: Mapped[str] = mapped_column(String(8))  # csv, xlsx
+    file_name: Mapped[str] = mapped_column(String(200))
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    line_count: Mapped[int] = mapped_column(Integer)
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class GcReturnLine(Base):
+    """One line sent to the gestion clientèle: exported once, whatever the number of
+    return files (R13): unique on its kind and its source (the termination, the CRI,
+    or the letter and its step-3 event)."""
+
+    __tablename__ = "gc_return_line"
+    __table_args__ = (
+        UniqueConstraint("line_kind", "source_key", name="uq_gc_return_line_source"),
+        Index("ix_gc_return_line_file", "file_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    file_id: Mapped[int] = mapped_column(ForeignKey("gc_return_file.id"))
+    line_kind: Mapped[str] = mapped_column(String(20))  # RESILIATION, INDEX_MT, ADRESSE
+    #: the termination's id, the CRI's id, or « <letter id>/IMPOSSIBLE »,
+    #: « <letter id>/PRESENTATION-<n> »
+    source_key: Mapped[str] = mapped_column(String(40))
+    police: Mapped[str] = mapped_column(String(32))

@@ -75,6 +75,8 @@ class AuditAction(StrEnum):
     CRI_ENTER = "cri.enter"
     CRI_COUNTERSIGN = "cri.countersign"
     CONTRACT_TERMINATE = "contract.terminate"
+    # the return file for the gestion clientèle (#16)
+    GC_RETURN_EXPORT = "gc_return.export"
     # the demonstration agency (scripts/demo)
     DEMO_AGENCY = "demo.agency"
     DEMO_LETTER = "demo.letter"

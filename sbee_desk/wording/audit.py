@@ -116,6 +116,10 @@ AUDIT_FIELD_LABELS: dict[str, str] = {
     "serial_mismatch": "compteur différent du contrat",
     "no_store_return": "sans retour magasin",
     "cause": "cause de la résiliation",
+    # the return file for the gestion clientèle (#16)
+    "resiliations": "résiliations",
+    "index_mt": "index MT",
+    "adresses": "difficultés d'adresse",
     # import
     "path": "emplacement",
     "files": "fichiers",

@@ -396,6 +396,9 @@ def describe_object(entry: AuditEvent) -> str:
         return "Paramètres du retour magasin" if key == "store" else "Paramètres de la répartition"
     if entity == "stock_sheet":
         return f"Fiche de mouvement de stock n° {key}"
+    if entity == "gc_return_file":
+        name = after.get("file_name") or facts.get("file_name")
+        return f"Fichier retour gestion clientèle {name}" if name else f"Fichier retour n° {key}"
     if entity == "staff":
         name = after.get("name")
         return f"Personnel {key}, {name}" if name else f"Personnel, matricule {key}"

@@ -571,6 +571,29 @@ MESSAGES: dict[str, Template] = {
     "STORE_DELAY_NEGATIVE": (
         "Délai avant « matériel non retourné » : {value} est négatif. Rien n'a été modifié."
     ),
+    # ------------------------------------------- the return file for the gestion clientèle (#16)
+    "GC_RETURN_BAD_FORMAT": lambda d: (
+        f"Format « {d['value']} » inconnu pour le fichier retour : "
+        f"{' ou '.join(d['known'])}. Rien n'a été écrit."
+    ),
+    "GC_RETURN_FOLDER_NOT_WRITABLE": lambda d: (
+        f"Fichier retour pour la gestion clientèle : impossible d'écrire dans le dossier "
+        f"« {d['folder']} » ({os_reason(d['error'])}). Choisissez un dossier où vous pouvez "
+        "écrire ; rien n'a été écrit ni enregistré."
+    ),
+    "GC_RETURN_FILE_LOCKED": lambda d: (
+        f"Fichier retour : « {d['target']} » ne peut pas être remplacé "
+        f"({os_reason(d['error'])}) ; il est sans doute ouvert dans un autre programme. "
+        "Fermez-le puis recommencez ; rien n'a été enregistré."
+    ),
+    "GC_RETURN_TARGET_IS_FOLDER": (
+        "Fichier retour : « {target} » est un dossier, il ne peut pas être remplacé par le "
+        "fichier. Choisissez un autre dossier ; rien n'a été enregistré."
+    ),
+    "GC_RETURN_CHANGED_ELSEWHERE": (
+        "Fichier retour : un autre poste vient d'exporter une partie de ces lignes. "
+        "Recommencez : seules les lignes encore nouvelles partiront. Rien n'a été enregistré."
+    ),
     # ------------------------------------------- step 6: the CRI and its countersign (#15)
     "CRI_BAD_NUMBER": (
         "N° d'ordre « {raw} » illisible : tapez ou scannez les 8 chiffres imprimés sur l'ordre."

@@ -57,6 +57,7 @@ from sbee_desk.services.edition import (
     mark_printed,
     run_edition,
 )
+from sbee_desk.services.gc_return import export_return_file
 from sbee_desk.services.importing import import_export
 from sbee_desk.services.letters import (
     correct_delivery,
@@ -202,6 +203,8 @@ def a_day_of_work(db: Database, folder: Path) -> None:
     check_r7(db.uow(), CHEF, today_=TODAY)
     record_recall(db.uow(), CHEF, [dispatched["PB2"]], "appelé à 10 h")
     a_day_at_the_store(db, dispatched["PB1"])
+    # the return file for the gestion clientèle (#16): the termination, the difficulty
+    export_return_file(db.uow(), CHEF, folder / "retour-gc", today_=TODAY)
 
     # the backups (#17): settings changed, the base restored from a backup
     set_settings(db.uow(), ADMIN, folder=str(folder / "sauvegardes"), keep_days=20)
