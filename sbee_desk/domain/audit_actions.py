@@ -75,6 +75,10 @@ class AuditAction(StrEnum):
     CRI_ENTER = "cri.enter"
     CRI_COUNTERSIGN = "cri.countersign"
     CONTRACT_TERMINATE = "contract.terminate"
+    # after termination: the hand-off to apurement and contentieux (#16, R12)
+    HANDOFF_RUN = "handoff.run"
+    HANDOFF_CONTRACT = "handoff.contract"
+    HANDOFF_REPRINT = "handoff.reprint"
     # the demonstration agency (scripts/demo)
     DEMO_AGENCY = "demo.agency"
     DEMO_LETTER = "demo.letter"
