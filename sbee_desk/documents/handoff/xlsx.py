@@ -63,7 +63,7 @@ def _litigation_values(doc: HandoffDocument) -> list[tuple[list[object], bool]]:
                 "regle": invoice.paid,
                 "solde": invoice.balance,
             }
-            rows.append(([typed[k] or None for k in keys], False))
+            rows.append(([None if typed[k] == "" else typed[k] for k in keys], False))
         subtotal: dict[str, object] = dict.fromkeys(keys)
         subtotal["facture"] = WORDS["contract_total"].format(police=line.police)
         subtotal["solde"] = line.amount_due
