@@ -155,7 +155,10 @@ def run_handoff(
             header = texts.header
             created_at = audit.now()
             journal = journal_line(audit.chain_head(uow))
+            # numbered here, not by a sequence: a refused hand-off leaves no gap
+            number = (session.scalar(select(func.max(HandoffBatch.id))) or 0) + 1
             batch = HandoffBatch(
+                id=number,
                 handed_on=handed_on,
                 created_by=actor.login,
                 created_at=created_at,
@@ -165,7 +168,10 @@ def run_handoff(
                 document={},
             )
             session.add(batch)
-            session.flush()
+            try:
+                session.flush()
+            except IntegrityError as exc:  # another workstation took the number meanwhile
+                raise HandoffError("HANDOFF_CONCURRENT") from exc
             doc = HandoffDocument(
                 number=batch.id,
                 handed_on=handed_on,
