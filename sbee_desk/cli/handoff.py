@@ -33,7 +33,6 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def cmd_handoff(args: argparse.Namespace) -> int:
-    from sbee_desk.documents.formats import format_amount
     from sbee_desk.domain.permissions import Action
     from sbee_desk.services.handoff import (
         NOTHING_NEW,
@@ -41,6 +40,7 @@ def cmd_handoff(args: argparse.Namespace) -> int:
         reprint_handoff,
         run_handoff,
     )
+    from sbee_desk.wording.formats import format_amount
 
     out = Path(args.out)
     with opened(args, actor=True, may=Action.EDITION) as (db, actor):

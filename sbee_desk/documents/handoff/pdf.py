@@ -26,6 +26,8 @@ _LINE = 3.3
 _WRAPPED = {"client": 3, "adresse": 3, "cause": 3, "compteur": 2, "fiche": 2, "police": 2}
 _COPY_INK = (160, 30, 30)
 _SIGN_H = 24.0
+#: where the table starts on a page after the first
+_NEXT_TOP = 18.0
 
 
 class _HandoffPDF(P.BasePDF):
@@ -132,7 +134,7 @@ class _HandoffPDF(P.BasePDF):
         self.set_font(P.FONT, "B", 9)
         running = self.doc.running(self.kind)
         self.text(self.l_margin, 14, P.fit_text(self, running, self.content_width))
-        return 18.0
+        return _NEXT_TOP
 
     def table_header(self, y: float) -> float:
         height = 6.5
@@ -208,6 +210,18 @@ class _HandoffPDF(P.BasePDF):
             out.append((subtotal, fill, True))
         return out
 
+    def group_starts(self) -> dict[int, int]:
+        """Row index of each contract's first row → the index after its last (the
+        contentieux: its invoices and its total; the apurement: one row each)."""
+        if self.kind is HandoffKind.APUREMENT:
+            return {}
+        out, at = {}, 0
+        for line in self.doc.litigation:
+            end = at + len(line.invoices) + 1
+            out[at] = end
+            at = end
+        return out
+
     def ending_height(self) -> float:
         words = 5.0 if self.kind is HandoffKind.CONTENTIEUX else 0.0
         return 7.0 + words + 6 + _SIGN_H
@@ -252,9 +266,16 @@ class _HandoffPDF(P.BasePDF):
             self.text(self.l_margin + _PAD, y + 5, WORDS["nothing"])
             self.set_text_color(*P.INK)
             y += 8
-        for index, (texts, fill, bold) in enumerate(rows):
-            cells = self.cells(texts)
-            needed = self.height_of(cells)
+        drawn = [self.cells(texts) for texts, _, _ in rows]
+        heights = [self.height_of(cells) for cells in drawn]
+        starts = self.group_starts()
+        room = bottom - _NEXT_TOP - 6.5  # a page after the first, below its table header
+        for index, ((_, fill, bold), cells) in enumerate(zip(rows, drawn, strict=True)):
+            needed = heights[index]
+            if index in starts:  # a contract's rows stay together when they fit on a page
+                group = sum(heights[index : starts[index]])
+                if group <= room:
+                    needed = group
             if index == len(rows) - 1:
                 needed += self.ending_height()
             if y + needed > bottom:

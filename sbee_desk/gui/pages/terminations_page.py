@@ -51,7 +51,7 @@ COLUMN_WIDTHS = {
     COL_POLICE: 90,
     COL_CUSTOMER: 150,
     COL_ADDRESS: 160,
-    COL_CAUSE: 150,
+    COL_CAUSE: 190,
     COL_HANDOFF: 130,
 }
 
@@ -192,15 +192,20 @@ class TerminationsPage(Page):
                 "le chef contresigne le CRI de son ordre (page CRI)."
             ).format(period=period)
         )
+        rows = plural(len(data.rows), self.tr("résiliation"), self.tr("résiliations"))
+        waiting = (
+            self.tr("toutes les résiliations sont transmises")
+            if not self.pending
+            else plural(
+                self.pending,
+                self.tr("résiliation à transmettre"),
+                self.tr("résiliations à transmettre"),
+            )
+            + self.tr(" (toutes périodes)")
+        )
         self.view.status_label.setText(
-            self.tr("{rows} {period} ; {pending} en tout, toutes périodes.").format(
-                rows=plural(len(data.rows), self.tr("résiliation"), self.tr("résiliations")),
-                period=period,
-                pending=plural(
-                    self.pending,
-                    self.tr("résiliation à transmettre"),
-                    self.tr("résiliations à transmettre"),
-                ),
+            self.tr("{rows} {period} ; {waiting}.").format(
+                rows=rows, period=period, waiting=waiting
             )
         )
         self._update_actions()

@@ -112,9 +112,7 @@ class TerminationsView(PageView):
         self.batch_combo = QComboBox()
         self.batch_combo.setObjectName("pastHandoffs")
         self.batch_combo.setMinimumContentsLength(30)
-        self.batch_combo.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-        )
+        self.batch_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         reprint_label.setBuddy(self.batch_combo)
         self.reprint_button = QPushButton(self.tr("Réimprimer…"))
         self.reprint_button.setObjectName("reprintHandoff")

@@ -39,7 +39,6 @@ from sbee_desk.services.authz import require
 from sbee_desk.services.clock import today
 from sbee_desk.services.handoff import lines as L
 from sbee_desk.services.handoff.model import (
-    NOTHING_NEW,
     HandoffError,
     HandoffFileResult,
     HandoffResult,
@@ -149,7 +148,7 @@ def run_handoff(
             session = uow.session
             waiting = L.pending(uow)
             if not waiting:
-                raise HandoffError(NOTHING_NEW)
+                raise HandoffError("HANDOFF_NOTHING_NEW")
             settlement = [p.line for p in waiting]
             litigation = L.litigation_lines(uow, settlement)
             header = texts.header
@@ -229,7 +228,7 @@ def run_handoff(
                         "settlement": len(settlement),
                         "litigation": len(litigation),
                         "total_due": batch.total_due,
-                        "files": {row.file_name: row.sha256 for row in rows},
+                        "files": [{"name": row.file_name, "sha256": row.sha256} for row in rows],
                     },
                     "details": {"out_dir": target},
                 }
@@ -293,7 +292,7 @@ def reprint_handoff(
                 AuditAction.HANDOFF_REPRINT,
                 entity="handoff_batch",
                 entity_key=str(batch.id),
-                after={"files": {row.file_name: row.sha256 for row in rows}},
+                after={"files": [{"name": row.file_name, "sha256": row.sha256} for row in rows]},
                 details={"out_dir": str(folder) if folder is not None else None},
             )
             paths = _install(staged, uow)
