@@ -195,3 +195,17 @@ def test_a_reader_sees_the_terminations_but_may_not_hand_off(
     assert "chef section recouvrement" in page.view.handoff_button.toolTip()
     width = page.view.minimumSizeHint().width()
     assert width <= 885, width
+
+
+def test_a_folder_that_cannot_be_written_is_said_and_nothing_recorded(
+    qtbot: QtBot, make_window: WindowFactory, terminated_db: Database, tmp_path: Path
+) -> None:
+    page = _open(qtbot, make_window, terminated_db, CHEF)
+    blocker = tmp_path / "un-fichier"
+    blocker.write_text("x")
+    with qtbot.waitSignal(page.refused, timeout=20_000) as refused:
+        page.handoff_to(str(blocker / "listes"))
+    assert "Impossible d'écrire dans le dossier" in refused.args[0]
+    assert page.view.banner.isVisible() and page.view.banner.kind == "error"
+    qtbot.waitUntil(lambda: _cells(page, COL_HANDOFF) == ["à transmettre"] * 2)
+    assert page.view.handoff_button.isEnabled()
