@@ -184,6 +184,7 @@ def test_handoff_through_the_folder_dialog_then_a_reprint(
     assert again.args[0].is_copy
     assert "apurement-2026-12-10-copie.pdf" in {p.name for p in copy.iterdir()}
     assert "Copie de la transmission n° 1" in view.banner.text()
+    assert view.minimumSizeHint().width() <= 885  # the window fits 1100 px
 
 
 def test_a_reader_sees_the_terminations_but_may_not_hand_off(
