@@ -50,8 +50,8 @@ from sbee_desk.services.handoff import (
 COLUMN_WIDTHS = {
     COL_POLICE: 90,
     COL_CUSTOMER: 150,
-    COL_ADDRESS: 160,
-    COL_CAUSE: 190,
+    COL_ADDRESS: 150,
+    COL_CAUSE: 170,
     COL_HANDOFF: 130,
 }
 
