@@ -29,6 +29,7 @@ from sbee_desk.cli.data import cmd_demo, cmd_import
 from sbee_desk.cli.dispatch import add_parsers as add_dispatch_parsers
 from sbee_desk.cli.edition import KINDS, cmd_edition, cmd_handover, cmd_print
 from sbee_desk.cli.gc_return import add_parsers as add_gc_return_parsers
+from sbee_desk.cli.handoff import add_parsers as add_handoff_parsers
 from sbee_desk.cli.letters import add_commands as add_letters_commands
 from sbee_desk.cli.ops import cmd_backup, cmd_doctor, cmd_restore
 from sbee_desk.cli.selection import cmd_derogation_add, cmd_lists, cmd_select, cmd_validate
@@ -375,6 +376,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_store_parsers(sub, common)
     add_cri_parsers(sub, common, _Parser)
     add_gc_return_parsers(sub, common)
+    add_handoff_parsers(sub, common)
 
     user = sub.add_parser("user", help="utilisateurs (qui se connectent)")
     user_sub = user.add_subparsers(dest="user_command", metavar="ACTION", parser_class=_Parser)

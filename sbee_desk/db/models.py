@@ -515,6 +515,79 @@ class ContractTermination(Base):
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
 
+class HandoffBatch(Base):
+    """One hand-off of terminated contracts to the apurement de contrat and the
+    contentieux (R12), numbered by its id. ``document`` keeps the lines printed, so a
+    reprint is the same document marked « copie » (#16)."""
+
+    __tablename__ = "handoff_batch"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    handed_on: Mapped[dt.date] = mapped_column(Date)
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    settlement_count: Mapped[int] = mapped_column(Integer)
+    litigation_count: Mapped[int] = mapped_column(Integer)
+    total_due: Mapped[int] = mapped_column(BigInteger)
+    document: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class HandoffFile(Base):
+    """Classeur of the hand-offs: each file produced (Excel or PDF, apurement or
+    contentieux), kept in the database with its SHA-256; a reprint is ``is_copy``."""
+
+    __tablename__ = "handoff_file"
+    __table_args__ = (Index("ix_handoff_file_batch", "batch_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("handoff_batch.id"))
+    kind: Mapped[str] = mapped_column(String(20))  # APUREMENT, CONTENTIEUX
+    file_format: Mapped[str] = mapped_column(String(8))  # xlsx, pdf
+    file_name: Mapped[str] = mapped_column(String(200))
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    is_copy: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SettlementHandoff(Base):
+    """Apurement de contrat: a terminated contract handed off, once (R13: UNIQUE)."""
+
+    __tablename__ = "settlement_handoff"
+    __table_args__ = (
+        UniqueConstraint("termination_id", name="uq_settlement_handoff_termination"),
+        UniqueConstraint("police", name="uq_settlement_handoff_police"),
+        Index("ix_settlement_handoff_batch", "batch_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("handoff_batch.id"))
+    termination_id: Mapped[int] = mapped_column(ForeignKey("contract_termination.id"))
+    police: Mapped[str] = mapped_column(ForeignKey("contract.police"))
+    #: the contract's balance when handed off (negative: a credit)
+    balance: Mapped[int] = mapped_column(BigInteger)
+
+
+class LitigationHandoff(Base):
+    """Recouvrement sur contentieux: a terminated contract handed off with its debt,
+    once (R13: UNIQUE)."""
+
+    __tablename__ = "litigation_handoff"
+    __table_args__ = (
+        UniqueConstraint("termination_id", name="uq_litigation_handoff_termination"),
+        UniqueConstraint("police", name="uq_litigation_handoff_police"),
+        Index("ix_litigation_handoff_batch", "batch_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("handoff_batch.id"))
+    termination_id: Mapped[int] = mapped_column(ForeignKey("contract_termination.id"))
+    police: Mapped[str] = mapped_column(ForeignKey("contract.police"))
+    amount_due: Mapped[int] = mapped_column(BigInteger)
+    invoice_count: Mapped[int] = mapped_column(Integer)
+
+
 class AgencySetting(Base):
     """A setting of the agency (the administrator's): key → value, as text."""
 

@@ -77,6 +77,10 @@ class AuditAction(StrEnum):
     CONTRACT_TERMINATE = "contract.terminate"
     # the return file for the gestion clientèle (#16)
     GC_RETURN_EXPORT = "gc_return.export"
+    # after termination: the hand-off to apurement and contentieux (#16, R12)
+    HANDOFF_RUN = "handoff.run"
+    HANDOFF_CONTRACT = "handoff.contract"
+    HANDOFF_REPRINT = "handoff.reprint"
     # the demonstration agency (scripts/demo)
     DEMO_AGENCY = "demo.agency"
     DEMO_LETTER = "demo.letter"

@@ -46,6 +46,7 @@ from sbee_desk.gui.pages.print_queue_page import PrintQueuePage
 from sbee_desk.gui.pages.selection.page import SelectionPage
 from sbee_desk.gui.pages.settings_page import SettingsPage
 from sbee_desk.gui.pages.store_page import StorePage
+from sbee_desk.gui.pages.terminations_page import TerminationsPage
 from sbee_desk.gui.settings import Settings
 from sbee_desk.gui.sign_in import open_first_administrator
 from sbee_desk.gui.style import NAV_WIDTH, STYLESHEET
@@ -146,6 +147,8 @@ class MainWindow(QMainWindow):
         self._add_page(self.store_page)
         self.cri_page = CriPage(self.ctx, self)
         self._add_page(self.cri_page)
+        self.terminations_page = TerminationsPage(self.ctx, self)
+        self._add_page(self.terminations_page)
         coming_soon = [
             ComingSoonPage(self.ctx, key, number, label, title, purpose, self, links)
             for key, number, label, title, purpose, links in _coming_soon_steps()

@@ -91,6 +91,14 @@ AUDIT_FIELD_LABELS: dict[str, str] = {
     "visits": "visites",
     "recalls": "rappels",
     "copy": "copie",
+    # after termination: the hand-off to apurement and contentieux (#16)
+    "handed_on": "transmise le",
+    "settlement": "contrats à l'apurement",
+    "litigation": "dû au contentieux",
+    "total_due": "total dû",
+    "handoff": "transmission n°",
+    "termination": "résiliation n°",
+    "balance": "solde",
     # step 5: retour magasin (#15)
     "store_return_on": "retourné au magasin le",
     "stock_sheet": "fiche de mouvement de stock",

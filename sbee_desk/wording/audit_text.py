@@ -411,6 +411,7 @@ def describe_object(entry: AuditEvent) -> str:
         "clients": "Client",
         "factures": "Facture",
         "agency": "Agence",
+        "handoff_batch": "Transmission n°",
     }
     return f"{names.get(entity, entity)} {key}".strip()
 

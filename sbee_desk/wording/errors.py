@@ -950,6 +950,15 @@ MESSAGES: dict[str, Template] = {
         "{event}, {problem}) : elle a été modifiée ; elle ne sera pas restaurée. Rien n'a "
         "été remplacé."
     ),
+    "HANDOFF_NOTHING_NEW": (
+        "Aucune résiliation à transmettre : toutes les résiliations enregistrées ont déjà "
+        "été transmises à l'apurement (et au contentieux). Rien n'a été écrit."
+    ),
+    "HANDOFF_NOT_FOUND": "Aucune transmission n° {number}. Rien n'a été écrit.",
+    "HANDOFF_CONCURRENT": (
+        "Un autre poste vient de transmettre une partie de ces résiliations : recommencez "
+        "(seules les nouvelles seront transmises). Rien n'a été enregistré."
+    ),
     "RESTORE_IN_USE": (
         "La base « {path} » est ouverte par un autre programme (la fenêtre de sbee-desk, "
         "une commande en cours, un autre poste) : fermez-le, puis recommencez. Rien n'a été "

@@ -58,6 +58,7 @@ from sbee_desk.services.edition import (
     run_edition,
 )
 from sbee_desk.services.gc_return import export_return_file
+from sbee_desk.services.handoff import reprint_handoff, run_handoff
 from sbee_desk.services.importing import import_export
 from sbee_desk.services.letters import (
     correct_delivery,
@@ -191,6 +192,9 @@ def a_day_of_work(db: Database, folder: Path) -> None:
     with contextlib.suppress(PermissionDenied):
         correct_delivery(db.uow(), Actor("caisse"), n, "essai", undo=True, today_=TODAY)
     dispatched = a_day_of_dispatch(db)
+    # after the termination (#16): the hand-off, then its reprint
+    handed = run_handoff(db.uow(), CHEF, folder / "transmission", today_=TODAY)
+    reprint_handoff(db.uow(), CHEF, handed.number, folder / "transmission")
     # PB2 pays everything after its order went out: R7 cancels it, the agent is called back
     with db.uow() as uow:
         for number in uow.session.scalars(select(Invoice.number).where(Invoice.police == "PB2")):
