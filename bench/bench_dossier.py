@@ -49,10 +49,7 @@ STAFF = 60
 
 
 def _series(count: int) -> str:
-    return (
-        "WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s "
-        f"WHERE i < {count}) "
-    )
+    return f"WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < {count}) "
 
 
 def build(path: Path, contracts: int, invoices_per_contract: int, audit_events: int) -> None:
@@ -92,9 +89,7 @@ def build(path: Path, contracts: int, invoices_per_contract: int, audit_events: 
             "VALUES (?, 'BT', 'AG1', ?)",
             (f"BT-{period}", period),
         )
-    run(
-        "CREATE TEMP TABLE month (k INTEGER PRIMARY KEY, code TEXT, issued TEXT, due TEXT)"
-    )
+    run("CREATE TEMP TABLE month (k INTEGER PRIMARY KEY, code TEXT, issued TEXT, due TEXT)")
     for k, period in enumerate(months, start=1):
         run(
             "INSERT INTO temp.month VALUES (?, ?, ?, date(?, '+15 days'))",
