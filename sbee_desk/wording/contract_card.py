@@ -5,13 +5,15 @@ prints it (#15, #16). A new kind of event is one line of ``_WORDS``."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from sbee_desk.domain.audit_actions import AuditAction
 from sbee_desk.domain.enums import Decision
-from sbee_desk.wording.formats import format_amount, format_period, plural
+from sbee_desk.wording.formats import format_amount, format_period, local_datetime, plural
 from sbee_desk.wording.labels import (
     AUDIT_ACTION_LABELS,
+    CONTRACT_STATUS_LABELS,
     DECISION_LABELS,
     ORDER_STATUS_LABELS,
     REMARK_LABELS,
@@ -217,3 +219,70 @@ def event_words(kind: str, facts: Mapping[str, Any]) -> str:
 def kinds_without_words(kinds: Iterable[str]) -> list[str]:
     """The kinds of event this module cannot word (a test keeps it empty)."""
     return [k for k in kinds if k not in _WORDS]
+
+
+@dataclass(frozen=True)
+class StoryLine:
+    """One event of the dossier as the window, the PDF and ``contract show`` print it."""
+
+    on: str
+    #: « 08h30 » (local time) when the moment is known, else empty
+    time: str
+    what: str
+    #: who did it, « — » when it came from the gestion clientèle's export
+    who: str
+    kind: str
+
+
+def story_lines(events: Iterable[Any]) -> list[StoryLine]:
+    """The dossier's events (``services.dossier.CardEvent``) worded, in their order."""
+    out = []
+    for e in events:
+        time = f"{local_datetime(e.at):%H}h{local_datetime(e.at):%M}" if e.at else ""
+        out.append(
+            StoryLine(
+                on=_date(e.on),
+                time=time,
+                what=event_words(e.kind, e.facts),
+                who=e.who or "—",
+                kind=e.kind,
+            )
+        )
+    return out
+
+
+#: the sections of the window's filter: (label, kinds)
+SECTIONS: tuple[tuple[str, frozenset[str]], ...] = (
+    ("Factures et règlements", frozenset({"invoice", "payment"})),
+    ("Journal d'audit", frozenset({"audit"})),
+)
+
+
+def contract_facts(card: Any) -> list[tuple[str, str]]:
+    """The dossier's header: (label, value) of the customer and the contract."""
+    status = CONTRACT_STATUS_LABELS.get(card.status, card.status)
+    if card.terminated_on is not None:
+        status += f" le {_date(card.terminated_on)}"
+        if card.termination_cause:
+            status += " — " + TERMINATION_CAUSE_LABELS.get(
+                card.termination_cause, card.termination_cause
+            )
+        if card.termination_reason:
+            status += f" ({card.termination_reason})"
+    address = ", ".join(x for x in (card.address, card.quartier) if x) or "non renseignée"
+    balance = (
+        f"{format_amount(card.balance)} "
+        f"({plural(card.unpaid_count, 'facture impayée', 'factures impayées')})"
+        if card.balance
+        else "rien (toutes les factures sont réglées)"
+    )
+    return [
+        ("Client", f"{card.customer_name} ({card.customer_code})"),
+        ("Adresse", address),
+        ("Téléphone", card.phone or "non renseigné"),
+        ("Police", f"{card.police} ({card.voltage})"),
+        ("Compteur", card.meter_serial or "non renseigné"),
+        ("Souscrit le", _date(card.subscribed_on)),
+        ("État", status),
+        ("Reste dû", balance),
+    ]

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
@@ -320,21 +321,24 @@ def documents(story: Story) -> None:
     if not story.letter_ids and not story.order_ids:
         return
     d = EditionDocument
-    rows = story.session.execute(
-        select(
-            d.id,
-            d.kind,
-            d.number,
-            d.printed_at,
-            d.printed_by,
-            d.print_count,
-            d.handed_to,
-            d.handed_at,
-            d.handed_by,
-        )
-        .where(or_(d.letter_id.in_(story.letter_ids), d.order_id.in_(story.order_ids)))
-        .order_by(d.id)
-    ).all()
+    columns = select(
+        d.id,
+        d.kind,
+        d.number,
+        d.printed_at,
+        d.printed_by,
+        d.print_count,
+        d.handed_to,
+        d.handed_at,
+        d.handed_by,
+    )
+    # one query per key (an OR of the two would scan the table on SQLite)
+    rows: list[Any] = []
+    if story.letter_ids:
+        rows += story.session.execute(columns.where(d.letter_id.in_(story.letter_ids))).all()
+    if story.order_ids:
+        rows += story.session.execute(columns.where(d.order_id.in_(story.order_ids))).all()
+    rows.sort(key=lambda r: r.id)
     story.staff(r.handed_to for r in rows)
     for r in rows:
         facts = {"number": r.number, "document": r.kind, "count": r.print_count}
