@@ -27,7 +27,7 @@ WORDS = {
 #: (title, width share)
 COLUMNS: tuple[tuple[str, float], ...] = (
     ("Date", 17.0),
-    ("Heure", 9.0),
+    ("Heure", 10.5),
     ("Événement", 95.0),
     ("Par", 38.0),
 )
@@ -103,25 +103,32 @@ class _DossierPDF(P.BasePDF):
         sub = WORDS["subtitle"]
         self.text((self.w - self.get_string_width(sub)) / 2, 35.5, sub)
         self.set_text_color(*P.INK)
-        # the facts, two columns of label / value in a shaded box
+        # the facts: two columns of label / value in a shaded box; a value too long for
+        # half the width takes a whole line below
         top = 39.0
         half = self.content_width / 2
         label_w = 24.0
-        rows = (len(d.facts) + 1) // 2
-        height = rows * 5.0 + 2.5
+        self.set_font(P.FONT, "B", 8)
+        fits = half - label_w - 5
+        short = [f for f in d.facts if self.get_string_width(f[1]) <= fits]
+        long = [f for f in d.facts if self.get_string_width(f[1]) > fits]
+        rows = (len(short) + 1) // 2
+        height = (rows + len(long)) * 5.0 + 2.5
         self.set_fill_color(*P.ZEBRA_FILL)
         self.set_draw_color(*P.RULE)
         self.set_line_width(0.2)
         self.rect(x, top, self.content_width, height, style="DF")
-        for n, (label, value) in enumerate(d.facts):
-            left = x + (n // rows) * half
-            base = top + 5.0 + (n % rows) * 5.0
+        placed = [(x + (n // rows) * half, n % rows, f, fits) for n, f in enumerate(short)]
+        whole = self.content_width - label_w - 5
+        placed += [(x, rows + n, f, whole) for n, f in enumerate(long)]
+        for left, line, (label, value), width in placed:
+            base = top + 5.0 + line * 5.0
             self.set_font(P.FONT, "", 7.5)
             self.set_text_color(*P.MUTED)
             self.text(left + 2, base, label)
             self.set_text_color(*P.INK)
             self.set_font(P.FONT, "B", 8)
-            self.text(left + 2 + label_w, base, P.fit_text(self, value, half - label_w - 5))
+            self.text(left + 2 + label_w, base, P.fit_text(self, value, width))
         y = top + height + 6
         self.set_font(P.FONT, "B", 9.5)
         self.text(x, y, WORDS["story"].format(count=len(d.rows)))

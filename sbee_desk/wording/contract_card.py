@@ -62,7 +62,7 @@ def _cri(f: Mapping[str, Any]) -> str:
         text += " (" + ", ".join(REMARK_LABELS.get(c, c) for c in f["remarks"]) + ")"
     if f["outside_window"]:
         text += " — hors horaire (R9)"
-    return text + f" ; saisi par {f['entered_by']}"
+    return text
 
 
 def _termination(f: Mapping[str, Any]) -> str:
@@ -158,7 +158,7 @@ def _audit(f: Mapping[str, Any]) -> str:
         label = AUDIT_ACTION_LABELS[AuditAction(f["action"])]
     except ValueError:
         label = str(f["action"])
-    return f"Journal n° {f['id']} : {label} ({f['actor']})"
+    return f"Journal n° {f['id']} : {label}"
 
 
 _WORDS: dict[str, Callable[[Mapping[str, Any]], str]] = {
@@ -203,7 +203,7 @@ _WORDS: dict[str, Callable[[Mapping[str, Any]], str]] = {
     ),
     "cri": _cri,
     "countersign": lambda f: (
-        f"CRI de l'ordre n° {f['number']} contresigné par {f['by']}"
+        f"CRI de l'ordre n° {f['number']} contresigné"
         + (f" (dérogation : {f['override']})" if f["override"] else "")
     ),
     "termination": _termination,
