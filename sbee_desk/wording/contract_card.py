@@ -226,7 +226,7 @@ class StoryLine:
     """One event of the dossier as the window, the PDF and ``contract show`` print it."""
 
     on: str
-    #: « 08h30 » (local time) when the moment is known, else empty
+    #: « 08h30 » (local time) when the moment is known and on that day, else empty
     time: str
     what: str
     #: who did it, « — » when it came from the gestion clientèle's export
@@ -238,7 +238,10 @@ def story_lines(events: Iterable[Any]) -> list[StoryLine]:
     """The dossier's events (``services.dossier.CardEvent``) worded, in their order."""
     out = []
     for e in events:
-        time = f"{local_datetime(e.at):%H}h{local_datetime(e.at):%M}" if e.at else ""
+        # the moment's time, when it is the event's day (a CRI's day is the visit's,
+        # entered later: its entry time would mislead)
+        local = local_datetime(e.at) if e.at is not None else None
+        time = f"{local:%H}h{local:%M}" if local is not None and local.date() == e.on else ""
         out.append(
             StoryLine(
                 on=_date(e.on),

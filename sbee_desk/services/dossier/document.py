@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from sbee_desk.db.models import Agency, User
 from sbee_desk.db.uow import UnitOfWork
-from sbee_desk.documents.dossier import DossierDoc, DossierRow, dossier_pdf
+from sbee_desk.documents.dossier import DossierDoc, DossierRow, dossier_file_name, dossier_pdf
 from sbee_desk.documents.lists import load_list_texts
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.dossier.model import ContractCard
@@ -50,3 +50,6 @@ def dossier_document(
 def dossier_pdf_bytes(uow: UnitOfWork, actor: Actor, card: ContractCard, *, on: dt.date) -> bytes:
     """The dossier's PDF (same card and day, same bytes)."""
     return dossier_pdf(dossier_document(uow, actor, card, on=on))
+
+
+__all__ = ["dossier_document", "dossier_file_name", "dossier_pdf_bytes"]
