@@ -107,9 +107,9 @@ def _selection(f: Mapping[str, Any]) -> str:
 
 
 def _exclusion(f: Mapping[str, Any]) -> str:
-    label = f["label"] or f["code"] or "motif non précisé"
-    reason = f" — {f['reason']}" if f["reason"] and f["reason"] != label else ""
-    return f"Traitement n° {f['run']} : ligne exclue par le chef ({label}){reason}"
+    label, reason = f["label"] or f["code"] or "", f["reason"] or ""
+    why = reason if reason.startswith(label) else " — ".join(x for x in (label, reason) if x)
+    return f"Traitement n° {f['run']} : ligne exclue ({why or 'motif non précisé'})"
 
 
 def _validation(f: Mapping[str, Any]) -> str:
