@@ -465,7 +465,8 @@ class MainWindow(QMainWindow):
 
         def refused(exc: BaseException) -> bool:
             self.order_field.selectAll()  # the next scan replaces the number
-            errors.show_error(self, exc, tr("Fiche de l'ordre ou dossier du contrat"))
+            action = tr("Fiche de l'ordre") if text.isdigit() else tr("Dossier du contrat")
+            errors.show_error(self, exc, action)
             return True
 
         def shown(card: OrderCard | ContractCard) -> None:

@@ -115,8 +115,8 @@ def test_an_unknown_police_says_so_in_french_and_opens_nothing(
     window = make_window(signed_db, CHEF)
     _type_on_the_window(qtbot, window, "PX-404")
     qtbot.waitUntil(lambda: bool(shown_errors.shown), timeout=10_000)
-    [(exc, _action)] = shown_errors.shown
-    assert isinstance(exc, ServiceError)
+    [(exc, action)] = shown_errors.shown
+    assert isinstance(exc, ServiceError) and action == "Dossier du contrat"
     assert str(exc) == "Police « PX-404 » : aucun contrat sous ce numéro."
     assert not window.dossier_dialogs and window.order_card_dialog is None
 
