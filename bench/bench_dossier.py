@@ -10,7 +10,8 @@ among the contracts with a full story (suspension, selection lines, letter, orde
 CRI, termination, audit events) and among all contracts, times
 ``services.contract_card.contract_card`` (the service the window, the PDF and
 ``contract show`` use), then the very SQL statements it issued, replayed on the raw
-DBAPI connection (what the ORM and the assembly add), and prints the median and p95,
+DBAPI connection (what the ORM and the assembly add), and the dossier's PDF (made
+when printing or saving it, not when opening it), and prints the median and p95,
 the machine's load, and the EXPLAIN QUERY PLAN of each statement (a ``SCAN`` of a big
 table would show there).
 
@@ -38,6 +39,7 @@ from sbee_desk.db.migrate import script_directory
 from sbee_desk.services import contract_card as card_module
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.contract_card import contract_card
+from sbee_desk.services.dossier.document import dossier_pdf_bytes
 
 CACHE = Path("/tmp/sbee-bench-dossier")
 #: bump when ``build`` changes what it writes
@@ -399,6 +401,7 @@ def main() -> None:
         contract_card(db.uow(), actor, polices[0])
         service: list[float] = []
         raw: list[float] = []
+        printed: list[float] = []
         events: list[int] = []
         richest: tuple[int, list[tuple[str, Any]]] = (0, [])
         for police in polices:
@@ -406,6 +409,9 @@ def main() -> None:
             card = contract_card(db.uow(), actor, police)
             service.append(time.perf_counter() - start)
             events.append(len(card.events))
+            start = time.perf_counter()
+            dossier_pdf_bytes(db.uow(), actor, card, on=BENCH_TODAY)
+            printed.append(time.perf_counter() - start)
             statements = captured(db, actor, police)
             raw.append(raw_time(db, statements))
             if len(card.events) > richest[0]:
@@ -415,7 +421,11 @@ def main() -> None:
             f"dossier de {len(polices)} contrats ({min(events)} à {max(events)} événements, "
             f"{len(richest[1])} requêtes) :"
         )
-        for label, times in (("contract_card", service), ("SQL brut", raw)):
+        for label, times in (
+            ("contract_card", service),
+            ("SQL brut", raw),
+            ("PDF (en plus)", printed),
+        ):
             print(
                 f"  {label:<14} médiane {ms(statistics.median(times))}, "
                 f"p95 {ms(percentile(times, 0.95))}, max {ms(max(times))}"
