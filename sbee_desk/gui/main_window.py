@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QStackedWidget,
+    QTableView,
     QWidget,
 )
 
@@ -29,7 +30,7 @@ from sbee_desk.domain.permissions import Role
 from sbee_desk.gui import errors
 from sbee_desk.gui.changes import Change
 from sbee_desk.gui.context import AppContext
-from sbee_desk.gui.dialogs.contract_dossier import ContractDossierDialog
+from sbee_desk.gui.dialogs.contract_dossier import ContractDossierDialog, offer_dossier
 from sbee_desk.gui.dialogs.order_card import OrderCardDialog
 from sbee_desk.gui.errors import UserError
 from sbee_desk.gui.first_start import FirstStartChoice, FirstStartDialog
@@ -226,6 +227,8 @@ class MainWindow(QMainWindow):
         self._items[page.key] = item
         self.navigation.addItem(item)
         self.stack.addWidget(page.view)
+        for table in page.view.findChildren(QTableView):  # a row's contract: its dossier
+            offer_dossier(table, self.open_dossier)
         page.badge_changed.connect(lambda p=page: self._update_item(p))
         page.data_changed.connect(lambda what, p=page: self._data_changed(p, what))
         page.navigate.connect(self.go_to)

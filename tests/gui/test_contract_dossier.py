@@ -6,19 +6,27 @@ print-to-PDF printer, and saves it as a PDF through the real file dialog."""
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, QSortFilterProxyModel, Qt
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QDialogButtonBox
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QTableView
 from pytestqt.qtbot import QtBot
 
 from sbee_desk.db.database import Database
-from sbee_desk.gui.dialogs.contract_dossier import ContractDossierDialog
+from sbee_desk.gui.dialogs.contract_dossier import (
+    ContractDossierDialog,
+    dossier_menu,
+    offer_dossier,
+    police_of,
+)
 from sbee_desk.gui.main_window import MainWindow
+from sbee_desk.gui.models.base import Column, RowTableModel
+from sbee_desk.gui.widgets import DataTable
 from sbee_desk.services.errors import ServiceError
 from tests.gui.conftest import ErrorRecorder, WindowFactory
 from tests.gui.file_dialogs import choose_in_file_dialog
@@ -157,3 +165,47 @@ def test_the_dossier_prints_through_the_real_print_dialog_and_saves_as_a_pdf(
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(target.read_bytes())).pages)
     assert f"Dossier du contrat {world.police(0)}" in text
     assert "contresigné" in text and "Rodrigue Tossou" in text
+
+
+def test_a_right_click_on_a_row_naming_a_contract_offers_its_dossier(
+    qtbot: QtBot, make_window: WindowFactory, signed_db: Database, world: World
+) -> None:
+    """Every list of the pages offers it (the letters page's, for one); on a row whose
+    object names a police, through the list's sorting proxy, it opens the dossier."""
+    window = make_window(signed_db, CHEF)
+    [letters] = [
+        t for t in window.pages["reminders"].view.findChildren(QTableView)
+        if t.objectName() == "letters"
+    ]  # fmt: skip
+    assert letters.contextMenuPolicy() == Qt.ContextMenuPolicy.CustomContextMenu
+
+    @dataclass(frozen=True)
+    class Row:
+        police: str
+
+    class Rows(RowTableModel[Row]):
+        def __init__(self) -> None:
+            super().__init__()
+            self.columns = (Column("Police", lambda r: r.police),)
+
+    model = Rows()
+    model.set_rows([Row("P9"), Row(world.police(1))])
+    proxy = QSortFilterProxyModel()
+    proxy.setSourceModel(model)
+    proxy.sort(0, Qt.SortOrder.DescendingOrder)
+    table = DataTable()
+    qtbot.addWidget(table)
+    table.setModel(proxy)
+    offer_dossier(table, window.open_dossier)
+    table.show()
+    index = proxy.index(1, 0)  # sorted: P9 first, then P0002
+    police = police_of(table, index)
+    assert police == world.police(1)
+    # the menu a right click pops up there (popped up offscreen, it grabs no keyboard)
+    menu = dossier_menu(table, table.visualRect(index).center(), window.open_dossier)
+    assert menu is not None
+    assert dossier_menu(table, QPoint(-5, -5), window.open_dossier) is None  # no row
+    [action] = menu.actions()
+    assert action.text() == f"Dossier du contrat {police}…"
+    action.trigger()
+    _dossier(qtbot, window, police)

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QAbstractProxyModel, QCoreApplication, QModelIndex, QPoint, Qt, Signal
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -29,7 +29,9 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMenu,
     QPushButton,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -58,6 +60,49 @@ def dossier_printer() -> QPrinter:
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setDocName("SBEE — dossier du contrat")
     return printer
+
+
+def police_of(table: QTableView, index: QModelIndex) -> str | None:
+    """The police of the row at ``index`` of a list (through its sorting and filtering
+    proxies), when its rows name a contract."""
+    model = table.model()
+    while isinstance(model, QAbstractProxyModel) and index.isValid():
+        index = model.mapToSource(index)
+        model = model.sourceModel()
+    if not index.isValid() or not isinstance(model, RowTableModel):
+        return None
+    police = getattr(model.row(index.row()), "police", None)
+    return police if isinstance(police, str) and police else None
+
+
+def dossier_menu(
+    table: QTableView, pos: QPoint, open_dossier: Callable[[str], None]
+) -> QMenu | None:
+    """The menu of a right click at ``pos`` on ``table``: « Dossier du contrat P… »
+    when the row names a contract, else None."""
+    police = police_of(table, table.indexAt(pos))
+    if police is None:
+        return None
+    menu = QMenu(table)
+    menu.setObjectName("dossierMenu")
+    menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    action = menu.addAction(tr("Dossier du contrat {police}…").format(police=police))
+    action.triggered.connect(lambda: open_dossier(police))
+    return menu
+
+
+def offer_dossier(table: QTableView, open_dossier: Callable[[str], None]) -> None:
+    """A right click on a row naming a contract offers « Dossier du contrat P… » (#16)."""
+    if table.contextMenuPolicy() != Qt.ContextMenuPolicy.DefaultContextMenu:
+        return  # the list has its own menu
+
+    def requested(pos: QPoint) -> None:
+        menu = dossier_menu(table, pos, open_dossier)
+        if menu is not None:
+            menu.popup(table.viewport().mapToGlobal(pos))
+
+    table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+    table.customContextMenuRequested.connect(requested)
 
 
 class StoryModel(RowTableModel[StoryLine]):
