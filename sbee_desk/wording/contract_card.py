@@ -147,7 +147,7 @@ def _printed(f: Mapping[str, Any]) -> str:
 
 
 def _handed(f: Mapping[str, Any]) -> str:
-    text = f"{_DOCUMENT.get(f['document'], 'Document')} n° {f['number']} remise"
+    text = f"{_DOCUMENT.get(f['document'], 'Document')} n° {f['number']} confiée"
     if f["document"] == "ORDER":
         text = text[:-1]
     return text + (f" à {f['to']}" if f["to"] else "") + " pour distribution"

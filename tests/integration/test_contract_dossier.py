@@ -123,7 +123,7 @@ def test_the_dossier_tells_the_whole_procedure_in_order_with_who(db, story) -> N
     assert [e.on for e in card.events] == sorted(e.on for e in card.events)
     words = {e.kind: (event_words(e.kind, e.facts), e.who) for e in card.events}
     assert words["letter_delivered"][0].endswith("remise à : client, par Releveur Un (R001)")
-    assert words["document_handed"][0].endswith("remise à Releveur Un (R001) pour distribution")
+    assert words["document_handed"][0].endswith("confiée à Releveur Un (R001) pour distribution")
     assert words["derogation"] == ("Dérogation DG n° DG/DCC/2026/0042", "dg")
     assert words["dispatch"][1] == "Utilisateur chef (chef)"
     assert words["cri"][1] == "Utilisateur agent (agent)"

@@ -93,9 +93,13 @@ class Story:
                 self._staff[m.id] = m
         return self._staff
 
+    def member(self, staff_id: int | None) -> StaffMember | None:
+        """A field agent already read by :meth:`staff`."""
+        return self._staff.get(staff_id) if staff_id is not None else None
+
     def agent(self, staff_id: int | None) -> str | None:
         """« Name (matricule) » of a field agent already read by :meth:`staff`."""
-        member = self._staff.get(staff_id) if staff_id is not None else None
+        member = self.member(staff_id)
         return f"{member.name} ({member.matricule})" if member else None
 
 
@@ -369,7 +373,7 @@ def dispatches(story: Story) -> None:
     )
     story.staff(a.staff_id for a in rows)
     for a in rows:
-        member = story._staff.get(a.staff_id)
+        member = story.member(a.staff_id)
         story.add(
             CardEvent(
                 _day(a.assigned_at) or a.visit_on,
@@ -420,7 +424,7 @@ def reports(story: Story) -> None:
     )
     story.staff(ir.agent_id for ir in rows)
     for ir in rows:
-        member = story._staff.get(ir.agent_id)
+        member = story.member(ir.agent_id)
         story.add(
             CardEvent(
                 ir.visit_on,
