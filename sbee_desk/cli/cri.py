@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import uuid
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sbee_desk.cli.common import EXIT_OK, BadInput, emit, opened, parse_date, plural
@@ -61,6 +64,7 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser, parser_class: Any) ->
     p = contract_sub.add_parser("show", parents=[common], help="l'histoire complète d'un contrat")
     p.add_argument("police", metavar="POLICE")
     p.add_argument("--json", action="store_true", help="imprimer le résultat en JSON")
+    p.add_argument("--pdf", metavar="FICHIER", help="écrire aussi le dossier du contrat en PDF")
     p.set_defaults(handler=cmd_contract_show)
 
 
@@ -172,7 +176,8 @@ def cmd_cri_list(args: argparse.Namespace) -> int:
 
 
 def card_json(card: ContractCard) -> dict[str, Any]:
-    """The card as import-format.md prints it (``contract show --json``)."""
+    """The card as import-format.md prints it (``contract show --json``): the fields it
+    lists, and the dossier's (#16): each event's kind, who and moment, the invoices."""
     from sbee_desk.wording.contract_card import event_words
 
     return {
@@ -183,30 +188,82 @@ def card_json(card: ContractCard) -> dict[str, Any]:
         "status": card.status,
         "terminated_on": card.terminated_on.isoformat() if card.terminated_on else None,
         "termination_cause": card.termination_cause,
+        "termination_reason": card.termination_reason,
+        "balance": card.balance,
+        "invoices": [
+            {
+                "number": i.number,
+                "period": i.period,
+                "issued_on": i.issued_on.isoformat(),
+                "due_on": i.due_on.isoformat() if i.due_on else None,
+                "amount": i.amount,
+                "paid": i.paid,
+                "balance": i.balance,
+                "cancelled": i.cancelled,
+            }
+            for i in card.invoices
+        ],
         "events": [
-            {"on": e.on.isoformat(), "what": event_words(e.kind, e.facts), "kind": e.kind}
+            {
+                "on": e.on.isoformat(),
+                "what": event_words(e.kind, e.facts),
+                "kind": e.kind,
+                "who": e.who,
+                "at": e.at.isoformat() if e.at else None,
+            }
             for e in card.events
         ],
     }
 
 
+def _pdf_target(raw: str) -> Path:
+    """The --pdf file, its folder checked writable before anything is read."""
+    from sbee_desk.wording.errors import os_reason
+
+    target = Path(raw)
+    probe = target.parent / f".sbee-desk-{uuid.uuid4().hex[:8]}.tmp"
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise BadInput(
+            f"--pdf : impossible d'écrire dans le dossier « {target.parent} » "
+            f"({os_reason(exc)}). Rien n'a été écrit."
+        ) from exc
+    return target
+
+
 def cmd_contract_show(args: argparse.Namespace) -> int:
+    from sbee_desk.services.clock import today
     from sbee_desk.services.contract_card import contract_card
-    from sbee_desk.wording.contract_card import event_words
+    from sbee_desk.services.dossier.document import dossier_pdf_bytes
+    from sbee_desk.wording.contract_card import story_lines
     from sbee_desk.wording.labels import CONTRACT_STATUS_LABELS, TERMINATION_CAUSE_LABELS
 
+    target = _pdf_target(args.pdf) if args.pdf else None
     with opened(args, actor=True) as (db, actor):
         card = contract_card(db.uow(), actor, args.police)
+        pdf = dossier_pdf_bytes(db.uow(), actor, card, on=today()) if target else None
+    if target is not None and pdf is not None:
+        temporary = target.parent / f".{target.name}.{uuid.uuid4().hex[:8]}.tmp"
+        temporary.write_bytes(pdf)
+        os.replace(temporary, target)
     if args.json:
         json.dump(card_json(card), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
-        return EXIT_OK
-    emit(f"Contrat {card.police} ({card.voltage}) — {card.customer_name} ({card.customer_code})")
-    status = CONTRACT_STATUS_LABELS[card.status]
-    if card.terminated_on is not None:
-        cause = TERMINATION_CAUSE_LABELS.get(card.termination_cause or "", "")
-        status += f" le {card.terminated_on:%d/%m/%Y}" + (f" ({cause})" if cause else "")
-    emit(f"État : {status}")
-    for e in card.events:
-        emit(f"{e.on:%d/%m/%Y}  {event_words(e.kind, e.facts)}")
+    else:
+        emit(
+            f"Contrat {card.police} ({card.voltage}) — {card.customer_name} ({card.customer_code})"
+        )
+        status = CONTRACT_STATUS_LABELS[card.status]
+        if card.terminated_on is not None:
+            cause = TERMINATION_CAUSE_LABELS.get(card.termination_cause or "", "")
+            status += f" le {card.terminated_on:%d/%m/%Y}" + (f" ({cause})" if cause else "")
+        emit(f"État : {status}")
+        for line in story_lines(card.events):
+            who = f"  [{line.who}]" if line.who != "—" else ""
+            emit(f"{line.on}  {line.what}{who}")
+    if target is not None:
+        emit(f"Dossier du contrat {card.police} écrit dans {target}.", err=True)
     return EXIT_OK

@@ -244,6 +244,8 @@ class Candidate(Base):
     __table_args__ = (
         UniqueConstraint("run_id", "police", name="uq_candidate_run_police"),
         Index("ix_candidate_run_bordereau", "run_id", "bordereau_code"),
+        #: the contract's dossier: every run that listed a police (migration 0015)
+        Index("ix_candidate_police", "police"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -309,7 +311,11 @@ class ReminderLetter(Base):
     """Lettre de relance, created when a bordereau is validated (step 1 → step 2)."""
 
     __tablename__ = "reminder_letter"
-    __table_args__ = (UniqueConstraint("suspension_id", name="uq_reminder_letter_suspension"),)
+    __table_args__ = (
+        UniqueConstraint("suspension_id", name="uq_reminder_letter_suspension"),
+        #: the contract's dossier (migration 0015)
+        Index("ix_reminder_letter_police", "police"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     bordereau_code: Mapped[str | None] = mapped_column(ForeignKey("bordereau.code"))
@@ -351,6 +357,8 @@ class WorkOrder(Base):
         UniqueConstraint("suspension_id", name="uq_work_order_suspension"),
         Index("ix_work_order_status", "status"),
         Index("ix_work_order_agent_visit", "agent_id", "visit_on"),
+        #: the contract's dossier (migration 0015)
+        Index("ix_work_order_police", "police"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)

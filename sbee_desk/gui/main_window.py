@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QStackedWidget,
+    QTableView,
     QWidget,
 )
 
@@ -29,6 +30,7 @@ from sbee_desk.domain.permissions import Role
 from sbee_desk.gui import errors
 from sbee_desk.gui.changes import Change
 from sbee_desk.gui.context import AppContext
+from sbee_desk.gui.dialogs.contract_dossier import ContractDossierDialog, offer_dossier
 from sbee_desk.gui.dialogs.order_card import OrderCardDialog
 from sbee_desk.gui.errors import UserError
 from sbee_desk.gui.first_start import FirstStartChoice, FirstStartDialog
@@ -52,8 +54,9 @@ from sbee_desk.gui.sign_in import open_first_administrator
 from sbee_desk.gui.style import NAV_WIDTH, STYLESHEET
 from sbee_desk.gui.tasks import TaskContext, TaskRunner
 from sbee_desk.services.actor import Actor
+from sbee_desk.services.contract_card import ContractCard, contract_card, find_contract
 from sbee_desk.services.demo import DemoResult, load_demo
-from sbee_desk.services.order_card import OrderCard, order_card
+from sbee_desk.services.order_card import OrderCard, OrderCardError, order_card
 from sbee_desk.services.selection import ImportInfo, last_import, list_agencies
 from sbee_desk.services.users import DEMO_PASSWORD, DEMO_USERS, user_count
 from sbee_desk.wording.labels import ROLE_LABELS
@@ -112,6 +115,8 @@ class MainWindow(QMainWindow):
         self.overview: Overview | None = None
         self.first_start_dialog: FirstStartDialog | None = None
         self.order_card_dialog: OrderCardDialog | None = None
+        #: the contracts' dossiers open (non-modal, #16), by police
+        self.dossier_dialogs: dict[str, ContractDossierDialog] = {}
         self._ready = False
         db_name, db_full = database_label(db)
         # Qt appends the application display name (app.create_application) itself
@@ -178,17 +183,21 @@ class MainWindow(QMainWindow):
             part.setContentsMargins(8, 0, 8, 0)
             status.addPermanentWidget(part)
 
-        # « N° d'ordre… » (#15 item 5): the order's card from any page — a permanent field
-        # of the status bar (a page's message does not hide it), focused by Ctrl+K; type
-        # or scan the 8 digits + Enter
+        # « N° d'ordre ou police… » (#15 item 5, #16): the order's card, or the
+        # contract's dossier, from any page — a permanent field of the status bar (a
+        # page's message does not hide it), focused by Ctrl+K; type or scan the 8 digits
+        # of an order, or type a police, + Enter
         self.order_field = QLineEdit()
         self.order_field.setObjectName("orderNumberField")
-        self.order_field.setPlaceholderText(tr("N° d'ordre… (Ctrl+K)"))
+        self.order_field.setPlaceholderText(tr("N° d'ordre ou police… (Ctrl+K)"))
         self.order_field.setToolTip(
-            tr("Tapez ou scannez le numéro d'un ordre puis Entrée : sa fiche s'ouvre.")
+            tr(
+                "Tapez ou scannez le numéro d'un ordre puis Entrée : sa fiche s'ouvre. "
+                "Tapez une police puis Entrée : le dossier du contrat s'ouvre."
+            )
         )
-        self.order_field.setMaxLength(20)
-        self.order_field.setFixedWidth(170)
+        self.order_field.setMaxLength(40)
+        self.order_field.setFixedWidth(210)
         self.order_field.returnPressed.connect(self.open_order_card)
         status.insertPermanentWidget(0, self.order_field)
         self.order_shortcut = QShortcut(QKeySequence("Ctrl+K"), self)
@@ -221,6 +230,8 @@ class MainWindow(QMainWindow):
         self._items[page.key] = item
         self.navigation.addItem(item)
         self.stack.addWidget(page.view)
+        for table in page.view.findChildren(QTableView):  # a row's contract: its dossier
+            offer_dossier(table, self.open_dossier)
         page.badge_changed.connect(lambda p=page: self._update_item(p))
         page.data_changed.connect(lambda what, p=page: self._data_changed(p, what))
         page.navigate.connect(self.go_to)
@@ -443,24 +454,38 @@ class MainWindow(QMainWindow):
         self.order_field.selectAll()
 
     def open_order_card(self) -> None:
-        """Read the card of the order typed or scanned in the field, then show it."""
-        number = self.order_field.text().strip()
+        """Read what the field names — an order's card, else a contract's dossier —
+        then show it. An order number wins; a police opens the dossier (#16)."""
+        text = self.order_field.text().strip()
         actor = self.ctx.actor
-        if not number or actor is None:
+        if not text or actor is None:
             return
 
-        def read(ctx: TaskContext) -> OrderCard:
-            return order_card(ctx.uow(), actor, number)
+        def read(ctx: TaskContext) -> OrderCard | ContractCard:
+            try:
+                return order_card(ctx.uow(), actor, text)
+            except OrderCardError:
+                if text.isdigit() and find_contract(ctx.uow(), actor, text) is None:
+                    raise  # digits and no such police: an order number unknown, as before
+            return contract_card(ctx.uow(), actor, text)  # refused when no such police
 
         def refused(exc: BaseException) -> bool:
             self.order_field.selectAll()  # the next scan replaces the number
-            errors.show_error(self, exc, tr("Fiche de l'ordre"))
+            action = tr("Fiche de l'ordre") if text.isdigit() else tr("Dossier du contrat")
+            errors.show_error(self, exc, action)
             return True
+
+        def shown(card: OrderCard | ContractCard) -> None:
+            if isinstance(card, ContractCard):
+                self.order_field.clear()
+                self._show_dossier(card)
+            else:
+                self._show_order_card(card)
 
         self.ctx.tasks.start(
             read,
             title=tr("Fiche de l'ordre"),
-            on_success=self._show_order_card,
+            on_success=shown,
             on_error=refused,
             show_progress=False,
             key="order_card",
@@ -468,12 +493,52 @@ class MainWindow(QMainWindow):
 
     def _show_order_card(self, card: OrderCard) -> None:
         self.order_field.clear()
-        self.order_card_dialog = open_modal(
-            OrderCardDialog(card, self), lambda _closed: self._order_card_closed()
-        )
+        dialog = OrderCardDialog(card, self)
+        dialog.dossier_requested.connect(self.open_dossier)
+        self.order_card_dialog = open_modal(dialog, lambda _closed: self._order_card_closed())
 
     def _order_card_closed(self) -> None:
         self.order_card_dialog = None
+
+    # -- the contract's dossier (#16) ----------------------------------------------------
+    def open_dossier(self, police: str) -> None:
+        """Read the dossier of contract ``police`` in the background, then show it."""
+        actor = self.ctx.actor
+        if actor is None:
+            return
+        if self.order_card_dialog is not None:
+            self.order_card_dialog.accept()  # window-modal: it would hold the dossier
+
+        def refused(exc: BaseException) -> bool:
+            errors.show_error(self, exc, tr("Dossier du contrat"))
+            return True
+
+        self.ctx.tasks.start(
+            lambda ctx: contract_card(ctx.uow(), actor, police),
+            title=tr("Dossier du contrat"),
+            on_success=self._show_dossier,
+            on_error=refused,
+            show_progress=False,
+            key="contract_dossier",
+        )
+
+    def _show_dossier(self, card: ContractCard) -> None:
+        """The dossier's window, non-modal (a second one for the same police replaces
+        the first: it is read again, up to date)."""
+        old = self.dossier_dialogs.pop(card.police, None)
+        if old is not None:
+            old.close()
+        dialog = ContractDossierDialog(card, self.ctx, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.setWindowModality(Qt.WindowModality.NonModal)
+        dialog.finished.connect(lambda _result: self._dossier_closed(card.police, dialog))
+        self.dossier_dialogs[card.police] = dialog
+        dialog.show()
+        dialog.activateWindow()
+
+    def _dossier_closed(self, police: str, dialog: ContractDossierDialog) -> None:
+        if self.dossier_dialogs.get(police) is dialog:
+            del self.dossier_dialogs[police]
 
     # -- closing -----------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:

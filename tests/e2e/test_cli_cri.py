@@ -144,7 +144,9 @@ def test_from_dispatch_to_the_terminated_contract(cli) -> None:
     assert card["police"] == "P0001" and card["status"] == "RESILIE"
     assert (card["terminated_on"], card["termination_cause"]) == (DAY, "IMPAYES")
     whats = [e["what"] for e in card["events"]]
-    assert whats[0] == "Interruption (bordereau BT-2026-09)"
+    # the dossier (#16) starts with the invoices; the procedure with the suspension
+    procedure = [e["what"] for e in card["events"] if e["kind"] not in ("invoice", "payment")]
+    assert procedure[0] == "Interruption (bordereau BT-2026-09)"
     kinds = [e["kind"] for e in card["events"]]
     for kind in ("suspension", "order", "dispatch", "store_return", "cri", "countersign",
                  "termination", "audit"):  # fmt: skip

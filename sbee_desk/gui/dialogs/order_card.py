@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QLabel,
+    QPushButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -142,6 +143,9 @@ class AuditRowsModel(RowTableModel[AuditRow]):
 class OrderCardDialog(QDialog):
     """The card of one order, read beforehand (:func:`services.order_card.order_card`)."""
 
+    #: « Dossier du contrat » (#16): the police whose dossier the user asked for
+    dossier_requested = Signal(str)
+
     def __init__(self, card: OrderCard, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("orderCardDialog")
@@ -220,6 +224,13 @@ class OrderCardDialog(QDialog):
         scroll.setWidget(body)
         layout.addWidget(scroll, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.dossier_button = QPushButton(tr("Dossier du contrat"))
+        self.dossier_button.setObjectName("orderCardDossier")
+        self.dossier_button.setToolTip(
+            tr("L'histoire complète du contrat {police}, imprimable").format(police=card.police)
+        )
+        self.dossier_button.clicked.connect(lambda: self.dossier_requested.emit(card.police))
+        buttons.addButton(self.dossier_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
 
