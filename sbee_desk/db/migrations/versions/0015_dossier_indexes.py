@@ -4,7 +4,7 @@ police through an index, not a scan of the tables (bench/bench_dossier.py).
 Only new indexes: nothing existing is rebuilt.
 
 Revision ID: 0015
-Revises: 0011
+Revises: 0014
 Create Date: 2026-12-05
 """
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0015"
-down_revision = "0011"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
