@@ -838,6 +838,7 @@ class GcReturnLine(Base):
     __table_args__ = (
         UniqueConstraint("line_kind", "source_key", name="uq_gc_return_line_source"),
         Index("ix_gc_return_line_file", "file_id"),
+        Index("ix_gc_return_line_police", "police"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)

@@ -40,7 +40,16 @@ DROP_WORDS = {
     "PAID": "factures réglées avant la validation (R7)",
 }
 #: the lists of the hand-off (R12)
-HANDOFF_WORDS = {"APUREMENT": "l'apurement de contrat", "CONTENTIEUX": "le contentieux"}
+HANDOFF_WORDS = {
+    "APUREMENT": "à l'apurement de contrat",
+    "CONTENTIEUX": "au recouvrement sur contentieux",
+}
+#: the lines of the return file (docs/return-file-format.md)
+GC_LINE_WORDS = {
+    "RESILIATION": "résiliation et index final",
+    "INDEX_MT": "index relevé",
+    "ADRESSE": "difficulté d'adresse",
+}
 
 
 def _date(value: Any) -> str:
@@ -177,7 +186,19 @@ _WORDS: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "validation": _validation,
     "document_printed": _printed,
     "document_handed": _handed,
-    "handoff": lambda f: f"Transmis à {HANDOFF_WORDS.get(f['list'], str(f['list']))}",
+    "handoff": lambda f: (
+        f"Transmis {HANDOFF_WORDS.get(f['list'], str(f['list']))} "
+        f"(transmission n° {f['number']}"
+        + (
+            f", solde {format_amount(f['balance'])})"
+            if f["list"] == "APUREMENT"
+            else f", {format_amount(f['due'])} dus)"
+        )
+    ),
+    "gc_return": lambda f: (
+        f"Envoyé à la gestion clientèle ({GC_LINE_WORDS.get(f['line'], f['line'])}, "
+        f"fichier {f['file']})"
+    ),
     "suspension": lambda f: f"Interruption (bordereau {f['bordereau']})",
     "restoration": lambda f: "Rétablissement",
     "letter": lambda f: f"Lettre de relance n° {f['number']}",

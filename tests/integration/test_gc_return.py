@@ -356,3 +356,17 @@ def test_cli_without_out_or_with_a_future_date_exit_2(cli, db, tmp_path) -> None
     code, _, err = cli("gc-return", "--out", str(tmp_path / "o"), "--date", "2026-12-10")
     assert code == 2 and "à venir" in err
     assert count(db, GcReturnFile) == 0 and not (tmp_path / "o").exists()
+
+
+def test_the_dossier_tells_what_was_sent_to_the_gestion_clientele(db, world, tmp_path) -> None:
+    from sbee_desk.services.contract_card import contract_card
+    from sbee_desk.wording.contract_card import event_words
+
+    world.terminate(0, index="40017")
+    result = export_return_file(db.uow(), CHEF, tmp_path, "csv", today_=DAY)
+    [produced] = result.files
+    card = contract_card(db.uow(), CHEF, world.cri.police(0))
+    sent = [event_words(e.kind, e.facts) for e in card.events if e.kind == "gc_return"]
+    assert sent == [
+        f"Envoyé à la gestion clientèle (résiliation et index final, fichier {produced.file_name})"
+    ]

@@ -244,3 +244,29 @@ def test_unwritable_folder_records_nothing_exit_2(
     assert code == 0 and "Aucune résiliation à transmettre" in out
     code, out, err = run("handoff", "--out", str(out_dir), "--reprint", "1", "--json")
     assert code == 0 and '"copy": true' in out and "apurement-2026-12-10-copie.pdf" in out
+
+
+def test_the_dossier_tells_the_handoff(db, world, out: Path) -> None:
+    """The contract's dossier (#16) ends with its hand-off: apurement for each, and
+    contentieux with the amount due for the one that owes."""
+    from sbee_desk.services.contract_card import contract_card
+    from sbee_desk.wording.contract_card import event_words
+
+    world.pay_all(1)
+    world.terminate(0, 1)
+    run_handoff(db.uow(), CHEF, out, today_=HANDOFF_DAY)
+    owes = contract_card(db.uow(), CHEF, world.police(0))
+    paid = contract_card(db.uow(), CHEF, world.police(1))
+
+    def texts(card) -> list[str]:
+        return [
+            event_words(e.kind, e.facts).replace("\u202f", " ").replace("\xa0", " ")
+            for e in card.events
+            if e.kind == "handoff"
+        ]
+
+    assert texts(owes) == [
+        "Transmis à l'apurement de contrat (transmission n° 1, solde 20 000 FCFA)",
+        "Transmis au recouvrement sur contentieux (transmission n° 1, 20 000 FCFA dus)",
+    ]
+    assert texts(paid) == ["Transmis à l'apurement de contrat (transmission n° 1, solde 0 FCFA)"]

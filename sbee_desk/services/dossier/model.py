@@ -34,6 +34,7 @@ KINDS: tuple[str, ...] = (
     "termination",
     "order_cancelled",
     "handoff",
+    "gc_return",
     "audit",
 )
 RANK: dict[str, int] = {kind: rank for rank, kind in enumerate(KINDS)}

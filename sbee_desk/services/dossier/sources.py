@@ -2,14 +2,9 @@
 each one query (or two) by police or by the ids an earlier part found — every one
 through an index (bench/bench_dossier.py prints their plans).
 
-A new part of the story (e.g. the hand-off to apurement and contentieux) is one
-function here, appended to :data:`SOURCES`, its kind in ``model.KINDS`` and its
-sentence in ``wording.contract_card``::
-
-    def handoffs(story: Story) -> None:
-        for h in story.session.scalars(select(Handoff).where(Handoff.police == story.police)):
-            story.add(CardEvent(h.handed_on, "handoff", {"list": h.kind}), user=h.created_by)
-            story.watch("handoff", str(h.id))
+A new part of the story is one function here (see :func:`handoffs`), appended to
+:data:`SOURCES`, its kind in ``model.KINDS`` and its sentence in
+``wording.contract_card``.
 """
 
 from __future__ import annotations
@@ -33,12 +28,17 @@ from sbee_desk.db.models import (
     Derogation,
     EditionDocument,
     ExclusionReason,
+    GcReturnFile,
+    GcReturnLine,
+    HandoffBatch,
     InterventionReport,
     Invoice,
+    LitigationHandoff,
     OrderAssignment,
     Payment,
     ReminderLetter,
     SelectionRun,
+    SettlementHandoff,
     StaffMember,
     StoreReturn,
     Suspension,
@@ -479,6 +479,58 @@ def termination(story: Story) -> None:
     )
 
 
+def handoffs(story: Story) -> None:
+    """The hand-off to apurement, and to contentieux when debt remained (R12): once per
+    contract (R13), through the registers' unique index on police."""
+    rows = story.session.execute(
+        select(
+            HandoffBatch.id,
+            HandoffBatch.handed_on,
+            HandoffBatch.created_by,
+            HandoffBatch.created_at,
+            SettlementHandoff.balance,
+            LitigationHandoff.amount_due,
+        )
+        .join(HandoffBatch, HandoffBatch.id == SettlementHandoff.batch_id)
+        .outerjoin(LitigationHandoff, LitigationHandoff.police == SettlementHandoff.police)
+        .where(SettlementHandoff.police == story.police)
+    ).all()
+    for r in rows:
+        facts = {"list": "APUREMENT", "number": r.id, "balance": r.balance}
+        story.add(CardEvent(r.handed_on, "handoff", facts, at=_at(r.created_at)), user=r.created_by)
+        if r.amount_due is not None:
+            facts = {"list": "CONTENTIEUX", "number": r.id, "due": r.amount_due}
+            story.add(
+                CardEvent(r.handed_on, "handoff", facts, at=_at(r.created_at)),
+                user=r.created_by,
+            )
+
+
+def gc_returns(story: Story) -> None:
+    """The lines sent back to the gestion clientèle about the contract (#16)."""
+    rows = story.session.execute(
+        select(
+            GcReturnLine.line_kind,
+            GcReturnFile.file_name,
+            GcReturnFile.produced_on,
+            GcReturnFile.created_by,
+            GcReturnFile.created_at,
+        )
+        .join(GcReturnFile, GcReturnFile.id == GcReturnLine.file_id)
+        .where(GcReturnLine.police == story.police)
+    ).all()
+    for r in rows:
+        story.add(
+            CardEvent(
+                r.produced_on,
+                "gc_return",
+                {"line": r.line_kind, "file": r.file_name},
+                at=_at(r.created_at),
+            ),
+            user=r.created_by,
+        )
+
+
 def journal(story: Story) -> None:
     """The audit trail's events about the contract and everything above: one query,
     each (entity, keys) through the index on (entity, entity_key)."""
@@ -532,6 +584,8 @@ SOURCES: list[Callable[[Story], None]] = [
     store_returns,
     reports,
     termination,
+    handoffs,
+    gc_returns,
     journal,
 ]
 

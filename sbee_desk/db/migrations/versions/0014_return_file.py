@@ -58,10 +58,13 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("gc_return_line", schema=None) as batch_op:
         batch_op.create_index("ix_gc_return_line_file", ["file_id"], unique=False)
+        # the contract's dossier reads its lines by police (#16)
+        batch_op.create_index("ix_gc_return_line_police", ["police"], unique=False)
 
 
 def downgrade() -> None:
     with op.batch_alter_table("gc_return_line", schema=None) as batch_op:
+        batch_op.drop_index("ix_gc_return_line_police")
         batch_op.drop_index("ix_gc_return_line_file")
     op.drop_table("gc_return_line")
     op.drop_table("gc_return_file")
