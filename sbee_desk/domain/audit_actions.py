@@ -75,6 +75,8 @@ class AuditAction(StrEnum):
     CRI_ENTER = "cri.enter"
     CRI_COUNTERSIGN = "cri.countersign"
     CONTRACT_TERMINATE = "contract.terminate"
+    # a termination for another cause entered by the chef (R8, #16)
+    TERMINATION_R8 = "termination.r8"
     # the demonstration agency (scripts/demo)
     DEMO_AGENCY = "demo.agency"
     DEMO_LETTER = "demo.letter"

@@ -116,6 +116,10 @@ AUDIT_FIELD_LABELS: dict[str, str] = {
     "serial_mismatch": "compteur différent du contrat",
     "no_store_return": "sans retour magasin",
     "cause": "cause de la résiliation",
+    # a termination for another cause (R8, #16)
+    "cause_reason": "motif de la résiliation",
+    "order_kind": "ordre",
+    "derogation": "dérogation DG",
     # import
     "path": "emplacement",
     "files": "fichiers",

@@ -136,6 +136,7 @@ AUDIT_ACTION_LABELS: dict[AuditAction, str] = {
     AuditAction.CRI_ENTER: "CRI saisi",
     AuditAction.CRI_COUNTERSIGN: "CRI contresigné par le chef",
     AuditAction.CONTRACT_TERMINATE: "Contrat résilié",
+    AuditAction.TERMINATION_R8: "Résiliation pour une autre cause saisie (R8)",
     AuditAction.DEMO_AGENCY: "Démonstration : agence",
     AuditAction.DEMO_LETTER: "Démonstration : lettre de relance",
     AuditAction.DEMO_DEROGATION: "Démonstration : dérogation DG",

@@ -84,6 +84,8 @@ def draw_order(pdf: FormalPDF, data: OrderData, texts: OrderTexts, pages: int | 
         pdf.text(box_x + (box_w - pdf.get_string_width(caption)) / 2, y + 25.3, caption)
         pdf.set_text_color(*P.INK)
     y += box_h + 3
+    if data.other_cause:  # R8: the cause the chef entered, and why
+        y = _band(pdf, y, _cause_mention(data, texts)) + 2.5
     if data.derogation_reference:  # R4: the DG decision that allows this termination
         y = _derogation(pdf, y, data, texts) + 2.5
 
@@ -96,6 +98,13 @@ def draw_order(pdf: FormalPDF, data: OrderData, texts: OrderTexts, pages: int | 
     del right
 
 
+def _cause_mention(data: OrderData, texts: OrderTexts) -> str:
+    """« Résiliation pour fraude — motif : … » (R8)."""
+    o = texts["order"]
+    cause = o.get(f"cause_{data.cause}") or str(data.cause)
+    return str(o["cause"]).format(cause=cause, reason=data.cause_reason or "—")
+
+
 def _derogation(pdf: FormalPDF, y: float, data: OrderData, texts: OrderTexts) -> float:
     """The band naming the DG derogation (R4): an exempt customer, terminated on its
     decision — the agent and the chef see it before going."""
@@ -103,6 +112,11 @@ def _derogation(pdf: FormalPDF, y: float, data: OrderData, texts: OrderTexts) ->
         reference=data.derogation_reference,
         date=format_date(data.derogation_on) if data.derogation_on else "—",
     )
+    return _band(pdf, y, mention)
+
+
+def _band(pdf: FormalPDF, y: float, mention: str) -> float:
+    """A framed band under the title (the derogation, R4; the cause, R8)."""
     left, width = pdf.l_margin, pdf.content_width
     pdf.set_fill_color(*P.TOTAL_FILL)
     pdf.set_draw_color(*P.HEADER_FILL)
