@@ -708,7 +708,7 @@ MESSAGES: dict[str, Template] = {
     ),
     # ------------------------------------------- terminations for other causes (R8, #16)
     "TERMINATION_BAD_CAUSE": lambda d: (
-        f"Motif « {d['cause']} » inconnu : indiquez FRAUDE (fraude), CONDITIONS (non-respect "
+        f"Cause « {d['cause']} » inconnue : indiquez FRAUDE (fraude), CONDITIONS (non-respect "
         "des conditions d'abonnement) ou AUTRE (autre cause). Rien n'a été enregistré."
     ),
     "TERMINATION_REASON_REQUIRED": (
@@ -732,15 +732,14 @@ MESSAGES: dict[str, Template] = {
         + " ; il ne se résilie qu'une fois (R13). Rien n'a été enregistré."
     ),
     "TERMINATION_NOT_SUSPENDED": lambda d: (
-        f"Police {d['police']} : le contrat "
+        f"Police {d['police']} : le contrat n'est pas interrompu au {d['on']:%d/%m/%Y} ("
         + (
-            f"a été rétabli le {d['restored_on']:%d/%m/%Y}"
+            f"rétabli le {d['restored_on']:%d/%m/%Y}"
             if d.get("restored_on")
-            else "n'a aucune interruption"
+            else "aucune interruption en cours"
         )
-        + f" ; il n'est pas interrompu au {d['on']:%d/%m/%Y}. Pas de résiliation sans "
-        "interruption préalable en cours, même pour une autre cause (R1, R8). "
-        "Rien n'a été enregistré."
+        + ") ; pas de résiliation sans interruption préalable, même pour une autre cause "
+        "(R1, R8). Rien n'a été enregistré."
     ),
     "TERMINATION_ORDER_EXISTS": lambda d: (
         f"Police {d['police']} : l'interruption du {d['suspended_on']:%d/%m/%Y} a déjà "
