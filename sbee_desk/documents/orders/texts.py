@@ -58,6 +58,7 @@ _SPEC: dict[str, dict[str, tuple[str, frozenset[str]]]] = {
         "CONTROLE_INDEX": ("list", _N()),
         "window": ("str", _N({"start", "end"})),
         "payment": ("opt", _N()),
+        "payment_other_cause": ("opt", _N()),
     },
     "cri": {
         "title": _TEXT,
