@@ -9,15 +9,17 @@ import datetime as dt
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
 from sbee_desk.db.database import Database
 from sbee_desk.db.models import Customer, WorkOrder
 from sbee_desk.domain.permissions import Role
+from sbee_desk.gui.dialogs.order_card import OrderCardDialog
 from sbee_desk.gui.dialogs.termination_dialog import TerminationDialog, open_termination_dialog
 from sbee_desk.services.actor import Actor
+from sbee_desk.services.order_card import order_card
 from tests.builders import World
 from tests.gui.test_screenshots import save
 
@@ -101,6 +103,12 @@ def test_the_termination_dialog_creates_the_order(qtbot: QtBot, make_window, r8_
     assert dialog.minimumSizeHint().width() <= 885
     qtbot.keyClick(dialog.cancel_button, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: not dialog.isVisible())
+    # the order's card says its cause
+    card = OrderCardDialog(order_card(r8_db.uow(), window.ctx.actor, order.number), window)
+    qtbot.addWidget(card)
+    cause = card.findChild(QLabel, "orderCardCause")
+    assert cause is not None
+    assert cause.text() == "non-respect des conditions d'abonnement — sous-location non déclarée"
 
 
 def test_the_termination_dialog_shows_refusals_in_french(qtbot: QtBot, make_window, r8_db) -> None:

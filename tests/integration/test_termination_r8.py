@@ -26,6 +26,7 @@ from sbee_desk.services.authz import PermissionDenied
 from sbee_desk.services.cri import CriEntry, countersign, enter_cri
 from sbee_desk.services.dispatch import assign, field_agent
 from sbee_desk.services.edition import check_r7, run_edition
+from sbee_desk.services.order_card import order_card
 from sbee_desk.services.print_queue import document_pdf, list_documents
 from sbee_desk.services.termination_r8 import (
     TerminationError,
@@ -99,6 +100,11 @@ def test_r8_creates_an_order_like_step_1(db) -> None:
         ).first()
         assert event is not None and event.entity_key == str(order.order_id)
     assert order.number == f"{order.order_id:08d}"
+    # the order's card tells its cause
+    card = order_card(db.uow(), CHEF, order.number)
+    assert (card.cause, card.cause_reason, card.status) == (
+        "FRAUDE", "compteur trafiqué", "A_EDITER"
+    )  # fmt: skip
 
 
 def test_r8_refused_without_current_suspension(db) -> None:
