@@ -397,3 +397,24 @@ def test_cli_termination_bad_input_exit_2_nothing_written(cli, argv, user, words
     assert code == 2 and out == ""
     assert words in re.sub(r"\s+", " ", err), err
     assert orders_and_terminations() == before == (0, 0)
+
+
+def test_r8_entered_after_a_run_stops_that_line_at_validation(db) -> None:
+    """A run lists P1; the chef enters R8 for P1 before validating: the validation is
+    refused in French (the line already has its order, R13) instead of a second order."""
+    from sbee_desk.services.review import ReviewError, validate_bordereau
+    from sbee_desk.services.selection import run_selection
+    from tests.integration.edition_world import bordereaux, debtor
+
+    w = world(db)
+    debtor(w, "P1")
+    w.commit()
+    run = run_selection(db.uow(), CHEF, D(2026, 12, 1), today_=TODAY).run_id
+    add_termination(db.uow(), CHEF, "P1", "FRAUDE", "vol", today_=TODAY)
+    [code] = bordereaux(db, run)
+    with pytest.raises(ReviewError) as caught:
+        validate_bordereau(db.uow(), CHEF, run, code, today_=TODAY)
+    assert caught.value.code == "LINES_ALREADY_VALIDATED"
+    assert "saisis pour une autre cause (R8) (polices P1)" in str(caught.value)
+    with db.uow() as uow:
+        assert uow.session.scalar(select(func.count()).select_from(WorkOrder)) == 1
