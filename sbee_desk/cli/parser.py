@@ -34,6 +34,7 @@ from sbee_desk.cli.letters import add_commands as add_letters_commands
 from sbee_desk.cli.ops import cmd_backup, cmd_doctor, cmd_restore
 from sbee_desk.cli.selection import cmd_derogation_add, cmd_lists, cmd_select, cmd_validate
 from sbee_desk.cli.store import add_parsers as add_store_parsers
+from sbee_desk.cli.termination import add_parsers as add_termination_parsers
 
 #: argparse's own words (its gettext message ids, Python 3.11 to 3.13) in French:
 #: ui-guidelines.md, French everywhere the user reads. Ids not listed pass through.
@@ -377,6 +378,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_cri_parsers(sub, common, _Parser)
     add_gc_return_parsers(sub, common)
     add_handoff_parsers(sub, common)
+    add_termination_parsers(sub, common, _Parser)
 
     user = sub.add_parser("user", help="utilisateurs (qui se connectent)")
     user_sub = user.add_subparsers(dest="user_command", metavar="ACTION", parser_class=_Parser)

@@ -365,11 +365,22 @@ class WorkOrder(Base):
     bordereau_code: Mapped[str | None] = mapped_column(ForeignKey("bordereau.code"))
     police: Mapped[str] = mapped_column(ForeignKey("contract.police"))
     suspension_id: Mapped[int] = mapped_column(ForeignKey("suspension.id"))
-    run_id: Mapped[int] = mapped_column(ForeignKey("selection_run.id"))
+    #: the selection run whose validated line produced it; None for an order entered by
+    #: the chef for another cause (R8, migration 0013): it is not born of a run, and a
+    #: run invented for it would show on the selection page as a run nobody launched
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("selection_run.id"))
     kind: Mapped[str] = mapped_column(String(20))
     created_on: Mapped[dt.date] = mapped_column(Date)
     cancelled_on: Mapped[dt.date | None] = mapped_column(Date)
     cancel_reason: Mapped[str | None] = mapped_column(String(200))
+    #: the cause of the termination it leads to (``domain.termination.TerminationCause``):
+    #: IMPAYES for the procedure; FRAUDE, CONDITIONS or AUTRE with ``cause_reason``, the
+    #: chef's stated reason (R8); printed on the order, recorded by the countersign
+    cause: Mapped[str] = mapped_column(String(20), default="IMPAYES", server_default="IMPAYES")
+    cause_reason: Mapped[str | None] = mapped_column(String(300))
+    #: R8 on an exempt customer: the DG derogation valid when it was entered (R4); the
+    #: procedure's orders find theirs on their candidate line
+    derogation_id: Mapped[int | None] = mapped_column(ForeignKey("derogation.id"))
     #: ``domain.dispatch.OrderStatus`` (migration 0010): A_EDITER until edited, then
     #: A_REPARTIR, REPARTI (``agent_id`` + ``visit_on``), NON_EXECUTE, EXECUTE,
     #: CONTRESIGNE; ANNULE with ``cancelled_on`` (R7)

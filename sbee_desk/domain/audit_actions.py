@@ -81,6 +81,8 @@ class AuditAction(StrEnum):
     HANDOFF_RUN = "handoff.run"
     HANDOFF_CONTRACT = "handoff.contract"
     HANDOFF_REPRINT = "handoff.reprint"
+    # a termination for another cause entered by the chef (R8, #16)
+    TERMINATION_R8 = "termination.r8"
     # the demonstration agency (scripts/demo)
     DEMO_AGENCY = "demo.agency"
     DEMO_LETTER = "demo.letter"

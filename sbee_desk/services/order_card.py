@@ -131,6 +131,9 @@ class OrderCard:
     termination: CardTermination | None
     #: the journal's events about the order, oldest first, worded as on the audit page
     events: tuple[AuditRow, ...]
+    #: IMPAYES for the procedure; an R8 cause (FRAUDE, CONDITIONS, AUTRE) with its reason
+    cause: str = "IMPAYES"
+    cause_reason: str | None = None
 
 
 def order_id_of(number: str) -> int:
@@ -298,4 +301,6 @@ def order_card(uow: UnitOfWork, actor: Actor, number: str) -> OrderCard:
             reports=reports,
             termination=termination,
             events=events,
+            cause=order.cause,
+            cause_reason=order.cause_reason,
         )

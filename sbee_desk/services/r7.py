@@ -32,6 +32,10 @@ standing, it would let a later run of the same suspension go straight to an orde
 without a new reminder; cancelled, the suspension is never a candidate again (only
 a later suspension starts a new procedure). Note for the CRI entry (R11), when it
 lands: the contract it terminates must not cancel its own, executed, order.
+
+An order for another cause (R8, ``work_order.cause`` not IMPAYES) ends with its
+suspension's restoration or a termination in the export, never with a payment: its
+cause is not the debt.
 """
 
 from __future__ import annotations
@@ -131,6 +135,7 @@ def ended_work(
             lt.c.id,
             lt.c.police,
             lt.c.suspension_id,
+            literal("IMPAYES").label("cause"),
         )
         .where(lt.c.cancelled_on.is_(None), lt.c.created_on <= on)  # delivered too
         .union_all(
@@ -139,6 +144,7 @@ def ended_work(
                 wo.c.id,
                 wo.c.police,
                 wo.c.suspension_id,
+                wo.c.cause,
             ).where(
                 wo.c.cancelled_on.is_(None),
                 wo.c.created_on <= on,
@@ -181,6 +187,7 @@ def ended_work(
             s.c.restored_on,
             c.c.terminated_on,
             cu.c.category,
+            work.c.cause,
             func.coalesce(unpaid.c.unpaid, 0).label("unpaid"),
         )
         .select_from(
@@ -201,7 +208,8 @@ def ended_work(
         elif row.restored_on is not None and row.restored_on <= on:
             code = CancelCode.RESTORED
             reason = words.restored_reason(row.restored_on)
-        elif row.unpaid < threshold:
+        elif row.unpaid < threshold and row.cause == "IMPAYES":
+            # an order for another cause (R8: fraud, conditions…) is not ended by payment
             code = CancelCode.PAID
             reason = words.paid_reason(row.unpaid, on, threshold)
         else:

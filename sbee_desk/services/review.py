@@ -200,7 +200,8 @@ def validate_bordereau(
             ).all()
             if taken:
                 polices = sorted({t.police for t in taken})
-                runs = sorted({t.run_id for t in taken})
+                # an order entered for another cause (R8) has no run (run_id NULL)
+                runs = sorted({t.run_id for t in taken if t.run_id is not None})
                 raise ReviewError("LINES_ALREADY_VALIDATED", polices=polices, runs=runs)
         # R7 at validation: end the pending work of restored, paid or terminated contracts
         cancelled = cancel_ended(uow, actor, on, AuditAction.REVIEW_R7_CANCEL)

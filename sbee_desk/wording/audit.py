@@ -128,6 +128,10 @@ AUDIT_FIELD_LABELS: dict[str, str] = {
     "resiliations": "résiliations",
     "index_mt": "index MT",
     "adresses": "difficultés d'adresse",
+    # a termination for another cause (R8, #16)
+    "cause_reason": "motif de la résiliation",
+    "order_kind": "ordre",
+    "derogation": "dérogation DG",
     # import
     "path": "emplacement",
     "files": "fichiers",

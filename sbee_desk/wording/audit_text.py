@@ -27,9 +27,11 @@ from sbee_desk.wording.labels import (
     CATEGORY_LABELS,
     DECISION_COUNT_WORDS,
     IMPORT_TABLE_LABELS,
+    ORDER_KIND_LABELS,
     ORDER_STATUS_LABELS,
     ROLE_LABELS,
     STAFF_ROLE_LABELS,
+    TERMINATION_CAUSE_LABELS,
 )
 from sbee_desk.wording.labels import DOCUMENT_STATUS_LABELS as STATUS_LABELS
 
@@ -226,6 +228,10 @@ def _value(key: str, value: Any, facts: dict[str, Any] | None = None) -> str:
         return ", ".join(z for z in value.split(",") if z) or "toute l'agence"
     if key == "category" and isinstance(value, str):
         return _enum_label(CATEGORY_LABELS, value)
+    if key == "cause" and isinstance(value, str):
+        return TERMINATION_CAUSE_LABELS.get(value, value)
+    if key == "order_kind" and isinstance(value, str):
+        return _enum_label(ORDER_KIND_LABELS, value)
     if key == "kind" and isinstance(value, str):
         return AUDIT_LIST_KINDS.get(value, value)
     if key == "reason" and isinstance(value, str):

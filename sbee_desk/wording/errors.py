@@ -243,8 +243,12 @@ MESSAGES: dict[str, Template] = {
     "LINES_ALREADY_VALIDATED": lambda d: (
         f"{plural(len(d['polices']), 'ligne', 'lignes')} de ce bordereau "
         f"{agree(len(d['polices']), 'a', 'ont')} déjà leur lettre ou leur ordre, "
-        f"validés dans le traitement n° {', '.join(map(str, d['runs']))} "
-        f"(polices {', '.join(d['polices'][:5])}{'…' if len(d['polices']) > 5 else ''}) : "
+        + (
+            f"validés dans le traitement n° {', '.join(map(str, d['runs']))} "
+            if d["runs"]
+            else "saisis pour une autre cause (R8) "
+        )
+        + f"(polices {', '.join(d['polices'][:5])}{'…' if len(d['polices']) > 5 else ''}) : "
         "rien n'a été enregistré. Relancez le traitement pour une liste à jour."
     ),
     "VALIDATION_RACE": (
@@ -724,6 +728,62 @@ MESSAGES: dict[str, Template] = {
             else "a une interruption plus récente que celle de cet ordre"
         )
         + " ; il ne peut pas être résilié par cet ordre (R1, R7). Rien n'a été enregistré."
+    ),
+    # ------------------------------------------- terminations for other causes (R8, #16)
+    "TERMINATION_BAD_CAUSE": lambda d: (
+        f"Cause « {d['cause']} » inconnue : indiquez FRAUDE (fraude), CONDITIONS (non-respect "
+        "des conditions d'abonnement) ou AUTRE (autre cause). Rien n'a été enregistré."
+    ),
+    "TERMINATION_REASON_REQUIRED": (
+        "Motif de la résiliation : précisez la cause en texte libre (ce qui a été constaté, "
+        "la référence du procès-verbal…) ; il est imprimé sur l'ordre (R8). "
+        "Rien n'a été enregistré."
+    ),
+    "TERMINATION_REASON_TOO_LONG": (
+        "Motif de la résiliation trop long ({length} caractères, {limit} au plus) : "
+        "abrégez-le. Rien n'a été enregistré."
+    ),
+    "TERMINATION_POLICE_REQUIRED": (
+        "Police : indiquez le numéro de police du contrat à résilier. Rien n'a été enregistré."
+    ),
+    "TERMINATION_UNKNOWN_POLICE": (
+        "Police « {police} » : aucun contrat sous ce numéro. Rien n'a été enregistré."
+    ),
+    "TERMINATION_ALREADY_TERMINATED": lambda d: (
+        f"Police {d['police']} : le contrat est déjà résilié"
+        + (f" (le {d['on']:%d/%m/%Y})" if d.get("on") else "")
+        + " ; il ne se résilie qu'une fois (R13). Rien n'a été enregistré."
+    ),
+    "TERMINATION_NOT_SUSPENDED": lambda d: (
+        f"Police {d['police']} : le contrat n'est pas interrompu au {d['on']:%d/%m/%Y} ("
+        + (
+            f"rétabli le {d['restored_on']:%d/%m/%Y}"
+            if d.get("restored_on")
+            else "aucune interruption en cours"
+        )
+        + ") ; pas de résiliation sans interruption préalable, même pour une autre cause "
+        "(R1, R8). Rien n'a été enregistré."
+    ),
+    "TERMINATION_ORDER_EXISTS": lambda d: (
+        f"Police {d['police']} : l'interruption du {d['suspended_on']:%d/%m/%Y} a déjà "
+        f"l'ordre n° {d['number']} ("
+        + (
+            f"annulé le {d['cancelled_on']:%d/%m/%Y} : une nouvelle interruption est "
+            "nécessaire pour une nouvelle procédure"
+            if d.get("cancelled_on")
+            else f"{ORDER_STATUS_LABELS.get(d['status'], d['status'])} : il suit son cours"
+        )
+        + ") ; un seul ordre par interruption (R13). Rien n'a été enregistré."
+    ),
+    "TERMINATION_EXEMPT_WITHOUT_DEROGATION": lambda d: (
+        f"Police {d['police']} : client de catégorie "
+        f"« {CATEGORY_LABELS.get(d['category'], d['category'])} », exempté de résiliation "
+        f"sans dérogation de la Direction Générale valable au {d['on']:%d/%m/%Y} (R4, R8). "
+        "Rien n'a été enregistré."
+    ),
+    "TERMINATION_ENTERED_ELSEWHERE": (
+        "Police {police} : une résiliation vient d'être saisie pour ce contrat depuis un "
+        "autre poste ; un seul ordre par interruption (R13). Rien n'a été enregistré ici."
     ),
     # --------------------------------------------- the order's card, by its number (#15)
     "ORDER_CARD_BAD_NUMBER": (

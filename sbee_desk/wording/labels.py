@@ -140,6 +140,7 @@ AUDIT_ACTION_LABELS: dict[AuditAction, str] = {
     AuditAction.HANDOFF_RUN: "Résiliations transmises à l'apurement et au contentieux",
     AuditAction.HANDOFF_CONTRACT: "Contrat transmis à l'apurement (et au contentieux s'il doit)",
     AuditAction.HANDOFF_REPRINT: "Transmission réimprimée (copie)",
+    AuditAction.TERMINATION_R8: "Résiliation pour une autre cause saisie (R8)",
     AuditAction.DEMO_AGENCY: "Démonstration : agence",
     AuditAction.DEMO_LETTER: "Démonstration : lettre de relance",
     AuditAction.DEMO_DEROGATION: "Démonstration : dérogation DG",

@@ -76,6 +76,7 @@ from sbee_desk.services.review import (
     validate_bordereau,
 )
 from sbee_desk.services.selection import run_selection
+from sbee_desk.services.termination_r8 import add_termination
 from sbee_desk.services.users import (
     MAX_FAILED_LOGINS,
     AuthenticationFailed,
@@ -109,6 +110,8 @@ def a_day_of_work(db: Database, folder: Path) -> None:
     paid = debtor(w, "PPAID", voltage="MT")
     debtor(w, "PVIP")
     w.s.get_one(Customer, "CPVIP").category = "VIP"
+    w.contract("PFRAUD", name="Client PFRAUD")  # suspended after the run: R8 only
+    w.suspension("PFRAUD", D(2026, 11, 21))
     w.commit()
 
     # the administrator's morning
@@ -144,6 +147,8 @@ def a_day_of_work(db: Database, folder: Path) -> None:
                     update(Suspension).where(Suspension.police == "PB5").values(restored_on=TODAY)
                 )
                 uow.commit()
+    # a termination for another cause (R8, #16)
+    add_termination(db.uow(), CHEF, "PFRAUD", "FRAUDE", "compteur trafiqué", today_=TODAY)
     entry = archive_register(db.uow(), run_id=run)[0]
     save_copy(db.uow(), READER, entry.entry_id, folder / "copie" / entry.file_name)
 

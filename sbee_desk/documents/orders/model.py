@@ -52,6 +52,16 @@ class OrderData:
     #: stored document stays as edited)
     store_mention: str | None = None
     store_sheet: str | None = None
+    #: R8 — the cause of a termination entered for another cause (FRAUDE, CONDITIONS,
+    #: AUTRE) and the chef's stated reason, printed under the title; None or IMPAYES:
+    #: the procedure's order (nothing printed)
+    cause: str | None = None
+    cause_reason: str | None = None
+
+    @property
+    def other_cause(self) -> bool:
+        """An order entered for another cause (R8): its cause is printed."""
+        return self.cause is not None and self.cause != "IMPAYES"
 
     def gaps(self) -> list[str]:
         """What the export did not give (printed as such, reported in the batch summary)."""
@@ -90,6 +100,7 @@ class OrderData:
             self.derogation_reference,
             self.store_mention,
             self.store_sheet,
+            self.cause_reason,
             *(i.number for i in p.invoices),
         ]
 
@@ -102,6 +113,8 @@ class OrderData:
             "party": self.party.to_payload(),
             "derogation_reference": self.derogation_reference,
             "derogation_on": self.derogation_on.isoformat() if self.derogation_on else None,
+            "cause": self.cause,
+            "cause_reason": self.cause_reason,
         }
 
     @classmethod
@@ -115,4 +128,6 @@ class OrderData:
             party=Party.from_payload(data["party"]),
             derogation_reference=data.get("derogation_reference"),
             derogation_on=dt.date.fromisoformat(derogation_on) if derogation_on else None,
+            cause=data.get("cause"),  # absent from payloads before #16
+            cause_reason=data.get("cause_reason"),
         )

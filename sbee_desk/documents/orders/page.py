@@ -84,41 +84,71 @@ def draw_order(pdf: FormalPDF, data: OrderData, texts: OrderTexts, pages: int | 
         pdf.text(box_x + (box_w - pdf.get_string_width(caption)) / 2, y + 25.3, caption)
         pdf.set_text_color(*P.INK)
     y += box_h + 3
+    mentions = []
+    if data.other_cause:  # R8: the cause the chef entered, and why
+        mentions.append(_cause_mention(data, texts))
     if data.derogation_reference:  # R4: the DG decision that allows this termination
-        y = _derogation(pdf, y, data, texts) + 2.5
+        mentions.append(_derogation_mention(data, texts))
+    debt_rows = 3
+    if mentions:
+        y, lines = _band(pdf, y, mentions)
+        y += 2.5
+        debt_rows -= lines - 1  # the page keeps its one-page layout: fewer debt rows
 
     y = _customer_grid(pdf, y, data, texts)
-    y = _debt(pdf, y + 2.5, data, texts)
-    y = _work(pdf, y + 2.5, kind, texts)
+    y = _debt(pdf, y + 2.5, data, texts, debt_rows)
+    y = _work(pdf, y + 2.5, kind, texts, data.other_cause)
     y = _cri(pdf, y + 2.5, kind, texts)
     _signatures(pdf, y + 2.5, kind, texts, data)
     pdf.set_auto_page_break(True, 20)
     del right
 
 
-def _derogation(pdf: FormalPDF, y: float, data: OrderData, texts: OrderTexts) -> float:
-    """The band naming the DG derogation (R4): an exempt customer, terminated on its
-    decision — the agent and the chef see it before going."""
-    mention = texts["order"]["derogation"].format(
+def _cause_mention(data: OrderData, texts: OrderTexts) -> str:
+    """« Résiliation pour fraude — motif : … » (R8)."""
+    o = texts["order"]
+    cause = o.get(f"cause_{data.cause}") or str(data.cause)
+    return str(o["cause"]).format(cause=cause, reason=data.cause_reason or "—")
+
+
+def _derogation_mention(data: OrderData, texts: OrderTexts) -> str:
+    """The DG derogation (R4): an exempt customer, terminated on its decision — the
+    agent and the chef see it before going."""
+    return str(texts["order"]["derogation"]).format(
         reference=data.derogation_reference,
         date=format_date(data.derogation_on) if data.derogation_on else "—",
     )
+
+
+def _band(pdf: FormalPDF, y: float, mentions: list[str]) -> tuple[float, int]:
+    """The framed band under the title: the cause (R8) and / or the derogation (R4),
+    two lines at most — one mention too long for a line is smaller, then wraps on a
+    second line, then ends with an ellipsis (the whole reason is in the contract's
+    dossier). Returns the y below it and its number of lines."""
     left, width = pdf.l_margin, pdf.content_width
+    room = width - 4
+    size = 9.0
+    pdf.set_font(P.FONT, "B", size)
+    while size > 7.5 and max(pdf.get_string_width(m) for m in mentions) > room:
+        size -= 0.5
+        pdf.set_font(P.FONT, "B", size)
+    if len(mentions) == 1:
+        lines = P.wrap_text(pdf, mentions[0], room, 2)
+    else:
+        lines = [P.fit_text(pdf, m, room) for m in mentions[:2]]
+    line_h = size * 0.42
+    height = 7 + (len(lines) - 1) * line_h
     pdf.set_fill_color(*P.TOTAL_FILL)
     pdf.set_draw_color(*P.HEADER_FILL)
     pdf.set_line_width(0.35)
-    pdf.rect(left, y, width, 7, style="DF")
+    pdf.rect(left, y, width, height, style="DF")
     pdf.set_line_width(0.2)
     pdf.set_draw_color(*P.RULE)
-    size = 9.0
-    pdf.set_font(P.FONT, "B", size)
-    while size > 7 and pdf.get_string_width(mention) > width - 4:  # a long reference
-        size -= 0.5
-        pdf.set_font(P.FONT, "B", size)
     pdf.set_text_color(*P.HEADER_FILL)
-    pdf.text(left + 2, y + 4.8, P.fit_text(pdf, mention, width - 4))
+    for n, line in enumerate(lines):
+        pdf.text(left + 2, y + 4.8 + n * line_h, P.fit_text(pdf, line, room))
     pdf.set_text_color(*P.INK)
-    return y + 7
+    return y + height, len(lines)
 
 
 def _cell(
@@ -167,7 +197,9 @@ def _customer_grid(pdf: FormalPDF, y: float, data: OrderData, texts: OrderTexts)
     return y
 
 
-def _debt(pdf: FormalPDF, y: float, data: OrderData, texts: OrderTexts) -> float:
+def _debt(pdf: FormalPDF, y: float, data: OrderData, texts: OrderTexts, rows: int = 3) -> float:
+    """The debt: the summary, up to ``rows`` rows of two invoices (the last place says
+    how many more), the total in figures and words."""
     p, d = data.party, texts["debt"]
     y = pdf.section_title(y, d["title"].format(date=format_date(data.edition_on)))
     left = pdf.l_margin
@@ -179,7 +211,8 @@ def _debt(pdf: FormalPDF, y: float, data: OrderData, texts: OrderTexts) -> float
     )
     y += 6.5
     invoices = list(p.invoices)
-    shown = invoices[:6] if len(invoices) <= 6 else invoices[:5]
+    room = 2 * max(1, rows)
+    shown = invoices[:room] if len(invoices) <= room else invoices[: room - 1]
     col_w = pdf.content_width / 2
     pdf.set_font(P.FONT, "", 8)
     for n, invoice in enumerate(shown):
@@ -210,8 +243,11 @@ def _debt(pdf: FormalPDF, y: float, data: OrderData, texts: OrderTexts) -> float
     return y + 6.5
 
 
-def _work(pdf: FormalPDF, y: float, kind: str, texts: OrderTexts) -> float:
+def _work(pdf: FormalPDF, y: float, kind: str, texts: OrderTexts, other_cause: bool) -> float:
+    """The work to do, the window (R9) and what stops it: a payment or a restoration
+    (R7) — a restoration only for an order of another cause (R8)."""
     w = texts["work"]
+    payment = w["payment_other_cause"] if other_cause else w["payment"]
     y = pdf.section_title(y, w["title"])
     left = pdf.l_margin
     y += 1
@@ -231,10 +267,10 @@ def _work(pdf: FormalPDF, y: float, kind: str, texts: OrderTexts) -> float:
         line_height=4.2,
         align="L",
     )
-    if w["payment"].strip():
+    if payment.strip():
         y = pdf.paragraph(
             y,
-            w["payment"],
+            payment,
             size=8,
             x=left + 1.5,
             width=pdf.content_width - 3,

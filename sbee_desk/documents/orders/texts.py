@@ -38,6 +38,10 @@ _SPEC: dict[str, dict[str, tuple[str, frozenset[str]]]] = {
         "number": ("str", _N({"number"})),
         "issued": ("str", _N({"date", "bordereau"})),
         "derogation": ("str", _N({"reference", "date"})),
+        "cause": ("str", _N({"cause", "reason"})),
+        "cause_FRAUDE": _TEXT,
+        "cause_CONDITIONS": _TEXT,
+        "cause_AUTRE": _TEXT,
         "barcode_caption": ("opt", _N()),
     },
     "fields": {key: _TEXT for key in (*_LABELS, "title")},
@@ -54,6 +58,7 @@ _SPEC: dict[str, dict[str, tuple[str, frozenset[str]]]] = {
         "CONTROLE_INDEX": ("list", _N()),
         "window": ("str", _N({"start", "end"})),
         "payment": ("opt", _N()),
+        "payment_other_cause": ("opt", _N()),
     },
     "cri": {
         "title": _TEXT,

@@ -176,6 +176,16 @@ class OrderCardDialog(QDialog):
                 on=format_date(card.cancelled_on), reason=card.cancel_reason or "—"
             )
         facts.addRow(tr("Ordre établi le :"), QLabel(created))
+        if card.cause != "IMPAYES":  # entered by the chef for another cause (R8)
+            cause = QLabel(
+                tr("{cause} — {reason}").format(
+                    cause=TERMINATION_CAUSE_LABELS.get(card.cause, card.cause),
+                    reason=card.cause_reason or "—",
+                )
+            )
+            cause.setObjectName("orderCardCause")
+            cause.setWordWrap(True)
+            facts.addRow(tr("Autre cause (R8) :"), cause)
         sections.addLayout(facts)
 
         termination = card.termination

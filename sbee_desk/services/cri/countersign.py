@@ -7,9 +7,10 @@
   step 5), or an override with a reason;
 - R1: only a contract of this procedure's current suspension, as of the visit date
   (not restored: R7 would have cancelled the order), not already terminated;
-- R13: the contract is terminated once — a ``contract_termination`` row (cause
-  IMPAYES, the visit date, the order and its CRI; unique per contract in the
-  database), ``contract.terminated_on`` set, the order CONTRESIGNE.
+- R13: the contract is terminated once — a ``contract_termination`` row (the order's
+  cause: IMPAYES for the procedure, or the R8 cause and reason the chef entered; the
+  visit date, the order and its CRI; unique per contract in the database),
+  ``contract.terminated_on`` set, the order CONTRESIGNE.
 
 Two workstations countersigning at once: each takes the writers' lock (the audit
 head) before reading the CRIs again; the second finds them countersigned and is
@@ -188,6 +189,15 @@ def countersign(
         if unreturned and store is None:
             raise CriError("CRI_STORE_RETURN_REQUIRED", numbers=unreturned, field="override_store")
         _check_r1(uow, rows)
+        # the cause each order was created for: IMPAYES, or R8's with its reason
+        causes: dict[int, tuple[str, str | None]] = {}
+        for start in range(0, len(ids), 500):
+            for r in session.execute(
+                select(WorkOrder.id, WorkOrder.cause, WorkOrder.cause_reason).where(
+                    WorkOrder.id.in_(ids[start : start + 500])
+                )
+            ):
+                causes[r.id] = (r.cause, r.cause_reason)
         now = audit.now()
         events: list[audit.EventDraft] = []
         terminations: list[dict[str, Any]] = []
@@ -242,12 +252,13 @@ def countersign(
                 }
             )
             if countersign_terminates(cri.kind):
+                cause, cause_reason = causes.get(cri.order_id, (CAUSE_UNPAID, None))
                 terminations.append(
                     {
                         "police": cri.police,
                         "terminated_on": cri.visit_on,
-                        "cause": CAUSE_UNPAID,
-                        "reason": None,
+                        "cause": cause or CAUSE_UNPAID,
+                        "reason": cause_reason,
                         "order_id": cri.order_id,
                         "report_id": cri.report_id,
                         "recorded_by": actor.login,
@@ -282,7 +293,8 @@ def countersign(
                         "before": {"terminated_on": None},
                         "after": {
                             "terminated_on": t["terminated_on"].isoformat(),
-                            "cause": CAUSE_UNPAID,
+                            "cause": t["cause"],
+                            **({"reason": t["reason"]} if t["reason"] else {}),
                         },
                         "details": {"number": document_number(t["order_id"])},
                     }

@@ -79,16 +79,26 @@ def load_items(
     invoice without due date overdue, the exemption) comes from the plan snapshot of
     the run that produced the letter or order, not from today's plans (``plans``,
     used only for a run without a snapshot of that category). An order of an exempt
-    category carries the DG derogation that allowed it (R4), from its candidate line.
+    category carries the DG derogation that allowed it (R4), from its candidate line —
+    or its own, entered for another cause (R8); such an order also carries its cause.
     """
     session = uow.session
     letter_ids = [p.work_id for p in chunk if p.kind is DocumentKind.LETTER]
     order_ids = [p.work_id for p in chunk if p.kind is DocumentKind.ORDER]
     rows: dict[tuple[DocumentKind, int], Any] = {}
-    for kind, model, ids, kind_column in (
-        (DocumentKind.LETTER, ReminderLetter, letter_ids, literal(None).label("order_kind")),
-        (DocumentKind.ORDER, WorkOrder, order_ids, WorkOrder.kind.label("order_kind")),
-    ):
+    none = literal(None)
+    for kind, model, ids, kind_column, cause, cause_reason, derogation_id in (
+        (
+            DocumentKind.LETTER, ReminderLetter, letter_ids, none.label("order_kind"),
+            none.label("cause"), none.label("cause_reason"), Candidate.derogation_id,
+        ),
+        (
+            DocumentKind.ORDER, WorkOrder, order_ids, WorkOrder.kind.label("order_kind"),
+            WorkOrder.cause, WorkOrder.cause_reason,
+            # R8: an order entered for another cause carries its own derogation (R4)
+            func.coalesce(WorkOrder.derogation_id, Candidate.derogation_id),
+        ),
+    ):  # fmt: skip
         if not ids:
             continue
         for r in session.execute(
@@ -97,6 +107,8 @@ def load_items(
                 model.police,
                 model.bordereau_code,
                 kind_column,
+                cause,
+                cause_reason,
                 model.run_id,
                 Derogation.reference.label("derogation_reference"),
                 Derogation.decided_on.label("derogation_on"),
@@ -122,11 +134,11 @@ def load_items(
             .outerjoin(
                 Candidate, and_(Candidate.run_id == model.run_id, Candidate.police == model.police)
             )
-            .outerjoin(Derogation, Derogation.id == Candidate.derogation_id)
+            .outerjoin(Derogation, Derogation.id == derogation_id)
             .where(model.id.in_(ids))
         ):
             rows[(kind, r.id)] = r
-    snapshots = _run_plans(uow, {r.run_id for r in rows.values()})
+    snapshots = _run_plans(uow, {r.run_id for r in rows.values() if r.run_id is not None})
     polices = sorted({p.police for p in chunk})
     paid = (
         select(func.coalesce(func.sum(Payment.amount), 0))
@@ -152,6 +164,7 @@ def load_items(
     items: list[Item] = []
     for p in chunk:
         r = rows[(p.kind, p.work_id)]
+        # an R8 order (no run) is judged by today's plans, as it was entered
         plan = snapshots.get(r.run_id, {}).get(r.category) or plans.values.get(r.category)
         term = plan.payment_term_days if plan is not None else 15
         unpaid = []
@@ -193,6 +206,8 @@ def load_items(
                     party,
                     allowed_by,
                     r.derogation_on if allowed_by else None,
+                    cause=r.cause,
+                    cause_reason=r.cause_reason,
                 )
             )
     return items

@@ -198,12 +198,13 @@ def _dropped(
         )
     ):
         other_runs[suspension_id] = other
-    for suspension_id, other in session.execute(
+    for suspension_id, order_run in session.execute(
         select(WorkOrder.suspension_id, WorkOrder.run_id).where(
             WorkOrder.suspension_id.in_(suspension_ids), WorkOrder.run_id != run_id
         )
     ):
-        other_runs[suspension_id] = other
+        if order_run is not None:  # the SQL leaves out R8 orders (no run) already
+            other_runs[suspension_id] = order_run
     out = {}
     for r in rows:
         try:

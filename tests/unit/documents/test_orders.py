@@ -108,3 +108,42 @@ def test_file_name_and_payload_round_trip() -> None:
     data = order("CONTROLE_INDEX", meter_serial=None)
     assert OrderData.from_payload(data.to_payload()) == data
     assert dataclasses.asdict(data)["party"]["meter_serial"] is None
+
+
+# ------------------------------------------------------------------ R8 (#16)
+
+
+def test_r8_order_prints_its_cause_and_keeps_one_page(texts) -> None:
+    """An order entered for another cause prints « Résiliation pour <cause> — motif :
+    <reason> » under the title; payment does not stop it (only a restoration, R1); with
+    a DG derogation too (R4) and a long debt and reason, it is still one page."""
+    many = tuple(
+        UnpaidInvoice(f"F{k}", f"2026-0{k + 1}", dt.date(2026, k + 1, 1), None, 12_500)
+        for k in range(8)
+    )
+    base = dataclasses.replace(
+        order("DEPOSE"), cause="FRAUDE", cause_reason="branchement en amont du compteur"
+    )
+    flat = one_line(pdf_text(render_order(base, texts).content))
+    assert "Résiliation pour fraude — motif : branchement en amont du compteur" in flat
+    assert "Le paiement n’arrête pas cette résiliation" in flat
+    assert "reçu de paiement" not in flat
+    procedure = one_line(pdf_text(render_order(order("DEPOSE"), texts).content))
+    assert "Résiliation pour" not in procedure and "reçu de paiement" in procedure
+    for kind in ("DEPOSE", "CONTROLE_INDEX"):
+        worst = dataclasses.replace(
+            order(kind),
+            cause="CONDITIONS",
+            cause_reason=("sous-location non déclarée " * 11).strip(),
+            party=dataclasses.replace(base.party, invoices=many),
+            derogation_reference="DG-2026-031",
+            derogation_on=dt.date(2026, 11, 20),
+        )
+        content = render_order(worst, texts).content
+        flat = one_line(pdf_text(content))
+        assert page_count(content) == 1
+        assert "Résiliation pour non-respect des conditions d’abonnement — motif" in flat
+        assert "réf. DG-2026-031 du 20/11/2026" in flat
+        assert "Le magasinier" in flat or kind == "CONTROLE_INDEX"  # the bottom is drawn
+    # the payload carries the cause to the edition's worker processes
+    assert OrderData.from_payload(base.to_payload()) == base
