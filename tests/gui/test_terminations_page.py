@@ -9,6 +9,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -210,3 +211,36 @@ def test_a_folder_that_cannot_be_written_is_said_and_nothing_recorded(
     assert page.view.banner.isVisible() and page.view.banner.kind == "error"
     qtbot.waitUntil(lambda: _cells(page, COL_HANDOFF) == ["à transmettre"] * 2)
     assert page.view.handoff_button.isEnabled()
+
+
+def test_the_r8_and_return_file_dialogs_open_from_the_page(
+    qtbot: QtBot, make_window: WindowFactory, terminated_db: Database
+) -> None:
+    page = _open(qtbot, make_window, terminated_db, CHEF)
+    view = page.view
+    assert view.r8_button.isEnabled() and view.gc_button.isEnabled()
+    view.r8_button.click()
+    r8 = page.r8_dialog
+    assert r8 is not None
+    qtbot.waitUntil(r8.isVisible)
+    assert r8.isModal() or r8.windowModality() != Qt.WindowModality.NonModal
+    r8.reject()
+    qtbot.waitUntil(lambda: not r8.isVisible())
+    read: list[int] = []
+    view.gc_button.click()  # the dialog starts reading; its result needs the event loop
+    gc = page.gc_dialog
+    assert gc is not None
+    gc.pending_read.connect(read.append)
+    qtbot.waitUntil(lambda: bool(read), timeout=10_000)
+    assert read[0] >= 2  # the two terminations, at least
+    assert gc.isVisible()
+    gc.reject()
+    assert view.minimumSizeHint().width() <= 885
+
+
+def test_a_reader_may_neither_enter_an_r8_termination_nor_export_the_return_file(
+    qtbot: QtBot, make_window: WindowFactory, terminated_db: Database
+) -> None:
+    page = _open(qtbot, make_window, terminated_db, AGENT)
+    assert not page.view.r8_button.isEnabled() and not page.view.gc_button.isEnabled()
+    assert "chef section recouvrement" in page.view.r8_button.toolTip()

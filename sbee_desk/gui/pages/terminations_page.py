@@ -17,6 +17,8 @@ from PySide6.QtCore import QObject, Signal
 from sbee_desk.domain.permissions import Action
 from sbee_desk.gui.changes import Change
 from sbee_desk.gui.context import AppContext
+from sbee_desk.gui.dialogs.gc_return_dialog import GcReturnDialog, export_return_file_action
+from sbee_desk.gui.dialogs.termination_dialog import TerminationDialog, open_termination_dialog
 from sbee_desk.gui.file_dialogs import ask_directory
 from sbee_desk.gui.formatting import format_amount, format_date, plural
 from sbee_desk.gui.pages.base import Page
@@ -117,6 +119,11 @@ class TerminationsPage(Page):
             combo.currentIndexChanged.connect(lambda _i: self.refresh())
         view.handoff_button.clicked.connect(self.ask_handoff_folder)
         view.reprint_button.clicked.connect(self.ask_reprint_folder)
+        view.r8_button.clicked.connect(self.open_r8)
+        view.gc_button.clicked.connect(self.open_gc_return)
+        #: the R8 and return-file dialogs, when open (tests drive them)
+        self.r8_dialog: TerminationDialog | None = None
+        self.gc_dialog: GcReturnDialog | None = None
         view.show_table(self.tr("Chargement…"))
         self._update_actions()
 
@@ -242,6 +249,28 @@ class TerminationsPage(Page):
             )
         )
         v.reprint_button.setEnabled(may and v.batch_combo.count() > 0)
+        may_r8 = self.ctx.may(Action.CRI_COUNTERSIGN)
+        v.r8_button.setEnabled(may_r8)
+        v.r8_button.setToolTip(
+            self.tr(
+                "Fraude, non-respect des conditions d'abonnement ou autre cause (R8) : "
+                "l'ordre part à la prochaine édition."
+            )
+            if may_r8
+            else reserved
+        )
+        v.gc_button.setEnabled(may)
+
+    # -- R8 and the return file -------------------------------------------------------------
+    def open_r8(self) -> None:
+        self.r8_dialog = open_termination_dialog(self.view, self.ctx)
+        # the order goes to the next edition: Édition et impression and the dossier reload
+        self.r8_dialog.created.connect(
+            lambda _order: self.data_changed.emit(Change.REVIEW | Change.EDITION)
+        )
+
+    def open_gc_return(self) -> None:
+        self.gc_dialog = export_return_file_action(self.view, self.ctx)
 
     # -- the hand-off ----------------------------------------------------------------------
     def _start_folder(self) -> str:

@@ -78,14 +78,26 @@ class TerminationsView(PageView):
         filters.addStretch(1)
         layout.addLayout(filters)
 
-        # the actions on the terminations; the next ones (R8, the return file for the
-        # gestion clientèle) are added to this row, before the stretch
+        # the actions on the terminations: the hand-off (R12), a termination for another
+        # cause (R8), the return file for the gestion clientèle
         self.action_row = row_layout()
         self.action_row.setObjectName("terminationActions")
         self.handoff_button = QPushButton(self.tr("Transmettre à l'apurement et au contentieux…"))
         self.handoff_button.setObjectName("primary")
+        self.r8_button = QPushButton(self.tr("Résiliation pour autre cause…"))
+        self.r8_button.setObjectName("terminationR8")
+        self.gc_button = QPushButton(self.tr("Fichier retour GC…"))
+        self.gc_button.setObjectName("gcReturn")
+        self.gc_button.setToolTip(
+            self.tr(
+                "Les résiliations, index relevés et difficultés d'adresse pour la gestion "
+                "clientèle (CSV ou Excel), chaque ligne une seule fois."
+            )
+        )
         self.action_row.addWidget(self.handoff_button)
+        self.action_row.addWidget(self.r8_button)
         self.action_row.addStretch(1)
+        self.action_row.addWidget(self.gc_button)
         layout.addLayout(self.action_row)
 
         self.banner = Banner()
