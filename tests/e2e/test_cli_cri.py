@@ -14,6 +14,7 @@ from tests.integration.dispatch_world import DispatchWorld
 
 __all__ = ["cri_clock"]
 DAY = "2026-12-07"
+HANDED = __import__("datetime").date(2026, 12, 10)
 
 
 @pytest.fixture
@@ -74,7 +75,7 @@ def status_of(cli, number: str) -> str:
     return next(o["status"] for o in json.loads(out)["orders"] if o["number"] == number)
 
 
-def test_from_dispatch_to_the_terminated_contract(cli) -> None:
+def test_from_dispatch_to_the_terminated_contract(cli, monkeypatch, tmp_path) -> None:
     code, _, err = cli(
         "chef", "dispatch", "--date", DAY, "--order", "1", "2", "3", "--agent", "A001"
     )
@@ -156,6 +157,28 @@ def test_from_dispatch_to_the_terminated_contract(cli) -> None:
     assert all(set(e) >= {"on", "what"} for e in card["events"])
     code, out, _ = cli("chef", "contract", "show", "P0003")
     assert code == 0 and "État : suspendu" in out
+
+    # after the termination (#16): the hand-off, once (R12, R13), then the return file
+    monkeypatch.setattr("sbee_desk.services.handoff.run.today", lambda: HANDED)
+    monkeypatch.setattr("sbee_desk.services.clock.today", lambda: HANDED)
+    out_dir = tmp_path / "transmission"
+    code, out, err = cli("chef", "handoff", "--out", str(out_dir), "--json")
+    assert code == 0, err
+    handed = json.loads(out)
+    assert (handed["handoff"], handed["settlement"], handed["litigation"]) == (1, 2, 2)
+    assert {p.name for p in out_dir.iterdir()} >= {
+        "apurement-2026-12-10.xlsx",
+        "apurement-2026-12-10.pdf",
+    }
+    code, out, err = cli("chef", "handoff", "--out", str(out_dir))
+    assert code == 0 and "Aucune résiliation à transmettre" in out + err
+    code, out, err = cli("chef", "gc-return", "--out", str(tmp_path / "gc"), "--date", "2026-12-10")
+    assert code == 0, err
+    [returned] = (tmp_path / "gc").iterdir()
+    assert "P0001" in returned.read_text(encoding="utf-8-sig")
+    code, out, err = cli("chef", "contract", "show", "P0001", "--json")
+    kinds = [e["kind"] for e in json.loads(out)["events"]]
+    assert kinds.count("handoff") >= 1 and "gc_return" in kinds
 
 
 @pytest.mark.parametrize(
