@@ -443,7 +443,9 @@ class _ListPDF(P.BasePDF):
 
     def paginate(self, heights: list[float]) -> tuple[set[int], int]:
         """The rows that start a new page, and the number of pages: the page breaks
-        :meth:`render` makes, found before anything is drawn."""
+        :meth:`render` makes, found before anything is drawn. The last rows, the totals
+        and the signature boxes stay together: never a last page with the signatures
+        (or the totals) alone."""
         header = self.titles[2]
         bottom = self.content_bottom
         y = self.first_page_bottom() + header
@@ -461,19 +463,23 @@ class _ListPDF(P.BasePDF):
             pages += 1
         return breaks, pages
 
-    def render(self) -> bytes:
-        """Lays the rows out on pages (:meth:`paginate`), then draws them."""
-        texts, keys, lines = self.texts, self.keys, self.lines
-        # The last rows, the totals and the signature boxes stay together: never a
-        # last page with the signatures (or the totals) alone.
+    def layout(self) -> tuple[list[list[list[str]]], list[float], set[int]]:
+        """Each row's cells (their lines), its height, and the rows that start a page;
+        :attr:`page_count` set."""
         self.set_font(P.FONT, "", _FONT_SIZE)
         font = self.current_font
         assert isinstance(font, TTFFont)
         self._data_advances = self._advances_of(font)
         self._data_scale = self.font_size_pt * 0.001 / self.k
-        cells = [self.cell_lines(row, keys) for row in self.rows]
+        cells = [self.cell_lines(row, self.keys) for row in self.rows]
         heights = [max(map(len, c)) * _LINE_H + 2 * _PAD for c in cells]
         breaks, self.page_count = self.paginate(heights)
+        return cells, heights, breaks
+
+    def render(self) -> bytes:
+        """Lays the rows out on pages (:meth:`layout`), then draws them."""
+        texts, keys, lines = self.texts, self.keys, self.lines
+        cells, _, breaks = self.layout()
         ending = self.totals_height() + self.signatures_height()
         bottom = self.content_bottom
         y = self.new_page(first=True)
