@@ -77,21 +77,21 @@ class _Advances(dict[str, int]):
         return sum(map(self.__getitem__, text))
 
 
-class _Encoder(dict[str, str]):
+class _Encoder(dict[int, str]):
     """Text → the operand of a PDF ``Tj`` in a font: each character mapped once
     through fpdf2's own encoding (its subset picks the glyph, so the file embeds it;
-    escaping as fpdf2 does it)."""
+    escaped as fpdf2 escapes it), then by ``str.translate``."""
 
     def __init__(self, font: TTFFont) -> None:
         super().__init__()
         self._font = font
 
-    def __missing__(self, char: str) -> str:
-        encoded = self[char] = self._font.encode_text(char)[1:-4]  # "(…) Tj"
+    def __missing__(self, code: int) -> str:
+        encoded = self[code] = self._font.encode_text(chr(code))[1:-4]  # "(…) Tj"
         return encoded
 
     def of(self, text: str) -> str:
-        return "".join(map(self.__getitem__, text))
+        return text.translate(self)
 
 
 def _rgb(colour: tuple[int, int, int]) -> str:
@@ -119,6 +119,11 @@ class _ListPDF(P.BasePDF):
             values = pick(cell_texts(line, wording))
             self.rows.append(list(values) if len(self.keys) > 1 else [values])
         self._advances: dict[int, _Advances] = {}
+        self._encoders: dict[int, _Encoder] = {}
+        self._headers: dict[float, str] = {}
+        #: the width of each column's texts (:meth:`layout`)
+        self.measured: list[dict[str, float]] = []
+        self._fitted: dict[tuple[str, str, float, str, float], str] = {}
         self.widths = self._widths()
         self.lefts = [self.l_margin + sum(self.widths[:i]) for i in range(len(self.widths))]
         self.set_auto_page_break(False, self.b_margin)  # pages break by hand, between rows
@@ -164,7 +169,7 @@ class _ListPDF(P.BasePDF):
             self.text(
                 self.l_margin,
                 baseline,
-                P.fit_text(self, self.footer_left, self.content_width * 0.75),
+                self._fit(self.footer_left, self.content_width * 0.75),
             )
         label = self.page_label.format(page=self.page_no(), pages=self.page_count)
         label = P.fit_text(self, label, self.content_width * 0.2 - 2 * self.c_margin)
@@ -178,7 +183,7 @@ class _ListPDF(P.BasePDF):
         if self.head.journal:
             self.set_font(P.FONT, "", 6.5)
             baseline = self.h - self.b_margin + 3 + 7.5
-            self.text(self.l_margin, baseline, P.fit_text(self, self.head.journal, self.epw))
+            self.text(self.l_margin, baseline, self._fit(self.head.journal, self.epw))
         self.set_text_color(*P.INK)
 
     def _natural(self, texts: Iterable[str]) -> float:
@@ -298,7 +303,7 @@ class _ListPDF(P.BasePDF):
 
     def next_page_header(self) -> float:
         self.set_font(P.FONT, "B", 9)
-        self.text(self.l_margin, 14, P.fit_text(self, self.head.running, self.content_width * 0.7))
+        self.text(self.l_margin, 14, self._fit(self.head.running, self.content_width * 0.7))
         self.set_font(P.FONT, "", 7.5)
         self.set_text_color(*P.MUTED)
         agency = self.head.agency
@@ -323,20 +328,57 @@ class _ListPDF(P.BasePDF):
         return wrapped, sizes, height
 
     def table_header(self, y: float) -> float:
+        """The column titles at ``y``, white on blue; drawn once per position, then
+        the same content written again on each page."""
+        _, sizes, height = self.titles
+        self.set_font(P.FONT, "B", sizes[0])  # the page's resources name the bold font
+        self.set_draw_color(*P.RULE)
+        self.set_line_width(0.2)
+        content = self._headers.get(y)
+        if content is None:
+            content = self._headers[y] = self._table_header_content(y)
+        self._out(content)
+        return y + height
+
+    def _table_header_content(self, y: float) -> str:
         wrapped, sizes, height = self.titles
-        self.set_fill_color(*P.HEADER_FILL)
-        self.rect(self.l_margin, y, self.content_width, height, style="F")
-        self.set_text_color(*P.HEADER_INK)
+        k, page_h = self.k, self.h
+        font = self.current_font
+        assert isinstance(font, TTFFont)
+        encode = self._encoder_of(font).of
+        advances = self._advances_of(font).of
+        top = (page_h - y) * k
+        parts = [
+            f"q {_rgb(P.HEADER_FILL)} {self.l_margin * k:.2f} {top:.2f} "
+            f"{self.content_width * k:.2f} {-height * k:.2f} re f Q",
+            f"q {_rgb(P.HEADER_INK)} BT",
+        ]
         for lines, size, left, width in zip(wrapped, sizes, self.lefts, self.widths, strict=True):
-            self.set_font(P.FONT, "B", size)
+            parts.append(f"/F{font.i} {size:.2f} Tf")
             first = y + (height - len(lines) * 3.0) / 2 + 2.3
             for n, text in enumerate(lines):
-                self.text(left + (width - self.get_string_width(text)) / 2, first + n * 3.0, text)
-        self.set_text_color(*P.INK)
-        self.set_draw_color(*P.RULE)
+                x = left + (width - advances(text) * size * 0.001 / k) / 2
+                baseline = (page_h - first - n * 3.0) * k
+                parts.append(f"1 0 0 1 {x * k:.2f} {baseline:.2f} Tm ({encode(text)}) Tj")
+        parts.append("ET Q")
         for left in self.lefts[1:]:
-            self.line(left, y, left, y + height)
-        return y + height
+            parts.append(f"{left * k:.2f} {top:.2f} m {left * k:.2f} {top - height * k:.2f} l S")
+        return " ".join(parts)
+
+    def _encoder_of(self, font: TTFFont) -> _Encoder:
+        encoder = self._encoders.get(font.i)
+        if encoder is None:
+            encoder = self._encoders[font.i] = _Encoder(font)
+        return encoder
+
+    def _fit(self, text: str, width: float) -> str:
+        """:func:`P.fit_text` in the current font, remembered: the running texts of
+        every page."""
+        key = (self.font_family, self.font_style, self.font_size_pt, text, width)
+        fitted = self._fitted.get(key)
+        if fitted is None:
+            fitted = self._fitted[key] = P.fit_text(self, text, width)
+        return fitted
 
     def new_page(self, first: bool = False) -> float:
         self.add_page()
@@ -345,14 +387,13 @@ class _ListPDF(P.BasePDF):
 
     # ---- rows
 
-    def cell_lines(self, texts: list[str], keys: list[str]) -> list[list[str]]:
+    def cell_lines(self, texts: list[str], measured: list[dict[str, float]]) -> list[list[str]]:
         """The lines each cell of a row prints (regular data font): wrapped or cut to
-        its column."""
+        its column. ``measured``: the width of each column's texts."""
         out = []
-        width_of = self._data_width
-        for text, key, width in zip(texts, keys, self.widths, strict=True):
+        for text, widths, key, width in zip(texts, measured, self.keys, self.widths, strict=True):
             inner = width - 2 * _PAD
-            if width_of(text) <= inner:  # most cells: the whole text fits
+            if widths[text] <= inner:  # most cells: the whole text fits
                 out.append([text])
             elif key in _WRAPPED:
                 out.append(P.wrap_text(self, text, inner, _WRAPPED[key]))
@@ -373,7 +414,7 @@ class _ListPDF(P.BasePDF):
         font = self.current_font
         assert isinstance(font, TTFFont)
         k, page_h = self.k, self.h
-        encode = _Encoder(font).of
+        encode = self._encoder_of(font).of
         width_of = self._data_width
         left_margin, content_width = self.l_margin, self.content_width
         set_font = f"/F{font.i} {self.font_size_pt:.2f} Tf"
@@ -383,7 +424,7 @@ class _ListPDF(P.BasePDF):
         for key, left, width in zip(self.keys, self.lefts, self.widths, strict=True):
             align = 1 if key in NUMERIC else 2 if key == "suspendu_le" else 0
             placements.append((left, width, align))
-        columns = list(zip(placements, range(len(placements)), strict=True))
+        columns = list(zip(placements, self.measured, range(len(placements)), strict=True))
         x0, x1 = left_margin * k, (left_margin + content_width) * k
         band_w = content_width * k
         out = self._out
@@ -396,16 +437,20 @@ class _ListPDF(P.BasePDF):
                 parts.append(f"q {zebra} {x0:.2f} {top:.2f} {band_w:.2f} {-height * k:.2f} re f Q")
             parts.append(f"q {ink} BT {set_font}")
             first = y + _PAD + 2.5
-            for (left, width, align), index in columns:
+            for (left, width, align), measured, index in columns:
                 baseline = first
                 for text in cells[index]:
                     if text:
                         if align == 0:
                             x = left + _PAD
-                        elif align == 1:
-                            x = left + width - _PAD - width_of(text)
                         else:
-                            x = left + (width - width_of(text)) / 2
+                            text_w = measured.get(text)
+                            if text_w is None:  # a line of a wrapped or cut text
+                                text_w = width_of(text)
+                            if align == 1:
+                                x = left + width - _PAD - text_w
+                            else:
+                                x = left + (width - text_w) / 2
                         parts.append(
                             f"1 0 0 1 {x * k:.2f} {(page_h - baseline) * k:.2f} Tm "
                             f"({encode(text)}) Tj"
@@ -471,7 +516,13 @@ class _ListPDF(P.BasePDF):
         assert isinstance(font, TTFFont)
         self._data_advances = self._advances_of(font)
         self._data_scale = self.font_size_pt * 0.001 / self.k
-        cells = [self.cell_lines(row, self.keys) for row in self.rows]
+        width_of = self._data_width
+        # each column's texts measured once (many repeat: dates, amounts, quartiers…)
+        self.measured = [
+            {text: width_of(text) for text in set(values)}
+            for values in zip(*self.rows, strict=True)
+        ] or [{} for _ in self.keys]
+        cells = [self.cell_lines(row, self.measured) for row in self.rows]
         heights = [max(map(len, c)) * _LINE_H + 2 * _PAD for c in cells]
         breaks, self.page_count = self.paginate(heights)
         return cells, heights, breaks
