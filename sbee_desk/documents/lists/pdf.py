@@ -163,28 +163,36 @@ class _ListPDF(P.BasePDF):
         self.set_line_width(0.2)
         self.line(self.l_margin, top, self.w - self.r_margin, top)
         self.set_font(P.FONT, "", 7)
-        self.set_text_color(*P.MUTED)
         baseline = top + 4
-        if self.footer_left:
-            self.text(
-                self.l_margin,
-                baseline,
-                self._fit(self.footer_left, self.content_width * 0.75),
-            )
         label = self.page_label.format(page=self.page_no(), pages=self.page_count)
         label = P.fit_text(self, label, self.content_width * 0.2 - 2 * self.c_margin)
         # where BasePDF's right-aligned cell puts it
         right = self.w - self.r_margin - self.c_margin
-        self.text(
-            right - self.get_string_width(label),
-            baseline - 2.6 + 1.75 + 0.3 * self.font_size,
-            label,
-        )
+        pieces = [
+            (right - self.get_string_width(label), baseline - 0.85 + 0.3 * self.font_size, label)
+        ]
+        if self.footer_left:
+            fitted = self._fit(self.footer_left, self.content_width * 0.75)
+            pieces.append((self.l_margin, baseline, fitted))
+        self._put(pieces, P.MUTED)
         if self.head.journal:
             self.set_font(P.FONT, "", 6.5)
             baseline = self.h - self.b_margin + 3 + 7.5
-            self.text(self.l_margin, baseline, self._fit(self.head.journal, self.epw))
-        self.set_text_color(*P.INK)
+            self._put([(self.l_margin, baseline, self._fit(self.head.journal, self.epw))], P.MUTED)
+
+    def _put(self, pieces: list[tuple[float, float, str]], colour: tuple[int, int, int]) -> None:
+        """Texts ``(x, baseline, text)`` in the current font and ``colour``: one text
+        object, what fpdf2's ``text()`` writes for each, without its work per call."""
+        font = self.current_font
+        assert isinstance(font, TTFFont)
+        if not self.current_font_is_set_on_page:  # as text() does: the page's resources
+            self._out(self._set_font_for_page(font, self.font_size_pt))
+        encode = self._encoder_of(font).of
+        k, h = self.k, self.h
+        body = " ".join(
+            f"1 0 0 1 {x * k:.2f} {(h - y) * k:.2f} Tm ({encode(text)}) Tj" for x, y, text in pieces
+        )
+        self._out(f"q {_rgb(colour)} BT /F{font.i} {self.font_size_pt:.2f} Tf {body} ET Q")
 
     def _natural(self, texts: Iterable[str]) -> float:
         """Width of the widest of ``texts`` (measured: the few longest), with the padding."""
@@ -303,12 +311,12 @@ class _ListPDF(P.BasePDF):
 
     def next_page_header(self) -> float:
         self.set_font(P.FONT, "B", 9)
-        self.text(self.l_margin, 14, self._fit(self.head.running, self.content_width * 0.7))
+        self._put(
+            [(self.l_margin, 14, self._fit(self.head.running, self.content_width * 0.7))], P.INK
+        )
         self.set_font(P.FONT, "", 7.5)
-        self.set_text_color(*P.MUTED)
         agency = self.head.agency
-        self.text(self.w - self.r_margin - self.get_string_width(agency), 14, agency)
-        self.set_text_color(*P.INK)
+        self._put([(self.w - self.r_margin - self.get_string_width(agency), 14, agency)], P.MUTED)
         return self._NEXT_PAGE_BOTTOM
 
     def _title_lines(self) -> tuple[list[list[str]], list[float], float]:
@@ -419,43 +427,42 @@ class _ListPDF(P.BasePDF):
         left_margin, content_width = self.l_margin, self.content_width
         set_font = f"/F{font.i} {self.font_size_pt:.2f} Tf"
         ink, zebra = _rgb(P.INK), _rgb(P.ZEBRA_FILL)
-        # per column: its left, its width, its text's alignment (0 left, 1 right, 2 centred)
-        placements: list[tuple[float, float, int]] = []
-        for key, left, width in zip(self.keys, self.lefts, self.widths, strict=True):
+        # per column: its left, its width, its text's alignment (0 left, 1 right, 2
+        # centred), the start of its texts' operators when left-aligned
+        columns: list[tuple[float, float, int, str, dict[str, float]]] = []
+        for key, left, width, measured in zip(
+            self.keys, self.lefts, self.widths, self.measured, strict=True
+        ):
             align = 1 if key in NUMERIC else 2 if key == "suspendu_le" else 0
-            placements.append((left, width, align))
-        columns = list(zip(placements, self.measured, range(len(placements)), strict=True))
+            columns.append((left, width, align, f"1 0 0 1 {(left + _PAD) * k:.2f} ", measured))
         x0, x1 = left_margin * k, (left_margin + content_width) * k
         band_w = content_width * k
         out = self._out
 
         def draw(y: float, cells: list[list[str]], zebra_band: bool) -> float:
-            height = max(map(len, cells)) * _LINE_H + 2 * _PAD
+            count = max(map(len, cells))
+            height = count * _LINE_H + 2 * _PAD
             parts = []
             if zebra_band:
                 top = (page_h - y) * k
                 parts.append(f"q {zebra} {x0:.2f} {top:.2f} {band_w:.2f} {-height * k:.2f} re f Q")
             parts.append(f"q {ink} BT {set_font}")
-            first = y + _PAD + 2.5
-            for (left, width, align), measured, index in columns:
-                baseline = first
-                for text in cells[index]:
-                    if text:
-                        if align == 0:
-                            x = left + _PAD
-                        else:
-                            text_w = measured.get(text)
-                            if text_w is None:  # a line of a wrapped or cut text
-                                text_w = width_of(text)
-                            if align == 1:
-                                x = left + width - _PAD - text_w
-                            else:
-                                x = left + (width - text_w) / 2
-                        parts.append(
-                            f"1 0 0 1 {x * k:.2f} {(page_h - baseline) * k:.2f} Tm "
-                            f"({encode(text)}) Tj"
-                        )
-                    baseline += _LINE_H
+            first = page_h - y - _PAD - 2.5
+            # " <baseline> Tm (" of each line of the row
+            lines_y = [f"{(first - n * _LINE_H) * k:.2f} Tm (" for n in range(count)]
+            for (left, width, align, start, measured), lines in zip(columns, cells, strict=True):
+                for n, text in enumerate(lines):
+                    if not text:
+                        continue
+                    if align == 0:
+                        parts.append(f"{start}{lines_y[n]}{encode(text)}) Tj")
+                        continue
+                    text_w = measured.get(text)
+                    if text_w is None:  # a line of a wrapped or cut text
+                        text_w = width_of(text)
+                    # right-aligned (amounts, counts) or centred (dates)
+                    x = left + width - _PAD - text_w if align == 1 else left + (width - text_w) / 2
+                    parts.append(f"1 0 0 1 {x * k:.2f} {lines_y[n]}{encode(text)}) Tj")
             bottom = (page_h - y - height) * k
             parts.append(f"ET Q {x0:.2f} {bottom:.2f} m {x1:.2f} {bottom:.2f} l S")
             out(" ".join(parts))
