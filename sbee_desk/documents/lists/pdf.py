@@ -124,6 +124,7 @@ class _ListPDF(P.BasePDF):
         #: the width of each column's texts (:meth:`layout`)
         self.measured: list[dict[str, float]] = []
         self._fitted: dict[tuple[str, str, float, str, float], str] = {}
+        self._word_advances: dict[str, int] = {}
         self.widths = self._widths()
         self.lefts = [self.l_margin + sum(self.widths[:i]) for i in range(len(self.widths))]
         self.set_auto_page_break(False, self.b_margin)  # pages break by hand, between rows
@@ -404,13 +405,43 @@ class _ListPDF(P.BasePDF):
             if widths[text] <= inner:  # most cells: the whole text fits
                 out.append([text])
             elif key in _WRAPPED:
-                out.append(P.wrap_text(self, text, inner, _WRAPPED[key]))
+                out.append(self._wrap(text, inner, _WRAPPED[key]))
             else:
                 out.append([P.fit_text(self, text, inner)])
         return out
 
     def _data_width(self, text: str) -> float:
-        return self._data_advances.of(text) * self._data_scale
+        """:meth:`get_string_width` in the data font (the same arithmetic)."""
+        return self._data_advances.of(text) * self._data_size * 0.001 / self.k
+
+    def _wrap(self, text: str, width: float, max_lines: int) -> list[str]:
+        """:func:`P.wrap_text` in the data font, ``text`` known to be wider than
+        ``width``: the same lines, each word measured once (a line's width is the sum
+        of its words' and spaces' advances) instead of every candidate line. The rare
+        texts with a word wider than the cell, or too long for ``max_lines``, go to
+        :func:`P.wrap_text` itself."""
+        words = text.split(" ")
+        advances, known = self._data_advances, self._word_advances
+        scale_size, k = self._data_size, self.k
+        space = advances[" "]
+        lines: list[str] = []
+        current, current_w = "", 0
+        for word in words:
+            word_w = known.get(word)
+            if word_w is None:
+                word_w = known[word] = advances.of(word)
+            candidate_w = current_w + space + word_w if current else word_w
+            if candidate_w * scale_size * 0.001 / k <= width:
+                current = f"{current} {word}" if current else word
+                current_w = candidate_w
+                continue
+            if word_w * scale_size * 0.001 / k > width or len(lines) + 1 >= max_lines:
+                return P.wrap_text(self, text, width, max_lines)
+            if current:
+                lines.append(current)
+            current, current_w = word, word_w
+        lines.append(current)
+        return lines
 
     def _row_writer(self) -> Callable[[float, list[list[str]], bool], float]:
         """Draws a row at ``y`` (its cells' lines, zebra or not); returns the y below.
@@ -522,7 +553,7 @@ class _ListPDF(P.BasePDF):
         font = self.current_font
         assert isinstance(font, TTFFont)
         self._data_advances = self._advances_of(font)
-        self._data_scale = self.font_size_pt * 0.001 / self.k
+        self._data_size = self.font_size_pt
         width_of = self._data_width
         # each column's texts measured once (many repeat: dates, amounts, quartiers…)
         self.measured = [
