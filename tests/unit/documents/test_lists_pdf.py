@@ -289,3 +289,29 @@ def test_a_list_of_more_than_999_pages_counts_them_without_warning(
         right = max(float(x) for x in re.findall(r'xMax="([\d.]+)"', bbox))
         assert right <= float(reader.pages[0].mediabox.width) - 10 / 25.4 * 72
         assert ">1000</word>" in bbox and f">{count}</word>" in bbox
+
+
+def test_wrapped_cells_break_as_wrap_text_does(resilier, texts) -> None:
+    """#18: the list measures a wrapped cell word by word; its lines are those of
+    documents.pdf.wrap_text, whatever the words (short, long, spaces, too many)."""
+    import random
+
+    from sbee_desk.documents import pdf as P
+    from sbee_desk.documents.lists import pdf as L
+    from sbee_desk.documents.lists.content import header
+
+    pdf = L._ListPDF(resilier, texts, header(resilier, texts))
+    try:
+        pdf.layout()  # the data font, as when the rows are laid out
+        rnd = random.Random(18)
+        words = ["Lot", "carré", "Akpakpa", "", "É", "Dossou-Yovo", "n°", "Zinsou", "épouse"]
+        words += ["Agbodjanhounkpatinzinsoudossouyovo" * 2, "—", "FCFA", "W" * 12]
+        for _ in range(2000):
+            text = " ".join(rnd.choice(words) for _ in range(rnd.randint(1, 40)))
+            width = rnd.uniform(8, 60)
+            max_lines = rnd.randint(1, 10)
+            if pdf.get_string_width(text) <= width:
+                continue
+            assert pdf._wrap(text, width, max_lines) == P.wrap_text(pdf, text, width, max_lines)
+    finally:
+        pdf.close_fonts()
