@@ -12,6 +12,10 @@ fpdf2 embeds exactly the glyphs used. The pages are laid out before anything is
 drawn (:meth:`_ListPDF.paginate`), so each footer prints the page count itself:
 fpdf2's page-count alias reserves the width of three digits and warned on every page
 of a list of 1 000 pages or more.
+
+fpdf2 has no public call to add operators to a page: the rows go through ``_out``
+and ``_set_font_for_page``, the two methods its own ``text()`` uses (fpdf2 2.8); the
+tests read every cell back with two PDF readers (pypdf, poppler's pdftotext).
 """
 
 from __future__ import annotations
