@@ -173,12 +173,12 @@ class _ListPDF(P.BasePDF):
         label = P.fit_text(self, label, self.content_width * 0.2 - 2 * self.c_margin)
         # where BasePDF's right-aligned cell puts it
         right = self.w - self.r_margin - self.c_margin
-        pieces = [
-            (right - self.get_string_width(label), baseline - 0.85 + 0.3 * self.font_size, label)
-        ]
+        pieces = []  # in reading order: the running text, then the page number
         if self.footer_left:
             fitted = self._fit(self.footer_left, self.content_width * 0.75)
             pieces.append((self.l_margin, baseline, fitted))
+        x = right - self.get_string_width(label)
+        pieces.append((x, baseline - 0.85 + 0.3 * self.font_size, label))
         self._put(pieces, P.MUTED)
         if self.head.journal:
             self.set_font(P.FONT, "", 6.5)
