@@ -1,222 +1,513 @@
-"""Benchmark of the Excel list export (issue #5, Performance).
+"""Benchmark of the lists of a validated bordereau (issues #5, #18, Performance).
 
-Compares, in the same run, on the same 100 000 lines:
+On a demo database whose selection run has one validated bordereau of ``--lines``
+lines (50 000 by default; built once in ``bench/data/``, see
+:func:`prepare_database`), each measure run ``--repeat`` times, the measures
+interleaved (a b a b …, then c d e …), medians, with the machine's load average
+printed beside each figure:
 
-- (a) ``documents.lists.xlsx_bytes`` — the real export: header block, styled cells
-  (borders, fonts, number formats, wrap), totals row, print setup, saved to memory;
-- (b) raw openpyxl write-only (with lxml) ``append``-ing the same cell values, no
-  style at all, saved to memory;
-- (c) for information, (a) through openpyxl's public ``append`` (the fallback of
-  ``_RowSink``): what the styled cells would cost without the direct writer.
+The whole command against the raw libraries writing the same files (each in a new
+process, from its start to its end):
 
-Each is run ``--repeat`` times, alternately; the median and the best are printed
-as a markdown table. Target: a ≤ 1.2 × b. ``--check`` re-reads both workbooks and
-compares every data cell. ``--pdf-lines`` also times the PDF of a smaller list
-(information only: the binder copy of one bordereau).
+- (a) ``sbee-desk lists --run N --bordereau CODE --out DIR``: the real command —
+  start-up, sign-in, database read, three lists in Excel and PDF, register entries
+  with their SHA-256 and audit events, copies written to DIR;
+- (b) the raw libraries writing the same six files to a folder, from the same cells
+  already laid out (read from a pickle made beforehand, untimed): openpyxl
+  write-only ``append`` of the values (no style), fpdf2's public API placing each
+  cell's lines where the list places them (``text()``, a rectangle per zebra row, a
+  rule per row, the table header and « Page x / y » on each page), each file hashed.
 
-    .venv/bin/python bench/bench_lists.py
-    .venv/bin/python bench/bench_lists.py --lines 20000 --repeat 5 --check
+Each format alone, in this process, on the largest of the three lists:
+
+- (c) the Excel list (``xlsx_bytes``) against (d) the *same private writer path*
+  (``_RowSink``, openpyxl's worksheet writer) writing the same values without any
+  style (the issue's baseline), and, for information, (e) openpyxl's public
+  ``append`` of the same values without style;
+- (f) the PDF list (``pdf_bytes``) against (g) fpdf2's public API placing the same
+  cells (as in b).
+
+Target (#18): (a) ≤ 10 s for 50 000 lines.
+
+    .venv/bin/python bench/bench_lists.py                      # 600 000 contracts, 50 000 lines
+    .venv/bin/python bench/bench_lists.py --contracts 100000 --lines 8000 --repeat 3
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
+import hashlib
 import io
+import json
 import os
-import platform
-import random
+import pickle
+import resource
+import shutil
 import statistics
+import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:  # run as `python bench/bench_lists.py` from anywhere
-    sys.path.insert(0, str(ROOT))
+from _common import BENCH_TODAY, DATA, ROOT, chef, export_folder, machine, say
 
-import openpyxl  # noqa: E402 - after the sys.path entry, like the package imports
-from openpyxl import Workbook, load_workbook  # noqa: E402
-
-from sbee_desk.documents.lists import (  # noqa: E402 - needs the sys.path entry above
-    COLUMN_KEYS,
-    ListDocument,
-    ListLine,
-    ListTexts,
-    Wording,
-    cell_values,
-    load_list_texts,
-    pdf_bytes,
-    sorted_lines,
-    xlsx_bytes,
+PASSWORD_ENV = "SBEE_DESK_PASSWORD"
+HEAD = (
+    "| mesure | médiane (s) | meilleur (s) | processeur, médiane (s) | charge (min–max) |\n"
+    "|---|---:|---:|---:|---:|"
 )
-from sbee_desk.documents.lists import xlsx as L  # noqa: E402 - same
-from sbee_desk.domain.enums import CustomerCategory, Decision, ListKind  # noqa: E402
-
-FIRST_NAMES = ["Kossi", "Afiavi", "Rémi", "Ahouéfa", "Sènan", "Mahugnon", "Célestin", "Bénédicte"]
-LAST_NAMES = ["Hounkpatin", "Zinsou", "Dossou-Yovo", "Kpadonou", "Agbodjan", "Gbèto", "Adjovi"]
-QUARTIERS = ["Akpakpa", "Gbégamey", "Cadjèhoun", "Fidjrossè", "Houéyiho", "Zogbo", "Agla"]
 
 
-def make_lines(count: int, seed: int = 5) -> list[ListLine]:
-    rnd = random.Random(seed)
-    lines = []
-    for n in range(count):
-        unpaid = rnd.randint(2, 9)
-        days = rnd.randint(30, 120)
-        lines.append(
-            ListLine(
-                police=f"{1_000_000_000 + n * 37:010d}",
-                customer_name=f"{rnd.choice(FIRST_NAMES)} {rnd.choice(LAST_NAMES)}",
-                address=f"Lot {rnd.randint(1, 2000)}, carré {rnd.randint(1, 300)}",
-                quartier=rnd.choice(QUARTIERS),
-                zone_code=f"Z{rnd.randint(1, 12)}",
-                voltage="BT",
-                unpaid_count=unpaid,
-                amount_due=rnd.randint(5_000, 3_000_000),
-                suspended_on=dt.date(2026, 11, 20) - dt.timedelta(days=days),
-                days_suspended=days,
-                decision=Decision.RESILIATION,
-                reason=f"{unpaid} factures impayées, suspendu depuis {days} jours",
-                customer_code=f"C{n:08d}",
-                category=CustomerCategory.ORDINAIRE,
-                delivery_point=f"PDL-{n:08d}",
-                meter_serial=f"CPT-{n:08d}",
-                document_number=f"{n:08d}",
+# --------------------------------------------------------------------------- database
+
+
+def prepare_database(contracts: int, lines: int) -> tuple[Path, int, str, int]:
+    """(file, run id, bordereau code, its lines): a demo database whose selection run
+    has one validated bordereau of ``lines`` lines (or all of the run's, if fewer):
+    the demo export imported, selected at the benchmark date, the run's first
+    ``lines`` lines gathered into its largest bordereau (as bench_gui does), that
+    bordereau validated. Cached in bench/data."""
+    from sqlalchemy import func, select, text, update
+
+    from sbee_desk.db.database import open_database
+    from sbee_desk.db.models import Candidate
+    from sbee_desk.services.importing import import_export
+    from sbee_desk.services.review import validate_bordereau
+    from sbee_desk.services.selection import run_selection
+
+    path = DATA / f"lists-{contracts}-{lines}.db"
+    meta = path.with_suffix(".json")
+    if path.exists() and meta.exists():
+        info = json.loads(meta.read_text())
+        return path, info["run"], info["bordereau"], info["lines"]
+    work = path.with_suffix(".tmp.db")
+    for stale in (work, Path(f"{work}-wal"), Path(f"{work}-shm")):
+        stale.unlink(missing_ok=True)
+    folder = export_folder(contracts)
+    db = open_database(f"sqlite:///{work}")
+    try:
+        actor = chef(db)
+        say(f"Import de {folder.name}…")
+        start = time.perf_counter()
+        import_export(db.uow(), actor, folder)
+        say(f"  fait en {time.perf_counter() - start:.0f} s ; sélection…")
+        run = run_selection(db.uow(), actor, BENCH_TODAY, today_=BENCH_TODAY)
+        with db.engine.begin() as conn:
+            in_run = Candidate.run_id == run.run_id
+            by_size = conn.execute(
+                select(Candidate.bordereau_code)
+                .where(in_run)
+                .group_by(Candidate.bordereau_code)
+                .order_by(func.count().desc())
+                .limit(2)
+            ).scalars()
+            code, *rest = list(by_size)
+            chosen = (
+                select(Candidate.id)
+                .where(in_run)
+                .order_by((Candidate.bordereau_code != code), Candidate.id)
+                .limit(lines)
+                .scalar_subquery()
             )
+            conn.execute(
+                update(Candidate)
+                .where(in_run, Candidate.id.in_(chosen))
+                .values(bordereau_code=code)
+            )
+            if rest:  # what is left of it goes to the next bordereau
+                conn.execute(
+                    update(Candidate)
+                    .where(in_run, Candidate.bordereau_code == code, Candidate.id.not_in(chosen))
+                    .values(bordereau_code=rest[0])
+                )
+            count = conn.execute(
+                select(func.count()).where(in_run, Candidate.bordereau_code == code)
+            ).scalar_one()
+        say(f"Validation du bordereau {code} ({count} lignes)…")
+        validate_bordereau(db.uow(), actor, run.run_id, code, today_=BENCH_TODAY)
+        with db.engine.connect() as conn:
+            conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+    finally:
+        db.dispose()
+    work.rename(path)
+    for suffix in ("-wal", "-shm"):
+        Path(f"{work}{suffix}").unlink(missing_ok=True)
+    meta.write_text(json.dumps({"run": run.run_id, "bordereau": code, "lines": count}))
+    return path, run.run_id, code, count
+
+
+def documents(url: str, run_id: int, code: str) -> list[Any]:
+    """The ListDocuments ``produce_lists`` renders (read as it reads them)."""
+    from sbee_desk.db.database import open_database
+    from sbee_desk.documents.lists import ListDocument
+    from sbee_desk.domain.enums import ListKind
+    from sbee_desk.services import audit
+    from sbee_desk.services.lists.lines import list_context, list_lines, person
+
+    db = open_database(url)
+    try:
+        uow = db.uow()
+        with uow:
+            context = list_context(uow, run_id, code)
+            produced_by = person(uow, "chef")
+            journal = audit.chain_head(uow)
+        by_kind = list_lines(uow, run_id, code, context.plan_snapshot)
+    finally:
+        db.dispose()
+    delays = {
+        category: int(values["reminder_delay_days"])
+        for category, values in context.plan_snapshot.items()
+        if isinstance(values, dict) and "reminder_delay_days" in values
+    }
+    return [
+        ListDocument(
+            kind=kind,
+            agency_code=context.agency_code,
+            agency_name=context.agency_name,
+            bordereau_code=code,
+            voltage=context.voltage,
+            period=context.period,
+            run_id=run_id,
+            run_on=context.run_on,
+            validated_by=context.validated_by,
+            validated_at=context.validated_at,
+            produced_by=produced_by,
+            produced_at=audit.now(),
+            lines=by_kind[kind],
+            reminder_delays=delays,
+            journal=journal,
         )
-    return lines
+        for kind in ListKind
+        if by_kind[kind]
+    ]
 
 
-def document(lines: list[ListLine]) -> ListDocument:
-    moment = dt.datetime(2026, 11, 22, 9, 15, tzinfo=dt.UTC)
-    return ListDocument(
-        kind=ListKind.A_RESILIER,
-        agency_code="AG-COT",
-        agency_name="Agence Cotonou Centre",
-        bordereau_code="BT-COT-2026-09",
-        voltage="BT",
-        period="2026-09",
-        run_id=7,
-        run_on=dt.date(2026, 11, 20),
-        validated_by="Koffi Agbo (chef)",
-        validated_at=moment,
-        produced_by="Koffi Agbo (chef)",
-        produced_at=moment,
-        lines=lines,
+# --------------------------------------------------------------------------- the raw side
+
+
+@dataclass
+class RawPage:
+    texts: list[tuple[float, float, str, bool, float]] = field(default_factory=list)
+    fills: list[tuple[float, float, float, float, tuple[int, int, int]]] = field(
+        default_factory=list
     )
+    rules: list[tuple[float, float, float, float]] = field(default_factory=list)
 
 
-def raw_rows(doc: ListDocument, texts: ListTexts) -> list[tuple[object, ...]]:
-    """The same cell values as the export writes, in its column order (built untimed)."""
+@dataclass
+class RawList:
+    """One list as the raw libraries write it: Excel values, PDF pieces placed."""
+
+    name: str
+    titles: list[str]
+    rows: list[tuple[Any, ...]]
+    pages: list[RawPage]
+
+
+def raw_list(doc: Any, texts: Any) -> RawList:
+    """The cells of ``doc`` laid out by the list's own code (column widths, lines of
+    each cell, page breaks), untimed: what the raw side draws."""
+    from sbee_desk.documents import pdf as P
+    from sbee_desk.documents.lists import COLUMN_KEYS, Wording, cell_values, list_file_name
+    from sbee_desk.documents.lists import pdf as L
+    from sbee_desk.documents.lists.content import header
+    from sbee_desk.documents.lists.texts import NUMERIC
+
+    pdf = L._ListPDF(doc, texts, header(doc, texts))
+    try:
+        cells, heights, breaks = pdf.layout()
+        count = pdf.page_count
+        wrapped, sizes, header_h = pdf.titles
+        width_of = pdf._data_width
+        pages: list[RawPage] = []
+        y = 0.0
+
+        def new_page(top: float) -> float:
+            page = RawPage()
+            pages.append(page)
+            page.fills.append((pdf.l_margin, top, pdf.content_width, header_h, P.HEADER_FILL))
+            for lines, size, left in zip(wrapped, sizes, pdf.lefts, strict=True):
+                for n, text in enumerate(lines):
+                    page.texts.append((left + L._PAD, top + 2.3 + n * 3.0, text, True, size))
+            label = texts.header["page"].format(page=len(pages), pages=count)
+            page.texts.append(
+                (pdf.w - pdf.r_margin - 30, pdf.h - pdf.b_margin + 7, label, False, 7)
+            )
+            return top + header_h
+
+        y = new_page(pdf.first_page_bottom())
+        for number, row in enumerate(cells):
+            if number in breaks:
+                y = new_page(pdf._NEXT_PAGE_BOTTOM)
+            page = pages[-1]
+            height = heights[number]
+            if number % 2:
+                page.fills.append((pdf.l_margin, y, pdf.content_width, height, P.ZEBRA_FILL))
+            for lines, key, left, width in zip(row, pdf.keys, pdf.lefts, pdf.widths, strict=True):
+                baseline = y + L._PAD + 2.5
+                for text in lines:
+                    if key in NUMERIC:
+                        x = left + width - L._PAD - width_of(text)
+                    elif key == "suspendu_le":
+                        x = left + (width - width_of(text)) / 2
+                    else:
+                        x = left + L._PAD
+                    page.texts.append((x, baseline, text, False, L._FONT_SIZE))
+                    baseline += L._LINE_H
+            y += height
+            page.rules.append((pdf.l_margin, y, pdf.l_margin + pdf.content_width, y))
+    finally:
+        pdf.close_fonts()
     wording = Wording(texts)
-    order = [COLUMN_KEYS.index(c.key) for c in texts.columns[doc.kind]]
-    rows = []
-    for line in sorted_lines(doc.kind, doc.lines):
-        values = cell_values(line, wording)
-        rows.append(tuple(values[i] for i in order))
-    return rows
+    order = [COLUMN_KEYS.index(k) for k in pdf.keys]
+    rows = [tuple(cell_values(line, wording)[i] for i in order) for line in pdf.lines]
+    name = list_file_name(doc.bordereau_code, doc.run_id, doc.kind, "x")[:-2]
+    return RawList(name, [c.title for c in pdf.columns], rows, pages)
 
 
-def raw_openpyxl(rows: list[tuple[object, ...]]) -> bytes:
+def raw_xlsx(data: RawList) -> bytes:
+    """openpyxl write-only, public ``append``, no style."""
+    from openpyxl import Workbook
+
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("Liste")
-    for row in rows:
+    ws.append(data.titles)
+    for row in data.rows:
         ws.append(row)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
 
 
-def public_append(doc: ListDocument, texts: ListTexts) -> bytes:
-    L._RowSink.use_writer = False
-    try:
-        return xlsx_bytes(doc, texts)
-    finally:
-        L._RowSink.use_writer = True
+def raw_pdf(data: RawList) -> bytes:
+    """fpdf2's public API placing the same pieces (DejaVu embedded, as the list)."""
+    from fpdf import FPDF
+
+    from sbee_desk.documents.resources import fonts_dir
+
+    pdf = FPDF(orientation="L", unit="mm", format="A4")
+    pdf.set_auto_page_break(False)
+    folder = fonts_dir()
+    pdf.add_font("DejaVu", "", str(folder / "DejaVuSans.ttf"))
+    pdf.add_font("DejaVu", "B", str(folder / "DejaVuSans-Bold.ttf"))
+    pdf.set_draw_color(190, 196, 204)
+    for page in data.pages:
+        pdf.add_page()
+        for x, y, w, h, colour in page.fills:
+            pdf.set_fill_color(*colour)
+            pdf.rect(x, y, w, h, style="F")
+        for x, y, text, bold, size in page.texts:
+            pdf.set_font("DejaVu", "B" if bold else "", size)
+            pdf.text(x, y, text)
+        for x1, y1, x2, y2 in page.rules:
+            pdf.line(x1, y1, x2, y2)
+    return bytes(pdf.output())
 
 
-def timed(fn: Callable[[], bytes]) -> tuple[float, bytes]:
-    start = time.perf_counter()
-    content = fn()
-    return time.perf_counter() - start, content
+def raw_child(source: Path, out: Path) -> None:
+    """(b): the six files of the raw libraries, written and hashed."""
+    with source.open("rb") as handle:
+        lists: list[RawList] = pickle.load(handle)
+    for data in lists:
+        for extension, write in (("xlsx", raw_xlsx), ("pdf", raw_pdf)):
+            content = write(data)
+            hashlib.sha256(content).hexdigest()
+            (out / f"{data.name}.{extension}").write_bytes(content)
 
 
-def check(export: bytes, raw: bytes, lines: int) -> None:
-    """Every data cell of the export equals the raw workbook's."""
-    a = load_workbook(io.BytesIO(export), read_only=True).active
-    b = load_workbook(io.BytesIO(raw), read_only=True).active
-    rows_a = a.iter_rows(min_row=7, max_row=6 + lines, values_only=True)
-    rows_b = b.iter_rows(values_only=True)
-    compared = 0
-    for row_a, row_b in zip(rows_a, rows_b, strict=True):
-        if tuple(row_a) != tuple(row_b):
-            raise SystemExit(f"différence à la ligne {compared + 1} : {row_a} != {row_b}")
-        compared += 1
-    print(f"Vérification : {compared} lignes identiques dans les deux classeurs.", file=sys.stderr)
+# --------------------------------------------------------------------------- each format
+
+
+def same_writer_unstyled(doc: Any, texts: Any) -> bytes:
+    """(d): the project's writer path (``_RowSink``: openpyxl's worksheet writer, one
+    reused cell per column) writing the same values, without any style."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    from sbee_desk.documents.lists import COLUMN_KEYS, Wording, cell_values, sorted_lines
+    from sbee_desk.documents.lists import xlsx as X
+
+    keys = [c.key for c in texts.columns[doc.kind]]
+    order = [COLUMN_KEYS.index(k) for k in keys]
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Liste")
+    sink = X._RowSink(ws)
+    cells = []
+    for i in range(1, len(keys) + 1):
+        cell = WriteOnlyCell(ws)
+        cell.column = i
+        cells.append(cell)
+    wording = Wording(texts)
+    for line in sorted_lines(doc.kind, doc.lines):
+        values = cell_values(line, wording)
+        for cell, i in zip(cells, order, strict=True):
+            cell.value = values[i]
+        sink.write(cells)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+# --------------------------------------------------------------------------- timing
+
+
+def load() -> float:
+    return os.getloadavg()[0]
+
+
+def cpu_seconds() -> float:
+    """Processor time of this process and of its finished children (user + system)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+@dataclass
+class Measure:
+    """Wall time, processor time (this process and its children: what the work costs
+    whatever the machine's load) and the load average when it started."""
+
+    label: str
+    times: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
+    loads: list[float] = field(default_factory=list)
+
+    def run(self, fn: Callable[[], object]) -> None:
+        self.loads.append(load())
+        cpu = cpu_seconds()
+        start = time.perf_counter()
+        fn()
+        self.times.append(time.perf_counter() - start)
+        self.cpu.append(cpu_seconds() - cpu)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.times)
+
+    def row(self) -> str:
+        loads = "–".join(f"{x:.1f}".replace(".", ",") for x in (min(self.loads), max(self.loads)))
+        return (
+            f"| {self.label} | {self.median:.2f} | {min(self.times):.2f} | "
+            f"{statistics.median(self.cpu):.2f} | {loads} |"
+        )
+
+
+def ratio(label: str, a: Measure, b: Measure) -> str:
+    """The ratio of the medians (wall time, then processor time), and the range of the
+    ratios of each pair of interleaved runs."""
+    pairs = [x / y for x, y in zip(a.times, b.times, strict=True)]
+    cpu = statistics.median(a.cpu) / statistics.median(b.cpu)
+    return (
+        f"| **{label}** | **{a.median / b.median:.2f}** | "
+        f"{min(pairs):.2f}–{max(pairs):.2f} (essai par essai) | **{cpu:.2f}** | |"
+    )
+
+
+def run_command(url: str, run_id: int, code: str, out: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), PASSWORD_ENV: _demo_password()}
+    command = [sys.executable, "-m", "sbee_desk", "lists", "--db", url, "--user", "chef"]
+    command += ["--run", str(run_id), "--bordereau", code, "--out", str(out)]
+    subprocess.run(command, env=env, check=True, capture_output=True)
+
+
+def run_raw(source: Path, out: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    command = [sys.executable, str(Path(__file__)), "--raw-child", str(source), str(out)]
+    subprocess.run(command, env=env, check=True, capture_output=True)
+
+
+def _demo_password() -> str:
+    from sbee_desk.services.users import DEMO_PASSWORD
+
+    return DEMO_PASSWORD
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--lines", type=int, default=100_000)
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--contracts", type=int, default=600_000)
+    parser.add_argument("--lines", type=int, default=50_000)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--check", action="store_true", help="compare every data cell")
-    parser.add_argument("--pdf-lines", type=int, default=5_000, help="0: no PDF timing")
+    parser.add_argument("--raw-child", nargs=2, metavar=("PICKLE", "DOSSIER"), help="interne")
     args = parser.parse_args()
-    if not openpyxl.LXML:
-        raise SystemExit("lxml absent : openpyxl n'a pas son chemin rapide ; installez lxml.")
-    texts = load_list_texts()
-    doc = document(make_lines(args.lines))
-    rows = raw_rows(doc, texts)
-    times: dict[str, list[float]] = {"a": [], "b": [], "c": []}
-    outputs: dict[str, bytes] = {}
-    for _ in range(args.repeat):
-        for key, fn in (
-            ("a", lambda: xlsx_bytes(doc, texts)),
-            ("b", lambda: raw_openpyxl(rows)),
-            ("c", lambda: public_append(doc, texts)),
-        ):
-            seconds, outputs[key] = timed(fn)
-            times[key].append(seconds)
-    if args.check:
-        check(outputs["a"], outputs["b"], args.lines)
+    if args.raw_child:
+        raw_child(Path(args.raw_child[0]), Path(args.raw_child[1]))
+        return
+    if args.repeat < 3:
+        raise SystemExit("--repeat : au moins 3 essais (médianes).")
 
-    med = {k: statistics.median(v) for k, v in times.items()}
-    ratio = med["a"] / med["b"]
-    load = " / ".join(f"{x:.2f}" for x in os.getloadavg())
-    lines = f"{args.lines:,}".replace(",", "\u202f")
+    from sbee_desk.documents.lists import load_list_texts, pdf_bytes, xlsx_bytes
+    from sbee_desk.documents.lists import xlsx as X
+
+    template, run_id, code, count = prepare_database(args.contracts, args.lines)
+    scratch = DATA / f"lists-scratch-{uuid.uuid4().hex[:6]}"
+    scratch.mkdir(parents=True)
+    try:
+        # a copy: each command adds register entries (copies) to its database
+        db_file = scratch / "bench.db"
+        say(f"Copie de {template.name}…")
+        shutil.copyfile(template, db_file)
+        url = f"sqlite:///{db_file}"
+        texts = load_list_texts()
+        docs = documents(url, run_id, code)
+        say("Mise en page des cellules pour le côté brut (hors chronomètre)…")
+        raws = [raw_list(doc, texts) for doc in docs]
+        source = scratch / "raw.pickle"
+        with source.open("wb") as handle:
+            pickle.dump(raws, handle, protocol=pickle.HIGHEST_PROTOCOL)
+
+        a = Measure("(a) commande `sbee-desk lists` complète (processus neuf)")
+        b = Measure("(b) openpyxl + fpdf2 bruts, mêmes six fichiers (processus neuf)")
+        for n in range(args.repeat):
+            out_a, out_b = scratch / f"a{n}", scratch / f"b{n}"
+            out_a.mkdir()
+            out_b.mkdir()
+            a.run(lambda: run_command(url, run_id, code, out_a))  # noqa: B023 - run at once
+            b.run(lambda: run_raw(source, out_b))  # noqa: B023 - same
+            shutil.rmtree(out_a)
+            shutil.rmtree(out_b)
+            say(f"  essai {n + 1} : a {a.times[-1]:.1f} s, b {b.times[-1]:.1f} s")
+
+        big = max(docs, key=lambda d: len(d.lines))
+        c = Measure("(c) liste Excel (`xlsx_bytes`)")
+        d = Measure("(d) même chemin d'écriture (`_RowSink`), mêmes valeurs, sans style")
+        e = Measure("(e) `append` public d'openpyxl, mêmes valeurs, sans style (information)")
+        f = Measure("(f) liste PDF (`pdf_bytes`)")
+        g = Measure("(g) fpdf2 public (`text()`…) plaçant les mêmes cellules")
+        big_raw = raws[docs.index(big)]
+        for _ in range(args.repeat):
+            c.run(lambda: xlsx_bytes(big, texts))
+            d.run(lambda: same_writer_unstyled(big, texts))
+            e.run(lambda: raw_xlsx(big_raw))
+            f.run(lambda: pdf_bytes(big, texts))
+            g.run(lambda: raw_pdf(big_raw))
+        assert X._RowSink.use_writer
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+    sizes = ", ".join(f"{d.kind.value} {len(d.lines)}" for d in docs)
     print(
-        f"\n{lines} lignes, {args.repeat} essais alternés — Python "
-        f"{platform.python_version()}, openpyxl {openpyxl.__version__} (lxml), "
-        f"charge {load}\n"
+        f"\nBordereau {code} de {count} lignes ({sizes}), {args.repeat} essais alternés — "
+        f"{machine()}\n"
     )
-    print("| mesure | médiane (s) | meilleur (s) | taille |")
-    print("|---|---:|---:|---:|")
-    labels = {
-        "a": "(a) export Excel (xlsx_bytes)",
-        "b": "(b) openpyxl write-only brut",
-        "c": "(c) = a par `append` public (information)",
-    }
-    for key, label in labels.items():
-        print(
-            f"| {label} | {med[key]:.2f} | {min(times[key]):.2f} | "
-            f"{len(outputs[key]) / 1e6:.1f} Mo |"
-        )
-    print(f"| c / b (information) | {med['c'] / med['b']:.2f} | | |")
-    verdict = "atteinte" if ratio <= 1.2 else "MANQUÉE"
+    print(HEAD)
+    for m in (a, b):
+        print(m.row())
+    print(ratio("a / b : commande entière / bibliothèques brutes", a, b))
+    verdict = "atteinte" if a.median <= 10 else "MANQUÉE"
+    print(f"| cible (a) ≤ 10 s | {verdict} | | | |")
     print(
-        f"| **a / b** | **{ratio:.2f}** | {min(times['a']) / min(times['b']):.2f} | "
-        f"cible ≤ 1,2 : {verdict} |"
+        f"\nListe la plus longue ({big.kind.value}, {len(big.lines)} lignes), dans ce processus :\n"
     )
-    if args.pdf_lines:
-        small = document(make_lines(args.pdf_lines))
-        seconds, content = timed(lambda: pdf_bytes(small, texts))
-        pdf_lines = f"{args.pdf_lines:,}".replace(",", "\u202f")
-        print(
-            f"\nPDF de {pdf_lines} lignes : {seconds:.2f} s, "
-            f"{len(content) / 1e6:.1f} Mo (information)"
-        )
+    print(HEAD)
+    for m in (c, d, e, f, g):
+        print(m.row())
+    print(ratio("c / d : Excel stylé / même chemin sans style", c, d))
+    print(ratio("c / e : Excel stylé / `append` public sans style", c, e))
+    print(ratio("f / g : PDF de la liste / fpdf2 public, mêmes cellules", f, g))
 
 
 if __name__ == "__main__":

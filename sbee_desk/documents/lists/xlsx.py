@@ -17,6 +17,7 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -99,6 +100,25 @@ class _RowSink:
         self._send(cells)
 
 
+class _DataCell(Cell):  # type: ignore[misc]  # openpyxl has no type hints
+    """A data cell reused row after row, its style set once (:meth:`freeze`):
+    openpyxl looks its style up again (hashing it) for every cell it writes, a fifth
+    of the list's time; this one answers with the id found once (#18)."""
+
+    __slots__ = ("_frozen_id",)
+
+    def freeze(self) -> None:
+        self._frozen_id: int = Cell.style_id.fget(self)
+
+    @property
+    def style_id(self) -> int:
+        return self._frozen_id
+
+    @property
+    def has_style(self) -> bool:
+        return True
+
+
 def _cell(ws: Any, column: int, value: Any = None, **style: Any) -> WriteOnlyCell:
     cell = WriteOnlyCell(ws, value)
     cell.column = column
@@ -178,7 +198,8 @@ def write_xlsx(doc: ListDocument, texts: ListTexts, target: Any) -> None:
     }
     row_cells = []
     for i, key in enumerate(keys, 1):
-        cell = _cell(ws, i, font=data_font, border=_BORDER)
+        cell = _DataCell(ws, row=1, column=i)
+        cell.font, cell.border = data_font, _BORDER
         if key in formats:
             cell.number_format = formats[key]
         if key == "suspendu_le":
@@ -187,6 +208,7 @@ def write_xlsx(doc: ListDocument, texts: ListTexts, target: Any) -> None:
             cell.alignment = Alignment(vertical="top")
         else:
             cell.alignment = _TOP
+        cell.freeze()
         row_cells.append(cell)
     text_cells = [c for c, k in zip(row_cells, keys, strict=True) if k not in NUMERIC]
     pick = itemgetter(*(COLUMN_KEYS.index(k) for k in keys))

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
+import shutil
+import subprocess
+import warnings
 
 import pytest
 from pypdf import PdfReader
@@ -209,3 +213,105 @@ def test_identifiers_are_not_cut(make_document, make_line, texts) -> None:
     (text,) = pages(pdf_bytes(make_document(ListKind.A_RESILIER, [line]), texts))
     for value in ("00001234", "PDL-0123456789", "SAG-2019-00012345", "01/10/2026"):
         assert value in text
+
+
+def pdftotext(content: bytes, tmp_path, *options: str) -> str:
+    """What poppler's pdftotext reads of ``content`` (another reader than pypdf)."""
+    source = tmp_path / "list.pdf"
+    source.write_bytes(content)
+    done = subprocess.run(
+        ["pdftotext", *options, str(source), "-"], capture_output=True, check=True, text=True
+    )
+    return done.stdout
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+def test_pdftotext_reads_header_rows_totals_and_page_numbers(
+    make_document, make_line, texts, tmp_path
+) -> None:
+    """#18: the rows are written as raw text operators; another reader finds every
+    cell on its line, in its column, the totals and « Page x / y » on each page."""
+    lines = [
+        make_line(f"P{n:07d}", f"Client n° {n}", amount=10_000 * (n + 1), unpaid=2)
+        for n in range(40)
+    ]
+    content = pdf_bytes(make_document(ListKind.A_RESILIER, lines), texts)
+    by_page = pdftotext(content, tmp_path, "-layout").split("\f")[:-1]
+    count = len(by_page)
+    assert count >= 2
+    rows = [[" ".join(row.split()) for row in page.splitlines()] for page in by_page]
+    first, last = rows[0], rows[-1]
+    assert "Liste des clients à résilier" in first
+    for number, page in enumerate(rows, 1):
+        assert any(row.startswith("N° ordre Police Code client Client") for row in page)
+        assert page[-1].endswith(f"Page {number} / {count}")
+        assert page[-1].startswith("Liste des clients à résilier — Bordereau BT-COT-2026-09")
+    # a row: police, customer code, name, category, address, quartier, zone, PdL,
+    # meter, unpaid, amount (right-aligned), suspended on (centred), days
+    assert (
+        "P0000000 CP0000000 Client n° 0 Ordinaire Lot 12, carré 45, Akpakpa Z1 "
+        "PDL-P0000000 CPT-P0000000 2 10 000 FCFA 01/10/2026 50"
+    ) in first
+    assert any("P0000039 CP0000039 Client n° 39" in row for row in last)
+    assert "Total : 40 clients 80 8 200 000 FCFA" in last
+    assert "Le chef section recouvrement" in " ".join(last)
+    everything = " ".join(row for page in rows for row in page)
+    assert all(f"P{n:07d} CP{n:07d}" in everything for n in range(40))
+
+
+@pytest.mark.slow  # about 20 s: a thousand pages
+def test_a_list_of_more_than_999_pages_counts_them_without_warning(
+    make_document, make_line, texts, tmp_path
+) -> None:
+    """#18: fpdf2's page-count alias reserves the width of three digits and warned on
+    each page of a list of 1 000 pages or more; the list prints the count itself."""
+    from dataclasses import replace
+
+    by_key = {c.key: c for c in texts.columns[ListKind.CONTROLE]}
+    few = tuple(by_key[k] for k in ("police", "client", "categorie", "decision", "motif"))
+    tall = replace(texts, columns={**texts.columns, ListKind.CONTROLE: few})
+    reason = " ".join(["attente de la relance du client, motif détaillé"] * 40)
+    lines = [
+        make_line(f"P{n:07d}", status=LineStatus.EXCLUDED, reason=reason) for n in range(4_100)
+    ]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        content = pdf_bytes(make_document(ListKind.CONTROLE, lines), tall)
+    reader = PdfReader(io.BytesIO(content))
+    count = len(reader.pages)
+    assert count > 1000
+    for number in (1, 999, 1000, count):
+        text = " ".join(reader.pages[number - 1].extract_text().split())
+        assert text.endswith(f"Page {number} / {count}"), (number, text[-40:])
+        assert "Police Client Catégorie" in text
+    if shutil.which("pdftotext") is not None:  # the label stays within the right margin
+        bbox = pdftotext(content, tmp_path, "-bbox", "-f", "1000", "-l", "1000")
+        right = max(float(x) for x in re.findall(r'xMax="([\d.]+)"', bbox))
+        assert right <= float(reader.pages[0].mediabox.width) - 10 / 25.4 * 72
+        assert ">1000</word>" in bbox and f">{count}</word>" in bbox
+
+
+def test_wrapped_cells_break_as_wrap_text_does(resilier, texts) -> None:
+    """#18: the list measures a wrapped cell word by word; its lines are those of
+    documents.pdf.wrap_text, whatever the words (short, long, spaces, too many)."""
+    import random
+
+    from sbee_desk.documents import pdf as P
+    from sbee_desk.documents.lists import pdf as L
+    from sbee_desk.documents.lists.content import header
+
+    pdf = L._ListPDF(resilier, texts, header(resilier, texts))
+    try:
+        pdf.layout()  # the data font, as when the rows are laid out
+        rnd = random.Random(18)
+        words = ["Lot", "carré", "Akpakpa", "", "É", "Dossou-Yovo", "n°", "Zinsou", "épouse"]
+        words += ["Agbodjanhounkpatinzinsoudossouyovo" * 2, "—", "FCFA", "W" * 12]
+        for _ in range(2000):
+            text = " ".join(rnd.choice(words) for _ in range(rnd.randint(1, 40)))
+            width = rnd.uniform(8, 60)
+            max_lines = rnd.randint(1, 10)
+            if pdf.get_string_width(text) <= width:
+                continue
+            assert pdf._wrap(text, width, max_lines) == P.wrap_text(pdf, text, width, max_lines)
+    finally:
+        pdf.close_fonts()
