@@ -295,7 +295,9 @@ class ArchiveTableModel(RowTableModel[RegisterEntry]):
     def _sort_key(self, entry: RegisterEntry, column: int) -> Any:
         if column == COL_REFERENCE:
             number = entry.run_id if entry.source is ArchiveSource.LISTS else entry.reference
-            return (_SOURCE_ORDER[entry.source], number or 0, self._order.get(entry.key, 0))
+            # one string (a tuple does not cross QVariant): register, number, time
+            source = _SOURCE_ORDER[entry.source]
+            return f"{source}:{number or 0:012d}:{self._order.get(entry.key, 0):09d}"
         if column == COL_DATE:
             return self._order.get(entry.key, 0)  # the register comes in time order
         if column == COL_USER:
