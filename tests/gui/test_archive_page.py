@@ -347,13 +347,15 @@ def test_archive_model_with_every_register(qtmodeltester) -> None:
     ]
     assert cells == [
         ["À résilier", "Excel", "BT-1", "Traitement n° 3 du 28/11/2026", "Non"],
-        ["Apurement", "PDF", "—", "Transmission n° 4 du 10/12/2026", "Non"],
-        ["Contentieux", "PDF", "—", "Transmission n° 4 du 10/12/2026", "Non"],
-        ["Apurement", "PDF", "—", "Transmission n° 4 du 10/12/2026", "Oui"],
-        ["Retour GC", "CSV", "—", "Fichier n° 2 du 10/12/2026", "Non"],
+        ["Apurement", "PDF", "—", "Transmission n° 4", "Non"],
+        ["Contentieux", "PDF", "—", "Transmission n° 4", "Non"],
+        ["Apurement", "PDF", "—", "Transmission n° 4", "Oui"],
+        ["Retour GC", "CSV", "—", "Fichier n° 2 de 2026", "Non"],
     ]
     tip = model.index(4, acols.COL_REFERENCE).data(Qt.ItemDataRole.ToolTipRole)
-    assert tip == "Agence AG1, fichier n° 2 de l'année, 3 lignes"
+    assert tip == "Agence AG1, fichier n° 2 produit le 10/12/2026, 3 lignes"
+    tip = model.index(1, acols.COL_REFERENCE).data(Qt.ItemDataRole.ToolTipRole)
+    assert tip == "Transmission n° 4 du 10/12/2026"
     # a check is the file's, not the id's: list n° 1 and return file n° 1 differ
     model.set_check(entries[4], False)
     assert model.index(4, acols.COL_CHECK).data() == "Modifiée !"
@@ -415,10 +417,7 @@ def test_hand_offs_and_return_files_are_in_the_classeur(
     )
     assert set(rows(page, acols.COL_KIND)) == {"Apurement", "Contentieux", "Retour GC"}
     assert set(rows(page, acols.COL_BORDEREAU)) == {"—"}
-    assert set(rows(page, acols.COL_REFERENCE)) == {
-        "Transmission n° 1 du 10/12/2026",
-        "Fichier n° 1 du 10/12/2026",
-    }
+    assert set(rows(page, acols.COL_REFERENCE)) == {"Transmission n° 1", "Fichier n° 1 de 2026"}
     assert rows(page, acols.COL_COPY).count("Oui") == 4
 
     # filters: by type, then by period (the months present in the register)

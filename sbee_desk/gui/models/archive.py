@@ -102,14 +102,17 @@ def type_label(entry: RegisterEntry) -> str:
 
 
 def reference_label(entry: RegisterEntry) -> str:
-    """« Traitement n° 1 du 28/11/2026 », « Transmission n° 3 du 10/12/2026 »,
-    « Fichier n° 2 du 10/12/2026 »."""
-    number = entry.run_id if entry.source is ArchiveSource.LISTS else entry.reference
-    day = entry.run_on if entry.source is ArchiveSource.LISTS else entry.reference_on
-    text = tr(REFERENCE_TEXTS[entry.source]).format(n=number)
-    if day is None:
-        return text
-    return tr("{what} du {date}").format(what=text, date=format_date(day))
+    """« Traitement n° 1 du 28/11/2026 » (the run's day, not the list's),
+    « Transmission n° 3 », « Fichier n° 2 de 2026 » (numbered in the agency's year)."""
+    if entry.source is ArchiveSource.LISTS:
+        text = tr(REFERENCE_TEXTS[entry.source]).format(n=entry.run_id)
+        if entry.run_on is None:
+            return text
+        return tr("{what} du {date}").format(what=text, date=format_date(entry.run_on))
+    text = tr(REFERENCE_TEXTS[entry.source]).format(n=entry.reference)
+    if entry.source is ArchiveSource.GC_RETURN and entry.reference_on is not None:
+        return tr("{what} de {year}").format(what=text, year=entry.reference_on.year)
+    return text
 
 
 def period_of(entry: RegisterEntry) -> str:
@@ -252,10 +255,15 @@ class ArchiveTableModel(RowTableModel[RegisterEntry]):
         if column == COL_KIND:
             return source_label(entry.source)
         if column == COL_REFERENCE and entry.source is ArchiveSource.GC_RETURN:
-            return self.tr("Agence {agency}, fichier n° {n} de l'année, {lines}").format(
+            return self.tr("Agence {agency}, fichier n° {n} produit le {date}, {lines}").format(
                 agency=entry.agency_code,
                 n=entry.reference,
+                date=format_date(entry.reference_on),
                 lines=plural_lines(entry.line_count or 0),
+            )
+        if column == COL_REFERENCE and entry.source is not ArchiveSource.LISTS:
+            return self.tr("Transmission n° {n} du {date}").format(
+                n=entry.reference, date=format_date(entry.reference_on)
             )
         if column == COL_FILE:
             return self.tr("{name} — {size} octets").format(

@@ -79,14 +79,14 @@ def remove_tree(folder: str) -> None:
 
 #: every column fits at 1366×768 (the last, Vérification, takes the rest)
 COLUMN_WIDTHS = {
-    acols.COL_KIND: 95,
-    acols.COL_FORMAT: 55,
-    acols.COL_BORDEREAU: 105,
-    acols.COL_REFERENCE: 185,
-    acols.COL_DATE: 125,
-    acols.COL_USER: 120,
+    acols.COL_KIND: 85,
+    acols.COL_FORMAT: 50,
+    acols.COL_BORDEREAU: 100,
+    acols.COL_REFERENCE: 180,
+    acols.COL_DATE: 130,
+    acols.COL_USER: 115,
     acols.COL_FILE: 225,
-    acols.COL_COPY: 50,
+    acols.COL_COPY: 45,
     acols.COL_SHA: 100,
 }
 
@@ -117,6 +117,9 @@ class ArchiveView(PageView):
         toolbar.addWidget(self.save_button)
         toolbar.addWidget(self.check_button)
         toolbar.addStretch(1)
+        self.shown_label = QLabel()
+        self.shown_label.setObjectName("shownCount")
+        toolbar.addWidget(self.shown_label)  # the filters' row is full at 1100 px
         layout.addLayout(toolbar)
 
         filters = row_layout()
@@ -134,6 +137,10 @@ class ArchiveView(PageView):
         self.period_combo = QComboBox()
         self.period_combo.setObjectName("periodFilter")
         self.period_combo.setToolTip(self.tr("Les fichiers produits cette année, ce mois"))
+        self.period_combo.setMinimumContentsLength(10)
+        self.period_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
         self.period_label.setBuddy(self.period_combo)
         self.bordereau_label = QLabel(self.tr("Bordereau :"))
         self.bordereau_combo = QComboBox()
@@ -149,10 +156,8 @@ class ArchiveView(PageView):
             self.tr("Rechercher un fichier, un bordereau, un n°, un utilisateur (Ctrl+F)")
         )
         self.search_edit.setClearButtonEnabled(True)
-        self.search_edit.setMinimumWidth(180)  # grows with the window (1366: whole placeholder)
+        self.search_edit.setMinimumWidth(150)  # grows with the window (1366: whole placeholder)
         self.search_edit.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.shown_label = QLabel()
-        self.shown_label.setObjectName("shownCount")
         filters.addWidget(self.kind_label)
         filters.addWidget(self.kind_combo)
         filters.addSpacing(8)
@@ -163,8 +168,6 @@ class ArchiveView(PageView):
         filters.addWidget(self.bordereau_combo)
         filters.addSpacing(8)
         filters.addWidget(self.search_edit, 1)
-        filters.addSpacing(8)
-        filters.addWidget(self.shown_label)
         layout.addLayout(filters)
 
         self.check_banner = Banner()
