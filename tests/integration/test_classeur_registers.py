@@ -6,6 +6,7 @@ bytes, audited) and a copy checked against its SHA-256 — on SQLite and Postgre
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 
 import pytest
@@ -25,7 +26,7 @@ from sbee_desk.services.classeur import (
 from sbee_desk.services.gc_return import export_return_file
 from sbee_desk.services.handoff import reprint_handoff, run_handoff
 from sbee_desk.services.lists import ListError
-from tests.builders import add_user
+from tests.builders import PASSWORD, add_user
 from tests.integration.cri_world import CHEF, cri_clock
 from tests.integration.handoff_world import HANDOFF_DAY, HandoffWorld
 
@@ -169,3 +170,57 @@ def test_a_tampered_archive_of_the_new_registers_is_refused(
         save_copy(db.uow(), READER, entry.entry_id, tmp_path / "copie.bin", source)
     assert caught.value.code == "ARCHIVED_FILE_TAMPERED"
     assert not (tmp_path / "copie.bin").exists()
+
+
+@pytest.fixture
+def cli(db_url, db, archived, monkeypatch, capsys):
+    from sbee_desk.cli import main
+
+    monkeypatch.setenv("SBEE_DESK_DB", db_url)
+    monkeypatch.setenv("SBEE_DESK_USER", "chef")
+    monkeypatch.setenv("SBEE_DESK_PASSWORD", PASSWORD)
+
+    def run(*argv: str) -> tuple[int, str, str]:
+        code = main(list(argv))
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
+
+
+def test_archive_list_copy_and_check_on_the_command_line(db, cli, tmp_path: Path) -> None:
+    code, out, err = cli("archive", "list", "--json")
+    assert (code, err) == (0, "")
+    entries = json.loads(out)["entries"]
+    assert sorted(e["type"] for e in entries) == ["APUREMENT"] * 4 + ["CONTENTIEUX"] * 4 + [
+        "RETOUR_GC"
+    ]
+    gc = entries[-1]
+    assert gc["type"] == "RETOUR_GC" and gc["reference"] == 1 and gc["agence"] == "AG1"
+    assert gc["run"] is None and gc["bordereau"] is None and gc["kind"] is None
+    content = stored(db, GcReturnFile, gc["id"])
+    assert (gc["size"], gc["sha256"]) == (len(content), hashlib.sha256(content).hexdigest())
+    copies = [e for e in entries if e["copy"]]
+    assert len(copies) == 4 and {e["reference"] for e in copies} == {1}
+
+    code, out, _ = cli("archive", "list", "--type", "contentieux")
+    assert code == 0 and out.startswith("Classeur : 4 entrées.")
+    assert "transmission n° 1" in out
+
+    target = tmp_path / "copie.csv"
+    the_file = ("--type", "RETOUR_GC", "--id", str(gc["id"]))
+    code, out, _ = cli("archive", "copy", *the_file, "--to", str(target))
+    assert code == 0 and target.read_bytes() == content
+    code, out, _ = cli("archive", "check", *the_file, str(target))
+    assert code == 0 and "Copie conforme" in out
+    target.write_bytes(content + b"x")
+    code, _out, err = cli("archive", "check", *the_file, str(target))
+    assert code == 1 and "copie modifiée" in err
+
+    # bad input: a French message, exit 2, nothing written
+    code, _out, err = cli("archive", "list", "--type", "LETTRES")
+    assert code == 2 and "Registre du classeur « LETTRES » inconnu" in err
+    code, _out, err = cli(
+        "archive", "copy", "--type", "APUREMENT", "--id", "999", "--to", str(tmp_path / "x")
+    )
+    assert code == 2 and "introuvable" in err and not (tmp_path / "x").exists()
