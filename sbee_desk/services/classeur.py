@@ -378,15 +378,15 @@ def _copy_audit(
     content: bytes,
 ) -> dict[str, Any]:
     """What the journal says of a copy: the list of step 1 itself; the hand-off by its
-    transmission n° (the file in the details); the return file by its own id."""
+    transmission n° and the file's name; the return file by its id and name (every
+    detail a field the journal has words for)."""
     details: dict[str, Any] = {"path": str(target), "sha256": hashlib.sha256(content).hexdigest()}
     if source is ArchiveSource.LISTS:
         return {"entity": "archive_entry", "entity_key": str(entry_id), "details": details}
+    details["file_name"] = file_name
     if source is ArchiveSource.GC_RETURN:
-        details["register"] = source.value
         return {"entity": "gc_return_file", "entity_key": str(entry_id), "details": details}
     batch = uow.session.scalar(select(HandoffFile.batch_id).where(HandoffFile.id == entry_id))
-    details |= {"register": source.value, "file": entry_id, "file_name": file_name}
     return {"entity": "handoff_batch", "entity_key": str(batch), "details": details}
 
 

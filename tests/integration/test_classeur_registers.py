@@ -14,6 +14,7 @@ from sqlalchemy import select, text
 
 from sbee_desk.db.models import AuditEvent, GcReturnFile, HandoffFile
 from sbee_desk.domain.permissions import Role
+from sbee_desk.services import audit_log as al
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.classeur import (
     ArchiveSource,
@@ -26,6 +27,7 @@ from sbee_desk.services.classeur import (
 from sbee_desk.services.gc_return import export_return_file
 from sbee_desk.services.handoff import reprint_handoff, run_handoff
 from sbee_desk.services.lists import ListError
+from sbee_desk.wording.audit import AUDIT_FIELD_LABELS
 from tests.builders import PASSWORD, add_user
 from tests.integration.cri_world import CHEF, cri_clock
 from tests.integration.handoff_world import HANDOFF_DAY, HandoffWorld
@@ -137,12 +139,23 @@ def test_a_copy_of_any_register_is_the_same_bytes_and_is_checked(
         ).one()
     assert event.actor == READER.login
     assert event.details["sha256"] == entry.sha256 and event.details["path"] == str(target)
+    assert event.details["file_name"] == entry.file_name
     if source is ArchiveSource.GC_RETURN:
         assert (event.entity, event.entity_key) == ("gc_return_file", str(entry.entry_id))
     else:
         assert (event.entity, event.entity_key) == ("handoff_batch", "1")
-        assert event.details["file_name"] == entry.file_name
-        assert event.details["register"] == source.value
+    # and reads in French in the journal
+    (journal,) = [
+        e
+        for e in al.iter_audit_events(db.uow(), READER, al.AuditFilter(), newest_first=False)
+        if e.action == "lists.copy"
+    ]
+    assert set(journal.details or {}) <= set(AUDIT_FIELD_LABELS)
+    row = al.audit_row(journal)
+    assert row.action == "Copie d'une liste archivée"
+    expected = "Fichier retour" if source is ArchiveSource.GC_RETURN else "Transmission n° 1"
+    assert row.object.startswith(expected), row.object
+    assert entry.file_name in row.details
 
 
 def test_an_id_of_another_register_is_not_found(db, archived) -> None:
