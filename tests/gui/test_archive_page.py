@@ -102,7 +102,9 @@ def test_the_register_lists_every_file_with_filters(
     assert set(rows(page, acols.COL_KIND)) == {"À relancer", "À résilier", "Contrôle"}
     assert set(rows(page, acols.COL_FORMAT)) == {"Excel", "PDF", "—"}
     assert rows(page, acols.COL_USER)[0] == "Rodrigue Tossou"
-    assert rows(page, acols.COL_REFERENCE)[0] == f"Traitement n° 1 du {dt.date.today():%d/%m/%Y}"
+    assert rows(page, acols.COL_REFERENCE)[0] == "Traitement n° 1"
+    reference = page.proxy.index(0, acols.COL_REFERENCE).data(Qt.ItemDataRole.ToolTipRole)
+    assert reference == f"Traitement n° 1 du {dt.date.today():%d/%m/%Y}"
     assert rows(page, acols.COL_COPY).count("Oui") == 6
     sha = page.proxy.index(0, acols.COL_SHA)
     assert len(sha.data()) == acols.SHA_SHOWN and sha.data(Qt.ItemDataRole.ToolTipRole) == (
@@ -346,7 +348,7 @@ def test_archive_model_with_every_register(qtmodeltester) -> None:
         for r in range(model.rowCount())
     ]
     assert cells == [
-        ["À résilier", "Excel", "BT-1", "Traitement n° 3 du 28/11/2026", "Non"],
+        ["À résilier", "Excel", "BT-1", "Traitement n° 3", "Non"],
         ["Apurement", "PDF", "—", "Transmission n° 4", "Non"],
         ["Contentieux", "PDF", "—", "Transmission n° 4", "Non"],
         ["Apurement", "PDF", "—", "Transmission n° 4", "Oui"],

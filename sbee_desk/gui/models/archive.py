@@ -102,17 +102,34 @@ def type_label(entry: RegisterEntry) -> str:
 
 
 def reference_label(entry: RegisterEntry) -> str:
-    """« Traitement n° 1 du 28/11/2026 » (the run's day, not the list's),
-    « Transmission n° 3 », « Fichier n° 2 de 2026 » (numbered in the agency's year)."""
-    if entry.source is ArchiveSource.LISTS:
-        text = tr(REFERENCE_TEXTS[entry.source]).format(n=entry.run_id)
-        if entry.run_on is None:
-            return text
-        return tr("{what} du {date}").format(what=text, date=format_date(entry.run_on))
-    text = tr(REFERENCE_TEXTS[entry.source]).format(n=entry.reference)
+    """« Traitement n° 1 », « Transmission n° 3 », « Fichier n° 2 de 2026 » (numbered
+    in the agency's year); the day is in the tooltip (:func:`reference_tooltip`)."""
+    number = entry.run_id if entry.source is ArchiveSource.LISTS else entry.reference
+    text = tr(REFERENCE_TEXTS[entry.source]).format(n=number)
     if entry.source is ArchiveSource.GC_RETURN and entry.reference_on is not None:
         return tr("{what} de {year}").format(what=text, year=entry.reference_on.year)
     return text
+
+
+def reference_tooltip(entry: RegisterEntry) -> str:
+    """« Traitement n° 1 du 28/11/2026 », « Transmission n° 3 du 10/12/2026 »,
+    « Agence AG1, fichier n° 2 produit le 10/12/2026, 3 lignes »."""
+    if entry.source is ArchiveSource.GC_RETURN:
+        count = entry.line_count or 0
+        lines = tr("{n} ligne").format(n=count) if count <= 1 else tr("{n} lignes").format(n=count)
+        return tr("Agence {agency}, fichier n° {n} produit le {date}, {lines}").format(
+            agency=entry.agency_code,
+            n=entry.reference,
+            date=format_date(entry.reference_on),
+            lines=lines,
+        )
+    day = entry.run_on if entry.source is ArchiveSource.LISTS else entry.reference_on
+    text = tr(REFERENCE_TEXTS[entry.source]).format(
+        n=entry.run_id if entry.source is ArchiveSource.LISTS else entry.reference
+    )
+    if day is None:
+        return text
+    return tr("{what} du {date}").format(what=text, date=format_date(day))
 
 
 def period_of(entry: RegisterEntry) -> str:
@@ -254,17 +271,8 @@ class ArchiveTableModel(RowTableModel[RegisterEntry]):
             return entry.created_by
         if column == COL_KIND:
             return source_label(entry.source)
-        if column == COL_REFERENCE and entry.source is ArchiveSource.GC_RETURN:
-            return self.tr("Agence {agency}, fichier n° {n} produit le {date}, {lines}").format(
-                agency=entry.agency_code,
-                n=entry.reference,
-                date=format_date(entry.reference_on),
-                lines=plural_lines(entry.line_count or 0),
-            )
-        if column == COL_REFERENCE and entry.source is not ArchiveSource.LISTS:
-            return self.tr("Transmission n° {n} du {date}").format(
-                n=entry.reference, date=format_date(entry.reference_on)
-            )
+        if column == COL_REFERENCE:
+            return reference_tooltip(entry)
         if column == COL_FILE:
             return self.tr("{name} — {size} octets").format(
                 name=entry.file_name, size=f"{entry.size:,}".replace(",", "\u202f")
@@ -327,10 +335,6 @@ def _key(entry: RegisterEntry | EntryKey | int) -> EntryKey:
     if isinstance(entry, int):
         return ArchiveSource.LISTS.table, entry
     return entry
-
-
-def plural_lines(count: int) -> str:
-    return tr("{n} ligne").format(n=count) if count <= 1 else tr("{n} lignes").format(n=count)
 
 
 class ArchiveFilterProxy(QSortFilterProxyModel):
@@ -403,8 +407,7 @@ class ArchiveFilterProxy(QSortFilterProxyModel):
             entry.created_by_name,
             type_label(entry),
             source_label(entry.source),
-            reference_label(entry),
-            f"n° {entry.run_id if entry.run_id is not None else entry.reference}",
+            reference_tooltip(entry),
             entry.sha256,
         )
         return self._needle in words

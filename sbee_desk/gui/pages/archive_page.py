@@ -81,8 +81,8 @@ def remove_tree(folder: str) -> None:
 COLUMN_WIDTHS = {
     acols.COL_KIND: 85,
     acols.COL_FORMAT: 50,
-    acols.COL_BORDEREAU: 100,
-    acols.COL_REFERENCE: 180,
+    acols.COL_BORDEREAU: 120,
+    acols.COL_REFERENCE: 135,
     acols.COL_DATE: 130,
     acols.COL_USER: 115,
     acols.COL_FILE: 225,
