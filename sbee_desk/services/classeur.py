@@ -262,8 +262,11 @@ def _gc_returns(uow: UnitOfWork) -> list[RegisterEntry]:
 
 
 def _time_order(entry: RegisterEntry) -> tuple[Any, ...]:
-    """Oldest first across the registers (time zone dropped: SQLite keeps none)."""
-    return (entry.created_at.replace(tzinfo=None), _ORDER[entry.source], entry.entry_id)
+    """Oldest first across the registers (in UTC, naive: SQLite keeps no time zone)."""
+    at = entry.created_at
+    if at.tzinfo is not None:
+        at = at.astimezone(dt.UTC).replace(tzinfo=None)
+    return (at, _ORDER[entry.source], entry.entry_id)
 
 
 def archive_register(
