@@ -23,6 +23,7 @@ from sbee_desk.cli.admin import (
     cmd_user_set,
     cmd_user_unlock,
 )
+from sbee_desk.cli.classeur import add_parsers as add_classeur_parsers
 from sbee_desk.cli.common import EXIT_BAD_INPUT, cmd_gui
 from sbee_desk.cli.cri import add_parsers as add_cri_parsers
 from sbee_desk.cli.data import cmd_demo, cmd_import
@@ -379,6 +380,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_gc_return_parsers(sub, common)
     add_handoff_parsers(sub, common)
     add_termination_parsers(sub, common, _Parser)
+    add_classeur_parsers(sub, common, _Parser)
 
     user = sub.add_parser("user", help="utilisateurs (qui se connectent)")
     user_sub = user.add_subparsers(dest="user_command", metavar="ACTION", parser_class=_Parser)

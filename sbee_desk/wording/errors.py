@@ -71,6 +71,18 @@ def _empty_list_label(data: Mapping[str, Any]) -> str:
     return EMPTY_LIST_LABELS[data["kind"]]
 
 
+#: a file of the classeur by its register (services.classeur.ArchiveSource's values)
+_ARCHIVED_FILES = {
+    "APUREMENT": "liste pour l'apurement",
+    "CONTENTIEUX": "liste pour le contentieux",
+    "RETOUR_GC": "fichier retour pour la gestion clientèle",
+}
+
+
+def _archived_file(data: Mapping[str, Any]) -> str:
+    return _ARCHIVED_FILES.get(str(data["source"]), "fichier archivé")
+
+
 def _numbers(numbers: list[str], most: int | None = None) -> str:
     """``00000012, 00000013`` (at most ``most`` of them, then « … »)."""
     shown = numbers if most is None else numbers[:most]
@@ -282,6 +294,16 @@ MESSAGES: dict[str, Template] = {
         "n'a été produit pour cette liste (elle n'avait aucune ligne)."
     ),
     "LIST_NOT_FOUND": "Classeur : liste n° {entry_id} introuvable.",
+    "ARCHIVED_FILE_NOT_FOUND": lambda d: (
+        f"Classeur : {_archived_file(d)} (fichier n° {d['entry_id']}) introuvable."
+    ),
+    "ARCHIVED_FILE_TAMPERED": lambda d: (
+        f"Classeur : le fichier {d['file_name']} ({_archived_file(d)}) ne correspond plus à "
+        "son empreinte SHA-256 enregistrée : l'archive a été altérée. Prévenez la DIG / DAI."
+    ),
+    "UNKNOWN_ARCHIVE_SOURCE": lambda d: (
+        f"Registre du classeur « {d['source']} » inconnu (registres : {_known(d)})."
+    ),
     "LIST_TAMPERED": (
         "Classeur : la liste n° {entry_id} ({file_name}) ne correspond plus à son "
         "empreinte SHA-256 enregistrée : l'archive a été altérée. Prévenez la DIG / DAI."

@@ -1,10 +1,13 @@
-"""The Classeur page: the register of every list produced (issue #5, part 3).
+"""The Classeur page: the register of every file archived (issue #5, part 3; #16).
 
-Each list à relancer, à résilier and de contrôle produced from the Sélection page is
-kept in the database with its SHA-256 (services.lists). Here the user finds them
-again (filters by kind and bordereau, search), reopens one (the archived bytes,
-written to a temporary file and opened with the system's program), saves a copy,
-or checks that a copy found on a desk or a USB key is still the archived list.
+Each list à relancer, à résilier and de contrôle produced from the Sélection page,
+each list handed off to the apurement and the contentieux (page « Résiliations »,
+reprints as copies) and each return file for the gestion clientèle is kept in the
+database with its SHA-256 (services.classeur reads the three registers as one).
+Here the user finds them again (filters by type, bordereau and period, search),
+reopens one (the archived bytes, written to a temporary file and opened with the
+system's program), saves a copy, or checks that a copy found on a desk or a USB key
+is still the archived file.
 """
 
 from __future__ import annotations
@@ -43,12 +46,16 @@ from sbee_desk.gui.models.archive import (
     ArchiveTableModel,
     empty_label,
     kind_label,
+    period_label,
+    period_of,
+    source_label,
 )
 from sbee_desk.gui.pages.base import Page
 from sbee_desk.gui.tasks import TaskContext
 from sbee_desk.gui.widgets import Banner, DataTable, EmptyState, PageView, row_layout
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.classeur import (
+    ArchiveSource,
     RegisterEntry,
     archive_register,
     archived_content,
@@ -73,13 +80,13 @@ def remove_tree(folder: str) -> None:
 #: every column fits at 1366×768 (the last, Vérification, takes the rest)
 COLUMN_WIDTHS = {
     acols.COL_KIND: 85,
-    acols.COL_FORMAT: 55,
+    acols.COL_FORMAT: 50,
     acols.COL_BORDEREAU: 120,
-    acols.COL_RUN: 125,
+    acols.COL_REFERENCE: 135,
     acols.COL_DATE: 130,
-    acols.COL_USER: 125,
+    acols.COL_USER: 115,
     acols.COL_FILE: 225,
-    acols.COL_COPY: 50,
+    acols.COL_COPY: 45,
     acols.COL_SHA: 100,
 }
 
@@ -89,11 +96,13 @@ class ArchiveView(PageView):
         super().__init__(parent)
         layout = self.page_layout
         self.header = self.add_header(
-            self.tr("Classeur — listes archivées"),
+            self.tr("Classeur — listes et fichiers archivés"),
             self.tr(
-                "Chaque liste produite (à relancer, à résilier, de contrôle) est archivée ici "
-                "avec son empreinte SHA-256. Rouvrez-la, enregistrez-en une copie, ou vérifiez "
-                "qu'une copie n'a pas été modifiée depuis sa production."
+                "Chaque fichier produit est archivé ici avec son empreinte SHA-256 : listes "
+                "de sélection (à relancer, à résilier, de contrôle), listes transmises à "
+                "l'apurement et au contentieux, fichiers retour pour la gestion clientèle. "
+                "Rouvrez-le, enregistrez-en une copie, ou vérifiez qu'une copie n'a pas été "
+                "modifiée depuis sa production."
             ),
         )
 
@@ -108,20 +117,35 @@ class ArchiveView(PageView):
         toolbar.addWidget(self.save_button)
         toolbar.addWidget(self.check_button)
         toolbar.addStretch(1)
+        self.shown_label = QLabel()
+        self.shown_label.setObjectName("shownCount")
+        toolbar.addWidget(self.shown_label)  # the filters' row is full at 1100 px
         layout.addLayout(toolbar)
 
         filters = row_layout()
-        self.kind_label = QLabel(self.tr("Liste :"))
+        self.kind_label = QLabel(self.tr("Type :"))
         self.kind_combo = QComboBox()
         self.kind_combo.setObjectName("kindFilter")
-        self.kind_combo.addItem(self.tr("Toutes les listes"), "")
-        for kind in ListKind:
-            self.kind_combo.addItem(kind_label(kind), kind.value)
+        self.kind_combo.addItem(self.tr("Tous les fichiers"), "")
+        for source in ArchiveSource:
+            self.kind_combo.addItem(source_label(source), source.value)
+            if source is ArchiveSource.LISTS:  # its three kinds, under it
+                for kind in ListKind:
+                    self.kind_combo.addItem("    " + kind_label(kind), kind.value)
         self.kind_label.setBuddy(self.kind_combo)
+        self.period_label = QLabel(self.tr("Période :"))
+        self.period_combo = QComboBox()
+        self.period_combo.setObjectName("periodFilter")
+        self.period_combo.setToolTip(self.tr("Les fichiers produits cette année, ce mois"))
+        self.period_combo.setMinimumContentsLength(10)
+        self.period_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.period_label.setBuddy(self.period_combo)
         self.bordereau_label = QLabel(self.tr("Bordereau :"))
         self.bordereau_combo = QComboBox()
         self.bordereau_combo.setObjectName("bordereauFilter")
-        self.bordereau_combo.setMinimumContentsLength(18)
+        self.bordereau_combo.setMinimumContentsLength(14)
         self.bordereau_combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
@@ -129,22 +153,21 @@ class ArchiveView(PageView):
         self.search_edit = QLineEdit()
         self.search_edit.setObjectName("search")
         self.search_edit.setPlaceholderText(
-            self.tr("Rechercher un fichier, un bordereau, un utilisateur (Ctrl+F)")
+            self.tr("Rechercher un fichier, un bordereau, un n°, un utilisateur (Ctrl+F)")
         )
         self.search_edit.setClearButtonEnabled(True)
-        self.search_edit.setMinimumWidth(240)  # grows with the window (1366: whole placeholder)
+        self.search_edit.setMinimumWidth(150)  # grows with the window (1366: whole placeholder)
         self.search_edit.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.shown_label = QLabel()
-        self.shown_label.setObjectName("shownCount")
         filters.addWidget(self.kind_label)
         filters.addWidget(self.kind_combo)
+        filters.addSpacing(8)
+        filters.addWidget(self.period_label)
+        filters.addWidget(self.period_combo)
         filters.addSpacing(8)
         filters.addWidget(self.bordereau_label)
         filters.addWidget(self.bordereau_combo)
         filters.addSpacing(8)
         filters.addWidget(self.search_edit, 1)
-        filters.addSpacing(8)
-        filters.addWidget(self.shown_label)
         layout.addLayout(filters)
 
         self.check_banner = Banner()
@@ -209,6 +232,7 @@ class ArchivePage(Page):
         self.search_timer.timeout.connect(self._apply_filters)
         view.kind_combo.currentIndexChanged.connect(self._kind_chosen)
         view.bordereau_combo.currentIndexChanged.connect(self._apply_filters)
+        view.period_combo.currentIndexChanged.connect(self._apply_filters)
         view.search_edit.textChanged.connect(lambda _text: self.search_timer.start())
         view.search_edit.returnPressed.connect(self._apply_filters)
         view.open_button.clicked.connect(self.open_selected)
@@ -242,19 +266,22 @@ class ArchivePage(Page):
         current = self.current_entry()
         self.model.set_entries(entries)
         self._fill_bordereaux(entries)
+        self._fill_periods(entries)
         self._apply_filters()
         if not entries:
             self.view.show_empty(
                 self.tr(
                     "Le classeur est vide. Les listes d'un bordereau y sont archivées quand "
                     "vous les produisez : page « Sélection », bordereau validé, « Produire "
-                    "les listes… »."
+                    "les listes… » ; les listes pour l'apurement et le contentieux, à leur "
+                    "transmission (page « Résiliations ») ; les fichiers retour pour la "
+                    "gestion clientèle, quand vous les produisez."
                 )
             )
         else:
             self.view.show_table()
             if current is not None:
-                self.select_entry(current.entry_id)
+                self.select_entry(current)
         self._update_status()
         self._update_actions()
         self.register_loaded.emit()
@@ -265,8 +292,24 @@ class ArchivePage(Page):
         combo.blockSignals(True)
         combo.clear()
         combo.addItem(self.tr("Tous les bordereaux"), "")
-        for code in sorted({entry.bordereau_code for entry in entries}):
+        for code in sorted({entry.bordereau_code for entry in entries} - {""}):
             combo.addItem(code, code)
+        combo.setCurrentIndex(max(combo.findData(wanted or ""), 0))
+        combo.blockSignals(False)
+
+    def _fill_periods(self, entries: list[RegisterEntry]) -> None:
+        """Every year with a file, newest first, each followed by its months."""
+        combo = self.view.period_combo
+        wanted = combo.currentData() if combo.count() else ""
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItem(self.tr("Toutes les dates"), "")
+        months = sorted({period_of(entry) for entry in entries}, reverse=True)
+        for year in sorted({month[:4] for month in months}, reverse=True):
+            combo.addItem(period_label(year), year)
+            for month in months:
+                if month.startswith(year):
+                    combo.addItem("    " + period_label(month), month)
         combo.setCurrentIndex(max(combo.findData(wanted or ""), 0))
         combo.blockSignals(False)
 
@@ -278,11 +321,15 @@ class ArchivePage(Page):
     def _apply_filters(self) -> None:
         self.search_timer.stop()
         view = self.view
-        kind = view.kind_combo.currentData()
+        wanted = view.kind_combo.currentData() or ""
+        kinds = {kind.value: kind for kind in ListKind}
+        sources = {source.value: source for source in ArchiveSource}
         self.proxy.set_filters(
-            ListKind(kind) if kind else None,
+            kinds.get(wanted),
             view.bordereau_combo.currentData() or None,
             view.search_edit.text(),
+            source=sources.get(wanted),
+            period=view.period_combo.currentData() or None,
         )
         self._update_shown_count()
         self._update_actions()
@@ -306,6 +353,44 @@ class ArchivePage(Page):
         if not entries:
             self.view.status_label.clear()
             return
+        lists = [entry for entry in entries if entry.source is ArchiveSource.LISTS]
+        handoffs = [
+            entry
+            for entry in entries
+            if entry.source in (ArchiveSource.APUREMENT, ArchiveSource.CONTENTIEUX)
+        ]
+        returns = [entry for entry in entries if entry.source is ArchiveSource.GC_RETURN]
+        parts = []
+        if lists:
+            parts.append(self._lists_status(lists))
+        if handoffs:
+            text = self.tr("{files} pour l'apurement et le contentieux ({handoffs})").format(
+                files=plural(
+                    len(handoffs), self.tr("fichier transmis"), self.tr("fichiers transmis")
+                ),
+                handoffs=plural(
+                    len({entry.reference for entry in handoffs}),
+                    self.tr("transmission"),
+                    self.tr("transmissions"),
+                ),
+            )
+            copies = sum(entry.is_copy for entry in handoffs)
+            if copies:
+                text += self.tr(", dont {copies}").format(
+                    copies=plural(copies, self.tr("réimpression"), self.tr("réimpressions"))
+                )
+            parts.append(text)
+        if returns:
+            parts.append(
+                plural(
+                    len(returns),
+                    self.tr("fichier retour pour la gestion clientèle"),
+                    self.tr("fichiers retour pour la gestion clientèle"),
+                )
+            )
+        self.view.status_label.setText(" ; ".join(parts) + ".")
+
+    def _lists_status(self, entries: list[RegisterEntry]) -> str:
         bordereaux = {entry.bordereau_code for entry in entries}
         files = [entry for entry in entries if entry.has_file]
         copies = sum(entry.is_copy for entry in files)
@@ -326,7 +411,7 @@ class ArchivePage(Page):
             text += self.tr(" ; {lists}, sans fichier").format(
                 lists=plural(empty, self.tr("liste sans ligne"), self.tr("listes sans ligne"))
             )
-        self.view.status_label.setText(text + ".")
+        return text
 
     # -- selection -------------------------------------------------------------------------
     def current_entry(self) -> RegisterEntry | None:
@@ -337,8 +422,9 @@ class ArchivePage(Page):
             return None
         return self.model.entry(self.proxy.mapToSource(index).row())
 
-    def select_entry(self, entry_id: int) -> bool:
-        row = self.model.row_of(entry_id)
+    def select_entry(self, entry: RegisterEntry | tuple[str, int] | int) -> bool:
+        """Select a file: the entry, its key, or the id of a list of step 1."""
+        row = self.model.row_of(entry)
         if row < 0:
             return False
         index = self.proxy.mapFromSource(self.model.index(row, 0))
@@ -354,22 +440,22 @@ class ArchivePage(Page):
         view = self.view
         for button in (view.open_button, view.save_button, view.check_button):
             button.setEnabled(chosen)
-        tip = "" if chosen else self.tr("Choisissez d'abord une liste dans le classeur.")
+        tip = "" if chosen else self.tr("Choisissez d'abord un fichier dans le classeur.")
         if entry is not None and not entry.has_file:
             tip = self.tr("« {what} » : cette liste n'avait aucune ligne, aucun fichier.").format(
                 what=empty_label(entry.kind)
             )
         view.open_button.setToolTip(
-            tip or self.tr("Ouvre la liste archivée avec le programme du poste (Excel, PDF).")
+            tip or self.tr("Ouvre le fichier archivé avec le programme du poste (Excel, PDF).")
         )
         view.save_button.setToolTip(
-            tip or self.tr("Écrit une copie exacte de la liste archivée où vous voulez.")
+            tip or self.tr("Écrit une copie exacte du fichier archivé où vous voulez.")
         )
         view.check_button.setToolTip(
             tip
             or self.tr(
-                "Choisissez un fichier : le logiciel dit s'il est identique à la liste "
-                "archivée (même empreinte SHA-256)."
+                "Choisissez un fichier : le logiciel dit s'il est identique au fichier "
+                "archivé (même empreinte SHA-256)."
             )
         )
 
@@ -388,10 +474,10 @@ class ArchivePage(Page):
         if entry is None or not entry.has_file:
             return
         folder = self._temporary_folder()
-        entry_id = entry.entry_id
+        entry_id, source = entry.entry_id, entry.source
 
         def write(ctx: TaskContext) -> str:
-            name, content = archived_content(ctx.uow(), entry_id)
+            name, content = archived_content(ctx.uow(), entry_id, source)
             target = Path(tempfile.mkdtemp(prefix=f"{entry_id}-", dir=folder)) / name
             target.write_bytes(content)
             os.chmod(target, stat.S_IREAD | stat.S_IRGRP | stat.S_IROTH)
@@ -420,14 +506,18 @@ class ArchivePage(Page):
         if entry is None or not entry.has_file:
             return
         start = Path(self.ctx.settings.text("archive/folder") or str(Path.home()))
-        file_filter = (
-            self.tr("Classeur Excel (*.xlsx)")
-            if entry.file_format == "xlsx"
-            else self.tr("Document PDF (*.pdf)")
+        file_filter = {
+            "xlsx": self.tr("Classeur Excel (*.xlsx)"),
+            "csv": self.tr("Fichier CSV (*.csv)"),
+        }.get(entry.file_format, self.tr("Document PDF (*.pdf)"))
+        title = (
+            self.tr("Enregistrer une copie du fichier retour")
+            if entry.source is ArchiveSource.GC_RETURN
+            else self.tr("Enregistrer une copie de la liste")
         )
         ask_save_file(
             self.view,
-            self.tr("Enregistrer une copie de la liste"),
+            title,
             str(start / entry.file_name),
             file_filter,
             lambda path: self._save_copy_to(entry, path),
@@ -435,11 +525,11 @@ class ArchivePage(Page):
 
     def _save_copy_to(self, entry: RegisterEntry, path: str) -> None:
         self.ctx.settings.set_text("archive/folder", str(Path(path).parent))
-        entry_id = entry.entry_id
+        entry_id, source = entry.entry_id, entry.source
 
         def start_copy(actor: Actor) -> None:
             self.ctx.tasks.start(
-                lambda ctx: str(save_copy(ctx.uow(), actor, entry_id, Path(path))),
+                lambda ctx: str(save_copy(ctx.uow(), actor, entry_id, Path(path), source)),
                 title=self.tr("Enregistrement d'une copie"),
                 on_success=self._copy_saved,
             )
@@ -455,7 +545,7 @@ class ArchivePage(Page):
         self.copy_saved.emit(path)
 
     def check_selected(self) -> None:
-        """« Vérifier une copie… »: is this file still the archived list?"""
+        """« Vérifier une copie… »: is this file still the archived one?"""
         entry = self.current_entry()
         if entry is None or not entry.has_file:
             return
@@ -464,26 +554,26 @@ class ArchivePage(Page):
             self.view,
             self.tr("Vérifier une copie de « {name} »").format(name=entry.file_name),
             start,
-            self.tr("Listes (*.xlsx *.pdf);;Tous les fichiers (*)"),
+            self.tr("Fichiers archivés (*.xlsx *.pdf *.csv);;Tous les fichiers (*)"),
             lambda path: self._check_copy_at(entry, path),
         )
 
     def _check_copy_at(self, entry: RegisterEntry, path: str) -> None:
-        entry_id = entry.entry_id
+        entry_id, source = entry.entry_id, entry.source
         self.ctx.tasks.start(
-            lambda ctx: check_copy(ctx.uow(), entry_id, Path(path)),
+            lambda ctx: check_copy(ctx.uow(), entry_id, Path(path), source),
             title=self.tr("Vérification d'une copie"),
             on_success=lambda matches: self._copy_checked(entry, path, matches),
         )
 
     def _copy_checked(self, entry: RegisterEntry, path: str, matches: bool) -> None:
-        self.model.set_check(entry.entry_id, matches)
+        self.model.set_check(entry, matches)
         name, where = html.escape(entry.file_name), html.escape(path)
         if matches:
             self.view.check_banner.show_message(
                 "success",
                 self.tr(
-                    "<b>Copie conforme.</b> « {path} » est identique à la liste archivée "
+                    "<b>Copie conforme.</b> « {path} » est identique au fichier archivé "
                     "{name} (empreinte SHA-256 {sha}…)."
                 ).format(path=where, name=name, sha=entry.sha256[: acols.SHA_SHOWN]),
             )
@@ -491,10 +581,10 @@ class ArchivePage(Page):
             self.view.check_banner.show_message(
                 "error",
                 self.tr(
-                    "<b>Attention : copie modifiée.</b> « {path} » ne correspond plus à la "
-                    "liste archivée {name} : son empreinte SHA-256 diffère, le fichier a été "
-                    "changé depuis sa production. Ne l'utilisez pas ; rouvrez la liste depuis "
-                    "le classeur ou enregistrez-en une nouvelle copie."
+                    "<b>Attention : copie modifiée.</b> « {path} » ne correspond plus au "
+                    "fichier archivé {name} : son empreinte SHA-256 diffère, le fichier a été "
+                    "changé depuis sa production. Ne l'utilisez pas ; rouvrez-le depuis le "
+                    "classeur ou enregistrez-en une nouvelle copie."
                 ).format(path=where, name=name),
             )
         self.copy_checked.emit(entry.entry_id, path, matches)
