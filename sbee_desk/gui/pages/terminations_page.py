@@ -271,6 +271,8 @@ class TerminationsPage(Page):
 
     def open_gc_return(self) -> None:
         self.gc_dialog = export_return_file_action(self.view, self.ctx)
+        # the file is archived: the Classeur shows it
+        self.gc_dialog.exported.connect(lambda _result: self.data_changed.emit(Change.LISTS))
 
     # -- the hand-off ----------------------------------------------------------------------
     def _start_folder(self) -> str:
