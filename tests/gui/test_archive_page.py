@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt, QUrl
@@ -309,7 +310,11 @@ def test_archive_model_with_every_register(qtmodeltester) -> None:
     register: their type, reference, and the filters by register and by period."""
     november = dt.datetime(2026, 11, 28, 10, 15, tzinfo=dt.UTC)
     december = dt.datetime(2026, 12, 10, 10, 15, tzinfo=dt.UTC)
-    common = {"created_by": "chef", "created_by_name": "Rodrigue Tossou", "size": 1000}
+    common: dict[str, Any] = {
+        "created_by": "chef",
+        "created_by_name": "Rodrigue Tossou",
+        "size": 1000,
+    }
     entries = [
         RegisterEntry(
             entry_id=1, kind=ListKind.A_RESILIER, file_format="xlsx", run_id=3,

@@ -128,6 +128,7 @@ def test_each_kind_of_line_is_exported_with_what_the_gestion_clientele_needs(
     [produced] = result.files
     assert produced.file_name == "retour-gc-AG1-2026-12-09-1.csv"
     assert produced.path == tmp_path / produced.file_name
+    assert produced.path is not None
     rows = read_csv(produced.path)
     assert produced.line_count == len(rows) == 6
     assert produced.counts == {"RESILIATION": 3, "INDEX_MT": 1, "ADRESSE": 2}
@@ -160,7 +161,7 @@ def test_each_kind_of_line_is_exported_with_what_the_gestion_clientele_needs(
     # the register keeps the file and its lines; the audit trail says who
     with db.uow() as uow:
         kept = uow.session.scalars(select(GcReturnFile)).one()
-        assert kept.content == produced.path.read_bytes()
+        assert produced.path is not None and kept.content == produced.path.read_bytes()
         assert (kept.seq, kept.year, kept.line_count, kept.created_by) == (1, 2026, 6, "chef")
         events = uow.session.scalars(
             select(AuditEvent.after).where(AuditEvent.action == "gc_return.export")
@@ -178,6 +179,7 @@ def test_R13_each_line_is_exported_once_a_second_run_only_the_new(db, world, tmp
     second = export_return_file(db.uow(), CHEF, tmp_path, today_=DAY)
     [produced] = second.files
     assert produced.file_name == "retour-gc-AG1-2026-12-09-2.csv"
+    assert produced.path is not None
     rows = read_csv(produced.path)
     assert sorted((r["type"], r["police"]) for r in rows) == [
         ("INDEX_MT", world.cri.police(2)), ("RESILIATION", world.cri.police(2))

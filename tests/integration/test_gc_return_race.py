@@ -25,7 +25,7 @@ def test_two_workstations_export_at_once_each_line_once(
     world = GcWorld(db)
     world.terminate(0)
     both_in = threading.Barrier(2, timeout=20)
-    lock = export_module.serialise_writers
+    lock = export_module.serialise_writers  # type: ignore[attr-defined]
 
     def together_then_lock(uow) -> None:
         both_in.wait()  # both transactions are open before either takes the lock

@@ -64,9 +64,7 @@ def data_rows(rows: list[tuple[object, ...]], police_column: int = 1) -> list[tu
     return [
         r
         for r in rows
-        if isinstance(r[police_column], str)
-        and r[police_column][:1] == "P"
-        and r[police_column] != "Police"
+        if isinstance(cell := r[police_column], str) and cell[:1] == "P" and cell != "Police"
     ]
 
 

@@ -10,7 +10,7 @@ import json
 import re
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from sbee_desk.db.models import (
     AuditEvent,
@@ -150,6 +150,7 @@ def test_r8_allowed_for_exempt_with_valid_derogation(db) -> None:
         assert uow.session.get_one(WorkOrder, order.order_id).derogation_id is not None
     # the edition prints both: the cause (R8) and the DG derogation (R4)
     result = run_edition(db.uow(), CHEF, workers=0, today_=TODAY)
+    assert result.batch_id is not None
     docs = list_documents(db.uow(), result.batch_id)
     text = re.sub(r"\s+", " ", pdf_text(document_pdf(db.uow(), docs[0].id)[1]))
     assert "Résiliation pour autre cause — motif : raccordement illicite" in text
@@ -230,7 +231,7 @@ def test_r8_order_ends_with_restoration_not_with_payment(db) -> None:
     assert check_r7(db.uow(), CHEF, today_=TODAY) == []
     with db.uow() as uow:
         uow.session.execute(
-            Suspension.__table__.update().values(restored_on=TODAY)  # restored today
+            update(Suspension).values(restored_on=TODAY)  # restored today
         )
         uow.commit()
     cancelled = check_r7(db.uow(), CHEF, today_=TODAY)
@@ -259,6 +260,7 @@ def test_r8_order_goes_through_edition_dispatch_cri_countersign(
         # step 2: the next edition prints it, with its cause
         result = run_edition(db.uow(), CHEF, workers=0, today_=TODAY)
         assert result.produced == 1
+        assert result.batch_id is not None
         docs = list_documents(db.uow(), result.batch_id)
         text = re.sub(r"\s+", " ", pdf_text(document_pdf(db.uow(), docs[0].id)[1]))
         assert "ORDRE DE DÉPOSE" in text and f"N° {order.number}" in text

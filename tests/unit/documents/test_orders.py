@@ -118,7 +118,9 @@ def test_r8_order_prints_its_cause_and_keeps_one_page(texts) -> None:
     <reason> » under the title; payment does not stop it (only a restoration, R1); with
     a DG derogation too (R4) and a long debt and reason, it is still one page."""
     many = tuple(
-        UnpaidInvoice(f"F{k}", f"2026-0{k + 1}", dt.date(2026, k + 1, 1), None, 12_500)
+        UnpaidInvoice(
+            f"F{k}", f"2026-0{k + 1}", dt.date(2026, k + 1, 1), dt.date(2026, k + 1, 16), 12_500
+        )
         for k in range(8)
     )
     base = dataclasses.replace(
