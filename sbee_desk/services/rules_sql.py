@@ -156,12 +156,25 @@ def candidate_select(
     run_id: int, plans: PlansSql, agency_code: str | None, polices: Any = None
 ) -> Any:
     """The candidates at ``plans.run_on``; ``polices`` (a list or a select of police
-    numbers) restricts them, for re-checks (R4 derogation, R7 at validation)."""
+    numbers) restricts them, for re-checks (R4 derogation, R7 at validation).
+
+    One pass, shaped by the query plans of a million contracts (bench/README.md):
+    ``lines`` walks the suspensions in key order, each joined to its contract, its
+    customer and its overdue unpaid invoices (read from the covering index), and
+    groups on the suspension's key: the groups arrive in the order of the scan, so
+    neither SQLite nor PostgreSQL writes the invoice balances to a temporary table
+    or sorts them. The derogation of R4 is looked up once per line, in ``lines``;
+    the decision and the output read it from there."""
     run_on = plans.run_on
     s = Suspension.__table__.alias("s")
     s2 = Suspension.__table__.alias("s2")
     c = Contract.__table__.alias("c")
     cu = Customer.__table__.alias("cu")
+    i = Invoice.__table__.alias("i")
+    p = Payment.__table__.alias("p")
+    d = Derogation.__table__.alias("d")
+    wo = WorkOrder.__table__.alias("wo")
+    lt = ReminderLetter.__table__.alias("lt")
     plans.category = cu.c.category
 
     # R1: the latest suspension dated on or before the run date, not restored by then.
@@ -175,36 +188,9 @@ def candidate_select(
         (c.c.voltage == Voltage.BT.value, plans.cutoff(lambda p: p.delay_bt_days)),
         else_=plans.cutoff(lambda p: p.delay_mt_days),
     )
-    base_where = [
-        s.c.suspended_on <= run_on,
-        s.c.suspended_on == latest,
-        or_(s.c.restored_on.is_(None), s.c.restored_on > run_on),
-        or_(c.c.terminated_on.is_(None), c.c.terminated_on > run_on),
-        s.c.suspended_on <= suspension_cutoff,
-    ]
-    if agency_code is not None:
-        base_where.append(c.c.agency_code == agency_code)
-    if polices is not None:
-        base_where.append(s.c.police.in_(polices))
-    base = (
-        select(
-            s.c.id.label("suspension_id"),
-            s.c.police,
-            s.c.suspended_on,
-            s.c.bordereau_code,
-            c.c.voltage,
-            cu.c.code.label("customer_code"),
-            cu.c.category,
-        )
-        .select_from(s.join(c, c.c.police == s.c.police).join(cu, cu.c.code == c.c.customer_code))
-        .where(*base_where)
-        .cte("base")
-    )
-
-    # R3: overdue unpaid invoices at the run date.
-    i = Invoice.__table__.alias("i")
-    p = Payment.__table__.alias("p")
-    plans.category = base.c.category
+    # R6 (an order already made for this suspension ends its selection).
+    order_exists = exists().where(wo.c.suspension_id == s.c.id, wo.c.created_on <= run_on)
+    # R3: overdue invoices at the run date with a balance still due.
     paid = (
         select(func.coalesce(func.sum(p.c.amount), 0))
         .where(p.c.invoice_number == i.c.number, p.c.paid_on <= run_on)
@@ -219,48 +205,67 @@ def candidate_select(
             and_(i.c.due_on.is_(None), i.c.issued_on < term_cutoff),
         ),
     )
-    balances = (
-        select(base.c.police, (i.c.amount - paid).label("balance"))
-        .select_from(base.join(i, i.c.police == base.c.police))
-        .where(overdue)
-        # computed once: otherwise SQLite evaluates the payment sum twice per invoice
-        .cte("balances")
-        .prefix_with("MATERIALIZED")
-    )
-    unpaid = (
-        select(
-            balances.c.police,
-            func.count().label("unpaid_count"),
-            func.sum(balances.c.balance).label("amount_due"),
-        )
-        .where(balances.c.balance > 0)
-        .group_by(balances.c.police)
-        .cte("unpaid")
-    )
-
+    where = [
+        s.c.suspended_on <= run_on,
+        s.c.suspended_on == latest,
+        or_(s.c.restored_on.is_(None), s.c.restored_on > run_on),
+        or_(c.c.terminated_on.is_(None), c.c.terminated_on > run_on),
+        s.c.suspended_on <= suspension_cutoff,
+        ~order_exists,
+        overdue,
+        i.c.amount > paid,
+    ]
+    if agency_code is not None:
+        where.append(c.c.agency_code == agency_code)
+    if polices is not None:
+        where.append(s.c.police.in_(polices))
     # R4: a DG derogation valid at the run date lifts the exemption.
-    d = Derogation.__table__.alias("d")
     derogation_id = (
         select(func.max(d.c.id))
         .where(
-            d.c.police == base.c.police,
+            d.c.police == s.c.police,
             d.c.decided_on <= run_on,
             or_(d.c.valid_until.is_(None), d.c.valid_until >= run_on),
         )
         .scalar_subquery()
     )
+    lines = (
+        select(
+            s.c.id.label("suspension_id"),
+            s.c.police,
+            s.c.suspended_on,
+            s.c.bordereau_code,
+            c.c.voltage,
+            cu.c.code.label("customer_code"),
+            cu.c.category,
+            func.count().label("unpaid_count"),
+            func.sum(i.c.amount - paid).label("amount_due"),
+            derogation_id.label("derogation_id"),
+        )
+        .select_from(
+            s.join(c, c.c.police == s.c.police)
+            .join(cu, cu.c.code == c.c.customer_code)
+            .join(i, i.c.police == s.c.police)
+        )
+        .where(*where)
+        # the suspension's key first: its rows come in that order (one contract and one
+        # customer each, so the other two keys change nothing to the groups)
+        .group_by(s.c.id, c.c.police, cu.c.code)
+        .having(func.count() >= plans.int_value("unpaid_threshold"))
+        .subquery("lines")
+    )
+
+    plans.category = lines.c.category
     # R5: the letter validated for this suspension, if it existed at the run date.
-    lt = ReminderLetter.__table__.alias("lt")
-    wo = WorkOrder.__table__.alias("wo")
     reminder_first = case(
-        (base.c.voltage == Voltage.BT.value, plans.flag("reminder_first_bt")),
+        (lines.c.voltage == Voltage.BT.value, plans.flag("reminder_first_bt")),
         else_=plans.flag("reminder_first_mt"),
     )
     # R5: the letter's reminder delay is the one of its own run's plan snapshot (the
     # delay printed on it), not today's plan: the page's deadline says the same
     reminder_cutoff = plans.letter_cutoff(lt.c.run_id)
     decision = case(
-        (and_(plans.flag("exempt"), derogation_id.is_(None)), Decision.EXEMPTE.value),
+        (and_(plans.flag("exempt"), lines.c.derogation_id.is_(None)), Decision.EXEMPTE.value),
         (reminder_first.is_(False), Decision.RESILIATION.value),
         (lt.c.id.is_(None), Decision.RELANCE.value),
         (
@@ -271,38 +276,31 @@ def candidate_select(
     )
     # R6: order kind by voltage.
     order = case(
-        (base.c.voltage == Voltage.BT.value, OrderKind.DEPOSE.value),
+        (lines.c.voltage == Voltage.BT.value, OrderKind.DEPOSE.value),
         else_=OrderKind.CONTROLE_INDEX.value,
-    )
-    order_exists = exists().where(
-        wo.c.suspension_id == base.c.suspension_id, wo.c.created_on <= run_on
     )
     return (
         select(
             literal(run_id).label("run_id"),
-            base.c.police,
-            base.c.customer_code,
-            base.c.category,
-            base.c.voltage,
-            base.c.suspension_id,
-            base.c.bordereau_code,
-            base.c.suspended_on,
+            lines.c.police,
+            lines.c.customer_code,
+            lines.c.category,
+            lines.c.voltage,
+            lines.c.suspension_id,
+            lines.c.bordereau_code,
+            lines.c.suspended_on,
             decision.label("decision"),
             order.label("order_kind"),
-            unpaid.c.unpaid_count,
-            unpaid.c.amount_due,
-            derogation_id.label("derogation_id"),
+            lines.c.unpaid_count,
+            lines.c.amount_due,
+            lines.c.derogation_id,
             lt.c.id.label("letter_id"),
         )
         .select_from(
-            base.join(unpaid, unpaid.c.police == base.c.police).outerjoin(
+            lines.outerjoin(
                 lt,
-                and_(lt.c.suspension_id == base.c.suspension_id, lt.c.created_on <= run_on),
+                and_(lt.c.suspension_id == lines.c.suspension_id, lt.c.created_on <= run_on),
             )
         )
-        .where(
-            unpaid.c.unpaid_count >= plans.int_value("unpaid_threshold"),
-            ~order_exists,
-            or_(lt.c.cancelled_on.is_(None), lt.c.cancelled_on > run_on),
-        )
+        .where(or_(lt.c.cancelled_on.is_(None), lt.c.cancelled_on > run_on))
     )
