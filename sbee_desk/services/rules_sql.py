@@ -15,7 +15,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, exists, func, literal, or_, select
+from sqlalchemy import ColumnElement, and_, case, exists, func, literal, or_, select, true
 
 from sbee_desk.db.models import (
     Contract,
@@ -45,6 +45,10 @@ class PlansSql:
     #: of its plan snapshot (:func:`load_letter_delays`): a letter's 7 days are those
     #: its run decided and the letter printed, whatever the plan says since
     letter_delays: dict[int, dict[str, int]] = field(default_factory=dict)
+    #: the database's dialect name: on PostgreSQL, :func:`candidate_select` reads the
+    #: payments of an invoice once through a LATERAL join (SQLite has none); any other
+    #: value gives SQL both understand, the same rows
+    dialect: str = "sqlite"
 
     def int_value(self, name: str) -> ColumnElement[Any]:
         return case(
@@ -129,7 +133,9 @@ def load_letter_delays(uow: UnitOfWork) -> dict[int, dict[str, int]]:
 
 def plans_sql(uow: UnitOfWork, run_on: dt.date) -> PlansSql:
     """Today's plans at ``run_on``, with the reminder delays of the letters' runs."""
-    return PlansSql(load_plans(uow), run_on, letter_delays=load_letter_delays(uow))
+    return PlansSql(
+        load_plans(uow), run_on, letter_delays=load_letter_delays(uow), dialect=uow.dialect
+    )
 
 
 def load_plans(uow: UnitOfWork) -> dict[str, PlanValues]:
@@ -191,11 +197,22 @@ def candidate_select(
     # R6 (an order already made for this suspension ends its selection).
     order_exists = exists().where(wo.c.suspension_id == s.c.id, wo.c.created_on <= run_on)
     # R3: overdue invoices at the run date with a balance still due.
-    paid = (
-        select(func.coalesce(func.sum(p.c.amount), 0))
-        .where(p.c.invoice_number == i.c.number, p.c.paid_on <= run_on)
-        .scalar_subquery()
+    payments = select(func.coalesce(func.sum(p.c.amount), 0).label("paid")).where(
+        p.c.invoice_number == i.c.number, p.c.paid_on <= run_on
     )
+    invoices: Any = s.join(c, c.c.police == s.c.police).join(cu, cu.c.code == c.c.customer_code)
+    invoices = invoices.join(i, i.c.police == s.c.police)
+    paid: Any
+    if plans.dialect == "postgresql":
+        # once per invoice: a scalar subquery written twice (the filter, the sum) is
+        # run twice by PostgreSQL, a million times more
+        lateral = payments.lateral("paid")
+        invoices = invoices.join(lateral, true())
+        paid = lateral.c.paid
+    else:
+        # SQLite has no LATERAL; it runs the subquery again only for the invoices
+        # kept, cheaper than writing the balances to a temporary table and sorting them
+        paid = payments.scalar_subquery()
     term_cutoff = plans.cutoff(lambda plan: plan.payment_term_days)
     overdue = and_(
         i.c.cancelled.is_(False),
@@ -242,11 +259,7 @@ def candidate_select(
             func.sum(i.c.amount - paid).label("amount_due"),
             derogation_id.label("derogation_id"),
         )
-        .select_from(
-            s.join(c, c.c.police == s.c.police)
-            .join(cu, cu.c.code == c.c.customer_code)
-            .join(i, i.c.police == s.c.police)
-        )
+        .select_from(invoices)
         .where(*where)
         # the suspension's key first: its rows come in that order (one contract and one
         # customer each, so the other two keys change nothing to the groups)

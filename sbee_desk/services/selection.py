@@ -213,6 +213,7 @@ def lines_select(
             load_plans(uow) if plans is None else plans,
             run_on,
             letter_delays=load_letter_delays(uow),
+            dialect=uow.dialect,
         ),
         agency_code,
     )
