@@ -246,24 +246,41 @@ def candidate_select(
         )
         .scalar_subquery()
     )
+    voltage: Any
+    customer_code: Any
+    category: Any
+    if plans.dialect == "postgresql":
+        # PostgreSQL knows that the suspension's key decides the suspension's columns,
+        # not its contract's and customer's; grouped on their keys too, it sorts every
+        # group again: it takes the one value of each group instead
+        voltage, customer_code, category = (
+            func.min(c.c.voltage),
+            func.min(cu.c.code),
+            func.min(cu.c.category),
+        )
+        keys = [s.c.id]
+    else:
+        voltage, customer_code, category = c.c.voltage, cu.c.code, cu.c.category
+        # one contract and one customer per suspension: their keys change no group
+        keys = [s.c.id, c.c.police, cu.c.code]
+    plans.category = category
     lines = (
         select(
             s.c.id.label("suspension_id"),
             s.c.police,
             s.c.suspended_on,
             s.c.bordereau_code,
-            c.c.voltage,
-            cu.c.code.label("customer_code"),
-            cu.c.category,
+            voltage.label("voltage"),
+            customer_code.label("customer_code"),
+            category.label("category"),
             func.count().label("unpaid_count"),
             func.sum(i.c.amount - paid).label("amount_due"),
             derogation_id.label("derogation_id"),
         )
         .select_from(invoices)
         .where(*where)
-        # the suspension's key first: its rows come in that order (one contract and one
-        # customer each, so the other two keys change nothing to the groups)
-        .group_by(s.c.id, c.c.police, cu.c.code)
+        # the suspension's key first: the rows come in that order, no sort
+        .group_by(*keys)
         .having(func.count() >= plans.int_value("unpaid_threshold"))
         .subquery("lines")
     )
