@@ -199,6 +199,28 @@ def load() -> float:
     return os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
 
 
+def server_cpu(db: Database) -> float | None:
+    """CPU seconds used so far by the PostgreSQL backends of the bench database, read in
+    /proc when the server runs on this machine (only this script connects to that
+    database; parallel workers, gone by the time it reads, are not counted); None for
+    SQLite or a remote server."""
+    if db.engine.dialect.name != "postgresql":
+        return None
+    with db.engine.connect() as conn:
+        pids = conn.execute(
+            text("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
+        ).scalars()
+        total = 0.0
+        tick = os.sysconf("SC_CLK_TCK")
+        for pid in list(pids):
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                return None
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
 def query_plan(db: Database, run_on: dt.date) -> list[str]:
     """The plan of the engine's SELECT: EXPLAIN QUERY PLAN (SQLite, drawn as the
     sqlite3 shell draws it) or EXPLAIN (ANALYZE, BUFFERS) (PostgreSQL: run once)."""
@@ -261,6 +283,8 @@ def main(argv: list[str] | None = None) -> int:
         times_b: list[float] = []
         cpu_a: list[float] = []
         cpu_b: list[float] = []
+        server_a: list[float] = []
+        server_b: list[float] = []
         loads: list[float] = []
         run_id = 0
         expected: set[tuple[str, str, str]] = set()
@@ -269,19 +293,25 @@ def main(argv: list[str] | None = None) -> int:
 
             def side_a() -> float:
                 nonlocal run_id
-                cpu = time.process_time()
+                cpu, server = time.process_time(), server_cpu(db)
                 ta, result = timed(
                     lambda: run_selection(db.uow(), actor, args.date, today_=BENCH_TODAY)
                 )
                 cpu_a.append(time.process_time() - cpu)
+                after = server_cpu(db)
+                if server is not None and after is not None:
+                    server_a.append(after - server)
                 run_id = result.run_id
                 return ta
 
             def side_b() -> float:
                 nonlocal expected
-                cpu = time.process_time()
+                cpu, server = time.process_time(), server_cpu(db)
                 tb, expected = timed(lambda: run_hand_sql(db, args.date))
                 cpu_b.append(time.process_time() - cpu)
+                after = server_cpu(db)
+                if server is not None and after is not None:
+                    server_b.append(after - server)
                 return tb
 
             if n % 2 == 0:  # the order alternates: neither side always runs first
@@ -295,6 +325,11 @@ def main(argv: list[str] | None = None) -> int:
                 f"  essai {n + 1} ({order}, charge {loads[-1]:.1f}) : "
                 f"(a) {ta:.3f} s, (b) {tb:.3f} s ; temps processeur de ce processus "
                 f"(a) {cpu_a[-1]:.3f} s, (b) {cpu_b[-1]:.3f} s"
+                + (
+                    f" ; du serveur (a) {server_a[-1]:.3f} s, (b) {server_b[-1]:.3f} s"
+                    if server_a and server_b
+                    else ""
+                )
             )
         got = engine_lines(db, run_id)
         same = got == expected
@@ -337,9 +372,16 @@ def main(argv: list[str] | None = None) -> int:
                 " — SQLite travaille dans ce processus : sur une machine chargée, c'est ce "
                 "que la requête coûte, sans l'attente du processeur."
                 if dialect == "sqlite"
-                else " — le travail de PostgreSQL est dans le serveur, pas compté ici."
+                else " — le travail de PostgreSQL est dans le serveur, compté à part."
             )
         )
+        if server_a and server_b:
+            print(
+                "Temps processeur du serveur PostgreSQL (ses processus servant la base de "
+                f"mesure, lus dans /proc), médianes : (a) {statistics.median(server_a):.2f} s, "
+                f"(b) {statistics.median(server_b):.2f} s — ce que la sélection coûte au "
+                "serveur, sans l'attente d'un processeur libre."
+            )
         print()
         print(
             "Décisions : " + ", ".join(f"{k} {thousands(v)}" for k, v in sorted(decisions.items()))
