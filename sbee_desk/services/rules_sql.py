@@ -15,7 +15,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, exists, func, literal, or_, select
+from sqlalchemy import ColumnElement, and_, case, exists, func, literal, or_, select, true
 
 from sbee_desk.db.models import (
     Contract,
@@ -45,6 +45,10 @@ class PlansSql:
     #: of its plan snapshot (:func:`load_letter_delays`): a letter's 7 days are those
     #: its run decided and the letter printed, whatever the plan says since
     letter_delays: dict[int, dict[str, int]] = field(default_factory=dict)
+    #: the database's dialect name: on PostgreSQL, :func:`candidate_select` reads the
+    #: payments of an invoice once through a LATERAL join (SQLite has none); any other
+    #: value gives SQL both understand, the same rows
+    dialect: str = "sqlite"
 
     def int_value(self, name: str) -> ColumnElement[Any]:
         return case(
@@ -129,7 +133,9 @@ def load_letter_delays(uow: UnitOfWork) -> dict[int, dict[str, int]]:
 
 def plans_sql(uow: UnitOfWork, run_on: dt.date) -> PlansSql:
     """Today's plans at ``run_on``, with the reminder delays of the letters' runs."""
-    return PlansSql(load_plans(uow), run_on, letter_delays=load_letter_delays(uow))
+    return PlansSql(
+        load_plans(uow), run_on, letter_delays=load_letter_delays(uow), dialect=uow.dialect
+    )
 
 
 def load_plans(uow: UnitOfWork) -> dict[str, PlanValues]:
@@ -156,12 +162,25 @@ def candidate_select(
     run_id: int, plans: PlansSql, agency_code: str | None, polices: Any = None
 ) -> Any:
     """The candidates at ``plans.run_on``; ``polices`` (a list or a select of police
-    numbers) restricts them, for re-checks (R4 derogation, R7 at validation)."""
+    numbers) restricts them, for re-checks (R4 derogation, R7 at validation).
+
+    One pass, shaped by the query plans of a million contracts (bench/README.md):
+    ``lines`` walks the suspensions in key order, each joined to its contract, its
+    customer and its overdue unpaid invoices (read from the covering index), and
+    groups on the suspension's key: the groups arrive in the order of the scan, so
+    neither SQLite nor PostgreSQL writes the invoice balances to a temporary table
+    or sorts them. The derogation of R4 is looked up once per line, in ``lines``;
+    the decision and the output read it from there."""
     run_on = plans.run_on
     s = Suspension.__table__.alias("s")
     s2 = Suspension.__table__.alias("s2")
     c = Contract.__table__.alias("c")
     cu = Customer.__table__.alias("cu")
+    i = Invoice.__table__.alias("i")
+    p = Payment.__table__.alias("p")
+    d = Derogation.__table__.alias("d")
+    wo = WorkOrder.__table__.alias("wo")
+    lt = ReminderLetter.__table__.alias("lt")
     plans.category = cu.c.category
 
     # R1: the latest suspension dated on or before the run date, not restored by then.
@@ -175,41 +194,25 @@ def candidate_select(
         (c.c.voltage == Voltage.BT.value, plans.cutoff(lambda p: p.delay_bt_days)),
         else_=plans.cutoff(lambda p: p.delay_mt_days),
     )
-    base_where = [
-        s.c.suspended_on <= run_on,
-        s.c.suspended_on == latest,
-        or_(s.c.restored_on.is_(None), s.c.restored_on > run_on),
-        or_(c.c.terminated_on.is_(None), c.c.terminated_on > run_on),
-        s.c.suspended_on <= suspension_cutoff,
-    ]
-    if agency_code is not None:
-        base_where.append(c.c.agency_code == agency_code)
-    if polices is not None:
-        base_where.append(s.c.police.in_(polices))
-    base = (
-        select(
-            s.c.id.label("suspension_id"),
-            s.c.police,
-            s.c.suspended_on,
-            s.c.bordereau_code,
-            c.c.voltage,
-            cu.c.code.label("customer_code"),
-            cu.c.category,
-        )
-        .select_from(s.join(c, c.c.police == s.c.police).join(cu, cu.c.code == c.c.customer_code))
-        .where(*base_where)
-        .cte("base")
+    # R6 (an order already made for this suspension ends its selection).
+    order_exists = exists().where(wo.c.suspension_id == s.c.id, wo.c.created_on <= run_on)
+    # R3: overdue invoices at the run date with a balance still due.
+    payments = select(func.coalesce(func.sum(p.c.amount), 0).label("paid")).where(
+        p.c.invoice_number == i.c.number, p.c.paid_on <= run_on
     )
-
-    # R3: overdue unpaid invoices at the run date.
-    i = Invoice.__table__.alias("i")
-    p = Payment.__table__.alias("p")
-    plans.category = base.c.category
-    paid = (
-        select(func.coalesce(func.sum(p.c.amount), 0))
-        .where(p.c.invoice_number == i.c.number, p.c.paid_on <= run_on)
-        .scalar_subquery()
-    )
+    invoices: Any = s.join(c, c.c.police == s.c.police).join(cu, cu.c.code == c.c.customer_code)
+    invoices = invoices.join(i, i.c.police == s.c.police)
+    paid: Any
+    if plans.dialect == "postgresql":
+        # once per invoice: a scalar subquery written twice (the filter, the sum) is
+        # run twice by PostgreSQL, a million times more
+        lateral = payments.lateral("paid")
+        invoices = invoices.join(lateral, true())
+        paid = lateral.c.paid
+    else:
+        # SQLite has no LATERAL; it runs the subquery again only for the invoices
+        # kept, cheaper than writing the balances to a temporary table and sorting them
+        paid = payments.scalar_subquery()
     term_cutoff = plans.cutoff(lambda plan: plan.payment_term_days)
     overdue = and_(
         i.c.cancelled.is_(False),
@@ -219,48 +222,80 @@ def candidate_select(
             and_(i.c.due_on.is_(None), i.c.issued_on < term_cutoff),
         ),
     )
-    balances = (
-        select(base.c.police, (i.c.amount - paid).label("balance"))
-        .select_from(base.join(i, i.c.police == base.c.police))
-        .where(overdue)
-        # computed once: otherwise SQLite evaluates the payment sum twice per invoice
-        .cte("balances")
-        .prefix_with("MATERIALIZED")
-    )
-    unpaid = (
-        select(
-            balances.c.police,
-            func.count().label("unpaid_count"),
-            func.sum(balances.c.balance).label("amount_due"),
-        )
-        .where(balances.c.balance > 0)
-        .group_by(balances.c.police)
-        .cte("unpaid")
-    )
-
+    where = [
+        s.c.suspended_on <= run_on,
+        s.c.suspended_on == latest,
+        or_(s.c.restored_on.is_(None), s.c.restored_on > run_on),
+        or_(c.c.terminated_on.is_(None), c.c.terminated_on > run_on),
+        s.c.suspended_on <= suspension_cutoff,
+        ~order_exists,
+        overdue,
+        i.c.amount > paid,
+    ]
+    if agency_code is not None:
+        where.append(c.c.agency_code == agency_code)
+    if polices is not None:
+        where.append(s.c.police.in_(polices))
     # R4: a DG derogation valid at the run date lifts the exemption.
-    d = Derogation.__table__.alias("d")
     derogation_id = (
         select(func.max(d.c.id))
         .where(
-            d.c.police == base.c.police,
+            d.c.police == s.c.police,
             d.c.decided_on <= run_on,
             or_(d.c.valid_until.is_(None), d.c.valid_until >= run_on),
         )
         .scalar_subquery()
     )
+    voltage: Any
+    customer_code: Any
+    category: Any
+    if plans.dialect == "postgresql":
+        # PostgreSQL knows that the suspension's key decides the suspension's columns,
+        # not its contract's and customer's; grouped on their keys too, it sorts every
+        # group again: it takes the one value of each group instead
+        voltage, customer_code, category = (
+            func.min(c.c.voltage),
+            func.min(cu.c.code),
+            func.min(cu.c.category),
+        )
+        keys = [s.c.id]
+    else:
+        voltage, customer_code, category = c.c.voltage, cu.c.code, cu.c.category
+        # one contract and one customer per suspension: their keys change no group
+        keys = [s.c.id, c.c.police, cu.c.code]
+    plans.category = category
+    lines = (
+        select(
+            s.c.id.label("suspension_id"),
+            s.c.police,
+            s.c.suspended_on,
+            s.c.bordereau_code,
+            voltage.label("voltage"),
+            customer_code.label("customer_code"),
+            category.label("category"),
+            func.count().label("unpaid_count"),
+            func.sum(i.c.amount - paid).label("amount_due"),
+            derogation_id.label("derogation_id"),
+        )
+        .select_from(invoices)
+        .where(*where)
+        # the suspension's key first: the rows come in that order, no sort
+        .group_by(*keys)
+        .having(func.count() >= plans.int_value("unpaid_threshold"))
+        .subquery("lines")
+    )
+
+    plans.category = lines.c.category
     # R5: the letter validated for this suspension, if it existed at the run date.
-    lt = ReminderLetter.__table__.alias("lt")
-    wo = WorkOrder.__table__.alias("wo")
     reminder_first = case(
-        (base.c.voltage == Voltage.BT.value, plans.flag("reminder_first_bt")),
+        (lines.c.voltage == Voltage.BT.value, plans.flag("reminder_first_bt")),
         else_=plans.flag("reminder_first_mt"),
     )
     # R5: the letter's reminder delay is the one of its own run's plan snapshot (the
     # delay printed on it), not today's plan: the page's deadline says the same
     reminder_cutoff = plans.letter_cutoff(lt.c.run_id)
     decision = case(
-        (and_(plans.flag("exempt"), derogation_id.is_(None)), Decision.EXEMPTE.value),
+        (and_(plans.flag("exempt"), lines.c.derogation_id.is_(None)), Decision.EXEMPTE.value),
         (reminder_first.is_(False), Decision.RESILIATION.value),
         (lt.c.id.is_(None), Decision.RELANCE.value),
         (
@@ -271,38 +306,31 @@ def candidate_select(
     )
     # R6: order kind by voltage.
     order = case(
-        (base.c.voltage == Voltage.BT.value, OrderKind.DEPOSE.value),
+        (lines.c.voltage == Voltage.BT.value, OrderKind.DEPOSE.value),
         else_=OrderKind.CONTROLE_INDEX.value,
-    )
-    order_exists = exists().where(
-        wo.c.suspension_id == base.c.suspension_id, wo.c.created_on <= run_on
     )
     return (
         select(
             literal(run_id).label("run_id"),
-            base.c.police,
-            base.c.customer_code,
-            base.c.category,
-            base.c.voltage,
-            base.c.suspension_id,
-            base.c.bordereau_code,
-            base.c.suspended_on,
+            lines.c.police,
+            lines.c.customer_code,
+            lines.c.category,
+            lines.c.voltage,
+            lines.c.suspension_id,
+            lines.c.bordereau_code,
+            lines.c.suspended_on,
             decision.label("decision"),
             order.label("order_kind"),
-            unpaid.c.unpaid_count,
-            unpaid.c.amount_due,
-            derogation_id.label("derogation_id"),
+            lines.c.unpaid_count,
+            lines.c.amount_due,
+            lines.c.derogation_id,
             lt.c.id.label("letter_id"),
         )
         .select_from(
-            base.join(unpaid, unpaid.c.police == base.c.police).outerjoin(
+            lines.outerjoin(
                 lt,
-                and_(lt.c.suspension_id == base.c.suspension_id, lt.c.created_on <= run_on),
+                and_(lt.c.suspension_id == lines.c.suspension_id, lt.c.created_on <= run_on),
             )
         )
-        .where(
-            unpaid.c.unpaid_count >= plans.int_value("unpaid_threshold"),
-            ~order_exists,
-            or_(lt.c.cancelled_on.is_(None), lt.c.cancelled_on > run_on),
-        )
+        .where(or_(lt.c.cancelled_on.is_(None), lt.c.cancelled_on > run_on))
     )

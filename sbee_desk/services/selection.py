@@ -34,6 +34,7 @@ from sbee_desk.db.uow import UnitOfWork
 from sbee_desk.domain.audit_actions import AuditAction
 from sbee_desk.domain.enums import CustomerCategory, Decision, OrderKind, Voltage
 from sbee_desk.domain.permissions import Action
+from sbee_desk.domain.plans import PlanValues
 from sbee_desk.domain.rules import FutureRunDate, check_run_date
 from sbee_desk.services import audit
 from sbee_desk.services.actor import Actor
@@ -170,12 +171,7 @@ def run_selection(
             "letter_id",
         ]
         stmt = insert(Candidate).from_select(
-            columns,
-            candidate_select(
-                run.id,
-                PlansSql(plans, run_on, letter_delays=load_letter_delays(uow)),
-                agency_code,
-            ),
+            columns, lines_select(uow, run.id, run_on, agency_code, plans)
         )
         session.execute(stmt)
         counts_rows = session.execute(
@@ -200,6 +196,27 @@ def run_selection(
         )
         uow.commit()
         return SelectionResult(run.id, run_on, agency_code, run.candidate_count, counts)
+
+
+def lines_select(
+    uow: UnitOfWork,
+    run_id: int,
+    run_on: dt.date,
+    agency_code: str | None = None,
+    plans: dict[str, PlanValues] | None = None,
+) -> Any:
+    """The SELECT whose rows are the lines of run ``run_id`` (R1–R6 at ``run_on``), as
+    :func:`run_selection` inserts them; bench/bench_select.py explains this very one."""
+    return candidate_select(
+        run_id,
+        PlansSql(
+            load_plans(uow) if plans is None else plans,
+            run_on,
+            letter_delays=load_letter_delays(uow),
+            dialect=uow.dialect,
+        ),
+        agency_code,
+    )
 
 
 # --------------------------------------------------------------------------- reading
