@@ -107,14 +107,26 @@ def test_screenshots_of_every_page(
     assert page.view.stale_banner.isVisible()
     save(window, "03-selection-import-ancien")
 
-    # steps 3 to 6 on the demo's data, then the one page still to come
+    # steps 3 to 6 and after the termination on the demo's data, then the one page
+    # still to come
     for number, key in enumerate(
-        ("reminders", "dispatch", "store_return", "cri", "dashboard"),
+        ("reminders", "dispatch", "store_return", "cri", "terminations", "dashboard"),
         start=5,
     ):
         window.go_to(key)
         qtbot.waitUntil(lambda: not window.ctx.tasks.busy, timeout=30_000)
         save(window, f"{number:02d}-{key.replace('_', '-')}")
+
+    # the dossier of a contract the demo took through the whole procedure (#16)
+    terminations = window.terminations_page
+    qtbot.waitUntil(lambda: terminations.model.rowCount() > 0, timeout=30_000)
+    police = str(terminations.model.index(0, 0).data())
+    window.open_dossier(police)
+    qtbot.waitUntil(lambda: police in window.dossier_dialogs, timeout=30_000)
+    dossier = window.dossier_dialogs[police]
+    qtbot.waitUntil(dossier.isVisible)
+    save(dossier, "09b-dossier-du-contrat")
+    dossier.close()
 
     # Données: empty state, then a refused import with its problems
     window.go_to("data")

@@ -244,3 +244,33 @@ def test_a_reader_may_neither_enter_an_r8_termination_nor_export_the_return_file
     page = _open(qtbot, make_window, terminated_db, AGENT)
     assert not page.view.r8_button.isEnabled() and not page.view.gc_button.isEnabled()
     assert "chef section recouvrement" in page.view.r8_button.toolTip()
+
+
+def test_the_default_period_widens_to_the_oldest_termination_waiting(
+    qtbot: QtBot, make_window: WindowFactory, terminated_db: Database
+) -> None:
+    """The page opens on the current month; terminations of an earlier month still
+    waiting for their hand-off would be hidden: the period starts at the oldest of them
+    instead — until the user chooses a period. (The current month is set on the fields
+    as the view would on 15/01/2027, never read from the real clock.)"""
+    window: MainWindow = make_window(terminated_db, CHEF)
+    page = window.terminations_page
+    view = page.view
+    for edit, day in (
+        (view.start_edit, dt.date(2027, 1, 1)),
+        (view.end_edit, dt.date(2027, 1, 15)),
+    ):
+        edit.blockSignals(True)
+        edit.setDate(qdate(day))
+        edit.blockSignals(False)
+    window.go_to("terminations")
+    qtbot.waitUntil(lambda: page.model.rowCount() == 2, timeout=10_000)
+    assert view.start_edit.date() == qdate(dt.date(2026, 12, 7))
+    assert view.end_edit.date() == qdate(dt.date(2027, 1, 15))
+    # a period the user chooses is kept, even if it hides them
+    with qtbot.waitSignal(page.loaded, timeout=10_000):
+        view.start_edit.setDate(qdate(dt.date(2027, 1, 1)))
+    assert page.model.rowCount() == 0
+    page.refresh()
+    qtbot.waitUntil(lambda: not window.ctx.tasks.busy, timeout=10_000)
+    assert view.start_edit.date() == qdate(dt.date(2027, 1, 1))

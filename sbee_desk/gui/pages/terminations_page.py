@@ -42,6 +42,7 @@ from sbee_desk.services.handoff import (
     HandoffResult,
     TerminationRow,
     batches,
+    oldest_pending,
     pending_count,
     reprint_handoff,
     run_handoff,
@@ -73,6 +74,8 @@ class Loaded:
     batches: list[BatchRow]
     zones: list[str]
     pending: int
+    #: the oldest termination waiting for its hand-off (whatever the period)
+    oldest_pending: dt.date | None
 
 
 def load(ctx: TaskContext, f: Filters) -> Loaded:
@@ -89,6 +92,7 @@ def load(ctx: TaskContext, f: Filters) -> Loaded:
         batches(ctx.uow()),
         zones(ctx.uow()),
         pending_count(ctx.uow()),
+        oldest_pending(ctx.uow()),
     )
 
 
@@ -113,8 +117,10 @@ class TerminationsPage(Page):
         view.table.set_column_widths(COLUMN_WIDTHS)
         ctx.settings.restore_header("terminations/table", view.table.horizontalHeader())
         self.pending = 0
+        #: the user (or a caller) chose the period: the page no longer widens it
+        self.period_chosen = False
         for edit in (view.start_edit, view.end_edit):
-            edit.dateChanged.connect(lambda _d: self.refresh())
+            edit.dateChanged.connect(self._period_edited)
         for combo in (view.cause_combo, view.handed_combo, view.zone_combo):
             combo.currentIndexChanged.connect(lambda _i: self.refresh())
         view.handoff_button.clicked.connect(self.ask_handoff_folder)
@@ -142,8 +148,13 @@ class TerminationsPage(Page):
             zone=v.zone_combo.currentData(),
         )
 
+    def _period_edited(self, _day: object) -> None:
+        self.period_chosen = True
+        self.refresh()
+
     def set_period(self, start: dt.date, end: dt.date) -> None:
         """Show the terminations of ``start``–``end`` (one reading)."""
+        self.period_chosen = True
         v = self.view
         for edit, day in ((v.start_edit, start), (v.end_edit, end)):
             edit.blockSignals(True)
@@ -162,6 +173,13 @@ class TerminationsPage(Page):
         )
 
     def _loaded(self, data: Loaded) -> None:
+        start = self.filters().start
+        if not self.period_chosen and data.oldest_pending and data.oldest_pending < start:
+            # the default period (this month) would hide terminations still waiting for
+            # their hand-off: it starts at the oldest of them instead, until the user
+            # chooses a period
+            self.set_period(data.oldest_pending, self.filters().end)
+            return
         self.model.set_rows(data.rows)
         self.pending = data.pending
         self._fill_zones(data.zones)

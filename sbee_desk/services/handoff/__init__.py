@@ -19,7 +19,13 @@ from sbee_desk.services.handoff.model import (
     HandoffResult,
     TerminationRow,
 )
-from sbee_desk.services.handoff.query import batches, pending_count, terminations, zones
+from sbee_desk.services.handoff.query import (
+    batches,
+    oldest_pending,
+    pending_count,
+    terminations,
+    zones,
+)
 from sbee_desk.services.handoff.run import reprint_handoff, run_handoff
 
 __all__ = [
@@ -30,6 +36,7 @@ __all__ = [
     "HandoffResult",
     "TerminationRow",
     "batches",
+    "oldest_pending",
     "pending_count",
     "reprint_handoff",
     "run_handoff",

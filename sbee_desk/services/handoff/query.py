@@ -94,6 +94,14 @@ def pending_count(uow: UnitOfWork) -> int:
         return int(count or 0)
 
 
+def oldest_pending(uow: UnitOfWork) -> dt.date | None:
+    """The date of the oldest termination still waiting for its hand-off."""
+    with uow:
+        return uow.session.scalar(
+            select(func.min(ContractTermination.terminated_on)).where(L.not_handed_off())
+        )
+
+
 def batches(uow: UnitOfWork, actor: Actor | None = None) -> list[BatchRow]:
     """The past hand-offs, newest first."""
     with uow:
