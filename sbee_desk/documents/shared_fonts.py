@@ -82,6 +82,8 @@ class SharedFont:
 
     path: Path
     template: TTFFont
+    #: text → its advance width in font units, for the documents' measures
+    widths: dict[str, float] = field(default_factory=dict)
     _pieces: _Pieces | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 

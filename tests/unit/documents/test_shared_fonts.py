@@ -10,12 +10,13 @@ from collections.abc import Callable
 import pytest
 from fontTools.pens.recordingPen import DecomposingRecordingPen
 from fontTools.ttLib import TTFont
+from fpdf import FPDF
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
 from sbee_desk.documents import pdf as P
 from sbee_desk.documents import shared_fonts
-from sbee_desk.documents.formal import font_set
+from sbee_desk.documents.formal import FormalPDF, font_set
 from sbee_desk.documents.letters import load_letter_texts, render_letter
 from sbee_desk.documents.orders import load_order_texts, render_order
 from sbee_desk.documents.resources import fonts_dir
@@ -113,6 +114,26 @@ def test_a_base_pdf_with_the_full_fonts_shows_the_same(monkeypatch: pytest.Monke
 
     plain, shared = _both(produce, monkeypatch)
     _same_showing(plain, shared)
+
+
+@pytest.mark.parametrize("shared", [True, False], ids=["fonts parsed once", "fpdf2's own"])
+def test_the_documents_write_text_and_measure_it_as_fpdf2_does(
+    shared: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """FormalPDF's own text() and get_string_width() (#18: faster) give the same bytes as
+    fpdf2's: a letter (coloured text, justified paragraphs) and an order."""
+    monkeypatch.setattr(P, "SHARE_FONTS", shared)
+    letters, orders = load_letter_texts(), load_order_texts()
+    item = letter(customer_name="Ŋɔ̀nù HOUNKPÈ (Djidjè)", address="Lot 12 \\ « Akpakpa »")
+
+    def produce() -> tuple[bytes, bytes]:
+        return render_letter(item, letters).content, render_order(order(), orders).content
+
+    fast = produce()
+    fast_again = produce()  # the widths measured before, from the cache
+    monkeypatch.setattr(FormalPDF, "text", FPDF.text)
+    monkeypatch.setattr(FormalPDF, "get_string_width", FPDF.get_string_width)
+    assert fast == fast_again == produce()
 
 
 def test_two_documents_in_one_process_parse_each_font_once() -> None:
