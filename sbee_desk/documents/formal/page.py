@@ -104,7 +104,7 @@ class FormalPDF(P.BasePDF):
         if units is None:
             cw = font.cw
             units = sum(cw[ord(c)] for c in s)
-            if len(shared.widths) < 200_000:
+            if len(shared.widths) < 50_000:  # a few megabytes at most
                 shared.widths[s] = units
         return units * self.font_size_pt * 0.001 / self.k
 
