@@ -87,6 +87,9 @@ class SharedFont:
     _pieces: _Pieces | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
+    def __deepcopy__(self, memo: dict[int, Any]) -> SharedFont:
+        return self  # one per process (fpdf2's recorder deep-copies a document's state)
+
     def pieces(self) -> _Pieces:
         with self._lock:
             if self._pieces is None:

@@ -170,3 +170,20 @@ def test_fpdf2_writing_a_document_itself_does_not_touch_the_shared_font() -> Non
     assert "Abcdefghijklmnopqrstuvwxyz éèàç" in pdf_text(after)
     outlines = _fonts(after)
     assert max(len(f["outlines"]) for f in outlines.values()) >= 30  # type: ignore[arg-type]
+
+
+def test_a_document_drawn_in_fpdf2s_unbreakable_block_shows_the_same(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """fpdf2's recorder (``unbreakable``) deep-copies a document's state, fonts included."""
+
+    def produce() -> bytes:
+        pdf = P.BasePDF(title="t")
+        pdf.add_page()
+        pdf.set_font(P.FONT, "", 10)
+        with pdf.unbreakable() as doc:
+            doc.cell(100, 5, "Bloc insécable : Hôtel du Lac")
+        return pdf.output_bytes()
+
+    plain, shared = _both(produce, monkeypatch)
+    _same_showing(plain, shared)
