@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import datetime as dt
 import zlib
+from pathlib import Path
 from typing import Any
 
 from fpdf import FPDF
+from fpdf.fonts import TTFFont
 from fpdf.output import OutputProducer, PDFInfo, PDFPage
 from fpdf.syntax import Name
 
+from sbee_desk.documents import shared_fonts
 from sbee_desk.documents.resources import fonts_dir
 
 FONT = "DejaVu"
@@ -30,6 +33,11 @@ HEADER_FILL = (31, 78, 121)
 HEADER_INK = (255, 255, 255)
 ZEBRA_FILL = (242, 245, 248)
 TOTAL_FILL = (222, 229, 237)
+
+#: whether the documents share the fonts parsed once per process (:mod:`.shared_fonts`);
+#: off, every document parses and subsets its fonts as fpdf2 does (the benchmarks'
+#: baseline, and the tests comparing both)
+SHARE_FONTS = True
 
 #: what fpdf2 hashes into the file identifier of a document given no date of its own
 #: (the clock would make two runs on the same data differ)
@@ -61,6 +69,29 @@ class _CompactOutput(OutputProducer):
             stream.filter = Name("FlateDecode")
         return objects
 
+    def _add_fonts(self, *args: Any, **kwargs: Any) -> dict[int, Any]:
+        """fpdf2's fonts, those parsed once per process (:mod:`.shared_fonts`) embedded
+        from their prepared pieces; any other by fpdf2."""
+        pdf = self.fpdf
+        shared: dict[str, shared_fonts.SharedFont] = getattr(pdf, "shared_fonts", {})
+        if not shared:
+            return super()._add_fonts(*args, **kwargs)
+        fonts = pdf.fonts
+        if pdf._compliance:  # PDF/A: fpdf2's own path, each font parsed for it
+            return super()._add_fonts(*args, **kwargs)
+        shared = {k: s for k, s in shared.items() if shared_fonts.is_shared(fonts[k])}
+        catalog = pdf._resource_catalog
+        catalog.font_registry = {k: f for k, f in fonts.items() if k not in shared}
+        try:
+            objects: dict[int, Any] = super()._add_fonts(*args, **kwargs)
+        finally:
+            catalog.font_registry = fonts
+        mine = sorted(
+            (f for k in shared if isinstance(f := fonts[k], TTFFont)), key=lambda font: font.i
+        )
+        objects.update(shared_fonts.add_shared_fonts(self, [(f, shared[f.fontkey]) for f in mine]))
+        return objects
+
     def _add_info(self) -> PDFInfo:
         info = super()._add_info()
         if not getattr(self.fpdf, "dated", True):
@@ -88,6 +119,8 @@ class BasePDF(FPDF):
         created_on: dt.date | None = None,
     ) -> None:
         super().__init__(orientation="L" if landscape else "P", unit="mm", format="A4")
+        #: fonts parsed once per process, by font key (see :meth:`add_font`)
+        self.shared_fonts: dict[str, shared_fonts.SharedFont] = {}
         self.dated = False
         self.creation_date = _UNDATED
         if created_on is not None:
@@ -106,6 +139,25 @@ class BasePDF(FPDF):
         self.set_lang("fr")
         self.set_text_color(*INK)
         self.set_draw_color(*RULE)
+
+    def add_font(
+        self, family: str | None = None, style: str = "", fname: Any = None, **kwargs: Any
+    ) -> None:
+        """fpdf2's add_font; a TrueType file is parsed once per process and shared by
+        every document (:mod:`.shared_fonts`), unless :data:`SHARE_FONTS` is off."""
+        if not SHARE_FONTS or kwargs or family is None or fname is None:
+            return super().add_font(family, style, fname, **kwargs)
+        style = "".join(sorted(style.upper()))
+        fontkey = f"{family.lower()}{style}"
+        path = Path(fname)
+        if fontkey in self.fonts or set(style) - {"B", "I"} or not path.is_file():
+            return super().add_font(family, style, fname, **kwargs)
+        shared = shared_fonts.shared_font(path, fontkey, style)
+        if shared is None:
+            return super().add_font(family, style, fname, **kwargs)
+        self.fonts[fontkey] = shared_fonts.document_font(shared, self)
+        self.shared_fonts[fontkey] = shared
+        return None
 
     def set_creation_date(self, date: dt.datetime | None = None) -> None:
         super().set_creation_date(date)

@@ -9,6 +9,7 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
+from fpdf.enums import TextMode
 from fpdf.fonts import TTFFont
 
 from sbee_desk.documents import pdf as P
@@ -61,6 +62,7 @@ class FormalPDF(P.BasePDF):
         )
         self.set_auto_page_break(True, 20)
         self._document: _DocumentPages | None = None
+        self._ink: tuple[object, str] = (None, "")  # the text colour last written, serialised
         self.page_label_text = "Page {page} / {pages}"
 
     def add_font(
@@ -93,8 +95,50 @@ class FormalPDF(P.BasePDF):
             or self.font_stretching != 100
         ):
             return super().get_string_width(s, normalized, markdown)
-        cw = font.cw
-        return sum(cw[ord(c)] for c in s) * self.font_size_pt * 0.001 / self.k
+        shared = self.shared_fonts.get(font.fontkey)
+        if shared is None:
+            cw = font.cw
+            return sum(cw[ord(c)] for c in s) * self.font_size_pt * 0.001 / self.k
+        # a font parsed once: the widths of the words already measured in this process
+        units = shared.widths.get(s)
+        if units is None:
+            cw = font.cw
+            units = sum(cw[ord(c)] for c in s)
+            if len(shared.widths) < 50_000:  # a few megabytes at most
+                shared.widths[s] = units
+        return units * self.font_size_pt * 0.001 / self.k
+
+    def text(self, x: float, y: float, text: str = "") -> None:
+        """fpdf2's ``text()``, writing the same bytes directly for plain text in a TrueType
+        font (no underline, strike-through, text mode or tagged text): the documents place
+        every word of a justified paragraph with it, and fpdf2's checks and wrappers cost
+        twice the writing itself."""
+        font = self.current_font
+        if (
+            not self.page
+            or not isinstance(font, TTFFont)
+            or font.is_symbol
+            or font.color_font is not None
+            or self.text_mode != TextMode.FILL
+            or self.underline
+            or self.strikethrough
+            or getattr(self, "_record_text_quad_points", True)
+        ):
+            return super().text(x, y, text)
+        if not self.current_font_is_set_on_page:
+            self._out(self._set_font_for_page(font, self.font_size_pt))
+        pick = font.subset.pick
+        mapped = "".join([chr(c) for c in map(pick, map(ord, text)) if c is not None])
+        at = f"BT {x * self.k:.2f} {(self.h - y) * self.k:.2f} Td"
+        line = f"{at} ({font.escape_text(mapped)}) Tj ET"
+        ink = self.text_color
+        if self.fill_color != ink:
+            assert ink is not None
+            if ink is not self._ink[0]:
+                self._ink = (ink, ink.serialize().lower())
+            line = f"q {self._ink[1]} {line} Q"
+        self._out(line)
+        return None
 
     def begin_document(self, footer: str, page_label: str, pages: int | None) -> None:
         """Start a document on a new page; ``pages``: its page count when known (the

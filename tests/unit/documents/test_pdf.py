@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from sbee_desk.documents import pdf as pdf_module
 from sbee_desk.documents.pdf import FONT, BasePDF, fit_text, wrap_text
 
 
@@ -32,12 +33,16 @@ def _open_font_files() -> int:
 
 
 @pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="Linux /proc only")
-def test_font_files_are_closed() -> None:
-    """Font files stay open until output; an abandoned document must close them (else a
-    ResourceWarning, an error under pytest, surfaces in whatever test runs next)."""
+@pytest.mark.parametrize("shared", [True, False], ids=["fonts parsed once", "fpdf2's own"])
+def test_font_files_are_closed(shared: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """fpdf2 keeps a document's font files open until output; an abandoned document must
+    close them (else a ResourceWarning, an error under pytest, surfaces in whatever test
+    runs next). Fonts parsed once per process (#18) keep no file open at all."""
+    monkeypatch.setattr(pdf_module, "SHARE_FONTS", shared)
+    BasePDF(title="warm-up").close_fonts()  # the shared fonts parsed (their files closed)
     before = _open_font_files()
     abandoned = BasePDF(title="t")
-    assert _open_font_files() > before
+    assert (_open_font_files() > before) is not shared
     abandoned.close_fonts()
     abandoned.close_fonts()  # idempotent
     assert _open_font_files() == before

@@ -21,7 +21,10 @@ WHEN = dt.datetime(2026, 11, 29, 1, 30, tzinfo=dt.UTC)
 
 @pytest.fixture
 def plain_fpdf2(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[], None]]:
-    """Switch BasePDF back to fpdf2's own add_page and output."""
+    """Switch BasePDF back to fpdf2's own add_page and output (fonts parsed by fpdf2 for
+    each document, on both sides: tests/unit/documents/test_shared_fonts.py compares the
+    fonts)."""
+    monkeypatch.setattr(P, "SHARE_FONTS", False)
 
     def switch() -> None:
         monkeypatch.setattr(P.BasePDF, "add_page", FPDF.add_page)
