@@ -57,7 +57,7 @@ def _fonts(content: bytes) -> dict[str, dict[str, object]]:
                     glyphs[order[gid]].draw(pen)
                     outlines[code] = (pen.value, embedded["hmtx"][order[gid]][0])
             found[str(name)] = {
-                "widths": list(cid["/W"]),  # type: ignore[arg-type]
+                "widths": list(cid["/W"]),  # type: ignore[call-overload]
                 "to_unicode": _d(font["/ToUnicode"]).get_data(),  # type: ignore[attr-defined]
                 "outlines": outlines,
             }
