@@ -165,7 +165,7 @@ def test_fpdf2_writing_a_document_itself_does_not_touch_the_shared_font() -> Non
         return pdf
 
     alone = draw("Hors du chemin partagé : xyz")
-    bytes(P.FPDF.output(alone))  # fpdf2's own producer
+    bytes(FPDF.output(alone))  # fpdf2's own producer
     after = draw("Abcdefghijklmnopqrstuvwxyz éèàç").output_bytes()
     assert "Abcdefghijklmnopqrstuvwxyz éèàç" in pdf_text(after)
     outlines = _fonts(after)
