@@ -209,6 +209,13 @@ _WORDS: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "order": lambda f: (
         f"{_KIND.get(f['kind'], 'Ordre')} n° {f['number']} "
         f"(aujourd'hui {ORDER_STATUS_LABELS.get(f['status'], f['status'])})"
+        + (
+            f" — résiliation pour une autre cause (R8) : "
+            f"{TERMINATION_CAUSE_LABELS.get(str(f['cause']), str(f['cause']))}"
+            + (f", motif : {f['reason']}" if f.get("reason") else "")
+            if f.get("cause")
+            else ""
+        )
     ),
     "order_cancelled": lambda f: (
         f"Ordre n° {f['number']} annulé" + (f" ({f['reason']})" if f["reason"] else "")

@@ -299,6 +299,12 @@ def test_r8_order_goes_through_edition_dispatch_cri_countersign(
         shown = json.loads(out)
         assert (shown["status"], shown["termination_cause"]) == ("RESILIE", "FRAUDE")
         assert shown["terminated_on"] == VISIT.isoformat()
+        ordered = [e["what"] for e in shown["events"] if e["kind"] == "order"]
+        assert len(ordered) == 1
+        assert ordered[0].endswith(
+            "— résiliation pour une autre cause (R8) : fraude, motif : branchement en amont "
+            "du compteur"
+        )
         # R13: a terminated contract is not entered again
         refused(db, "TERMINATION_ALREADY_TERMINATED", "PF1", "AUTRE", "encore")
     finally:

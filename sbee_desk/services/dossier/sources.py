@@ -307,7 +307,9 @@ def orders(story: Story) -> None:
     for order in s.scalars(select(WorkOrder).where(WorkOrder.police == story.police)):
         story.order_ids.append(order.id)
         number = document_number(order.id)
-        facts = {"number": number, "kind": order.kind, "status": order.status}
+        facts: dict[str, Any] = {"number": number, "kind": order.kind, "status": order.status}
+        if order.cause != "IMPAYES":  # entered by the chef for another cause (R8)
+            facts |= {"cause": order.cause, "reason": order.cause_reason}
         story.add(CardEvent(order.created_on, "order", facts))
         if order.cancelled_on is not None:
             story.add(
