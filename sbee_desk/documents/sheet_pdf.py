@@ -56,9 +56,11 @@ class SheetPDF(P.BasePDF):
     def centred(
         self, text: str, y: float, size: float, style: str = "", muted: bool = False
     ) -> None:
+        """``text`` centred on the page, cut with an ellipsis if wider than the content."""
         self.set_font(P.FONT, style, size)
         if muted:
             self.set_text_color(*P.MUTED)
+        text = P.fit_text(self, text, self.content_width)
         self.text((self.w - self.get_string_width(text)) / 2, y, text)
         self.set_text_color(*P.INK)
 
