@@ -1,7 +1,8 @@
-"""What the field sheets share (feuille de route, fiche de mouvement de stock): A4
-landscape, the agency's letterhead, a centred title, a cartouche of labelled values,
-a table whose columns share the width by weight, and the running header of the next
-pages. Each sheet draws its own rows, totals and signatures."""
+"""What the sheets share (feuille de route, fiche de mouvement de stock, the hand-off
+lists, the contract's dossier): A4 landscape (or portrait), the agency's letterhead, a
+centred title, a cartouche of labelled values, a table whose columns share the width
+by weight, and the running header of the next pages. Each sheet draws its own rows,
+totals and signatures."""
 
 from __future__ import annotations
 
@@ -26,9 +27,10 @@ class SheetPDF(P.BasePDF):
         footer_left: str,
         page_label: str,
         created_on: dt.date,
+        landscape: bool = True,
     ) -> None:
         super().__init__(
-            landscape=True,
+            landscape=landscape,
             title=title,
             author=author,
             footer_left=footer_left,
