@@ -15,6 +15,8 @@ from sbee_desk.documents import pdf as P
 Columns = Sequence[tuple[str, str, float]]
 #: inner padding of a cell, in mm
 PAD = 1.2
+#: the ink of « COPIE » on a reprint
+COPY_INK = (160, 30, 30)
 
 
 class SheetPDF(P.BasePDF):
@@ -54,6 +56,13 @@ class SheetPDF(P.BasePDF):
         self.set_text_color(*P.INK)
         self.set_font(P.FONT, "B", 9)
         self.text(x, 22.5, agency)
+
+    def copy_mark(self, word: str) -> None:
+        """« COPIE », large and red, top right: the sheet is a reprint."""
+        self.set_font(P.FONT, "B", 16)
+        self.set_text_color(*COPY_INK)
+        self.text(self.w - self.r_margin - self.get_string_width(word), 18, word)
+        self.set_text_color(*P.INK)
 
     def centred(
         self, text: str, y: float, size: float, style: str = "", muted: bool = False

@@ -25,7 +25,6 @@ from sbee_desk.documents.sheet_pdf import SheetPDF
 _SIZE = 7.5
 _LINE = 3.3
 _WRAPPED = {"client": 3, "adresse": 3, "cause": 3, "compteur": 2, "fiche": 2, "police": 2}
-_COPY_INK = (160, 30, 30)
 _SIGN_H = 24.0
 #: where the table starts on a page after the first
 _NEXT_TOP = 18.0
@@ -77,14 +76,10 @@ class _HandoffPDF(SheetPDF):
         )
 
     def first_header(self) -> float:
-        d, x, right = self.doc, self.l_margin, self.w - self.r_margin
+        d, x = self.doc, self.l_margin
         self.letterhead(d.organisation, d.unit, d.agency)
         if d.copy:
-            self.set_font(P.FONT, "B", 16)
-            self.set_text_color(*_COPY_INK)
-            word = WORDS["copy"]
-            self.text(right - self.get_string_width(word), 18, word)
-            self.set_text_color(*P.INK)
+            self.copy_mark(WORDS["copy"])
         self.centred(WORDS["title_" + self.kind.value], 31, 14, "B")
         self.centred(WORDS["subtitle_" + self.kind.value], 36, 8.5, muted=True)
         bottom = self.cartouche(40.0, self._figures()) + 4
