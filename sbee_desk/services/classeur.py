@@ -370,12 +370,7 @@ def save_copy(
                 AuditAction.LISTS_COPY,
                 **_copy_audit(uow, entry_id, source, target, name, content),
             )
-            staged.install()
-            try:
-                uow.commit()
-            except BaseException:
-                staged.undo()
-                raise
+            staged.install_and_commit(uow)
         staged.finish()
     finally:
         staged.discard()
