@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from sbee_desk.documents import pdf as P
 from sbee_desk.documents.formats import format_date
+from sbee_desk.documents.sheet_pdf import SheetPDF
 
 WORDS = {
     "title": "Dossier du contrat {police}",
@@ -69,10 +70,12 @@ def dossier_file_name(police: str) -> str:
     return f"dossier-{safe}.pdf"
 
 
-class _DossierPDF(P.BasePDF):
+class _DossierPDF(SheetPDF):
     def __init__(self, doc: DossierDoc) -> None:
         produced = WORDS["produced"].format(on=format_date(doc.produced_on), by=doc.produced_by)
         super().__init__(
+            [(title, title, width) for title, width in COLUMNS],
+            landscape=False,
             title=doc.running(),
             author=f"{doc.organisation} — {doc.agency}",
             footer_left=f"{doc.running()} · {produced}",
@@ -80,29 +83,12 @@ class _DossierPDF(P.BasePDF):
             created_on=doc.produced_on,
         )
         self.doc = doc
-        total = sum(w for _, w in COLUMNS)
-        self.widths = [w * self.content_width / total for _, w in COLUMNS]
-        self.lefts = [self.l_margin + sum(self.widths[:i]) for i in range(len(COLUMNS))]
-        self.set_auto_page_break(False, self.b_margin)
 
     def first_header(self) -> float:
         d, x = self.doc, self.l_margin
-        self.set_font(P.FONT, "B", 10)
-        self.text(x, 14, d.organisation)
-        self.set_font(P.FONT, "", 8)
-        self.set_text_color(*P.MUTED)
-        self.text(x, 18, d.unit)
-        self.set_text_color(*P.INK)
-        self.set_font(P.FONT, "B", 9)
-        self.text(x, 22.5, d.agency)
-        self.set_font(P.FONT, "B", 14)
-        title = d.running()
-        self.text((self.w - self.get_string_width(title)) / 2, 31, title)
-        self.set_font(P.FONT, "", 8)
-        self.set_text_color(*P.MUTED)
-        sub = WORDS["subtitle"]
-        self.text((self.w - self.get_string_width(sub)) / 2, 35.5, sub)
-        self.set_text_color(*P.INK)
+        self.letterhead(d.organisation, d.unit, d.agency)
+        self.centred(d.running(), 31, 14, "B")
+        self.centred(WORDS["subtitle"], 35.5, 8, muted=True)
         # the facts: two columns of label / value in a shaded box; a value too long for
         # half the width takes a whole line below
         top = 39.0
@@ -135,16 +121,15 @@ class _DossierPDF(P.BasePDF):
         return y + 2
 
     def next_header(self) -> float:
-        self.set_font(P.FONT, "B", 9)
-        self.text(self.l_margin, 14, P.fit_text(self, self.doc.running(), self.content_width))
-        return 18.0
+        return self.running_header(self.doc.running())
 
-    def table_header(self, y: float) -> float:
+    def table_header(self, y: float, size: float = 7.5) -> float:
+        """The columns' titles, left-aligned (a story reads from the left)."""
         height = 6.0
         self.set_fill_color(*P.HEADER_FILL)
         self.rect(self.l_margin, y, self.content_width, height, style="F")
         self.set_text_color(*P.HEADER_INK)
-        self.set_font(P.FONT, "B", 7.5)
+        self.set_font(P.FONT, "B", size)
         for (title, _), left, width in zip(COLUMNS, self.lefts, self.widths, strict=True):
             self.text(left + _PAD, y + 4.1, P.fit_text(self, title, width - 2 * _PAD))
         self.set_text_color(*P.INK)

@@ -1,7 +1,8 @@
-"""What the field sheets share (feuille de route, fiche de mouvement de stock): A4
-landscape, the agency's letterhead, a centred title, a cartouche of labelled values,
-a table whose columns share the width by weight, and the running header of the next
-pages. Each sheet draws its own rows, totals and signatures."""
+"""What the sheets share (feuille de route, fiche de mouvement de stock, the hand-off
+lists, the contract's dossier): A4 landscape (or portrait), the agency's letterhead, a
+centred title, a cartouche of labelled values, a table whose columns share the width
+by weight, and the running header of the next pages. Each sheet draws its own rows,
+totals and signatures."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from sbee_desk.documents import pdf as P
 Columns = Sequence[tuple[str, str, float]]
 #: inner padding of a cell, in mm
 PAD = 1.2
+#: the ink of « COPIE » on a reprint
+COPY_INK = (160, 30, 30)
 
 
 class SheetPDF(P.BasePDF):
@@ -26,9 +29,10 @@ class SheetPDF(P.BasePDF):
         footer_left: str,
         page_label: str,
         created_on: dt.date,
+        landscape: bool = True,
     ) -> None:
         super().__init__(
-            landscape=True,
+            landscape=landscape,
             title=title,
             author=author,
             footer_left=footer_left,
@@ -53,12 +57,21 @@ class SheetPDF(P.BasePDF):
         self.set_font(P.FONT, "B", 9)
         self.text(x, 22.5, agency)
 
+    def copy_mark(self, word: str) -> None:
+        """« COPIE », large and red, top right: the sheet is a reprint."""
+        self.set_font(P.FONT, "B", 16)
+        self.set_text_color(*COPY_INK)
+        self.text(self.w - self.r_margin - self.get_string_width(word), 18, word)
+        self.set_text_color(*P.INK)
+
     def centred(
         self, text: str, y: float, size: float, style: str = "", muted: bool = False
     ) -> None:
+        """``text`` centred on the page, cut with an ellipsis if wider than the content."""
         self.set_font(P.FONT, style, size)
         if muted:
             self.set_text_color(*P.MUTED)
+        text = P.fit_text(self, text, self.content_width)
         self.text((self.w - self.get_string_width(text)) / 2, y, text)
         self.set_text_color(*P.INK)
 

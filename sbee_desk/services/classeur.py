@@ -14,7 +14,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, null, select
+from sqlalchemy import Select, func, null, select
 
 from sbee_desk.db.models import (
     ArchiveEntry,
@@ -48,15 +48,18 @@ class ArchiveSource(StrEnum):
     @property
     def table(self) -> str:
         """The table keeping the file (also the audit entity of a list of step 1)."""
-        return _TABLES[self]
+        return str(_MODELS[self].__tablename__)
 
 
-_TABLES = {
-    ArchiveSource.LISTS: "archive_entry",
-    ArchiveSource.APUREMENT: "handoff_file",
-    ArchiveSource.CONTENTIEUX: "handoff_file",
-    ArchiveSource.GC_RETURN: "gc_return_file",
+_FileModel = type[ArchiveEntry] | type[HandoffFile] | type[GcReturnFile]
+#: the table keeping each register's files (the hand-offs share one, told by its kind)
+_MODELS: dict[ArchiveSource, _FileModel] = {
+    ArchiveSource.LISTS: ArchiveEntry,
+    ArchiveSource.APUREMENT: HandoffFile,
+    ArchiveSource.CONTENTIEUX: HandoffFile,
+    ArchiveSource.GC_RETURN: GcReturnFile,
 }
+_HANDOFFS = (ArchiveSource.APUREMENT, ArchiveSource.CONTENTIEUX)
 #: the order of the registers for files recorded at the same instant
 _ORDER = {source: n for n, source in enumerate(ArchiveSource)}
 
@@ -117,49 +120,63 @@ def _source(raw: ArchiveSource | str) -> ArchiveSource:
 # --------------------------------------------------------------------------- register
 
 
+def _files(f: _FileModel, *extra: Any) -> Select[Any]:
+    """What every register tells of its files (the file, its SHA-256 and size, who
+    recorded it and when, with the author's name), then ``extra``; oldest first."""
+    return (
+        select(
+            f.id,
+            f.file_format,
+            f.created_at,
+            f.created_by,
+            User.full_name,
+            f.file_name,
+            f.sha256,
+            func.length(f.content).label("size"),
+            *extra,
+        )
+        .outerjoin(User, User.login == f.created_by)
+        .order_by(f.id)
+    )
+
+
+def _entry(r: Any, **fields: Any) -> RegisterEntry:
+    """A line of the classeur from a row of :func:`_files`, with the register's
+    ``fields`` (a list of step 1 has its kind, run and bordereau; the others none)."""
+    step_1: dict[str, Any] = {"kind": None, "run_id": None, "run_on": None, "bordereau_code": ""}
+    return RegisterEntry(
+        entry_id=r.id,
+        file_format=r.file_format,
+        created_at=r.created_at,
+        created_by=r.created_by,
+        created_by_name=r.full_name,
+        file_name=r.file_name,
+        sha256=r.sha256,
+        size=int(r.size or 0),
+        **(step_1 | fields),
+    )
+
+
 def _lists(
     uow: UnitOfWork, run_id: int | None, bordereau: str | None, kind: ListKind | None
 ) -> list[RegisterEntry]:
-    stmt = (
-        select(
-            ArchiveEntry.id,
-            ArchiveEntry.kind,
-            ArchiveEntry.file_format,
-            ArchiveEntry.run_id,
-            SelectionRun.run_on,
-            ArchiveEntry.bordereau_code,
-            ArchiveEntry.created_at,
-            ArchiveEntry.created_by,
-            User.full_name,
-            ArchiveEntry.file_name,
-            ArchiveEntry.sha256,
-            func.length(ArchiveEntry.content).label("size"),
-            ArchiveEntry.is_copy,
-        )
-        .outerjoin(SelectionRun, SelectionRun.id == ArchiveEntry.run_id)
-        .outerjoin(User, User.login == ArchiveEntry.created_by)
-        .order_by(ArchiveEntry.id)
+    a = ArchiveEntry
+    stmt = _files(a, a.kind, a.run_id, SelectionRun.run_on, a.bordereau_code, a.is_copy).outerjoin(
+        SelectionRun, SelectionRun.id == a.run_id
     )
     if run_id is not None:
-        stmt = stmt.where(ArchiveEntry.run_id == run_id)
+        stmt = stmt.where(a.run_id == run_id)
     if bordereau is not None:
-        stmt = stmt.where(ArchiveEntry.bordereau_code == bordereau)
+        stmt = stmt.where(a.bordereau_code == bordereau)
     if kind is not None:
-        stmt = stmt.where(ArchiveEntry.kind == kind.value)
+        stmt = stmt.where(a.kind == kind.value)
     return [
-        RegisterEntry(
-            entry_id=r.id,
+        _entry(
+            r,
             kind=ListKind(r.kind),
-            file_format=r.file_format,
             run_id=r.run_id,
             run_on=r.run_on,
             bordereau_code=r.bordereau_code,
-            created_at=r.created_at,
-            created_by=r.created_by,
-            created_by_name=r.full_name,
-            file_name=r.file_name,
-            sha256=r.sha256,
-            size=int(r.size or 0),
             is_copy=bool(r.is_copy),
         )
         for r in uow.session.execute(stmt)
@@ -168,44 +185,18 @@ def _lists(
 
 def _handoffs(uow: UnitOfWork, sources: set[ArchiveSource]) -> list[RegisterEntry]:
     """The hand-off lists (apurement, contentieux) and their reprints (copies)."""
-    kinds = [s.value for s in sources if s in (ArchiveSource.APUREMENT, ArchiveSource.CONTENTIEUX)]
+    kinds = [s.value for s in sources if s in _HANDOFFS]
     if not kinds:
         return []
     f = HandoffFile
     stmt = (
-        select(
-            f.id,
-            f.kind,
-            f.file_format,
-            f.batch_id,
-            HandoffBatch.handed_on,
-            f.created_at,
-            f.created_by,
-            User.full_name,
-            f.file_name,
-            f.sha256,
-            func.length(f.content).label("size"),
-            f.is_copy,
-        )
+        _files(f, f.kind, f.batch_id, HandoffBatch.handed_on, f.is_copy)
         .join(HandoffBatch, HandoffBatch.id == f.batch_id)
-        .outerjoin(User, User.login == f.created_by)
         .where(f.kind.in_(kinds))
-        .order_by(f.id)
     )
     return [
-        RegisterEntry(
-            entry_id=r.id,
-            kind=None,
-            file_format=r.file_format,
-            run_id=None,
-            run_on=None,
-            bordereau_code="",
-            created_at=r.created_at,
-            created_by=r.created_by,
-            created_by_name=r.full_name,
-            file_name=r.file_name,
-            sha256=r.sha256,
-            size=int(r.size or 0),
+        _entry(
+            r,
             is_copy=bool(r.is_copy),
             source=ArchiveSource(r.kind),
             reference=r.batch_id,
@@ -218,38 +209,10 @@ def _handoffs(uow: UnitOfWork, sources: set[ArchiveSource]) -> list[RegisterEntr
 def _gc_returns(uow: UnitOfWork) -> list[RegisterEntry]:
     """The return files for the gestion clientèle, numbered per agency and year."""
     f = GcReturnFile
-    stmt = (
-        select(
-            f.id,
-            f.agency_code,
-            f.seq,
-            f.produced_on,
-            f.file_format,
-            f.created_at,
-            f.created_by,
-            User.full_name,
-            f.file_name,
-            f.sha256,
-            func.length(f.content).label("size"),
-            f.line_count,
-        )
-        .outerjoin(User, User.login == f.created_by)
-        .order_by(f.id)
-    )
+    stmt = _files(f, f.agency_code, f.seq, f.produced_on, f.line_count)
     return [
-        RegisterEntry(
-            entry_id=r.id,
-            kind=None,
-            file_format=r.file_format,
-            run_id=None,
-            run_on=None,
-            bordereau_code="",
-            created_at=r.created_at,
-            created_by=r.created_by,
-            created_by_name=r.full_name,
-            file_name=r.file_name,
-            sha256=r.sha256,
-            size=int(r.size or 0),
+        _entry(
+            r,
             is_copy=False,
             source=ArchiveSource.GC_RETURN,
             reference=r.seq,
@@ -317,22 +280,13 @@ class _Stored:
 
 def _stored(uow: UnitOfWork, entry_id: int, source: ArchiveSource, *, content: bool) -> _Stored:
     """A file of the classeur as kept (its bytes only when ``content``)."""
-    stmt: Any
-    if source is ArchiveSource.LISTS:
-        a = ArchiveEntry
-        stmt = select(
-            a.file_name, a.sha256, a.file_format, a.kind, a.content if content else null()
-        ).where(a.id == entry_id)
-    elif source is ArchiveSource.GC_RETURN:
-        gc = GcReturnFile
-        stmt = select(
-            gc.file_name, gc.sha256, gc.file_format, null(), gc.content if content else null()
-        ).where(gc.id == entry_id)
-    else:
-        hf = HandoffFile
-        stmt = select(
-            hf.file_name, hf.sha256, hf.file_format, hf.kind, hf.content if content else null()
-        ).where(hf.id == entry_id, hf.kind == source.value)
+    f = _MODELS[source]
+    kind_column: Any = null() if issubclass(f, GcReturnFile) else f.kind  # a return file: none
+    stmt = select(
+        f.file_name, f.sha256, f.file_format, kind_column, f.content if content else null()
+    ).where(f.id == entry_id)
+    if source in _HANDOFFS:
+        stmt = stmt.where(HandoffFile.kind == source.value)
     with uow:
         row = uow.session.execute(stmt).one_or_none()
     if row is None:
@@ -416,12 +370,7 @@ def save_copy(
                 AuditAction.LISTS_COPY,
                 **_copy_audit(uow, entry_id, source, target, name, content),
             )
-            staged.install()
-            try:
-                uow.commit()
-            except BaseException:
-                staged.undo()
-                raise
+            staged.install_and_commit(uow)
         staged.finish()
     finally:
         staged.discard()

@@ -19,21 +19,21 @@ from sbee_desk.documents.handoff.model import (
     litigation_rows,
     settlement_texts,
 )
+from sbee_desk.documents.sheet_pdf import PAD as _PAD
+from sbee_desk.documents.sheet_pdf import SheetPDF
 
 _SIZE = 7.5
-_PAD = 1.2
 _LINE = 3.3
 _WRAPPED = {"client": 3, "adresse": 3, "cause": 3, "compteur": 2, "fiche": 2, "police": 2}
-_COPY_INK = (160, 30, 30)
 _SIGN_H = 24.0
 #: where the table starts on a page after the first
 _NEXT_TOP = 18.0
 
 
-class _HandoffPDF(P.BasePDF):
+class _HandoffPDF(SheetPDF):
     def __init__(self, doc: HandoffDocument, kind: HandoffKind) -> None:
         super().__init__(
-            landscape=True,
+            SETTLEMENT_COLUMNS if kind is HandoffKind.APUREMENT else LITIGATION_COLUMNS,
             title=doc.running(kind),
             author=f"{doc.organisation} — {doc.agency}",
             footer_left=WORDS["produced"].format(
@@ -44,11 +44,6 @@ class _HandoffPDF(P.BasePDF):
             created_on=doc.handed_on,  # never the wall clock: a reprint is the same
         )
         self.doc, self.kind = doc, kind
-        self.columns = SETTLEMENT_COLUMNS if kind is HandoffKind.APUREMENT else LITIGATION_COLUMNS
-        total = sum(w for _, _, w in self.columns)
-        self.widths = [w * self.content_width / total for _, _, w in self.columns]
-        self.lefts = [self.l_margin + sum(self.widths[:i]) for i in range(len(self.columns))]
-        self.set_auto_page_break(False, self.b_margin)
 
     def footer(self) -> None:
         super().footer()
@@ -81,47 +76,13 @@ class _HandoffPDF(P.BasePDF):
         )
 
     def first_header(self) -> float:
-        d, x, right = self.doc, self.l_margin, self.w - self.r_margin
-        self.set_font(P.FONT, "B", 10)
-        self.text(x, 14, d.organisation)
-        self.set_font(P.FONT, "", 8)
-        self.set_text_color(*P.MUTED)
-        self.text(x, 18, d.unit)
-        self.set_text_color(*P.INK)
-        self.set_font(P.FONT, "B", 9)
-        self.text(x, 22.5, d.agency)
+        d, x = self.doc, self.l_margin
+        self.letterhead(d.organisation, d.unit, d.agency)
         if d.copy:
-            self.set_font(P.FONT, "B", 16)
-            self.set_text_color(*_COPY_INK)
-            word = WORDS["copy"]
-            self.text(right - self.get_string_width(word), 18, word)
-            self.set_text_color(*P.INK)
-        self.set_font(P.FONT, "B", 14)
-        title = P.fit_text(self, WORDS["title_" + self.kind.value], self.content_width)
-        self.text((self.w - self.get_string_width(title)) / 2, 31, title)
-        self.set_font(P.FONT, "", 8.5)
-        self.set_text_color(*P.MUTED)
-        subtitle = P.fit_text(self, WORDS["subtitle_" + self.kind.value], self.content_width)
-        self.text((self.w - self.get_string_width(subtitle)) / 2, 36, subtitle)
-        self.set_text_color(*P.INK)
-        top, height = 40.0, 11.0
-        self.set_fill_color(*P.ZEBRA_FILL)
-        self.set_draw_color(*P.RULE)
-        self.set_line_width(0.2)
-        self.rect(x, top, self.content_width, height, style="DF")
-        left = x
-        for label, value, share in self._figures():
-            width = self.content_width * share
-            if left > x:
-                self.line(left, top, left, top + height)
-            self.set_font(P.FONT, "", 7)
-            self.set_text_color(*P.MUTED)
-            self.text(left + 2, top + 4, label)
-            self.set_text_color(*P.INK)
-            self.set_font(P.FONT, "B", 9)
-            self.text(left + 2, top + 8.8, P.fit_text(self, value, width - 4))
-            left += width
-        bottom = top + height + 4
+            self.copy_mark(WORDS["copy"])
+        self.centred(WORDS["title_" + self.kind.value], 31, 14, "B")
+        self.centred(WORDS["subtitle_" + self.kind.value], 36, 8.5, muted=True)
+        bottom = self.cartouche(40.0, self._figures()) + 4
         if self.kind is HandoffKind.APUREMENT:
             self.set_font(P.FONT, "", 7.5)
             self.set_text_color(*P.MUTED)
@@ -131,22 +92,7 @@ class _HandoffPDF(P.BasePDF):
         return bottom
 
     def next_header(self) -> float:
-        self.set_font(P.FONT, "B", 9)
-        running = self.doc.running(self.kind)
-        self.text(self.l_margin, 14, P.fit_text(self, running, self.content_width))
-        return _NEXT_TOP
-
-    def table_header(self, y: float) -> float:
-        height = 6.5
-        self.set_fill_color(*P.HEADER_FILL)
-        self.rect(self.l_margin, y, self.content_width, height, style="F")
-        self.set_text_color(*P.HEADER_INK)
-        self.set_font(P.FONT, "B", 7)
-        for (_, title, _), left, width in zip(self.columns, self.lefts, self.widths, strict=True):
-            text = P.fit_text(self, title, width - 2 * _PAD)
-            self.text(left + (width - self.get_string_width(text)) / 2, y + 4.3, text)
-        self.set_text_color(*P.INK)
-        return y + height
+        return self.running_header(self.doc.running(self.kind))
 
     def new_page(self, first: bool = False) -> float:
         self.add_page()
@@ -261,11 +207,7 @@ class _HandoffPDF(P.BasePDF):
         bottom = self.content_bottom
         rows = self.rows()
         if not rows:
-            self.set_font(P.FONT, "", 8)
-            self.set_text_color(*P.MUTED)
-            self.text(self.l_margin + _PAD, y + 5, WORDS["nothing"])
-            self.set_text_color(*P.INK)
-            y += 8
+            y = self.empty_table(y, WORDS["nothing"])
         drawn = [self.cells(texts) for texts, _, _ in rows]
         heights = [self.height_of(cells) for cells in drawn]
         starts = self.group_starts()

@@ -5,11 +5,7 @@ amounts and dates as typed cells; printable on one page wide."""
 
 from __future__ import annotations
 
-import datetime as dt
-import io
-
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Font, PatternFill
 
 from sbee_desk.documents.amount_words import amount_in_words
 from sbee_desk.documents.formats import EXCEL_AMOUNT_FORMAT, EXCEL_DATE_FORMAT, format_date
@@ -23,11 +19,9 @@ from sbee_desk.documents.handoff.model import (
     litigation_rows,
     settlement_texts,
 )
+from sbee_desk.documents.sheet_xlsx import BOX, column_header, finish, new_sheet
 
-_HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 _TOTAL_FILL = PatternFill("solid", fgColor="DDE5ED")
-_THIN = Side(style="thin", color="BEC4CC")
-_BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _AMOUNTS = {"solde", "montant", "regle"}
 _DATES = {"resilie_le", "emise_le"}
 
@@ -72,22 +66,15 @@ def _litigation_values(doc: HandoffDocument) -> list[tuple[list[object], bool]]:
 
 
 def xlsx_bytes(doc: HandoffDocument, kind: HandoffKind) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
     columns = SETTLEMENT_COLUMNS if kind is HandoffKind.APUREMENT else LITIGATION_COLUMNS
     keys = [k for k, _, _ in columns]
-    ws.title = "Apurement" if kind is HandoffKind.APUREMENT else "Contentieux"
-    moment = dt.datetime.combine(doc.handed_on, dt.time())
-    wb.properties.created = wb.properties.modified = moment
-    wb.properties.creator = "sbee-desk"
+    wb, ws = new_sheet(
+        "Apurement" if kind is HandoffKind.APUREMENT else "Contentieux",
+        doc.handed_on,
+        (doc.organisation, doc.unit, doc.agency),
+        WORDS["title_" + kind.value] + (f" — {WORDS['copy']}" if doc.copy else ""),
+    )
     wb.properties.title = doc.running(kind)
-    ws.append([doc.organisation])
-    ws.append([doc.unit])
-    ws.append([doc.agency])
-    ws.append([WORDS["title_" + kind.value] + (f" — {WORDS['copy']}" if doc.copy else "")])
-    ws["A1"].font = Font(bold=True, size=12)
-    ws["A4"].font = Font(bold=True, size=14)
     ws.append([WORDS["subtitle_" + kind.value]])
     ws.append(
         [
@@ -99,12 +86,7 @@ def xlsx_bytes(doc: HandoffDocument, kind: HandoffKind) -> bytes:
     if kind is HandoffKind.APUREMENT:
         ws.append([WORDS["no_deposit"]])
     ws.append([])
-    ws.append([title for _, title, _ in columns])
-    head_row = ws.max_row
-    for cell in ws[head_row]:
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = _HEADER_FILL
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    head_row = column_header(ws, [title for _, title, _ in columns])
     if kind is HandoffKind.APUREMENT:
         body = [(values, False) for values in _settlement_values(doc)]
         count, amount = len(doc.settlement), sum(s.balance for s in doc.settlement)
@@ -115,7 +97,7 @@ def xlsx_bytes(doc: HandoffDocument, kind: HandoffKind) -> bytes:
         ws.append(values)
         row = ws.max_row
         for key, cell in zip(keys, ws[row], strict=True):
-            cell.border = _BOX
+            cell.border = BOX
             cell.alignment = Alignment(vertical="top", wrap_text=True)
             if bold:
                 cell.font = Font(bold=True)
@@ -139,16 +121,4 @@ def xlsx_bytes(doc: HandoffDocument, kind: HandoffKind) -> bytes:
     ws.append(
         [WORDS["sign_chef"]] + [None] * (len(keys) - 4) + [WORDS["sign_receiver_" + kind.value]]
     )
-    for index, (_, _, width) in enumerate(columns, 1):
-        letter = ws.cell(1, index).column_letter
-        ws.column_dimensions[letter].width = max(8.0, width * 0.6)
-    ws.print_title_rows = f"{head_row}:{head_row}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.oddFooter.center.text = "&P / &N"
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return finish(wb, ws, [width for _, _, width in columns], head_row)

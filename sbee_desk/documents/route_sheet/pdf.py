@@ -38,14 +38,10 @@ class _SheetPDF(SheetPDF):
     # ---- page furniture
 
     def first_header(self) -> float:
-        s, right = self.sheet, self.w - self.r_margin
+        s = self.sheet
         self.letterhead(s.organisation, s.unit, s.agency)
         if s.copy:
-            self.set_font(P.FONT, "B", 16)
-            self.set_text_color(*_RECALL_INK)
-            word = WORDS["copy"]
-            self.text(right - self.get_string_width(word), 18, word)
-            self.set_text_color(*P.INK)
+            self.copy_mark(WORDS["copy"])
         self.centred(WORDS["title"], 31, 15, "B")
         top = 35.0
         bottom = self.cartouche(

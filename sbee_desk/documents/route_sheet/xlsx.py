@@ -3,35 +3,22 @@ visit in route order, totals, the signatures; printable on one page wide."""
 
 from __future__ import annotations
 
-import datetime as dt
-import io
-
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Font, PatternFill
 
 from sbee_desk.documents.formats import EXCEL_AMOUNT_FORMAT, format_date, plural
 from sbee_desk.documents.route_sheet.model import COLUMNS, WORDS, RouteSheet, cell_texts
+from sbee_desk.documents.sheet_xlsx import BOX, column_header, finish, new_sheet
 
-_HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 _RECALL_FILL = PatternFill("solid", fgColor="FDECEA")
-_THIN = Side(style="thin", color="BEC4CC")
-_BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 
 
 def xlsx_bytes(sheet: RouteSheet) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = WORDS["title"]
-    moment = dt.datetime.combine(sheet.visit_on, dt.time())
-    wb.properties.created = wb.properties.modified = moment
-    wb.properties.creator = "sbee-desk"
-    ws.append([sheet.organisation])
-    ws.append([sheet.unit])
-    ws.append([sheet.agency])
-    ws.append([WORDS["title"] + (f" — {WORDS['copy']}" if sheet.copy else "")])
-    ws["A1"].font = Font(bold=True, size=12)
-    ws["A4"].font = Font(bold=True, size=14)
+    wb, ws = new_sheet(
+        WORDS["title"],
+        sheet.visit_on,
+        (sheet.organisation, sheet.unit, sheet.agency),
+        WORDS["title"] + (f" — {WORDS['copy']}" if sheet.copy else ""),
+    )
     ws.append([WORDS["agent"], f"{sheet.agent_name} ({sheet.matricule})"])
     ws.append([WORDS["date"], format_date(sheet.visit_on)])
     ws.append([WORDS["window"], WORDS["window_value"]])
@@ -50,12 +37,7 @@ def xlsx_bytes(sheet: RouteSheet) -> bytes:
             for cell in ws[ws.max_row]:
                 cell.fill = _RECALL_FILL
         ws.append([])
-    ws.append([title for _, title, _ in COLUMNS])
-    head_row = ws.max_row
-    for cell in ws[head_row]:
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = _HEADER_FILL
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    head_row = column_header(ws, [title for _, title, _ in COLUMNS])
     amount_col = [k for k, _, _ in COLUMNS].index("montant") + 1
     for rank, visit in enumerate(sheet.visits, 1):
         texts = cell_texts(rank, visit)
@@ -66,7 +48,7 @@ def xlsx_bytes(sheet: RouteSheet) -> bytes:
         row = ws.max_row
         ws.row_dimensions[row].height = 30
         for cell in ws[row]:
-            cell.border = _BOX
+            cell.border = BOX
             cell.alignment = Alignment(vertical="center", wrap_text=True)
         ws.cell(row, amount_col).number_format = EXCEL_AMOUNT_FORMAT
     ws.append(
@@ -80,16 +62,4 @@ def xlsx_bytes(sheet: RouteSheet) -> bytes:
     ws.cell(total_row, amount_col).number_format = EXCEL_AMOUNT_FORMAT
     ws.append([])
     ws.append([WORDS["sign_agent"], None, None, None, None, None, WORDS["sign_chef"]])
-    for index, (_, _, width) in enumerate(COLUMNS, 1):
-        letter = ws.cell(1, index).column_letter
-        ws.column_dimensions[letter].width = max(8.0, width * 0.6)
-    ws.print_title_rows = f"{head_row}:{head_row}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.oddFooter.center.text = "&P / &N"
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return finish(wb, ws, [width for _, _, width in COLUMNS], head_row)

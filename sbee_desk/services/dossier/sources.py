@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
@@ -58,6 +58,10 @@ def _at(moment: dt.datetime | None) -> dt.datetime | None:
     return aware(moment) if moment is not None else None
 
 
+#: the records kept per work order (an assignment, a return to the store, a CRI)
+_OfOrder = TypeVar("_OfOrder", OrderAssignment, StoreReturn, InterventionReport)
+
+
 @dataclass
 class Story:
     """What the sources share while one dossier is read."""
@@ -80,6 +84,12 @@ class Story:
         """One event; ``user``: the login of who did it (named at the end), unless the
         event already says who (a field agent)."""
         self.events.append((event, user))
+
+    def of_orders(self, model: type[_OfOrder]) -> list[_OfOrder]:
+        """The ``model`` records of the contract's work orders (none without an order)."""
+        if not self.order_ids:
+            return []
+        return list(self.session.scalars(select(model).where(model.order_id.in_(self.order_ids))))
 
     def watch(self, entity: str, *keys: str) -> None:
         """The journal's events on ``entity`` under ``keys`` belong to the story."""
@@ -367,12 +377,7 @@ def documents(story: Story) -> None:
 
 
 def dispatches(story: Story) -> None:
-    if not story.order_ids:
-        return
-    s = story.session
-    rows = list(
-        s.scalars(select(OrderAssignment).where(OrderAssignment.order_id.in_(story.order_ids)))
-    )
+    rows = story.of_orders(OrderAssignment)
     story.staff(a.staff_id for a in rows)
     for a in rows:
         member = story.member(a.staff_id)
@@ -394,10 +399,7 @@ def dispatches(story: Story) -> None:
 
 
 def store_returns(story: Story) -> None:
-    if not story.order_ids:
-        return
-    s = story.session
-    for r in s.scalars(select(StoreReturn).where(StoreReturn.order_id.in_(story.order_ids))):
+    for r in story.of_orders(StoreReturn):
         story.add(
             CardEvent(
                 r.returned_on,
@@ -416,14 +418,7 @@ def store_returns(story: Story) -> None:
 
 def reports(story: Story) -> None:
     """The CRIs of the orders, and their countersign."""
-    if not story.order_ids:
-        return
-    s = story.session
-    rows = list(
-        s.scalars(
-            select(InterventionReport).where(InterventionReport.order_id.in_(story.order_ids))
-        )
-    )
+    rows = story.of_orders(InterventionReport)
     story.staff(ir.agent_id for ir in rows)
     for ir in rows:
         member = story.member(ir.agent_id)

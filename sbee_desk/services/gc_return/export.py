@@ -203,12 +203,7 @@ def export_return_file(
                 ],
             )
             with _file_errors():
-                paths = staged.install()
-            try:
-                uow.commit()
-            except BaseException:
-                staged.undo()
-                raise
+                paths = staged.install_and_commit(uow)
             staged.finish()
         finally:
             staged.discard()

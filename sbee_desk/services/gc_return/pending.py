@@ -14,7 +14,9 @@ while no ``gc_return_line`` has its kind and source.
 
 from __future__ import annotations
 
-from sqlalchemy import String, and_, cast, exists, func, literal, select
+from typing import Any, TypeVar
+
+from sqlalchemy import Select, String, and_, cast, exists, func, literal, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from sbee_desk.db.models import (
@@ -49,6 +51,14 @@ def _remark(codes: str | None, note: str | None) -> str | None:
     return _text(", ".join(c for c in (codes or "").split(",") if c), note)
 
 
+_Stmt = TypeVar("_Stmt", bound=Select[*tuple[Any, ...]])
+
+
+def _of_agency(stmt: _Stmt, agency: str | None) -> _Stmt:
+    """Only the lines of ``agency``'s contracts (every agency's when None)."""
+    return stmt if agency is None else stmt.where(Contract.agency_code == agency)
+
+
 def _terminations(uow: UnitOfWork, agency: str | None) -> list[ReturnLine]:
     t, r = ContractTermination, InterventionReport
     key = cast(t.id, String)
@@ -69,8 +79,7 @@ def _terminations(uow: UnitOfWork, agency: str | None) -> list[ReturnLine]:
         .outerjoin(r, r.id == t.report_id)
         .where(_not_sent(LineKind.RESILIATION, key))
     )
-    if agency is not None:
-        stmt = stmt.where(Contract.agency_code == agency)
+    stmt = _of_agency(stmt, agency)
     return [
         ReturnLine(
             kind=LineKind.RESILIATION,
@@ -113,8 +122,7 @@ def _index_readings(uow: UnitOfWork, agency: str | None) -> list[ReturnLine]:
             _not_sent(LineKind.INDEX_MT, key),
         )
     )
-    if agency is not None:
-        stmt = stmt.where(Contract.agency_code == agency)
+    stmt = _of_agency(stmt, agency)
     return [
         ReturnLine(
             kind=LineKind.INDEX_MT,
@@ -162,8 +170,7 @@ def _address_difficulties(uow: UnitOfWork, agency: str | None) -> list[ReturnLin
         .outerjoin(EditionDocument, EditionDocument.letter_id == lt.id)
         .where(lt.impossible_reason.is_not(None) | (lt.attempts > 1))
     )
-    if agency is not None:
-        stmt = stmt.where(Contract.agency_code == agency)
+    stmt = _of_agency(stmt, agency)
     lines = []
     for row in uow.session.execute(stmt):
         common = {

@@ -98,16 +98,10 @@ def _keep(
 
 def _install(staged: Staged | None, uow: UnitOfWork) -> list[Path | None]:
     """Put the files in place, then commit; a failed commit takes them back."""
-    paths: list[Path | None] = []
-    if staged is not None:
-        paths = list(staged.install())
-    try:
+    if staged is None:
         uow.commit()
-    except BaseException:
-        if staged is not None:
-            staged.undo()
-        raise
-    return paths
+        return []
+    return list(staged.install_and_commit(uow))
 
 
 def _results(rows: list[HandoffFile], paths: list[Path | None]) -> tuple[HandoffFileResult, ...]:

@@ -8,8 +8,12 @@ import os
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sbee_desk.services.lists.model import ListError
+
+if TYPE_CHECKING:
+    from sbee_desk.db.uow import UnitOfWork
 
 
 @dataclass
@@ -61,6 +65,17 @@ class Staged:
             self.undo()
             raise ListError("LIST_FILE_LOCKED", target=target, error=exc) from exc
         return [t for t, _ in self.installed]
+
+    def install_and_commit(self, uow: UnitOfWork) -> list[Path]:
+        """Put every file in place, then commit ``uow``; a failed commit takes the
+        files back (the old ones come back)."""
+        paths = self.install()
+        try:
+            uow.commit()
+        except BaseException:
+            self.undo()
+            raise
+        return paths
 
     def undo(self) -> None:
         """Remove what was put in place and bring the old files back (best effort)."""
