@@ -34,6 +34,8 @@ WORDS = {
     "produced": "Établie par {by}",
     "page": "Page {page} / {pages}",
 }
+#: the causes of an order entered for another cause (R8), as the « nature » says them
+R8_WORDS = {"FRAUDE": "fraude", "CONDITIONS": "conditions d'abonnement", "AUTRE": "autre cause"}
 KIND_WORDS = {OrderKind.DEPOSE.value: "Dépose", OrderKind.CONTROLE_INDEX.value: "Contrôle d'index"}
 
 #: (key, title, width in mm on A4 landscape)
@@ -66,6 +68,8 @@ class Visit:
     kind: str
     #: visits already failed (« non exécuté »)
     attempts: int = 0
+    #: IMPAYES, or the cause of an order the chef entered for another cause (R8)
+    cause: str = "IMPAYES"
 
 
 @dataclass(frozen=True)
@@ -116,7 +120,8 @@ def cell_texts(rank: int, visit: Visit) -> dict[str, str]:
         "compteur": visit.meter_serial or "—",
         "montant": format_amount(visit.amount_due),
         "nature": KIND_WORDS.get(visit.kind, visit.kind)
-        + (f" ({visit.attempts + 1}e visite)" if visit.attempts else ""),
+        + (f" ({visit.attempts + 1}e visite)" if visit.attempts else "")
+        + (f" — R8 : {R8_WORDS.get(visit.cause, visit.cause)}" if visit.cause != "IMPAYES" else ""),
         "index": "",
         "resultat": "",
     }

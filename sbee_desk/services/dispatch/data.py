@@ -70,6 +70,7 @@ def order_query() -> Any:
             WorkOrder.cancelled_on,
             WorkOrder.cancel_reason,
             WorkOrder.dispatch_version,
+            WorkOrder.cause,
             Customer.name.label("customer_name"),
             Customer.quartier,
             Customer.address,
@@ -114,6 +115,7 @@ def order_row(r: Any) -> OrderRow:
         cancel_reason=r.cancel_reason,
         to_recall=to_recall,
         version=r.dispatch_version,
+        cause=r.cause,
     )
 
 

@@ -64,6 +64,8 @@ class OrderRow:
     #: its dispatch version when read: a change confirmed from this row is refused if
     #: another workstation changed the order since
     version: int = 0
+    #: IMPAYES, or the R8 cause the chef entered (FRAUDE, CONDITIONS, AUTRE)
+    cause: str = "IMPAYES"
 
     def age(self, on: dt.date) -> int | None:
         """Days since its edition, at ``on``."""

@@ -141,6 +141,7 @@ def route_sheets(uow: UnitOfWork, actor: Actor, on: dt.date) -> list[SheetFile]:
                         due.get(o.police, 0),
                         o.kind,
                         o.attempts,
+                        o.cause,
                     )
                     for o in orders
                 ),

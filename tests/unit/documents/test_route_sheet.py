@@ -143,3 +143,20 @@ def test_the_bars_of_the_first_visit_read_as_its_order_number(tmp_path: Path) ->
         except BarcodeError:
             continue
     assert decoded == {"00000041"}
+
+
+def test_an_order_entered_for_another_cause_says_so_in_its_nature() -> None:
+    """An R8 order (#16) tells the agent it is not about unpaid bills: a payment does
+    not stop it (only a restoration)."""
+    from dataclasses import replace
+
+    base = sheet(2)
+    fraud = replace(base.visits[0], cause="FRAUDE")
+    doc = replace(base, visits=(fraud, base.visits[1]))
+    text = text_of(pdf_bytes(doc))
+    assert "R8 : fraude" in text.replace("\n", " ")
+    rows = [
+        [str(c) for c in row if c is not None]
+        for row in load_workbook(io.BytesIO(xlsx_bytes(doc))).active.iter_rows(values_only=True)
+    ]
+    assert sum("R8 : fraude" in " ".join(r) for r in rows) == 1
