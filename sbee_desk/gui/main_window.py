@@ -570,7 +570,7 @@ def _coming_soon_steps() -> list[tuple[str, int | None, str, str, str, list[Link
             [
                 (selection, tr("Les lignes de chaque décision, bordereau par bordereau.")),
                 (edition, tr("Les lettres et ordres produits, imprimés et remis.")),
-                (archive, tr("Les listes archivées de chaque bordereau.")),
+                (archive, tr("Les listes, transmissions et fichiers retour archivés.")),
                 (audit, tr("Tout ce qui a été fait, par qui et quand.")),
             ],
         ),

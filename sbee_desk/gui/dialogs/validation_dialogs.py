@@ -204,7 +204,7 @@ class ListsProducedDialog(QDialog):
         self.intro = intro = QLabel(
             self.tr(
                 "<b>{files} dans le classeur</b> pour le bordereau {code}{again}. "
-                "Chaque poste les retrouve dans « Classeur (listes archivées) »."
+                "Chaque poste les retrouve dans « Classeur (fichiers archivés) »."
             ).format(
                 files=plural(
                     len(self.files), self.tr("liste archivée"), self.tr("listes archivées")

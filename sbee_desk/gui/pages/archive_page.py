@@ -249,7 +249,7 @@ class ArchivePage(Page):
 
     @property
     def nav_label(self) -> str:
-        return self.tr("Classeur (listes archivées)")
+        return self.tr("Classeur (fichiers archivés)")
 
     # -- loading -------------------------------------------------------------------------
     def refresh(self) -> None:
