@@ -30,6 +30,7 @@ from sbee_desk.services.selection import run_selection
 from tests.gui.conftest import ACTOR, WindowFactory
 from tests.gui.file_dialogs import cancel_file_dialog, choose_in_file_dialog
 from tests.gui.known_case import BT, MT, write_known_export
+from tests.gui.test_screenshots import SCREENSHOTS
 from tests.gui.test_terminations_page import terminated_db
 from tests.integration.handoff_world import HANDOFF_DAY
 
@@ -491,3 +492,5 @@ def test_hand_offs_and_return_files_are_in_the_classeur(
     # the other files' checks are their own
     gc_row = page.proxy.mapFromSource(page.model.index(page.model.row_of(gc), 0)).row()
     assert page.proxy.index(gc_row, acols.COL_CHECK).data() == "Conforme"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    assert view.window().grab().save(str(SCREENSHOTS / "classeur-tous-registres.png"), "PNG")

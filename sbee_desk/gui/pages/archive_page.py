@@ -137,7 +137,7 @@ class ArchiveView(PageView):
         self.period_combo = QComboBox()
         self.period_combo.setObjectName("periodFilter")
         self.period_combo.setToolTip(self.tr("Les fichiers produits cette année, ce mois"))
-        self.period_combo.setMinimumContentsLength(10)
+        self.period_combo.setMinimumContentsLength(14)  # « septembre 2026 »
         self.period_combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
@@ -298,7 +298,8 @@ class ArchivePage(Page):
         combo.blockSignals(False)
 
     def _fill_periods(self, entries: list[RegisterEntry]) -> None:
-        """Every year with a file, newest first, each followed by its months."""
+        """Every year with a file (« Année 2026 »), newest first, each followed by its
+        months (« décembre 2026 »: not indented, so that the combo shows it whole)."""
         combo = self.view.period_combo
         wanted = combo.currentData() if combo.count() else ""
         combo.blockSignals(True)
@@ -309,7 +310,7 @@ class ArchivePage(Page):
             combo.addItem(period_label(year), year)
             for month in months:
                 if month.startswith(year):
-                    combo.addItem("    " + period_label(month), month)
+                    combo.addItem(period_label(month), month)
         combo.setCurrentIndex(max(combo.findData(wanted or ""), 0))
         combo.blockSignals(False)
 
