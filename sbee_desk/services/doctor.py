@@ -100,6 +100,7 @@ def run_checks(url: str | None = None, *, at: dt.datetime | None = None) -> Repo
         reachable = _database(report, engine)
         if reachable:
             _integrity(report, engine)
+            _payment_totals(report, engine)
             _journal(report, engine)
         _disk(report, engine, reachable)
         _files(report)
@@ -156,6 +157,44 @@ def _integrity(report: Report, engine: Engine) -> None:
         report.checks.append(Check(title, Status.OK, "PRAGMA integrity_check : ok"))
     else:
         report.checks.append(Check(title, Status.FAIL, "; ".join(rows[:3])))
+
+
+#: the triggers that keep each invoice's payments total (migration 0016): the selection
+#: (R3) reads it; a ``payment`` table rebuilt by hand loses them, and R3 would be wrong
+PAYMENT_TRIGGERS = ("payment_totals_insert", "payment_totals_update", "payment_totals_delete")
+
+
+def _payment_totals(report: Report, engine: Engine) -> None:
+    title = "Totaux des règlements"
+    with engine.connect() as conn:
+        if engine.dialect.name == "postgresql":
+            rows = conn.execute(
+                text(
+                    "SELECT tgname FROM pg_trigger "
+                    "WHERE tgrelid = 'payment'::regclass AND NOT tgisinternal"
+                )
+            )
+        else:
+            rows = conn.execute(
+                text(
+                    "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'payment'"
+                )
+            )
+        present = {str(r[0]) for r in rows}
+    missing = [name for name in PAYMENT_TRIGGERS if name not in present]
+    if missing:
+        report.checks.append(
+            Check(
+                title,
+                Status.FAIL,
+                f"déclencheurs absents ({', '.join(missing)}) : la sélection compterait "
+                "mal les impayés ; restaurez une sauvegarde ou faites recréer la base",
+            )
+        )
+    else:
+        report.checks.append(
+            Check(title, Status.OK, "chaque facture tient le total de ses règlements")
+        )
 
 
 def _journal(report: Report, engine: Engine) -> None:

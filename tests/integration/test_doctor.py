@@ -51,6 +51,7 @@ def test_a_healthy_workstation_is_all_ok(base, tmp_path, monkeypatch) -> None:
     assert {t: c.status for t, c in found.items()} == {
         "Base de données": Status.OK,
         "Intégrité de la base": Status.OK,
+        "Totaux des règlements": Status.OK,
         "Journal d'audit": Status.OK,
         "Disque (base)": Status.OK,
         "Disque (sauvegardes)": Status.OK,
@@ -109,6 +110,17 @@ def test_a_broken_audit_chain_fails(base) -> None:
     found = {c.title: c for c in run_checks(base, at=AT).checks}
     assert found["Journal d'audit"].status is Status.FAIL
     assert "chaîne rompue" in found["Journal d'audit"].detail
+
+
+def test_R3_a_payment_table_without_its_total_triggers_fails(base) -> None:
+    """The selection reads each invoice's payments total (migration 0016): a payment
+    table rebuilt by hand without its triggers would make R3 count wrong."""
+    path = Path(base.removeprefix("sqlite:///"))
+    with sqlite3.connect(path) as conn:
+        conn.execute("DROP TRIGGER payment_totals_update")
+    found = {c.title: c for c in run_checks(base, at=AT).checks}
+    assert found["Totaux des règlements"].status is Status.FAIL
+    assert "payment_totals_update" in found["Totaux des règlements"].detail
 
 
 def test_an_unreachable_server_fails_with_exit_1(capsys) -> None:

@@ -1,0 +1,197 @@
+"""Each invoice keeps the sum and the last date of its payments (#18).
+
+The selection (R3) needs, for every overdue invoice of a suspended contract, what was
+paid on it by the run date: a million look-ups into the payments at a million
+contracts, most of the selection's time. ``invoice.paid_total`` and
+``invoice.last_paid_on`` hold the sum and the latest date of all its payments; when
+that date is on or before the run date (always, for a run of today) the sum is the
+answer, and only an invoice paid after the run date is looked up in the payments
+(:func:`sbee_desk.services.rules_sql.candidate_select`).
+
+The database keeps them, whoever writes the payments (the import, a test, an
+administrator's SQL): triggers on ``payment``.
+
+- SQLite: row triggers. An insert adds its amount and moves the date forward; an
+  update or a delete sums the invoice's payments again (old and new invoice).
+- PostgreSQL: statement triggers with transition tables: one set-based update per
+  statement (the import's ``INSERT … SELECT`` of millions of payments runs it once).
+
+Existing invoices get their totals here, in one pass.
+
+A later migration that rebuilds the ``payment`` table (Alembic's batch mode on SQLite
+copies it) drops its triggers: it must create them again (:func:`create_triggers`).
+
+Revision ID: 0016
+Revises: 0015
+Create Date: 2026-12-05
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0016"
+down_revision = "0015"
+branch_labels = None
+depends_on = None
+
+_SQLITE_RECOUNT = """
+    UPDATE invoice SET
+        paid_total = (SELECT COALESCE(SUM(p.amount), 0) FROM payment p
+                      WHERE p.invoice_number = invoice.number),
+        last_paid_on = (SELECT MAX(p.paid_on) FROM payment p
+                        WHERE p.invoice_number = invoice.number)
+    WHERE number = {which}.invoice_number;
+"""
+
+SQLITE_TRIGGERS = [
+    """
+    CREATE TRIGGER payment_totals_insert AFTER INSERT ON payment
+    BEGIN
+        UPDATE invoice SET
+            paid_total = paid_total + NEW.amount,
+            last_paid_on = CASE
+                WHEN last_paid_on IS NULL OR NEW.paid_on > last_paid_on THEN NEW.paid_on
+                ELSE last_paid_on END
+        WHERE number = NEW.invoice_number;
+    END
+    """,
+    f"""
+    CREATE TRIGGER payment_totals_update AFTER UPDATE OF invoice_number, paid_on, amount
+    ON payment
+    BEGIN
+        {_SQLITE_RECOUNT.format(which="OLD")}
+        {_SQLITE_RECOUNT.format(which="NEW")}
+    END
+    """,
+    f"""
+    CREATE TRIGGER payment_totals_delete AFTER DELETE ON payment
+    BEGIN
+        {_SQLITE_RECOUNT.format(which="OLD")}
+    END
+    """,
+]
+
+_PG_RECOUNT = """
+    UPDATE invoice i SET paid_total = t.paid_total, last_paid_on = t.last_paid_on
+    FROM (
+        SELECT n.number,
+               COALESCE(SUM(p.amount), 0) AS paid_total,
+               MAX(p.paid_on) AS last_paid_on
+        FROM (SELECT DISTINCT invoice_number AS number FROM {rows}) n
+        LEFT JOIN payment p ON p.invoice_number = n.number
+        GROUP BY n.number
+    ) t
+    WHERE i.number = t.number
+"""
+
+PG_STATEMENTS = [
+    f"""
+    CREATE FUNCTION payment_totals_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        {_PG_RECOUNT.format(rows="new_rows")};
+        RETURN NULL;
+    END $$
+    """,
+    f"""
+    CREATE FUNCTION payment_totals_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        {_PG_RECOUNT.format(rows="old_rows")};
+        RETURN NULL;
+    END $$
+    """,
+    f"""
+    CREATE FUNCTION payment_totals_updated() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        {
+        _PG_RECOUNT.format(
+            rows="(SELECT invoice_number FROM old_rows UNION "
+            "SELECT invoice_number FROM new_rows) AS changed"
+        )
+    };
+        RETURN NULL;
+    END $$
+    """,
+    """
+    CREATE TRIGGER payment_totals_insert AFTER INSERT ON payment
+    REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION payment_totals_inserted()
+    """,
+    """
+    CREATE TRIGGER payment_totals_update AFTER UPDATE ON payment
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION payment_totals_updated()
+    """,
+    """
+    CREATE TRIGGER payment_totals_delete AFTER DELETE ON payment
+    REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION payment_totals_deleted()
+    """,
+]
+
+
+def create_triggers() -> None:
+    statements = PG_STATEMENTS if op.get_bind().dialect.name == "postgresql" else SQLITE_TRIGGERS
+    for statement in statements:
+        op.execute(statement)
+
+
+def drop_triggers() -> None:
+    for name in ("payment_totals_insert", "payment_totals_update", "payment_totals_delete"):
+        op.execute(
+            f"DROP TRIGGER IF EXISTS {name} ON payment"
+            if op.get_bind().dialect.name == "postgresql"
+            else f"DROP TRIGGER IF EXISTS {name}"
+        )
+    if op.get_bind().dialect.name == "postgresql":
+        for function in ("inserted", "updated", "deleted"):
+            op.execute(f"DROP FUNCTION IF EXISTS payment_totals_{function}()")
+
+
+def upgrade() -> None:
+    op.add_column(
+        "invoice",
+        sa.Column("paid_total", sa.BigInteger(), nullable=False, server_default="0"),
+    )
+    op.add_column("invoice", sa.Column("last_paid_on", sa.Date(), nullable=True))
+    # the totals of the payments already there, in one pass over them (the same SQL
+    # on SQLite ≥ 3.33 and PostgreSQL)
+    op.execute(
+        """
+        UPDATE invoice SET paid_total = t.paid_total, last_paid_on = t.last_paid_on
+        FROM (SELECT invoice_number, SUM(amount) AS paid_total, MAX(paid_on) AS last_paid_on
+              FROM payment GROUP BY invoice_number) AS t
+        WHERE invoice.number = t.invoice_number
+        """
+    )
+    create_triggers()
+    # the selection reads the totals from the covering index with the rest (R3)
+    op.drop_index("ix_invoice_police_cover", table_name="invoice")
+    op.create_index(
+        "ix_invoice_police_cover",
+        "invoice",
+        [
+            "police",
+            "issued_on",
+            "due_on",
+            "cancelled",
+            "amount",
+            "paid_total",
+            "last_paid_on",
+            "number",
+        ],
+    )
+
+
+def downgrade() -> None:
+    op.drop_index("ix_invoice_police_cover", table_name="invoice")
+    op.create_index(
+        "ix_invoice_police_cover",
+        "invoice",
+        ["police", "issued_on", "due_on", "cancelled", "amount", "number"],
+    )
+    drop_triggers()
+    with op.batch_alter_table("invoice") as batch:
+        batch.drop_column("last_paid_on")
+        batch.drop_column("paid_total")
