@@ -21,6 +21,7 @@ Memory stays flat whatever the size of the export: one chunk of rows at a time.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import gc
 from collections.abc import Callable, Iterator
@@ -291,10 +292,15 @@ class _Run:
                 ],
             )
             updated += len(batch)
-        applied = staging.update(spec, present) if updated else 0
-        if applied != updated:  # the same predicate twice: cannot differ but by a bug
-            raise RuntimeError(f"{spec.name}: {applied} rows updated, {updated} audited")
-        inserted = staging.insert_new(spec)
+        with (
+            staging.deferred_payment_totals(spec)
+            if spec.model.name == "payment"
+            else contextlib.nullcontext()
+        ):
+            applied = staging.update(spec, present) if updated else 0
+            if applied != updated:  # the same predicate twice: cannot differ but by a bug
+                raise RuntimeError(f"{spec.name}: {applied} rows updated, {updated} audited")
+            inserted = staging.insert_new(spec)
         return TableCounts(inserted, updated, self.staged[spec.name] - inserted - updated)
 
     def sorted_problems(self) -> list[ImportProblem]:

@@ -18,6 +18,7 @@ from sqlalchemy import create_engine, text
 from sbee_desk.db.database import Database, open_database
 from sbee_desk.db.migrate import alembic_config
 from sbee_desk.domain.enums import Decision
+from sbee_desk.importers.staging import PAYMENT_TOTALS_DEFERRED
 from sbee_desk.services.actor import Actor
 from sbee_desk.services.importing import import_export
 from sbee_desk.services.selection import candidate_lines, run_selection
@@ -98,6 +99,38 @@ def test_R3_import_and_reimport_keep_the_invoice_totals(db: Database, tmp_path: 
     import_export(db.uow(), Actor("chef"), write_export(tmp_path / "b", export))
     assert kept(db)["F2"] == (10_500, "2026-03-10")
     assert kept(db) == recounted(db)
+
+    # the import set the triggers aside for its own transaction only (SQLite)
+    with db.engine.connect() as conn:
+        assert (
+            conn.execute(
+                text("SELECT count(*) FROM app_meta WHERE key = :k"), {"k": PAYMENT_TOTALS_DEFERRED}
+            ).scalar_one()
+            == 0
+        )
+    with db.engine.begin() as conn:  # and the triggers are back for every other writer
+        conn.execute(
+            text(
+                "INSERT INTO payment (invoice_number, reference, paid_on, amount) "
+                "VALUES ('F3', 'R9', '2026-04-01', 999)"
+            )
+        )
+    assert kept(db)["F3"] == (999, "2026-04-01")
+
+
+def test_R3_the_sqlite_triggers_stand_aside_only_for_the_imports_key(sqlite_db) -> None:
+    """The key the import writes is the one the triggers' WHEN clause reads."""
+    with sqlite_db.engine.connect() as conn:
+        sql = [
+            row[0]
+            for row in conn.execute(
+                text(
+                    "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'payment'"
+                )
+            )
+        ]
+    assert len(sql) == 3
+    assert all(f"key = '{PAYMENT_TOTALS_DEFERRED}'" in s for s in sql)
 
 
 def test_R3_partly_paid_invoice_paid_off_after_the_run_date(db: Database) -> None:
