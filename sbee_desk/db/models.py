@@ -75,6 +75,8 @@ class Customer(Base):
     """Client."""
 
     __tablename__ = "customer"
+    # Covering index of the selection (R4, R5: the category), migration 0017.
+    __table_args__ = (Index("ix_customer_category_cover", "code", "category"),)
 
     code: Mapped[str] = mapped_column(String(32), primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -95,6 +97,15 @@ class Contract(Base):
             name="fk_contract_zone",
         ),
         Index("ix_contract_customer", "customer_code"),
+        # Covering index of the selection (R1, R2), migration 0017.
+        Index(
+            "ix_contract_selection_cover",
+            "police",
+            "customer_code",
+            "voltage",
+            "terminated_on",
+            "agency_code",
+        ),
     )
 
     police: Mapped[str] = mapped_column(String(32), primary_key=True)
