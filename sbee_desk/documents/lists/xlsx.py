@@ -149,6 +149,8 @@ def _data_rows(
     wording: Wording,
 ) -> Iterator[bytes]:
     """The data rows' XML, ``_CHUNK`` rows at a time."""
+    if not lines:  # nor styles
+        return
     prefixes = [f'<c r="{get_column_letter(i)}' for i in range(1, len(keys) + 1)]
     suffixes = [f'" s="{style}"' for style in styles]
     columns = list(zip(prefixes, suffixes, strict=True))
@@ -271,8 +273,9 @@ def write_xlsx(doc: ListDocument, texts: ListTexts, target: Any) -> None:
         "impayes": EXCEL_COUNT_FORMAT,
         "jours": EXCEL_COUNT_FORMAT,
     }
+    lines = sorted_lines(doc.kind, doc.lines)
     styles = []
-    for key in keys:
+    for key in keys if lines else ():  # no unused style in the workbook
         style: dict[str, Any] = {"font": data_font, "border": _BORDER}
         if key in formats:
             style["number_format"] = formats[key]
@@ -283,7 +286,6 @@ def write_xlsx(doc: ListDocument, texts: ListTexts, target: Any) -> None:
         else:
             style["alignment"] = _TOP
         styles.append(_style_id(ws, **style))
-    lines = sorted_lines(doc.kind, doc.lines)
     last_data_row = _HEADER_ROW + len(lines)
     tail: list[str] = []
     if not lines:
