@@ -9,7 +9,6 @@ import pytest
 from openpyxl import load_workbook
 
 from sbee_desk.documents.lists import Dropped, LineStatus, xlsx_bytes
-from sbee_desk.documents.lists import xlsx as L
 from sbee_desk.domain.enums import CustomerCategory, Decision, DropReason, ListKind
 
 HEADER_ROW = 6
@@ -231,34 +230,6 @@ def test_text_starting_with_equals_stays_text(make_document, make_line, texts) -
     cell = read(xlsx_bytes(doc, texts)).cell(FIRST, AT["Client"])
     assert cell.data_type == "s"
     assert cell.value == '=HYPERLINK("x")'
-
-
-def test_public_append_fallback_writes_the_same_cells(
-    resilier, texts, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    fast = read(xlsx_bytes(resilier, texts))
-    monkeypatch.setattr(L._RowSink, "use_writer", False)
-    slow = read(xlsx_bytes(resilier, texts))
-    for a, b in zip(fast.iter_rows(), slow.iter_rows(), strict=True):
-        assert [(c.value, c.number_format, c.font.bold, c.border.left.style) for c in a] == [
-            (c.value, c.number_format, c.font.bold, c.border.left.style) for c in b
-        ]
-    assert slow.print_title_rows == fast.print_title_rows
-    assert slow.freeze_panes == fast.freeze_panes
-
-
-def test_the_fast_path_is_taken(resilier, texts, monkeypatch: pytest.MonkeyPatch) -> None:
-    """If openpyxl's writer API changed, the export would silently get slower."""
-    seen = []
-    original = L._RowSink.__init__
-
-    def spy(self, ws):
-        original(self, ws)
-        seen.append(self.fast)
-
-    monkeypatch.setattr(L._RowSink, "__init__", spy)
-    xlsx_bytes(resilier, texts)
-    assert seen == [True]
 
 
 def test_columns_follow_the_texts(resilier, texts) -> None:
