@@ -105,6 +105,9 @@ class Staging:
         #: schema of temporary tables: a DROP never reaches a real table of that name
         self._temp = "pg_temp." if self.postgres else "temp."
         self._saved_cache: list[tuple[str, int]] = []
+        #: invoices inserted / payments changed by this import (the payment totals)
+        self._new_invoices = False
+        self._touched = False
 
     def __enter__(self) -> Staging:
         if not self.postgres:
@@ -173,34 +176,105 @@ class Staging:
             else:
                 self.unique.add(spec.name)
 
-    @contextmanager
-    def deferred_payment_totals(self, spec: TableSpec) -> Iterator[None]:
-        """Merge the payments with the invoices' totals summed once at the end.
+    # -- the invoices' payment totals (migration 0016) ---------------------------------
 
-        Each invoice keeps the total and last date of its payments (migration 0016).
-        On SQLite a trigger per payment row keeps them; for the import's millions of
-        rows, the row ``payment_totals_deferred`` of ``app_meta`` (in this
-        transaction only) sets the triggers aside, and the invoices of the staged
-        payments get their sums in one statement, three times cheaper. PostgreSQL's
-        triggers already work once per statement: nothing to do there."""
-        if self.postgres:
-            yield
-            return
+    @contextmanager
+    def deferred_payment_totals(self) -> Iterator[None]:
+        """Merge the tables with the invoices' payment totals kept by the import.
+
+        Each invoice keeps the total and last date of its payments, by the database's
+        triggers on ``payment`` (migration 0016) — a trigger per row on SQLite, an
+        update per statement on PostgreSQL: for millions of payments, three times the
+        import's time. The row ``payment_totals_deferred`` of ``app_meta``, in this
+        transaction only (no other writer sees it), sets them aside, and the import
+        keeps the totals itself, in two set-based steps:
+
+        - a new invoice is inserted with the sum of its staged payments (all of its
+          payments are in this export: none can be in the database before it);
+        - an invoice already there whose payments the export adds or changes
+          (:meth:`note_touched_invoices`) has them summed again at the end.
+
+        The initial load of an agency thus writes each invoice once, and a daily
+        import sums again only the invoices paid since the last one."""
         self._exec(
             "INSERT INTO app_meta (key, value) VALUES (:key, '1')", key=PAYMENT_TOTALS_DEFERRED
         )
         yield
-        self._exec(
-            "UPDATE invoice SET paid_total = t.paid_total, last_paid_on = t.last_paid_on "
-            "FROM (SELECT p.invoice_number, SUM(p.amount) AS paid_total, "
-            "MAX(p.paid_on) AS last_paid_on FROM payment p "
-            f"WHERE p.invoice_number IN (SELECT invoice_number FROM {spec.staging}) "
-            "GROUP BY p.invoice_number) AS t "
-            "WHERE invoice.number = t.invoice_number"
-        )
+        if self._touched:
+            self._exec(
+                "UPDATE invoice SET paid_total = t.paid_total, last_paid_on = t.last_paid_on "
+                "FROM (SELECT p.invoice_number, SUM(p.amount) AS paid_total, "
+                "MAX(p.paid_on) AS last_paid_on FROM payment p "
+                f"WHERE p.invoice_number IN (SELECT invoice_number FROM {self._temp}"
+                "stg_touched_invoices) GROUP BY p.invoice_number) AS t "
+                "WHERE invoice.number = t.invoice_number"
+            )
         self._exec("DELETE FROM app_meta WHERE key = :key", key=PAYMENT_TOTALS_DEFERRED)
 
+    def insert_new_invoices(self, spec: TableSpec) -> int:
+        """:meth:`insert_new` for the invoices, each with the sum and last date of its
+        staged payments (all of a new invoice's payments are in this export); the new
+        invoices are kept aside for :meth:`note_touched_invoices`."""
+        self._exec(f"DROP TABLE IF EXISTS {self._temp}stg_new_invoices")
+        suffix = " ON COMMIT DROP" if self.postgres else ""
+        self._exec(
+            f"CREATE TEMPORARY TABLE stg_new_invoices{suffix} AS SELECT s.number "
+            f"FROM {spec.staging} s WHERE NOT EXISTS "
+            "(SELECT 1 FROM invoice t WHERE t.number = s.number)"
+        )
+        self._exec(
+            "CREATE UNIQUE INDEX "
+            + ("" if self.postgres else "temp.")
+            + "ux_stg_new_invoices ON stg_new_invoices (number)"
+        )
+        if self.postgres:
+            self._exec("ANALYZE stg_new_invoices")
+        targets = [c.target for c in spec.columns]
+        selected = [f"s.{c}" for c in targets]
+        payments = self.tables.get("reglements")
+        totals = ""
+        if payments is None:  # no payment in this export: a new invoice has none
+            targets.append("paid_total")
+            selected.append("0")
+        else:
+            targets += ["paid_total", "last_paid_on"]
+            selected += ["COALESCE(r.paid_total, 0)", "r.last_paid_on"]
+            totals = (
+                "LEFT JOIN (SELECT invoice_number, SUM(amount) AS paid_total, "
+                f"MAX(paid_on) AS last_paid_on FROM {payments.staging} "
+                "GROUP BY invoice_number) r ON r.invoice_number = s.number"
+            )
+        self._new_invoices = True
+        return int(
+            self._exec(
+                f"INSERT INTO invoice ({', '.join(targets)}) SELECT {', '.join(selected)} "
+                f"FROM {spec.staging} s JOIN stg_new_invoices n ON n.number = s.number "
+                f"{totals}"
+            ).rowcount
+        )
+
+    def note_touched_invoices(self, spec: TableSpec) -> None:
+        """Before the payments are merged: the invoices already in the database whose
+        payments the export adds or changes, summed again at the end. An invoice this
+        import inserted has its totals already (:meth:`insert_new_invoices`)."""
+        self._exec(f"DROP TABLE IF EXISTS {self._temp}stg_touched_invoices")
+        suffix = " ON COMMIT DROP" if self.postgres else ""
+        not_new = (
+            "s.invoice_number NOT IN (SELECT number FROM stg_new_invoices) AND "
+            if self._new_invoices
+            else ""
+        )
+        self._exec(
+            f"CREATE TEMPORARY TABLE stg_touched_invoices{suffix} AS "
+            f"SELECT DISTINCT s.invoice_number FROM {spec.staging} s WHERE {not_new}"
+            "NOT EXISTS (SELECT 1 FROM payment t WHERE t.invoice_number = s.invoice_number "
+            "AND t.reference = s.reference AND t.paid_on = s.paid_on AND t.amount = s.amount)"
+        )
+        self._touched = True
+
     def drop(self) -> None:
+        for name in ("stg_new_invoices", "stg_touched_invoices"):
+            self._exec(f"DROP TABLE IF EXISTS {self._temp}{name}")
         for spec in self.tables.values():
             self._exec(f"DROP TABLE IF EXISTS {self._temp}{spec.staging}")
         self.tables.clear()

@@ -21,7 +21,6 @@ Memory stays flat whatever the size of the export: one chunk of rows at a time.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import gc
 from collections.abc import Callable, Iterator
@@ -205,12 +204,13 @@ class _Run:
                 )
             )
         counts: dict[str, TableCounts] = {}
-        for table in self.source.tables:
-            self.check_cancel()
-            spec = table.spec
-            counts[spec.name] = self.merge(staging, spec)
-            base += table.size
-            self.tick(base)
+        with staging.deferred_payment_totals():
+            for table in self.source.tables:
+                self.check_cancel()
+                spec = table.spec
+                counts[spec.name] = self.merge(staging, spec)
+                base += table.size
+                self.tick(base)
         files = self.source.files
         audit.record(
             self.uow,
@@ -292,14 +292,14 @@ class _Run:
                 ],
             )
             updated += len(batch)
-        with (
-            staging.deferred_payment_totals(spec)
-            if spec.model.name == "payment"
-            else contextlib.nullcontext()
-        ):
-            applied = staging.update(spec, present) if updated else 0
-            if applied != updated:  # the same predicate twice: cannot differ but by a bug
-                raise RuntimeError(f"{spec.name}: {applied} rows updated, {updated} audited")
+        if spec.model.name == "payment":
+            staging.note_touched_invoices(spec)
+        applied = staging.update(spec, present) if updated else 0
+        if applied != updated:  # the same predicate twice: cannot differ but by a bug
+            raise RuntimeError(f"{spec.name}: {applied} rows updated, {updated} audited")
+        if spec.model.name == "invoice":
+            inserted = staging.insert_new_invoices(spec)
+        else:
             inserted = staging.insert_new(spec)
         return TableCounts(inserted, updated, self.staged[spec.name] - inserted - updated)
 

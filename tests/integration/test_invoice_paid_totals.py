@@ -93,11 +93,17 @@ def test_R3_import_and_reimport_keep_the_invoice_totals(db: Database, tmp_path: 
     assert kept(db)["F2"] == (8_500, "2026-03-01")
     assert kept(db)["F3"] == (0, None)
 
-    # the next export corrects a receipt and brings a new one
+    # the next export corrects a receipt, brings a new one, and a new invoice paid twice
     export["reglements"][2] = ["F2", "2026-03-04", "9 500", "R3"]
     export["reglements"].append(["F2", "2026-03-10", "1 000", "R4"])
+    export["factures"].append(["F4", "P1", "BT-AG1-2026-01", "2026-04-15", "", "7 000", ""])
+    export["reglements"] += [
+        ["F4", "2026-05-02", "3 000", "R5"],
+        ["F4", "2026-05-01", "4 000", "R6"],
+    ]
     import_export(db.uow(), Actor("chef"), write_export(tmp_path / "b", export))
     assert kept(db)["F2"] == (10_500, "2026-03-10")
+    assert kept(db)["F4"] == (7_000, "2026-05-02")
     assert kept(db) == recounted(db)
 
     # the import set the triggers aside for its own transaction only (SQLite)

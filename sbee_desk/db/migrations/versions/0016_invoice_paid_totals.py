@@ -15,11 +15,11 @@ administrator's SQL): triggers on ``payment``.
   update or a delete sums the invoice's payments again (old and new invoice). The
   import, which writes millions of payments in one statement, puts the row
   ``payment_totals_deferred`` in ``app_meta`` inside its transaction: the triggers
-  stand aside and it sums the payments of the invoices it touched in one statement
-  (:meth:`sbee_desk.importers.staging.Staging.deferred_payment_totals`), three times
-  cheaper than a trigger per row.
+  stand aside and it keeps the totals itself, set-based
+  (:meth:`sbee_desk.importers.staging.Staging.deferred_payment_totals`).
 - PostgreSQL: statement triggers with transition tables: one set-based update per
-  statement (the import's ``INSERT … SELECT`` of millions of payments runs it once).
+  statement. The import sets them aside the same way (its own totals are cheaper
+  still: a new invoice is inserted with them).
 
 Existing invoices get their totals here, in one pass. On PostgreSQL that pass leaves
 the invoices' pages to be vacuumed: until autovacuum has been through them (minutes,
@@ -106,6 +106,9 @@ PG_STATEMENTS = [
     f"""
     CREATE FUNCTION payment_totals_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
+        IF EXISTS (SELECT 1 FROM app_meta WHERE key = 'payment_totals_deferred') THEN
+            RETURN NULL;
+        END IF;
         {_PG_RECOUNT.format(rows="new_rows")};
         RETURN NULL;
     END $$
@@ -113,6 +116,9 @@ PG_STATEMENTS = [
     f"""
     CREATE FUNCTION payment_totals_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
+        IF EXISTS (SELECT 1 FROM app_meta WHERE key = 'payment_totals_deferred') THEN
+            RETURN NULL;
+        END IF;
         {_PG_RECOUNT.format(rows="old_rows")};
         RETURN NULL;
     END $$
@@ -120,6 +126,9 @@ PG_STATEMENTS = [
     f"""
     CREATE FUNCTION payment_totals_updated() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
+        IF EXISTS (SELECT 1 FROM app_meta WHERE key = 'payment_totals_deferred') THEN
+            RETURN NULL;
+        END IF;
         {
         _PG_RECOUNT.format(
             rows="(SELECT invoice_number FROM old_rows UNION "
