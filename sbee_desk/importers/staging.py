@@ -260,7 +260,9 @@ class Staging:
         self._exec(f"DROP TABLE IF EXISTS {self._temp}stg_touched_invoices")
         suffix = " ON COMMIT DROP" if self.postgres else ""
         not_new = (
-            "s.invoice_number NOT IN (SELECT number FROM stg_new_invoices) AND "
+            # NOT EXISTS, not NOT IN: PostgreSQL hashes a NOT IN list only if it fits
+            # in work_mem, and otherwise reads it again for every row
+            "NOT EXISTS (SELECT 1 FROM stg_new_invoices n WHERE n.number = s.invoice_number) AND "
             if self._new_invoices
             else ""
         )
@@ -270,6 +272,8 @@ class Staging:
             "NOT EXISTS (SELECT 1 FROM payment t WHERE t.invoice_number = s.invoice_number "
             "AND t.reference = s.reference AND t.paid_on = s.paid_on AND t.amount = s.amount)"
         )
+        if self.postgres:
+            self._exec("ANALYZE stg_touched_invoices")
         self._touched = True
 
     def drop(self) -> None:
