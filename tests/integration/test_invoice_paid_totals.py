@@ -124,19 +124,18 @@ def test_R3_import_and_reimport_keep_the_invoice_totals(db: Database, tmp_path: 
     assert kept(db)["F3"] == (999, "2026-04-01")
 
 
-def test_R3_the_sqlite_triggers_stand_aside_only_for_the_imports_key(sqlite_db) -> None:
-    """The key the import writes is the one the triggers' WHEN clause reads."""
-    with sqlite_db.engine.connect() as conn:
-        sql = [
-            row[0]
-            for row in conn.execute(
-                text(
-                    "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'payment'"
-                )
-            )
-        ]
-    assert len(sql) == 3
-    assert all(f"key = '{PAYMENT_TOTALS_DEFERRED}'" in s for s in sql)
+def test_R3_the_triggers_stand_aside_only_for_the_imports_key(db: Database) -> None:
+    """The key the import writes is the one the triggers read (SQLite: their WHEN
+    clause; PostgreSQL: their functions)."""
+    query = (
+        "SELECT prosrc FROM pg_proc WHERE proname LIKE 'payment_totals_%'"
+        if db.engine.dialect.name == "postgresql"
+        else "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'payment'"
+    )
+    with db.engine.connect() as conn:
+        sources = [row[0] for row in conn.execute(text(query))]
+    assert len(sources) == 3
+    assert all(f"key = '{PAYMENT_TOTALS_DEFERRED}'" in source for source in sources)
 
 
 def test_R3_partly_paid_invoice_paid_off_after_the_run_date(db: Database) -> None:

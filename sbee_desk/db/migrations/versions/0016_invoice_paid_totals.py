@@ -102,57 +102,39 @@ _PG_RECOUNT = """
     WHERE i.number = t.number
 """
 
+#: (trigger, function, event, transition tables, the invoices whose payments changed)
+_PG_TRIGGERS = [
+    ("insert", "inserted", "INSERT", "NEW TABLE AS new_rows", "new_rows"),
+    (
+        "update",
+        "updated",
+        "UPDATE",
+        "OLD TABLE AS old_rows NEW TABLE AS new_rows",
+        "(SELECT invoice_number FROM old_rows UNION SELECT invoice_number FROM new_rows) AS c",
+    ),
+    ("delete", "deleted", "DELETE", "OLD TABLE AS old_rows", "old_rows"),
+]
+
 PG_STATEMENTS = [
-    f"""
-    CREATE FUNCTION payment_totals_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-        IF EXISTS (SELECT 1 FROM app_meta WHERE key = 'payment_totals_deferred') THEN
+    statement
+    for name, function, event, tables, rows in _PG_TRIGGERS
+    for statement in (
+        f"""
+        CREATE FUNCTION payment_totals_{function}() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF EXISTS (SELECT 1 FROM app_meta WHERE key = 'payment_totals_deferred') THEN
+                RETURN NULL;
+            END IF;
+            {_PG_RECOUNT.format(rows=rows)};
             RETURN NULL;
-        END IF;
-        {_PG_RECOUNT.format(rows="new_rows")};
-        RETURN NULL;
-    END $$
-    """,
-    f"""
-    CREATE FUNCTION payment_totals_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-        IF EXISTS (SELECT 1 FROM app_meta WHERE key = 'payment_totals_deferred') THEN
-            RETURN NULL;
-        END IF;
-        {_PG_RECOUNT.format(rows="old_rows")};
-        RETURN NULL;
-    END $$
-    """,
-    f"""
-    CREATE FUNCTION payment_totals_updated() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-        IF EXISTS (SELECT 1 FROM app_meta WHERE key = 'payment_totals_deferred') THEN
-            RETURN NULL;
-        END IF;
-        {
-        _PG_RECOUNT.format(
-            rows="(SELECT invoice_number FROM old_rows UNION "
-            "SELECT invoice_number FROM new_rows) AS changed"
-        )
-    };
-        RETURN NULL;
-    END $$
-    """,
-    """
-    CREATE TRIGGER payment_totals_insert AFTER INSERT ON payment
-    REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION payment_totals_inserted()
-    """,
-    """
-    CREATE TRIGGER payment_totals_update AFTER UPDATE ON payment
-    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION payment_totals_updated()
-    """,
-    """
-    CREATE TRIGGER payment_totals_delete AFTER DELETE ON payment
-    REFERENCING OLD TABLE AS old_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION payment_totals_deleted()
-    """,
+        END $$
+        """,
+        f"""
+        CREATE TRIGGER payment_totals_{name} AFTER {event} ON payment
+        REFERENCING {tables}
+        FOR EACH STATEMENT EXECUTE FUNCTION payment_totals_{function}()
+        """,
+    )
 ]
 
 
