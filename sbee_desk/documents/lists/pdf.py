@@ -232,7 +232,7 @@ class _ListPDF(P.BasePDF):
             elif key in _IDENTIFIERS:
                 floor, want = titles[index], max(titles[index], self._natural(values))
             else:
-                words = (word for text in values for word in text.split())
+                words = {word for text in set(values) for word in text.split()}
                 floor = want = max(titles[index], min(self._natural(words), _LONGEST_WORD))
             floors.append(floor)
             wants.append(want)
@@ -405,12 +405,16 @@ class _ListPDF(P.BasePDF):
         text when it fits, else wrapped or cut to its column. Each distinct text is
         laid out once (dates, amounts, quartiers, decisions… repeat)."""
         key, inner = self.keys[index], self.widths[index] - 2 * _PAD
+        measured = self.measured[index]
+        # most cells: the whole text fits
+        out = {text: [text] for text, text_w in measured.items() if text_w <= inner}
+        if len(out) == len(measured):
+            return out
         wrapped = _WRAPPED.get(key)
-        out: dict[str, list[str]] = {}
-        for text, text_w in self.measured[index].items():
-            if text_w <= inner:  # most cells: the whole text fits
-                out[text] = [text]
-            elif wrapped is not None:
+        for text, text_w in measured.items():
+            if text_w <= inner:
+                continue
+            if wrapped is not None:
                 out[text] = self._wrap(text, inner, wrapped)
             else:
                 out[text] = [P.fit_text(self, text, inner)]
@@ -458,7 +462,7 @@ class _ListPDF(P.BasePDF):
         font = self.current_font
         assert isinstance(font, TTFFont)
         k = self.k
-        encode = self._encoder_of(font).of
+        table, translate = self._encoder_of(font), str.translate  # _Encoder.of, inlined
         width_of = self._data_width
         # " <baseline> Tm (" of each line of a row, below its top
         count = max((len(lines) for c in self.column_lines for lines in c.values()), default=1)
@@ -477,13 +481,13 @@ class _ListPDF(P.BasePDF):
                     if not line:
                         continue
                     if align == 0:
-                        parts.append(f"{start}{lines_y[n]}{encode(line)}) Tj")
+                        parts.append(f"{start}{lines_y[n]}{translate(line, table)}) Tj")
                         continue
                     line_w = measured.get(line)
                     if line_w is None:  # a line of a wrapped or cut text
                         line_w = width_of(line)
                     x = left + width - _PAD - line_w if align == 1 else left + (width - line_w) / 2
-                    parts.append(f" 1 0 0 1 {x * k:.2f} {lines_y[n]}{encode(line)}) Tj")
+                    parts.append(f" 1 0 0 1 {x * k:.2f} {lines_y[n]}{translate(line, table)}) Tj")
                 pieces[text] = "".join(parts)
             out.append(pieces)
         return out
@@ -565,32 +569,49 @@ class _ListPDF(P.BasePDF):
     def layout(self) -> tuple[list[tuple[list[str], ...]], list[float], set[int]]:
         """Each row's cells (their lines), its height, and the rows that start a page;
         :attr:`page_count` set."""
+        heights, breaks = self._layout()
+        columns = [
+            list(map(of.__getitem__, texts))
+            for of, texts in zip(self.column_lines, self.cells_text, strict=True)
+        ]
+        return list(zip(*columns, strict=True)), heights, breaks
+
+    def _layout(self) -> tuple[list[float], set[int]]:
+        """:meth:`layout` without the cells (:meth:`render` draws each distinct text's
+        lines, :attr:`column_lines`)."""
         self.set_font(P.FONT, "", _FONT_SIZE)
         font = self.current_font
         assert isinstance(font, TTFFont)
         self._data_advances = self._advances_of(font)
         self._data_size = self.font_size_pt
-        width_of = self._data_width
-        # each column's texts measured and laid out once (many repeat: dates, amounts…)
-        self.measured = [{text: width_of(text) for text in set(c)} for c in self.cells_text]
-        self.column_lines = [self._column_lines(index) for index in range(len(self.keys))]
-        columns = [
-            list(map(of.__getitem__, texts))
-            for of, texts in zip(self.column_lines, self.cells_text, strict=True)
+        # each column's texts measured and laid out once (many repeat: dates, amounts…),
+        # with :meth:`_data_width`'s arithmetic
+        advances, size, k = self._data_advances.of, self._data_size, self.k
+        self.measured = [
+            {text: advances(text) * size * 0.001 / k for text in set(c)} for c in self.cells_text
         ]
-        cells = list(zip(*columns, strict=True))
-        counts = [{text: len(lines) for text, lines in of.items()} for of in self.column_lines]
-        by_column = (map(of.__getitem__, t) for of, t in zip(counts, self.cells_text, strict=True))
-        rows = zip(*by_column, strict=True)
-        heights = [max(row) * _LINE_H + 2 * _PAD for row in rows]
+        self.column_lines = [self._column_lines(index) for index in range(len(self.keys))]
+        # each row's count of lines: that of its tallest cell (only the columns where a
+        # text takes more than one line can make a row taller than one line)
+        tall: list[tuple[dict[str, int], Sequence[str]]] = []
+        for of, texts in zip(self.column_lines, self.cells_text, strict=True):
+            counts = {text: len(lines) for text, lines in of.items() if len(lines) != 1}
+            if counts:
+                tall.append(({text: 1 for text in of} | counts, texts))
+        if tall:
+            by_column = (map(counts.__getitem__, texts) for counts, texts in tall)
+            rows = zip(*by_column, strict=True)
+            heights = [max(row) * _LINE_H + 2 * _PAD for row in rows]
+        else:
+            heights = [1 * _LINE_H + 2 * _PAD] * len(self.lines)
         breaks, self.page_count = self.paginate(heights)
-        return cells, heights, breaks
+        return heights, breaks
 
     def render(self) -> bytes:
         """Lays the rows out on pages (:meth:`layout`), then draws them: each row moved
         to its place (``cm``), a page's rows written at once."""
         texts, keys, lines = self.texts, self.keys, self.lines
-        _, heights, breaks = self.layout()
+        heights, breaks = self._layout()
         ending = self.totals_height() + self.signatures_height()
         bottom = self.content_bottom
         y = self.new_page(first=True)
