@@ -7,9 +7,13 @@ and ``get_string_width()`` build styled fragments (a copy of the graphics state 
 for every piece of text, which made the PDF lists 80 % of the ``lists`` command
 (#18). The rows are therefore measured from the font's advance widths (cached per
 character) and written to the page as one run of PDF text operators each
-(:meth:`_ListPDF._row_writer`), the text encoded through the font's own subset so that
-fpdf2 embeds exactly the glyphs used. The pages are laid out before anything is
-drawn (:meth:`_ListPDF.paginate`), so each footer prints the page count itself:
+(:meth:`_ListPDF._rows`), the text encoded through the font's own subset so that
+fpdf2 embeds exactly the glyphs used. Many texts repeat (dates, amounts, quartiers,
+decisions): a column at a time, each distinct text is measured, wrapped and turned
+into operators once, placed relative to the top of its row, and each row is moved
+to its place with ``cm`` (:meth:`_ListPDF._cell_pieces`). The pages are laid out
+before anything is drawn (:meth:`_ListPDF.paginate`), so each footer prints the page
+count itself:
 fpdf2's page-count alias reserves the width of three digits and warned on every page
 of a list of 1 000 pages or more.
 
