@@ -129,6 +129,8 @@ class _ListPDF(P.BasePDF):
         self._advances: dict[int, _Advances] = {}
         self._encoders: dict[int, _Encoder] = {}
         self._headers: dict[float, str] = {}
+        #: what :meth:`_put` wrote, by font, size, colour and pieces (a few per list)
+        self._texts: dict[tuple[object, ...], str] = {}
         #: the width of each column's texts (:meth:`layout`)
         self.measured: list[dict[str, float]] = []
         self._fitted: dict[tuple[str, str, float, str, float], str] = {}
@@ -196,12 +198,20 @@ class _ListPDF(P.BasePDF):
         assert isinstance(font, TTFFont)
         if not self.current_font_is_set_on_page:  # as text() does: the page's resources
             self._out(self._set_font_for_page(font, self.font_size_pt))
-        encode = self._encoder_of(font).of
-        k, h = self.k, self.h
-        body = " ".join(
-            f"1 0 0 1 {x * k:.2f} {(h - y) * k:.2f} Tm ({encode(text)}) Tj" for x, y, text in pieces
-        )
-        self._out(f"q {_rgb(colour)} BT /F{font.i} {self.font_size_pt:.2f} Tf {body} ET Q")
+        # the running header and the journal line are the same on every page
+        key = (font.i, self.font_size_pt, colour, *pieces)
+        content = self._texts.get(key)
+        if content is None:
+            encode = self._encoder_of(font).of
+            k, h = self.k, self.h
+            body = " ".join(
+                f"1 0 0 1 {x * k:.2f} {(h - y) * k:.2f} Tm ({encode(text)}) Tj"
+                for x, y, text in pieces
+            )
+            content = f"q {_rgb(colour)} BT /F{font.i} {self.font_size_pt:.2f} Tf {body} ET Q"
+            if len(self._texts) < 64:
+                self._texts[key] = content
+        self._out(content)
 
     def _natural(self, texts: Iterable[str]) -> float:
         """Width of the widest of ``texts`` (measured: the few longest), with the padding."""
@@ -592,7 +602,8 @@ class _ListPDF(P.BasePDF):
         # with :meth:`_data_width`'s arithmetic
         advances, size, k = self._data_advances.of, self._data_size, self.k
         self.measured = [
-            {text: advances(text) * size * 0.001 / k for text in set(c)} for c in self.cells_text
+            {text: advances(text) * size * 0.001 / k for text in dict.fromkeys(c)}
+            for c in self.cells_text
         ]
         self.column_lines = [self._column_lines(index) for index in range(len(self.keys))]
         # each row's count of lines: that of its tallest cell (only the columns where a

@@ -16,6 +16,8 @@ import io
 import json
 import os
 import random
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -144,3 +146,25 @@ def test_the_lists_read_as_in_the_snapshot(texts) -> None:
         assert len(pages) >= 2, kind  # the sample spans pages (the header repeated)
         for number, (page, want) in enumerate(zip(got[kind], pages, strict=True), start=1):
             assert page == want, f"{kind}, page {number}"
+
+
+def test_a_list_is_the_same_bytes_in_another_process() -> None:
+    """The same bytes whatever the process's string hashing (``PYTHONHASHSEED``): the
+    texts are laid out and encoded in the order of the rows, never in a set's order (the
+    font subset numbers its glyphs in the order they are first encoded)."""
+    code = (
+        "import hashlib; "
+        "from sbee_desk.documents.lists import load_list_texts, pdf_bytes; "
+        "from tests.unit.documents.test_lists_pdf_snapshot import _documents; "
+        "doc = _documents()['CONTROLE']; "
+        "print(hashlib.sha256(pdf_bytes(doc, load_list_texts())).hexdigest())"
+    )
+    root = Path(__file__).resolve().parents[3]
+    digests = set()
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(root)}
+        proc = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+        )
+        digests.add(proc.stdout.strip())
+    assert len(digests) == 1
