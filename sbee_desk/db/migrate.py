@@ -1,17 +1,23 @@
-"""Alembic migrations shipped inside the package, upgraded to head on first use."""
+"""Alembic migrations shipped inside the package, upgraded to head on first use.
+
+A database already at head — every start of the application and of each command —
+is recognised without alembic (:func:`shipped_revisions`: the revisions read from
+the migration files' text; the database's from its version table): importing
+alembic and loading its scripts took about a tenth of a second of each command
+(#18). Anything else (a new database, an upgrade, a foreign or newer one) goes
+through alembic, imported then."""
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
+import re
 import sqlite3
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from sbee_desk.db.engine import DatabaseError, is_sbee_database, table_names
 from sbee_desk.db.snapshot import (
@@ -23,12 +29,59 @@ from sbee_desk.db.snapshot import (
     sqlite_file,
 )
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
 log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
+#: ``revision = "0015"`` and ``down_revision = "0014"`` (or None) of a migration file
+_REVISION = re.compile(r"^revision(?:\s*:[^=\n]*)?\s*=\s*[\"']([^\"'\n]+)[\"']\s*$", re.M)
+_DOWN_REVISION = re.compile(
+    r"^down_revision(?:\s*:[^=\n]*)?\s*=\s*(?:None|[\"']([^\"'\n]+)[\"'])\s*$", re.M
+)
+
+
+@functools.cache
+def shipped_revisions() -> tuple[frozenset[str], str | None]:
+    """The revisions of the migrations shipped and their head, read from the text of
+    their files (alembic is not imported). ``(frozenset(), None)`` when a file does not
+    say its revision and its one parent plainly, or the revisions do not make one line
+    with one head: the callers then ask alembic."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in sorted((MIGRATIONS_DIR / "versions").glob("*.py")):
+        if path.name == "__init__.py":
+            continue
+        source = path.read_text(encoding="utf-8")
+        found, down = _REVISION.findall(source), _DOWN_REVISION.findall(source)
+        if len(found) != 1 or len(down) != 1 or found[0] in revisions:
+            return frozenset(), None
+        revisions.add(found[0])
+        if down[0]:
+            parents.add(down[0])
+    heads = revisions - parents
+    if len(heads) != 1 or not parents <= revisions:
+        return frozenset(), None
+    return frozenset(revisions), heads.pop()
+
+
+def _at_shipped_head(engine: Engine) -> bool:
+    """Whether the database's version table names the head of the migrations shipped
+    (and nothing else)."""
+    _, head = shipped_revisions()
+    if head is None:
+        return False
+    with engine.connect() as conn:
+        stored = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    return stored == [head]
+
 
 def alembic_config(engine: Engine | None = None) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     if engine is not None:
@@ -37,10 +90,14 @@ def alembic_config(engine: Engine | None = None) -> Config:
 
 
 def script_directory() -> ScriptDirectory:
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config())
 
 
 def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
 
@@ -62,6 +119,8 @@ def prepare_database(engine: Engine) -> None:
                 f"(tables trouvées : {', '.join(sorted(tables)[:5])}…). "
                 "Choisissez une autre base ou un fichier vide."
             )
+        if _at_shipped_head(engine):  # the usual case: nothing to do, no alembic
+            return
         script = script_directory()
         revision = current_revision(engine)
         known = {rev.revision for rev in script.walk_revisions()}
@@ -85,6 +144,8 @@ def prepare_database(engine: Engine) -> None:
 def upgrade(engine: Engine) -> None:
     """Upgrade the schema to head (the migrations' one entry: the tests replace it
     to make an upgrade fail)."""
+    from alembic import command
+
     command.upgrade(alembic_config(engine), "head")
 
 

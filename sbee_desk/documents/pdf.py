@@ -52,6 +52,16 @@ class _CompactOutput(OutputProducer):
     """fpdf2's producer, taking the pages compressed while the document was drawn as
     they are instead of compressing their (now empty) contents again."""
 
+    def bufferize(self) -> bytearray:
+        """fpdf2's, the producer then letting go of the document and of its objects: the
+        producer and its trailer refer to each other, so only the cyclic garbage
+        collector would free them — and, through them, the document and all it was drawn
+        from (a list's 50 000 lines, #18)."""
+        buffer = super().bufferize()
+        self.pdf_objs = []
+        del self.fpdf
+        return buffer
+
     def _add_pages(self, _slice: slice = slice(0, None)) -> list[PDFPage]:
         done: dict[int, _Deflated] = {}
         for page in self.fpdf.pages.values():

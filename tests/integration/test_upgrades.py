@@ -9,8 +9,11 @@ which is what a database of revision N holds.
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -190,3 +193,26 @@ def test_a_failed_upgrade_on_postgresql_is_rolled_back_whole(db_url, monkeypatch
     finally:
         engine.dispose()
     assert "dropped_code" not in columns  # 0008's column, rolled back
+
+
+def test_the_revisions_read_from_the_migration_files_are_alembics() -> None:
+    """The fast path of :func:`migrate.prepare_database` (#18) knows the same revisions
+    and head as alembic."""
+    script = script_directory()
+    known, head = migrate.shipped_revisions()
+    assert head == script.get_current_head() and head is not None
+    assert known == {r.revision for r in script.walk_revisions()}
+
+
+def test_a_database_at_head_opens_without_importing_alembic(sqlite_db) -> None:
+    """Every command opens its database: one at head does not need alembic (#18); the
+    earlier revisions are upgraded by it (above)."""
+    code = (
+        "import sys; from sbee_desk.db.database import open_database; "
+        f"open_database({sqlite_db.url!r}).dispose(); "
+        "assert 'alembic' not in sys.modules, 'alembic imported'"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=os.environ.copy()
+    )
+    assert proc.returncode == 0, proc.stderr

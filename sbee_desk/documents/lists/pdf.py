@@ -7,9 +7,13 @@ and ``get_string_width()`` build styled fragments (a copy of the graphics state 
 for every piece of text, which made the PDF lists 80 % of the ``lists`` command
 (#18). The rows are therefore measured from the font's advance widths (cached per
 character) and written to the page as one run of PDF text operators each
-(:meth:`_ListPDF._row_writer`), the text encoded through the font's own subset so that
-fpdf2 embeds exactly the glyphs used. The pages are laid out before anything is
-drawn (:meth:`_ListPDF.paginate`), so each footer prints the page count itself:
+(:meth:`_ListPDF._rows`), the text encoded through the font's own subset so that
+fpdf2 embeds exactly the glyphs used. Many texts repeat (dates, amounts, quartiers,
+decisions): a column at a time, each distinct text is measured, wrapped and turned
+into operators once, placed relative to the top of its row, and each row is moved
+to its place with ``cm`` (:meth:`_ListPDF._cell_pieces`). The pages are laid out
+before anything is drawn (:meth:`_ListPDF.paginate`), so each footer prints the page
+count itself:
 fpdf2's page-count alias reserves the width of three digits and warned on every page
 of a list of 1 000 pages or more.
 
@@ -21,8 +25,7 @@ tests read every cell back with two PDF readers (pypdf, poppler's pdftotext).
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Iterable, Sequence
-from operator import itemgetter
+from collections.abc import Iterable, Iterator, Sequence
 
 from fpdf.fonts import TTFFont
 
@@ -115,16 +118,19 @@ class _ListPDF(P.BasePDF):
         self.doc, self.texts, self.head = doc, texts, head
         self.columns = texts.columns[doc.kind]
         self.keys = [c.key for c in self.columns]
-        pick = itemgetter(*(COLUMN_KEYS.index(k) for k in self.keys))
         wording = Wording(texts)
         self.lines = sorted_lines(doc.kind, doc.lines)
-        self.rows: list[list[str]] = []
-        for line in self.lines:
-            values = pick(cell_texts(line, wording))
-            self.rows.append(list(values) if len(self.keys) > 1 else [values])
+        #: the texts of each column, row after row (a column at a time is what the
+        #: measuring, the wrapping and the drawing work on: many texts repeat)
+        every = list(zip(*(cell_texts(line, wording) for line in self.lines), strict=True))
+        self.cells_text: list[Sequence[str]] = [
+            every[COLUMN_KEYS.index(k)] if every else () for k in self.keys
+        ]
         self._advances: dict[int, _Advances] = {}
         self._encoders: dict[int, _Encoder] = {}
         self._headers: dict[float, str] = {}
+        #: what :meth:`_put` wrote, by font, size, colour and pieces (a few per list)
+        self._texts: dict[tuple[object, ...], str] = {}
         #: the width of each column's texts (:meth:`layout`)
         self.measured: list[dict[str, float]] = []
         self._fitted: dict[tuple[str, str, float, str, float], str] = {}
@@ -192,12 +198,20 @@ class _ListPDF(P.BasePDF):
         assert isinstance(font, TTFFont)
         if not self.current_font_is_set_on_page:  # as text() does: the page's resources
             self._out(self._set_font_for_page(font, self.font_size_pt))
-        encode = self._encoder_of(font).of
-        k, h = self.k, self.h
-        body = " ".join(
-            f"1 0 0 1 {x * k:.2f} {(h - y) * k:.2f} Tm ({encode(text)}) Tj" for x, y, text in pieces
-        )
-        self._out(f"q {_rgb(colour)} BT /F{font.i} {self.font_size_pt:.2f} Tf {body} ET Q")
+        # the running header and the journal line are the same on every page
+        key = (font.i, self.font_size_pt, colour, *pieces)
+        content = self._texts.get(key)
+        if content is None:
+            encode = self._encoder_of(font).of
+            k, h = self.k, self.h
+            body = " ".join(
+                f"1 0 0 1 {x * k:.2f} {(h - y) * k:.2f} Tm ({encode(text)}) Tj"
+                for x, y, text in pieces
+            )
+            content = f"q {_rgb(colour)} BT /F{font.i} {self.font_size_pt:.2f} Tf {body} ET Q"
+            if len(self._texts) < 64:
+                self._texts[key] = content
+        self._out(content)
 
     def _natural(self, texts: Iterable[str]) -> float:
         """Width of the widest of ``texts`` (measured: the few longest), with the padding."""
@@ -226,13 +240,13 @@ class _ListPDF(P.BasePDF):
         self.set_font(P.FONT, "", _FONT_SIZE)
         floors, wants = [], []
         for index, key in enumerate(self.keys):
-            values = (row[index] for row in self.rows)
+            values = self.cells_text[index]
             if key in _ONE_LINE:
                 floor = want = max(titles[index], self._natural(values))
             elif key in _IDENTIFIERS:
                 floor, want = titles[index], max(titles[index], self._natural(values))
             else:
-                words = (word for text in values for word in text.split())
+                words = {word for text in set(values) for word in text.split()}
                 floor = want = max(titles[index], min(self._natural(words), _LONGEST_WORD))
             floors.append(floor)
             wants.append(want)
@@ -400,18 +414,24 @@ class _ListPDF(P.BasePDF):
 
     # ---- rows
 
-    def cell_lines(self, texts: list[str], measured: list[dict[str, float]]) -> list[list[str]]:
-        """The lines each cell of a row prints (regular data font): wrapped or cut to
-        its column. ``measured``: the width of each column's texts."""
-        out = []
-        for text, widths, key, width in zip(texts, measured, self.keys, self.widths, strict=True):
-            inner = width - 2 * _PAD
-            if widths[text] <= inner:  # most cells: the whole text fits
-                out.append([text])
-            elif key in _WRAPPED:
-                out.append(self._wrap(text, inner, _WRAPPED[key]))
+    def _column_lines(self, index: int) -> dict[str, list[str]]:
+        """The lines each text of column ``index`` prints (regular data font): the whole
+        text when it fits, else wrapped or cut to its column. Each distinct text is
+        laid out once (dates, amounts, quartiers, decisions… repeat)."""
+        key, inner = self.keys[index], self.widths[index] - 2 * _PAD
+        measured = self.measured[index]
+        # most cells: the whole text fits
+        out = {text: [text] for text, text_w in measured.items() if text_w <= inner}
+        if len(out) == len(measured):
+            return out
+        wrapped = _WRAPPED.get(key)
+        for text, text_w in measured.items():
+            if text_w <= inner:
+                continue
+            if wrapped is not None:
+                out[text] = self._wrap(text, inner, wrapped)
             else:
-                out.append([P.fit_text(self, text, inner)])
+                out[text] = [P.fit_text(self, text, inner)]
         return out
 
     def _data_width(self, text: str) -> float:
@@ -447,63 +467,73 @@ class _ListPDF(P.BasePDF):
         lines.append(current)
         return lines
 
-    def _row_writer(self) -> Callable[[float, list[list[str]], bool], float]:
-        """Draws a row at ``y`` (its cells' lines, zebra or not); returns the y below.
-
-        A row is one piece of the page's content stream: the zebra band, the text of
-        its cells in one text object (font and colour set once), the rule below.
-        fpdf2's drawing state is left as it was (``q`` … ``Q``)."""
+    def _cell_pieces(self) -> list[dict[str, str]]:
+        """For each column, the operators that print each of its texts (its lines,
+        placed as the column aligns them), in coordinates relative to the top left of
+        the row: written once per distinct text, whatever the rows it is on
+        (:meth:`render` moves the origin to each row's top with ``cm``)."""
         self.set_font(P.FONT, "", _FONT_SIZE)
         font = self.current_font
         assert isinstance(font, TTFFont)
-        k, page_h = self.k, self.h
-        encode = self._encoder_of(font).of
+        k = self.k
+        table, translate = self._encoder_of(font), str.translate  # _Encoder.of, inlined
         width_of = self._data_width
-        left_margin, content_width = self.l_margin, self.content_width
-        set_font = f"/F{font.i} {self.font_size_pt:.2f} Tf"
-        ink, zebra = _rgb(P.INK), _rgb(P.ZEBRA_FILL)
-        # per column: its left, its width, its text's alignment (0 left, 1 right, 2
-        # centred), the start of its texts' operators when left-aligned
-        columns: list[tuple[float, float, int, str, dict[str, float]]] = []
-        for key, left, width, measured in zip(
-            self.keys, self.lefts, self.widths, self.measured, strict=True
+        # " <baseline> Tm (" of each line of a row, below its top
+        count = max((len(lines) for c in self.column_lines for lines in c.values()), default=1)
+        lines_y = [f"{-(_PAD + 2.5 + n * _LINE_H) * k:.2f} Tm (" for n in range(count)]
+        out: list[dict[str, str]] = []
+        for key, left, width, measured, lines_of in zip(
+            self.keys, self.lefts, self.widths, self.measured, self.column_lines, strict=True
         ):
+            # the text's alignment: 0 left, 1 right (amounts, counts), 2 centred (dates)
             align = 1 if key in NUMERIC else 2 if key == "suspendu_le" else 0
-            columns.append((left, width, align, f"1 0 0 1 {(left + _PAD) * k:.2f} ", measured))
-        x0, x1 = left_margin * k, (left_margin + content_width) * k
-        band_w = content_width * k
-        out = self._out
-
-        def draw(y: float, cells: list[list[str]], zebra_band: bool) -> float:
-            count = max(map(len, cells))
-            height = count * _LINE_H + 2 * _PAD
-            parts = []
-            if zebra_band:
-                top = (page_h - y) * k
-                parts.append(f"q {zebra} {x0:.2f} {top:.2f} {band_w:.2f} {-height * k:.2f} re f Q")
-            parts.append(f"q {ink} BT {set_font}")
-            first = page_h - y - _PAD - 2.5
-            # " <baseline> Tm (" of each line of the row
-            lines_y = [f"{(first - n * _LINE_H) * k:.2f} Tm (" for n in range(count)]
-            for (left, width, align, start, measured), lines in zip(columns, cells, strict=True):
-                for n, text in enumerate(lines):
-                    if not text:
+            start = f" 1 0 0 1 {(left + _PAD) * k:.2f} "
+            pieces: dict[str, str] = {}
+            for text, lines in lines_of.items():
+                parts = []
+                for n, line in enumerate(lines):
+                    if not line:
                         continue
                     if align == 0:
-                        parts.append(f"{start}{lines_y[n]}{encode(text)}) Tj")
+                        parts.append(f"{start}{lines_y[n]}{translate(line, table)}) Tj")
                         continue
-                    text_w = measured.get(text)
-                    if text_w is None:  # a line of a wrapped or cut text
-                        text_w = width_of(text)
-                    # right-aligned (amounts, counts) or centred (dates)
-                    x = left + width - _PAD - text_w if align == 1 else left + (width - text_w) / 2
-                    parts.append(f"1 0 0 1 {x * k:.2f} {lines_y[n]}{encode(text)}) Tj")
-            bottom = (page_h - y - height) * k
-            parts.append(f"ET Q {x0:.2f} {bottom:.2f} m {x1:.2f} {bottom:.2f} l S")
-            out(" ".join(parts))
-            return y + height
+                    line_w = measured.get(line)
+                    if line_w is None:  # a line of a wrapped or cut text
+                        line_w = width_of(line)
+                    x = left + width - _PAD - line_w if align == 1 else left + (width - line_w) / 2
+                    parts.append(f" 1 0 0 1 {x * k:.2f} {lines_y[n]}{translate(line, table)}) Tj")
+                pieces[text] = "".join(parts)
+            out.append(pieces)
+        return out
 
-        return draw
+    def _rows(self, heights: list[float]) -> Iterator[tuple[float, str]]:
+        """Each row's height and drawing, relative to its top: one piece of the page's
+        content stream — the zebra band, the text of its cells in one text object (font
+        and colour set once), the rule below. fpdf2's drawing state is left as it was
+        (``q`` … ``Q``)."""
+        pieces = self._cell_pieces()
+        font = self.current_font
+        assert isinstance(font, TTFFont)
+        k = self.k
+        x0, x1 = self.l_margin * k, (self.l_margin + self.content_width) * k
+        band_w = self.content_width * k
+        zebra = _rgb(P.ZEBRA_FILL)
+        text = f"q {_rgb(P.INK)} BT /F{font.i} {self.font_size_pt:.2f} Tf"
+        # by height: what ends a row (the rule below it), and its zebra band
+        ends: dict[float, str] = {}
+        bands: dict[float, str] = {}
+        for height in set(heights):
+            bottom = -height * k
+            ends[height] = f" ET Q {x0:.2f} {bottom:.2f} m {x1:.2f} {bottom:.2f} l S Q"
+            bands[height] = f"q {zebra} {x0:.2f} 0.00 {band_w:.2f} {bottom:.2f} re f Q {text}"
+        columns = [
+            list(map(of.__getitem__, texts))
+            for of, texts in zip(pieces, self.cells_text, strict=True)
+        ]
+        rows = zip(heights, zip(*columns, strict=True), strict=True)
+        for number, (height, cells) in enumerate(rows):
+            start = bands[height] if number % 2 else text
+            yield height, f"{start}{''.join(cells)}{ends[height]}"
 
     _SIGNATURE_H = 26.0
 
@@ -550,38 +580,69 @@ class _ListPDF(P.BasePDF):
             pages += 1
         return breaks, pages
 
-    def layout(self) -> tuple[list[list[list[str]]], list[float], set[int]]:
+    def layout(self) -> tuple[list[tuple[list[str], ...]], list[float], set[int]]:
         """Each row's cells (their lines), its height, and the rows that start a page;
         :attr:`page_count` set."""
+        heights, breaks = self._layout()
+        columns = [
+            list(map(of.__getitem__, texts))
+            for of, texts in zip(self.column_lines, self.cells_text, strict=True)
+        ]
+        return list(zip(*columns, strict=True)), heights, breaks
+
+    def _layout(self) -> tuple[list[float], set[int]]:
+        """:meth:`layout` without the cells (:meth:`render` draws each distinct text's
+        lines, :attr:`column_lines`)."""
         self.set_font(P.FONT, "", _FONT_SIZE)
         font = self.current_font
         assert isinstance(font, TTFFont)
         self._data_advances = self._advances_of(font)
         self._data_size = self.font_size_pt
-        width_of = self._data_width
-        # each column's texts measured once (many repeat: dates, amounts, quartiers…)
+        # each column's texts measured and laid out once (many repeat: dates, amounts…),
+        # with :meth:`_data_width`'s arithmetic
+        advances, size, k = self._data_advances.of, self._data_size, self.k
         self.measured = [
-            {text: width_of(text) for text in set(values)}
-            for values in zip(*self.rows, strict=True)
-        ] or [{} for _ in self.keys]
-        cells = [self.cell_lines(row, self.measured) for row in self.rows]
-        heights = [max(map(len, c)) * _LINE_H + 2 * _PAD for c in cells]
+            {text: advances(text) * size * 0.001 / k for text in dict.fromkeys(c)}
+            for c in self.cells_text
+        ]
+        self.column_lines = [self._column_lines(index) for index in range(len(self.keys))]
+        # each row's count of lines: that of its tallest cell (only the columns where a
+        # text takes more than one line can make a row taller than one line)
+        tall: list[tuple[dict[str, int], Sequence[str]]] = []
+        for of, texts in zip(self.column_lines, self.cells_text, strict=True):
+            counts = {text: len(lines) for text, lines in of.items() if len(lines) != 1}
+            if counts:
+                tall.append(({text: 1 for text in of} | counts, texts))
+        if tall:
+            by_column = (map(counts.__getitem__, texts) for counts, texts in tall)
+            rows = zip(*by_column, strict=True)
+            heights = [max(row) * _LINE_H + 2 * _PAD for row in rows]
+        else:
+            heights = [1 * _LINE_H + 2 * _PAD] * len(self.lines)
         breaks, self.page_count = self.paginate(heights)
-        return cells, heights, breaks
+        return heights, breaks
 
     def render(self) -> bytes:
-        """Lays the rows out on pages (:meth:`layout`), then draws them."""
+        """Lays the rows out on pages (:meth:`layout`), then draws them: each row moved
+        to its place (``cm``), a page's rows written at once."""
         texts, keys, lines = self.texts, self.keys, self.lines
-        cells, _, breaks = self.layout()
+        heights, breaks = self._layout()
         ending = self.totals_height() + self.signatures_height()
         bottom = self.content_bottom
         y = self.new_page(first=True)
-        draw = self._row_writer()
-        for number, row_cells in enumerate(cells):
+        k, page_h = self.k, self.h
+        out = self._out
+        page: list[str] = []
+        for number, (height, row) in enumerate(self._rows(heights)):
             if number in breaks:
+                out("\n".join(page))
+                page.clear()
                 y = self.new_page()
                 self.set_font(P.FONT, "", _FONT_SIZE)
-            y = draw(y, row_cells, bool(number % 2))
+            page.append(f"q 1 0 0 1 0 {(page_h - y) * k:.2f} cm {row}")
+            y += height
+        if page:
+            out("\n".join(page))
         if not lines:
             self.set_font(P.FONT, "", 8)
             self.set_text_color(*P.MUTED)
