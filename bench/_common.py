@@ -12,6 +12,7 @@ import os
 import platform
 import shutil
 import statistics
+import subprocess
 import sys
 import time
 import uuid
@@ -168,3 +169,22 @@ def seconds(value: float) -> str:
 
 def thousands(value: float) -> str:
     return f"{value:,.0f}".replace(",", " ")
+
+
+class Spinner:
+    """``--busy``: one core kept busy by a spinning process (an agency PC with its
+    browser and antivirus) for as long as the measures run."""
+
+    def __init__(self, busy: bool) -> None:
+        self.busy = busy
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def __enter__(self) -> Spinner:
+        if self.busy:
+            self.process = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait()

@@ -44,7 +44,17 @@ import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from _common import BENCH_TODAY, DATA, chef, export_folder, machine, say, seconds, thousands
+from _common import (
+    BENCH_TODAY,
+    DATA,
+    Spinner,
+    chef,
+    export_folder,
+    machine,
+    say,
+    seconds,
+    thousands,
+)
 from sqlalchemy import select, text, update
 
 from sbee_desk.db.database import open_database
@@ -291,25 +301,6 @@ def run_child(*args: str) -> dict[str, object]:
     measures["load"] = load
     measures["load_after"] = os.getloadavg()[0]
     return measures
-
-
-class Spinner:
-    """``--busy``: one core kept busy by a spinning process (an agency PC with its
-    browser and antivirus) for as long as the measures run."""
-
-    def __init__(self, busy: bool) -> None:
-        self.busy = busy
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def __enter__(self) -> Spinner:
-        if self.busy:
-            self.process = subprocess.Popen([sys.executable, "-c", "while True: pass"])
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self.process is not None:
-            self.process.kill()
-            self.process.wait()
 
 
 # --------------------------------------------------------------------------- main

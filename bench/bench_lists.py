@@ -30,6 +30,7 @@ Each format alone, in this process, on the largest of the three lists:
 Target (#18): (a) ≤ 10 s for 50 000 lines.
 
     .venv/bin/python bench/bench_lists.py                      # 600 000 contracts, 50 000 lines
+    .venv/bin/python bench/bench_lists.py --busy               # with one core kept busy
     .venv/bin/python bench/bench_lists.py --contracts 100000 --lines 8000 --repeat 3
 """
 
@@ -53,7 +54,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from _common import BENCH_TODAY, DATA, ROOT, chef, export_folder, machine, say
+from _common import BENCH_TODAY, DATA, ROOT, Spinner, chef, export_folder, machine, say
 
 PASSWORD_ENV = "SBEE_DESK_PASSWORD"
 HEAD = (
@@ -399,6 +400,9 @@ def main() -> None:
     parser.add_argument("--lines", type=int, default=50_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--raw-child", nargs=2, metavar=("PICKLE", "DOSSIER"), help="interne")
+    parser.add_argument(
+        "--busy", action="store_true", help="one core kept busy by a spinning process"
+    )
     args = parser.parse_args()
     if args.raw_child:
         raw_child(Path(args.raw_child[0]), Path(args.raw_child[1]))
@@ -411,6 +415,7 @@ def main() -> None:
     template, run_id, code, count = prepare_database(args.contracts, args.lines)
     scratch = DATA / f"lists-scratch-{uuid.uuid4().hex[:6]}"
     scratch.mkdir(parents=True)
+    spinner = Spinner(args.busy).__enter__()  # --busy: left in the finally below
     try:
         # a copy: each command adds register entries (copies) to its database
         db_file = scratch / "bench.db"
@@ -449,12 +454,13 @@ def main() -> None:
             e.run(lambda: pdf_bytes(big, texts))
             f.run(lambda: raw_pdf(big_raw))
     finally:
+        spinner.__exit__()
         shutil.rmtree(scratch, ignore_errors=True)
 
     sizes = ", ".join(f"{d.kind.value} {len(d.lines)}" for d in docs)
     print(
         f"\nBordereau {code} de {count} lignes ({sizes}), {args.repeat} essais alternés — "
-        f"{machine()}\n"
+        f"{machine()}{' — un cœur occupé (--busy)' if args.busy else ''}\n"
     )
     print(HEAD)
     for m in (a, b):
