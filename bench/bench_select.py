@@ -36,6 +36,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from _common import (
     BENCH_TODAY,
@@ -63,6 +64,9 @@ from sbee_desk.services.selection import lines_select, run_selection
 #: targets of issue #18 at one million contracts, per database
 TARGET_S = {"sqlite": 1.5, "postgresql": 3.0}
 TARGET_RATIO = 1.5
+#: earlier selection runs kept in the database while measuring (a year of fortnightly
+#: runs): the new run's lines go into indexes that hold theirs
+HISTORY = 25
 
 # R1–R6 of business-rules.md, as one query. The three {placeholders} are the only
 # dialect-specific parts: days since the suspension, days since the delivery of the
@@ -158,6 +162,31 @@ def engine_lines(db: Database, run_id: int) -> set[tuple[str, str, str]]:
             )
         ).all()
     return {(police, decision, ordre) for police, decision, ordre in rows}
+
+
+def drop_run(db: Database, run_id: int) -> None:
+    """Remove a run the benchmark made, with its lines (untimed): each trial then finds
+    the same database, whatever ran before it."""
+    with db.engine.begin() as conn:
+        conn.execute(text("DELETE FROM candidate WHERE run_id = :r"), {"r": run_id})
+        conn.execute(text("DELETE FROM selection_run WHERE id = :r"), {"r": run_id})
+    if db.engine.dialect.name == "sqlite":  # the removal's pages written back now, not
+        with db.engine.connect() as conn:  # by the next run's commit (its checkpoint)
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def keep_history(db: Database, actor: Any, runs: int, run_on: dt.date) -> int:
+    """Make the database hold exactly ``runs`` earlier selection runs (an agency that
+    keeps its runs: their lines fill the indexes each new run writes into), making or
+    removing runs untimed; returns the lines they hold."""
+    with db.engine.connect() as conn:
+        ids = [r[0] for r in conn.execute(text("SELECT id FROM selection_run ORDER BY id"))]
+    for run_id in ids[runs:]:
+        drop_run(db, run_id)
+    for _ in range(runs - len(ids)):
+        run_selection(db.uow(), actor, run_on, today_=BENCH_TODAY)
+    with db.engine.connect() as conn:
+        return int(conn.execute(text("SELECT count(*) FROM candidate")).scalar_one())
 
 
 def prepare(contracts: int, server_url: str | None, fresh: bool) -> tuple[Database, float | None]:
@@ -264,6 +293,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=5, help="trials, at least 3 (default 5)")
     parser.add_argument("--fresh", action="store_true", help="re-import into a new database")
     parser.add_argument("--plan-only", action="store_true", help="print the plan, time nothing")
+    parser.add_argument(
+        "--history",
+        type=int,
+        default=HISTORY,
+        help=f"earlier runs kept in the database, their lines indexed (default {HISTORY})",
+    )
     args = parser.parse_args(argv)
     if args.repeat < 3:
         parser.error("--repeat : au moins 3 essais (une médiane de moins ne dit rien)")
@@ -276,9 +311,11 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         counts = row_counts(export_folder(args.contracts))
         actor = chef(db)
+        say(f"Historique : {args.history} traitements gardés en base…")
+        kept_lines = keep_history(db, actor, args.history, args.date)
         say("Échauffement (une exécution de chaque)…")
         run_hand_sql(db, args.date)
-        run_selection(db.uow(), actor, args.date, today_=BENCH_TODAY)
+        drop_run(db, run_selection(db.uow(), actor, args.date, today_=BENCH_TODAY).run_id)
         times_a: list[float] = []
         times_b: list[float] = []
         cpu_a: list[float] = []
@@ -293,6 +330,8 @@ def main(argv: list[str] | None = None) -> int:
 
             def side_a() -> float:
                 nonlocal run_id
+                if run_id:  # the previous trial's run: every trial finds the same base
+                    drop_run(db, run_id)
                 cpu, server = time.process_time(), server_cpu(db)
                 ta, result = timed(
                     lambda: run_selection(db.uow(), actor, args.date, today_=BENCH_TODAY)
@@ -332,6 +371,7 @@ def main(argv: list[str] | None = None) -> int:
                 )
             )
         got = engine_lines(db, run_id)
+        drop_run(db, run_id)
         same = got == expected
         decisions: dict[str, int] = {}
         for _, decision, _ in got:
@@ -345,7 +385,9 @@ def main(argv: list[str] | None = None) -> int:
         print()
         print(
             f"Sélection au {args.date:%d/%m/%Y}, {db.description}, {machine()}, "
-            f"médiane de {args.repeat} essais alternés (meilleur entre parenthèses)"
+            f"médiane de {args.repeat} essais alternés (meilleur entre parenthèses) ; "
+            f"{args.history} traitements antérieurs gardés en base ({kept_lines} lignes), "
+            "celui de chaque essai retiré après lui"
             + (f" ; import initial {import_seconds:.0f} s" if import_seconds else "")
         )
         print()

@@ -259,10 +259,11 @@ class Candidate(Base):
 
     __tablename__ = "candidate"
     __table_args__ = (
+        # also the contract's dossier: every run that listed a police, one look-up per
+        # run kept (no index on the police alone: each selection run would rewrite all
+        # of it, a page per few lines of every earlier run — migration 0018, #18)
         UniqueConstraint("run_id", "police", name="uq_candidate_run_police"),
         Index("ix_candidate_run_bordereau", "run_id", "bordereau_code"),
-        #: the contract's dossier: every run that listed a police (migration 0015)
-        Index("ix_candidate_police", "police"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)

@@ -170,9 +170,12 @@ def run_selection(
             "derogation_id",
             "letter_id",
         ]
-        stmt = insert(Candidate).from_select(
-            columns, lines_select(uow, run.id, run_on, agency_code, plans)
-        )
+        lines = lines_select(uow, run.id, run_on, agency_code, plans)
+        # in police order: the index of the lines by police (the contract's dossier)
+        # holds every run's lines; fed in its own order it is written page after page
+        # instead of a page looked up again for each line (0.2 s of 1.5 at a million
+        # contracts and 40 runs kept, bench/README.md)
+        stmt = insert(Candidate).from_select(columns, lines.order_by(lines.selected_columns.police))
         session.execute(stmt)
         counts_rows = session.execute(
             select(Candidate.decision, func.count())

@@ -225,7 +225,12 @@ def selection_runs(story: Story) -> None:
             ),
         )
         .outerjoin(Derogation, Derogation.id == Candidate.derogation_id)
-        .where(Candidate.police == story.police)
+        # run by run in the (run, police) index: there is no index on the police alone
+        # (migration 0018), and the runs kept are few beside their lines
+        .where(
+            Candidate.run_id.in_(select(SelectionRun.id).scalar_subquery()),
+            Candidate.police == story.police,
+        )
         .order_by(Candidate.run_id)
     ).all()
     for c, run_on, run_by, run_at, label, validated_by, validated_at, derogation in rows:
