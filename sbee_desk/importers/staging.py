@@ -25,8 +25,9 @@ from sbee_desk.importers.formats import TABLES_BY_NAME, Column, Kind, TableSpec
 from sbee_desk.importers.loader import driver_connection, insert_rows
 from sbee_desk.importers.rows import Problems, Staged
 
-#: the ``app_meta`` key that sets SQLite's payment-total triggers aside for one
-#: transaction (migration 0016 names it in their WHEN clause)
+#: the ``app_meta`` key that sets the payment-total triggers aside for one transaction
+#: (migration 0016 reads it: SQLite's triggers in their WHEN clause, PostgreSQL's in
+#: their functions)
 PAYMENT_TOTALS_DEFERRED = "payment_totals_deferred"
 
 _PG_TYPES = {

@@ -54,7 +54,7 @@ _SQLITE_RECOUNT = """
     WHERE number = {which}.invoice_number;
 """
 
-#: the ``app_meta`` key whose row makes SQLite's triggers stand aside (the import)
+#: the ``app_meta`` key whose row makes the triggers stand aside (the import)
 DEFERRED_KEY = "payment_totals_deferred"
 _SQLITE_WHEN = f"WHEN NOT EXISTS (SELECT 1 FROM app_meta WHERE key = '{DEFERRED_KEY}')"
 
@@ -122,7 +122,7 @@ PG_STATEMENTS = [
         f"""
         CREATE FUNCTION payment_totals_{function}() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
-            IF EXISTS (SELECT 1 FROM app_meta WHERE key = 'payment_totals_deferred') THEN
+            IF EXISTS (SELECT 1 FROM app_meta WHERE key = '{DEFERRED_KEY}') THEN
                 RETURN NULL;
             END IF;
             {_PG_RECOUNT.format(rows=rows)};
